@@ -1,0 +1,16 @@
+namespace Clickwise.Data;
+
+/// <summary>
+/// A finite set of rows in the engine's layout, walked as mini-batches. A yielded <see cref="Batch"/> is
+/// reused: it stays valid until the enumerator is advanced, so implementations may prefetch into a second
+/// buffer while the consumer computes on the first.
+/// </summary>
+public interface IBatchSource
+{
+    int FieldCount { get; }
+
+    long RowCount { get; }
+
+    /// <summary>Batches of up to <paramref name="batchSize"/> rows, in a seeded random order when <paramref name="shuffle"/>.</summary>
+    IEnumerable<Batch> Batches(int batchSize, bool shuffle, int seed);
+}

@@ -1,0 +1,15 @@
+namespace Clickwise.Kernels;
+
+/// <summary>
+/// Single-precision matrix product over dense row-major operands: C[m,n] = (accumulate ? C : 0) + op(A)·op(B),
+/// where op(A) is [m,k] (A is stored [k,m] when <paramref name="transA"/>) and op(B) is [k,n]
+/// (B is stored [n,k] when <paramref name="transB"/>). One signature serves all three training shapes of a
+/// linear layer with weights stored [in, out]: forward y = x·W, backward-data dX = dY·Wᵀ, backward-weights dW = xᵀ·dY.
+/// </summary>
+public interface IGemm
+{
+    string Name { get; }
+
+    void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c,
+                  int m, int n, int k, bool transA, bool transB, bool accumulate);
+}

@@ -1,0 +1,27 @@
+namespace Clickwise.Layers;
+
+/// <summary>
+/// What a parameter is for. Optimizers use it to pick the L2 coefficient (embedding vs network), and
+/// compression uses it to find its components (DeepLight's D = <see cref="DenseWeight"/>, R = <see cref="FieldMatrix"/>,
+/// F = <see cref="Embedding"/>).
+/// </summary>
+public enum ParameterRole
+{
+    /// <summary>Embedding table rows [V, D], updated row-sparsely.</summary>
+    Embedding,
+
+    /// <summary>First-order weights per feature row [V] (LR term), updated row-sparsely.</summary>
+    FirstOrder,
+
+    /// <summary>Weights of a fully connected layer, stored [in, out].</summary>
+    DenseWeight,
+
+    /// <summary>Bias vectors and the global bias.</summary>
+    Bias,
+
+    /// <summary>FwFM field-pair matrix R (field × field, symmetric in use).</summary>
+    FieldMatrix,
+
+    /// <summary>FwFM linear-term vectors v_f [F, D].</summary>
+    FieldLinear,
+}
