@@ -1,0 +1,33 @@
+namespace Clickwise.Data;
+
+/// <summary>Counts of lines read, kept and skipped (by reason) in lenient mode; the summary printed after a pass.</summary>
+public sealed class BadLineStats
+{
+    private readonly Dictionary<string, long> _skippedByReason = new(StringComparer.Ordinal);
+
+    public long LinesRead { get; set; }
+
+    public long RowsParsed { get; set; }
+
+    public long Skipped => _skippedByReason.Values.Sum();
+
+    public IReadOnlyDictionary<string, long> SkippedByReason => _skippedByReason;
+
+    /// <summary>The first few bad-line messages, with location, for the user.</summary>
+    public List<string> FirstMessages { get; } = [];
+
+    public void CountSkip(DataFormatException error)
+    {
+        _skippedByReason[error.Reason] = _skippedByReason.GetValueOrDefault(error.Reason) + 1;
+        if (FirstMessages.Count < 5)
+        {
+            FirstMessages.Add(error.Message);
+        }
+    }
+
+    public override string ToString()
+    {
+        string reasons = string.Join(", ", _skippedByReason.OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key}={kv.Value}"));
+        return $"lines={LinesRead}, parsed={RowsParsed}, skipped={Skipped}" + (reasons.Length > 0 ? $" ({reasons})" : "");
+    }
+}
