@@ -1,0 +1,18 @@
+namespace Clickwise.Cli;
+
+/// <summary>Process exit codes: 0 success, sysexits-style codes for the failures a user can act on.</summary>
+internal static class ExitCodes
+{
+    public const int Success = 0;
+    public const int Failure = 1;
+    public const int Usage = 2;
+
+    /// <summary>EX_DATAERR: malformed input, too many bad lines, a corrupted model file.</summary>
+    public const int DataError = 65;
+
+    /// <summary>EX_NOINPUT: an input file that does not exist.</summary>
+    public const int NoInput = 66;
+
+    /// <summary>EX_IOERR: reading or writing failed (disk full, truncated stream).</summary>
+    public const int IOError = 74;
+}

@@ -1,0 +1,36 @@
+using Clickwise.Data;
+
+namespace Clickwise.Cli;
+
+/// <summary>Runs a verb body and turns every failure into one line on stderr and a meaningful exit code.</summary>
+internal static class VerbRunner
+{
+    public static int Run(Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (Exception error)
+        {
+            (int code, string message) = Describe(error);
+            Console.Error.WriteLine($"clickwise: {message}");
+            return code;
+        }
+    }
+
+    internal static (int Code, string Message) Describe(Exception error) => error switch
+    {
+        DataFormatException e => (ExitCodes.DataError, e.Message),
+        FileNotFoundException e => (ExitCodes.NoInput, e.FileName is null ? e.Message : $"no such file: {e.FileName}"),
+        DirectoryNotFoundException e => (ExitCodes.NoInput, e.Message),
+        UsageException e => (ExitCodes.Usage, e.Message),
+        InvalidDataException e => (ExitCodes.DataError, e.Message),
+        IOException e => (ExitCodes.IOError, e.Message),
+        UnauthorizedAccessException e => (ExitCodes.IOError, e.Message),
+        _ => (ExitCodes.Failure, $"{error.GetType().Name}: {error.Message}"),
+    };
+}
+
+/// <summary>A command line that parsed but asks for something impossible (unknown model name, bad option combination).</summary>
+internal sealed class UsageException(string message) : Exception(message);

@@ -1,0 +1,163 @@
+using Clickwise.Features;
+using Clickwise.Inference.Ops;
+using Clickwise.Kernels;
+using Clickwise.Models;
+
+namespace Clickwise.Inference;
+
+/// <summary>
+/// A trained model lowered to a flat list of ops over one scratch tape: no training buffers, no gradients,
+/// weights shared read-only, so one instance serves any number of threads (each with its own
+/// <see cref="InferenceTape"/>). Dropout is gone, the global bias is folded into the starting logit.
+/// </summary>
+public sealed class CompiledModel
+{
+    private readonly IInferenceOp[] _ops;
+    private readonly float _bias;
+    private readonly int _floatsPerRow;
+
+    private CompiledModel(ModelConfig config, FeatureLayout layout, IInferenceOp[] ops, float bias, int floatsPerRow)
+    {
+        Config = config;
+        Layout = layout;
+        _ops = ops;
+        _bias = bias;
+        _floatsPerRow = floatsPerRow;
+    }
+
+    public ModelConfig Config { get; }
+
+    public FeatureLayout Layout { get; }
+
+    public int FieldCount => Layout.FieldCount;
+
+    /// <summary>Parameters the plan holds (pruned pairs excluded).</summary>
+    public long ParameterCount => _ops.Sum(o => o.ParameterCount) + 1;
+
+    /// <summary>Bytes of weights the plan holds in memory.</summary>
+    public long Bytes => _ops.Sum(o => o.Bytes) + sizeof(float);
+
+    public IReadOnlyList<string> Describe() => [.. _ops.Select(o => o.Describe())];
+
+    public InferenceTape CreateTape(int maxBatchSize = 1) => new(maxBatchSize, _floatsPerRow);
+
+    /// <summary>Compiles from named parameter values (a model file's tensors or a live model's parameters).</summary>
+    public static CompiledModel Compile(ModelConfig config, FeatureLayout layout, IReadOnlyDictionary<string, float[]> tensors,
+                                        IGemm? gemm = null, IMatVec? matVec = null)
+    {
+        gemm ??= KernelRegistry.Gemm;
+        matVec ??= KernelRegistry.MatVec;
+        int f = layout.FieldCount;
+        int d = config.EmbeddingDim;
+        int width = f * d;
+        var ops = new List<IInferenceOp>();
+        int tape = 0;
+        int Allocate(int floats)
+        {
+            int at = tape;
+            tape += floats;
+            return at;
+        }
+
+        float[] Tensor(string name) => tensors.TryGetValue(name, out float[]? t)
+            ? t
+            : throw new InvalidDataException($"model '{config.Name}' needs tensor '{name}', which is missing");
+
+        bool hasFirstOrder = config.Name is "lr" or "fm" or "deepfm";
+        bool hasEmbedding = config.Name != "lr";
+        bool hasFM = config.Name is "fm" or "deepfm";
+        bool hasFwFM = config.Name is "fwfm" or "deepfwfm";
+        bool hasDeep = config.Name is "deepfm" or "deepfwfm";
+        if (!hasFirstOrder && !hasEmbedding)
+        {
+            throw new InvalidDataException($"unknown model '{config.Name}'");
+        }
+
+        if (hasFirstOrder)
+        {
+            ops.Add(new FirstOrderOp(Tensor("first_order"), f));
+        }
+
+        int embeddingOffset = -1;
+        if (hasEmbedding)
+        {
+            embeddingOffset = Allocate(width);
+            ops.Add(new EmbeddingGatherOp(Tensor("embedding"), f, d, embeddingOffset));
+        }
+
+        if (hasFM)
+        {
+            ops.Add(new FMOp(f, d, embeddingOffset, Allocate(d)));
+        }
+
+        if (hasFwFM)
+        {
+            ops.Add(new FwFMLinearOp(Tensor("fwfm.v"), f, d, embeddingOffset));
+            float[] r = Tensor("fwfm.r");
+            int survivors = r.Count(w => w != 0f);
+            // The dense form costs F²·D/16 vector FMAs whatever survives; the pair list costs one D-dot per survivor.
+            bool dense = survivors * 4 > r.Length;
+            ops.Add(new FwFMPairsOp(r, f, d, embeddingOffset, Allocate(FwFMPairsOp.ScratchWidth(f, d)), dense));
+        }
+
+        if (hasDeep)
+        {
+            int input = embeddingOffset;
+            int inputSize = width;
+            int[] sizes = [.. config.HiddenUnits, 1];
+            for (int l = 0; l < sizes.Length; l++)
+            {
+                bool last = l == sizes.Length - 1;
+                int output = Allocate(sizes[l]);
+                ops.Add(new DenseOp(Tensor($"mlp.{l}.weight"), Tensor($"mlp.{l}.bias"), inputSize, sizes[l], relu: !last,
+                    input, output, toLogits: last, gemm, matVec));
+                input = output;
+                inputSize = sizes[l];
+            }
+        }
+
+        return new CompiledModel(config, layout, [.. ops], Tensor("bias")[0], Math.Max(tape, 1));
+    }
+
+    /// <summary>Compiles a live model (its current parameter values are shared, not copied).</summary>
+    public static CompiledModel Compile(CtrModel model, IGemm? gemm = null, IMatVec? matVec = null) =>
+        Compile(model.Config, model.Layout, model.Parameters.ToDictionary(p => p.Name, p => p.Value), gemm, matVec);
+
+    /// <summary>Logits [B] for ids [B, F] (global rows) and values [B, F] (empty = all ones), in tape-sized chunks.</summary>
+    public void PredictLogits(ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, Span<float> logits, InferenceTape tape)
+    {
+        int f = FieldCount;
+        if (ids.Length < batchSize * f || (!values.IsEmpty && values.Length < batchSize * f) || logits.Length < batchSize)
+        {
+            throw new ArgumentException($"need ids/values [{batchSize}, {f}] and logits [{batchSize}]");
+        }
+
+        if (tape.FloatsPerRow != _floatsPerRow)
+        {
+            throw new ArgumentException("tape was created by another compiled model");
+        }
+
+        for (int start = 0; start < batchSize; start += tape.MaxBatchSize)
+        {
+            int n = Math.Min(tape.MaxBatchSize, batchSize - start);
+            ReadOnlySpan<int> chunkIds = ids.Slice(start * f, n * f);
+            ReadOnlySpan<float> chunkValues = values.IsEmpty ? default : values.Slice(start * f, n * f);
+            Span<float> chunkLogits = logits.Slice(start, n);
+            chunkLogits.Fill(_bias);
+            foreach (IInferenceOp op in _ops)
+            {
+                op.Run(tape, chunkIds, chunkValues, n, chunkLogits);
+            }
+        }
+    }
+
+    /// <summary>The click probability of one row.</summary>
+    public float PredictProbability(ReadOnlySpan<int> ids, ReadOnlySpan<float> values, InferenceTape tape)
+    {
+        Span<float> logit = stackalloc float[1];
+        PredictLogits(ids, values, 1, logit, tape);
+        return Sigmoid(logit[0]);
+    }
+
+    public static float Sigmoid(float z) => z >= 0 ? 1f / (1f + MathF.Exp(-z)) : MathF.Exp(z) / (1f + MathF.Exp(z));
+}

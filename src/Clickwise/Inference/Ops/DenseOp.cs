@@ -1,0 +1,77 @@
+using System.Numerics.Tensors;
+using Clickwise.Kernels;
+
+namespace Clickwise.Inference.Ops;
+
+/// <summary>
+/// A fully connected layer y = x·W + b (W stored [in, out]), optionally followed by ReLU; batch 1 runs the
+/// matrix-vector kernel that streams W once, larger batches the packed GEMM. The output layer (out = 1) adds
+/// into the logits instead of the tape.
+/// </summary>
+internal sealed class DenseOp : IInferenceOp
+{
+    private readonly float[] _weight;
+    private readonly float[] _bias;
+    private readonly int _inputSize;
+    private readonly int _outputSize;
+    private readonly bool _relu;
+    private readonly int _inputOffset;
+    private readonly int _outputOffset;
+    private readonly bool _toLogits;
+    private readonly IGemm _gemm;
+    private readonly IMatVec _matVec;
+
+    public DenseOp(float[] weight, float[] bias, int inputSize, int outputSize, bool relu, int inputOffset,
+                   int outputOffset, bool toLogits, IGemm gemm, IMatVec matVec)
+    {
+        if (weight.Length != inputSize * outputSize || bias.Length != outputSize)
+        {
+            throw new ArgumentException($"dense layer {inputSize}x{outputSize}: weight {weight.Length}, bias {bias.Length}");
+        }
+
+        _weight = weight;
+        _bias = bias;
+        _inputSize = inputSize;
+        _outputSize = outputSize;
+        _relu = relu;
+        _inputOffset = inputOffset;
+        _outputOffset = outputOffset;
+        _toLogits = toLogits;
+        _gemm = gemm;
+        _matVec = matVec;
+    }
+
+    public long ParameterCount => _weight.LongLength + _bias.LongLength;
+
+    public long Bytes => ParameterCount * sizeof(float);
+
+    public void Run(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, Span<float> logits)
+    {
+        ReadOnlySpan<float> x = tape.Region(_inputOffset, _inputSize, batchSize);
+        Span<float> y = tape.Region(_outputOffset, _outputSize, batchSize);
+        if (batchSize == 1)
+        {
+            _matVec.Multiply(x, _weight, _bias, y, _inputSize, _outputSize, _relu);
+        }
+        else
+        {
+            _gemm.Multiply(x, _weight, y, batchSize, _outputSize, _inputSize, transA: false, transB: false, accumulate: false);
+            for (int b = 0; b < batchSize; b++)
+            {
+                Span<float> row = y.Slice(b * _outputSize, _outputSize);
+                TensorPrimitives.Add(row, _bias, row);
+                if (_relu)
+                {
+                    TensorPrimitives.Max(row, 0f, row);
+                }
+            }
+        }
+
+        if (_toLogits)
+        {
+            TensorPrimitives.Add(logits[..batchSize], y, logits[..batchSize]);
+        }
+    }
+
+    public string Describe() => $"dense {_inputSize}x{_outputSize}{(_relu ? " relu" : "")} gemm={_gemm.Name} matvec={_matVec.Name}";
+}

@@ -1,0 +1,31 @@
+namespace Clickwise.Inference.Ops;
+
+/// <summary>Gathers [B, F, D] embeddings (scaled by the feature values) into the tape.</summary>
+internal sealed class EmbeddingGatherOp(float[] table, int fieldCount, int dim, int outputOffset) : IInferenceOp
+{
+    public long ParameterCount => table.LongLength;
+
+    public long Bytes => table.LongLength * sizeof(float);
+
+    public void Run(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, Span<float> logits)
+    {
+        int n = batchSize * fieldCount;
+        Span<float> output = tape.Region(outputOffset, fieldCount * dim, batchSize);
+        ReadOnlySpan<float> rows = table;
+        for (int i = 0; i < n; i++)
+        {
+            ReadOnlySpan<float> row = rows.Slice(ids[i] * dim, dim);
+            Span<float> dst = output.Slice(i * dim, dim);
+            if (values.IsEmpty)
+            {
+                row.CopyTo(dst);
+            }
+            else
+            {
+                System.Numerics.Tensors.TensorPrimitives.Multiply(row, values[i], dst);
+            }
+        }
+    }
+
+    public string Describe() => $"embedding gather F={fieldCount} D={dim} rows={table.Length / dim}";
+}

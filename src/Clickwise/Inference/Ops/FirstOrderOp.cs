@@ -1,0 +1,27 @@
+namespace Clickwise.Inference.Ops;
+
+/// <summary>Adds the LR term Σ_f w[id_f]·x_f to the logits.</summary>
+internal sealed class FirstOrderOp(float[] weights, int fieldCount) : IInferenceOp
+{
+    public long ParameterCount => weights.LongLength;
+
+    public long Bytes => weights.LongLength * sizeof(float);
+
+    public void Run(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, Span<float> logits)
+    {
+        for (int b = 0; b < batchSize; b++)
+        {
+            float sum = 0f;
+            int start = b * fieldCount;
+            for (int f = 0; f < fieldCount; f++)
+            {
+                float x = values.IsEmpty ? 1f : values[start + f];
+                sum += weights[ids[start + f]] * x;
+            }
+
+            logits[b] += sum;
+        }
+    }
+
+    public string Describe() => $"first-order F={fieldCount}";
+}
