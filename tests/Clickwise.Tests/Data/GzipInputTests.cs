@@ -63,7 +63,9 @@ public sealed class GzipInputTests
     [Fact]
     public void EmptyGzipIsEmptyInput()
     {
-        var error = Assert.Throws<DataFormatException>(() => ReaderTestKit.Open(ReaderTestKit.Gzip([]), Criteo));
+        // A complete member holding zero bytes: header, an empty final deflate block, CRC 0, size 0.
+        byte[] emptyMember = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff, 0x03, 0x00, 0, 0, 0, 0, 0, 0, 0, 0];
+        var error = Assert.Throws<DataFormatException>(() => ReaderTestKit.Open(emptyMember, Criteo));
         Assert.Equal("empty input", error.Reason);
     }
 
