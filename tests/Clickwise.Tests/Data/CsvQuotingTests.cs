@@ -88,6 +88,15 @@ public sealed class CsvQuotingTests
     }
 
     [Fact]
+    public void OutOfRangeOptionsAreRejectedUpFront()
+    {
+        var criteo = new ReaderOptions { Format = DataFormat.Criteo };
+        Assert.Throws<ArgumentOutOfRangeException>(() => ReaderTestKit.Open("x", criteo with { MaxBadRatio = 1.5 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ReaderTestKit.Open("x", criteo with { MaxLineBytes = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ReaderTestKit.Open("x", new ReaderOptions { Format = DataFormat.Libffm, FieldCount = 0 }));
+    }
+
+    [Fact]
     public void FormatNamesRoundTrip()
     {
         foreach (DataFormat format in Enum.GetValues<DataFormat>())

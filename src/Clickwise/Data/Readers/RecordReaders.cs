@@ -11,6 +11,7 @@ public static class RecordReaders
     public static IRecordReader Open(Stream stream, string sourceName, ReaderOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        Validate(options);
         Stream decoded = InputStreams.Decode(stream, sourceName);
         int? sparseFields = null;
         try
@@ -37,6 +38,19 @@ public static class RecordReaders
         {
             decoded.Dispose();
             throw;
+        }
+    }
+
+    private static void Validate(ReaderOptions options)
+    {
+        if (options.MaxBadRatio is < 0 or > 1 || double.IsNaN(options.MaxBadRatio))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"MaxBadRatio must be within [0, 1], got {options.MaxBadRatio}");
+        }
+
+        if (options.MaxLineBytes < 1 || options.BufferSize < 1 || options.FieldCount < 1 || options.MinLinesForRatio < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "MaxLineBytes, BufferSize and FieldCount must be positive, MinLinesForRatio not negative");
         }
     }
 
