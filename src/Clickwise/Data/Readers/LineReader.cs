@@ -1,0 +1,236 @@
+using System.Text;
+
+namespace Clickwise.Data.Readers;
+
+/// <summary>
+/// Splits a UTF-8 byte stream into lines without copying them: the current line is a slice of
+/// <see cref="Buffer"/>, valid until the next call. Accepts <c>\n</c> and <c>\r\n</c>, a missing final newline
+/// and a leading BOM. A line over the limit is skipped (reported as <see cref="LineStatus.TooLong"/>) instead of
+/// growing the buffer without bound.
+/// </summary>
+internal sealed class LineReader : IDisposable
+{
+    private const int NoNewline = -1;
+    private const int LineTooLong = -2;
+    private const int SnippetBytes = 120;
+
+    private readonly Stream _stream;
+    private readonly int _maxLineBytes;
+    private byte[] _buffer;
+    private int _end;
+    private int _lineStart;
+    private int _scan;
+    private int _next;
+    private long _physicalLines;
+    private bool _eof;
+    private bool _lastEndedWithNewline = true;
+
+    public LineReader(Stream stream, int bufferSize, int maxLineBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxLineBytes, 1);
+        _stream = stream;
+        _maxLineBytes = maxLineBytes;
+        _buffer = new byte[Math.Max(bufferSize, 4)];
+        while (_end < 3 && !_eof)
+        {
+            Fill();
+        }
+
+        if (_end >= 3 && _buffer[0] == 0xEF && _buffer[1] == 0xBB && _buffer[2] == 0xBF)
+        {
+            _next = 3;
+        }
+    }
+
+    /// <summary>True when the input holds no bytes at all (after a BOM); call before the first line.</summary>
+    public bool IsEmpty()
+    {
+        while (_next == _end && !_eof)
+        {
+            MakeRoom();
+            Fill();
+        }
+
+        return _next == _end;
+    }
+
+    public byte[] Buffer => _buffer;
+
+    public int LineStart { get; private set; }
+
+    public int LineLength { get; private set; }
+
+    /// <summary>1-based number of the physical line the current record starts on.</summary>
+    public long LineNumber { get; private set; }
+
+    /// <summary>The start of the last skipped over-long line.</summary>
+    public string TooLongSnippet { get; private set; } = "";
+
+    public int MaxLineBytes => _maxLineBytes;
+
+    public ReadOnlySpan<byte> Line => _buffer.AsSpan(LineStart, LineLength);
+
+    public LineStatus Next()
+    {
+        _lineStart = _next;
+        _scan = _next;
+        int newline = FindNewline();
+        if (newline == NoNewline && _lineStart == _end)
+        {
+            return LineStatus.End;
+        }
+
+        _physicalLines++;
+        LineNumber = _physicalLines;
+        return Finish(newline);
+    }
+
+    /// <summary>
+    /// Appends the next physical line to the current one (a quoted CSV field holding a newline); false at the
+    /// end of input. On <see cref="LineStatus.TooLong"/> the whole record has been skipped.
+    /// </summary>
+    public LineStatus Extend()
+    {
+        if (!_lastEndedWithNewline)
+        {
+            return LineStatus.End;
+        }
+
+        _lineStart = LineStart;
+        _scan = _next;
+        int newline = FindNewline();
+        if (newline == NoNewline && _scan == _next)
+        {
+            return LineStatus.End;
+        }
+
+        _physicalLines++;
+        return Finish(newline);
+    }
+
+    private LineStatus Finish(int newline)
+    {
+        if (newline == LineTooLong)
+        {
+            TooLongSnippet = Encoding.UTF8.GetString(_buffer, _lineStart, Math.Min(SnippetBytes, _end - _lineStart));
+            SkipPastNewline();
+            return LineStatus.TooLong;
+        }
+
+        int lineEnd;
+        if (newline == NoNewline)
+        {
+            lineEnd = _end;
+            _next = _end;
+            _lastEndedWithNewline = false;
+        }
+        else
+        {
+            lineEnd = newline;
+            _next = newline + 1;
+            _lastEndedWithNewline = true;
+        }
+
+        if (lineEnd > _lineStart && _buffer[lineEnd - 1] == (byte)'\r')
+        {
+            lineEnd--;
+        }
+
+        LineStart = _lineStart;
+        LineLength = lineEnd - _lineStart;
+        if (LineLength > _maxLineBytes)
+        {
+            TooLongSnippet = Encoding.UTF8.GetString(_buffer, _lineStart, Math.Min(SnippetBytes, LineLength));
+            return LineStatus.TooLong;
+        }
+
+        return LineStatus.Line;
+    }
+
+    /// <summary>Index of the next '\n' at or after the scan point, keeping the bytes from the line start in the buffer.</summary>
+    private int FindNewline()
+    {
+        while (true)
+        {
+            int i = _buffer.AsSpan(_scan, _end - _scan).IndexOf((byte)'\n');
+            if (i >= 0)
+            {
+                return _scan + i;
+            }
+
+            _scan = _end;
+            if (_end - _lineStart > _maxLineBytes + 1)
+            {
+                return LineTooLong;
+            }
+
+            if (_eof)
+            {
+                return NoNewline;
+            }
+
+            MakeRoom();
+            Fill();
+        }
+    }
+
+    private void SkipPastNewline()
+    {
+        while (true)
+        {
+            int i = _buffer.AsSpan(_scan, _end - _scan).IndexOf((byte)'\n');
+            if (i >= 0)
+            {
+                _next = _scan + i + 1;
+                _lastEndedWithNewline = true;
+                return;
+            }
+
+            if (_eof)
+            {
+                _next = _end;
+                _lastEndedWithNewline = false;
+                return;
+            }
+
+            // Nothing of an over-long line is kept, so the buffer never grows past the limit.
+            _lineStart = _scan = _next = _end = 0;
+            Fill();
+        }
+    }
+
+    private void MakeRoom()
+    {
+        if (_end < _buffer.Length)
+        {
+            return;
+        }
+
+        int kept = _end - _lineStart;
+        if (_lineStart > 0)
+        {
+            Array.Copy(_buffer, _lineStart, _buffer, 0, kept);
+            _scan -= _lineStart;
+            _next -= Math.Min(_next, _lineStart);
+            _end = kept;
+            _lineStart = 0;
+            return;
+        }
+
+        int size = (int)Math.Min(Math.Max(2L * _buffer.Length, 16), _maxLineBytes + 2L);
+        Array.Resize(ref _buffer, Math.Max(size, kept + 1));
+    }
+
+    private void Fill()
+    {
+        int n = _stream.Read(_buffer, _end, _buffer.Length - _end);
+        if (n == 0)
+        {
+            _eof = true;
+        }
+
+        _end += n;
+    }
+
+    public void Dispose() => _stream.Dispose();
+}

@@ -1,0 +1,75 @@
+namespace Clickwise.Data.Readers;
+
+/// <summary>Opens a streaming <see cref="IRecordReader"/> for a file, stdin ("-") or a stream, plain or gzip.</summary>
+public static class RecordReaders
+{
+    /// <summary>Opens <paramref name="path"/> ("-" for stdin). Throws <see cref="DataFormatException"/> for an empty input or a bad header.</summary>
+    public static IRecordReader Open(string path, ReaderOptions options) =>
+        Open(InputStreams.OpenPath(path), path, options);
+
+    /// <summary>Reads <paramref name="stream"/> (owned and disposed by the reader); <paramref name="sourceName"/> names it in errors.</summary>
+    public static IRecordReader Open(Stream stream, string sourceName, ReaderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Validate(options);
+        Stream decoded = InputStreams.Decode(stream, sourceName);
+        int? sparseFields = null;
+        try
+        {
+            if (options.Format is DataFormat.Libsvm or DataFormat.Libffm)
+            {
+                sparseFields = options.FieldCount ?? InferFieldCount(ref decoded, sourceName, options);
+            }
+
+            var lines = new LineReader(decoded, options.BufferSize, options.MaxLineBytes);
+            if (lines.IsEmpty())
+            {
+                throw new DataFormatException(sourceName, 0, "empty input");
+            }
+
+            return options.Format switch
+            {
+                DataFormat.Libsvm => new LibsvmRecordReader(lines, sourceName, sparseFields!.Value, options),
+                DataFormat.Libffm => new LibffmRecordReader(lines, sourceName, sparseFields!.Value, options),
+                _ => DelimitedRecordReader.Open(lines, sourceName, options),
+            };
+        }
+        catch
+        {
+            decoded.Dispose();
+            throw;
+        }
+    }
+
+    private static void Validate(ReaderOptions options)
+    {
+        if (options.MaxBadRatio is < 0 or > 1 || double.IsNaN(options.MaxBadRatio))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"MaxBadRatio must be within [0, 1], got {options.MaxBadRatio}");
+        }
+
+        if (options.MaxLineBytes < 1 || options.BufferSize < 1 || options.FieldCount < 1 || options.MinLinesForRatio < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "MaxLineBytes, BufferSize and FieldCount must be positive, MinLinesForRatio not negative");
+        }
+    }
+
+    private static int InferFieldCount(ref Stream decoded, string sourceName, ReaderOptions options)
+    {
+        bool fieldAware = options.Format == DataFormat.Libffm;
+        int sampleLines = fieldAware ? Math.Max(1, options.FieldInferenceLines) : 1;
+        byte[] sample = InputStreams.PeekLines(ref decoded, sampleLines, maxBytes: 64 << 20);
+        if (sample.Length == 0)
+        {
+            throw new DataFormatException(sourceName, 0, "empty input");
+        }
+
+        int fields = SparseLine.InferFieldCount(sample, fieldAware, sampleLines);
+        if (fields < 1)
+        {
+            throw new DataFormatException(sourceName, 0, "cannot infer the field count from the first lines; set FieldCount");
+        }
+
+        return fields;
+    }
+}

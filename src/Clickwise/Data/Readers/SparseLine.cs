@@ -1,0 +1,79 @@
+namespace Clickwise.Data.Readers;
+
+/// <summary>Whitespace tokenising shared by the libsvm and libffm readers.</summary>
+internal static class SparseLine
+{
+    public const string LabelReason = "label must be 0, 1 or -1";
+    public const string NonFiniteValue = "non-finite feature value";
+
+    /// <summary>Next space/tab separated token at or after <paramref name="pos"/>; false when none is left.</summary>
+    public static bool NextToken(ReadOnlySpan<byte> line, ref int pos, out int start, out int length)
+    {
+        while (pos < line.Length && (line[pos] == (byte)' ' || line[pos] == (byte)'\t'))
+        {
+            pos++;
+        }
+
+        start = pos;
+        if (pos == line.Length)
+        {
+            length = 0;
+            return false;
+        }
+
+        int rel = line[pos..].IndexOfAny((byte)' ', (byte)'\t');
+        length = rel < 0 ? line.Length - pos : rel;
+        pos += length;
+        return true;
+    }
+
+    /// <summary>Parses a feature value; null when good, else the reason.</summary>
+    public static string? ParseValue(ReadOnlySpan<byte> text, string badFeature, out float value)
+    {
+        value = 0;
+        if (!Utf8Number.TryParse(text, out double v))
+        {
+            return badFeature;
+        }
+
+        value = (float)v;
+        return float.IsFinite(value) ? null : NonFiniteValue;
+    }
+
+    /// <summary>The inferred field count of libsvm (features on the first line) or libffm (largest field + 1) from sample lines.</summary>
+    public static int InferFieldCount(ReadOnlySpan<byte> sample, bool fieldAware, int maxLines)
+    {
+        int best = 0;
+        int lines = 0;
+        foreach (Range range in sample.Split((byte)'\n'))
+        {
+            ReadOnlySpan<byte> line = sample[range].TrimEnd((byte)'\r');
+            if (line.IsEmpty || lines++ >= maxLines)
+            {
+                continue;
+            }
+
+            int pos = 0;
+            int count = -1;
+            while (NextToken(line, ref pos, out int start, out int length))
+            {
+                if (++count == 0 || !fieldAware)
+                {
+                    continue;
+                }
+
+                ReadOnlySpan<byte> token = line.Slice(start, length);
+                int colon = token.IndexOf((byte)':');
+                int field = colon > 0 ? Utf8Number.ParseSmallIndex(token[..colon]) : -1;
+                best = Math.Max(best, field + 1);
+            }
+
+            if (!fieldAware)
+            {
+                return count;
+            }
+        }
+
+        return best;
+    }
+}

@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Text;
+
+namespace Clickwise.Data.Readers;
+
+/// <summary>
+/// The line loop shared by every text format: the strict/lenient policy, bad-line counting and the bad-ratio
+/// limit. A format only says what is wrong with one line (<see cref="ParseLine"/> returns a short reason or null).
+/// </summary>
+internal abstract class TextRecordReader : IRecordReader
+{
+    protected const string HeaderNotExpected = "header found where none expected";
+
+    private readonly string _source;
+    private readonly bool _strict;
+    private readonly double _maxBadRatio;
+    private readonly long _minLinesForRatio;
+    private long _skipped;
+    private bool _ended;
+
+    protected TextRecordReader(LineReader lines, string source, DataSchema schema, ReaderOptions options)
+    {
+        Lines = lines;
+        _source = source;
+        Schema = schema;
+        _strict = options.Strict;
+        _maxBadRatio = options.MaxBadRatio;
+        _minLinesForRatio = options.MinLinesForRatio;
+    }
+
+    public DataSchema Schema { get; }
+
+    public BadLineStats Stats { get; } = new();
+
+    protected LineReader Lines { get; }
+
+    public bool Read(RawRecord record)
+    {
+        if (record.FieldCount != Schema.FieldCount)
+        {
+            throw new ArgumentException($"record has {record.FieldCount} fields, the reader yields {Schema.FieldCount}", nameof(record));
+        }
+
+        while (!_ended)
+        {
+            LineStatus status = Lines.Next();
+            if (status == LineStatus.End)
+            {
+                _ended = true;
+                CheckBadRatio(atEnd: true);
+                return false;
+            }
+
+            Stats.LinesRead++;
+            string? reason = status == LineStatus.TooLong ? TooLongReason()
+                : Lines.LineLength == 0 ? "empty line"
+                : ParseLine(record);
+            if (reason is null)
+            {
+                Stats.RowsParsed++;
+                record.LineNumber = Lines.LineNumber;
+                record.Source = _source;
+                return true;
+            }
+
+            string snippet = status == LineStatus.TooLong ? Lines.TooLongSnippet : Snippet();
+            var error = new DataFormatException(_source, Lines.LineNumber, reason, snippet);
+            if (_strict)
+            {
+                throw error;
+            }
+
+            Stats.CountSkip(error);
+            _skipped++;
+            CheckBadRatio(atEnd: false);
+        }
+
+        return false;
+    }
+
+    /// <summary>The reason for the current line, or null when <paramref name="record"/> now holds it.</summary>
+    protected abstract string? ParseLine(RawRecord record);
+
+    /// <summary>Whether a failing cell on line 1 of a headerless file is really a column name (starts with a letter).</summary>
+    protected bool IsHeaderCell(ReadOnlySpan<byte> cell) =>
+        Lines.LineNumber == 1 && cell.Length > 0 && char.IsAsciiLetter((char)cell[0]);
+
+    protected string TooLongReason() => $"line too long (over {Lines.MaxLineBytes} bytes)";
+
+    private string Snippet() => Encoding.UTF8.GetString(Lines.Line[..Math.Min(Lines.LineLength, 120)]);
+
+    private void CheckBadRatio(bool atEnd)
+    {
+        long read = Stats.LinesRead;
+        if (_strict || _skipped == 0 || (!atEnd && read < _minLinesForRatio) || _skipped <= _maxBadRatio * read)
+        {
+            return;
+        }
+
+        string limit = (_maxBadRatio * 100).ToString("0.###", CultureInfo.InvariantCulture);
+        throw new DataFormatException(_source, atEnd ? 0 : Lines.LineNumber, $"too many bad lines: {_skipped} of {read} (limit {limit}%)");
+    }
+
+    public void Dispose() => Lines.Dispose();
+}
