@@ -32,29 +32,24 @@ public static class LogLoss
         Math.Max(logit, 0) - (positive ? logit : 0) + LogOnePlus(Math.Exp(-Math.Abs(logit)));
 
     /// <summary>Mean clipped logloss of probabilities.</summary>
-    public static double FromProbabilities(ReadOnlySpan<float> probabilities, ReadOnlySpan<float> labels)
-    {
-        Label.CheckLengths(probabilities.Length, labels.Length);
-        double sum = 0;
-        for (int i = 0; i < probabilities.Length; i++)
-        {
-            sum += FromProbability(probabilities[i], Label.IsPositive(labels[i]));
-        }
-
-        return probabilities.Length == 0 ? double.NaN : sum / probabilities.Length;
-    }
+    public static double FromProbabilities(ReadOnlySpan<float> probabilities, ReadOnlySpan<float> labels) =>
+        Mean(probabilities, labels, fromLogits: false);
 
     /// <summary>Mean logloss of logits, numerically stable (no clipping).</summary>
-    public static double FromLogits(ReadOnlySpan<float> logits, ReadOnlySpan<float> labels)
+    public static double FromLogits(ReadOnlySpan<float> logits, ReadOnlySpan<float> labels) =>
+        Mean(logits, labels, fromLogits: true);
+
+    private static double Mean(ReadOnlySpan<float> values, ReadOnlySpan<float> labels, bool fromLogits)
     {
-        Label.CheckLengths(logits.Length, labels.Length);
+        Label.CheckLengths(values.Length, labels.Length);
         double sum = 0;
-        for (int i = 0; i < logits.Length; i++)
+        for (int i = 0; i < values.Length; i++)
         {
-            sum += FromLogit(logits[i], Label.IsPositive(labels[i]));
+            bool positive = Label.IsPositive(labels[i]);
+            sum += fromLogits ? FromLogit(values[i], positive) : FromProbability(values[i], positive);
         }
 
-        return logits.Length == 0 ? double.NaN : sum / logits.Length;
+        return values.Length == 0 ? double.NaN : sum / values.Length;
     }
 
     /// <summary>
