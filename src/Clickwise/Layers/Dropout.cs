@@ -1,0 +1,40 @@
+namespace Clickwise.Layers;
+
+/// <summary>
+/// Inverted dropout: each element is kept with probability 1 − rate and scaled by 1 / (1 − rate), so evaluation
+/// needs no rescaling. The mask holds the scale per element (0 or 1 / (1 − rate)) and is drawn once per forward
+/// from the model's <see cref="SeededRandom"/>; backward multiplies by the same mask.
+/// </summary>
+public static class Dropout
+{
+    public static void FillMask(SeededRandom random, float rate, Span<float> mask)
+    {
+        if (rate is < 0f or >= 1f)
+        {
+            throw new ArgumentOutOfRangeException(nameof(rate), rate, "dropout rate must be in [0, 1).");
+        }
+
+        float scale = 1f / (1f - rate);
+        for (int i = 0; i < mask.Length; i++)
+        {
+            mask[i] = random.NextSingle() < rate ? 0f : scale;
+        }
+    }
+
+    public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> mask, int length, Span<float> output)
+    {
+        for (int i = 0; i < length; i++)
+        {
+            output[i] = input[i] * mask[i];
+        }
+    }
+
+    /// <param name="dInput">Accumulated.</param>
+    public static void Backward(ReadOnlySpan<float> mask, ReadOnlySpan<float> dOutput, int length, Span<float> dInput)
+    {
+        for (int i = 0; i < length; i++)
+        {
+            dInput[i] += dOutput[i] * mask[i];
+        }
+    }
+}
