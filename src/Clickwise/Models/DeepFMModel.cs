@@ -40,12 +40,12 @@ public sealed class DeepFMModel : CtrModel
         int n = batch.Count;
         _bias.Forward(n, logits);
         _firstOrder.Forward(batch);
-        FMPart.AddInto(_firstOrder.Output, n, logits);
+        LogitSum.Add(_firstOrder.Output, n, logits);
         _embedding.Forward(batch);
         Span<float> emb = _embedding.OutputFor(n);
         _fm.Forward(emb, n, logits);
         _mlp.Forward(emb, n, _deepOutput, training);
-        FMPart.AddInto(_deepOutput, n, logits);
+        LogitSum.Add(_deepOutput, n, logits);
     }
 
     public override void Backward(Batch batch, ReadOnlySpan<float> dLogits)

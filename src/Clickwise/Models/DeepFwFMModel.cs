@@ -41,7 +41,7 @@ public sealed class DeepFwFMModel : CtrModel
         Span<float> emb = _embedding.OutputFor(n);
         _fwfm.Forward(emb, n, logits);
         _mlp.Forward(emb, n, _deepOutput, training);
-        FMPart.AddInto(_deepOutput, n, logits);
+        LogitSum.Add(_deepOutput, n, logits);
     }
 
     public override void Backward(Batch batch, ReadOnlySpan<float> dLogits)

@@ -28,7 +28,7 @@ public sealed class FMModel : CtrModel
         int n = batch.Count;
         _bias.Forward(n, logits);
         _firstOrder.Forward(batch);
-        FMPart.AddInto(_firstOrder.Output, n, logits);
+        LogitSum.Add(_firstOrder.Output, n, logits);
         _embedding.Forward(batch);
         _fm.Forward(_embedding.OutputFor(n), n, logits);
     }

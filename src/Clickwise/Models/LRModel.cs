@@ -24,7 +24,7 @@ public sealed class LRModel : CtrModel
         int n = batch.Count;
         _bias.Forward(n, logits);
         _firstOrder.Forward(batch);
-        FMPart.AddInto(_firstOrder.Output, n, logits);
+        LogitSum.Add(_firstOrder.Output, n, logits);
     }
 
     public override void Backward(Batch batch, ReadOnlySpan<float> dLogits)
