@@ -10,6 +10,8 @@ namespace Clickwise.Models;
 /// </summary>
 internal sealed class FwFMPart
 {
+    private readonly float[] _symmetric, _pairGrad, _fieldMajor, _mixed, _scaled;
+
     public FwFMPart(ParameterSet parameters, FeatureLayout layout, int dim, int maxBatchSize, SeededRandom random)
     {
         FieldCount = layout.FieldCount;
@@ -21,6 +23,13 @@ internal sealed class FwFMPart
         random.FillUniform(PairWeights.Value, 1.0 / Math.Sqrt(layout.FieldCount));
         LinearOutput = new float[maxBatchSize];
         PairOutput = new float[maxBatchSize];
+        int f = layout.FieldCount;
+        int fieldMajorLength = checked(f * maxBatchSize * dim);
+        _symmetric = new float[f * f];
+        _pairGrad = new float[f * f];
+        _fieldMajor = new float[fieldMajorLength];
+        _mixed = new float[fieldMajorLength];
+        _scaled = new float[fieldMajorLength];
     }
 
     public Parameter FieldVectors { get; }
@@ -39,7 +48,8 @@ internal sealed class FwFMPart
     public void Forward(ReadOnlySpan<float> embeddings, int batchSize, Span<float> logits)
     {
         FwFMLinear.Forward(embeddings, FieldVectors.Value, batchSize, FieldCount, Dim, LinearOutput);
-        FwFMInteraction.Forward(embeddings, PairWeights.Value, batchSize, FieldCount, Dim, PairOutput);
+        FwFMInteraction.Forward(embeddings, PairWeights.Value, batchSize, FieldCount, Dim,
+            _symmetric, _fieldMajor, _mixed, PairOutput);
         for (int b = 0; b < batchSize; b++)
         {
             logits[b] += LinearOutput[b] + PairOutput[b];
@@ -49,6 +59,7 @@ internal sealed class FwFMPart
     public void Backward(ReadOnlySpan<float> embeddings, ReadOnlySpan<float> dLogits, int batchSize, Span<float> dEmbeddings)
     {
         FwFMLinear.Backward(embeddings, FieldVectors.Value, dLogits, batchSize, FieldCount, Dim, dEmbeddings, FieldVectors.Grad);
-        FwFMInteraction.Backward(embeddings, PairWeights.Value, dLogits, batchSize, FieldCount, Dim, dEmbeddings, PairWeights.Grad);
+        FwFMInteraction.Backward(_fieldMajor, _mixed, dLogits, batchSize, FieldCount, Dim,
+            _scaled, _pairGrad, dEmbeddings, PairWeights.Grad);
     }
 }

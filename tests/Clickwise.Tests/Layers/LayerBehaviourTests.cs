@@ -56,10 +56,24 @@ public sealed class LayerBehaviourTests
         var fm = new float[B];
         var fwfm = new float[B];
         FMInteraction.Forward(e, B, F, D, new float[B * D], fm);
-        FwFMInteraction.Forward(e, ones, B, F, D, fwfm);
+        new FwFMHarness(B, F, D).Forward(e, ones, fwfm);
         for (int b = 0; b < B; b++)
         {
             Assert.Equal(fm[b], fwfm[b], 1e-5);
+        }
+    }
+
+    [Fact]
+    public void FwFMMatchesThePairLoopDefinition()
+    {
+        const int B = 7, F = 9, D = 5;
+        float[] e = GradientCheck.RandomWeights(B * F * D, 3);
+        float[] r = GradientCheck.RandomWeights(FieldPairs.Count(F), 4);
+        var y = new float[B];
+        new FwFMHarness(B, F, D).Forward(e, r, y);
+        for (int b = 0; b < B; b++)
+        {
+            Assert.Equal(FwFMHarness.PairLoop(e, r, b, F, D), y[b], 1e-5);
         }
     }
 
@@ -70,7 +84,7 @@ public sealed class LayerBehaviourTests
         float[] e = [1, 0, /* f1 */ 0, 2, /* f2 */ 0, 3];
         float[] r = [10, 20, 0.5f]; // (0,1), (0,2), (1,2)
         var y = new float[1];
-        FwFMInteraction.Forward(e, r, 1, 3, 2, y);
+        new FwFMHarness(1, 3, 2).Forward(e, r, y);
         Assert.Equal(0.5f * 6f, y[0]);
     }
 

@@ -177,15 +177,17 @@ public sealed class LayerGradientTests(ITestOutputHelper output)
         int pairs = FieldPairs.Count(F);
         float[] e = Random(B * F * D, 20), pw = Random(pairs, 21), r = Random(B, 22);
         var y = new float[B];
+        var fwfm = new FwFMHarness(B, F, D);
         double Loss()
         {
-            FwFMInteraction.Forward(e, pw, B, F, D, y);
+            fwfm.Forward(e, pw, y);
             return GradientCheck.Dot(y, r);
         }
 
+        Loss();
         var dE = new float[e.Length];
         var dR = new float[pairs];
-        FwFMInteraction.Backward(e, pw, r, B, F, D, dE, dR);
+        fwfm.Backward(r, dE, dR);
         GradientCheck.Check("fwfm.embeddings", e, dE, Loss, output: output);
         GradientCheck.Check("fwfm.r", pw, dR, Loss, output: output);
     }
