@@ -1,0 +1,36 @@
+namespace Clickwise.Layers;
+
+/// <summary>
+/// Sigmoid + binary cross-entropy from logits, averaged over the batch. Computed as
+/// max(z, 0) − z·y + log(1 + e^(−|z|)), which never overflows and keeps precision for large |z|.
+/// </summary>
+public static class BinaryLogLoss
+{
+    /// <returns>Mean loss over the batch; writes dLogits[b] = (σ(z_b) − y_b) / B.</returns>
+    public static double Forward(ReadOnlySpan<float> logits, ReadOnlySpan<float> labels, int batchSize, Span<float> dLogits)
+    {
+        double total = 0;
+        float inv = 1f / batchSize;
+        for (int b = 0; b < batchSize; b++)
+        {
+            double z = logits[b];
+            double y = labels[b];
+            total += Math.Max(z, 0.0) - z * y + Math.Log(1.0 + Math.Exp(-Math.Abs(z)));
+            dLogits[b] = (Sigmoid(logits[b]) - labels[b]) * inv;
+        }
+
+        return total / batchSize;
+    }
+
+    /// <summary>Numerically stable logistic function: never evaluates e^(+large).</summary>
+    public static float Sigmoid(float z)
+    {
+        if (z >= 0f)
+        {
+            return 1f / (1f + MathF.Exp(-z));
+        }
+
+        float e = MathF.Exp(z);
+        return e / (1f + e);
+    }
+}

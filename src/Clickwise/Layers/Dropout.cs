@@ -1,0 +1,50 @@
+namespace Clickwise.Layers;
+
+/// <summary>
+/// Inverted dropout: each element is kept with probability 1 − rate and scaled by 1 / (1 − rate), so evaluation
+/// needs no rescaling. The mask holds the scale per element (0 or 1 / (1 − rate)) and is drawn once per forward
+/// from the model's <see cref="SeededRandom"/>; backward multiplies by the same mask.
+/// </summary>
+public static class Dropout
+{
+    public static void FillMask(SeededRandom random, float rate, Span<float> mask)
+    {
+        if (rate is < 0f or >= 1f)
+        {
+            throw new ArgumentOutOfRangeException(nameof(rate), rate, "dropout rate must be in [0, 1).");
+        }
+
+        // Four 16-bit draws per 64-bit random word: the mask is regenerated every step for every hidden unit,
+        // and the rate's resolution of 1/65536 is far below anything a model can notice.
+        int threshold = (int)MathF.Round(rate * 65536f);
+        float scale = 1f / (1f - rate);
+        int i = 0;
+        while (i < mask.Length)
+        {
+            ulong bits = random.NextUInt64();
+            for (int k = 0; k < 4 && i < mask.Length; k++, i++, bits >>= 16)
+            {
+                // Branch-free: keep = 0 when the draw is below the threshold, else 1 (a 50% branch mispredicts).
+                int keep = 1 + (((int)(bits & 0xFFFF) - threshold) >> 31);
+                mask[i] = keep * scale;
+            }
+        }
+    }
+
+    public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> mask, int length, Span<float> output)
+    {
+        for (int i = 0; i < length; i++)
+        {
+            output[i] = input[i] * mask[i];
+        }
+    }
+
+    /// <param name="dInput">Accumulated.</param>
+    public static void Backward(ReadOnlySpan<float> mask, ReadOnlySpan<float> dOutput, int length, Span<float> dInput)
+    {
+        for (int i = 0; i < length; i++)
+        {
+            dInput[i] += dOutput[i] * mask[i];
+        }
+    }
+}

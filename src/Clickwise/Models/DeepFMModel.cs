@@ -1,0 +1,63 @@
+using Clickwise.Data;
+using Clickwise.Features;
+using Clickwise.Layers;
+
+namespace Clickwise.Models;
+
+/// <summary>
+/// DeepFM-D: logit = y_FM + y_DNN with shared embeddings, where y_FM = w0 + Σ_f w[id_f]·x_f + Σ_{i&lt;j} ⟨x_i e_i, x_j e_j⟩
+/// and y_DNN is the <see cref="Mlp"/> over the flattened embeddings [B, F·D]. The DNN's output bias and w0 are
+/// both kept (the paper's eq. 8 bias and its omitted "constant offset"); they are redundant but harmless.
+/// </summary>
+/// <remarks>Guo et al., "DeepFM: An End-to-End Wide &amp; Deep Learning Framework for CTR Prediction" (extended version), eq. 1, 4, 7-8.</remarks>
+public sealed class DeepFMModel : CtrModel
+{
+    private readonly BiasPart _bias;
+    private readonly FirstOrderPart _firstOrder;
+    private readonly EmbeddingPart _embedding;
+    private readonly FMPart _fm;
+    private readonly Mlp _mlp;
+    private readonly float[] _deepOutput;
+
+    public DeepFMModel(ModelConfig config, FeatureLayout layout, int maxBatchSize)
+        : base(config, layout, maxBatchSize)
+    {
+        var random = new SeededRandom(config.Seed);
+        _embedding = new EmbeddingPart(Parameters, layout, config.EmbeddingDim, maxBatchSize, config.InitStd, random);
+        _firstOrder = new FirstOrderPart(Parameters, layout, maxBatchSize, config.InitStd, random);
+        _bias = new BiasPart(Parameters);
+        _fm = new FMPart(layout.FieldCount, config.EmbeddingDim, maxBatchSize);
+        _mlp = new Mlp(Parameters, "mlp", _embedding.Width, config.HiddenUnits, config.Dropout, maxBatchSize,
+            random, DropoutSeeds.For(config.Seed));
+        _deepOutput = new float[maxBatchSize];
+    }
+
+    /// <summary>The DNN component, e.g. to replay dropout masks.</summary>
+    public Mlp Mlp => _mlp;
+
+    public override void Forward(Batch batch, Span<float> logits, bool training)
+    {
+        int n = batch.Count;
+        _bias.Forward(n, logits);
+        _firstOrder.Forward(batch);
+        LogitSum.Add(_firstOrder.Output, n, logits);
+        _embedding.Forward(batch);
+        Span<float> emb = _embedding.OutputFor(n);
+        _fm.Forward(emb, n, logits);
+        _mlp.Forward(emb, n, _deepOutput, training);
+        LogitSum.Add(_deepOutput, n, logits);
+    }
+
+    public override void Backward(Batch batch, ReadOnlySpan<float> dLogits)
+    {
+        int n = batch.Count;
+        Span<float> emb = _embedding.OutputFor(n);
+        Span<float> dEmb = _embedding.DOutputFor(n);
+        _embedding.BeginBackward(n);
+        _mlp.Backward(emb, dLogits, n, dEmb);
+        _fm.Backward(emb, dLogits, n, dEmb);
+        _embedding.EndBackward(batch);
+        _firstOrder.Backward(batch, dLogits);
+        _bias.Backward(dLogits, n);
+    }
+}

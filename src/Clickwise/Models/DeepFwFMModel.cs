@@ -1,0 +1,58 @@
+using Clickwise.Data;
+using Clickwise.Features;
+using Clickwise.Layers;
+
+namespace Clickwise.Models;
+
+/// <summary>
+/// DeepFwFM: φ_DeepFwFM = φ_Deep + φ_FwFM over shared embeddings, with φ_FwFM as in <see cref="FwFMModel"/>
+/// (w0, field vectors v, pair weights r; no per-feature first-order weights) and φ_Deep the <see cref="Mlp"/>
+/// over the flattened embeddings [B, F·D].
+/// </summary>
+/// <remarks>Deng et al., "DeepLight: Deep Lightweight Feature Interactions for Accelerating CTR Predictions in Ad Serving" (WSDM 2021), eq. 6-7.</remarks>
+public sealed class DeepFwFMModel : CtrModel
+{
+    private readonly BiasPart _bias;
+    private readonly EmbeddingPart _embedding;
+    private readonly FwFMPart _fwfm;
+    private readonly Mlp _mlp;
+    private readonly float[] _deepOutput;
+
+    public DeepFwFMModel(ModelConfig config, FeatureLayout layout, int maxBatchSize)
+        : base(config, layout, maxBatchSize)
+    {
+        var random = new SeededRandom(config.Seed);
+        _embedding = new EmbeddingPart(Parameters, layout, config.EmbeddingDim, maxBatchSize, config.InitStd, random);
+        _fwfm = new FwFMPart(Parameters, layout, config.EmbeddingDim, maxBatchSize, random);
+        _bias = new BiasPart(Parameters);
+        _mlp = new Mlp(Parameters, "mlp", _embedding.Width, config.HiddenUnits, config.Dropout, maxBatchSize,
+            random, DropoutSeeds.For(config.Seed));
+        _deepOutput = new float[maxBatchSize];
+    }
+
+    /// <summary>The DNN component, e.g. to replay dropout masks.</summary>
+    public Mlp Mlp => _mlp;
+
+    public override void Forward(Batch batch, Span<float> logits, bool training)
+    {
+        int n = batch.Count;
+        _bias.Forward(n, logits);
+        _embedding.Forward(batch);
+        Span<float> emb = _embedding.OutputFor(n);
+        _fwfm.Forward(emb, n, logits);
+        _mlp.Forward(emb, n, _deepOutput, training);
+        LogitSum.Add(_deepOutput, n, logits);
+    }
+
+    public override void Backward(Batch batch, ReadOnlySpan<float> dLogits)
+    {
+        int n = batch.Count;
+        Span<float> emb = _embedding.OutputFor(n);
+        Span<float> dEmb = _embedding.DOutputFor(n);
+        _embedding.BeginBackward(n);
+        _mlp.Backward(emb, dLogits, n, dEmb);
+        _fwfm.Backward(emb, dLogits, n, dEmb);
+        _embedding.EndBackward(batch);
+        _bias.Backward(dLogits, n);
+    }
+}

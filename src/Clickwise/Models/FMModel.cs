@@ -1,0 +1,45 @@
+using Clickwise.Data;
+using Clickwise.Features;
+using Clickwise.Layers;
+
+namespace Clickwise.Models;
+
+/// <summary>Factorization machine: logit = w0 + Σ_f w[id_f]·x_f + Σ_{i&lt;j} ⟨x_i e_i, x_j e_j⟩.</summary>
+/// <remarks>Rendle, "Factorization Machines" (ICDM 2010), as written in DeepLight (Deng et al., WSDM 2021) eq. 4.</remarks>
+public sealed class FMModel : CtrModel
+{
+    private readonly BiasPart _bias;
+    private readonly FirstOrderPart _firstOrder;
+    private readonly EmbeddingPart _embedding;
+    private readonly FMPart _fm;
+
+    public FMModel(ModelConfig config, FeatureLayout layout, int maxBatchSize)
+        : base(config, layout, maxBatchSize)
+    {
+        var random = new SeededRandom(config.Seed);
+        _embedding = new EmbeddingPart(Parameters, layout, config.EmbeddingDim, maxBatchSize, config.InitStd, random);
+        _firstOrder = new FirstOrderPart(Parameters, layout, maxBatchSize, config.InitStd, random);
+        _bias = new BiasPart(Parameters);
+        _fm = new FMPart(layout.FieldCount, config.EmbeddingDim, maxBatchSize);
+    }
+
+    public override void Forward(Batch batch, Span<float> logits, bool training)
+    {
+        int n = batch.Count;
+        _bias.Forward(n, logits);
+        _firstOrder.Forward(batch);
+        LogitSum.Add(_firstOrder.Output, n, logits);
+        _embedding.Forward(batch);
+        _fm.Forward(_embedding.OutputFor(n), n, logits);
+    }
+
+    public override void Backward(Batch batch, ReadOnlySpan<float> dLogits)
+    {
+        int n = batch.Count;
+        _embedding.BeginBackward(n);
+        _fm.Backward(_embedding.OutputFor(n), dLogits, n, _embedding.DOutputFor(n));
+        _embedding.EndBackward(batch);
+        _firstOrder.Backward(batch, dLogits);
+        _bias.Backward(dLogits, n);
+    }
+}

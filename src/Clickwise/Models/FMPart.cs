@@ -1,0 +1,34 @@
+using Clickwise.Data;
+using Clickwise.Layers;
+
+namespace Clickwise.Models;
+
+/// <summary>The FM second-order term over the shared embeddings, with its [B, D] field-sum and [B] output.</summary>
+internal sealed class FMPart
+{
+    public FMPart(int fieldCount, int dim, int maxBatchSize)
+    {
+        FieldCount = fieldCount;
+        Dim = dim;
+        Sum = new float[checked(maxBatchSize * dim)];
+        Output = new float[maxBatchSize];
+    }
+
+    public int FieldCount { get; }
+
+    public int Dim { get; }
+
+    public float[] Sum { get; }
+
+    public float[] Output { get; }
+
+    /// <summary>Adds the FM second-order term to <paramref name="logits"/>.</summary>
+    public void Forward(ReadOnlySpan<float> embeddings, int batchSize, Span<float> logits)
+    {
+        FMInteraction.Forward(embeddings, batchSize, FieldCount, Dim, Sum, Output);
+        LogitSum.Add(Output, batchSize, logits);
+    }
+
+    public void Backward(ReadOnlySpan<float> embeddings, ReadOnlySpan<float> dLogits, int batchSize, Span<float> dEmbeddings) =>
+        FMInteraction.Backward(embeddings, Sum, dLogits, batchSize, FieldCount, Dim, dEmbeddings);
+}

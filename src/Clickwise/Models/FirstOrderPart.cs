@@ -1,0 +1,32 @@
+using Clickwise.Data;
+using Clickwise.Features;
+using Clickwise.Layers;
+
+namespace Clickwise.Models;
+
+/// <summary>The LR first-order term Σ_f w[id]·x with w a row-sparse [V, 1] table, and its output [B].</summary>
+internal sealed class FirstOrderPart
+{
+    public FirstOrderPart(ParameterSet parameters, FeatureLayout layout, int maxBatchSize, float initStd, SeededRandom random)
+    {
+        FieldCount = layout.FieldCount;
+        Weights = parameters.Add(Parameter.RowSparse("first_order", ParameterRole.FirstOrder, layout.TotalRows, 1,
+            checked(maxBatchSize * layout.FieldCount)));
+        random.FillNormal(Weights.Value, initStd);
+        Output = new float[maxBatchSize];
+    }
+
+    public Parameter Weights { get; }
+
+    public int FieldCount { get; }
+
+    public float[] Output { get; }
+
+    public void Forward(Batch batch) =>
+        FirstOrder.Forward(Weights.Value, batch.IdsInUse, batch.ValuesInUse, batch.HasValues,
+            batch.Count, FieldCount, Output);
+
+    public void Backward(Batch batch, ReadOnlySpan<float> dLogits) =>
+        FirstOrder.Backward(Weights.Value, batch.IdsInUse, batch.ValuesInUse, batch.HasValues,
+            dLogits, batch.Count, FieldCount, Weights.RowGrad!, default);
+}

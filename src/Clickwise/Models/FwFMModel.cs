@@ -1,0 +1,44 @@
+using Clickwise.Data;
+using Clickwise.Features;
+using Clickwise.Layers;
+
+namespace Clickwise.Models;
+
+/// <summary>
+/// Field-weighted FM: logit = w0 + Σ_f ⟨x_f e_f, v_f⟩ + Σ_{i&lt;j} r_(i,j) ⟨x_i e_i, x_j e_j⟩.
+/// Exactly the seed's eq. 6: there is no per-feature first-order weight — the field vectors v replace it
+/// (the reference code's <c>use_fwlw</c>), which is what cuts the linear part from V to F·D parameters.
+/// </summary>
+/// <remarks>Pan et al., "Field-weighted Factorization Machines" (WWW 2018), as written in DeepLight (Deng et al., WSDM 2021) eq. 6.</remarks>
+public sealed class FwFMModel : CtrModel
+{
+    private readonly BiasPart _bias;
+    private readonly EmbeddingPart _embedding;
+    private readonly FwFMPart _fwfm;
+
+    public FwFMModel(ModelConfig config, FeatureLayout layout, int maxBatchSize)
+        : base(config, layout, maxBatchSize)
+    {
+        var random = new SeededRandom(config.Seed);
+        _embedding = new EmbeddingPart(Parameters, layout, config.EmbeddingDim, maxBatchSize, config.InitStd, random);
+        _fwfm = new FwFMPart(Parameters, layout, config.EmbeddingDim, maxBatchSize, random);
+        _bias = new BiasPart(Parameters);
+    }
+
+    public override void Forward(Batch batch, Span<float> logits, bool training)
+    {
+        int n = batch.Count;
+        _bias.Forward(n, logits);
+        _embedding.Forward(batch);
+        _fwfm.Forward(_embedding.OutputFor(n), n, logits);
+    }
+
+    public override void Backward(Batch batch, ReadOnlySpan<float> dLogits)
+    {
+        int n = batch.Count;
+        _embedding.BeginBackward(n);
+        _fwfm.Backward(_embedding.OutputFor(n), dLogits, n, _embedding.DOutputFor(n));
+        _embedding.EndBackward(batch);
+        _bias.Backward(dLogits, n);
+    }
+}

@@ -1,0 +1,35 @@
+using Clickwise.Data;
+using Clickwise.Features;
+using Clickwise.Layers;
+
+namespace Clickwise.Models;
+
+/// <summary>Logistic regression: logit = w0 + Σ_f w[id_f]·x_f.</summary>
+/// <remarks>DeepLight (Deng et al., WSDM 2021) eq. 2, φ_LR.</remarks>
+public sealed class LRModel : CtrModel
+{
+    private readonly BiasPart _bias;
+    private readonly FirstOrderPart _firstOrder;
+
+    public LRModel(ModelConfig config, FeatureLayout layout, int maxBatchSize)
+        : base(config, layout, maxBatchSize)
+    {
+        var random = new SeededRandom(config.Seed);
+        _firstOrder = new FirstOrderPart(Parameters, layout, maxBatchSize, config.InitStd, random);
+        _bias = new BiasPart(Parameters);
+    }
+
+    public override void Forward(Batch batch, Span<float> logits, bool training)
+    {
+        int n = batch.Count;
+        _bias.Forward(n, logits);
+        _firstOrder.Forward(batch);
+        LogitSum.Add(_firstOrder.Output, n, logits);
+    }
+
+    public override void Backward(Batch batch, ReadOnlySpan<float> dLogits)
+    {
+        _firstOrder.Backward(batch, dLogits);
+        _bias.Backward(dLogits, batch.Count);
+    }
+}

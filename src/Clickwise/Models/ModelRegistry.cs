@@ -1,0 +1,43 @@
+using Clickwise.Features;
+
+namespace Clickwise.Models;
+
+/// <summary>Builds a model by its <see cref="ModelConfig.Name"/>.</summary>
+public static class ModelRegistry
+{
+    private static readonly Dictionary<string, Func<ModelConfig, FeatureLayout, int, CtrModel>> Factories =
+        new(StringComparer.Ordinal)
+        {
+            ["lr"] = (c, l, b) => new LRModel(c, l, b),
+            ["fm"] = (c, l, b) => new FMModel(c, l, b),
+            ["fwfm"] = (c, l, b) => new FwFMModel(c, l, b),
+            ["deepfm"] = (c, l, b) => new DeepFMModel(c, l, b),
+            ["deepfwfm"] = (c, l, b) => new DeepFwFMModel(c, l, b),
+        };
+
+    /// <summary>Registered names in a stable order.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["lr", "fm", "fwfm", "deepfm", "deepfwfm"];
+
+    public static CtrModel Create(ModelConfig config, FeatureLayout layout, int maxBatchSize)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(layout);
+        if (!Factories.TryGetValue(config.Name, out var factory))
+        {
+            throw new ArgumentException(
+                $"unknown model '{config.Name}'; known models: {string.Join(", ", Names)}.", nameof(config));
+        }
+
+        if (config.EmbeddingDim < 1)
+        {
+            throw new ArgumentException($"embedding dim must be >= 1, got {config.EmbeddingDim}.", nameof(config));
+        }
+
+        if (config.HiddenUnits.Any(h => h < 1))
+        {
+            throw new ArgumentException("every hidden layer needs at least one unit.", nameof(config));
+        }
+
+        return factory(config, layout, maxBatchSize);
+    }
+}

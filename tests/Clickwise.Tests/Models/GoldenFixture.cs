@@ -1,0 +1,67 @@
+using System.Text.Json;
+using Clickwise.Data;
+using Clickwise.Features;
+using Clickwise.Models;
+
+namespace Clickwise.Tests.Models;
+
+/// <summary>
+/// One fixture written by tools/reference/golden_models.py: a tiny model's case, initial weights, logits,
+/// loss, gradients and the parameters after each of three Adam steps (step k uses batch k).
+/// </summary>
+internal sealed class GoldenFixture
+{
+    private GoldenFixture(JsonElement root) => Root = root;
+
+    public JsonElement Root { get; }
+
+    public string Model => Root.GetProperty("model").GetString()!;
+
+    public int BatchSize => Root.GetProperty("batch_size").GetInt32();
+
+    public int StepCount => Root.GetProperty("steps").GetArrayLength();
+
+    public static GoldenFixture Load(string model)
+    {
+        string path = Path.Combine(AppContext.BaseDirectory, "Fixtures", "golden", model + ".json");
+        Assert.True(File.Exists(path), $"missing fixture {path}; regenerate with tools/reference/golden_models.py");
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(path));
+        return new GoldenFixture(doc.RootElement.Clone());
+    }
+
+    public FeatureLayout Layout()
+    {
+        int[] sizes = Ints(Root.GetProperty("field_sizes"));
+        return new FeatureLayout(sizes.Select((_, f) => $"f{f}").ToArray(), sizes);
+    }
+
+    public ModelConfig Config() => new()
+    {
+        Name = Model,
+        EmbeddingDim = Root.GetProperty("embedding_dim").GetInt32(),
+        HiddenUnits = Ints(Root.GetProperty("hidden_units")),
+        Dropout = (float)Root.GetProperty("dropout").GetDouble(),
+        Seed = 1,
+    };
+
+    public Batch Batch(int index)
+    {
+        int fields = Root.GetProperty("field_sizes").GetArrayLength();
+        JsonElement b = Root.GetProperty("batches")[index];
+        var batch = new Batch(BatchSize, fields) { Count = BatchSize, HasValues = Root.GetProperty("has_values").GetBoolean() };
+        Ints(b.GetProperty("ids")).CopyTo(batch.Ids, 0);
+        Floats(b.GetProperty("values")).CopyTo(batch.Values, 0);
+        Floats(b.GetProperty("labels")).CopyTo(batch.Labels, 0);
+        return batch;
+    }
+
+    /// <summary>Tensors by name under "initial", "gradients" or steps[k].parameters.</summary>
+    public static Dictionary<string, double[]> Tensors(JsonElement element) =>
+        element.EnumerateObject().ToDictionary(p => p.Name, p => Doubles(p.Value.GetProperty("data")));
+
+    public static int[] Ints(JsonElement array) => array.EnumerateArray().Select(e => e.GetInt32()).ToArray();
+
+    public static float[] Floats(JsonElement array) => array.EnumerateArray().Select(e => (float)e.GetDouble()).ToArray();
+
+    public static double[] Doubles(JsonElement array) => array.EnumerateArray().Select(e => e.GetDouble()).ToArray();
+}

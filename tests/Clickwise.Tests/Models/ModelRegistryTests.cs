@@ -1,0 +1,156 @@
+using Clickwise.Data;
+using Clickwise.Features;
+using Clickwise.Layers;
+using Clickwise.Models;
+
+namespace Clickwise.Tests.Models;
+
+public sealed class ModelRegistryTests
+{
+    private static readonly FeatureLayout Layout = new(["a", "b", "c"], [3, 4, 2]);
+
+    private static ModelConfig Config(string name, int seed = 7) =>
+        new() { Name = name, EmbeddingDim = 3, HiddenUnits = [4, 4], Dropout = 0.5f, Seed = seed };
+
+    [Theory]
+    [InlineData("lr", "first_order,bias")]
+    [InlineData("fm", "embedding,first_order,bias")]
+    [InlineData("fwfm", "embedding,fwfm.v,fwfm.r,bias")]
+    [InlineData("deepfm", "embedding,first_order,bias,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
+    [InlineData("deepfwfm", "embedding,fwfm.v,fwfm.r,bias,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
+    public void ParameterNamesAreStable(string name, string expected)
+    {
+        CtrModel model = ModelRegistry.Create(Config(name), Layout, 8);
+        Assert.Equal(expected, string.Join(",", model.Parameters.Select(p => p.Name)));
+    }
+
+    [Fact]
+    public void ShapesAndRolesFollowTheLayout()
+    {
+        CtrModel model = ModelRegistry.Create(Config("deepfwfm"), Layout, 8);
+        ParameterSet p = model.Parameters;
+        Assert.Equal([9, 3], p["embedding"].Shape);
+        Assert.True(p["embedding"].IsRowSparse);
+        Assert.Equal(ParameterRole.Embedding, p["embedding"].Role);
+        Assert.Equal([3], p["fwfm.r"].Shape); // P = F(F-1)/2 upper-triangle pair weights
+        Assert.Equal(ParameterRole.FieldMatrix, p["fwfm.r"].Role);
+        Assert.Equal([3, 3], p["fwfm.v"].Shape);
+        Assert.Equal(ParameterRole.FieldLinear, p["fwfm.v"].Role);
+        Assert.Equal([9, 4], p["mlp.0.weight"].Shape); // DNN input = flattened [B, F·D]
+        Assert.Equal([4, 1], p["mlp.2.weight"].Shape);
+        Assert.Equal(ParameterRole.DenseWeight, p["mlp.1.weight"].Role);
+        Assert.Equal(ParameterRole.Bias, p["mlp.1.bias"].Role);
+        Assert.Equal(ParameterRole.Bias, p["bias"].Role);
+        Assert.False(p["mlp.0.weight"].IsRowSparse);
+
+        CtrModel lr = ModelRegistry.Create(Config("lr"), Layout, 8);
+        Assert.Equal([9, 1], lr.Parameters["first_order"].Shape);
+        Assert.Equal(ParameterRole.FirstOrder, lr.Parameters["first_order"].Role);
+        Assert.True(lr.Parameters["first_order"].IsRowSparse);
+    }
+
+    [Fact]
+    public void UnknownNameListsTheKnownOnes()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("xdeepfm"), Layout, 8));
+        Assert.Contains("xdeepfm", ex.Message);
+        Assert.Contains("deepfwfm", ex.Message);
+    }
+
+    [Fact]
+    public void InitialisationIsDeterministicForASeed()
+    {
+        CtrModel a = ModelRegistry.Create(Config("deepfwfm", seed: 1), Layout, 8);
+        CtrModel b = ModelRegistry.Create(Config("deepfwfm", seed: 1), Layout, 8);
+        CtrModel c = ModelRegistry.Create(Config("deepfwfm", seed: 2), Layout, 8);
+        foreach (Parameter p in a.Parameters)
+        {
+            Assert.Equal(p.Value, b.Parameters[p.Name].Value);
+        }
+
+        Assert.NotEqual(a.Parameters["embedding"].Value, c.Parameters["embedding"].Value);
+        Assert.NotEqual(a.Parameters["mlp.0.weight"].Value, c.Parameters["mlp.0.weight"].Value);
+    }
+
+    [Fact]
+    public void InitialisationScalesFollowTheConfig()
+    {
+        var layout = new FeatureLayout(["a", "b"], [3000, 2000]);
+        var config = new ModelConfig { Name = "deepfm", EmbeddingDim = 10, HiddenUnits = [50], InitStd = 0.01f, Seed = 3 };
+        CtrModel model = ModelRegistry.Create(config, layout, 4);
+        float[] emb = model.Parameters["embedding"].Value;
+        double std = Math.Sqrt(emb.Select(v => (double)v * v).Average());
+        Assert.InRange(std, 0.0095, 0.0105);
+        float heBound = MathF.Sqrt(6f / 20f);
+        float[] w0 = model.Parameters["mlp.0.weight"].Value;
+        Assert.All(w0, w => Assert.InRange(w, -heBound, heBound));
+        Assert.True(w0.Max() > 0.9f * heBound, "He-uniform should reach near its bound");
+        Assert.All(model.Parameters["mlp.0.bias"].Value, b => Assert.Equal(0f, b));
+    }
+
+    [Fact]
+    public void DropoutMasksAreDeterministicPerSeedAndOffInEvaluation()
+    {
+        Batch batch = new(8, 3) { Count = 8 };
+        for (int i = 0; i < 24; i++)
+        {
+            batch.Ids[i] = Layout.Offsets[i % 3] + i % Layout.Sizes[i % 3];
+        }
+
+        float[] Run(CtrModel m, bool training)
+        {
+            var logits = new float[8];
+            m.Forward(batch, logits, training);
+            return logits;
+        }
+
+        CtrModel a = ModelRegistry.Create(Config("deepfm"), Layout, 8);
+        CtrModel b = ModelRegistry.Create(Config("deepfm"), Layout, 8);
+        float[] trainA = Run(a, true);
+        Assert.Equal(trainA, Run(b, true));              // same seed → same masks
+        Assert.NotEqual(trainA, Run(a, true));           // next step → new masks
+        Assert.Equal(Run(a, false), Run(b, false));      // evaluation is deterministic
+        Assert.NotEqual(trainA, Run(b, false));
+    }
+
+    [Theory]
+    [InlineData("fm")]
+    [InlineData("deepfwfm")]
+    public void TrainingStepAllocatesNothing(string name)
+    {
+        CtrModel model = ModelRegistry.Create(Config(name), Layout, 8);
+        Batch batch = new(8, 3) { Count = 8 };
+        for (int i = 0; i < 24; i++)
+        {
+            batch.Ids[i] = Layout.Offsets[i % 3] + (i * 7) % Layout.Sizes[i % 3];
+        }
+
+        var logits = new float[8];
+        var dLogits = new float[8];
+        void Step()
+        {
+            model.Parameters.ZeroGrad();
+            model.Forward(batch, logits, training: true);
+            BinaryLogLoss.Forward(logits, batch.LabelsInUse, 8, dLogits);
+            model.Backward(batch, dLogits);
+        }
+
+        Step();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Step();
+        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+    }
+
+    [Fact]
+    public void PresetsCarryThePapersNumbers()
+    {
+        ModelConfig criteo = ModelPresets.Criteo();
+        Assert.Equal((10, 0.5f), (criteo.EmbeddingDim, criteo.Dropout));
+        Assert.Equal([400, 400, 400], criteo.HiddenUnits);
+        ModelConfig avazu = ModelPresets.Avazu("deepfm");
+        Assert.Equal(("deepfm", 20), (avazu.Name, avazu.EmbeddingDim));
+        Assert.Equal([300, 300, 300], avazu.HiddenUnits);
+        Assert.Equal(new PaperTrainingDefaults(1e-3f, 3e-7f, 2048), ModelPresets.TrainingFor("criteo"));
+        Assert.Equal(6e-7f, ModelPresets.TrainingFor("avazu").L2);
+    }
+}
