@@ -1,0 +1,77 @@
+using Clickwise.Layers;
+
+namespace Clickwise.Training.Optimizers;
+
+/// <summary>
+/// Adam (Kingma &amp; Ba 2015) with PyTorch's arithmetic. Dense parameters keep one step count each; row-sparse
+/// tables update lazily — only touched rows, each with its own step count t_r, so a row's bias correction
+/// 1 − β^t_r reflects how often that row has actually been updated (a rare feature's first update is unbiased).
+/// </summary>
+public sealed class Adam : SlottedOptimizer
+{
+    private const int M = 0;
+    private const int V = 1;
+
+    // stepSize(t) = lr / (1 − β1^t) and √(1 − β2^t), per step count t, grown on demand: per-row counts would
+    // otherwise cost two Math.Pow per touched row per step.
+    private float[] _stepSize = [0f];
+    private float[] _bc2Sqrt = [0f];
+    private readonly float _eps;
+
+    public Adam(OptimizerSettings settings)
+        : base("adam", settings, ["m", "v"], countsSteps: true)
+    {
+        _eps = (float)(settings.Eps ?? 1e-8);
+    }
+
+    /// <summary>The coefficients of an update that is a parameter's (or row's) <paramref name="step"/>-th.</summary>
+    public AdamCoefficients Coefficients(long step, float l2)
+    {
+        EnsureTable(step);
+        return new AdamCoefficients(l2, (float)Settings.Beta1, (float)(1 - Settings.Beta1), (float)Settings.Beta2,
+            (float)(1 - Settings.Beta2), _stepSize[step], _bc2Sqrt[step], _eps);
+    }
+
+    protected override void UpdateDense(Parameter parameter, float[] grad, OptimizerState state, float l2)
+    {
+        AdamCoefficients c = Coefficients(++state.Steps, l2);
+        OptimizerKernels.Adam(parameter.Value, grad, state.Slots[M], state.Slots[V], c);
+    }
+
+    protected override void UpdateRows(Parameter parameter, RowGradient grad, OptimizerState state, float l2)
+    {
+        int width = grad.Width;
+        int[] steps = state.RowSteps!;
+        float[] w = parameter.Value;
+        float[] m = state.Slots[M];
+        float[] v = state.Slots[V];
+        AdamCoefficients c = Coefficients(1, l2);
+        for (int s = 0; s < grad.Count; s++)
+        {
+            int row = grad.Rows[s];
+            int t = ++steps[row];
+            EnsureTable(t);
+            c = c with { StepSize = _stepSize[t], BiasCorrection2Sqrt = _bc2Sqrt[t] };
+            int start = row * width;
+            OptimizerKernels.Adam(w.AsSpan(start, width), grad.SlotValues(s), m.AsSpan(start, width), v.AsSpan(start, width), c);
+        }
+    }
+
+    private void EnsureTable(long step)
+    {
+        if (step < _stepSize.Length)
+        {
+            return;
+        }
+
+        int old = _stepSize.Length;
+        int size = (int)Math.Max(step + 1, Math.Min(2L * old, int.MaxValue));
+        Array.Resize(ref _stepSize, size);
+        Array.Resize(ref _bc2Sqrt, size);
+        for (int t = old; t < size; t++)
+        {
+            _stepSize[t] = (float)(Settings.LearningRate / (1 - Math.Pow(Settings.Beta1, t)));
+            _bc2Sqrt[t] = (float)Math.Sqrt(1 - Math.Pow(Settings.Beta2, t));
+        }
+    }
+}

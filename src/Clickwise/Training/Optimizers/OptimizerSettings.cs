@@ -1,0 +1,32 @@
+using Clickwise.Layers;
+
+namespace Clickwise.Training.Optimizers;
+
+/// <summary>
+/// Hyper-parameters shared by the optimizers. Held as doubles so bias corrections and the (1 − β) factors are
+/// computed the way PyTorch computes them from Python floats before they are narrowed to the fp32 kernels.
+/// </summary>
+/// <remarks>
+/// L2 follows PyTorch's <c>weight_decay</c>: g ← g + λ·w before the moments. λ is <see cref="L2Embedding"/> for
+/// <see cref="ParameterRole.Embedding"/> and <see cref="ParameterRole.FirstOrder"/> tables (touched rows only) and
+/// <see cref="L2Net"/> for every other parameter, biases included: DeepLight's code passes all parameters to one
+/// Adam with weight_decay, so biases are decayed there too and we match it.
+/// </remarks>
+public sealed record OptimizerSettings
+{
+    public double LearningRate { get; init; } = 1e-3;
+
+    public double Beta1 { get; init; } = 0.9;
+
+    public double Beta2 { get; init; } = 0.999;
+
+    /// <summary>Added to the denominator; null picks the optimizer's PyTorch default (Adam 1e-8, Adagrad 1e-10).</summary>
+    public double? Eps { get; init; }
+
+    public double L2Embedding { get; init; }
+
+    public double L2Net { get; init; }
+
+    public float L2For(ParameterRole role) =>
+        (float)(role is ParameterRole.Embedding or ParameterRole.FirstOrder ? L2Embedding : L2Net);
+}

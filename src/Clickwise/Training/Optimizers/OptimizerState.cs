@@ -1,0 +1,30 @@
+using Clickwise.Layers;
+
+namespace Clickwise.Training.Optimizers;
+
+/// <summary>What an optimizer remembers about one parameter: its slots (moments, accumulators) and step counts.</summary>
+public sealed class OptimizerState
+{
+    /// <summary>Role written for optimizer tensors in checkpoints.</summary>
+    public const string Role = "optimizer";
+
+    internal OptimizerState(Parameter parameter, int slotCount, bool countsSteps)
+    {
+        Slots = new float[slotCount][];
+        for (int i = 0; i < slotCount; i++)
+        {
+            Slots[i] = new float[parameter.Length];
+        }
+
+        RowSteps = countsSteps && parameter.IsRowSparse ? new int[parameter.RowCount] : null;
+    }
+
+    /// <summary>One array per slot, each the length of the parameter.</summary>
+    public float[][] Slots { get; }
+
+    /// <summary>Per-row step counts of a row-sparse parameter (lazy Adam's bias correction); null otherwise.</summary>
+    public int[]? RowSteps { get; }
+
+    /// <summary>Steps taken by a dense parameter.</summary>
+    public long Steps { get; internal set; }
+}

@@ -1,0 +1,247 @@
+using System.Diagnostics;
+using Clickwise.Data;
+using Clickwise.IO;
+using Clickwise.Layers;
+using Clickwise.Models;
+using Clickwise.Training.Optimizers;
+
+namespace Clickwise.Training;
+
+/// <summary>
+/// The training loop: shuffled mini-batches (epoch e seeded with seed + e), forward → stable logloss → backward
+/// → optimizer step, a finiteness check on every loss, per-epoch validation with early stopping and restore of
+/// the best epoch, checkpoints that resume bit-identically. Same seed and thread count give the same model.
+/// </summary>
+public sealed class Trainer
+{
+    private readonly CtrModel _model;
+    private readonly TrainingConfig _config;
+    private readonly IEvaluator? _evaluator;
+    private readonly float[] _logits;
+    private readonly float[] _dLogits;
+    private float[][]? _best;
+
+    public Trainer(CtrModel model, TrainingConfig config, IEvaluator? evaluator = null)
+    {
+        config.Validate();
+        if (config.BatchSize > model.MaxBatchSize)
+        {
+            throw new ArgumentException($"batch size {config.BatchSize} exceeds the model's max batch size {model.MaxBatchSize}");
+        }
+
+        _model = model;
+        _config = config;
+        _evaluator = evaluator;
+        Optimizer = OptimizerFactory.Create(config.Optimizer, config.OptimizerSettings);
+        _logits = new float[config.BatchSize];
+        _dLogits = new float[config.BatchSize];
+    }
+
+    public IOptimizer Optimizer { get; }
+
+    public TrainerState State { get; private set; } = new();
+
+    public List<ITrainingObserver> Observers { get; } = [];
+
+    /// <summary>Where checkpoints go (after every epoch, and every <see cref="CheckpointEverySteps"/>); null for none.</summary>
+    public string? CheckpointPath { get; init; }
+
+    /// <summary>Also checkpoint every this many global steps; 0 only at epoch ends.</summary>
+    public int CheckpointEverySteps { get; init; }
+
+    /// <summary>The feature map stored with checkpoints, opaque to the trainer.</summary>
+    public string? FeatureMapJson { get; init; }
+
+    /// <summary>Continues from a checkpoint written by a run with the same model config, batch size and seed.</summary>
+    public void Resume(string checkpointPath)
+    {
+        (TrainerState state, TrainingConfig written, ModelFileContent content) = Checkpoint.Load(checkpointPath, _model, Optimizer);
+        if (written.BatchSize != _config.BatchSize || written.Seed != _config.Seed)
+        {
+            throw new ArgumentException(
+                $"{checkpointPath}: written with batch size {written.BatchSize} and seed {written.Seed}; resuming needs the same "
+                + $"(got {_config.BatchSize} and {_config.Seed}) to continue the same data order");
+        }
+
+        _best = null;
+        if (content.Tensors.Any(t => t.Role == Checkpoint.BestRole))
+        {
+            var best = new ParameterSet();
+            foreach (Parameter p in _model.Parameters)
+            {
+                best.Add(Parameter.Dense(p.Name, p.Role, p.Shape));
+            }
+
+            ParameterTensors.Load(best, content.Tensors, Checkpoint.BestPrefix, Checkpoint.BestRole);
+            _best = best.Select(p => p.Value).ToArray();
+        }
+
+        State = state;
+    }
+
+    public TrainingResult Fit(IBatchSource train, IBatchSource? valid = null, CancellationToken cancellationToken = default)
+    {
+        if (train.FieldCount != _model.Layout.FieldCount)
+        {
+            throw new ArgumentException($"training data has {train.FieldCount} fields, the model {_model.Layout.FieldCount}");
+        }
+
+        int stepsPerEpoch = checked((int)((train.RowCount + _config.BatchSize - 1) / _config.BatchSize));
+        var runClock = Stopwatch.StartNew();
+        long runRows = 0;
+        while (State.Epoch < _config.Epochs && !State.Stopped)
+        {
+            int epoch = State.Epoch + 1;
+            var epochClock = Stopwatch.StartNew();
+            long epochRowsThisRun = 0;
+            int step = 0;
+            foreach (Batch batch in train.Batches(_config.BatchSize, shuffle: true, seed: _config.Seed + State.Epoch))
+            {
+                if (step++ < State.BatchInEpoch)
+                {
+                    continue; // resuming: these batches were consumed before the checkpoint
+                }
+
+                cancellationToken.ThrowIfCancellationRequested();
+                TrainStep(batch, epoch, step);
+                epochRowsThisRun += batch.Count;
+                runRows += batch.Count;
+                Report(epoch, step, stepsPerEpoch, train.RowCount, runRows, runClock.Elapsed);
+                if (CheckpointEverySteps > 0 && State.GlobalStep % CheckpointEverySteps == 0)
+                {
+                    SaveCheckpoint();
+                }
+            }
+
+            double seconds = epochClock.Elapsed.TotalSeconds;
+            EpochResult result = FinishEpoch(epoch, valid, epochRowsThisRun / Math.Max(seconds, 1e-9), seconds);
+            foreach (ITrainingObserver observer in Observers)
+            {
+                observer.OnEpoch(result);
+            }
+
+            SaveCheckpoint();
+        }
+
+        bool restored = false;
+        if (_config.RestoreBest && _best is not null && State.BestEpoch != State.History[^1].Epoch)
+        {
+            for (int i = 0; i < _model.Parameters.Count; i++)
+            {
+                _best[i].CopyTo(_model.Parameters[i].Value, 0);
+            }
+
+            restored = true;
+        }
+
+        return new TrainingResult(State.History.ToArray(), State.BestEpoch, State.Stopped, restored);
+    }
+
+    private void TrainStep(Batch batch, int epoch, int step)
+    {
+        int n = batch.Count;
+        Span<float> logits = _logits.AsSpan(0, n);
+        Span<float> dLogits = _dLogits.AsSpan(0, n);
+        if (_model is IStepSeeded seeded)
+        {
+            seeded.BeginStep(State.GlobalStep);
+        }
+
+        _model.Forward(batch, logits, training: true);
+        double loss = LogLoss.MeanWithGradient(logits, batch.LabelsInUse, dLogits);
+        State.GlobalStep++;
+        State.BatchInEpoch = step;
+        if (!double.IsFinite(loss))
+        {
+            // Checked before backward and step, so the parameters (and any checkpoint) never see this batch.
+            if (++State.NonFiniteBatches > _config.MaxNonFiniteBatches)
+            {
+                throw new NonFiniteLossException(epoch, step, State.GlobalStep, loss, CheckpointPath);
+            }
+
+            return;
+        }
+
+        _model.Parameters.ZeroGrad();
+        _model.Backward(batch, dLogits);
+        Optimizer.Step(_model.Parameters);
+        State.EpochLossSum += loss * n;
+        State.EpochRows += n;
+    }
+
+    private void Report(int epoch, int step, int stepsPerEpoch, long rowsPerEpoch, long runRows, TimeSpan elapsed)
+    {
+        if (Observers.Count == 0)
+        {
+            return;
+        }
+
+        double rate = runRows / Math.Max(elapsed.TotalSeconds, 1e-9);
+        long remaining = (_config.Epochs - epoch) * rowsPerEpoch + Math.Max(0, rowsPerEpoch - State.EpochRows);
+        var progress = new StepProgress(epoch, _config.Epochs, step, stepsPerEpoch, State.GlobalStep,
+            State.EpochLossSum / Math.Max(State.EpochRows, 1), rate, elapsed, TimeSpan.FromSeconds(remaining / Math.Max(rate, 1e-9)));
+        foreach (ITrainingObserver observer in Observers)
+        {
+            observer.OnStep(progress);
+        }
+    }
+
+    private EpochResult FinishEpoch(int epoch, IBatchSource? valid, double samplesPerSec, double seconds)
+    {
+        double auc = double.NaN, logLoss = double.NaN;
+        if (valid is not null && _evaluator is not null)
+        {
+            EvalResult eval = _evaluator.Evaluate(_model, valid, _config.BatchSize);
+            (auc, logLoss) = (eval.Auc, eval.LogLoss);
+            double metric = _config.EarlyStoppingMetric == EarlyStopMetric.Auc ? auc : logLoss;
+            bool better = State.BestMetric is not { } best
+                ? double.IsFinite(metric)
+                : _config.EarlyStoppingMetric == EarlyStopMetric.Auc ? metric > best : metric < best;
+            if (better)
+            {
+                State.BestMetric = metric;
+                State.BestEpoch = epoch;
+                State.EpochsWithoutImprovement = 0;
+                if (_config.RestoreBest)
+                {
+                    _best ??= ShadowCopy();
+                    for (int i = 0; i < _model.Parameters.Count; i++)
+                    {
+                        _model.Parameters[i].Value.CopyTo(_best[i], 0);
+                    }
+                }
+            }
+            else if (++State.EpochsWithoutImprovement >= _config.Patience && _config.Patience > 0)
+            {
+                State.Stopped = true;
+            }
+        }
+
+        var result = new EpochResult(epoch, State.EpochLossSum / Math.Max(State.EpochRows, 1), auc, logLoss, samplesPerSec, seconds);
+        State.History.Add(result);
+        State.Epoch = epoch;
+        State.BatchInEpoch = 0;
+        State.EpochLossSum = 0;
+        State.EpochRows = 0;
+        return result;
+    }
+
+    private void SaveCheckpoint()
+    {
+        if (CheckpointPath is null)
+        {
+            return;
+        }
+
+        IReadOnlyList<ModelTensor>? best = null;
+        if (_best is not null)
+        {
+            best = _model.Parameters.Select((p, i) =>
+                ModelTensor.Float32(Checkpoint.BestPrefix + p.Name, Checkpoint.BestRole, p.Shape, _best[i])).ToList();
+        }
+
+        Checkpoint.Save(CheckpointPath, _model, Optimizer, _config, State, best, FeatureMapJson);
+    }
+
+    private float[][] ShadowCopy() => _model.Parameters.Select(p => new float[p.Length]).ToArray();
+}

@@ -1,0 +1,98 @@
+using System.Text.Json.Serialization;
+using Clickwise.Training.Optimizers;
+
+namespace Clickwise.Training;
+
+/// <summary>
+/// How to train (not what: the architecture is <see cref="Models.ModelConfig"/>). Presets follow the seed papers:
+/// Adam, lr 1e-3, batch 2048, L2 3e-7 on Criteo and 6e-7 on Avazu.
+/// </summary>
+public sealed record TrainingConfig
+{
+    public int Epochs { get; init; } = 10;
+
+    public int BatchSize { get; init; } = 2048;
+
+    /// <summary>adam, adagrad or sgd.</summary>
+    public string Optimizer { get; init; } = "adam";
+
+    public double LearningRate { get; init; } = 1e-3;
+
+    public double Beta1 { get; init; } = 0.9;
+
+    public double Beta2 { get; init; } = 0.999;
+
+    /// <summary>Null: the optimizer's default (Adam 1e-8, Adagrad 1e-10).</summary>
+    public double? Eps { get; init; }
+
+    /// <summary>L2 on embedding and first-order tables (touched rows).</summary>
+    public double L2Embedding { get; init; }
+
+    /// <summary>L2 on every other parameter, biases included (DeepLight decays all parameters).</summary>
+    public double L2Net { get; init; }
+
+    /// <summary>Seeds the data order: epoch e is shuffled with seed + e.</summary>
+    public int Seed { get; init; } = 2019;
+
+    public EarlyStopMetric EarlyStoppingMetric { get; init; } = EarlyStopMetric.Auc;
+
+    /// <summary>Stop after this many epochs in a row without improvement; 0 never stops early.</summary>
+    public int Patience { get; init; } = 2;
+
+    /// <summary>At the end, put back the parameters of the best validation epoch.</summary>
+    public bool RestoreBest { get; init; } = true;
+
+    /// <summary>
+    /// Batches with a NaN/Inf loss that are skipped (no update) before training stops; 0 stops at the first.
+    /// </summary>
+    public int MaxNonFiniteBatches { get; init; }
+
+    public static TrainingConfig Criteo { get; } = new() { L2Embedding = 3e-7, L2Net = 3e-7 };
+
+    public static TrainingConfig Avazu { get; } = new() { L2Embedding = 6e-7, L2Net = 6e-7 };
+
+    public static TrainingConfig Preset(string name) => name switch
+    {
+        "criteo" => Criteo,
+        "avazu" => Avazu,
+        _ => throw new ArgumentException($"unknown training preset '{name}'; expected criteo or avazu"),
+    };
+
+    [JsonIgnore]
+    public OptimizerSettings OptimizerSettings => new()
+    {
+        LearningRate = LearningRate,
+        Beta1 = Beta1,
+        Beta2 = Beta2,
+        Eps = Eps,
+        L2Embedding = L2Embedding,
+        L2Net = L2Net,
+    };
+
+    /// <summary>Rejects values that cannot train, naming the key.</summary>
+    public void Validate()
+    {
+        Require(Epochs >= 1, "epochs", Epochs, ">= 1");
+        Require(BatchSize >= 1, "batch_size", BatchSize, ">= 1");
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), "lr", LearningRate, "> 0");
+        Require(Beta1 is >= 0 and < 1, "beta1", Beta1, "in [0, 1)");
+        Require(Beta2 is >= 0 and < 1, "beta2", Beta2, "in [0, 1)");
+        Require(Eps is null or > 0, "eps", Eps ?? 0, "> 0");
+        Require(L2Embedding >= 0, "l2_embedding", L2Embedding, ">= 0");
+        Require(L2Net >= 0, "l2_net", L2Net, ">= 0");
+        Require(Patience >= 0, "patience", Patience, ">= 0");
+        Require(MaxNonFiniteBatches >= 0, "max_non_finite_batches", MaxNonFiniteBatches, ">= 0");
+        if (!OptimizerFactory.Names.Contains(Optimizer))
+        {
+            throw new ArgumentException($"optimizer '{Optimizer}' is unknown; expected one of: {string.Join(", ", OptimizerFactory.Names)}");
+        }
+    }
+
+    private static void Require(bool ok, string key, double value, string rule)
+    {
+        if (!ok)
+        {
+            throw new ArgumentException($"training config: {key} = {value} must be {rule}");
+        }
+    }
+}
