@@ -1,0 +1,154 @@
+using System.IO.MemoryMappedFiles;
+
+namespace Clickwise.Data.Cache;
+
+/// <summary>
+/// A binary cache opened read-only and memory-mapped: rows are read straight from the OS page cache, so a process
+/// holds no copy of the data (a 45M-row Criteo cache costs only the pages it touches). Thread-safe for reads.
+/// </summary>
+public sealed unsafe class CacheFile : IDisposable
+{
+    private readonly MemoryMappedFile _file;
+    private readonly MemoryMappedViewAccessor _view;
+    private readonly CacheHeader _header;
+    private byte* _base;
+
+    private CacheFile(string path, MemoryMappedFile file, MemoryMappedViewAccessor view, CacheHeader header, byte* basePointer)
+    {
+        Path = path;
+        _file = file;
+        _view = view;
+        _header = header;
+        _base = basePointer;
+    }
+
+    public string Path { get; }
+
+    public int FieldCount => _header.FieldCount;
+
+    public long RowCount => _header.RowCount;
+
+    public bool HasValues => _header.HasValues;
+
+    public ulong FeatureMapChecksum => _header.FeatureMapChecksum;
+
+    /// <summary>
+    /// Opens and validates a cache. With <paramref name="expectedFeatureMapChecksum"/> it also refuses a cache that
+    /// was encoded with a different feature map (its ids would mean other categories).
+    /// </summary>
+    public static CacheFile Open(string path, ulong? expectedFeatureMapChecksum = null)
+    {
+        if (!BitConverter.IsLittleEndian)
+        {
+            throw new PlatformNotSupportedException("the binary cache is little-endian only");
+        }
+
+        CacheHeader header;
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read))
+        {
+            Span<byte> head = stackalloc byte[CacheHeader.Size];
+            int read = stream.ReadAtLeast(head, CacheHeader.Size, throwOnEndOfStream: false);
+            header = CacheHeader.Read(head[..read], stream.Length, path);
+        }
+
+        if (expectedFeatureMapChecksum is ulong expected && expected != header.FeatureMapChecksum)
+        {
+            throw new InvalidDataException(
+                $"{path}: cache was encoded with feature map {header.FeatureMapChecksum:x16}, not the given map {expected:x16}; rebuild the cache");
+        }
+
+        var file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+        MemoryMappedViewAccessor? view = null;
+        try
+        {
+            view = file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
+            byte* pointer = null;
+            view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
+            return new CacheFile(path, file, view, header, pointer + view.PointerOffset);
+        }
+        catch
+        {
+            view?.Dispose();
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Global ids [F] of one row.</summary>
+    public ReadOnlySpan<int> Ids(int row) => new(IdsPointer(row), FieldCount);
+
+    /// <summary>Values [F] of one row (all 1 when the cache has none).</summary>
+    public ReadOnlySpan<float> Values(int row)
+    {
+        if (!HasValues)
+        {
+            throw new InvalidOperationException($"{Path} has no values section");
+        }
+
+        return new(ValuesPointer(row), FieldCount);
+    }
+
+    public float Label(int row) => *LabelPointer(row);
+
+    /// <summary>Copies the given rows, in order, into a batch (ids, labels, and values when present).</summary>
+    public void CopyRows(ReadOnlySpan<int> rows, Batch batch)
+    {
+        int f = FieldCount;
+        if (batch.FieldCount != f || rows.Length > batch.Capacity)
+        {
+            throw new ArgumentException($"batch of {batch.Capacity}×{batch.FieldCount} cannot take {rows.Length}×{f}");
+        }
+
+        Span<int> ids = batch.Ids;
+        Span<float> labels = batch.Labels;
+        for (int r = 0; r < rows.Length; r++)
+        {
+            int row = rows[r];
+            new ReadOnlySpan<int>(IdsPointer(row), f).CopyTo(ids.Slice(r * f, f));
+            labels[r] = *LabelPointer(row);
+        }
+
+        if (HasValues)
+        {
+            Span<float> values = batch.Values;
+            for (int r = 0; r < rows.Length; r++)
+            {
+                new ReadOnlySpan<float>(ValuesPointer(rows[r]), f).CopyTo(values.Slice(r * f, f));
+            }
+        }
+
+        batch.Count = rows.Length;
+        batch.HasValues = HasValues;
+    }
+
+    public void Dispose()
+    {
+        if (_base is null)
+        {
+            return;
+        }
+
+        _base = null;
+        _view.SafeMemoryMappedViewHandle.ReleasePointer();
+        _view.Dispose();
+        _file.Dispose();
+    }
+
+    private int* IdsPointer(int row) => (int*)(Checked(row) + _header.IdsOffset + ((long)row * FieldCount * sizeof(int)));
+
+    private float* ValuesPointer(int row) => (float*)(Checked(row) + _header.ValuesOffset + ((long)row * FieldCount * sizeof(float)));
+
+    private float* LabelPointer(int row) => (float*)(Checked(row) + _header.LabelsOffset + ((long)row * sizeof(float)));
+
+    /// <summary>Bounds and lifetime check before any pointer arithmetic (a wrong row would read foreign memory).</summary>
+    private byte* Checked(int row)
+    {
+        ObjectDisposedException.ThrowIf(_base is null, this);
+        if ((uint)row >= (ulong)RowCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(row), $"row {row} is outside 0..{RowCount - 1}");
+        }
+
+        return _base;
+    }
+}

@@ -1,0 +1,91 @@
+using System.Buffers.Binary;
+
+namespace Clickwise.Data.Cache;
+
+/// <summary>
+/// The fixed 64-byte header of a binary cache (little-endian):
+/// <code>
+///  0  8  magic "CWCACHE\0"
+///  8  4  version
+/// 12  4  field count F
+/// 16  8  row count N
+/// 24  8  feature-map checksum (FeatureMap.Checksum)
+/// 32  4  flags (bit 0: values present)
+/// 36  4  reserved (0)
+/// 40  8  offset of ids    int32 [N, F]
+/// 48  8  offset of values float32 [N, F] (0 when absent)
+/// 56  8  offset of labels float32 [N]
+/// </code>
+/// Sections start on 64-byte boundaries. Ids come first because they are written as rows stream in; labels and
+/// values are spooled beside and appended when N is known.
+/// </summary>
+internal readonly record struct CacheHeader(int FieldCount, long RowCount, ulong FeatureMapChecksum, bool HasValues)
+{
+    public const int Size = 64;
+    public const int Version = 1;
+    public const int Alignment = 64;
+
+    private static ReadOnlySpan<byte> Magic => "CWCACHE\0"u8;
+
+    public long IdsOffset => Size;
+
+    public long ValuesOffset => HasValues ? Align(IdsOffset + SectionBytes) : 0;
+
+    public long LabelsOffset => Align((HasValues ? ValuesOffset : IdsOffset) + SectionBytes);
+
+    public long FileLength => LabelsOffset + (RowCount * sizeof(float));
+
+    private long SectionBytes => RowCount * FieldCount * sizeof(int);
+
+    public static long Align(long offset) => (offset + Alignment - 1) / Alignment * Alignment;
+
+    public void Write(Span<byte> destination)
+    {
+        destination[..Size].Clear();
+        Magic.CopyTo(destination);
+        BinaryPrimitives.WriteInt32LittleEndian(destination[8..], Version);
+        BinaryPrimitives.WriteInt32LittleEndian(destination[12..], FieldCount);
+        BinaryPrimitives.WriteInt64LittleEndian(destination[16..], RowCount);
+        BinaryPrimitives.WriteUInt64LittleEndian(destination[24..], FeatureMapChecksum);
+        BinaryPrimitives.WriteInt32LittleEndian(destination[32..], HasValues ? 1 : 0);
+        BinaryPrimitives.WriteInt64LittleEndian(destination[40..], IdsOffset);
+        BinaryPrimitives.WriteInt64LittleEndian(destination[48..], ValuesOffset);
+        BinaryPrimitives.WriteInt64LittleEndian(destination[56..], LabelsOffset);
+    }
+
+    /// <summary>Parses and checks a header; <paramref name="fileLength"/> catches truncated files.</summary>
+    public static CacheHeader Read(ReadOnlySpan<byte> source, long fileLength, string path)
+    {
+        if (source.Length < Size || !source[..8].SequenceEqual(Magic))
+        {
+            throw new InvalidDataException($"{path}: not a Clickwise cache (bad magic)");
+        }
+
+        int version = BinaryPrimitives.ReadInt32LittleEndian(source[8..]);
+        if (version != Version)
+        {
+            throw new InvalidDataException($"{path}: cache version {version}, this build reads version {Version}; rebuild the cache");
+        }
+
+        int flags = BinaryPrimitives.ReadInt32LittleEndian(source[32..]);
+        var header = new CacheHeader(
+            BinaryPrimitives.ReadInt32LittleEndian(source[12..]),
+            BinaryPrimitives.ReadInt64LittleEndian(source[16..]),
+            BinaryPrimitives.ReadUInt64LittleEndian(source[24..]),
+            (flags & 1) != 0);
+        if (header.FieldCount < 1 || header.RowCount < 0 || header.RowCount > int.MaxValue || (flags & ~1) != 0
+            || BinaryPrimitives.ReadInt64LittleEndian(source[40..]) != header.IdsOffset
+            || BinaryPrimitives.ReadInt64LittleEndian(source[48..]) != header.ValuesOffset
+            || BinaryPrimitives.ReadInt64LittleEndian(source[56..]) != header.LabelsOffset)
+        {
+            throw new InvalidDataException($"{path}: corrupt cache header");
+        }
+
+        if (fileLength != header.FileLength)
+        {
+            throw new InvalidDataException($"{path}: cache is {fileLength} bytes but its header needs {header.FileLength} (truncated or corrupt)");
+        }
+
+        return header;
+    }
+}

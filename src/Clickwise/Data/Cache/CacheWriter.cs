@@ -1,0 +1,138 @@
+using System.Runtime.InteropServices;
+
+namespace Clickwise.Data.Cache;
+
+/// <summary>
+/// Streams encoded rows into a binary cache (layout: <see cref="CacheHeader"/>). Memory stays constant in the row
+/// count: ids go straight to the output, labels to a spool file, values to a second spool opened only when the first
+/// row with a value other than 1 arrives (earlier rows are back-filled with 1). <see cref="Commit"/> assembles the
+/// file under a temp name and renames it into place; disposing without committing leaves no file behind.
+/// </summary>
+public sealed class CacheWriter : IDisposable
+{
+    private const int BufferBytes = 1 << 20;
+
+    private readonly string _path;
+    private readonly string _temp;
+    private readonly string _labelsTemp;
+    private readonly string _valuesTemp;
+    private readonly ulong _featureMapChecksum;
+    private readonly float[] _ones;
+    private FileStream? _ids;
+    private FileStream? _labels;
+    private FileStream? _values;
+    private bool _committed;
+
+    public CacheWriter(string path, int fieldCount, ulong featureMapChecksum)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(fieldCount, 1);
+        if (!BitConverter.IsLittleEndian)
+        {
+            throw new PlatformNotSupportedException("the binary cache is little-endian only");
+        }
+
+        _path = path;
+        FieldCount = fieldCount;
+        _featureMapChecksum = featureMapChecksum;
+        _ones = new float[fieldCount];
+        _ones.AsSpan().Fill(1f);
+        _temp = AtomicFile.TempPathFor(path);
+        _labelsTemp = _temp + ".labels";
+        _valuesTemp = _temp + ".values";
+        _ids = Create(_temp);
+        _ids.Write(new byte[CacheHeader.Size]);
+        _labels = Create(_labelsTemp);
+    }
+
+    public int FieldCount { get; }
+
+    public long RowCount { get; private set; }
+
+    public bool HasValues => _values is not null;
+
+    /// <summary>Appends one row: ids [F] (global), values [F] (pass empty when every value is 1), its label.</summary>
+    public void Append(ReadOnlySpan<int> ids, ReadOnlySpan<float> values, float label)
+    {
+        ObjectDisposedException.ThrowIf(_ids is null, this);
+        if (ids.Length != FieldCount || (values.Length != 0 && values.Length != FieldCount))
+        {
+            throw new ArgumentException($"a row needs {FieldCount} ids and 0 or {FieldCount} values");
+        }
+
+        if (_values is null && values.Length != 0 && values.IndexOfAnyExcept(1f) >= 0)
+        {
+            StartValues();
+        }
+
+        _ids.Write(MemoryMarshal.AsBytes(ids));
+        _values?.Write(MemoryMarshal.AsBytes(values.Length != 0 ? values : _ones));
+        _labels!.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<float>(in label)));
+        RowCount++;
+    }
+
+    /// <summary>Finishes the file and moves it to its path; returns the header's row count.</summary>
+    public long Commit()
+    {
+        ObjectDisposedException.ThrowIf(_ids is null, this);
+        var header = new CacheHeader(FieldCount, RowCount, _featureMapChecksum, HasValues);
+        if (RowCount > int.MaxValue)
+        {
+            throw new InvalidOperationException($"{RowCount} rows exceed a cache's limit of {int.MaxValue}");
+        }
+
+        if (_values is not null)
+        {
+            AppendSpool(ref _values, header.ValuesOffset);
+        }
+
+        AppendSpool(ref _labels, header.LabelsOffset);
+        Span<byte> head = stackalloc byte[CacheHeader.Size];
+        header.Write(head);
+        _ids.Position = 0;
+        _ids.Write(head);
+        _ids.Flush(flushToDisk: true);
+        _ids.Dispose();
+        _ids = null;
+        AtomicFile.Commit(_temp, _path);
+        _committed = true;
+        return RowCount;
+    }
+
+    public void Dispose()
+    {
+        _ids?.Dispose();
+        _labels?.Dispose();
+        _values?.Dispose();
+        _ids = _labels = _values = null;
+        File.Delete(_labelsTemp);
+        File.Delete(_valuesTemp);
+        if (!_committed)
+        {
+            File.Delete(_temp);
+        }
+    }
+
+    private static FileStream Create(string path) =>
+        new(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, BufferBytes, FileOptions.SequentialScan);
+
+    private void StartValues()
+    {
+        _values = Create(_valuesTemp);
+        ReadOnlySpan<byte> ones = MemoryMarshal.AsBytes(_ones.AsSpan());
+        for (long r = 0; r < RowCount; r++)
+        {
+            _values.Write(ones);
+        }
+    }
+
+    /// <summary>Pads the output to <paramref name="offset"/> and copies a spool file there, then deletes the spool.</summary>
+    private void AppendSpool(ref FileStream? spool, long offset)
+    {
+        long padding = offset - _ids!.Position;
+        _ids.Write(new byte[padding]);
+        spool!.Position = 0;
+        spool.CopyTo(_ids, BufferBytes);
+        spool.Dispose();
+        spool = null;
+    }
+}

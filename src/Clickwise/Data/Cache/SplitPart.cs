@@ -1,0 +1,8 @@
+namespace Clickwise.Data.Cache;
+
+public enum SplitPart
+{
+    Train,
+    Valid,
+    Test,
+}
