@@ -1,8 +1,19 @@
 using BenchmarkDotNet.Running;
+using Clickwise.Benchmarks.Kernels;
 
 namespace Clickwise.Benchmarks;
 
 internal static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static void Main(string[] args)
+    {
+        // Quick modes print medians in seconds without BenchmarkDotNet's process-per-benchmark machinery.
+        if (args.Length > 0 && args[0] == "quick-gemm")
+        {
+            QuickGemm.Run(args[1..]);
+            return;
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    }
 }

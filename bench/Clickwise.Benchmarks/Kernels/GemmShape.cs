@@ -1,0 +1,18 @@
+namespace Clickwise.Benchmarks.Kernels;
+
+/// <summary>The GEMMs of one 400-wide Linear layer at batch 2048 (the DeepFwFM Criteo preset's DNN).</summary>
+public sealed record GemmShape(string Label, int M, int N, int K, bool TransA, bool TransB)
+{
+    public static IReadOnlyList<GemmShape> Training { get; } =
+    [
+        new("forward y=x·W 2048×400×400", 2048, 400, 400, false, false),
+        new("forward y=x·W 2048×400×390", 2048, 400, 390, false, false),
+        new("data dX=dY·Wᵀ 2048×390×400", 2048, 390, 400, false, true),
+        new("weights dW=xᵀ·dY 400×400×2048", 400, 400, 2048, true, false),
+        new("weights dW=xᵀ·dY 390×400×2048", 390, 400, 2048, true, false),
+    ];
+
+    public double Flops => 2.0 * M * N * K;
+
+    public override string ToString() => Label;
+}

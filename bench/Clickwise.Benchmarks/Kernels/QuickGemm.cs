@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using Clickwise.Kernels;
+
+namespace Clickwise.Benchmarks.Kernels;
+
+/// <summary>
+/// `quick-gemm`: a few seconds of medians (no BenchmarkDotNet) — GFLOP/s per training shape on 1 and 2 threads,
+/// as a share of the peak measured by <see cref="PeakFlops"/> in the same run.
+/// </summary>
+internal static class QuickGemm
+{
+    public static void Run(string[] args)
+    {
+        string? variant = args.FirstOrDefault();
+        IGemm gemm = variant is null
+            ? KernelRegistry.Gemm
+            : KernelRegistry.AllGemm.Single(g => g.Name == variant || "gemm-" + g.Name == variant);
+        Console.WriteLine($"{SimdInfo.Describe()}; gemm {gemm.Name}; cores {Environment.ProcessorCount}");
+        double peak1 = MeasurePeak(1);
+        double peak2 = MeasurePeak(2);
+        Console.WriteLine($"peak fp32 (FMA loop): 1 thread {peak1:F1} GFLOP/s, 2 threads {peak2:F1} GFLOP/s");
+        foreach (GemmShape shape in GemmShape.Training)
+        {
+            var a = Random(shape.M * shape.K, 1);
+            var b = Random(shape.K * shape.N, 2);
+            var c = new float[shape.M * shape.N];
+            foreach (int threads in new[] { 1, 2 })
+            {
+                double gflops = MedianGflops(gemm, shape, a, b, c, threads);
+                double peak = threads == 1 ? peak1 : peak2;
+                Console.WriteLine($"{shape.Label,-32} {threads} thr {gflops,7:F1} GFLOP/s {100 * gflops / peak,5:F1}% of peak");
+            }
+        }
+    }
+
+    private static double MedianGflops(IGemm gemm, GemmShape s, float[] a, float[] b, float[] c, int threads)
+    {
+        int saved = ComputeThreads.Count;
+        ComputeThreads.Count = threads;
+        try
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                gemm.Multiply(a, b, c, s.M, s.N, s.K, s.TransA, s.TransB, accumulate: false);
+            }
+
+            var samples = new double[21];
+            for (int i = 0; i < samples.Length; i++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                gemm.Multiply(a, b, c, s.M, s.N, s.K, s.TransA, s.TransB, accumulate: false);
+                samples[i] = s.Flops / Stopwatch.GetElapsedTime(start).TotalSeconds / 1e9;
+            }
+
+            Array.Sort(samples);
+            return samples[samples.Length / 2];
+        }
+        finally
+        {
+            ComputeThreads.Count = saved;
+        }
+    }
+
+    /// <summary>Median over runs of the FMA loop on <paramref name="threads"/> threads started together.</summary>
+    public static double MeasurePeak(int threads)
+    {
+        const int iterations = 2_000_000;
+        PeakFlops.Run(10_000);
+        var samples = new double[7];
+        for (int i = 0; i < samples.Length; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            var workers = Enumerable.Range(0, threads).Select(_ => new Thread(() => PeakFlops.Run(iterations))).ToArray();
+            foreach (var t in workers)
+            {
+                t.Start();
+            }
+
+            foreach (var t in workers)
+            {
+                t.Join();
+            }
+
+            samples[i] = threads * PeakFlops.FlopsPerRun(iterations) / Stopwatch.GetElapsedTime(start).TotalSeconds / 1e9;
+        }
+
+        Array.Sort(samples);
+        return samples[samples.Length / 2];
+    }
+
+    private static float[] Random(int count, int seed)
+    {
+        var random = new Random(seed);
+        var values = new float[count];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = (float)(random.NextDouble() * 2 - 1);
+        }
+
+        return values;
+    }
+}

@@ -1,0 +1,87 @@
+using Clickwise.Layers;
+
+namespace Clickwise.Kernels;
+
+/// <summary>Shape checks shared by the reference and fast kernels, so both reject the same bad calls.</summary>
+internal static class KernelChecks
+{
+    public static void Length(long actual, long required, string name)
+    {
+        if (actual < required)
+        {
+            throw new ArgumentException($"{name} has {actual} elements, needs {required}.", name);
+        }
+    }
+
+    public static void MatVec(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+                              ReadOnlySpan<float> y, int inputSize, int outputSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(inputSize);
+        ArgumentOutOfRangeException.ThrowIfNegative(outputSize);
+        Length(x.Length, inputSize, nameof(x));
+        Length(weight.Length, (long)inputSize * outputSize, nameof(weight));
+        Length(y.Length, outputSize, nameof(y));
+        if (!bias.IsEmpty)
+        {
+            Length(bias.Length, outputSize, nameof(bias));
+        }
+    }
+
+    public static void Embedding(int tableLength, int dim, ReadOnlySpan<int> ids, ReadOnlySpan<float> values,
+                                 int outputLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(dim, 1);
+        Length(outputLength, (long)ids.Length * dim, "output");
+        if (!values.IsEmpty)
+        {
+            Length(values.Length, ids.Length, nameof(values));
+        }
+
+        int rows = tableLength / dim;
+        foreach (int id in ids)
+        {
+            if ((uint)id >= (uint)rows)
+            {
+                throw new ArgumentOutOfRangeException(nameof(ids), $"id {id} outside table of {rows} rows.");
+            }
+        }
+    }
+
+    public static void Scatter(int dOutputLength, int dim, ReadOnlySpan<int> ids, ReadOnlySpan<float> values,
+                               RowGradient dTable)
+    {
+        if (dTable.Width != dim)
+        {
+            throw new ArgumentException($"row gradient width {dTable.Width} != dim {dim}.", nameof(dTable));
+        }
+
+        Length(dOutputLength, (long)ids.Length * dim, "dOutput");
+        if (!values.IsEmpty)
+        {
+            Length(values.Length, ids.Length, nameof(values));
+        }
+    }
+
+    public static void FM(int embLength, int batchSize, int fieldCount, int dim, int sumLength, int yLength)
+    {
+        Sizes(batchSize, fieldCount, dim);
+        Length(embLength, (long)batchSize * fieldCount * dim, "emb");
+        Length(sumLength, (long)batchSize * dim, "sum");
+        Length(yLength, batchSize, "y");
+    }
+
+    public static void FwFM(int embLength, int pairWeightLength, int batchSize, int fieldCount, int dim, int yLength)
+    {
+        Sizes(batchSize, fieldCount, dim);
+        Length(embLength, (long)batchSize * fieldCount * dim, "emb");
+        Length(pairWeightLength, (long)fieldCount * fieldCount, "pairWeight");
+        Length(yLength, batchSize, "y");
+    }
+
+    private static void Sizes(int batchSize, int fieldCount, int dim)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(batchSize);
+        ArgumentOutOfRangeException.ThrowIfNegative(fieldCount);
+        ArgumentOutOfRangeException.ThrowIfNegative(dim);
+    }
+}

@@ -1,0 +1,86 @@
+using Clickwise.Kernels.Reference;
+using Clickwise.Kernels.Simd;
+
+namespace Clickwise.Kernels;
+
+/// <summary>
+/// The active implementation of every compute kernel, and every variant this CPU can run (for tests and
+/// benchmarks). The fastest accelerated variant is active; <c>CLICKWISE_KERNELS=reference</c> forces the
+/// plain-loop references, and a variant name (comma separated, e.g. <c>gemm-v256,matvec-v256</c>) forces that one.
+/// Variants whose SIMD width the JIT does not accelerate here are not registered.
+/// </summary>
+public static class KernelRegistry
+{
+    public const string EnvironmentVariable = "CLICKWISE_KERNELS";
+
+    static KernelRegistry()
+    {
+        string[] forced = (Environment.GetEnvironmentVariable(EnvironmentVariable) ?? "")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+        AllGemm = Available<IGemm>(
+            new ReferenceGemm(),
+            Vector512GemmKernel.IsSupported ? new PackedGemm<Vector512GemmKernel>() : null,
+            Vector256GemmKernel.IsSupported ? new PackedGemm<Vector256GemmKernel>() : null,
+            new PackedGemm<ScalarGemmKernel>());
+        Gemm = Pick(AllGemm, forced, g => g.Name == "reference" ? "gemm-reference" : g.Name);
+
+        AllMatVec = Available<IMatVec>(new ReferenceMatVec(), SimdMatVec.Vector512Variant, SimdMatVec.Vector256Variant);
+        MatVec = Pick(AllMatVec, forced, v => v.Name);
+
+        AllEmbedding = [new ReferenceEmbedding(), new SimdEmbedding()];
+        Embedding = Pick(AllEmbedding, forced, v => v.Name);
+
+        AllFM = [new ReferenceFM(), new SimdFM()];
+        FM = Pick(AllFM, forced, v => v.Name);
+
+        AllFwFM = [new ReferenceFwFM(), new SimdFwFM()];
+        FwFM = Pick(AllFwFM, forced, v => v.Name);
+    }
+
+    /// <summary>Every GEMM variant runnable here: the reference first, then fastest to slowest.</summary>
+    public static IReadOnlyList<IGemm> AllGemm { get; }
+
+    public static IGemm Gemm { get; }
+
+    /// <summary>Every batch-1 matrix-vector variant: the reference first, then fastest to slowest.</summary>
+    public static IReadOnlyList<IMatVec> AllMatVec { get; }
+
+    public static IMatVec MatVec { get; }
+
+    public static IReadOnlyList<IEmbeddingKernel> AllEmbedding { get; }
+
+    public static IEmbeddingKernel Embedding { get; }
+
+    public static IReadOnlyList<IFMKernel> AllFM { get; }
+
+    public static IFMKernel FM { get; }
+
+    public static IReadOnlyList<IFwFMKernel> AllFwFM { get; }
+
+    public static IFwFMKernel FwFM { get; }
+
+    /// <summary>One line naming the SIMD widths and every active kernel (for logs and CI output).</summary>
+    public static string Describe() =>
+        $"{SimdInfo.Describe()}; kernels: {Gemm.Name}, {MatVec.Name}, {Embedding.Name}, {FM.Name}, {FwFM.Name}";
+
+    private static IReadOnlyList<T> Available<T>(params T?[] variants)
+        where T : class => [.. variants.OfType<T>()];
+
+    /// <summary>A forced name if one matches, the reference if "reference" is forced, else the first fast variant.</summary>
+    private static T Pick<T>(IReadOnlyList<T> all, string[] forced, Func<T, string> name)
+    {
+        foreach (string wanted in forced)
+        {
+            foreach (T variant in all)
+            {
+                if (name(variant) == wanted)
+                {
+                    return variant;
+                }
+            }
+        }
+
+        return forced.Contains("reference") || all.Count == 1 ? all[0] : all[1];
+    }
+}

@@ -1,0 +1,19 @@
+namespace Clickwise.Kernels.Simd;
+
+/// <summary>
+/// The register tile of <see cref="PackedGemm{TKernel}"/>: C[Rows, w] (+)= A·B over one K block, where A is a packed
+/// slice [kc, Rows] (row r of the tile at a[p·Rows + r]) and B a packed panel [kc, 32] (zero padded past w).
+/// A tile is 16 columns wide when w ≤ 16 (edge panels such as the last 6 of N=390) and 32 otherwise, and that many
+/// columns are stored, so the caller routes partial tiles through a scratch tile.
+/// </summary>
+internal unsafe interface IGemmMicroKernel
+{
+    static abstract string Name { get; }
+
+    static abstract bool IsSupported { get; }
+
+    static abstract int Rows { get; }
+
+    /// <param name="load">true adds the product to C, false overwrites C.</param>
+    static abstract void Run(float* a, float* b, int kc, float* c, nint ldc, int width, bool load);
+}

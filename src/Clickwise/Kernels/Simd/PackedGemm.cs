@@ -1,0 +1,265 @@
+using System.Runtime.CompilerServices;
+
+namespace Clickwise.Kernels.Simd;
+
+/// <summary>
+/// Cache-blocked GEMM over packed operands, generic over the register tile. B is packed into 32-wide zero-padded
+/// panels (one K block of them stays in L2), A into Rows-interleaved slices (one stays in L1); both transposes are
+/// absorbed by packing, so forward, backward-data and backward-weights share one micro-kernel. Work is split over
+/// <see cref="ComputeThreads.Count"/> by fixed row (or column) ranges, and every element of C sees the same K-block
+/// order whatever the split, so results are identical for any thread count.
+/// </summary>
+internal sealed unsafe class PackedGemm<TKernel> : IThreadedGemm
+    where TKernel : struct, IGemmMicroKernel
+{
+    private readonly Job _job = new();
+
+    public string Name => TKernel.Name;
+
+    public void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c,
+                         int m, int n, int k, bool transA, bool transB, bool accumulate) =>
+        Multiply(a, b, c, m, n, k, transA, transB, accumulate, ComputeThreads.Count);
+
+    /// <summary>As <see cref="IGemm.Multiply"/> with an explicit thread count (tests and benchmarks).</summary>
+    public void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c,
+                         int m, int n, int k, bool transA, bool transB, bool accumulate, int threads)
+    {
+        if (m < 0 || n < 0 || k < 0 || a.Length < (long)m * k || b.Length < (long)k * n || c.Length < (long)m * n)
+        {
+            throw new ArgumentException($"GEMM operands too small for m={m} n={n} k={k}.");
+        }
+
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+
+        if (k == 0)
+        {
+            if (!accumulate)
+            {
+                c[..(m * n)].Clear();
+            }
+
+            return;
+        }
+
+        fixed (float* pa = a, pb = b, pc = c)
+        {
+            var args = new GemmArgs(pa, pb, pc, m, n, k, transA, transB, accumulate);
+            int rowUnits = (m + TKernel.Rows - 1) / TKernel.Rows;
+            int colUnits = (n + PackedGemmLayout.PanelWidth - 1) / PackedGemmLayout.PanelWidth;
+            bool byRows = rowUnits >= colUnits;
+            int parts = Math.Min(threads, byRows ? rowUnits : colUnits);
+            ComputePool pool = ComputePool.Shared;
+            if (parts > 1 && (long)m * n * k > PackedGemmLayout.SingleThreadLimit && pool.TryEnter())
+            {
+                try
+                {
+                    _job.Args = args;
+                    _job.ByRows = byRows;
+                    pool.Run(_job, parts);
+                }
+                finally
+                {
+                    pool.Exit();
+                }
+            }
+            else
+            {
+                Compute(args, 0, m, 0, n);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Compute(in GemmArgs g, int rowStart, int rowEnd, int colStart, int colEnd)
+    {
+        const int nr = PackedGemmLayout.PanelWidth;
+        int mr = TKernel.Rows;
+        GemmScratch scratch = GemmScratch.Current;
+        int kcMax = PackedGemmLayout.KBlock(g.K);
+        int ncMax = PackedGemmLayout.NBlock(kcMax);
+        float* packedA = scratch.PackedA(kcMax * mr);
+        for (int jc = colStart; jc < colEnd; jc += ncMax)
+        {
+            int nc = Math.Min(ncMax, colEnd - jc);
+            int panels = (nc + nr - 1) / nr;
+            for (int pc = 0; pc < g.K; pc += kcMax)
+            {
+                int kc = Math.Min(kcMax, g.K - pc);
+                bool load = g.Accumulate || pc > 0;
+                float* packedB = scratch.PackedB(kcMax * panels * nr);
+                for (int panel = 0; panel < panels; panel++)
+                {
+                    int j = jc + panel * nr;
+                    PackB(g, pc, kc, j, Math.Min(nr, colEnd - j), packedB + panel * kc * nr);
+                }
+
+                for (int ic = rowStart; ic < rowEnd; ic += mr)
+                {
+                    int rows = Math.Min(mr, rowEnd - ic);
+                    PackA(g, ic, rows, pc, kc, packedA);
+                    for (int panel = 0; panel < panels; panel++)
+                    {
+                        int j = jc + panel * nr;
+                        Tile(packedA, packedB + panel * kc * nr, kc, g.C + (nint)ic * g.N + j, g.N,
+                             rows, Math.Min(nr, colEnd - j), load, scratch.Tile);
+                    }
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile(float* a, float* b, int kc, float* c, int ldc, int rows, int width, bool load,
+                             float* tile)
+    {
+        const int nr = PackedGemmLayout.PanelWidth;
+        int stored = width <= 16 ? 16 : nr;
+        if (rows == TKernel.Rows && width == stored)
+        {
+            TKernel.Run(a, b, kc, c, ldc, width, load);
+            return;
+        }
+
+        // Partial tile: stage through scratch so the kernel can always store whole vectors.
+        if (load)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                new ReadOnlySpan<float>(c + (nint)r * ldc, width).CopyTo(new Span<float>(tile + r * nr, width));
+            }
+        }
+
+        TKernel.Run(a, b, kc, tile, nr, width, load);
+        for (int r = 0; r < rows; r++)
+        {
+            new ReadOnlySpan<float>(tile + r * nr, width).CopyTo(new Span<float>(c + (nint)r * ldc, width));
+        }
+    }
+
+    /// <summary>Packs op(A)[row.., pc..pc+kc] as [kc, Rows], zero rows past the edge.</summary>
+    private static void PackA(in GemmArgs g, int row, int rows, int pc, int kc, float* dst)
+    {
+        int mr = TKernel.Rows;
+        if (g.TransA)
+        {
+            // A stored [K, M]: each k step is a contiguous run of rows.
+            for (int p = 0; p < kc; p++)
+            {
+                float* src = g.A + (nint)(pc + p) * g.M + row;
+                float* d = dst + p * mr;
+                int r = 0;
+                for (; r < rows; r++)
+                {
+                    d[r] = src[r];
+                }
+
+                for (; r < mr; r++)
+                {
+                    d[r] = 0f;
+                }
+            }
+
+            return;
+        }
+
+        // A stored [M, K]: interleave the tile's rows.
+        for (int r = 0; r < rows; r++)
+        {
+            float* src = g.A + (nint)(row + r) * g.K + pc;
+            float* d = dst + r;
+            for (int p = 0; p < kc; p++)
+            {
+                d[p * mr] = src[p];
+            }
+        }
+
+        for (int r = rows; r < mr; r++)
+        {
+            for (int p = 0; p < kc; p++)
+            {
+                dst[p * mr + r] = 0f;
+            }
+        }
+    }
+
+    /// <summary>Packs op(B)[pc..pc+kc, col..col+width] as [kc, 32], zero columns past the edge.</summary>
+    private static void PackB(in GemmArgs g, int pc, int kc, int col, int width, float* dst)
+    {
+        const int nr = PackedGemmLayout.PanelWidth;
+        if (!g.TransB)
+        {
+            // B stored [K, N]: each k step is a contiguous run of columns.
+            for (int p = 0; p < kc; p++)
+            {
+                var d = new Span<float>(dst + p * nr, nr);
+                new ReadOnlySpan<float>(g.B + (nint)(pc + p) * g.N + col, width).CopyTo(d);
+                d[width..].Clear();
+            }
+
+            return;
+        }
+
+        // B stored [N, K]: scatter each stored row into one panel column.
+        if (width < nr)
+        {
+            new Span<float>(dst, kc * nr).Clear();
+        }
+
+        for (int j = 0; j < width; j++)
+        {
+            float* src = g.B + (nint)(col + j) * g.K + pc;
+            float* d = dst + j;
+            for (int p = 0; p < kc; p++)
+            {
+                d[p * nr] = src[p];
+            }
+        }
+    }
+
+    private readonly struct GemmArgs(float* a, float* b, float* c, int m, int n, int k,
+                                     bool transA, bool transB, bool accumulate)
+    {
+        public readonly float* A = a;
+        public readonly float* B = b;
+        public readonly float* C = c;
+        public readonly int M = m;
+        public readonly int N = n;
+        public readonly int K = k;
+        public readonly bool TransA = transA;
+        public readonly bool TransB = transB;
+        public readonly bool Accumulate = accumulate;
+    }
+
+    /// <summary>One call's work for the pool: part p takes the p-th fixed slice of rows (or of column panels).</summary>
+    private sealed class Job : IComputeJob
+    {
+        public GemmArgs Args;
+        public bool ByRows;
+
+        public void Run(int part, int partCount)
+        {
+            if (ByRows)
+            {
+                (int start, int end) = Slice(Args.M, TKernel.Rows, part, partCount);
+                Compute(Args, start, end, 0, Args.N);
+            }
+            else
+            {
+                (int start, int end) = Slice(Args.N, PackedGemmLayout.PanelWidth, part, partCount);
+                Compute(Args, 0, Args.M, start, end);
+            }
+        }
+
+        private static (int Start, int End) Slice(int length, int unit, int part, int partCount)
+        {
+            int units = (length + unit - 1) / unit;
+            int perPart = (units + partCount - 1) / partCount;
+            int start = Math.Min(length, part * perPart * unit);
+            int end = Math.Min(length, (part + 1) * perPart * unit);
+            return (start, end);
+        }
+    }
+}

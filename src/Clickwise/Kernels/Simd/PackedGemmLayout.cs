@@ -1,0 +1,38 @@
+namespace Clickwise.Kernels.Simd;
+
+/// <summary>Blocking parameters of <see cref="PackedGemm{TKernel}"/>, sized for Zen 4 (32 KiB L1d, 1 MiB L2 per core).</summary>
+internal static class PackedGemmLayout
+{
+    /// <summary>Columns per packed B panel: two Vector512 (or four Vector256) per row.</summary>
+    public const int PanelWidth = 32;
+
+    /// <summary>Largest tile height of any micro-kernel (sizes the scratch tile for edge tiles).</summary>
+    public const int MaxTileRows = 16;
+
+    /// <summary>Products at or below this many multiply-adds run on the calling thread (handoff costs µs).</summary>
+    public const long SingleThreadLimit = 1L << 20;
+
+    /// <summary>
+    /// K up to this runs in one block, so C is written once (400×400 packed B is 665 KB and fits L2).
+    /// Longer K (the weight gradient's batch dimension) is cut into equal blocks of at most <see cref="KBlockSplit"/>.
+    /// </summary>
+    public static int KBlockSingle { get; set; } = 512;
+
+    public static int KBlockSplit { get; set; } = 256;
+
+    /// <summary>Packed B block budget in floats (~720 KB): stays in L2 with room for the A slice and C tiles.</summary>
+    public static int PackedBFloats { get; set; } = 180 * 1024;
+
+    public static int KBlock(int k)
+    {
+        if (k <= KBlockSingle)
+        {
+            return k;
+        }
+
+        int blocks = (k + KBlockSplit - 1) / KBlockSplit;
+        return (k + blocks - 1) / blocks;
+    }
+
+    public static int NBlock(int kc) => Math.Max(PanelWidth, PackedBFloats / kc / PanelWidth * PanelWidth);
+}

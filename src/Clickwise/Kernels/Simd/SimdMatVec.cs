@@ -1,0 +1,172 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Clickwise.Kernels.Simd;
+
+/// <summary>
+/// Batch-1 y = x·W + b (+ReLU) with W [in, out]: outputs live in vector accumulators across the whole input loop,
+/// so there are no horizontal sums; bias seeds the accumulators and ReLU is fused into the store.
+/// </summary>
+public sealed unsafe class SimdMatVec : IMatVec
+{
+    private readonly int _width;
+
+    private SimdMatVec(int width) => _width = width;
+
+    public static SimdMatVec? Vector512Variant => Vector512.IsHardwareAccelerated ? new SimdMatVec(512) : null;
+
+    public static SimdMatVec? Vector256Variant => Vector256.IsHardwareAccelerated ? new SimdMatVec(256) : null;
+
+    public string Name => _width == 512 ? "matvec-v512" : "matvec-v256";
+
+    public void Multiply(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y,
+                         int inputSize, int outputSize, bool relu)
+    {
+        KernelChecks.MatVec(x, weight, bias, y, inputSize, outputSize);
+        fixed (float* px = x, pw = weight, pb = bias, py = y)
+        {
+            float* b = bias.IsEmpty ? null : pb;
+            if (_width == 512)
+            {
+                Multiply512(px, pw, b, py, inputSize, outputSize, relu);
+            }
+            else
+            {
+                Multiply256(px, pw, b, py, inputSize, outputSize, relu);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Multiply512(float* x, float* w, float* bias, float* y, int inputSize, int outputSize, bool relu)
+    {
+        const int lanes = 16;
+        int o = 0;
+        // 8 accumulators cover 8 vectors of outputs; each W row segment is read once, x is re-broadcast per chunk.
+        for (; o + 8 * lanes <= outputSize; o += 8 * lanes)
+        {
+            Vector512<float> a0 = bias == null ? default : Vector512.Load(bias + o + 0 * lanes);
+            Vector512<float> a1 = bias == null ? default : Vector512.Load(bias + o + 1 * lanes);
+            Vector512<float> a2 = bias == null ? default : Vector512.Load(bias + o + 2 * lanes);
+            Vector512<float> a3 = bias == null ? default : Vector512.Load(bias + o + 3 * lanes);
+            Vector512<float> a4 = bias == null ? default : Vector512.Load(bias + o + 4 * lanes);
+            Vector512<float> a5 = bias == null ? default : Vector512.Load(bias + o + 5 * lanes);
+            Vector512<float> a6 = bias == null ? default : Vector512.Load(bias + o + 6 * lanes);
+            Vector512<float> a7 = bias == null ? default : Vector512.Load(bias + o + 7 * lanes);
+            float* wo = w + o;
+            for (int i = 0; i < inputSize; i++, wo += outputSize)
+            {
+                Vector512<float> xi = Vector512.Create(x[i]);
+                a0 = Vector512.FusedMultiplyAdd(xi, Vector512.Load(wo + 0 * lanes), a0);
+                a1 = Vector512.FusedMultiplyAdd(xi, Vector512.Load(wo + 1 * lanes), a1);
+                a2 = Vector512.FusedMultiplyAdd(xi, Vector512.Load(wo + 2 * lanes), a2);
+                a3 = Vector512.FusedMultiplyAdd(xi, Vector512.Load(wo + 3 * lanes), a3);
+                a4 = Vector512.FusedMultiplyAdd(xi, Vector512.Load(wo + 4 * lanes), a4);
+                a5 = Vector512.FusedMultiplyAdd(xi, Vector512.Load(wo + 5 * lanes), a5);
+                a6 = Vector512.FusedMultiplyAdd(xi, Vector512.Load(wo + 6 * lanes), a6);
+                a7 = Vector512.FusedMultiplyAdd(xi, Vector512.Load(wo + 7 * lanes), a7);
+            }
+
+            Store512(a0, y + o + 0 * lanes, relu);
+            Store512(a1, y + o + 1 * lanes, relu);
+            Store512(a2, y + o + 2 * lanes, relu);
+            Store512(a3, y + o + 3 * lanes, relu);
+            Store512(a4, y + o + 4 * lanes, relu);
+            Store512(a5, y + o + 5 * lanes, relu);
+            Store512(a6, y + o + 6 * lanes, relu);
+            Store512(a7, y + o + 7 * lanes, relu);
+        }
+
+        for (; o + lanes <= outputSize; o += lanes)
+        {
+            Vector512<float> a = bias == null ? default : Vector512.Load(bias + o);
+            float* wo = w + o;
+            for (int i = 0; i < inputSize; i++, wo += outputSize)
+            {
+                a = Vector512.FusedMultiplyAdd(Vector512.Create(x[i]), Vector512.Load(wo), a);
+            }
+
+            Store512(a, y + o, relu);
+        }
+
+        Tail(x, w, bias, y, inputSize, outputSize, o, relu);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store512(Vector512<float> a, float* y, bool relu) =>
+        (relu ? Vector512.Max(a, Vector512<float>.Zero) : a).Store(y);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Multiply256(float* x, float* w, float* bias, float* y, int inputSize, int outputSize, bool relu)
+    {
+        const int lanes = 8;
+        int o = 0;
+        // 8 accumulators cover 8 vectors of outputs; each W row segment is read once, x is re-broadcast per chunk.
+        for (; o + 8 * lanes <= outputSize; o += 8 * lanes)
+        {
+            Vector256<float> a0 = bias == null ? default : Vector256.Load(bias + o + 0 * lanes);
+            Vector256<float> a1 = bias == null ? default : Vector256.Load(bias + o + 1 * lanes);
+            Vector256<float> a2 = bias == null ? default : Vector256.Load(bias + o + 2 * lanes);
+            Vector256<float> a3 = bias == null ? default : Vector256.Load(bias + o + 3 * lanes);
+            Vector256<float> a4 = bias == null ? default : Vector256.Load(bias + o + 4 * lanes);
+            Vector256<float> a5 = bias == null ? default : Vector256.Load(bias + o + 5 * lanes);
+            Vector256<float> a6 = bias == null ? default : Vector256.Load(bias + o + 6 * lanes);
+            Vector256<float> a7 = bias == null ? default : Vector256.Load(bias + o + 7 * lanes);
+            float* wo = w + o;
+            for (int i = 0; i < inputSize; i++, wo += outputSize)
+            {
+                Vector256<float> xi = Vector256.Create(x[i]);
+                a0 = Vector256.FusedMultiplyAdd(xi, Vector256.Load(wo + 0 * lanes), a0);
+                a1 = Vector256.FusedMultiplyAdd(xi, Vector256.Load(wo + 1 * lanes), a1);
+                a2 = Vector256.FusedMultiplyAdd(xi, Vector256.Load(wo + 2 * lanes), a2);
+                a3 = Vector256.FusedMultiplyAdd(xi, Vector256.Load(wo + 3 * lanes), a3);
+                a4 = Vector256.FusedMultiplyAdd(xi, Vector256.Load(wo + 4 * lanes), a4);
+                a5 = Vector256.FusedMultiplyAdd(xi, Vector256.Load(wo + 5 * lanes), a5);
+                a6 = Vector256.FusedMultiplyAdd(xi, Vector256.Load(wo + 6 * lanes), a6);
+                a7 = Vector256.FusedMultiplyAdd(xi, Vector256.Load(wo + 7 * lanes), a7);
+            }
+
+            Store256(a0, y + o + 0 * lanes, relu);
+            Store256(a1, y + o + 1 * lanes, relu);
+            Store256(a2, y + o + 2 * lanes, relu);
+            Store256(a3, y + o + 3 * lanes, relu);
+            Store256(a4, y + o + 4 * lanes, relu);
+            Store256(a5, y + o + 5 * lanes, relu);
+            Store256(a6, y + o + 6 * lanes, relu);
+            Store256(a7, y + o + 7 * lanes, relu);
+        }
+
+        for (; o + lanes <= outputSize; o += lanes)
+        {
+            Vector256<float> a = bias == null ? default : Vector256.Load(bias + o);
+            float* wo = w + o;
+            for (int i = 0; i < inputSize; i++, wo += outputSize)
+            {
+                a = Vector256.FusedMultiplyAdd(Vector256.Create(x[i]), Vector256.Load(wo), a);
+            }
+
+            Store256(a, y + o, relu);
+        }
+
+        Tail(x, w, bias, y, inputSize, outputSize, o, relu);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store256(Vector256<float> a, float* y, bool relu) =>
+        (relu ? Vector256.Max(a, Vector256<float>.Zero) : a).Store(y);
+
+    private static void Tail(float* x, float* w, float* bias, float* y, int inputSize, int outputSize, int start,
+                             bool relu)
+    {
+        for (int o = start; o < outputSize; o++)
+        {
+            float sum = bias == null ? 0f : bias[o];
+            for (int i = 0; i < inputSize; i++)
+            {
+                sum += x[i] * w[(nint)i * outputSize + o];
+            }
+
+            y[o] = relu ? MathF.Max(sum, 0f) : sum;
+        }
+    }
+}
