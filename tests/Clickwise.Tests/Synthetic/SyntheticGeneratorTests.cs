@@ -200,6 +200,10 @@ public sealed class SyntheticGeneratorTests
         Assert.Throws<ArgumentOutOfRangeException>(() => SyntheticGenerator.Generate(new SyntheticOptions { CardinalityScale = 0 }, stream));
         Assert.Throws<ArgumentOutOfRangeException>(() => SyntheticGenerator.Generate(new SyntheticOptions { ZipfExponent = 1 }, stream));
         Assert.Equal(0, stream.Length);
+
+        string path = Path.Combine(Path.GetTempPath(), $"clickwise-synth-{Guid.NewGuid():N}.tsv");
+        Assert.Throws<ArgumentOutOfRangeException>(() => SyntheticGenerator.Generate(new SyntheticOptions { Rows = -5 }, path));
+        Assert.False(File.Exists(path), "invalid options must not create the output file");
     }
 
     [Fact]

@@ -22,6 +22,7 @@ public static class SyntheticGenerator
     public static SyntheticReport Generate(SyntheticOptions options, string path)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
         if (!path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
         {
@@ -69,23 +70,31 @@ public static class SyntheticGenerator
             // At most threads + 1 chunks in flight; buffers are recycled once written.
             var pending = new Queue<Task<ChunkOutput>>();
             var free = new System.Collections.Concurrent.ConcurrentBag<Utf8Buffer>();
-            for (long c = 0; c < chunks; c++)
+            try
             {
-                if (pending.Count > options.Threads)
+                for (long c = 0; c < chunks; c++)
                 {
-                    ChunkOutput done = pending.Dequeue().GetAwaiter().GetResult();
-                    Write(done);
-                    free.Add(done.Text);
+                    if (pending.Count > options.Threads)
+                    {
+                        ChunkOutput done = pending.Dequeue().GetAwaiter().GetResult();
+                        Write(done);
+                        free.Add(done.Text);
+                    }
+
+                    long chunk = c;
+                    Utf8Buffer text = free.TryTake(out Utf8Buffer? reused) ? reused : new Utf8Buffer(1 << 20);
+                    pending.Enqueue(Task.Run(() => plan.Run(chunk, text, keys)));
                 }
 
-                long chunk = c;
-                Utf8Buffer text = free.TryTake(out Utf8Buffer? reused) ? reused : new Utf8Buffer(1 << 20);
-                pending.Enqueue(Task.Run(() => plan.Run(chunk, text, keys)));
+                while (pending.Count > 0)
+                {
+                    Write(pending.Dequeue().GetAwaiter().GetResult());
+                }
             }
-
-            while (pending.Count > 0)
+            finally
             {
-                Write(pending.Dequeue().GetAwaiter().GetResult());
+                // On failure (a full disk, say) let the workers still running finish before returning.
+                Task.WaitAll(pending.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
             }
         }
 

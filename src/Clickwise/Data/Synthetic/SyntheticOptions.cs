@@ -2,8 +2,8 @@ namespace Clickwise.Data.Synthetic;
 
 /// <summary>
 /// What to generate. The output bytes depend only on (<see cref="Profile"/>, <see cref="Rows"/>,
-/// <see cref="Seed"/>, <see cref="CardinalityScale"/>, <see cref="PositiveRate"/>), never on
-/// <see cref="Threads"/>.
+/// <see cref="Seed"/>, <see cref="CardinalityScale"/>, <see cref="PositiveRate"/>, <see cref="ZipfExponent"/>),
+/// never on <see cref="Threads"/>.
 /// </summary>
 public sealed record SyntheticOptions
 {

@@ -14,6 +14,8 @@ internal struct Xoshiro256
     private ulong _s1;
     private ulong _s2;
     private ulong _s3;
+    private double _spareGaussian;
+    private bool _hasSpare;
 
     /// <summary>An independent stream for (seed, stream), e.g. one per chunk.</summary>
     public static Xoshiro256 ForStream(ulong seed, ulong stream)
@@ -45,12 +47,19 @@ internal struct Xoshiro256
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
 
-    /// <summary>Standard normal by Box-Muller (one of the pair; the other is dropped to keep the state simple).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    /// <summary>Standard normal by Box-Muller; the pair's second value is kept for the next call.</summary>
     public double NextGaussian()
     {
-        double u = 1.0 - NextDouble();
-        double v = NextDouble();
-        return Math.Sqrt(-2.0 * Math.Log(u)) * Math.Cos(2.0 * Math.PI * v);
+        if (_hasSpare)
+        {
+            _hasSpare = false;
+            return _spareGaussian;
+        }
+
+        double radius = Math.Sqrt(-2.0 * Math.Log(1.0 - NextDouble()));
+        (double sin, double cos) = Math.SinCos(2.0 * Math.PI * NextDouble());
+        _spareGaussian = radius * sin;
+        _hasSpare = true;
+        return radius * cos;
     }
 }
