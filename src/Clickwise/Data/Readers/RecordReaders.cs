@@ -21,7 +21,8 @@ public static class RecordReaders
                 sparseFields = options.FieldCount ?? InferFieldCount(ref decoded, sourceName, options);
             }
 
-            var lines = new LineReader(decoded, options.BufferSize, options.MaxLineBytes);
+            var lines = new LineReader(decoded, options.BufferSize, options.MaxLineBytes,
+                quoteAware: options.Format is not (DataFormat.Libsvm or DataFormat.Libffm));
             if (lines.IsEmpty())
             {
                 throw new DataFormatException(sourceName, 0, "empty input");
