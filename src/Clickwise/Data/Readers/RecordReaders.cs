@@ -58,7 +58,7 @@ public static class RecordReaders
     private static int InferFieldCount(ref Stream decoded, string sourceName, ReaderOptions options)
     {
         bool fieldAware = options.Format == DataFormat.Libffm;
-        int sampleLines = fieldAware ? Math.Max(1, options.FieldInferenceLines) : 1;
+        int sampleLines = Math.Max(1, options.FieldInferenceLines);
         byte[] sample = InputStreams.PeekLines(ref decoded, sampleLines, maxBytes: 64 << 20);
         if (sample.Length == 0)
         {
