@@ -56,6 +56,23 @@ public sealed class CsvQuotingTests
         Assert.Equal("wrong column count: expected 4, found 3", ReaderTestKit.ReadError(Header + "1,\"a,b\",3\n", Csv).Reason);
     }
 
+    [Fact]
+    public void QuotedRecordOverTheLineLimitIsSkippedWithItsStartAsSnippet()
+    {
+        string body = string.Concat(Enumerable.Repeat("abcdefgh\n", 40));
+        string text = "clicked,city,note,price\n0,\"" + body + "\",n,1\n1,b,c,2\n";
+        var options = Csv with { Strict = false, MaxBadRatio = 1, MaxLineBytes = 100, BufferSize = 16 };
+        using IRecordReader reader = ReaderTestKit.Open(text, options);
+        Assert.Equal(["1|b|c|2"], ReaderTestKit.ReadAll(reader));
+        Assert.Equal(1, reader.Stats.SkippedByReason["line too long (over 100 bytes)"]);
+        Assert.StartsWith("mem:2: line too long (over 100 bytes): '0,\"abcdefgh\nabcdefgh", reader.Stats.FirstMessages[0], StringComparison.Ordinal);
+
+        using IRecordReader again = ReaderTestKit.Open(text, options);
+        var record = new RawRecord(3);
+        Assert.True(again.Read(record));
+        Assert.Equal(43, record.LineNumber);
+    }
+
     [Theory]
     [InlineData(';')]
     [InlineData('|')]

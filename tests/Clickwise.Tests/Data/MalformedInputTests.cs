@@ -118,6 +118,15 @@ public sealed class MalformedInputTests
     }
 
     [Fact]
+    public void LibsvmHeaderIsSkippedInLenientModeAndTheWidthComesFromData()
+    {
+        using IRecordReader reader = ReaderTestKit.Open("label features\n1 3:1 4:1\n0 5:1 6:1\n", Libsvm with { Strict = false, MaxBadRatio = 0.5 });
+        Assert.Equal(2, reader.Schema.FieldCount);
+        Assert.Equal(["1|3|4", "0|5|6"], ReaderTestKit.ReadAll(reader));
+        Assert.Equal(1, reader.Stats.SkippedByReason["header found where none expected"]);
+    }
+
+    [Fact]
     public void MissingHeaderInCsvModeIsNamed()
     {
         string dataOnly = "0,1,2,3\n1,4,5,6\n";

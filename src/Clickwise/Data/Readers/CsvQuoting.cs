@@ -28,7 +28,7 @@ internal static class CsvQuoting
             switch (lines.Extend())
             {
                 case LineStatus.TooLong:
-                    return $"line too long (over {lines.MaxLineBytes} bytes)";
+                    return lines.TooLongReason;
                 case LineStatus.End:
                     return Unterminated;
             }

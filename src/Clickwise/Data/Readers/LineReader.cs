@@ -16,6 +16,7 @@ internal sealed class LineReader : IDisposable
 
     private readonly Stream _stream;
     private readonly int _maxLineBytes;
+    private readonly bool _quoteAware;
     private byte[] _buffer;
     private int _end;
     private int _lineStart;
@@ -25,11 +26,14 @@ internal sealed class LineReader : IDisposable
     private bool _eof;
     private bool _lastEndedWithNewline = true;
 
-    public LineReader(Stream stream, int bufferSize, int maxLineBytes)
+    /// <param name="quoteAware">CSV input: an over-long record is skipped up to a newline outside double quotes.</param>
+    public LineReader(Stream stream, int bufferSize, int maxLineBytes, bool quoteAware)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLineBytes, 1);
         _stream = stream;
         _maxLineBytes = maxLineBytes;
+        _quoteAware = quoteAware;
+        TooLongReason = $"line too long (over {maxLineBytes} bytes)";
         _buffer = new byte[Math.Max(bufferSize, 4)];
         while (_end < 3 && !_eof)
         {
@@ -66,7 +70,11 @@ internal sealed class LineReader : IDisposable
     /// <summary>The start of the last skipped over-long line.</summary>
     public string TooLongSnippet { get; private set; } = "";
 
-    public int MaxLineBytes => _maxLineBytes;
+    /// <summary>Whether the last <see cref="Next"/> or <see cref="Extend"/> skipped an over-long line (the buffer then holds none of it).</summary>
+    public bool SkippedTooLong { get; private set; }
+
+    /// <summary>The bad-line reason for an over-long line.</summary>
+    public string TooLongReason { get; }
 
     public ReadOnlySpan<byte> Line => _buffer.AsSpan(LineStart, LineLength);
 
@@ -110,10 +118,10 @@ internal sealed class LineReader : IDisposable
 
     private LineStatus Finish(int newline)
     {
+        SkippedTooLong = false;
         if (newline == LineTooLong)
         {
-            TooLongSnippet = Encoding.UTF8.GetString(_buffer, _lineStart, Math.Min(SnippetBytes, _end - _lineStart));
-            SkipPastNewline();
+            SkipOverlong(_end, newlineSeen: false);
             return LineStatus.TooLong;
         }
 
@@ -131,20 +139,40 @@ internal sealed class LineReader : IDisposable
             _lastEndedWithNewline = true;
         }
 
-        if (lineEnd > _lineStart && _buffer[lineEnd - 1] == (byte)'\r')
+        int contentEnd = lineEnd > _lineStart && _buffer[lineEnd - 1] == (byte)'\r' ? lineEnd - 1 : lineEnd;
+        if (contentEnd - _lineStart > _maxLineBytes)
         {
-            lineEnd--;
-        }
-
-        LineStart = _lineStart;
-        LineLength = lineEnd - _lineStart;
-        if (LineLength > _maxLineBytes)
-        {
-            TooLongSnippet = Encoding.UTF8.GetString(_buffer, _lineStart, Math.Min(SnippetBytes, LineLength));
+            _scan = _next;
+            SkipOverlong(lineEnd, newlineSeen: _lastEndedWithNewline);
             return LineStatus.TooLong;
         }
 
+        LineStart = _lineStart;
+        LineLength = contentEnd - _lineStart;
         return LineStatus.Line;
+    }
+
+    /// <summary>
+    /// Drops an over-long record whose bytes so far are [line start, <paramref name="seenEnd"/>). For CSV the skip
+    /// follows quote parity, so a quoted field's inner newlines do not restart parsing in the middle of the record.
+    /// </summary>
+    private void SkipOverlong(int seenEnd, bool newlineSeen)
+    {
+        SkippedTooLong = true;
+        TooLongSnippet = Encoding.UTF8.GetString(_buffer, _lineStart, Math.Min(SnippetBytes, seenEnd - _lineStart));
+        bool inQuotes = _quoteAware && (_buffer.AsSpan(_lineStart, seenEnd - _lineStart).Count((byte)'"') & 1) == 1;
+        if (newlineSeen)
+        {
+            if (!inQuotes)
+            {
+                return;
+            }
+
+            // The newline that ended the last physical line sits inside the quotes: the record goes on.
+            _physicalLines++;
+        }
+
+        SkipPastNewline(inQuotes);
     }
 
     /// <summary>Index of the next '\n' at or after the scan point, keeping the bytes from the line start in the buffer.</summary>
@@ -174,14 +202,28 @@ internal sealed class LineReader : IDisposable
         }
     }
 
-    private void SkipPastNewline()
+    private void SkipPastNewline(bool inQuotes)
     {
         while (true)
         {
-            int i = _buffer.AsSpan(_scan, _end - _scan).IndexOf((byte)'\n');
+            ReadOnlySpan<byte> pending = _buffer.AsSpan(_scan, _end - _scan);
+            int i = _quoteAware ? pending.IndexOfAny((byte)'"', (byte)'\n') : pending.IndexOf((byte)'\n');
             if (i >= 0)
             {
-                _next = _scan + i + 1;
+                _scan += i + 1;
+                if (pending[i] == (byte)'"')
+                {
+                    inQuotes = !inQuotes;
+                    continue;
+                }
+
+                if (inQuotes)
+                {
+                    _physicalLines++;
+                    continue;
+                }
+
+                _next = _scan;
                 _lastEndedWithNewline = true;
                 return;
             }
@@ -193,7 +235,7 @@ internal sealed class LineReader : IDisposable
                 return;
             }
 
-            // Nothing of an over-long line is kept, so the buffer never grows past the limit.
+            // Nothing of an over-long record is kept, so the buffer never grows past the limit.
             _lineStart = _scan = _next = _end = 0;
             Fill();
         }

@@ -36,7 +36,7 @@ public sealed record ReaderOptions
     /// <summary>Fields per row for libsvm (features per row) and libffm (declared field count); inferred when null.</summary>
     public int? FieldCount { get; init; }
 
-    /// <summary>Lines sampled to infer the libffm field count when <see cref="FieldCount"/> is null.</summary>
+    /// <summary>Lines sampled to infer <see cref="FieldCount"/> when it is null (libsvm takes the first data line's width).</summary>
     public int FieldInferenceLines { get; init; } = 1000;
 
     public DuplicateFieldPolicy DuplicateFields { get; init; } = DuplicateFieldPolicy.Reject;

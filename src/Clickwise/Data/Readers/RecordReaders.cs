@@ -21,7 +21,8 @@ public static class RecordReaders
                 sparseFields = options.FieldCount ?? InferFieldCount(ref decoded, sourceName, options);
             }
 
-            var lines = new LineReader(decoded, options.BufferSize, options.MaxLineBytes);
+            var lines = new LineReader(decoded, options.BufferSize, options.MaxLineBytes,
+                quoteAware: options.Format is not (DataFormat.Libsvm or DataFormat.Libffm));
             if (lines.IsEmpty())
             {
                 throw new DataFormatException(sourceName, 0, "empty input");
@@ -57,7 +58,7 @@ public static class RecordReaders
     private static int InferFieldCount(ref Stream decoded, string sourceName, ReaderOptions options)
     {
         bool fieldAware = options.Format == DataFormat.Libffm;
-        int sampleLines = fieldAware ? Math.Max(1, options.FieldInferenceLines) : 1;
+        int sampleLines = Math.Max(1, options.FieldInferenceLines);
         byte[] sample = InputStreams.PeekLines(ref decoded, sampleLines, maxBytes: 64 << 20);
         if (sample.Length == 0)
         {

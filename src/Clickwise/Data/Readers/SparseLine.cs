@@ -40,7 +40,7 @@ internal static class SparseLine
         return float.IsFinite(value) ? null : NonFiniteValue;
     }
 
-    /// <summary>The inferred field count of libsvm (features on the first line) or libffm (largest field + 1) from sample lines.</summary>
+    /// <summary>The inferred field count of libsvm (features on the first data line) or libffm (largest field + 1) from sample lines.</summary>
     public static int InferFieldCount(ReadOnlySpan<byte> sample, bool fieldAware, int maxLines)
     {
         int best = 0;
@@ -57,7 +57,18 @@ internal static class SparseLine
             int count = -1;
             while (NextToken(line, ref pos, out int start, out int length))
             {
-                if (++count == 0 || !fieldAware)
+                if (++count == 0)
+                {
+                    // A header line says nothing about the row width; the reader reports it as a bad line.
+                    if (!Utf8Number.TryParseLabel(line.Slice(start, length), signed: true, out _))
+                    {
+                        break;
+                    }
+
+                    continue;
+                }
+
+                if (!fieldAware)
                 {
                     continue;
                 }
@@ -68,7 +79,7 @@ internal static class SparseLine
                 best = Math.Max(best, field + 1);
             }
 
-            if (!fieldAware)
+            if (!fieldAware && count > 0)
             {
                 return count;
             }

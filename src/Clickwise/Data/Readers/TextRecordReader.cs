@@ -52,7 +52,7 @@ internal abstract class TextRecordReader : IRecordReader
             }
 
             Stats.LinesRead++;
-            string? reason = status == LineStatus.TooLong ? TooLongReason()
+            string? reason = status == LineStatus.TooLong ? Lines.TooLongReason
                 : Lines.LineLength == 0 ? "empty line"
                 : ParseLine(record);
             if (reason is null)
@@ -63,7 +63,7 @@ internal abstract class TextRecordReader : IRecordReader
                 return true;
             }
 
-            string snippet = status == LineStatus.TooLong ? Lines.TooLongSnippet : Snippet();
+            string snippet = Lines.SkippedTooLong ? Lines.TooLongSnippet : Snippet();
             var error = new DataFormatException(_source, Lines.LineNumber, reason, snippet);
             if (_strict)
             {
@@ -84,8 +84,6 @@ internal abstract class TextRecordReader : IRecordReader
     /// <summary>Whether a failing cell on line 1 of a headerless file is really a column name (starts with a letter).</summary>
     protected bool IsHeaderCell(ReadOnlySpan<byte> cell) =>
         Lines.LineNumber == 1 && cell.Length > 0 && char.IsAsciiLetter((char)cell[0]);
-
-    protected string TooLongReason() => $"line too long (over {Lines.MaxLineBytes} bytes)";
 
     private string Snippet() => Encoding.UTF8.GetString(Lines.Line[..Math.Min(Lines.LineLength, 120)]);
 
