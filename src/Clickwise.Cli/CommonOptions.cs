@@ -1,0 +1,89 @@
+using System.CommandLine;
+using Clickwise.Data.Readers;
+using Clickwise.Kernels;
+using Clickwise.Runs;
+
+namespace Clickwise.Cli;
+
+/// <summary>Options several verbs share, spelled the VW/xLearn way (-d data, -m model, -o output).</summary>
+internal static class CommonOptions
+{
+    public static Option<string> Data(bool required = true) => new("--data", "-d")
+    {
+        Description = "Input file (.gz detected by content; '-' reads stdin)",
+        Required = required,
+    };
+
+    public static Option<string> Format() => new("--format")
+    {
+        Description = $"Input format: {string.Join(", ", DataSource.FormatNames)}",
+        DefaultValueFactory = _ => "criteo",
+    };
+
+    public static Option<string> Model() => new("--model", "-m") { Description = "Model file", Required = true };
+
+    public static Option<bool> SkipBad() => new("--skip-bad")
+    {
+        Description = "Skip malformed lines and count them by reason instead of stopping at the first",
+    };
+
+    public static Option<double> MaxBadRatio() => new("--max-bad-ratio")
+    {
+        Description = "With --skip-bad: abort when more than this fraction of lines is bad",
+        DefaultValueFactory = _ => 0.001,
+    };
+
+    public static Option<int> Threads() => new("--threads")
+    {
+        Description = "Compute threads (default: all cores)",
+        DefaultValueFactory = _ => Environment.ProcessorCount,
+    };
+
+    public static Option<bool> Json() => new("--json") { Description = "Print the result as JSON" };
+
+    public static void AddAll(Command command, params Option[] options)
+    {
+        foreach (Option option in options)
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    public static ReaderOptions Reader(string format, bool skipBad, double maxBadRatio, bool labeled = true)
+    {
+        if (maxBadRatio is < 0 or > 1)
+        {
+            throw new UsageException($"--max-bad-ratio must be in [0, 1], got {maxBadRatio}");
+        }
+
+        DataFormat parsed;
+        try
+        {
+            parsed = DataSource.ParseFormat(format);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
+
+        return new ReaderOptions { Format = parsed, Strict = !skipBad, MaxBadRatio = maxBadRatio, Labeled = labeled };
+    }
+
+    public static void ApplyThreads(int threads)
+    {
+        if (threads < 1)
+        {
+            throw new UsageException($"--threads must be >= 1, got {threads}");
+        }
+
+        ComputeThreads.Count = threads;
+    }
+
+    public static void RequireFile(string path)
+    {
+        if (path != "-" && !File.Exists(path))
+        {
+            throw new FileNotFoundException($"no such file: {path}", path);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using Clickwise.Training;
+using Spectre.Console;
+
+namespace Clickwise.Cli;
+
+/// <summary>
+/// Training progress for people: a live Spectre.Console bar (samples/s, ETA) when stdout is a terminal,
+/// plain per-epoch lines (xLearn style) when it is piped, nothing but the final report with --quiet.
+/// </summary>
+internal static class ConsoleProgress
+{
+    public static T Run<T>(bool quiet, Func<IEnumerable<ITrainingObserver>, T> work)
+    {
+        if (quiet)
+        {
+            return work([]);
+        }
+
+        if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            return work([new PlainLines()]);
+        }
+
+        T result = default!;
+        AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Start(context =>
+            {
+                var observer = new LiveBar(context);
+                result = work([observer]);
+                observer.Finish();
+            });
+        return result;
+    }
+
+    private sealed class PlainLines : ITrainingObserver
+    {
+        public void OnStep(in StepProgress progress)
+        {
+        }
+
+        public void OnEpoch(EpochResult result) =>
+            Console.WriteLine($"epoch {result.Epoch}: train logloss {result.TrainLoss:F5}  valid AUC {result.ValidAuc:F5}  "
+                + $"valid logloss {result.ValidLogLoss:F5}  {result.SamplesPerSec:N0} samples/s  {result.Seconds:F1} s");
+    }
+
+    private sealed class LiveBar(ProgressContext context) : ITrainingObserver
+    {
+        private ProgressTask? _task;
+        private int _epoch;
+
+        public void OnStep(in StepProgress progress)
+        {
+            if (_task is null || progress.Epoch != _epoch)
+            {
+                _task?.StopTask();
+                _epoch = progress.Epoch;
+                _task = context.AddTask($"epoch {progress.Epoch}/{progress.Epochs}", maxValue: progress.StepsPerEpoch);
+            }
+
+            _task.Value = progress.Step;
+            _task.Description = $"epoch {progress.Epoch}/{progress.Epochs}  loss {progress.Loss:F4}  {progress.SamplesPerSec:N0} samples/s  ETA {progress.Eta:hh\\:mm\\:ss}";
+            context.Refresh();
+        }
+
+        public void OnEpoch(EpochResult result)
+        {
+            _task?.StopTask();
+            _task = null;
+            AnsiConsole.MarkupLineInterpolated(
+                $"epoch {result.Epoch}: train logloss {result.TrainLoss:F5}  valid AUC [bold]{result.ValidAuc:F5}[/]  valid logloss {result.ValidLogLoss:F5}  {result.SamplesPerSec:N0} samples/s");
+        }
+
+        public void Finish() => _task?.StopTask();
+    }
+}

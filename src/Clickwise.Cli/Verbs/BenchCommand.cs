@@ -1,0 +1,87 @@
+using System.CommandLine;
+using Clickwise.Data;
+using Clickwise.Data.Readers;
+using Clickwise.Inference;
+using Clickwise.Runs;
+
+namespace Clickwise.Cli.Verbs;
+
+/// <summary><c>clickwise bench</c>: batch-1 latency (one thread) and large-batch throughput of a model file.</summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var model = CommonOptions.Model();
+        var data = CommonOptions.Data(required: false);
+        var format = CommonOptions.Format();
+        var requests = new Option<int>("--requests") { Description = "Batch-1 requests to time", DefaultValueFactory = _ => 10_000 };
+        var batch = new Option<int>("--batch") { Description = "Batch size of the throughput test", DefaultValueFactory = _ => 10_000 };
+        var threads = CommonOptions.Threads();
+        var json = CommonOptions.Json();
+        var command = new Command("bench", "Measure a model's batch-1 latency and batch throughput on this machine");
+        CommonOptions.AddAll(command, model, data, format, requests, batch, threads, json);
+        command.SetAction(parse => VerbRunner.Run(() =>
+        {
+            string path = parse.GetValue(model)!;
+            CommonOptions.RequireFile(path);
+            ModelArtifact artifact = ModelArtifact.Load(path);
+            CompiledModel compiled = artifact.Compile();
+            (int[] ids, int rows) = parse.GetValue(data) is { } file
+                ? RowsFrom(compiled, artifact, file, parse.GetValue(format)!)
+                : RandomRows(artifact);
+            int n = parse.GetValue(requests);
+            int b = parse.GetValue(batch);
+            if (n < 100 || b < 1)
+            {
+                throw new UsageException("--requests must be >= 100 and --batch >= 1");
+            }
+
+            SpeedReport report = SpeedProbe.Measure(compiled, ids, rows, n, b, parse.GetValue(threads));
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(report, ConfigJson.Options));
+            }
+            else
+            {
+                Console.WriteLine($"batch 1, 1 thread: p50 {report.P50Micros:F2} µs  p99 {report.P99Micros:F2} µs  ({report.Requests:N0} requests)");
+                Console.WriteLine($"batch {report.BatchSize:N0}, {report.BatchThreads} threads: {report.BatchSamplesPerSec:N0} samples/s");
+            }
+
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static (int[] Ids, int Rows) RowsFrom(CompiledModel compiled, ModelArtifact artifact, string file, string format)
+    {
+        CommonOptions.RequireFile(file);
+        var collected = new List<int>();
+        using IRecordReader reader = RecordReaders.Open(file, CommonOptions.Reader(format, skipBad: true, maxBadRatio: 1));
+        int f = compiled.FieldCount;
+        Scoring.Stream(compiled, artifact.FeatureMap, reader, (batch, _) =>
+        {
+            if (collected.Count < 4096 * f)
+            {
+                collected.AddRange(batch.IdsInUse.ToArray());
+            }
+        });
+        return collected.Count == 0 ? throw new InvalidDataException($"{file}: no rows") : ([.. collected], collected.Count / f);
+    }
+
+    private static (int[] Ids, int Rows) RandomRows(ModelArtifact artifact)
+    {
+        var layout = artifact.FeatureMap.Layout;
+        const int Rows = 4096;
+        var random = new Random(7);
+        int[] ids = new int[Rows * layout.FieldCount];
+        for (int r = 0; r < Rows; r++)
+        {
+            for (int f = 0; f < layout.FieldCount; f++)
+            {
+                ids[r * layout.FieldCount + f] = layout.Offsets[f] + random.Next(layout.Sizes[f]);
+            }
+        }
+
+        return (ids, Rows);
+    }
+}

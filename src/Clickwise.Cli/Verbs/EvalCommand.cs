@@ -1,0 +1,58 @@
+using System.CommandLine;
+using System.Text.Json;
+using Clickwise.Data;
+using Clickwise.Data.Readers;
+using Clickwise.Runs;
+
+namespace Clickwise.Cli.Verbs;
+
+/// <summary><c>clickwise eval</c>: AUC, logloss and calibration of a saved model on a labelled file.</summary>
+internal static class EvalCommand
+{
+    public static Command Create()
+    {
+        var model = CommonOptions.Model();
+        var data = CommonOptions.Data();
+        var format = CommonOptions.Format();
+        var json = CommonOptions.Json();
+        var skipBad = CommonOptions.SkipBad();
+        var maxBad = CommonOptions.MaxBadRatio();
+        var threads = CommonOptions.Threads();
+        var command = new Command("eval", "Evaluate a model file on labelled data");
+        CommonOptions.AddAll(command, model, data, format, json, skipBad, maxBad, threads);
+        command.SetAction(parse => VerbRunner.Run(() =>
+        {
+            CommonOptions.ApplyThreads(parse.GetValue(threads));
+            string path = parse.GetValue(data)!;
+            CommonOptions.RequireFile(parse.GetValue(model)!);
+            CommonOptions.RequireFile(path);
+            ModelArtifact artifact = ModelArtifact.Load(parse.GetValue(model)!);
+            ReaderOptions options = CommonOptions.Reader(parse.GetValue(format)!, parse.GetValue(skipBad), parse.GetValue(maxBad));
+            using IRecordReader reader = RecordReaders.Open(path, options);
+            var (result, calibration, stats) = Scoring.Evaluate(artifact.Compile(), artifact.FeatureMap, reader);
+            if (parse.GetValue(json))
+            {
+                var payload = new
+                {
+                    auc = result.Auc,
+                    logloss = result.LogLoss,
+                    rows = result.Rows,
+                    positives = result.Positives,
+                    predicted_ctr = result.PredictedCtr,
+                    observed_ctr = result.ObservedCtr,
+                    skipped = stats.Skipped,
+                    calibration = calibration.Bins.Select(b => new { mean_prediction = b.MeanPrediction, observed_rate = b.ObservedRate, count = b.Count }),
+                };
+                Console.WriteLine(JsonSerializer.Serialize(payload, new JsonSerializerOptions { WriteIndented = true }));
+            }
+            else
+            {
+                Console.WriteLine($"rows {result.Rows:N0}  AUC {result.Auc:F5}  logloss {result.LogLoss:F5}  predicted CTR {result.PredictedCtr:F4} / observed {result.ObservedCtr:F4}");
+                Console.WriteLine(stats.ToString());
+            }
+
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,81 @@
+using System.CommandLine;
+using System.Text.Json;
+using Clickwise.Inference;
+using Clickwise.Runs;
+
+namespace Clickwise.Cli.Verbs;
+
+/// <summary><c>clickwise inspect</c>: what a model file holds (verifying its checksum on the way).</summary>
+internal static class InspectCommand
+{
+    public static Command Create()
+    {
+        var model = CommonOptions.Model();
+        var json = CommonOptions.Json();
+        var command = new Command("inspect", "Show a model file's config, feature map and parameters per component");
+        CommonOptions.AddAll(command, model, json);
+        command.SetAction(parse => VerbRunner.Run(() =>
+        {
+            string path = parse.GetValue(model)!;
+            CommonOptions.RequireFile(path);
+            ModelArtifact artifact = ModelArtifact.Load(path);
+            CompiledModel compiled = artifact.Compile();
+            var components = artifact.Tensors
+                .GroupBy(t => Component(t.Key))
+                .Select(g => new { component = g.Key, parameters = g.Sum(t => (long)t.Value.Length) })
+                .ToArray();
+            var fields = artifact.FeatureMap.Fields.Select((f, i) => new
+            {
+                name = f.Spec.Name,
+                kind = f.Spec.Kind.ToString().ToLowerInvariant(),
+                size = artifact.FeatureMap.Layout.Sizes[i],
+                offset = artifact.FeatureMap.Layout.Offsets[i],
+            }).ToArray();
+            var summary = new
+            {
+                file = path,
+                bytes = new FileInfo(path).Length,
+                checksum = "ok",
+                model = artifact.Config,
+                fields = fields.Length,
+                vocabulary_rows = artifact.FeatureMap.Layout.TotalRows,
+                parameters = artifact.ParameterCount,
+                components,
+                plan = compiled.Describe(),
+                plan_bytes = compiled.Bytes,
+                training = artifact.ExtraJson is null ? (JsonElement?)null : JsonDocument.Parse(artifact.ExtraJson).RootElement,
+            };
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(summary, ConfigJson.Options));
+                return ExitCodes.Success;
+            }
+
+            Console.WriteLine($"{path}: {summary.bytes:N0} bytes, checksum ok");
+            Console.WriteLine($"model {artifact.Config.Name}: embedding {artifact.Config.EmbeddingDim}, hidden [{string.Join(", ", artifact.Config.HiddenUnits)}], dropout {artifact.Config.Dropout}");
+            Console.WriteLine($"features: {fields.Length} fields, {summary.vocabulary_rows:N0} rows");
+            foreach (var field in fields)
+            {
+                Console.WriteLine($"  {field.name,-16} {field.kind,-12} {field.size,10:N0}");
+            }
+
+            Console.WriteLine($"parameters {summary.parameters:N0}");
+            foreach (var component in components)
+            {
+                Console.WriteLine($"  {component.component,-16} {component.parameters,12:N0}");
+            }
+
+            Console.WriteLine("compiled plan:");
+            foreach (string op in summary.plan)
+            {
+                Console.WriteLine($"  {op}");
+            }
+
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    /// <summary>Component of a parameter name: "mlp.0.weight" → "mlp", "fwfm.r" → "fwfm.r".</summary>
+    private static string Component(string name) => name.StartsWith("mlp.", StringComparison.Ordinal) ? "mlp" : name;
+}

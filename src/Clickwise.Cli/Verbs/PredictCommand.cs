@@ -1,0 +1,102 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using Clickwise.Data;
+using Clickwise.Inference;
+using Clickwise.Runs;
+
+namespace Clickwise.Cli.Verbs;
+
+/// <summary><c>clickwise predict</c>: one probability (or logit) per input row, in input order.</summary>
+internal static class PredictCommand
+{
+    public static Command Create()
+    {
+        var model = CommonOptions.Model();
+        var data = CommonOptions.Data();
+        var format = CommonOptions.Format();
+        var output = new Option<string>("--output", "-o") { Description = "Output file, one value per line ('-' for stdout)", Required = true };
+        var unlabeled = new Option<bool>("--unlabeled") { Description = "The input has no label column (e.g. Criteo test.txt)" };
+        var outputType = new Option<string>("--output-type") { Description = "prob or logit", DefaultValueFactory = _ => "prob" };
+        var skipBad = CommonOptions.SkipBad();
+        var maxBad = CommonOptions.MaxBadRatio();
+        var threads = CommonOptions.Threads();
+        var command = new Command("predict", "Score a file with a model: one click probability per row");
+        CommonOptions.AddAll(command, model, data, format, output, unlabeled, outputType, skipBad, maxBad, threads);
+        command.SetAction(parse => VerbRunner.Run(() =>
+        {
+            CommonOptions.ApplyThreads(parse.GetValue(threads));
+            string kind = parse.GetValue(outputType)!;
+            if (kind is not ("prob" or "logit"))
+            {
+                throw new UsageException($"--output-type must be prob or logit, got '{kind}'");
+            }
+
+            string path = parse.GetValue(data)!;
+            CommonOptions.RequireFile(parse.GetValue(model)!);
+            CommonOptions.RequireFile(path);
+            ModelArtifact artifact = ModelArtifact.Load(parse.GetValue(model)!);
+            var options = CommonOptions.Reader(parse.GetValue(format)!, parse.GetValue(skipBad), parse.GetValue(maxBad),
+                labeled: !parse.GetValue(unlabeled));
+            string target = parse.GetValue(output)!;
+            long rows = 0;
+            BadLineStats stats;
+            using (IRecordReader reader = Clickwise.Data.Readers.RecordReaders.Open(path, options))
+            {
+                stats = WriteAtomically(target, writer =>
+                {
+                    var line = new StringBuilder();
+                    return Scoring.Stream(artifact.Compile(), artifact.FeatureMap, reader, (_, logits) =>
+                    {
+                        line.Clear();
+                        foreach (float z in logits)
+                        {
+                            float value = kind == "prob" ? CompiledModel.Sigmoid(z) : z;
+                            line.Append(value.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
+                        }
+
+                        writer.Write(line);
+                        rows += logits.Length;
+                    });
+                });
+            }
+
+            Console.Error.WriteLine($"predicted {rows:N0} rows; {stats}");
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static T WriteAtomically<T>(string target, Func<TextWriter, T> write)
+    {
+        if (target == "-")
+        {
+            using var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false));
+            return write(stdout);
+        }
+
+        string full = Path.GetFullPath(target);
+        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".tmp-{Path.GetFileName(full)}-{Environment.ProcessId}");
+        try
+        {
+            T result;
+            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+            using (var writer = new StreamWriter(stream, new UTF8Encoding(false)))
+            {
+                result = write(writer);
+                writer.Flush();
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, full, overwrite: true);
+            return result;
+        }
+        finally
+        {
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
+        }
+    }
+}

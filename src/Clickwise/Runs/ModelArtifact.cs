@@ -1,0 +1,92 @@
+using System.Text.Json;
+using Clickwise.Features;
+using Clickwise.Inference;
+using Clickwise.IO;
+using Clickwise.Models;
+
+namespace Clickwise.Runs;
+
+/// <summary>
+/// A saved model: the architecture, the fitted feature map and the parameter tensors in one checksummed
+/// model file (docs/model-format.md). Loading needs nothing else, so predict/eval/serve work from the file alone.
+/// </summary>
+public sealed class ModelArtifact
+{
+    private ModelArtifact(ModelConfig config, FeatureMap map, IReadOnlyDictionary<string, float[]> tensors, string? extraJson)
+    {
+        Config = config;
+        FeatureMap = map;
+        Tensors = tensors;
+        ExtraJson = extraJson;
+    }
+
+    public ModelConfig Config { get; }
+
+    public FeatureMap FeatureMap { get; }
+
+    public IReadOnlyDictionary<string, float[]> Tensors { get; }
+
+    /// <summary>Training summary stored with the model (JSON), if any.</summary>
+    public string? ExtraJson { get; }
+
+    public long ParameterCount => Tensors.Values.Sum(t => (long)t.Length);
+
+    public static void Save(string path, CtrModel model, FeatureMap map, object? extra = null)
+    {
+        var content = new ModelFileContent
+        {
+            Kind = ModelFileKind.Model,
+            ConfigJson = ConfigJson.Serialize(model.Config),
+            FeatureMapJson = map.ToJson(),
+            ExtraJson = extra is null ? null : JsonSerializer.Serialize(extra, ConfigJson.Options),
+            Tensors = ParameterTensors.ToTensors(model.Parameters),
+        };
+        ModelFileWriter.Write(path, content);
+    }
+
+    public static ModelArtifact Load(string path)
+    {
+        ModelFileContent content = ModelFileReader.Read(path);
+        if (content.Kind != ModelFileKind.Model && content.Kind != ModelFileKind.Checkpoint)
+        {
+            throw new InvalidDataException($"{path}: not a model file (kind {content.Kind})");
+        }
+
+        ModelConfig config = ConfigJson.Deserialize<ModelConfig>(content.ConfigJson, $"{path}: model config");
+        if (content.FeatureMapJson is null)
+        {
+            throw new InvalidDataException($"{path}: the model file has no feature map");
+        }
+
+        FeatureMap map = FeatureMap.FromJson(content.FeatureMapJson);
+        var tensors = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        foreach (ModelTensor tensor in content.Tensors)
+        {
+            if (tensor.DType == TensorDType.Float32 && !tensor.Name.Contains('/'))
+            {
+                tensors[tensor.Name] = tensor.Float32Data.ToArray();
+            }
+        }
+
+        return new ModelArtifact(config, map, tensors, content.ExtraJson);
+    }
+
+    public CompiledModel Compile() => CompiledModel.Compile(Config, FeatureMap.Layout, Tensors);
+
+    /// <summary>A trainable model with these weights (for fine-tuning or gradient-based tools).</summary>
+    public CtrModel Instantiate(int maxBatchSize)
+    {
+        CtrModel model = ModelRegistry.Create(Config, FeatureMap.Layout, maxBatchSize);
+        foreach (var parameter in model.Parameters)
+        {
+            if (!Tensors.TryGetValue(parameter.Name, out float[]? values) || values.Length != parameter.Length)
+            {
+                throw new InvalidDataException($"model file lacks parameter '{parameter.Name}' of {parameter.Length} values");
+            }
+
+            values.CopyTo(parameter.Value, 0);
+        }
+
+        return model;
+    }
+}

@@ -1,0 +1,73 @@
+using Clickwise.Data;
+using Clickwise.Features;
+using Clickwise.Inference;
+using Clickwise.Metrics;
+
+namespace Clickwise.Runs;
+
+/// <summary>
+/// Streams a text file through the model: read → encode with the model's feature map (unseen categories fall
+/// into each field's OOV id) → predict in batches. Memory stays at one batch whatever the file size.
+/// </summary>
+public static class Scoring
+{
+    public const int BatchSize = 1024;
+
+    /// <summary>Calls <paramref name="onBatch"/> with each batch and its logits [B], in file order.</summary>
+    public static BadLineStats Stream(CompiledModel model, FeatureMap map, IRecordReader reader,
+                                      Action<Batch, ReadOnlySpan<float>> onBatch)
+    {
+        map.CheckSchema(reader.Schema);
+        FeatureEncoder encoder = map.CreateEncoder();
+        int f = map.FieldCount;
+        var record = new RawRecord(f);
+        var batch = new Batch(BatchSize, f);
+        float[] logits = new float[BatchSize];
+        InferenceTape tape = model.CreateTape(BatchSize);
+        bool anyValues = false;
+        void Flush()
+        {
+            if (batch.Count == 0)
+            {
+                return;
+            }
+
+            batch.HasValues = anyValues;
+            Span<float> z = logits.AsSpan(0, batch.Count);
+            model.PredictLogits(batch.IdsInUse, anyValues ? batch.ValuesInUse : default, batch.Count, z, tape);
+            onBatch(batch, z);
+            batch.Count = 0;
+            anyValues = false;
+        }
+
+        while (reader.Read(record))
+        {
+            int row = batch.Count;
+            Span<float> values = batch.Values.AsSpan(row * f, f);
+            anyValues |= encoder.Encode(record, batch.Ids.AsSpan(row * f, f), values);
+            batch.Labels[row] = record.Label;
+            batch.Count = row + 1;
+            if (batch.Count == BatchSize)
+            {
+                Flush();
+            }
+        }
+
+        Flush();
+        return reader.Stats;
+    }
+
+    /// <summary>AUC, logloss and calibration of the model on a labelled file.</summary>
+    public static (EvaluationResult Result, CalibrationReport Calibration, BadLineStats Stats) Evaluate(
+        CompiledModel model, FeatureMap map, IRecordReader reader)
+    {
+        var accumulator = new MetricAccumulator();
+        BadLineStats stats = Stream(model, map, reader, (batch, logits) => accumulator.AddLogits(logits, batch.LabelsInUse));
+        if (accumulator.Rows == 0)
+        {
+            throw new InvalidDataException("no rows to evaluate");
+        }
+
+        return (accumulator.Result(), accumulator.Calibration(), stats);
+    }
+}

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using Clickwise.Inference;
+using Clickwise.Kernels;
+
+namespace Clickwise.Runs;
+
+/// <summary>Latency percentiles of single requests and throughput of large batches, measured on a compiled model.</summary>
+public sealed record SpeedReport(int Requests, double P50Micros, double P99Micros, int BatchSize, double BatchSamplesPerSec, int BatchThreads);
+
+public static class SpeedProbe
+{
+    /// <summary>
+    /// Batch-1 latency on one thread over <paramref name="requests"/> requests after a warm-up, cycling through
+    /// <paramref name="ids"/> rows, then batch throughput with <paramref name="batchThreads"/> compute threads.
+    /// </summary>
+    public static SpeedReport Measure(CompiledModel model, int[] ids, int rows, int requests = 10_000, int batchSize = 10_000,
+                                      int batchThreads = 0, int batchRepetitions = 5)
+    {
+        int f = model.FieldCount;
+        if (rows < 1 || ids.Length < rows * f)
+        {
+            throw new ArgumentException("need at least one row of ids");
+        }
+
+        int savedThreads = ComputeThreads.Count;
+        try
+        {
+            ComputeThreads.Count = 1;
+            InferenceTape tape = model.CreateTape(1);
+            float sink = 0f;
+            for (int i = 0; i < Math.Min(2000, requests); i++)
+            {
+                sink += model.PredictProbability(ids.AsSpan(i % rows * f, f), default, tape);
+            }
+
+            double[] micros = new double[requests];
+            double tickToMicro = 1e6 / Stopwatch.Frequency;
+            for (int i = 0; i < requests; i++)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                sink += model.PredictProbability(ids.AsSpan(i % rows * f, f), default, tape);
+                micros[i] = (Stopwatch.GetTimestamp() - t0) * tickToMicro;
+            }
+
+            Array.Sort(micros);
+            ComputeThreads.Count = batchThreads > 0 ? batchThreads : Environment.ProcessorCount;
+            int[] batchIds = new int[batchSize * f];
+            for (int r = 0; r < batchSize; r++)
+            {
+                ids.AsSpan(r % rows * f, f).CopyTo(batchIds.AsSpan(r * f, f));
+            }
+
+            float[] logits = new float[batchSize];
+            InferenceTape batchTape = model.CreateTape(Math.Min(batchSize, 2048));
+            model.PredictLogits(batchIds, default, batchSize, logits, batchTape);
+            double[] seconds = new double[batchRepetitions];
+            for (int k = 0; k < batchRepetitions; k++)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                model.PredictLogits(batchIds, default, batchSize, logits, batchTape);
+                seconds[k] = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            }
+
+            Array.Sort(seconds);
+            GC.KeepAlive(sink);
+            return new SpeedReport(requests, Percentile(micros, 0.50), Percentile(micros, 0.99), batchSize,
+                batchSize / seconds[seconds.Length / 2], ComputeThreads.Count);
+        }
+        finally
+        {
+            ComputeThreads.Count = savedThreads;
+        }
+    }
+
+    private static double Percentile(double[] sorted, double q) => sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
+}

@@ -1,0 +1,30 @@
+using Clickwise.Data.Pipeline;
+using Clickwise.Models;
+using Clickwise.Training;
+
+namespace Clickwise.Runs;
+
+/// <summary>
+/// Everything one training run needs: the data and how to preprocess and split it, the architecture, the
+/// optimisation settings, and where to write. The same record backs <c>train</c>, <c>quickstart</c> and
+/// <c>--config</c> files (snake_case JSON, unknown keys rejected).
+/// </summary>
+public sealed record TrainRequest
+{
+    public required DataSource Data { get; init; }
+
+    public DataConfig Preprocessing { get; init; } = DataConfig.Criteo;
+
+    public ModelConfig Model { get; init; } = ModelPresets.Criteo();
+
+    public TrainingConfig Training { get; init; } = TrainingConfig.Criteo;
+
+    /// <summary>Where the binary cache, feature map, metrics.jsonl and checkpoints go.</summary>
+    public required string WorkDir { get; init; }
+
+    /// <summary>Final model file path.</summary>
+    public required string ModelPath { get; init; }
+
+    /// <summary>Continue from this checkpoint instead of starting fresh.</summary>
+    public string? ResumeFrom { get; init; }
+}

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using Clickwise.Data.Pipeline;
+using Clickwise.Inference;
+using Clickwise.Metrics;
+using Clickwise.Models;
+using Clickwise.Training;
+
+namespace Clickwise.Runs;
+
+/// <summary>What a training run produced, for the CLI's report and for tests.</summary>
+public sealed record TrainReport(
+    long Rows,
+    long TrainRows,
+    long ValidRows,
+    long TestRows,
+    string BadLines,
+    TrainingResult Training,
+    EvaluationResult Test,
+    long Parameters,
+    double TrainSamplesPerSec,
+    double PrepareSeconds,
+    double TrainSeconds,
+    string ModelPath);
+
+/// <summary>
+/// The one runner: fit the vocabulary and write the binary cache (two streaming passes), split, train with
+/// per-epoch validation and early stopping, evaluate the restored best model on the held-out test part with the
+/// compiled predictor, and save the model file atomically.
+/// </summary>
+public static class TrainRun
+{
+    public static TrainReport Execute(TrainRequest request, IEnumerable<ITrainingObserver>? observers = null,
+                                      CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(request.WorkDir);
+        var clock = Stopwatch.StartNew();
+        using PreparedDataset data = DatasetBuilder.Build(request.Data.Opener(), request.Preprocessing,
+            Path.Combine(request.WorkDir, "cache"));
+        double prepareSeconds = clock.Elapsed.TotalSeconds;
+        if (data.Train.RowCount == 0)
+        {
+            throw new InvalidDataException($"{request.Data.Path}: no training rows after the split ({data.Rows} rows in all)");
+        }
+
+        CtrModel model = ModelRegistry.Create(request.Model, data.Map.Layout, request.Training.BatchSize);
+        var trainer = new Trainer(model, request.Training, new LogitEvaluator(Evaluation.FromLogits))
+        {
+            CheckpointPath = Path.Combine(request.WorkDir, "checkpoint.cwm"),
+            FeatureMapJson = data.Map.ToJson(),
+        };
+        using var metrics = new MetricsJsonlWriter(Path.Combine(request.WorkDir, "metrics.jsonl"));
+        trainer.Observers.Add(metrics);
+        trainer.Observers.AddRange(observers ?? []);
+        if (request.ResumeFrom is not null)
+        {
+            trainer.Resume(request.ResumeFrom);
+        }
+
+        clock.Restart();
+        TrainingResult training = trainer.Fit(data.Train, data.Valid.RowCount > 0 ? data.Valid : null, cancellationToken);
+        double trainSeconds = clock.Elapsed.TotalSeconds;
+
+        CompiledModel compiled = CompiledModel.Compile(model);
+        EvaluationResult test = data.Test.RowCount > 0
+            ? Evaluation.Run(compiled, data.Test).Result
+            : new EvaluationResult(0, double.NaN, double.NaN, double.NaN, double.NaN, 0);
+        double samplesPerSec = training.Epochs.Count == 0 ? 0 : training.Epochs.Average(e => e.SamplesPerSec);
+        var summary = new
+        {
+            training.BestEpoch,
+            test_auc = test.Auc,
+            test_logloss = test.LogLoss,
+            test_rows = test.Rows,
+            train_samples_per_sec = samplesPerSec,
+            source = request.Data.Path,
+        };
+        ModelArtifact.Save(request.ModelPath, model, data.Map, summary);
+        return new TrainReport(data.Rows, data.Train.RowCount, data.Valid.RowCount, data.Test.RowCount, data.Stats.ToString(),
+            training, test, model.Parameters.TotalLength, samplesPerSec, prepareSeconds, trainSeconds, request.ModelPath);
+    }
+}
