@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using System.Numerics.Tensors;
+using System.Text.Json;
+using Clickwise.Benchmarks.Kernels;
+using Clickwise.Data;
+using Clickwise.Features;
+using Clickwise.Inference;
+using Clickwise.Kernels;
+using Clickwise.Models;
+using Clickwise.Training;
+using Clickwise.Training.Optimizers;
+
+namespace Clickwise.Benchmarks.EndToEnd;
+
+/// <summary>
+/// `e2e`: the DeepFwFM speed table on the Criteo preset (39 fields, 1.3M-row table, D = 10, DNN
+/// 400×400×400): training samples/s at batch 2048 on 2 threads (lazy row-sparse Adam), batch-10,000 prediction
+/// samples/s, batch-1 latency p50/p99 on one thread, and the memory floor of batch 1 (DNN weight bytes over the
+/// measured read bandwidth of a buffer that size). Ids follow the same skew as tools/reference/bench_deepfwfm.py.
+/// Prints one JSON object (medians), the same shape as the PyTorch script's.
+/// </summary>
+internal static class DeepFwFMSpeed
+{
+    private const int Fields = 39;
+    private const int Vocabulary = 1_300_000;
+
+    public static void Run(string[] args)
+    {
+        int trainSteps = ArgOr(args, "--train-steps", 30);
+        int predictReps = ArgOr(args, "--predict-reps", 10);
+        int requests = ArgOr(args, "--latency-requests", 10_000);
+        int threads = ArgOr(args, "--threads", 2);
+        var sizes = Enumerable.Repeat(Vocabulary / Fields, Fields).ToArray();
+        sizes[0] += Vocabulary - sizes.Sum();
+        var layout = new FeatureLayout(Enumerable.Range(0, Fields).Select(f => $"f{f}").ToArray(), sizes);
+        var config = ModelPresets.Criteo("deepfwfm");
+        var random = new Random(0);
+
+        ComputeThreads.Count = threads;
+        var model = ModelRegistry.Create(config, layout, 2048);
+        var result = new Dictionary<string, object>
+        {
+            ["simd"] = SimdInfo.Describe(),
+            ["threads"] = threads,
+            ["gemm"] = KernelRegistry.Gemm.Name,
+            ["train"] = Train(model, trainSteps, random),
+        };
+
+        CompiledModel compiled = CompiledModel.Compile(model);
+        result["predict_10k"] = Predict(compiled, predictReps, random);
+        ComputeThreads.Count = 1;
+        var latency = Latency(compiled, requests, random);
+        result["latency_batch1_1thread"] = latency;
+        long dnnBytes = config.HiddenUnits.Prepend(Fields * config.EmbeddingDim).Append(1)
+            .Zip(config.HiddenUnits.Append(1), (i, o) => (long)(i + 1) * o * sizeof(float)).Sum();
+        double bandwidth = ReadBandwidth(dnnBytes);
+        double floorMicros = dnnBytes / bandwidth * 1e6;
+        result["memory_floor"] = new
+        {
+            dnn_weight_bytes = dnnBytes,
+            read_bandwidth_gb_per_s = bandwidth / 1e9,
+            floor_us = floorMicros,
+            p50_over_floor = latency.P50Micros / floorMicros,
+        };
+        result["peak_gflops_1thread"] = QuickGemm.MeasurePeak(1);
+        result["peak_gflops_2threads"] = QuickGemm.MeasurePeak(2);
+        Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    private static object Train(CtrModel model, int steps, Random random)
+    {
+        const int Batch = 2048;
+        var batches = Enumerable.Range(0, 8).Select(_ => RandomBatch(Batch, random)).ToArray();
+        var optimizer = OptimizerFactory.Create("adam", new OptimizerSettings { LearningRate = 1e-3 });
+        float[] logits = new float[Batch];
+        float[] dLogits = new float[Batch];
+        var times = new List<double>();
+        for (int step = 0; step < steps + 5; step++)
+        {
+            Batch batch = batches[step % batches.Length];
+            long t0 = Stopwatch.GetTimestamp();
+            model.Parameters.ZeroGrad();
+            model.Forward(batch, logits, training: true);
+            LogLoss.MeanWithGradient(logits, batch.LabelsInUse, dLogits);
+            model.Backward(batch, dLogits);
+            optimizer.Step(model.Parameters);
+            if (step >= 5)
+            {
+                times.Add(Stopwatch.GetElapsedTime(t0).TotalSeconds);
+            }
+        }
+
+        double median = Median(times);
+        return new { batch = Batch, steps, median_step_ms = median * 1e3, samples_per_sec = Batch / median };
+    }
+
+    private static object Predict(CompiledModel model, int reps, Random random)
+    {
+        const int Batch = 10_000;
+        Batch batch = RandomBatch(Batch, random);
+        float[] logits = new float[Batch];
+        InferenceTape tape = model.CreateTape(2048);
+        model.PredictLogits(batch.IdsInUse, default, Batch, logits, tape);
+        var times = new List<double>();
+        for (int i = 0; i < reps; i++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            model.PredictLogits(batch.IdsInUse, default, Batch, logits, tape);
+            times.Add(Stopwatch.GetElapsedTime(t0).TotalSeconds);
+        }
+
+        double median = Median(times);
+        return new { batch = Batch, reps, median_ms = median * 1e3, samples_per_sec = Batch / median };
+    }
+
+    private static LatencyResult Latency(CompiledModel model, int requests, Random random)
+    {
+        Batch rows = RandomBatch(256, random);
+        InferenceTape tape = model.CreateTape(1);
+        float sink = 0;
+        for (int i = 0; i < 2000; i++)
+        {
+            sink += model.PredictProbability(rows.Ids.AsSpan(i % 256 * Fields, Fields), default, tape);
+        }
+
+        double[] micros = new double[requests];
+        double scale = 1e6 / Stopwatch.Frequency;
+        for (int i = 0; i < requests; i++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            sink += model.PredictProbability(rows.Ids.AsSpan(i % 256 * Fields, Fields), default, tape);
+            micros[i] = (Stopwatch.GetTimestamp() - t0) * scale;
+        }
+
+        GC.KeepAlive(sink);
+        Array.Sort(micros);
+        return new LatencyResult(requests, micros[requests / 2], micros[(int)(requests * 0.99)]);
+    }
+
+    /// <summary>Bytes per second of summing a buffer of <paramref name="bytes"/> over and over (it stays in cache if it fits).</summary>
+    private static double ReadBandwidth(long bytes)
+    {
+        float[] buffer = new float[bytes / sizeof(float)];
+        new Random(1).NextBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(buffer.AsSpan()));
+        for (int i = 0; i < buffer.Length; i++)
+        {
+            buffer[i] = (buffer[i] % 1f) is var v && float.IsFinite(v) ? v : 0f;
+        }
+
+        float sink = 0;
+        var times = new List<double>();
+        for (int rep = 0; rep < 200; rep++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            sink += TensorPrimitives.Sum(buffer);
+            times.Add(Stopwatch.GetElapsedTime(t0).TotalSeconds);
+        }
+
+        GC.KeepAlive(sink);
+        return bytes / Median(times.Skip(20).ToList());
+    }
+
+    private static Batch RandomBatch(int size, Random random)
+    {
+        var batch = new Batch(size, Fields) { Count = size };
+        for (int i = 0; i < size * Fields; i++)
+        {
+            batch.Ids[i] = random.NextDouble() < 0.7 ? random.Next(20_000) : random.Next(Vocabulary);
+        }
+
+        for (int r = 0; r < size; r++)
+        {
+            batch.Labels[r] = random.NextDouble() < 0.25 ? 1f : 0f;
+        }
+
+        return batch;
+    }
+
+    private static double Median(List<double> values)
+    {
+        values.Sort();
+        return values[values.Count / 2];
+    }
+
+    private static int ArgOr(string[] args, string name, int fallback)
+    {
+        int at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+    }
+
+    private sealed record LatencyResult(int Requests, double P50Micros, double P99Micros);
+}
