@@ -37,6 +37,7 @@ public sealed class DeepFMModel : CtrModel
 
     public override void Forward(Batch batch, Span<float> logits, bool training)
     {
+        BatchGuard.Check(this, batch, logits);
         int n = batch.Count;
         _bias.Forward(n, logits);
         _firstOrder.Forward(batch);
