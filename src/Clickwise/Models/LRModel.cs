@@ -24,8 +24,7 @@ public sealed class LRModel : CtrModel
         BatchGuard.Check(this, batch, logits);
         int n = batch.Count;
         _bias.Forward(n, logits);
-        _firstOrder.Forward(batch);
-        LogitSum.Add(_firstOrder.Output, n, logits);
+        _firstOrder.Forward(batch, logits);
     }
 
     public override void Backward(Batch batch, ReadOnlySpan<float> dLogits)
