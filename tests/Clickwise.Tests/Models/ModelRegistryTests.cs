@@ -114,7 +114,10 @@ public sealed class ModelRegistryTests
     }
 
     [Theory]
+    [InlineData("lr")]
     [InlineData("fm")]
+    [InlineData("fwfm")]
+    [InlineData("deepfm")]
     [InlineData("deepfwfm")]
     public void TrainingStepAllocatesNothing(string name)
     {
