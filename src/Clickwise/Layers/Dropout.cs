@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace Clickwise.Layers;
 
 /// <summary>
@@ -33,18 +35,12 @@ public static class Dropout
 
     public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> mask, int length, Span<float> output)
     {
-        for (int i = 0; i < length; i++)
-        {
-            output[i] = input[i] * mask[i];
-        }
+        TensorPrimitives.Multiply(input[..length], mask[..length], output[..length]);
     }
 
     /// <param name="dInput">Accumulated.</param>
     public static void Backward(ReadOnlySpan<float> mask, ReadOnlySpan<float> dOutput, int length, Span<float> dInput)
     {
-        for (int i = 0; i < length; i++)
-        {
-            dInput[i] += dOutput[i] * mask[i];
-        }
+        TensorPrimitives.MultiplyAdd(dOutput[..length], mask[..length], dInput[..length], dInput[..length]);
     }
 }

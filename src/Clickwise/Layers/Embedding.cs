@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace Clickwise.Layers;
 
 /// <summary>
@@ -23,11 +25,7 @@ public static class Embedding
             Span<float> dst = output.Slice(i * dim, dim);
             if (hasValues)
             {
-                float x = values[i];
-                for (int d = 0; d < dim; d++)
-                {
-                    dst[d] = row[d] * x;
-                }
+                TensorPrimitives.Multiply(row, values[i], dst);
             }
             else
             {

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace Clickwise.Layers;
 
 /// <summary>
@@ -15,14 +17,7 @@ public static class FwFMLinear
         int width = fieldCount * dim;
         for (int b = 0; b < batchSize; b++)
         {
-            ReadOnlySpan<float> row = embeddings.Slice(b * width, width);
-            float y = 0f;
-            for (int k = 0; k < width; k++)
-            {
-                y += row[k] * fieldVectors[k];
-            }
-
-            output[b] = y;
+            output[b] = TensorPrimitives.Dot(embeddings.Slice(b * width, width), fieldVectors[..width]);
         }
     }
 
@@ -35,12 +30,9 @@ public static class FwFMLinear
         for (int b = 0; b < batchSize; b++)
         {
             float g = dOutput[b];
-            int start = b * width;
-            for (int k = 0; k < width; k++)
-            {
-                dEmbeddings[start + k] += g * fieldVectors[k];
-                dFieldVectors[k] += g * embeddings[start + k];
-            }
+            Span<float> dRow = dEmbeddings.Slice(b * width, width);
+            TensorPrimitives.MultiplyAdd(fieldVectors[..width], g, dRow, dRow);
+            TensorPrimitives.MultiplyAdd(embeddings.Slice(b * width, width), g, dFieldVectors[..width], dFieldVectors[..width]);
         }
     }
 }

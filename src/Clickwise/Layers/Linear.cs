@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace Clickwise.Layers;
 
 /// <summary>
@@ -18,10 +20,7 @@ public static class Linear
         for (int b = 0; b < batchSize; b++)
         {
             Span<float> row = output.Slice(b * outputSize, outputSize);
-            for (int o = 0; o < outputSize; o++)
-            {
-                row[o] += bias[o];
-            }
+            TensorPrimitives.Add(row, bias[..outputSize], row);
         }
     }
 
@@ -44,11 +43,7 @@ public static class Linear
             transA: true, transB: false, accumulate: true);
         for (int b = 0; b < batchSize; b++)
         {
-            ReadOnlySpan<float> row = dOutput.Slice(b * outputSize, outputSize);
-            for (int o = 0; o < outputSize; o++)
-            {
-                dBias[o] += row[o];
-            }
+            TensorPrimitives.Add(dBias[..outputSize], dOutput.Slice(b * outputSize, outputSize), dBias[..outputSize]);
         }
     }
 }

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace Clickwise.Layers;
 
 /// <summary>y = max(x, 0). Backward reads the output (y &gt; 0 ⇔ x &gt; 0), so the input need not be kept and the
@@ -6,11 +8,7 @@ public static class Relu
 {
     public static void Forward(ReadOnlySpan<float> input, int length, Span<float> output)
     {
-        for (int i = 0; i < length; i++)
-        {
-            float x = input[i];
-            output[i] = x > 0f ? x : 0f;
-        }
+        TensorPrimitives.Max(input[..length], 0f, output[..length]);
     }
 
     /// <param name="dInput">Accumulated.</param>

@@ -13,6 +13,13 @@ public sealed class SeededRandom
 
     public void Reset(long seed) => _state = unchecked((ulong)seed);
 
+    /// <summary>The whole generator state: saving and restoring it resumes the exact sequence (checkpoints).</summary>
+    public ulong State
+    {
+        get => _state;
+        set => _state = value;
+    }
+
     public ulong NextUInt64()
     {
         ulong z = unchecked(_state += 0x9E3779B97F4A7C15UL);

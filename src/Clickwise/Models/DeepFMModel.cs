@@ -16,8 +16,7 @@ public sealed class DeepFMModel : CtrModel
     private readonly FirstOrderPart _firstOrder;
     private readonly EmbeddingPart _embedding;
     private readonly FMPart _fm;
-    private readonly Mlp _mlp;
-    private readonly float[] _deepOutput;
+    private readonly DeepPart _deep;
 
     public DeepFMModel(ModelConfig config, FeatureLayout layout, int maxBatchSize)
         : base(config, layout, maxBatchSize)
@@ -27,25 +26,22 @@ public sealed class DeepFMModel : CtrModel
         _firstOrder = new FirstOrderPart(Parameters, layout, maxBatchSize, config.InitStd, random);
         _bias = new BiasPart(Parameters);
         _fm = new FMPart(layout.FieldCount, config.EmbeddingDim, maxBatchSize);
-        _mlp = new Mlp(Parameters, "mlp", _embedding.Width, config.HiddenUnits, config.Dropout, maxBatchSize,
-            random, DropoutSeeds.For(config.Seed));
-        _deepOutput = new float[maxBatchSize];
+        _deep = new DeepPart(Parameters, config, _embedding.Width, maxBatchSize, random);
     }
 
     /// <summary>The DNN component, e.g. to replay dropout masks.</summary>
-    public Mlp Mlp => _mlp;
+    public Mlp Mlp => _deep.Mlp;
 
     public override void Forward(Batch batch, Span<float> logits, bool training)
     {
+        BatchGuard.Check(this, batch, logits);
         int n = batch.Count;
         _bias.Forward(n, logits);
-        _firstOrder.Forward(batch);
-        LogitSum.Add(_firstOrder.Output, n, logits);
+        _firstOrder.Forward(batch, logits);
         _embedding.Forward(batch);
         Span<float> emb = _embedding.OutputFor(n);
         _fm.Forward(emb, n, logits);
-        _mlp.Forward(emb, n, _deepOutput, training);
-        LogitSum.Add(_deepOutput, n, logits);
+        _deep.Forward(emb, n, logits, training);
     }
 
     public override void Backward(Batch batch, ReadOnlySpan<float> dLogits)
@@ -54,7 +50,7 @@ public sealed class DeepFMModel : CtrModel
         Span<float> emb = _embedding.OutputFor(n);
         Span<float> dEmb = _embedding.DOutputFor(n);
         _embedding.BeginBackward(n);
-        _mlp.Backward(emb, dLogits, n, dEmb);
+        _deep.Backward(emb, dLogits, n, dEmb);
         _fm.Backward(emb, dLogits, n, dEmb);
         _embedding.EndBackward(batch);
         _firstOrder.Backward(batch, dLogits);

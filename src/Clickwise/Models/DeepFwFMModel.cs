@@ -15,8 +15,7 @@ public sealed class DeepFwFMModel : CtrModel
     private readonly BiasPart _bias;
     private readonly EmbeddingPart _embedding;
     private readonly FwFMPart _fwfm;
-    private readonly Mlp _mlp;
-    private readonly float[] _deepOutput;
+    private readonly DeepPart _deep;
 
     public DeepFwFMModel(ModelConfig config, FeatureLayout layout, int maxBatchSize)
         : base(config, layout, maxBatchSize)
@@ -25,23 +24,21 @@ public sealed class DeepFwFMModel : CtrModel
         _embedding = new EmbeddingPart(Parameters, layout, config.EmbeddingDim, maxBatchSize, config.InitStd, random);
         _fwfm = new FwFMPart(Parameters, layout, config.EmbeddingDim, maxBatchSize, random);
         _bias = new BiasPart(Parameters);
-        _mlp = new Mlp(Parameters, "mlp", _embedding.Width, config.HiddenUnits, config.Dropout, maxBatchSize,
-            random, DropoutSeeds.For(config.Seed));
-        _deepOutput = new float[maxBatchSize];
+        _deep = new DeepPart(Parameters, config, _embedding.Width, maxBatchSize, random);
     }
 
     /// <summary>The DNN component, e.g. to replay dropout masks.</summary>
-    public Mlp Mlp => _mlp;
+    public Mlp Mlp => _deep.Mlp;
 
     public override void Forward(Batch batch, Span<float> logits, bool training)
     {
+        BatchGuard.Check(this, batch, logits);
         int n = batch.Count;
         _bias.Forward(n, logits);
         _embedding.Forward(batch);
         Span<float> emb = _embedding.OutputFor(n);
         _fwfm.Forward(emb, n, logits);
-        _mlp.Forward(emb, n, _deepOutput, training);
-        LogitSum.Add(_deepOutput, n, logits);
+        _deep.Forward(emb, n, logits, training);
     }
 
     public override void Backward(Batch batch, ReadOnlySpan<float> dLogits)
@@ -50,7 +47,7 @@ public sealed class DeepFwFMModel : CtrModel
         Span<float> emb = _embedding.OutputFor(n);
         Span<float> dEmb = _embedding.DOutputFor(n);
         _embedding.BeginBackward(n);
-        _mlp.Backward(emb, dLogits, n, dEmb);
+        _deep.Backward(emb, dLogits, n, dEmb);
         _fwfm.Backward(emb, dLogits, n, dEmb);
         _embedding.EndBackward(batch);
         _bias.Backward(dLogits, n);

@@ -25,10 +25,10 @@ public sealed class FMModel : CtrModel
 
     public override void Forward(Batch batch, Span<float> logits, bool training)
     {
+        BatchGuard.Check(this, batch, logits);
         int n = batch.Count;
         _bias.Forward(n, logits);
-        _firstOrder.Forward(batch);
-        LogitSum.Add(_firstOrder.Output, n, logits);
+        _firstOrder.Forward(batch, logits);
         _embedding.Forward(batch);
         _fm.Forward(_embedding.OutputFor(n), n, logits);
     }

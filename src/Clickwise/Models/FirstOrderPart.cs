@@ -22,9 +22,13 @@ internal sealed class FirstOrderPart
 
     public float[] Output { get; }
 
-    public void Forward(Batch batch) =>
+    /// <summary>Adds the first-order term to <paramref name="logits"/>.</summary>
+    public void Forward(Batch batch, Span<float> logits)
+    {
         FirstOrder.Forward(Weights.Value, batch.IdsInUse, batch.ValuesInUse, batch.HasValues,
             batch.Count, FieldCount, Output);
+        LogitSum.Add(Output, batch.Count, logits);
+    }
 
     public void Backward(Batch batch, ReadOnlySpan<float> dLogits) =>
         FirstOrder.Backward(Weights.Value, batch.IdsInUse, batch.ValuesInUse, batch.HasValues,

@@ -27,6 +27,7 @@ public sealed class FwFMModel : CtrModel
 
     public override void Forward(Batch batch, Span<float> logits, bool training)
     {
+        BatchGuard.Check(this, batch, logits);
         int n = batch.Count;
         _bias.Forward(n, logits);
         _embedding.Forward(batch);

@@ -1,4 +1,3 @@
-using Clickwise.Data;
 using Clickwise.Features;
 using Clickwise.Layers;
 

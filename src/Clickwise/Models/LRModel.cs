@@ -21,10 +21,10 @@ public sealed class LRModel : CtrModel
 
     public override void Forward(Batch batch, Span<float> logits, bool training)
     {
+        BatchGuard.Check(this, batch, logits);
         int n = batch.Count;
         _bias.Forward(n, logits);
-        _firstOrder.Forward(batch);
-        LogitSum.Add(_firstOrder.Output, n, logits);
+        _firstOrder.Forward(batch, logits);
     }
 
     public override void Backward(Batch batch, ReadOnlySpan<float> dLogits)

@@ -190,6 +190,24 @@ public sealed class LayerBehaviourTests
     }
 
     [Fact]
+    public void RestoringTheDropoutStateReplaysTheMasks()
+    {
+        var mlp = new Mlp(new ParameterSet(), "mlp", 4, [32], 0.5f, 2, new SeededRandom(1), dropoutSeed: 8);
+        float[] x = [1, 2, 3, 4, 5, 6, 7, 8];
+        var first = new float[2];
+        var again = new float[2];
+        var other = new float[2];
+        mlp.Forward(x, 2, first, training: true); // advance the stream once
+        ulong saved = mlp.DropoutState;
+        mlp.Forward(x, 2, first, training: true);
+        mlp.Forward(x, 2, other, training: true);
+        mlp.DropoutState = saved;
+        mlp.Forward(x, 2, again, training: true);
+        Assert.Equal(first, again);
+        Assert.NotEqual(first, other);
+    }
+
+    [Fact]
     public void SeededRandomIsReproducibleAndNormalHasUnitVariance()
     {
         var a = new SeededRandom(42);

@@ -20,9 +20,7 @@ public sealed class ModelGoldenTests(ITestOutputHelper output)
     [MemberData(nameof(Models))]
     public void LogitsLossAndGradientsMatchPyTorch(string name)
     {
-        GoldenFixture fixture = GoldenFixture.Load(name);
-        CtrModel model = ModelRegistry.Create(fixture.Config(), fixture.Layout(), fixture.BatchSize);
-        LoadParameters(model, GoldenFixture.Tensors(fixture.Root.GetProperty("initial")));
+        (GoldenFixture fixture, CtrModel model) = CreateAtInitialWeights(name);
 
         Batch batch = fixture.Batch(0);
         (float[] logits, double loss) = Step(model, batch);
@@ -44,9 +42,7 @@ public sealed class ModelGoldenTests(ITestOutputHelper output)
     [MemberData(nameof(Models))]
     public void ThreeAdamStepsMatchPyTorch(string name)
     {
-        GoldenFixture fixture = GoldenFixture.Load(name);
-        CtrModel model = ModelRegistry.Create(fixture.Config(), fixture.Layout(), fixture.BatchSize);
-        LoadParameters(model, GoldenFixture.Tensors(fixture.Root.GetProperty("initial")));
+        (GoldenFixture fixture, CtrModel model) = CreateAtInitialWeights(name);
         JsonElement adam = fixture.Root.GetProperty("adam");
         var optimizer = new GoldenReferenceAdam(model.Parameters,
             adam.GetProperty("lr").GetDouble(), adam.GetProperty("beta1").GetDouble(), adam.GetProperty("beta2").GetDouble(),
@@ -78,8 +74,12 @@ public sealed class ModelGoldenTests(ITestOutputHelper output)
         return (logits, loss);
     }
 
-    private static void LoadParameters(CtrModel model, Dictionary<string, double[]> values)
+    /// <summary>The model built from the fixture's config with every parameter set to the fixture's initial value.</summary>
+    private static (GoldenFixture Fixture, CtrModel Model) CreateAtInitialWeights(string name)
     {
+        GoldenFixture fixture = GoldenFixture.Load(name);
+        CtrModel model = ModelRegistry.Create(fixture.Config(), fixture.Layout(), fixture.BatchSize);
+        Dictionary<string, double[]> values = GoldenFixture.Tensors(fixture.Root.GetProperty("initial"));
         foreach (Parameter p in model.Parameters)
         {
             double[] v = values[p.Name];
@@ -89,6 +89,8 @@ public sealed class ModelGoldenTests(ITestOutputHelper output)
                 p.Value[i] = (float)v[i];
             }
         }
+
+        return (fixture, model);
     }
 
     private static float[] GradientCheckDensify(Parameter p) => Clickwise.Tests.Layers.GradientCheck.Densify(p);

@@ -114,7 +114,10 @@ public sealed class ModelRegistryTests
     }
 
     [Theory]
+    [InlineData("lr")]
     [InlineData("fm")]
+    [InlineData("fwfm")]
+    [InlineData("deepfm")]
     [InlineData("deepfwfm")]
     public void TrainingStepAllocatesNothing(string name)
     {
@@ -152,5 +155,59 @@ public sealed class ModelRegistryTests
         Assert.Equal([300, 300, 300], avazu.HiddenUnits);
         Assert.Equal(new PaperTrainingDefaults(1e-3f, 3e-7f, 2048), ModelPresets.TrainingFor("criteo"));
         Assert.Equal(6e-7f, ModelPresets.TrainingFor("avazu").L2);
+    }
+
+    [Theory]
+    [InlineData("lr")]
+    [InlineData("fm")]
+    [InlineData("fwfm")]
+    [InlineData("deepfm")]
+    [InlineData("deepfwfm")]
+    public void UnitValuesEqualNoValuesAndValuesAreIgnoredWithoutHasValues(string name)
+    {
+        CtrModel model = ModelRegistry.Create(Config(name), Layout, 4);
+        var batch = new Batch(4, 3) { Count = 4 };
+        for (int i = 0; i < 12; i++)
+        {
+            batch.Ids[i] = Layout.Offsets[i % 3] + (i * 5) % Layout.Sizes[i % 3];
+        }
+
+        var withoutValues = new float[4];
+        batch.Values.AsSpan().Fill(123f); // must not be read
+        model.Forward(batch, withoutValues, training: false);
+
+        batch.HasValues = true;
+        batch.Values.AsSpan().Fill(1f);
+        var unitValues = new float[4];
+        model.Forward(batch, unitValues, training: false);
+        Assert.Equal(withoutValues, unitValues);
+
+        batch.Values[0] = 2f; // a non-unit value changes row 0 only
+        var scaled = new float[4];
+        model.Forward(batch, scaled, training: false);
+        Assert.NotEqual(unitValues[0], scaled[0]);
+        Assert.Equal(unitValues.AsSpan(1).ToArray(), scaled.AsSpan(1).ToArray());
+    }
+
+    [Fact]
+    public void OversizedBatchIsRejectedWithBothSizes()
+    {
+        CtrModel model = ModelRegistry.Create(Config("fm"), Layout, 2);
+        var batch = new Batch(4, 3) { Count = 3 };
+        var ex = Assert.Throws<ArgumentException>(() => model.Forward(batch, new float[3], training: false));
+        Assert.Contains("3 rows", ex.Message);
+        Assert.Contains("maximum of 2", ex.Message);
+    }
+
+    [Fact]
+    public void CriteoPresetDeepFwFMHasThePapersDnnAndFieldSizes()
+    {
+        // 39 fields; the DNN part is independent of the vocabulary: 390·400 + 2·400·400 + 400 weights, 3·400 + 1 biases.
+        var layout = new FeatureLayout(Enumerable.Range(0, 39).Select(f => $"f{f}").ToArray(), Enumerable.Repeat(2, 39).ToArray());
+        CtrModel model = ModelRegistry.Create(ModelPresets.Criteo(), layout, 1);
+        long dnn = model.Parameters.Where(p => p.Name.StartsWith("mlp.", StringComparison.Ordinal)).Sum(p => (long)p.Length);
+        Assert.Equal(390 * 400 + 2 * 400 * 400 + 400 + 3 * 400 + 1, dnn);
+        Assert.Equal(741, model.Parameters["fwfm.r"].Length);
+        Assert.Equal(390, model.Parameters["fwfm.v"].Length);
     }
 }

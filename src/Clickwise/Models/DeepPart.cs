@@ -1,0 +1,27 @@
+using Clickwise.Layers;
+
+namespace Clickwise.Models;
+
+/// <summary>φ_Deep: the <see cref="Mlp"/> over the flattened shared embeddings [B, F·D], adding its output to the logits.</summary>
+internal sealed class DeepPart
+{
+    private readonly float[] _output;
+
+    public DeepPart(ParameterSet parameters, ModelConfig config, int inputSize, int maxBatchSize, SeededRandom random)
+    {
+        Mlp = new Mlp(parameters, "mlp", inputSize, config.HiddenUnits, config.Dropout, maxBatchSize,
+            random, DropoutSeeds.For(config.Seed));
+        _output = new float[maxBatchSize];
+    }
+
+    public Mlp Mlp { get; }
+
+    public void Forward(ReadOnlySpan<float> embeddings, int batchSize, Span<float> logits, bool training)
+    {
+        Mlp.Forward(embeddings, batchSize, _output, training);
+        LogitSum.Add(_output, batchSize, logits);
+    }
+
+    public void Backward(ReadOnlySpan<float> embeddings, ReadOnlySpan<float> dLogits, int batchSize, Span<float> dEmbeddings) =>
+        Mlp.Backward(embeddings, dLogits, batchSize, dEmbeddings);
+}
