@@ -75,9 +75,7 @@ public sealed class CacheFileTests
     public void RejectsACacheOfAnotherFeatureMap()
     {
         using var dir = new TempDirectory();
-        (int[] ids, _, float[] labels) = Rows(5, false);
-        string path = dir.File("c.cwcache");
-        Write(path, ids, null, labels, checksum: 0x1111);
+        string path = WriteFiveRows(dir, checksum: 0x1111);
         var error = Assert.Throws<InvalidDataException>(() => CacheFile.Open(path, 0x2222));
         Assert.Contains("0000000000001111", error.Message);
         Assert.Contains("rebuild", error.Message);
@@ -90,9 +88,7 @@ public sealed class CacheFileTests
     public void RejectsABadHeader(int offset, byte value, string reason)
     {
         using var dir = new TempDirectory();
-        (int[] ids, _, float[] labels) = Rows(5, false);
-        string path = dir.File("c.cwcache");
-        Write(path, ids, null, labels, checksum: 1);
+        string path = WriteFiveRows(dir, checksum: 1);
         byte[] bytes = File.ReadAllBytes(path);
         bytes[offset] = value;
         File.WriteAllBytes(path, bytes);
@@ -104,9 +100,7 @@ public sealed class CacheFileTests
     public void RejectsATruncatedCache()
     {
         using var dir = new TempDirectory();
-        (int[] ids, _, float[] labels) = Rows(5, false);
-        string path = dir.File("c.cwcache");
-        Write(path, ids, null, labels, checksum: 1);
+        string path = WriteFiveRows(dir, checksum: 1);
         byte[] bytes = File.ReadAllBytes(path);
         File.WriteAllBytes(path, bytes[..^4]);
         var error = Assert.Throws<InvalidDataException>(() => CacheFile.Open(path));
@@ -127,6 +121,14 @@ public sealed class CacheFileTests
         Assert.Equal(["c.cwcache"], Directory.GetFiles(dir.Path).Select(Path.GetFileName));
         using CacheFile cache = CacheFile.Open(path, 7);
         Assert.Equal([1, 2, 3], cache.Ids(0));
+    }
+
+    private static string WriteFiveRows(TempDirectory dir, ulong checksum)
+    {
+        (int[] ids, _, float[] labels) = Rows(5, false);
+        string path = dir.File("c.cwcache");
+        Write(path, ids, null, labels, checksum);
+        return path;
     }
 
     internal static (int[] Ids, float[] Values, float[] Labels) Rows(int count, bool withValues)

@@ -147,19 +147,8 @@ public sealed class FeatureMapTests
 
     private static int[] EncodeAll(FeatureMap map)
     {
-        FeatureEncoder encoder = map.CreateEncoder();
         using MemoryRecordReader reader = VocabularyTestData.Reader();
-        var record = new RawRecord(2);
-        var all = new List<int>();
-        int[] ids = new int[2];
-        float[] values = new float[2];
-        while (reader.Read(record))
-        {
-            encoder.Encode(record, ids, values);
-            all.AddRange(ids);
-        }
-
-        return all.ToArray();
+        return VocabularyTestData.EncodeAll(map, reader).SelectMany(r => r.Ids).ToArray();
     }
 
     private static string ReplaceLast(string text, string from, string to)
