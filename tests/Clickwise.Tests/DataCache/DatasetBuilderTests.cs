@@ -100,24 +100,4 @@ public sealed class DatasetBuilderTests
         var typo = config with { Fields = new Dictionary<string, FieldOptions> { ["C9"] = new() } };
         Assert.Contains("'C9'", Assert.Throws<ArgumentException>(() => typo.SpecsFor(VocabularyTestData.Schema)).Message);
     }
-
-    [Fact]
-    public void ConfigJsonRoundTripsAndRejectsUnknownKeys()
-    {
-        const string Json = """
-            { "min_count": 8, "split": { "train": 0.7, "valid": 0.1, "test": 0.2 }, "split_mode": "sequential",
-              "numeric_transform": "none", "seed": 5, "fields": { "C1": { "hash_buckets": 1000 } } }
-            """;
-        DataConfig config = DataConfig.FromJson(Json);
-        Assert.Equal(8, config.MinCount);
-        Assert.Equal(new SplitRatios(0.7, 0.1, 0.2), config.Split);
-        Assert.Equal(SplitMode.Sequential, config.SplitMode);
-        Assert.Equal(NumericTransform.None, config.NumericTransform);
-        Assert.Equal(1000, config.Fields["C1"].HashBuckets);
-        Assert.Equal(config.ToJson(), DataConfig.FromJson(config.ToJson()).ToJson());
-
-        Assert.Contains("min_cont", Assert.Throws<FormatException>(() => DataConfig.FromJson("""{ "min_cont": 8 }""")).Message);
-        Assert.Contains("sum to 1", Assert.Throws<ArgumentException>(() => DataConfig.FromJson("""{ "split": { "train": 0.5, "valid": 0.1, "test": 0.1 } }""")).Message);
-        Assert.Throws<FormatException>(() => DataConfig.FromJson("""{ "split_mode": 1 }"""));
-    }
 }
