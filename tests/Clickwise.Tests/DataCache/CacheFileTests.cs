@@ -61,6 +61,46 @@ public sealed class CacheFileTests
     }
 
     [Fact]
+    public void RandomShapesRoundTrip()
+    {
+        // A seeded sweep instead of a few hand-picked shapes: field counts 1..9, 0..200 rows, values on or off,
+        // weighted rows starting anywhere (the values section is back-filled from that row).
+        using var dir = new TempDirectory();
+        var random = new Random(12);
+        for (int trial = 0; trial < 40; trial++)
+        {
+            int fields = random.Next(1, 10);
+            int rows = random.Next(0, 201);
+            int firstWeighted = random.Next(0, rows + 2);
+            int[] ids = Enumerable.Range(0, rows * fields).Select(_ => random.Next()).ToArray();
+            float[] values = Enumerable.Range(0, rows * fields).Select(i => i / fields >= firstWeighted ? random.NextSingle() : 1f).ToArray();
+            float[] labels = Enumerable.Range(0, rows).Select(_ => (float)random.Next(2)).ToArray();
+            string path = dir.File($"r{trial}.cwcache");
+            using (var writer = new CacheWriter(path, fields, (ulong)trial))
+            {
+                for (int row = 0; row < rows; row++)
+                {
+                    writer.Append(ids.AsSpan(row * fields, fields), values.AsSpan(row * fields, fields), labels[row]);
+                }
+
+                writer.Commit();
+            }
+
+            using CacheFile cache = CacheFile.Open(path, (ulong)trial);
+            Assert.Equal((rows, fields, firstWeighted < rows), ((int)cache.RowCount, cache.FieldCount, cache.HasValues));
+            for (int row = 0; row < rows; row++)
+            {
+                Assert.Equal(ids.AsSpan(row * fields, fields), cache.Ids(row));
+                Assert.Equal(labels[row], cache.Label(row));
+                if (cache.HasValues)
+                {
+                    Assert.Equal(values.AsSpan(row * fields, fields), cache.Values(row));
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void EmptyCacheRoundTrips()
     {
         using var dir = new TempDirectory();
