@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Clickwise.Data;
 
 namespace Clickwise.Features;
@@ -25,6 +26,7 @@ public sealed class FeatureEncoder
     public int FieldCount => _lookups.Length;
 
     /// <summary>Writes global ids and values of <paramref name="record"/>; returns true when any value is not 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Encode(RawRecord record, Span<int> ids, Span<float> values)
     {
         int fieldCount = _lookups.Length;

@@ -12,6 +12,7 @@ namespace Clickwise.Features;
 public static class MurmurHash3
 {
     /// <summary>MurmurHash3_x86_32.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static uint Hash32(ReadOnlySpan<byte> data, uint seed = 0)
     {
         const uint C1 = 0xcc9e2d51, C2 = 0x1b873593;
@@ -48,6 +49,7 @@ public static class MurmurHash3
     }
 
     /// <summary>MurmurHash3_x64_128: returns both 64-bit halves (h1 is the first 8 bytes of the reference digest).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (ulong H1, ulong H2) Hash128(ReadOnlySpan<byte> data, uint seed = 0)
     {
         const ulong C1 = 0x87c37b91114253d5, C2 = 0x4cf5ad432745937f;

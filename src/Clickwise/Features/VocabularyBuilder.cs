@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using System.Runtime.CompilerServices;
 using Clickwise.Data;
 
 namespace Clickwise.Features;
@@ -6,19 +6,19 @@ namespace Clickwise.Features;
 /// <summary>
 /// Pass 1: counts tokens per field over a stream of records and builds the <see cref="FeatureMap"/>.
 /// Memory is bounded by distinct tokens, not rows: counts are kept per 64-bit token hash, and a token's bytes are
-/// copied only when it reaches its field's min count (so the long tail of rare tokens costs 12 bytes of table each).
+/// copied only when it reaches its field's min count (so the long tail of rare tokens costs 16–32 bytes of table each).
 /// Kept categories get ids 2.. ordered by count descending, then by token bytes (ordinal), so the map is the
 /// same for the same data whatever the row order.
 /// </summary>
 /// <remarks>
 /// Two distinct tokens with one 64-bit hash would share a count. With n distinct tokens the chance of any such
-/// pair is about n²/2⁶⁵ (3·10⁻⁵ for Criteo's ~33M), and the effect would be one count off, so it is accepted here;
-/// encoding compares bytes and stays exact.
+/// pair is about n²/2⁶⁵ (3·10⁻⁵ for Criteo's ~33M), and the effect would be one count off, so it is accepted here.
+/// Encoding checks 96 hash bits (see <see cref="FieldLookup"/>).
 /// </remarks>
 public sealed class VocabularyBuilder
 {
     private readonly FeatureSpec[] _specs;
-    private readonly Dictionary<ulong, int>?[] _counts;
+    private readonly HashIdTable?[] _counts;
     private readonly Dictionary<ulong, byte[]>?[] _kept;
     private readonly byte[] _scratch = new byte[FieldToken.ScratchBytes];
 
@@ -36,14 +36,14 @@ public sealed class VocabularyBuilder
         }
 
         HashSeed = hashSeed;
-        _counts = new Dictionary<ulong, int>?[_specs.Length];
+        _counts = new HashIdTable?[_specs.Length];
         _kept = new Dictionary<ulong, byte[]>?[_specs.Length];
         for (int f = 0; f < _specs.Length; f++)
         {
             // Hashed fields need no counts: their ids come from the hash alone.
             if (_specs[f].HashBuckets == 0)
             {
-                _counts[f] = [];
+                _counts[f] = new HashIdTable();
                 _kept[f] = [];
             }
         }
@@ -70,6 +70,7 @@ public sealed class VocabularyBuilder
         return Rows - before;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(RawRecord record)
     {
         if (record.FieldCount != _specs.Length)
@@ -79,14 +80,14 @@ public sealed class VocabularyBuilder
 
         for (int f = 0; f < _specs.Length; f++)
         {
-            Dictionary<ulong, int>? counts = _counts[f];
+            HashIdTable? counts = _counts[f];
             if (counts is null || !FieldToken.TryGet(record, f, _specs[f].Buckets, _scratch, out ReadOnlySpan<byte> token))
             {
                 continue;
             }
 
             ulong hash = MurmurHash3.Hash64(token, HashSeed);
-            ref int count = ref CollectionsMarshal.GetValueRefOrAddDefault(counts, hash, out _);
+            ref int count = ref counts.GetValueRefOrAddDefault(hash, out _);
             if (count < int.MaxValue)
             {
                 count++;
@@ -120,8 +121,8 @@ public sealed class VocabularyBuilder
             return [];
         }
 
-        Dictionary<ulong, int> counts = _counts[field]!;
-        var entries = kept.Select(kv => (Count: counts[kv.Key], Token: kv.Value)).ToArray();
+        HashIdTable counts = _counts[field]!;
+        var entries = kept.Select(kv => (Count: counts.GetValueOrDefault(kv.Key), Token: kv.Value)).ToArray();
         Array.Sort(entries, static (a, b) =>
         {
             int byCount = b.Count.CompareTo(a.Count);

@@ -23,18 +23,11 @@ public sealed class VocabularyBuilderTests
     [Fact]
     public void EncodesKeptRareAndMissingValuesToTheirIds()
     {
-        FeatureMap map = Fit(VocabularyTestData.Rows);
-        FeatureEncoder encoder = map.CreateEncoder();
         using MemoryRecordReader reader = VocabularyTestData.Reader();
-        var record = new RawRecord(2);
-        int[] ids = new int[2];
-        float[] values = new float[2];
-        for (int row = 0; reader.Read(record); row++)
-        {
-            Assert.False(encoder.Encode(record, ids, values));
-            Assert.Equal(VocabularyTestData.ExpectedIds[row], ids);
-            Assert.Equal([1f, 1f], values);
-        }
+        var rows = VocabularyTestData.EncodeAll(Fit(VocabularyTestData.Rows), reader);
+        Assert.Equal(VocabularyTestData.ExpectedIds, rows.Select(r => r.Ids));
+        Assert.All(rows, r => Assert.Equal([1f, 1f], r.Values));
+        Assert.DoesNotContain(rows, r => r.Weighted);
     }
 
     [Fact]
@@ -78,17 +71,13 @@ public sealed class VocabularyBuilderTests
         // Without the transform the numeric field's raw text is the token: 7, 6, 5, -1, 0, 100 are six categories.
         Assert.Equal(["-1", "5", "7", "0", "100", "6"], map.Fields[1].Tokens.Select(Encoding.UTF8.GetString));
 
-        FeatureEncoder encoder = map.CreateEncoder();
         using MemoryRecordReader again = VocabularyTestData.Reader();
-        var record = new RawRecord(2);
-        int[] ids = new int[2];
-        float[] values = new float[2];
-        for (int row = 0; again.Read(record); row++)
+        var rows = VocabularyTestData.EncodeAll(map, again);
+        for (int row = 0; row < rows.Count; row++)
         {
-            encoder.Encode(record, ids, values);
             string? token = VocabularyTestData.Rows[row].Fields[0];
             int expected = token is null ? FeatureMap.MissingId : 2 + (int)(MurmurHash3.Hash64(Encoding.UTF8.GetBytes(token), Seed) % 7);
-            Assert.Equal(expected, ids[0]);
+            Assert.Equal(expected, rows[row].Ids[0]);
         }
     }
 

@@ -1,4 +1,5 @@
 using Clickwise.Data;
+using Clickwise.Features;
 using Clickwise.Tests.DataCache;
 
 namespace Clickwise.Tests.Features;
@@ -42,6 +43,23 @@ internal static class VocabularyTestData
     ];
 
     public static MemoryRecordReader Reader() => new(Schema, Rows);
+
+    /// <summary>Encodes every row of <paramref name="reader"/>: global ids, values, and whether any value is not 1.</summary>
+    public static List<(int[] Ids, float[] Values, bool Weighted)> EncodeAll(FeatureMap map, IRecordReader reader)
+    {
+        FeatureEncoder encoder = map.CreateEncoder();
+        var record = new RawRecord(map.FieldCount);
+        var rows = new List<(int[], float[], bool)>();
+        while (reader.Read(record))
+        {
+            int[] ids = new int[map.FieldCount];
+            float[] values = new float[map.FieldCount];
+            bool weighted = encoder.Encode(record, ids, values);
+            rows.Add((ids, values, weighted));
+        }
+
+        return rows;
+    }
 
     public static MemoryRecordReader Reader(IReadOnlyList<(float Label, string?[] Fields)> rows) => new(Schema, rows);
 }

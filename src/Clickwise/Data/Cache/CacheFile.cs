@@ -1,4 +1,5 @@
 using System.IO.MemoryMappedFiles;
+using System.Runtime.CompilerServices;
 
 namespace Clickwise.Data.Cache;
 
@@ -91,6 +92,7 @@ public sealed unsafe class CacheFile : IDisposable
     public float Label(int row) => *LabelPointer(row);
 
     /// <summary>Copies the given rows, in order, into a batch (ids, labels, and values when present).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void CopyRows(ReadOnlySpan<int> rows, Batch batch)
     {
         int f = FieldCount;

@@ -96,6 +96,23 @@ public sealed record DataConfig
         return config;
     }
 
+    /// <summary>The same keys as <see cref="FromJson"/>, written as YAML.</summary>
+    public static DataConfig FromYaml(string yaml) => FromJson(YamlToJson.Convert(yaml));
+
+    /// <summary>Reads a <c>.json</c>, <c>.yaml</c> or <c>.yml</c> file.</summary>
+    public static DataConfig Load(string path)
+    {
+        string text = File.ReadAllText(path);
+        try
+        {
+            return Path.GetExtension(path).ToLowerInvariant() is ".yaml" or ".yml" ? FromYaml(text) : FromJson(text);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            throw new FormatException($"{path}: {e.Message}", e);
+        }
+    }
+
     private FeatureSpec ToSpec(string name, FieldKind kind, FieldOptions? options) => new(
         name,
         kind,

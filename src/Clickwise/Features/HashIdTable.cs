@@ -1,0 +1,168 @@
+using System.Runtime.CompilerServices;
+
+namespace Clickwise.Features;
+
+/// <summary>
+/// 64-bit token hash → int (plus a 32-bit check word), open addressing with linear probing over one array of
+/// 16-byte slots. Vocabulary tables are tens of MB and most lookups miss cache: a slot holds key, value and check
+/// together, so a lookup costs one cache miss where <see cref="Dictionary{TKey, TValue}"/> (buckets + entries)
+/// costs two. Keys are MurmurHash3 outputs, already uniform, so their top bits pick the slot. Key 0 marks an
+/// empty slot and is kept aside.
+/// </summary>
+internal sealed class HashIdTable
+{
+    private const double MaxLoad = 0.7;
+
+    private Slot[] _slots;
+    private int _shift;
+    private int _growAt;
+    private bool _hasZero;
+    private int _zeroValue;
+    private uint _zeroCheck;
+
+    public HashIdTable(int capacity = 0)
+    {
+        int size = 16;
+        while (size * MaxLoad < capacity)
+        {
+            size *= 2;
+        }
+
+        _slots = new Slot[size];
+        Resize(size);
+    }
+
+    public int Count { get; private set; }
+
+    /// <summary>A reference to the value of <paramref name="key"/>, added as 0 when absent.</summary>
+    public ref int GetValueRefOrAddDefault(ulong key, out bool exists) => ref GetSlot(key, out exists, out _);
+
+    /// <summary>Adds <paramref name="key"/> with a value and check word; false (and no change) when it is present.</summary>
+    public bool TryAdd(ulong key, int value, uint check)
+    {
+        ref int slotValue = ref GetSlot(key, out bool exists, out Span<uint> slotCheck);
+        if (exists)
+        {
+            return false;
+        }
+
+        slotValue = value;
+        slotCheck[0] = check;
+        return true;
+    }
+
+    private ref int GetSlot(ulong key, out bool exists, out Span<uint> check)
+    {
+        if (key == 0)
+        {
+            exists = _hasZero;
+            if (!_hasZero)
+            {
+                _hasZero = true;
+                Count++;
+            }
+
+            check = new Span<uint>(ref _zeroCheck);
+            return ref _zeroValue;
+        }
+
+        if (Count >= _growAt)
+        {
+            Grow();
+        }
+
+        Slot[] slots = _slots;
+        int mask = slots.Length - 1;
+        for (int i = (int)(key >> _shift); ; i = (i + 1) & mask)
+        {
+            ref Slot slot = ref slots[i];
+            if (slot.Key == key)
+            {
+                exists = true;
+                check = new Span<uint>(ref slot.Check);
+                return ref slot.Value;
+            }
+
+            if (slot.Key == 0)
+            {
+                slot.Key = key;
+                Count++;
+                exists = false;
+                check = new Span<uint>(ref slot.Check);
+                return ref slot.Value;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryGetValue(ulong key, out int value) => TryGetValue(key, out value, out _);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryGetValue(ulong key, out int value, out uint check)
+    {
+        if (key == 0)
+        {
+            value = _zeroValue;
+            check = _zeroCheck;
+            return _hasZero;
+        }
+
+        Slot[] slots = _slots;
+        int mask = slots.Length - 1;
+        for (int i = (int)(key >> _shift); ; i = (i + 1) & mask)
+        {
+            Slot slot = slots[i];
+            if (slot.Key == key)
+            {
+                value = slot.Value;
+                check = slot.Check;
+                return true;
+            }
+
+            if (slot.Key == 0)
+            {
+                value = 0;
+                check = 0;
+                return false;
+            }
+        }
+    }
+
+    public int GetValueOrDefault(ulong key) => TryGetValue(key, out int value) ? value : 0;
+
+    private void Resize(int size)
+    {
+        _shift = 64 - System.Numerics.BitOperations.Log2((uint)size);
+        _growAt = (int)(size * MaxLoad);
+    }
+
+    private void Grow()
+    {
+        Slot[] old = _slots;
+        _slots = new Slot[old.Length * 2];
+        Resize(_slots.Length);
+        int mask = _slots.Length - 1;
+        foreach (Slot slot in old)
+        {
+            if (slot.Key == 0)
+            {
+                continue;
+            }
+
+            int i = (int)(slot.Key >> _shift);
+            while (_slots[i].Key != 0)
+            {
+                i = (i + 1) & mask;
+            }
+
+            _slots[i] = slot;
+        }
+    }
+
+    private struct Slot
+    {
+        public ulong Key;
+        public int Value;
+        public uint Check;
+    }
+}

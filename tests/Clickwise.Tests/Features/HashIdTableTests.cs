@@ -1,0 +1,49 @@
+using Clickwise.Features;
+
+namespace Clickwise.Tests.Features;
+
+public sealed class HashIdTableTests
+{
+    [Fact]
+    public void CountsLikeADictionaryThroughManyGrowths()
+    {
+        var table = new HashIdTable();
+        var reference = new Dictionary<ulong, int>();
+        var random = new Random(3);
+        for (int i = 0; i < 50_000; i++)
+        {
+            // Few distinct keys, many repeats; key 0 (the empty marker) and clustered keys included.
+            ulong key = random.Next(4) switch
+            {
+                0 => 0UL,
+                1 => (ulong)random.Next(64) << 58, // same top bits: collide on the same slot run
+                _ => MurmurHash3.FMix64((ulong)random.Next(20_000)),
+            };
+            table.GetValueRefOrAddDefault(key, out bool exists)++;
+            Assert.Equal(reference.ContainsKey(key), exists);
+            reference[key] = reference.GetValueOrDefault(key) + 1;
+        }
+
+        Assert.Equal(reference.Count, table.Count);
+        foreach ((ulong key, int count) in reference)
+        {
+            Assert.True(table.TryGetValue(key, out int value));
+            Assert.Equal(count, value);
+        }
+
+        Assert.False(table.TryGetValue(12345, out _));
+    }
+
+    [Fact]
+    public void TryAddKeepsTheFirstValueAndCheck()
+    {
+        var table = new HashIdTable(4);
+        Assert.True(table.TryAdd(7, 2, 0xAAAA));
+        Assert.False(table.TryAdd(7, 3, 0xBBBB));
+        Assert.True(table.TryAdd(0, 4, 0xCCCC));
+        Assert.True(table.TryGetValue(7, out int value, out uint check));
+        Assert.Equal((2, 0xAAAAu), (value, check));
+        Assert.True(table.TryGetValue(0, out value, out check));
+        Assert.Equal((4, 0xCCCCu), (value, check));
+    }
+}
