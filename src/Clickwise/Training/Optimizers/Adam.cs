@@ -37,8 +37,8 @@ public sealed class Adam : SlottedOptimizer
     {
         AdamCoefficients c = Coefficients(++state.Steps, l2);
         float[] w = parameter.Value, m = state.Slots[M], v = state.Slots[V];
-        ForChunks(w.Length, 1, (from, to) =>
-            OptimizerKernels.Adam(w.AsSpan(from..to), grad.AsSpan(from..to), m.AsSpan(from..to), v.AsSpan(from..to), c));
+        ForChunks(w.Length, 1, (w, grad, m, v, c), static (a, from, to) =>
+            OptimizerKernels.Adam(a.w.AsSpan(from..to), a.grad.AsSpan(from..to), a.m.AsSpan(from..to), a.v.AsSpan(from..to), a.c));
     }
 
     protected override void UpdateRows(Parameter parameter, RowGradient grad, OptimizerState state, float l2)
@@ -46,7 +46,8 @@ public sealed class Adam : SlottedOptimizer
         AdamCoefficients c = Coefficients(1, l2);
         int[] steps = state.RowSteps!;
         EnsureTable(MaxStep(steps, grad) + 1);
-        ForChunks(grad.Count, grad.Width, (from, to) => UpdateRowRange(parameter.Value, grad, state, steps, c, from, to));
+        ForChunks(grad.Count, grad.Width, (Adam: this, parameter.Value, grad, state, steps, c), static (a, from, to) =>
+            a.Adam.UpdateRowRange(a.Value, a.grad, a.state, a.steps, a.c, from, to));
     }
 
     private unsafe void UpdateRowRange(float[] w, RowGradient grad, OptimizerState state, int[] steps, AdamCoefficients c, int from, int to)

@@ -32,8 +32,9 @@ public abstract class SlottedOptimizer : IOptimizer
 
     public void Step(ParameterSet parameters)
     {
-        foreach (Parameter p in parameters)
+        for (int i = 0; i < parameters.Count; i++) // indexed: the interface enumerator would allocate every step
         {
+            Parameter p = parameters[i];
             OptimizerState state = StateOf(p);
             if (p.RowGrad is { } rows)
             {
@@ -63,20 +64,23 @@ public abstract class SlottedOptimizer : IOptimizer
     /// <paramref name="itemWidth"/> floats each, split across <see cref="ComputeThreads.Count"/> workers when there
     /// is enough work. Updates are element-wise and touched rows are distinct, so the split never changes a result.
     /// </summary>
-    protected static void ForChunks(int count, int itemWidth, Action<int, int> body)
+    protected static void ForChunks<TArg>(int count, int itemWidth, TArg arg, Action<TArg, int, int> body)
     {
         int workers = (int)Math.Min(ComputeThreads.Count, Math.Max(1, (long)count * itemWidth / MinElementsPerWorker));
         if (workers <= 1)
         {
-            body(0, count);
+            body(arg, 0, count); // the common path allocates nothing when body is a static lambda
             return;
         }
 
-        // Boundaries at multiples of 64 items keep dense chunks vector- and cache-line-aligned.
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers },
-            k => body(Boundary(count, k, workers), Boundary(count, k + 1, workers)));
+        RunParallel(count, workers, arg, body);
     }
 
+    private static void RunParallel<TArg>(int count, int workers, TArg arg, Action<TArg, int, int> body) =>
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers },
+            k => body(arg, Boundary(count, k, workers), Boundary(count, k + 1, workers)));
+
+    // Boundaries at multiples of 64 items keep dense chunks vector- and cache-line-aligned.
     private static int Boundary(int count, int k, int workers) =>
         k == workers ? count : (int)Math.Min(count, (long)count * k / workers / 64 * 64);
 
