@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Numerics;
+using System.Runtime.InteropServices;
 using Clickwise.Data;
 using Clickwise.IO;
 using Clickwise.Layers;
@@ -86,6 +88,11 @@ public sealed class Trainer
             throw new ArgumentException($"training data has {train.FieldCount} fields, the model {_model.Layout.FieldCount}");
         }
 
+        if (valid is not null && _evaluator is null)
+        {
+            throw new ArgumentException("a validation set was given but the trainer has no evaluator");
+        }
+
         int stepsPerEpoch = checked((int)((train.RowCount + _config.BatchSize - 1) / _config.BatchSize));
         var runClock = Stopwatch.StartNew();
         long runRows = 0;
@@ -109,10 +116,12 @@ public sealed class Trainer
                 Report(epoch, step, stepsPerEpoch, train.RowCount, runRows, runClock.Elapsed);
                 if (CheckpointEverySteps > 0 && State.GlobalStep % CheckpointEverySteps == 0)
                 {
+                    RequireFiniteParameters(epoch, step);
                     SaveCheckpoint();
                 }
             }
 
+            RequireFiniteParameters(epoch, step);
             double seconds = epochClock.Elapsed.TotalSeconds;
             EpochResult result = FinishEpoch(epoch, valid, epochRowsThisRun / Math.Max(seconds, 1e-9), seconds);
             foreach (ITrainingObserver observer in Observers)
@@ -124,7 +133,7 @@ public sealed class Trainer
         }
 
         bool restored = false;
-        if (_config.RestoreBest && _best is not null && State.BestEpoch != State.History[^1].Epoch)
+        if (_config.RestoreBest && _best is not null && State.History.Count > 0 && State.BestEpoch != State.History[^1].Epoch)
         {
             for (int i = 0; i < _model.Parameters.Count; i++)
             {
@@ -241,6 +250,48 @@ public sealed class Trainer
         }
 
         Checkpoint.Save(CheckpointPath, _model, Optimizer, _config, State, best, FeatureMapJson);
+    }
+
+    // A NaN gradient with a finite loss poisons the weights silently until the next forward; checking before every
+    // checkpoint and validation keeps such weights out of the last good checkpoint. Cost: one read of the weights.
+    private void RequireFiniteParameters(int epoch, int step)
+    {
+        foreach (Parameter p in _model.Parameters)
+        {
+            if (!AllFinite(p.Value))
+            {
+                throw new NonFiniteLossException(epoch, step, State.GlobalStep, double.NaN, CheckpointPath, p.Name);
+            }
+        }
+    }
+
+    private static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        // x − x is 0 for finite x and NaN for ±Inf and NaN, so one comparison per vector covers both.
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            ReadOnlySpan<Vector<float>> vectors = MemoryMarshal.Cast<float, Vector<float>>(values);
+            foreach (Vector<float> v in vectors)
+            {
+                if (!Vector.EqualsAll(v - v, Vector<float>.Zero))
+                {
+                    return false;
+                }
+            }
+
+            i = vectors.Length * Vector<float>.Count;
+        }
+
+        for (; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private float[][] ShadowCopy() => _model.Parameters.Select(p => new float[p.Length]).ToArray();

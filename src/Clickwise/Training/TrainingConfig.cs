@@ -74,7 +74,7 @@ public sealed record TrainingConfig
     {
         Require(Epochs >= 1, "epochs", Epochs, ">= 1");
         Require(BatchSize >= 1, "batch_size", BatchSize, ">= 1");
-        Require(LearningRate > 0 && double.IsFinite(LearningRate), "lr", LearningRate, "> 0");
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), "learning_rate", LearningRate, "> 0");
         Require(Beta1 is >= 0 and < 1, "beta1", Beta1, "in [0, 1)");
         Require(Beta2 is >= 0 and < 1, "beta2", Beta2, "in [0, 1)");
         Require(Eps is null or > 0, "eps", Eps ?? 0, "> 0");

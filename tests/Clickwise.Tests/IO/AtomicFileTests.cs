@@ -43,6 +43,25 @@ public sealed class AtomicFileTests : IDisposable
     }
 
     [Fact]
+    public void FailuresAtFiftyRandomOffsetsNeverDamageTheLoadableOldFile()
+    {
+        string path = Path.Combine(_directory, "model.clkw");
+        ModelFileWriter.Write(path, Content(1f));
+        byte[] before = File.ReadAllBytes(path);
+        var random = new Random(4);
+        for (int trial = 0; trial < 50; trial++)
+        {
+            long failAfter = random.NextInt64(before.Length);
+            Assert.Throws<IOException>(() =>
+                AtomicFile.Write(path, stream => ModelFileWriter.WriteTo(new FailingStream(stream, failAfter), Content(2f))));
+            Assert.Equal(before, File.ReadAllBytes(path));
+        }
+
+        Assert.Equal(1f, ModelFileReader.Read(path).Tensor("w").Float32Data.Span[0]);
+        Assert.Equal([path], Directory.GetFiles(_directory));
+    }
+
+    [Fact]
     public void StaleTempOfADeadWriterIsCleanedOnTheNextWrite()
     {
         string path = Path.Combine(_directory, "model.clkw");

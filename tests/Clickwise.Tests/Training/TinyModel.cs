@@ -27,6 +27,7 @@ internal sealed class TinyModel : CtrModel, IStepSeeded
     private readonly float[] _mask;
     private long _step;
     private long _trainingForwards;
+    private long _backwards;
 
     public TinyModel(FeatureLayout layout, int maxBatchSize, int dim = 4, int hidden = 8, float dropout = 0f, int seed = 7)
         : base(new ModelConfig { Name = "tiny", EmbeddingDim = dim, HiddenUnits = [hidden], Dropout = dropout, Seed = seed },
@@ -54,6 +55,9 @@ internal sealed class TinyModel : CtrModel, IStepSeeded
 
     /// <summary>The 1-based training forward at which logit 0 becomes NaN; 0 never.</summary>
     public long NaNAtTrainingForward { get; set; }
+
+    /// <summary>The 1-based backward at which the bias gradient becomes NaN (loss still finite); 0 never.</summary>
+    public long NaNGradientAtBackward { get; set; }
 
     public void BeginStep(long globalStep) => _step = globalStep;
 
@@ -132,6 +136,11 @@ internal sealed class TinyModel : CtrModel, IStepSeeded
                     row[d] += dX[f * dim + d] * value;
                 }
             }
+        }
+
+        if (++_backwards == NaNGradientAtBackward)
+        {
+            _bias.Grad![0] = float.NaN;
         }
     }
 

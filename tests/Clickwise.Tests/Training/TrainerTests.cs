@@ -101,6 +101,26 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void NaNGradientIsCaughtBeforeTheNextCheckpointNamingTheParameter()
+    {
+        string checkpoint = Path.Combine(_directory, "run.ckpt");
+        TinyModel model = Model();
+        // The NaN enters at backward 10 (epoch 2, step 3), exactly when a step checkpoint is due: the forward that
+        // would expose it never runs, so only the parameter check stands between it and the checkpoint.
+        model.NaNGradientAtBackward = 10;
+        var trainer = new Trainer(model, Config) { CheckpointPath = checkpoint, CheckpointEverySteps = 5 };
+
+        var e = Assert.Throws<NonFiniteLossException>(() => trainer.Fit(Separable(200, 1), cancellationToken: Ct));
+
+        Assert.Equal(("bias", 10L), (e.Parameter, e.GlobalStep));
+        Assert.Contains("parameter 'bias' is not finite after the update at epoch 2, step 3", e.Message);
+        var resumed = new Trainer(Model(), Config);
+        resumed.Resume(checkpoint);
+        Assert.Equal(7, resumed.State.GlobalStep); // the epoch-1 checkpoint, written after the one at step 5
+        Assert.Single(resumed.State.History);
+    }
+
+    [Fact]
     public void NaNBatchesWithinTheBudgetAreSkippedWithoutAnUpdate()
     {
         TinyModel model = Model();

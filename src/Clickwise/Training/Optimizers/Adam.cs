@@ -11,6 +11,7 @@ public sealed class Adam : SlottedOptimizer
 {
     private const int M = 0;
     private const int V = 1;
+    private const int PrefetchDistance = 8;
 
     // stepSize(t) = lr / (1 − β1^t) and √(1 − β2^t), per step count t, grown on demand: per-row counts would
     // otherwise cost two Math.Pow per touched row per step.
@@ -35,26 +36,54 @@ public sealed class Adam : SlottedOptimizer
     protected override void UpdateDense(Parameter parameter, float[] grad, OptimizerState state, float l2)
     {
         AdamCoefficients c = Coefficients(++state.Steps, l2);
-        OptimizerKernels.Adam(parameter.Value, grad, state.Slots[M], state.Slots[V], c);
+        float[] w = parameter.Value, m = state.Slots[M], v = state.Slots[V];
+        ForChunks(w.Length, 1, (w, grad, m, v, c), static (a, from, to) =>
+            OptimizerKernels.Adam(a.w.AsSpan(from..to), a.grad.AsSpan(from..to), a.m.AsSpan(from..to), a.v.AsSpan(from..to), a.c));
     }
 
     protected override void UpdateRows(Parameter parameter, RowGradient grad, OptimizerState state, float l2)
     {
-        int width = grad.Width;
+        AdamCoefficients c = Coefficients(1, l2);
         int[] steps = state.RowSteps!;
-        float[] w = parameter.Value;
+        EnsureTable(MaxStep(steps, grad) + 1);
+        ForChunks(grad.Count, grad.Width, (Adam: this, parameter.Value, grad, state, steps, c), static (a, from, to) =>
+            a.Adam.UpdateRowRange(a.Value, a.grad, a.state, a.steps, a.c, from, to));
+    }
+
+    private unsafe void UpdateRowRange(float[] w, RowGradient grad, OptimizerState state, int[] steps, AdamCoefficients c, int from, int to)
+    {
+        int width = grad.Width;
         float[] m = state.Slots[M];
         float[] v = state.Slots[V];
-        AdamCoefficients c = Coefficients(1, l2);
+        int[] rows = grad.Rows;
+        fixed (float* pw = w, pm = m, pv = v)
+        {
+            for (int s = from; s < to; s++)
+            {
+                // Touched rows are scattered over a table far larger than the caches: fetch a few rows ahead.
+                if (s + PrefetchDistance < to)
+                {
+                    Prefetch(pw, pm, pv, (long)rows[s + PrefetchDistance] * width, width);
+                }
+
+                int row = rows[s];
+                int t = ++steps[row];
+                AdamCoefficients rc = c with { StepSize = _stepSize[t], BiasCorrection2Sqrt = _bc2Sqrt[t] };
+                int start = row * width;
+                OptimizerKernels.Adam(w.AsSpan(start, width), grad.SlotValues(s), m.AsSpan(start, width), v.AsSpan(start, width), rc);
+            }
+        }
+    }
+
+    private static int MaxStep(int[] steps, RowGradient grad)
+    {
+        int max = 0;
         for (int s = 0; s < grad.Count; s++)
         {
-            int row = grad.Rows[s];
-            int t = ++steps[row];
-            EnsureTable(t);
-            c = c with { StepSize = _stepSize[t], BiasCorrection2Sqrt = _bc2Sqrt[t] };
-            int start = row * width;
-            OptimizerKernels.Adam(w.AsSpan(start, width), grad.SlotValues(s), m.AsSpan(start, width), v.AsSpan(start, width), c);
+            max = Math.Max(max, steps[grad.Rows[s]]);
         }
+
+        return max;
     }
 
     private void EnsureTable(long step)

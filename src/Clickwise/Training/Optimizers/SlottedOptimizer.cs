@@ -1,4 +1,6 @@
+using System.Runtime.Intrinsics.X86;
 using Clickwise.IO;
+using Clickwise.Kernels;
 using Clickwise.Layers;
 
 namespace Clickwise.Training.Optimizers;
@@ -9,6 +11,8 @@ namespace Clickwise.Training.Optimizers;
 /// </summary>
 public abstract class SlottedOptimizer : IOptimizer
 {
+    private const long MinElementsPerWorker = 1 << 17;
+
     private readonly Dictionary<Parameter, OptimizerState> _states = new(ReferenceEqualityComparer.Instance);
     private readonly string[] _slotNames;
     private readonly bool _countsSteps;
@@ -28,8 +32,9 @@ public abstract class SlottedOptimizer : IOptimizer
 
     public void Step(ParameterSet parameters)
     {
-        foreach (Parameter p in parameters)
+        for (int i = 0; i < parameters.Count; i++) // indexed: the interface enumerator would allocate every step
         {
+            Parameter p = parameters[i];
             OptimizerState state = StateOf(p);
             if (p.RowGrad is { } rows)
             {
@@ -52,6 +57,48 @@ public abstract class SlottedOptimizer : IOptimizer
         }
 
         return state;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> over ranges [from, to) of <paramref name="count"/> items of
+    /// <paramref name="itemWidth"/> floats each, split across <see cref="ComputeThreads.Count"/> workers when there
+    /// is enough work. Updates are element-wise and touched rows are distinct, so the split never changes a result.
+    /// </summary>
+    protected static void ForChunks<TArg>(int count, int itemWidth, TArg arg, Action<TArg, int, int> body)
+    {
+        int workers = (int)Math.Min(ComputeThreads.Count, Math.Max(1, (long)count * itemWidth / MinElementsPerWorker));
+        if (workers <= 1)
+        {
+            body(arg, 0, count); // the common path allocates nothing when body is a static lambda
+            return;
+        }
+
+        RunParallel(count, workers, arg, body);
+    }
+
+    private static void RunParallel<TArg>(int count, int workers, TArg arg, Action<TArg, int, int> body) =>
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers },
+            k => body(arg, Boundary(count, k, workers), Boundary(count, k + 1, workers)));
+
+    // Boundaries at multiples of 64 items keep dense chunks vector- and cache-line-aligned.
+    private static int Boundary(int count, int k, int workers) =>
+        k == workers ? count : (int)Math.Min(count, (long)count * k / workers / 64 * 64);
+
+    /// <summary>Software prefetch of one row of w and two slots (no-op without SSE).</summary>
+    protected static unsafe void Prefetch(float* w, float* a, float* b, long start, int width)
+    {
+        if (!Sse.IsSupported)
+        {
+            return;
+        }
+
+        long last = start + width - 1;
+        Sse.Prefetch0(w + start);
+        Sse.Prefetch0(w + last);
+        Sse.Prefetch0(a + start);
+        Sse.Prefetch0(a + last);
+        Sse.Prefetch0(b + start);
+        Sse.Prefetch0(b + last);
     }
 
     protected abstract void UpdateDense(Parameter parameter, float[] grad, OptimizerState state, float l2);

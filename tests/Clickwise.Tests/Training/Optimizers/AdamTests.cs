@@ -222,3 +222,46 @@ public sealed class AdamTests
         }
     }
 }
+
+public sealed class AdamThreadingTests
+{
+    [Fact]
+    public void SplittingLargeUpdatesAcrossThreadsGivesTheSameBits()
+    {
+        float[][] Run(int threads)
+        {
+            int saved = Clickwise.Kernels.ComputeThreads.Count;
+            Clickwise.Kernels.ComputeThreads.Count = threads;
+            try
+            {
+                Parameter dense = Parameter.Dense("w", ParameterRole.DenseWeight, 300_001);
+                Parameter table = Parameter.RowSparse("emb", ParameterRole.Embedding, 60_000, 10, 50_000);
+                ParameterSet set = AdamTests.Set(dense, table);
+                AdamTests.Fill(dense.Value, 1);
+                AdamTests.Fill(table.Value, 2);
+                var adam = new Adam(new OptimizerSettings { L2Net = 1e-3, L2Embedding = 1e-2 });
+                for (int step = 0; step < 2; step++)
+                {
+                    set.ZeroGrad();
+                    AdamTests.Fill(dense.Grad!, 10 + step);
+                    for (int r = 0; r < 50_000; r++)
+                    {
+                        table.RowGrad!.Row((r * 7 + step) % 60_000)[r % 10] = r * 1e-5f;
+                    }
+
+                    adam.Step(set);
+                }
+
+                return [dense.Value, table.Value];
+            }
+            finally
+            {
+                Clickwise.Kernels.ComputeThreads.Count = saved;
+            }
+        }
+
+        float[][] one = Run(1), two = Run(2);
+        Assert.Equal(one[0], two[0]);
+        Assert.Equal(one[1], two[1]);
+    }
+}

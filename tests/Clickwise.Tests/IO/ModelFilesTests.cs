@@ -1,0 +1,42 @@
+using Clickwise.IO;
+using Clickwise.Models;
+using Clickwise.Tests.Training;
+
+namespace Clickwise.Tests.IO;
+
+public sealed class ModelFilesTests
+{
+    [Fact]
+    public void SavedModelReloadsItsConfigAndParameters()
+    {
+        var model = new TinyModel(TrainingFixtures.Layout, 8, dim: 3, hidden: 5, dropout: 0.5f, seed: 11);
+        string path = Path.Combine(Path.GetTempPath(), $"clickwise-mf-{Guid.NewGuid():N}.clkw");
+        try
+        {
+            ModelFiles.SaveModel(path, model, """{"fields":["a","b","c"]}""", """{"valid_auc":0.75}""");
+            ModelFileContent content = ModelFileReader.Read(path);
+            ModelConfig config = ModelFiles.ParseConfig(content);
+
+            Assert.Equal(ModelFileKind.Model, content.Kind);
+            Assert.Equal(("tiny", 3, 0.5f, 11), (config.Name, config.EmbeddingDim, config.Dropout, config.Seed));
+            Assert.Equal([5], config.HiddenUnits);
+            Assert.Contains("\"embedding_dim\":3", content.ConfigJson);
+
+            var reloaded = new TinyModel(TrainingFixtures.Layout, 8, dim: 3, hidden: 5, dropout: 0.5f, seed: 99);
+            ParameterTensors.Load(reloaded.Parameters, content.Tensors);
+            TrainingFixtures.AssertBitIdentical(TrainingFixtures.Snapshot(model.Parameters), reloaded.Parameters);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void ConfigWithAnUnknownKeyIsRejected()
+    {
+        var content = new ModelFileContent { Kind = ModelFileKind.Model, ConfigJson = """{"name":"fm","embeding_dim":4}""", Tensors = [] };
+        var e = Assert.Throws<ModelFormatException>(() => ModelFiles.ParseConfig(content));
+        Assert.Contains("embeding_dim", e.Message);
+    }
+}
