@@ -30,6 +30,14 @@ public abstract class CtrModel
     /// <summary>Logits [B] for the batch; <paramref name="training"/> enables dropout and keeps what backward needs.</summary>
     public abstract void Forward(Batch batch, Span<float> logits, bool training);
 
+    /// <summary>
+    /// Called by the trainer before each training forward with the global step, so training randomness (dropout
+    /// masks) is a pure function of (seed, step): resuming at step s reproduces the masks without saved RNG state.
+    /// </summary>
+    public virtual void BeginStep(long globalStep)
+    {
+    }
+
     /// <summary>Accumulates parameter gradients from dLogits [B]; must follow a training forward of the same batch.</summary>
     public abstract void Backward(Batch batch, ReadOnlySpan<float> dLogits);
 }

@@ -30,6 +30,8 @@ public sealed class DeepFwFMModel : CtrModel
     /// <summary>The DNN component, e.g. to replay dropout masks.</summary>
     public Mlp Mlp => _deep.Mlp;
 
+    public override void BeginStep(long globalStep) => _deep.BeginStep(Config.Seed, globalStep);
+
     public override void Forward(Batch batch, Span<float> logits, bool training)
     {
         BatchGuard.Check(this, batch, logits);

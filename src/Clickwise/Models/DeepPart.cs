@@ -16,6 +16,9 @@ internal sealed class DeepPart
 
     public Mlp Mlp { get; }
 
+    /// <summary>Reseeds dropout for a training step (see <see cref="CtrModel.BeginStep"/>).</summary>
+    public void BeginStep(int modelSeed, long globalStep) => Mlp.ResetDropout(DropoutSeeds.For(modelSeed, globalStep));
+
     public void Forward(ReadOnlySpan<float> embeddings, int batchSize, Span<float> logits, bool training)
     {
         Mlp.Forward(embeddings, batchSize, _output, training);

@@ -151,10 +151,7 @@ public sealed class Trainer
         int n = batch.Count;
         Span<float> logits = _logits.AsSpan(0, n);
         Span<float> dLogits = _dLogits.AsSpan(0, n);
-        if (_model is IStepSeeded seeded)
-        {
-            seeded.BeginStep(State.GlobalStep);
-        }
+        _model.BeginStep(State.GlobalStep);
 
         _model.Forward(batch, logits, training: true);
         double loss = LogLoss.MeanWithGradient(logits, batch.LabelsInUse, dLogits);

@@ -1,3 +1,4 @@
+using Clickwise.Training.Optimizers;
 using System.Text.Json;
 using Clickwise.Data;
 using Clickwise.Layers;
@@ -44,9 +45,16 @@ public sealed class ModelGoldenTests(ITestOutputHelper output)
     {
         (GoldenFixture fixture, CtrModel model) = CreateAtInitialWeights(name);
         JsonElement adam = fixture.Root.GetProperty("adam");
-        var optimizer = new GoldenReferenceAdam(model.Parameters,
-            adam.GetProperty("lr").GetDouble(), adam.GetProperty("beta1").GetDouble(), adam.GetProperty("beta2").GetDouble(),
-            adam.GetProperty("eps").GetDouble(), adam.GetProperty("l2").GetDouble());
+        double l2 = adam.GetProperty("l2").GetDouble();
+        IOptimizer optimizer = OptimizerFactory.Create("adam", new OptimizerSettings
+        {
+            LearningRate = adam.GetProperty("lr").GetDouble(),
+            Beta1 = adam.GetProperty("beta1").GetDouble(),
+            Beta2 = adam.GetProperty("beta2").GetDouble(),
+            Eps = adam.GetProperty("eps").GetDouble(),
+            L2Embedding = l2,
+            L2Net = l2,
+        });
 
         for (int k = 0; k < fixture.StepCount; k++)
         {
@@ -54,7 +62,7 @@ public sealed class ModelGoldenTests(ITestOutputHelper output)
             Batch batch = fixture.Batch(expected.GetProperty("batch").GetInt32());
             (_, double loss) = Step(model, batch);
             Assert.Equal(expected.GetProperty("loss").GetDouble(), loss, 1e-5);
-            optimizer.Step();
+            optimizer.Step(model.Parameters);
             Dictionary<string, double[]> after = GoldenFixture.Tensors(expected.GetProperty("parameters"));
             foreach (Parameter p in model.Parameters)
             {

@@ -1,3 +1,4 @@
+using Clickwise.Training.Optimizers;
 using Clickwise.Data;
 using Clickwise.Features;
 using Clickwise.Layers;
@@ -24,7 +25,7 @@ public sealed class ModelLearningTests(ITestOutputHelper output)
     {
         var config = new ModelConfig { Name = name, EmbeddingDim = 4, HiddenUnits = [16], Dropout = 0f, InitStd = 0.1f, Seed = 3 };
         CtrModel model = ModelRegistry.Create(config, Layout, BatchSize);
-        var optimizer = new GoldenReferenceAdam(model.Parameters, lr: 0.05, beta1: 0.9, beta2: 0.999, eps: 1e-8, l2: 0);
+        var optimizer = OptimizerFactory.Create("adam", new OptimizerSettings { LearningRate = 0.05 });
         var random = new SeededRandom(9);
         var batch = new Batch(BatchSize, 3) { Count = BatchSize };
         var logits = new float[BatchSize];
@@ -37,7 +38,7 @@ public sealed class ModelLearningTests(ITestOutputHelper output)
             model.Forward(batch, logits, training: true);
             loss = BinaryLogLoss.Forward(logits, batch.LabelsInUse, BatchSize, dLogits);
             model.Backward(batch, dLogits);
-            optimizer.Step();
+            optimizer.Step(model.Parameters);
         }
 
         Fill(batch, random);

@@ -11,7 +11,7 @@ namespace Clickwise.Tests.Training;
 /// row-sparse embedding and first-order table, a ReLU hidden layer with step-seeded dropout, and a seam that
 /// emits NaN at a chosen training forward.
 /// </summary>
-internal sealed class TinyModel : CtrModel, IStepSeeded
+internal sealed class TinyModel : CtrModel
 {
     private readonly Parameter _embedding;
     private readonly Parameter _firstOrder;
@@ -59,7 +59,7 @@ internal sealed class TinyModel : CtrModel, IStepSeeded
     /// <summary>The 1-based backward at which the bias gradient becomes NaN (loss still finite); 0 never.</summary>
     public long NaNGradientAtBackward { get; set; }
 
-    public void BeginStep(long globalStep) => _step = globalStep;
+    public override void BeginStep(long globalStep) => _step = globalStep;
 
     public override void Forward(Batch batch, Span<float> logits, bool training)
     {

@@ -40,46 +40,8 @@ internal static class TrainingFixtures
         return new InMemoryBatchSource(ids, null, labels, fields);
     }
 
-    public static IEvaluator ExactEvaluator { get; } = new LogitEvaluator(Metrics);
-
-    /// <summary>Exact AUC by ranks (ties get their average rank) and mean logloss.</summary>
-    public static EvalResult Metrics(ReadOnlySpan<float> logits, ReadOnlySpan<float> labels)
-    {
-        int n = logits.Length;
-        int[] order = Enumerable.Range(0, n).ToArray();
-        float[] scores = logits.ToArray();
-        Array.Sort(scores.ToArray(), order);
-        double positives = 0, rankSum = 0, loss = 0;
-        for (int i = 0; i < n;)
-        {
-            int j = i;
-            while (j < n && scores[order[j]] == scores[order[i]])
-            {
-                j++;
-            }
-
-            double averageRank = (i + 1 + j) / 2.0;
-            for (int k = i; k < j; k++)
-            {
-                if (labels[order[k]] == 1f)
-                {
-                    positives++;
-                    rankSum += averageRank;
-                }
-            }
-
-            i = j;
-        }
-
-        for (int i = 0; i < n; i++)
-        {
-            loss += LogLoss.Loss(logits[i], labels[i]);
-        }
-
-        double negatives = n - positives;
-        double auc = (rankSum - positives * (positives + 1) / 2) / (positives * negatives);
-        return new EvalResult(auc, loss / n, n);
-    }
+    /// <summary>The product's own validation metrics: exact AUC (Clickwise.Metrics) and logloss.</summary>
+    public static IEvaluator ExactEvaluator { get; } = new LogitEvaluator(Clickwise.Runs.Evaluation.FromLogits);
 
     public static float[][] Snapshot(ParameterSet parameters) => parameters.Select(p => p.Value.ToArray()).ToArray();
 
