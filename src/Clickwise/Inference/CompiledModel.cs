@@ -13,6 +13,7 @@ namespace Clickwise.Inference;
 public sealed class CompiledModel
 {
     private readonly IInferenceOp[] _ops;
+    private readonly object[] _stages; // RowStage or IBatchOp, in plan order
     private readonly float _bias;
     private readonly int _floatsPerRow;
 
@@ -21,6 +22,7 @@ public sealed class CompiledModel
         Config = config;
         Layout = layout;
         _ops = ops;
+        _stages = Stages(ops);
         _bias = bias;
         _floatsPerRow = floatsPerRow;
     }
@@ -41,12 +43,42 @@ public sealed class CompiledModel
 
     public InferenceTape CreateTape(int maxBatchSize = 1) => new(maxBatchSize, _floatsPerRow);
 
+    private static object[] Stages(IInferenceOp[] ops)
+    {
+        var stages = new List<object>();
+        var run = new List<IRowOp>();
+        foreach (IInferenceOp op in ops)
+        {
+            if (op is IRowOp row)
+            {
+                run.Add(row);
+                continue;
+            }
+
+            if (run.Count > 0)
+            {
+                stages.Add(new RowStage([.. run]));
+                run.Clear();
+            }
+
+            stages.Add((IBatchOp)op);
+        }
+
+        if (run.Count > 0)
+        {
+            stages.Add(new RowStage([.. run]));
+        }
+
+        return [.. stages];
+    }
+
     /// <summary>Compiles from named parameter values (a model file's tensors or a live model's parameters).</summary>
     public static CompiledModel Compile(ModelConfig config, FeatureLayout layout, IReadOnlyDictionary<string, float[]> tensors,
                                         IGemm? gemm = null, IMatVec? matVec = null)
     {
         gemm ??= KernelRegistry.Gemm;
-        matVec ??= KernelRegistry.MatVec;
+        // Without a forced matvec, dense layers repack their weights for the streaming batch-1 kernel.
+        matVec ??= Environment.GetEnvironmentVariable("CLICKWISE_KERNELS") == "reference" ? KernelRegistry.MatVec : null;
         int f = layout.FieldCount;
         int d = config.EmbeddingDim;
         int width = f * d;
@@ -144,11 +176,61 @@ public sealed class CompiledModel
             ReadOnlySpan<float> chunkValues = values.IsEmpty ? default : values.Slice(start * f, n * f);
             Span<float> chunkLogits = logits.Slice(start, n);
             chunkLogits.Fill(_bias);
-            foreach (IInferenceOp op in _ops)
+            foreach (object stage in _stages)
             {
-                op.Run(tape, chunkIds, chunkValues, n, chunkLogits);
+                if (stage is RowStage rows)
+                {
+                    rows.Run(tape, chunkIds, chunkValues, n, chunkLogits);
+                }
+                else
+                {
+                    ((IBatchOp)stage).Run(tape, n, chunkLogits);
+                }
             }
         }
+    }
+
+    /// <summary>
+    /// Median microseconds each op takes on <paramref name="batchSize"/> rows (cycling through the rows of
+    /// <paramref name="ids"/>), in plan order: where a request's time goes.
+    /// </summary>
+    public IReadOnlyList<(string Op, double Micros)> TimeOps(ReadOnlySpan<int> ids, int rows, int batchSize, int repetitions = 2000)
+    {
+        int f = FieldCount;
+        InferenceTape tape = CreateTape(batchSize);
+        int[] batchIds = new int[batchSize * f];
+        for (int r = 0; r < batchSize; r++)
+        {
+            ids.Slice(r % rows * f, f).CopyTo(batchIds.AsSpan(r * f, f));
+        }
+
+        float[] logits = new float[batchSize];
+        double[][] samples = [.. _ops.Select(_ => new double[repetitions])];
+        double tickToMicro = 1e6 / System.Diagnostics.Stopwatch.Frequency;
+        for (int k = 0; k < repetitions; k++)
+        {
+            logits.AsSpan().Fill(_bias);
+            for (int o = 0; o < _ops.Length; o++)
+            {
+                long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+                if (_ops[o] is IRowOp row)
+                {
+                    row.RunRows(tape, batchIds, default, batchSize, 0, batchSize, logits);
+                }
+                else
+                {
+                    ((IBatchOp)_ops[o]).Run(tape, batchSize, logits);
+                }
+
+                samples[o][k] = (System.Diagnostics.Stopwatch.GetTimestamp() - t0) * tickToMicro;
+            }
+        }
+
+        return [.. _ops.Select((op, o) =>
+        {
+            Array.Sort(samples[o]);
+            return (op.Describe(), samples[o][repetitions / 2]);
+        })];
     }
 
     /// <summary>The click probability of one row.</summary>

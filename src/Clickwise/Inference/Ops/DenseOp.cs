@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using Clickwise.Kernels;
+using Clickwise.Kernels.Simd;
 
 namespace Clickwise.Inference.Ops;
 
@@ -8,7 +9,7 @@ namespace Clickwise.Inference.Ops;
 /// matrix-vector kernel that streams W once, larger batches the packed GEMM. The output layer (out = 1) adds
 /// into the logits instead of the tape.
 /// </summary>
-internal sealed class DenseOp : IInferenceOp
+internal sealed class DenseOp : IBatchOp
 {
     private readonly float[] _weight;
     private readonly float[] _bias;
@@ -19,10 +20,13 @@ internal sealed class DenseOp : IInferenceOp
     private readonly int _outputOffset;
     private readonly bool _toLogits;
     private readonly IGemm _gemm;
-    private readonly IMatVec _matVec;
+    private readonly IMatVec? _matVec;
+
+    // The weights repacked into contiguous column bands for the batch-1 path (null when a specific matvec is forced).
+    private readonly float[]? _packed;
 
     public DenseOp(float[] weight, float[] bias, int inputSize, int outputSize, bool relu, int inputOffset,
-                   int outputOffset, bool toLogits, IGemm gemm, IMatVec matVec)
+                   int outputOffset, bool toLogits, IGemm gemm, IMatVec? matVec)
     {
         if (weight.Length != inputSize * outputSize || bias.Length != outputSize)
         {
@@ -39,19 +43,32 @@ internal sealed class DenseOp : IInferenceOp
         _toLogits = toLogits;
         _gemm = gemm;
         _matVec = matVec;
+        _packed = matVec is null ? PackedMatVec.Pack(weight, inputSize, outputSize) : null;
     }
 
     public long ParameterCount => _weight.LongLength + _bias.LongLength;
 
-    public long Bytes => ParameterCount * sizeof(float);
+    public long Bytes => (ParameterCount + (_packed?.LongLength ?? 0)) * sizeof(float);
 
-    public void Run(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, Span<float> logits)
+    public void Run(InferenceTape tape, int batchSize, Span<float> logits)
     {
         ReadOnlySpan<float> x = tape.Region(_inputOffset, _inputSize, batchSize);
         Span<float> y = tape.Region(_outputOffset, _outputSize, batchSize);
-        if (batchSize == 1)
+        if (batchSize == 1 && _outputSize == 1)
         {
-            _matVec.Multiply(x, _weight, _bias, y, _inputSize, _outputSize, _relu);
+            // The output layer: W [in, 1] is one contiguous column, a dot product.
+            y[0] = TensorPrimitives.Dot(x, _weight) + _bias[0];
+        }
+        else if (batchSize == 1)
+        {
+            if (_packed is not null)
+            {
+                PackedMatVec.Multiply(x, _packed, _bias, y, _inputSize, _outputSize, _relu);
+            }
+            else
+            {
+                _matVec!.Multiply(x, _weight, _bias, y, _inputSize, _outputSize, _relu);
+            }
         }
         else
         {
@@ -73,5 +90,5 @@ internal sealed class DenseOp : IInferenceOp
         }
     }
 
-    public string Describe() => $"dense {_inputSize}x{_outputSize}{(_relu ? " relu" : "")} gemm={_gemm.Name} matvec={_matVec.Name}";
+    public string Describe() => $"dense {_inputSize}x{_outputSize}{(_relu ? " relu" : "")} gemm={_gemm.Name} matvec={_matVec?.Name ?? "packed"}";
 }

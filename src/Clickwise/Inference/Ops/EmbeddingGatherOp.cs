@@ -1,18 +1,20 @@
+using System.Numerics.Tensors;
+
 namespace Clickwise.Inference.Ops;
 
 /// <summary>Gathers [B, F, D] embeddings (scaled by the feature values) into the tape.</summary>
-internal sealed class EmbeddingGatherOp(float[] table, int fieldCount, int dim, int outputOffset) : IInferenceOp
+internal sealed class EmbeddingGatherOp(float[] table, int fieldCount, int dim, int outputOffset) : IRowOp
 {
     public long ParameterCount => table.LongLength;
 
     public long Bytes => table.LongLength * sizeof(float);
 
-    public void Run(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, Span<float> logits)
+    public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, int rowStart, int rowEnd,
+                        Span<float> logits)
     {
-        int n = batchSize * fieldCount;
         Span<float> output = tape.Region(outputOffset, fieldCount * dim, batchSize);
         ReadOnlySpan<float> rows = table;
-        for (int i = 0; i < n; i++)
+        for (int i = rowStart * fieldCount; i < rowEnd * fieldCount; i++)
         {
             ReadOnlySpan<float> row = rows.Slice(ids[i] * dim, dim);
             Span<float> dst = output.Slice(i * dim, dim);
@@ -22,7 +24,7 @@ internal sealed class EmbeddingGatherOp(float[] table, int fieldCount, int dim, 
             }
             else
             {
-                System.Numerics.Tensors.TensorPrimitives.Multiply(row, values[i], dst);
+                TensorPrimitives.Multiply(row, values[i], dst);
             }
         }
     }

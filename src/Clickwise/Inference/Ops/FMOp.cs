@@ -3,20 +3,22 @@ using System.Numerics.Tensors;
 namespace Clickwise.Inference.Ops;
 
 /// <summary>Adds the FM second-order term ½ Σ_d ((Σ_f e)² − Σ_f e²) to the logits.</summary>
-internal sealed class FMOp(int fieldCount, int dim, int embeddingOffset, int sumOffset) : IInferenceOp
+internal sealed class FMOp(int fieldCount, int dim, int embeddingOffset, int sumOffset) : IRowOp
 {
     public long ParameterCount => 0;
 
     public long Bytes => 0;
 
-    public void Run(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, Span<float> logits)
+    public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, int rowStart, int rowEnd,
+                        Span<float> logits)
     {
-        ReadOnlySpan<float> emb = tape.Region(embeddingOffset, fieldCount * dim, batchSize);
-        Span<float> sum = tape.Region(sumOffset, dim, 1);
         int width = fieldCount * dim;
-        for (int b = 0; b < batchSize; b++)
+        ReadOnlySpan<float> emb = tape.Region(embeddingOffset, width, batchSize);
+        Span<float> sums = tape.Region(sumOffset, dim, batchSize);
+        for (int b = rowStart; b < rowEnd; b++)
         {
             ReadOnlySpan<float> e = emb.Slice(b * width, width);
+            Span<float> sum = sums.Slice(b * dim, dim);
             sum.Clear();
             float squares = 0f;
             for (int f = 0; f < fieldCount; f++)

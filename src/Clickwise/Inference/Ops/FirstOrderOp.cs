@@ -1,15 +1,16 @@
 namespace Clickwise.Inference.Ops;
 
 /// <summary>Adds the LR term Σ_f w[id_f]·x_f to the logits.</summary>
-internal sealed class FirstOrderOp(float[] weights, int fieldCount) : IInferenceOp
+internal sealed class FirstOrderOp(float[] weights, int fieldCount) : IRowOp
 {
     public long ParameterCount => weights.LongLength;
 
     public long Bytes => weights.LongLength * sizeof(float);
 
-    public void Run(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, Span<float> logits)
+    public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, int rowStart, int rowEnd,
+                        Span<float> logits)
     {
-        for (int b = 0; b < batchSize; b++)
+        for (int b = rowStart; b < rowEnd; b++)
         {
             float sum = 0f;
             int start = b * fieldCount;

@@ -3,17 +3,18 @@ using System.Numerics.Tensors;
 namespace Clickwise.Inference.Ops;
 
 /// <summary>Adds the FwFM linear term Σ_f ⟨e_f, v_f⟩ = ⟨E, V⟩ over the flattened [F·D] row.</summary>
-internal sealed class FwFMLinearOp(float[] fieldVectors, int fieldCount, int dim, int embeddingOffset) : IInferenceOp
+internal sealed class FwFMLinearOp(float[] fieldVectors, int fieldCount, int dim, int embeddingOffset) : IRowOp
 {
     public long ParameterCount => fieldVectors.LongLength;
 
     public long Bytes => fieldVectors.LongLength * sizeof(float);
 
-    public void Run(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, Span<float> logits)
+    public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, int rowStart, int rowEnd,
+                        Span<float> logits)
     {
         int width = fieldCount * dim;
         ReadOnlySpan<float> emb = tape.Region(embeddingOffset, width, batchSize);
-        for (int b = 0; b < batchSize; b++)
+        for (int b = rowStart; b < rowEnd; b++)
         {
             logits[b] += TensorPrimitives.Dot(emb.Slice(b * width, width), fieldVectors);
         }

@@ -1,21 +1,25 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Clickwise.Inference.Ops;
 
 /// <summary>
-/// Adds Σ_{i&lt;j} r_ij ⟨e_i, e_j⟩. Two forms, chosen by the compiler: a dense form that works per embedding
-/// dimension d as y = Σ_d e_dᵀ·U·e_d with U the strictly-upper-triangular R (vectorised over fields), and a
-/// sparse form over the list of surviving pairs, which is what a pruned field matrix (DeepLight's R) wants.
+/// Adds Σ_{i&lt;j} r_ij ⟨e_i, e_j⟩. Two forms, chosen by the compiler: a dense form, y = Σ_d e_dᵀ·U·e_d with U the
+/// strictly upper-triangular R, vectorised over blocks of eight fields i and four embedding dimensions at a time
+/// (independent FMA chains); and a sparse form over the list of surviving pairs, which is what a pruned field
+/// matrix (DeepLight's R) wants.
 /// </summary>
-internal sealed class FwFMPairsOp : IInferenceOp
+internal sealed class FwFMPairsOp : IRowOp
 {
+    private const int Block = 8;
+
     private readonly int _fieldCount;
     private readonly int _dim;
     private readonly int _embeddingOffset;
     private readonly int _scratchOffset;
     private readonly int _paddedFields;
 
-    // Dense form: column j of U, padded to _paddedFields: upperColumns[j * Fp + i] = r_ij for i < j, else 0.
+    // Dense form: column j of U, padded: upperColumns[j * Fp + i] = r_ij for i < j, else 0.
     private readonly float[]? _upperColumns;
 
     // Sparse form: surviving pairs as embedding offsets i·D, j·D and weights.
@@ -63,8 +67,8 @@ internal sealed class FwFMPairsOp : IInferenceOp
         _weights = [.. weights];
     }
 
-    /// <summary>Scratch floats per row the dense form needs: E transposed [D, Fp] and z [Fp].</summary>
-    public static int ScratchWidth(int fieldCount, int dim) => (dim + 1) * PaddedFields(fieldCount);
+    /// <summary>Scratch floats per row the dense form needs: E transposed, [D, Fp].</summary>
+    public static int ScratchWidth(int fieldCount, int dim) => dim * PaddedFields(fieldCount);
 
     public int PairCount => _weights.Length;
 
@@ -76,22 +80,25 @@ internal sealed class FwFMPairsOp : IInferenceOp
         ? _upperColumns.LongLength * sizeof(float)
         : _weights.Length * (long)(sizeof(float) + 2 * sizeof(int));
 
-    public void Run(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, Span<float> logits)
+    public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, int rowStart, int rowEnd,
+                        Span<float> logits)
     {
         int width = _fieldCount * _dim;
         ReadOnlySpan<float> emb = tape.Region(_embeddingOffset, width, batchSize);
-        Span<float> scratch = tape.Region(_scratchOffset, ScratchWidth(_fieldCount, _dim), 1);
-        for (int b = 0; b < batchSize; b++)
+        Span<float> scratch = tape.Region(_scratchOffset, ScratchWidth(_fieldCount, _dim), batchSize);
+        for (int b = rowStart; b < rowEnd; b++)
         {
             ReadOnlySpan<float> e = emb.Slice(b * width, width);
-            logits[b] += _upperColumns is not null ? DenseRow(e, scratch) : SparseRow(e);
+            logits[b] += _upperColumns is not null
+                ? DenseRow(e, scratch.Slice(b * ScratchWidth(_fieldCount, _dim), ScratchWidth(_fieldCount, _dim)))
+                : SparseRow(e);
         }
     }
 
     public string Describe() =>
         $"fwfm pairs {(IsDense ? "dense" : "sparse")} {_weights.Length} of {_fieldCount * (_fieldCount - 1) / 2} D={_dim}";
 
-    private static int PaddedFields(int fieldCount) => (fieldCount + 15) & ~15;
+    private static int PaddedFields(int fieldCount) => (fieldCount + Block - 1) / Block * Block;
 
     private float SparseRow(ReadOnlySpan<float> e)
     {
@@ -112,57 +119,86 @@ internal sealed class FwFMPairsOp : IInferenceOp
         return sum;
     }
 
-    private float DenseRow(ReadOnlySpan<float> e, Span<float> scratch)
+    private unsafe float DenseRow(ReadOnlySpan<float> e, Span<float> transposed)
     {
-        int fp = _paddedFields;
-        Span<float> et = scratch[..(_dim * fp)];
-        Span<float> z = scratch.Slice(_dim * fp, fp);
-        et.Clear();
-        for (int f = 0; f < _fieldCount; f++)
+        int fp = _paddedFields, f = _fieldCount, dim = _dim;
+        transposed.Clear();
+        for (int i = 0; i < f; i++)
         {
-            for (int d = 0; d < _dim; d++)
+            for (int d = 0; d < dim; d++)
             {
-                et[d * fp + f] = e[f * _dim + d];
+                transposed[d * fp + i] = e[i * dim + d];
             }
         }
 
-        ReadOnlySpan<float> u = _upperColumns;
-        float total = 0f;
-        for (int d = 0; d < _dim; d++)
+        fixed (float* et = transposed)
+        fixed (float* u = _upperColumns)
         {
-            ReadOnlySpan<float> ed = et.Slice(d * fp, fp);
-            z.Clear();
-            for (int j = 1; j < _fieldCount; j++)
+            return Vector256.IsHardwareAccelerated ? DenseVector(et, u, f, fp, dim) : DenseScalar(et, u, f, fp, dim);
+        }
+    }
+
+    /// <summary>For each block of eight fields i and group of up to four dimensions: z_d = Σ_{j&gt;i} U[i, j]·e_d[j], then Σ ⟨e_d, z_d⟩.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe float DenseVector(float* et, float* u, int f, int fp, int dim)
+    {
+        Vector256<float> total = Vector256<float>.Zero;
+        for (int i0 = 0; i0 < f; i0 += Block)
+        {
+            int d = 0;
+            for (; d + 4 <= dim; d += 4)
             {
-                AddScaled(z, u.Slice(j * fp, fp), ed[j]);
+                float* e0 = et + d * fp, e1 = e0 + fp, e2 = e1 + fp, e3 = e2 + fp;
+                Vector256<float> z0 = Vector256<float>.Zero, z1 = z0, z2 = z0, z3 = z0;
+                for (int j = i0 + 1; j < f; j++)
+                {
+                    Vector256<float> column = Vector256.Load(u + j * fp + i0);
+                    z0 = Vector256.FusedMultiplyAdd(column, Vector256.Create(e0[j]), z0);
+                    z1 = Vector256.FusedMultiplyAdd(column, Vector256.Create(e1[j]), z1);
+                    z2 = Vector256.FusedMultiplyAdd(column, Vector256.Create(e2[j]), z2);
+                    z3 = Vector256.FusedMultiplyAdd(column, Vector256.Create(e3[j]), z3);
+                }
+
+                total = Vector256.FusedMultiplyAdd(Vector256.Load(e0 + i0), z0, total);
+                total = Vector256.FusedMultiplyAdd(Vector256.Load(e1 + i0), z1, total);
+                total = Vector256.FusedMultiplyAdd(Vector256.Load(e2 + i0), z2, total);
+                total = Vector256.FusedMultiplyAdd(Vector256.Load(e3 + i0), z3, total);
             }
 
-            total += Dot(ed, z);
+            for (; d < dim; d++)
+            {
+                float* ed = et + d * fp;
+                Vector256<float> z = Vector256<float>.Zero;
+                for (int j = i0 + 1; j < f; j++)
+                {
+                    z = Vector256.FusedMultiplyAdd(Vector256.Load(u + j * fp + i0), Vector256.Create(ed[j]), z);
+                }
+
+                total = Vector256.FusedMultiplyAdd(Vector256.Load(ed + i0), z, total);
+            }
+        }
+
+        return Vector256.Sum(total);
+    }
+
+    private static unsafe float DenseScalar(float* et, float* u, int f, int fp, int dim)
+    {
+        float total = 0f;
+        for (int d = 0; d < dim; d++)
+        {
+            float* ed = et + d * fp;
+            for (int i = 0; i < f; i++)
+            {
+                float z = 0f;
+                for (int j = i + 1; j < f; j++)
+                {
+                    z += u[j * fp + i] * ed[j];
+                }
+
+                total += ed[i] * z;
+            }
         }
 
         return total;
     }
-
-    private static void AddScaled(Span<float> z, ReadOnlySpan<float> column, float scale)
-    {
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var s = Vector256.Create(scale);
-            for (; i + 8 <= z.Length; i += 8)
-            {
-                var acc = Vector256.Create((ReadOnlySpan<float>)z.Slice(i, 8));
-                var col = Vector256.Create(column.Slice(i, 8));
-                Vector256.FusedMultiplyAdd(col, s, acc).CopyTo(z.Slice(i, 8));
-            }
-        }
-
-        for (; i < z.Length; i++)
-        {
-            z[i] += column[i] * scale;
-        }
-    }
-
-    private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b) =>
-        System.Numerics.Tensors.TensorPrimitives.Dot(a, b);
 }

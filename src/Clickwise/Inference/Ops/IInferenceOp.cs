@@ -6,9 +6,6 @@ namespace Clickwise.Inference.Ops;
 /// </summary>
 internal interface IInferenceOp
 {
-    /// <summary>Runs the op for <paramref name="batchSize"/> rows whose ids/values are [B, F].</summary>
-    void Run(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, Span<float> logits);
-
     /// <summary>Parameters the op holds (for reports).</summary>
     long ParameterCount { get; }
 
