@@ -48,6 +48,9 @@ internal static class DeepFwFMSpeed
 
         CompiledModel compiled = CompiledModel.Compile(model);
         result["predict_10k"] = Predict(compiled, predictReps, random);
+        Batch chunk = RandomBatch(2048, random);
+        result["batch2048_ops_us"] = compiled.TimeOps(chunk.Ids, 2048, 2048, repetitions: 5)
+            .Select(o => new { op = o.Op, median_us = o.Micros }).ToArray();
         ComputeThreads.Count = 1;
         var latency = Latency(compiled, requests, random);
         result["latency_batch1_1thread"] = latency;

@@ -43,7 +43,7 @@ internal sealed class DenseOp : IBatchOp
         _toLogits = toLogits;
         _gemm = gemm;
         _matVec = matVec;
-        _packed = matVec is null ? PackedMatVec.Pack(weight, inputSize, outputSize) : null;
+        _packed = matVec is null && outputSize > 1 ? PackedMatVec.Pack(weight, inputSize, outputSize) : null;
     }
 
     public long ParameterCount => _weight.LongLength + _bias.LongLength;
@@ -54,10 +54,15 @@ internal sealed class DenseOp : IBatchOp
     {
         ReadOnlySpan<float> x = tape.Region(_inputOffset, _inputSize, batchSize);
         Span<float> y = tape.Region(_outputOffset, _outputSize, batchSize);
-        if (batchSize == 1 && _outputSize == 1)
+        if (_outputSize == 1)
         {
-            // The output layer: W [in, 1] is one contiguous column, a dot product.
-            y[0] = TensorPrimitives.Dot(x, _weight) + _bias[0];
+            // The output layer: W [in, 1] is one contiguous column, so each row is a dot product (a GEMM with
+            // N = 1 would waste its 32-wide register tile).
+            for (int b = 0; b < batchSize; b++)
+            {
+                float v = TensorPrimitives.Dot(x.Slice(b * _inputSize, _inputSize), _weight) + _bias[0];
+                y[b] = _relu && v < 0f ? 0f : v;
+            }
         }
         else if (batchSize == 1)
         {
