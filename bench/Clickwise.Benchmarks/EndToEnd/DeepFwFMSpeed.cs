@@ -240,5 +240,8 @@ internal static class DeepFwFMSpeed
         return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
     }
 
-    private sealed record LatencyResult(int Requests, double P50Micros, double P99Micros);
+    private sealed record LatencyResult(
+        [property: System.Text.Json.Serialization.JsonPropertyName("requests")] int Requests,
+        [property: System.Text.Json.Serialization.JsonPropertyName("p50_us")] double P50Micros,
+        [property: System.Text.Json.Serialization.JsonPropertyName("p99_us")] double P99Micros);
 }
