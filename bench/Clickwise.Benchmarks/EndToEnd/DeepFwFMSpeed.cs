@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Text.Json;
 using Clickwise.Benchmarks.Kernels;
 using Clickwise.Data;
+using Clickwise.Data.Readers;
+using Clickwise.Data.Synthetic;
 using Clickwise.Features;
 using Clickwise.Inference;
 using Clickwise.Kernels;
@@ -69,6 +71,7 @@ internal static class DeepFwFMSpeed
             floor_us = floorMicros,
             p50_over_floor = latency.P50Micros / floorMicros,
         };
+        result["criteo_parse"] = ParseRate();
         result["peak_gflops_1thread"] = QuickGemm.MeasurePeak(1);
         result["peak_gflops_2threads"] = QuickGemm.MeasurePeak(2);
         Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
@@ -150,6 +153,39 @@ internal static class DeepFwFMSpeed
         GC.KeepAlive(sink);
         Array.Sort(micros);
         return new LatencyResult(requests, micros[requests / 2], micros[(int)(requests * 0.99)]);
+    }
+
+    /// <summary>Raw Criteo TSV parse rate on one thread: synthetic rows written to a temp file, read back with the strict reader.</summary>
+    private static object ParseRate()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"clickwise-parse-{Environment.ProcessId}.tsv");
+        try
+        {
+            SyntheticGenerator.Generate(new SyntheticOptions { Profile = "criteo", Rows = 300_000, Seed = 3, ComputeTeacherAuc = false }, path);
+            long bytes = new FileInfo(path).Length;
+            var record = new RawRecord(39);
+            var times = new List<double>();
+            long rows = 0;
+            for (int rep = 0; rep < 5; rep++)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                using IRecordReader reader = RecordReaders.Open(path, new ReaderOptions { Format = DataFormat.Criteo });
+                rows = 0;
+                while (reader.Read(record))
+                {
+                    rows++;
+                }
+
+                times.Add(Stopwatch.GetElapsedTime(t0).TotalSeconds);
+            }
+
+            double median = Median(times);
+            return new { rows, bytes, median_s = median, mb_per_s = bytes / median / 1e6, rows_per_s = rows / median };
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     /// <summary>Bytes per second of summing a buffer of <paramref name="bytes"/> over and over (it stays in cache if it fits).</summary>
