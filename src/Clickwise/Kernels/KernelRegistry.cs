@@ -25,7 +25,8 @@ public static class KernelRegistry
             new PackedGemm<ScalarGemmKernel>());
         Gemm = Pick(AllGemm, forced, g => g.Name == "reference" ? "gemm-reference" : g.Name);
 
-        AllMatVec = Available<IMatVec>(new ReferenceMatVec(), SimdMatVec.Vector512Variant, SimdMatVec.Vector256Variant);
+        AllMatVec = Available<IMatVec>(new ReferenceMatVec(), SimdMatVec.Vector512Variant, SimdMatVec.Vector256Variant,
+            SimdMatVec.ScalarVariant);
         MatVec = Pick(AllMatVec, forced, v => v.Name);
 
         AllEmbedding = [new ReferenceEmbedding(), new SimdEmbedding()];

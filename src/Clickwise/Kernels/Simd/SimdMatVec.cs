@@ -17,7 +17,15 @@ public sealed unsafe class SimdMatVec : IMatVec
 
     public static SimdMatVec? Vector256Variant => Vector256.IsHardwareAccelerated ? new SimdMatVec(256) : null;
 
-    public string Name => _width == 512 ? "matvec-v512" : "matvec-v256";
+    /// <summary>Row-by-row axpy without SIMD, for DOTNET_EnableHWIntrinsic=0.</summary>
+    public static SimdMatVec ScalarVariant => new(1);
+
+    public string Name => _width switch
+    {
+        512 => "matvec-v512",
+        256 => "matvec-v256",
+        _ => "matvec-scalar",
+    };
 
     public void Multiply(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y,
                          int inputSize, int outputSize, bool relu)
@@ -30,9 +38,13 @@ public sealed unsafe class SimdMatVec : IMatVec
             {
                 Multiply512(px, pw, b, py, inputSize, outputSize, relu);
             }
-            else
+            else if (_width == 256)
             {
                 Multiply256(px, pw, b, py, inputSize, outputSize, relu);
+            }
+            else
+            {
+                MultiplyScalar(px, pw, b, py, inputSize, outputSize, relu);
             }
         }
     }
@@ -154,6 +166,34 @@ public sealed unsafe class SimdMatVec : IMatVec
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store256(Vector256<float> a, float* y, bool relu) =>
         (relu ? Vector256.Max(a, Vector256<float>.Zero) : a).Store(y);
+
+    private static void MultiplyScalar(float* x, float* w, float* bias, float* y, int inputSize, int outputSize,
+                                       bool relu)
+    {
+        for (int o = 0; o < outputSize; o++)
+        {
+            y[o] = bias == null ? 0f : bias[o];
+        }
+
+        // W rows are contiguous: walk them in order rather than striding down a column per output.
+        for (int i = 0; i < inputSize; i++)
+        {
+            float xi = x[i];
+            float* row = w + (nint)i * outputSize;
+            for (int o = 0; o < outputSize; o++)
+            {
+                y[o] += xi * row[o];
+            }
+        }
+
+        if (relu)
+        {
+            for (int o = 0; o < outputSize; o++)
+            {
+                y[o] = MathF.Max(y[o], 0f);
+            }
+        }
+    }
 
     private static void Tail(float* x, float* w, float* bias, float* y, int inputSize, int outputSize, int start,
                              bool relu)
