@@ -39,7 +39,9 @@ internal static class QuickGemm
         ComputeThreads.Count = threads;
         try
         {
-            for (int i = 0; i < 3; i++)
+            // Warm up past tiered compilation of the driver code and the workers' first wake-up.
+            var warmup = Stopwatch.StartNew();
+            for (int i = 0; i < 5 || warmup.ElapsedMilliseconds < 200; i++)
             {
                 gemm.Multiply(a, b, c, s.M, s.N, s.K, s.TransA, s.TransB, accumulate: false);
             }

@@ -140,6 +140,7 @@ internal sealed unsafe class PackedGemm<TKernel> : IThreadedGemm
     }
 
     /// <summary>Packs op(A)[row.., pc..pc+kc] as [kc, Rows], zero rows past the edge.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA(in GemmArgs g, int row, int rows, int pc, int kc, float* dst)
     {
         int mr = TKernel.Rows;
@@ -186,6 +187,7 @@ internal sealed unsafe class PackedGemm<TKernel> : IThreadedGemm
     }
 
     /// <summary>Packs op(B)[pc..pc+kc, col..col+width] as [kc, 32], zero columns past the edge.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackB(in GemmArgs g, int pc, int kc, int col, int width, float* dst)
     {
         const int nr = PackedGemmLayout.PanelWidth;
