@@ -11,14 +11,21 @@ internal static class QuickGemm
 {
     public static void Run(string[] args)
     {
-        string? variant = args.FirstOrDefault();
+        // Tuning knobs: kc=N sets the K block used when K is split (the weight-gradient shape).
+        foreach (string arg in args.Where(a => a.StartsWith("kc=", StringComparison.Ordinal)))
+        {
+            Clickwise.Kernels.Simd.PackedGemmLayout.KBlockSplit = int.Parse(arg[3..], System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        string? variant = args.FirstOrDefault(a => !a.Contains('=', StringComparison.Ordinal));
         IGemm gemm = variant is null
             ? KernelRegistry.Gemm
             : KernelRegistry.AllGemm.Single(g => g.Name == variant || "gemm-" + g.Name == variant);
-        Console.WriteLine($"{SimdInfo.Describe()}; gemm {gemm.Name}; cores {Environment.ProcessorCount}");
+        Console.WriteLine($"{SimdInfo.Describe()}; gemm {gemm.Name}; cores {Environment.ProcessorCount}; " +
+                          $"K block when split {Clickwise.Kernels.Simd.PackedGemmLayout.KBlockSplit}");
         double peak1 = MeasurePeak(1);
         double peak2 = MeasurePeak(2);
-        Console.WriteLine($"peak fp32 (FMA loop): 1 thread {peak1:F1} GFLOP/s, 2 threads {peak2:F1} GFLOP/s");
+        Console.WriteLine($"peak fp32 (FMA loop, best of 15): 1 thread {peak1:F1} GFLOP/s, 2 threads {peak2:F1} GFLOP/s");
         foreach (GemmShape shape in GemmShape.Training)
         {
             var a = Random(shape.M * shape.K, 1);
@@ -26,14 +33,15 @@ internal static class QuickGemm
             var c = new float[shape.M * shape.N];
             foreach (int threads in new[] { 1, 2 })
             {
-                double gflops = MedianGflops(gemm, shape, a, b, c, threads);
+                (double median, double best) = Gflops(gemm, shape, a, b, c, threads);
                 double peak = threads == 1 ? peak1 : peak2;
-                Console.WriteLine($"{shape.Label,-32} {threads} thr {gflops,7:F1} GFLOP/s {100 * gflops / peak,5:F1}% of peak");
+                Console.WriteLine($"{shape.Label,-32} {threads} thr median {median,6:F1} GFLOP/s ({100 * median / peak,5:F1}% of peak)" +
+                                  $"  best {best,6:F1} ({100 * best / peak,5:F1}%)");
             }
         }
     }
 
-    private static double MedianGflops(IGemm gemm, GemmShape s, float[] a, float[] b, float[] c, int threads)
+    private static (double Median, double Best) Gflops(IGemm gemm, GemmShape s, float[] a, float[] b, float[] c, int threads)
     {
         int saved = ComputeThreads.Count;
         ComputeThreads.Count = threads;
@@ -55,7 +63,7 @@ internal static class QuickGemm
             }
 
             Array.Sort(samples);
-            return samples[samples.Length / 2];
+            return (samples[samples.Length / 2], samples[^1]);
         }
         finally
         {
@@ -63,12 +71,15 @@ internal static class QuickGemm
         }
     }
 
-    /// <summary>Median over runs of the FMA loop on <paramref name="threads"/> threads started together.</summary>
+    /// <summary>
+    /// Best over runs of the FMA loop on <paramref name="threads"/> threads started together: the machine is shared,
+    /// and the peak is what the cores can do when they are ours, so the best run is the honest yardstick.
+    /// </summary>
     public static double MeasurePeak(int threads)
     {
         const int iterations = 2_000_000;
         PeakFlops.Run(10_000);
-        var samples = new double[7];
+        var samples = new double[15];
         for (int i = 0; i < samples.Length; i++)
         {
             long start = Stopwatch.GetTimestamp();
@@ -86,8 +97,7 @@ internal static class QuickGemm
             samples[i] = threads * PeakFlops.FlopsPerRun(iterations) / Stopwatch.GetElapsedTime(start).TotalSeconds / 1e9;
         }
 
-        Array.Sort(samples);
-        return samples[samples.Length / 2];
+        return samples.Max();
     }
 
     private static float[] Random(int count, int seed)
