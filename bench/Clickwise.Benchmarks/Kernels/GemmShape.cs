@@ -5,11 +5,11 @@ public sealed record GemmShape(string Label, int M, int N, int K, bool TransA, b
 {
     public static IReadOnlyList<GemmShape> Training { get; } =
     [
-        new("forward y=x·W 2048×400×400", 2048, 400, 400, false, false),
-        new("forward y=x·W 2048×400×390", 2048, 400, 390, false, false),
-        new("data dX=dY·Wᵀ 2048×390×400", 2048, 390, 400, false, true),
-        new("weights dW=xᵀ·dY 400×400×2048", 400, 400, 2048, true, false),
-        new("weights dW=xᵀ·dY 390×400×2048", 390, 400, 2048, true, false),
+        new("fwd y=x*W 2048x400x400", 2048, 400, 400, false, false),
+        new("fwd y=x*W 2048x400x390", 2048, 400, 390, false, false),
+        new("dX=dY*W^T 2048x390x400", 2048, 390, 400, false, true),
+        new("dW=x^T*dY 400x400x2048", 400, 400, 2048, true, false),
+        new("dW=x^T*dY 390x400x2048", 390, 400, 2048, true, false),
     ];
 
     public double Flops => 2.0 * M * N * K;

@@ -17,6 +17,12 @@ internal static class QuickGemm
             Clickwise.Kernels.Simd.PackedGemmLayout.KBlockSplit = int.Parse(arg[3..], System.Globalization.CultureInfo.InvariantCulture);
         }
 
+        if (args.Contains("ab"))
+        {
+            CompareSettings();
+            return;
+        }
+
         string? variant = args.FirstOrDefault(a => !a.Contains('=', StringComparison.Ordinal));
         IGemm gemm = variant is null
             ? KernelRegistry.Gemm
@@ -35,7 +41,7 @@ internal static class QuickGemm
             {
                 (double median, double best) = Gflops(gemm, shape, a, b, c, threads);
                 double peak = threads == 1 ? peak1 : peak2;
-                Console.WriteLine($"{shape.Label,-32} {threads} thr median {median,6:F1} GFLOP/s ({100 * median / peak,5:F1}% of peak)" +
+                Console.WriteLine($"{shape.Label,-24} {threads} thr median {median,6:F1} GFLOP/s ({100 * median / peak,5:F1}% of peak)" +
                                   $"  best {best,6:F1} ({100 * best / peak,5:F1}%)");
             }
         }
@@ -68,6 +74,45 @@ internal static class QuickGemm
         finally
         {
             ComputeThreads.Count = saved;
+        }
+    }
+
+    /// <summary>
+    /// `quick-gemm ab`: blocking settings interleaved run by run on the weight-gradient shape, so that the shared
+    /// machine's load drifts hit every setting alike.
+    /// </summary>
+    private static void CompareSettings()
+    {
+        var settings = new (string Name, int KBlock, bool Prefetch)[]
+        {
+            ("kc=128 A-block 192K", 128, true), ("kc=128 A-block 96K", 128, false),
+            ("kc=256 A-block 192K", 256, true), ("kc=256 A-block 96K", 256, false),
+        };
+        GemmShape shape = GemmShape.Training[3];
+        var a = Random(shape.M * shape.K, 1);
+        var b = Random(shape.K * shape.N, 2);
+        var c = new float[shape.M * shape.N];
+        var gemm = (IThreadedGemm)KernelRegistry.AllGemm[1];
+        foreach (int threads in new[] { 1, 2 })
+        {
+            var samples = settings.Select(_ => new List<double>()).ToArray();
+            for (int round = 0; round < 25; round++)
+            {
+                for (int s = 0; s < settings.Length; s++)
+                {
+                    Clickwise.Kernels.Simd.PackedGemmLayout.KBlockSplit = settings[s].KBlock;
+                    Clickwise.Kernels.Simd.PackedGemmLayout.PackedAFloats = settings[s].Prefetch ? 48 * 1024 : 24 * 1024;
+                    long start = Stopwatch.GetTimestamp();
+                    gemm.Multiply(a, b, c, shape.M, shape.N, shape.K, shape.TransA, shape.TransB, false, threads);
+                    samples[s].Add(shape.Flops / Stopwatch.GetElapsedTime(start).TotalSeconds / 1e9);
+                }
+            }
+
+            for (int s = 0; s < settings.Length; s++)
+            {
+                samples[s].Sort();
+                Console.WriteLine($"{shape.Label} {threads} thr {settings[s].Name,-20} median {samples[s][samples[s].Count / 2],6:F1}  best {samples[s][^1],6:F1} GFLOP/s");
+            }
         }
     }
 
