@@ -74,6 +74,11 @@ public sealed class KernelInteractionTests
         }
 
         CheckFwFM(kernel, batchSize: 7, fieldCount: 39, dim: 10, seed: 7);
+        // 4 register vectors (49..64 fields) and past them, where the axpy fallback takes over.
+        foreach (int fields in new[] { 49, 57, 64, 65, 80 })
+        {
+            CheckFwFM(kernel, batchSize: 2, fields, dim: 10, seed: fields);
+        }
     }
 
     private static void CheckFM(IFMKernel kernel, int batchSize, int fieldCount, int dim, int seed)
