@@ -41,7 +41,7 @@ internal static class QuickGemm
             {
                 (double median, double best) = Gflops(gemm, shape, a, b, c, threads);
                 double peak = threads == 1 ? peak1 : peak2;
-                Console.WriteLine($"{shape.Label,-24} {threads} thr median {median,6:F1} GFLOP/s ({100 * median / peak,5:F1}% of peak)" +
+                Console.WriteLine($"{shape.Label,-17} {threads} thr median {median,6:F1} GFLOP/s ({100 * median / peak,5:F1}% of peak)" +
                                   $"  best {best,6:F1} ({100 * best / peak,5:F1}%)");
             }
         }
