@@ -31,4 +31,15 @@ public sealed class KernelRegistryTests
         Assert.Equal(reference, KernelRegistry.FwFM.Name.EndsWith("-reference", StringComparison.Ordinal));
         Assert.Equal(reference, KernelRegistry.Embedding.Name.EndsWith("-reference", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void TheEnvironmentValueForcesANamedVariantOrTheReferences()
+    {
+        string[] all = ["x-reference", "x-v512", "x-v256"];
+        Assert.Equal("x-v512", KernelRegistry.Pick(all, KernelRegistry.ParseForced(null), v => v));
+        Assert.Equal("x-reference", KernelRegistry.Pick(all, KernelRegistry.ParseForced("reference"), v => v));
+        Assert.Equal("x-v256", KernelRegistry.Pick(all, KernelRegistry.ParseForced(" gemm-v256 , x-v256"), v => v));
+        // A name for another kernel (or one not available here) leaves this kernel on its default.
+        Assert.Equal("x-v512", KernelRegistry.Pick(all, KernelRegistry.ParseForced("y-v256"), v => v));
+    }
 }
