@@ -14,6 +14,12 @@ internal static class Program
             return;
         }
 
+        if (args.Length > 0 && args[0] == "quick-kernels")
+        {
+            QuickKernels.Run();
+            return;
+        }
+
         if (args.Length > 0 && args[0] == "e2e")
         {
             EndToEnd.DeepFwFMSpeed.Run(args[1..]);

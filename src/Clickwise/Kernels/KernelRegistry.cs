@@ -15,8 +15,7 @@ public static class KernelRegistry
 
     static KernelRegistry()
     {
-        string[] forced = (Environment.GetEnvironmentVariable(EnvironmentVariable) ?? "")
-            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        string[] forced = ParseForced(Environment.GetEnvironmentVariable(EnvironmentVariable));
 
         AllGemm = Available<IGemm>(
             new ReferenceGemm(),
@@ -25,7 +24,8 @@ public static class KernelRegistry
             new PackedGemm<ScalarGemmKernel>());
         Gemm = Pick(AllGemm, forced, g => g.Name == "reference" ? "gemm-reference" : g.Name);
 
-        AllMatVec = Available<IMatVec>(new ReferenceMatVec(), SimdMatVec.Vector512Variant, SimdMatVec.Vector256Variant);
+        AllMatVec = Available<IMatVec>(new ReferenceMatVec(), SimdMatVec.Vector512Variant, SimdMatVec.Vector256Variant,
+            SimdMatVec.ScalarVariant);
         MatVec = Pick(AllMatVec, forced, v => v.Name);
 
         AllEmbedding = [new ReferenceEmbedding(), new SimdEmbedding()];
@@ -64,11 +64,15 @@ public static class KernelRegistry
     public static string Describe() =>
         $"{SimdInfo.Describe()}; kernels: {Gemm.Name}, {MatVec.Name}, {Embedding.Name}, {FM.Name}, {FwFM.Name}";
 
+    /// <summary>The comma-separated names in <c>CLICKWISE_KERNELS</c>.</summary>
+    internal static string[] ParseForced(string? value) =>
+        (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     private static IReadOnlyList<T> Available<T>(params T?[] variants)
         where T : class => [.. variants.OfType<T>()];
 
     /// <summary>A forced name if one matches, the reference if "reference" is forced, else the first fast variant.</summary>
-    private static T Pick<T>(IReadOnlyList<T> all, string[] forced, Func<T, string> name)
+    internal static T Pick<T>(IReadOnlyList<T> all, string[] forced, Func<T, string> name)
     {
         foreach (string wanted in forced)
         {

@@ -4,7 +4,7 @@ namespace Clickwise.Kernels.Simd;
 
 /// <summary>
 /// Cache-blocked GEMM over packed operands, generic over the register tile. B is packed into 32-wide zero-padded
-/// panels (one K block of them stays in L2), A into Rows-interleaved slices (one stays in L1); both transposes are
+/// panels (one K block of them stays in L2), A into Rows-interleaved slices (a block of them in L2, the current one in L1); both transposes are
 /// absorbed by packing, so forward, backward-data and backward-weights share one micro-kernel. Work is split over
 /// <see cref="ComputeThreads.Count"/> by fixed row (or column) ranges, and every element of C sees the same K-block
 /// order whatever the split, so results are identical for any thread count.
@@ -80,7 +80,8 @@ internal sealed unsafe class PackedGemm<TKernel> : IThreadedGemm
         GemmScratch scratch = GemmScratch.Current;
         int kcMax = PackedGemmLayout.KBlock(g.K);
         int ncMax = PackedGemmLayout.NBlock(kcMax);
-        float* packedA = scratch.PackedA(kcMax * mr);
+        int mcMax = PackedGemmLayout.MBlock(kcMax, mr);
+        float* packedA = scratch.PackedA(kcMax * mcMax);
         for (int jc = colStart; jc < colEnd; jc += ncMax)
         {
             int nc = Math.Min(ncMax, colEnd - jc);
@@ -96,15 +97,21 @@ internal sealed unsafe class PackedGemm<TKernel> : IThreadedGemm
                     PackB(g, pc, kc, j, Math.Min(nr, colEnd - j), packedB + panel * kc * nr);
                 }
 
-                for (int ic = rowStart; ic < rowEnd; ic += mr)
+                for (int ic0 = rowStart; ic0 < rowEnd; ic0 += mcMax)
                 {
-                    int rows = Math.Min(mr, rowEnd - ic);
-                    PackA(g, ic, rows, pc, kc, packedA);
-                    for (int panel = 0; panel < panels; panel++)
+                    int mc = Math.Min(mcMax, rowEnd - ic0);
+                    PackA(g, ic0, mc, pc, kc, packedA);
+                    for (int slice = 0; slice * mr < mc; slice++)
                     {
-                        int j = jc + panel * nr;
-                        Tile(packedA, packedB + panel * kc * nr, kc, g.C + (nint)ic * g.N + j, g.N,
-                             rows, Math.Min(nr, colEnd - j), load, scratch.Tile);
+                        int ic = ic0 + slice * mr;
+                        float* a = packedA + slice * kc * mr;
+                        int rows = Math.Min(mr, mc - slice * mr);
+                        for (int panel = 0; panel < panels; panel++)
+                        {
+                            int j = jc + panel * nr;
+                            Tile(a, packedB + panel * kc * nr, kc, g.C + (nint)ic * g.N + j, g.N,
+                                 rows, Math.Min(nr, colEnd - j), load, scratch.Tile);
+                        }
                     }
                 }
             }
@@ -139,53 +146,60 @@ internal sealed unsafe class PackedGemm<TKernel> : IThreadedGemm
         }
     }
 
-    /// <summary>Packs op(A)[row.., pc..pc+kc] as [kc, Rows], zero rows past the edge.</summary>
+    /// <summary>
+    /// Packs op(A)[row..row+rows, pc..pc+kc] as consecutive slices [kc, Rows] (zero rows past the edge). Stored
+    /// transposed ([K, M], the weight gradient's x), A is read one contiguous k row at a time across all slices of
+    /// the block: packing slice by slice would touch kc lines per slice and pollute L2 with partial lines.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA(in GemmArgs g, int row, int rows, int pc, int kc, float* dst)
     {
         int mr = TKernel.Rows;
+        int slices = (rows + mr - 1) / mr;
         if (g.TransA)
         {
-            // A stored [K, M]: each k step is a contiguous run of rows.
             for (int p = 0; p < kc; p++)
             {
                 float* src = g.A + (nint)(pc + p) * g.M + row;
-                float* d = dst + p * mr;
-                int r = 0;
-                for (; r < rows; r++)
+                for (int slice = 0; slice < slices; slice++)
                 {
-                    d[r] = src[r];
-                }
-
-                for (; r < mr; r++)
-                {
-                    d[r] = 0f;
+                    float* d = dst + (nint)slice * kc * mr + p * mr;
+                    int count = Math.Min(mr, rows - slice * mr);
+                    new ReadOnlySpan<float>(src + slice * mr, count).CopyTo(new Span<float>(d, count));
+                    new Span<float>(d + count, mr - count).Clear();
                 }
             }
 
             return;
         }
 
-        // A stored [M, K]: interleave the tile's rows.
-        for (int r = 0; r < rows; r++)
+        // A stored [M, K]: interleave each slice's rows.
+        for (int slice = 0; slice < slices; slice++)
         {
-            float* src = g.A + (nint)(row + r) * g.K + pc;
-            float* d = dst + r;
-            for (int p = 0; p < kc; p++)
+            float* sliceDst = dst + (nint)slice * kc * mr;
+            int count = Math.Min(mr, rows - slice * mr);
+            for (int r = 0; r < count; r++)
             {
-                d[p * mr] = src[p];
+                float* src = g.A + (nint)(row + slice * mr + r) * g.K + pc;
+                float* d = sliceDst + r;
+                for (int p = 0; p < kc; p++)
+                {
+                    d[p * mr] = src[p];
+                }
             }
-        }
 
-        for (int r = rows; r < mr; r++)
-        {
-            for (int p = 0; p < kc; p++)
+            for (int r = count; r < mr; r++)
             {
-                dst[p * mr + r] = 0f;
+                for (int p = 0; p < kc; p++)
+                {
+                    sliceDst[p * mr + r] = 0f;
+                }
             }
         }
     }
 
     /// <summary>Packs op(B)[pc..pc+kc, col..col+width] as [kc, 32], zero columns past the edge.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackB(in GemmArgs g, int pc, int kc, int col, int width, float* dst)
     {
         const int nr = PackedGemmLayout.PanelWidth;

@@ -14,11 +14,16 @@ internal static class PackedGemmLayout
 
     /// <summary>
     /// K up to this runs in one block, so C is written once (400×400 packed B is 665 KB and fits L2).
-    /// Longer K (the weight gradient's batch dimension) is cut into equal blocks of at most <see cref="KBlockSplit"/>.
+    /// Longer K (the weight gradient's batch dimension) is cut into equal blocks of at most <see cref="KBlockSplit"/>:
+    /// there A (x, streamed), B and C compete for L2, and 128 beat 192/256/384/512 for dW = xᵀ·dY on 2 threads
+    /// (best-of-21 152-183 GFLOP/s vs 125-160; the shared machine's medians were too noisy to rank).
     /// </summary>
     public static int KBlockSingle { get; set; } = 512;
 
-    public static int KBlockSplit { get; set; } = 256;
+    public static int KBlockSplit { get; set; } = 128;
+
+    /// <summary>Packed A block budget in floats (~192 KB): one block of row slices packed per K block.</summary>
+    public static int PackedAFloats { get; set; } = 48 * 1024;
 
     /// <summary>Packed B block budget in floats (~720 KB): stays in L2 with room for the A slice and C tiles.</summary>
     public static int PackedBFloats { get; set; } = 180 * 1024;
@@ -33,6 +38,8 @@ internal static class PackedGemmLayout
         int blocks = (k + KBlockSplit - 1) / KBlockSplit;
         return (k + blocks - 1) / blocks;
     }
+
+    public static int MBlock(int kc, int tileRows) => Math.Max(tileRows, PackedAFloats / kc / tileRows * tileRows);
 
     public static int NBlock(int kc) => Math.Max(PanelWidth, PackedBFloats / kc / PanelWidth * PanelWidth);
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Clickwise.Kernels.Simd;
 
@@ -64,12 +65,25 @@ public sealed unsafe class SimdFwFM : IFwFMKernel
                 layout.Transform(row);
                 for (int i = 0; i < fieldCount; i++)
                 {
+                    for (int d = 0; d < dim; d++)
+                    {
+                        dRow[i * dim + d] += dy * layout.Tt[d * padded + i];
+                    }
+                }
+
+                if (Vector512.IsHardwareAccelerated && padded <= 64)
+                {
+                    AccumulateGramInRegisters(row, layout.Et, dy, fieldCount, dim, padded, dr);
+                    continue;
+                }
+
+                for (int i = 0; i < fieldCount; i++)
+                {
                     // Only j > i of dR is kept: start at the vector holding i + 1.
                     int start = (i + 1) / PaddedVectorOps.Padding * PaddedVectorOps.Padding;
                     float* drRow = dr + i * padded + start;
                     for (int d = 0; d < dim; d++)
                     {
-                        dRow[i * dim + d] += dy * layout.Tt[d * padded + i];
                         PaddedVectorOps.Axpy(dy * row[i * dim + d], layout.Et + d * padded + start, drRow,
                                              padded - start);
                     }
@@ -82,6 +96,60 @@ public sealed unsafe class SimdFwFM : IFwFMKernel
                 {
                     dPairWeight[i * fieldCount + j] += dr[i * padded + j];
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// dR[i, :] += dy·Σ_d E[i,d]·Et[d, :] with the Gram row in up to 4 zmm, one read-modify-write of dR per i
+    /// (the axpy form wrote dR D times per i and waited on store-to-load forwarding each time).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AccumulateGramInRegisters(float* row, float* et, float dy, int fieldCount, int dim, int padded,
+                                                  float* dr)
+    {
+        int vectors = padded / 16;
+        for (int i = 0; i < fieldCount; i++)
+        {
+            Vector512<float> g0 = default, g1 = default, g2 = default, g3 = default;
+            float* e = row + i * dim;
+            for (int d = 0; d < dim; d++)
+            {
+                var v = Vector512.Create(e[d]);
+                float* t = et + d * padded;
+                g0 = Vector512.FusedMultiplyAdd(v, Vector512.Load(t), g0);
+                if (vectors > 1)
+                {
+                    g1 = Vector512.FusedMultiplyAdd(v, Vector512.Load(t + 16), g1);
+                }
+
+                if (vectors > 2)
+                {
+                    g2 = Vector512.FusedMultiplyAdd(v, Vector512.Load(t + 32), g2);
+                }
+
+                if (vectors > 3)
+                {
+                    g3 = Vector512.FusedMultiplyAdd(v, Vector512.Load(t + 48), g3);
+                }
+            }
+
+            var scale = Vector512.Create(dy);
+            float* target = dr + i * padded;
+            Vector512.FusedMultiplyAdd(scale, g0, Vector512.Load(target)).Store(target);
+            if (vectors > 1)
+            {
+                Vector512.FusedMultiplyAdd(scale, g1, Vector512.Load(target + 16)).Store(target + 16);
+            }
+
+            if (vectors > 2)
+            {
+                Vector512.FusedMultiplyAdd(scale, g2, Vector512.Load(target + 32)).Store(target + 32);
+            }
+
+            if (vectors > 3)
+            {
+                Vector512.FusedMultiplyAdd(scale, g3, Vector512.Load(target + 48)).Store(target + 48);
             }
         }
     }
@@ -117,6 +185,12 @@ public sealed unsafe class SimdFwFM : IFwFMKernel
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Transform(float* row)
         {
+            if (Vector512.IsHardwareAccelerated && padded is > 0 and <= 64)
+            {
+                TransformInRegisters(row);
+                return;
+            }
+
             new Span<float>(Tt, padded * dim).Clear();
             for (int j = 0; j < fieldCount; j++)
             {
@@ -126,6 +200,66 @@ public sealed unsafe class SimdFwFM : IFwFMKernel
                     float v = row[j * dim + d];
                     Et[d * padded + j] = v;
                     PaddedVectorOps.Axpy(v, rsymRow, Tt + d * padded, padded);
+                }
+            }
+        }
+
+        /// <summary>
+        /// For F ≤ 64 a row of Tt is at most 4 zmm: accumulate it in registers over j instead of a load-FMA-store
+        /// per (j, d), which ran into store-to-load forwarding on every step.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private void TransformInRegisters(float* row)
+        {
+            for (int j = 0; j < fieldCount; j++)
+            {
+                for (int d = 0; d < dim; d++)
+                {
+                    Et[d * padded + j] = row[j * dim + d];
+                }
+            }
+
+            int vectors = padded / 16;
+            for (int d = 0; d < dim; d++)
+            {
+                Vector512<float> t0 = default, t1 = default, t2 = default, t3 = default;
+                float* e = row + d;
+                float* r = Rsym;
+                for (int j = 0; j < fieldCount; j++, e += dim, r += padded)
+                {
+                    var v = Vector512.Create(*e);
+                    t0 = Vector512.FusedMultiplyAdd(v, Vector512.Load(r), t0);
+                    if (vectors > 1)
+                    {
+                        t1 = Vector512.FusedMultiplyAdd(v, Vector512.Load(r + 16), t1);
+                    }
+
+                    if (vectors > 2)
+                    {
+                        t2 = Vector512.FusedMultiplyAdd(v, Vector512.Load(r + 32), t2);
+                    }
+
+                    if (vectors > 3)
+                    {
+                        t3 = Vector512.FusedMultiplyAdd(v, Vector512.Load(r + 48), t3);
+                    }
+                }
+
+                float* t = Tt + d * padded;
+                t0.Store(t);
+                if (vectors > 1)
+                {
+                    t1.Store(t + 16);
+                }
+
+                if (vectors > 2)
+                {
+                    t2.Store(t + 32);
+                }
+
+                if (vectors > 3)
+                {
+                    t3.Store(t + 48);
                 }
             }
         }
