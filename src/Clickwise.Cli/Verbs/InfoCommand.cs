@@ -16,8 +16,7 @@ internal static class InfoCommand
             string version = typeof(KernelRegistry).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
             Console.WriteLine($"clickwise {version}; model file format {ModelFileFormat.CurrentVersion}; .NET {Environment.Version}");
             Console.WriteLine($"cores {Environment.ProcessorCount}, compute threads {ComputeThreads.Count}");
-            Console.WriteLine($"simd: {SimdInfo.Describe()}");
-            Console.WriteLine($"kernels: {KernelRegistry.Gemm.Name}, {KernelRegistry.MatVec.Name}, {KernelRegistry.Embedding.Name}, {KernelRegistry.FM.Name}, {KernelRegistry.FwFM.Name}");
+            Console.WriteLine(KernelRegistry.Describe());
             return ExitCodes.Success;
         }));
         return command;

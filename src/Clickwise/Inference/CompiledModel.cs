@@ -78,7 +78,7 @@ public sealed class CompiledModel
     {
         gemm ??= KernelRegistry.Gemm;
         // Without a forced matvec, dense layers repack their weights for the streaming batch-1 kernel.
-        matVec ??= Environment.GetEnvironmentVariable("CLICKWISE_KERNELS") == "reference" ? KernelRegistry.MatVec : null;
+        matVec ??= KernelRegistry.MatVecForced ? KernelRegistry.MatVec : null;
         int f = layout.FieldCount;
         int d = config.EmbeddingDim;
         int width = f * d;

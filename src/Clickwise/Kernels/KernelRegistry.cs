@@ -27,6 +27,7 @@ public static class KernelRegistry
         AllMatVec = Available<IMatVec>(new ReferenceMatVec(), SimdMatVec.Vector512Variant, SimdMatVec.Vector256Variant,
             SimdMatVec.ScalarVariant);
         MatVec = Pick(AllMatVec, forced, v => v.Name);
+        MatVecForced = !ReferenceEquals(MatVec, Pick(AllMatVec, [], v => v.Name));
 
         AllEmbedding = [new ReferenceEmbedding(), new SimdEmbedding()];
         Embedding = Pick(AllEmbedding, forced, v => v.Name);
@@ -47,6 +48,12 @@ public static class KernelRegistry
     public static IReadOnlyList<IMatVec> AllMatVec { get; }
 
     public static IMatVec MatVec { get; }
+
+    /// <summary>
+    /// True when <see cref="EnvironmentVariable"/> chose the matvec; otherwise inference plans use their band-packed
+    /// batch-1 kernel (<see cref="Simd.PackedMatVec"/>), which needs a repacked copy of the weights.
+    /// </summary>
+    public static bool MatVecForced { get; }
 
     public static IReadOnlyList<IEmbeddingKernel> AllEmbedding { get; }
 
