@@ -22,15 +22,22 @@ internal static class ConsoleProgress
         }
 
         T result = default!;
+        LiveBar? bar = null;
         AnsiConsole.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
             .Start(context =>
             {
-                var observer = new LiveBar(context);
-                result = work([observer]);
-                observer.Finish();
+                bar = new LiveBar(context);
+                result = work([bar]);
+                bar.Finish();
             });
+        var lines = new PlainLines();
+        foreach (EpochResult epoch in bar?.Epochs ?? [])
+        {
+            lines.OnEpoch(epoch);
+        }
+
         return result;
     }
 
@@ -47,6 +54,8 @@ internal static class ConsoleProgress
 
     private sealed class LiveBar(ProgressContext context) : ITrainingObserver
     {
+        public List<EpochResult> Epochs { get; } = [];
+
         private ProgressTask? _task;
         private int _epoch;
 
@@ -66,10 +75,17 @@ internal static class ConsoleProgress
 
         public void OnEpoch(EpochResult result)
         {
-            _task?.StopTask();
+            // The finished epoch's bar keeps its line with a short summary (lines written while the live display
+            // renders would be overdrawn); the full lines are printed once the display has closed.
+            Epochs.Add(result);
+            if (_task is not null)
+            {
+                _task.Description = $"epoch {result.Epoch} AUC {result.ValidAuc:F4} ll {result.ValidLogLoss:F4}";
+                _task.StopTask();
+                context.Refresh();
+            }
+
             _task = null;
-            AnsiConsole.MarkupLineInterpolated(
-                $"epoch {result.Epoch}: train logloss {result.TrainLoss:F5}  valid AUC [bold]{result.ValidAuc:F5}[/]  valid logloss {result.ValidLogLoss:F5}  {result.SamplesPerSec:N0} samples/s");
         }
 
         public void Finish() => _task?.StopTask();
