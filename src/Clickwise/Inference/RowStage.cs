@@ -1,5 +1,4 @@
 using Clickwise.Inference.Ops;
-using Clickwise.Kernels;
 using Clickwise.Kernels.Simd;
 
 namespace Clickwise.Inference;
@@ -11,15 +10,11 @@ namespace Clickwise.Inference;
 /// </summary>
 internal sealed class RowStage(IRowOp[] ops)
 {
-    private const int MinRowsPerPart = 64;
-
     public IReadOnlyList<IRowOp> Ops => ops;
 
     public unsafe void Run(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, Span<float> logits)
     {
-        int parts = Math.Min(ComputeThreads.Count, batchSize / MinRowsPerPart);
-        ComputePool pool = ComputePool.Shared;
-        if (parts <= 1 || !pool.TryEnter())
+        if (batchSize < 2 * RowParallel.MinRowsPerPart)
         {
             foreach (IRowOp op in ops)
             {
@@ -29,19 +24,12 @@ internal sealed class RowStage(IRowOp[] ops)
             return;
         }
 
-        try
+        fixed (int* idsPointer = ids)
+        fixed (float* valuesPointer = values)
+        fixed (float* logitsPointer = logits)
         {
-            fixed (int* idsPointer = ids)
-            fixed (float* valuesPointer = values)
-            fixed (float* logitsPointer = logits)
-            {
-                var job = new Job(ops, tape, idsPointer, ids.Length, valuesPointer, values.Length, logitsPointer, logits.Length, batchSize);
-                pool.Run(job, parts);
-            }
-        }
-        finally
-        {
-            pool.Exit();
+            RowParallel.For(batchSize, new Job(ops, tape, idsPointer, ids.Length, valuesPointer, values.Length, logitsPointer,
+                logits.Length, batchSize));
         }
     }
 
@@ -50,8 +38,7 @@ internal sealed class RowStage(IRowOp[] ops)
     {
         public void Run(int part, int partCount)
         {
-            int start = (int)((long)batchSize * part / partCount);
-            int end = (int)((long)batchSize * (part + 1) / partCount);
+            (int start, int end) = RowParallel.Range(batchSize, part, partCount);
             var idSpan = new ReadOnlySpan<int>(ids, idsLength);
             var valueSpan = new ReadOnlySpan<float>(values, valuesLength);
             var logitSpan = new Span<float>(logits, logitsLength);

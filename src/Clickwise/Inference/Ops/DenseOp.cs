@@ -78,13 +78,11 @@ internal sealed class DenseOp : IBatchOp
         else
         {
             _gemm.Multiply(x, _weight, y, batchSize, _outputSize, _inputSize, transA: false, transB: false, accumulate: false);
-            for (int b = 0; b < batchSize; b++)
+            unsafe
             {
-                Span<float> row = y.Slice(b * _outputSize, _outputSize);
-                TensorPrimitives.Add(row, _bias, row);
-                if (_relu)
+                fixed (float* output = y)
                 {
-                    TensorPrimitives.Max(row, 0f, row);
+                    RowParallel.For(batchSize, new BiasActivation(output, _bias, _outputSize, batchSize, _relu));
                 }
             }
         }
@@ -96,4 +94,22 @@ internal sealed class DenseOp : IBatchOp
     }
 
     public string Describe() => $"dense {_inputSize}x{_outputSize}{(_relu ? " relu" : "")} gemm={_gemm.Name} matvec={_matVec?.Name ?? "packed"}";
+
+    /// <summary>y[b, :] += bias, then ReLU, over a range of rows.</summary>
+    private sealed unsafe class BiasActivation(float* y, float[] bias, int width, int rows, bool relu) : IComputeJob
+    {
+        public void Run(int part, int partCount)
+        {
+            (int start, int end) = RowParallel.Range(rows, part, partCount);
+            for (int b = start; b < end; b++)
+            {
+                var row = new Span<float>(y + (long)b * width, width);
+                TensorPrimitives.Add(row, bias, row);
+                if (relu)
+                {
+                    TensorPrimitives.Max(row, 0f, row);
+                }
+            }
+        }
+    }
 }
