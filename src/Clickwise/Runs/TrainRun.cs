@@ -48,7 +48,14 @@ public static class TrainRun
             CheckpointPath = Path.Combine(request.WorkDir, "checkpoint.cwm"),
             FeatureMapJson = data.Map.ToJson(),
         };
-        using var metrics = new MetricsJsonlWriter(Path.Combine(request.WorkDir, "metrics.jsonl"));
+        string metricsPath = Path.Combine(request.WorkDir, "metrics.jsonl");
+        if (request.ResumeFrom is null)
+        {
+            // The writer appends (a resumed run continues its file); a fresh run must not inherit an old run's epochs.
+            File.Delete(metricsPath);
+        }
+
+        using var metrics = new MetricsJsonlWriter(metricsPath);
         trainer.Observers.Add(metrics);
         trainer.Observers.AddRange(observers ?? []);
         if (request.ResumeFrom is not null)
@@ -68,14 +75,17 @@ public static class TrainRun
         var summary = new
         {
             training.BestEpoch,
-            test_auc = test.Auc,
-            test_logloss = test.LogLoss,
+            test_auc = Finite(test.Auc),
+            test_logloss = Finite(test.LogLoss),
             test_rows = test.Rows,
-            train_samples_per_sec = samplesPerSec,
+            train_samples_per_sec = Finite(samplesPerSec),
             source = request.Data.Path,
         };
         ModelArtifact.Save(request.ModelPath, model, data.Map, summary);
         return new TrainReport(data.Rows, data.Train.RowCount, data.Valid.RowCount, data.Test.RowCount, data.Stats.ToString(),
             training, test, model.Parameters.TotalLength, samplesPerSec, prepareSeconds, trainSeconds, request.ModelPath);
     }
+
+    /// <summary>JSON has no NaN: a metric without a value (no test rows, one class only) is written as null.</summary>
+    private static double? Finite(double value) => double.IsFinite(value) ? value : null;
 }
