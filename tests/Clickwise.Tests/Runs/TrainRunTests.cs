@@ -187,13 +187,10 @@ public sealed class TrainRunTests : IClassFixture<TrainRunTests.SyntheticRuns>
     public void ARerunInTheSameWorkDirStartsAFreshMetricsFile()
     {
         using var dir = new TempDirectory();
-        string data = dir.File("small.tsv");
-        RunData.Synthesize(data, rows: 5_000, seed: 2);
-        TrainRequest request = RunData.Request(data, dir.File("run"), "lr", epochs: 2);
+        TrainRequest request = SmallRun(dir, rows: 5_000, dataSeed: 2, "lr", epochs: 2);
         Run(request);
         Run(request with { Training = request.Training with { Epochs = 1 } });
-        string[] lines = File.ReadAllLines(Path.Combine(dir.File("run"), "metrics.jsonl"));
-        Assert.Single(lines);
+        Assert.Single(File.ReadAllLines(Path.Combine(request.WorkDir, "metrics.jsonl")));
     }
 
     [Fact]
@@ -201,9 +198,7 @@ public sealed class TrainRunTests : IClassFixture<TrainRunTests.SyntheticRuns>
     {
         // No test rows: the test metrics are NaN, which the model file's JSON summary must still accept.
         using var dir = new TempDirectory();
-        string data = dir.File("small.tsv");
-        RunData.Synthesize(data, rows: 3_000, seed: 4);
-        TrainRequest request = RunData.Request(data, dir.File("run"), "fm", epochs: 1);
+        TrainRequest request = SmallRun(dir, rows: 3_000, dataSeed: 4, "fm", epochs: 1);
         request = request with { Preprocessing = request.Preprocessing with { Split = new(0.9, 0.1, 0) } };
         TrainReport report = Run(request);
         Assert.Equal(0, report.TestRows);
@@ -222,6 +217,14 @@ public sealed class TrainRunTests : IClassFixture<TrainRunTests.SyntheticRuns>
         var error = Assert.ThrowsAny<Exception>(() => Run(RunData.Request(data, dir.File("run"), "lr", epochs: 1)));
         Assert.IsType<Clickwise.Data.DataFormatException>(error);
         Assert.Contains("empty input", error.Message);
+    }
+
+    /// <summary>A synthetic file of <paramref name="rows"/> rows in <paramref name="dir"/> and a quick request on it (work dir "run").</summary>
+    private static TrainRequest SmallRun(TempDirectory dir, int rows, ulong dataSeed, string model, int epochs)
+    {
+        string data = dir.File("small.tsv");
+        RunData.Synthesize(data, rows, dataSeed);
+        return RunData.Request(data, dir.File("run"), model, epochs);
     }
 
     private static TrainReport Run(TrainRequest request) =>
