@@ -75,17 +75,14 @@ public static class TrainRun
         var summary = new
         {
             training.BestEpoch,
-            test_auc = Finite(test.Auc),
-            test_logloss = Finite(test.LogLoss),
+            test_auc = ConfigJson.Finite(test.Auc),
+            test_logloss = ConfigJson.Finite(test.LogLoss),
             test_rows = test.Rows,
-            train_samples_per_sec = Finite(samplesPerSec),
+            train_samples_per_sec = ConfigJson.Finite(samplesPerSec),
             source = request.Data.Path,
         };
         ModelArtifact.Save(request.ModelPath, model, data.Map, summary);
         return new TrainReport(data.Rows, data.Train.RowCount, data.Valid.RowCount, data.Test.RowCount, data.Stats.ToString(),
             training, test, model.Parameters.TotalLength, samplesPerSec, prepareSeconds, trainSeconds, request.ModelPath);
     }
-
-    /// <summary>JSON has no NaN: a metric without a value (no test rows, one class only) is written as null.</summary>
-    private static double? Finite(double value) => double.IsFinite(value) ? value : null;
 }

@@ -203,6 +203,18 @@ public sealed class CliExitCodeTests : IClassFixture<CliExitCodeTests.Files>
     }
 
     [Fact]
+    public void EvalJsonOnOneClassWritesNullForTheUndefinedAuc()
+    {
+        string negatives = _files.Directory.File("negatives.tsv");
+        File.WriteAllLines(negatives, _files.Lines.Where(l => l[0] == '0').Take(300));
+        CliResult result = CliRunner.Expect(0, "eval", "-m", _files.ModelPath, "-d", negatives, "--json");
+        using var json = System.Text.Json.JsonDocument.Parse(result.Out);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, json.RootElement.GetProperty("auc").ValueKind);
+        Assert.True(json.RootElement.GetProperty("logloss").GetDouble() > 0);
+        Assert.Equal(300, json.RootElement.GetProperty("rows").GetInt64());
+    }
+
+    [Fact]
     public void AnEmptyFileIsADataError()
     {
         string empty = _files.Directory.File("empty.tsv");
