@@ -32,6 +32,7 @@ public static class TrainRun
     public static TrainReport Execute(TrainRequest request, IEnumerable<ITrainingObserver>? observers = null,
                                       CancellationToken cancellationToken = default)
     {
+        Validate(request);
         Directory.CreateDirectory(request.WorkDir);
         var clock = Stopwatch.StartNew();
         using PreparedDataset data = DatasetBuilder.Build(request.Data.Opener(), request.Preprocessing,
@@ -84,5 +85,17 @@ public static class TrainRun
         ModelArtifact.Save(request.ModelPath, model, data.Map, summary);
         return new TrainReport(data.Rows, data.Train.RowCount, data.Valid.RowCount, data.Test.RowCount, data.Stats.ToString(),
             training, test, model.Parameters.TotalLength, samplesPerSec, prepareSeconds, trainSeconds, request.ModelPath);
+    }
+
+    /// <summary>
+    /// Rejects settings that cannot train (<see cref="ArgumentException"/> naming the key) before the data is read,
+    /// so a typo costs milliseconds, not a cache build.
+    /// </summary>
+    public static void Validate(TrainRequest request)
+    {
+        request.Preprocessing.Validate();
+        request.Training.Validate();
+        // The model's constructor is the one validator of an architecture; two one-row fields make it cheap.
+        _ = ModelRegistry.Create(request.Model, new Features.FeatureLayout(["a", "b"], [1, 1]), maxBatchSize: 1);
     }
 }

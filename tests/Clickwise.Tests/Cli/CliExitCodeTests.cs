@@ -75,6 +75,13 @@ public sealed class CliExitCodeTests : IClassFixture<CliExitCodeTests.Files>
     [InlineData("train", "-d", "{data}", "-o", "{dir}/m.cwm", "--epochs", "many")]
     [InlineData("train", "-d", "{data}", "-o", "{dir}/m.cwm", "--hidden", "64,x")]
     [InlineData("train", "-d", "{data}", "-o", "{dir}/m.cwm", "--threads", "0")]
+    [InlineData("train", "-d", "{data}", "-o", "{dir}/m.cwm", "--epochs", "0")]
+    [InlineData("train", "-d", "{data}", "-o", "{dir}/m.cwm", "--batch-size", "0")]
+    [InlineData("train", "-d", "{data}", "-o", "{dir}/m.cwm", "--lr", "0")]
+    [InlineData("train", "-d", "{data}", "-o", "{dir}/m.cwm", "--embedding-dim", "0")]
+    [InlineData("train", "-d", "{data}", "-o", "{dir}/m.cwm", "--dropout", "1.5")]
+    [InlineData("train", "-d", "{data}", "-o", "{dir}/m.cwm", "--min-count", "0")]
+    [InlineData("train", "-d", "{data}", "-o", "{dir}/m.cwm", "--split-mode", "stratified")]
     [InlineData("predict", "-m", "{model}", "-d", "{data}", "-o", "{dir}/p.txt", "--output-type", "odds")]
     [InlineData("synth", "--profile", "movielens", "-o", "{dir}/s.tsv")]
     [InlineData("quickstart", "--rows", "10")]
@@ -82,6 +89,8 @@ public sealed class CliExitCodeTests : IClassFixture<CliExitCodeTests.Files>
     {
         CliResult result = CliRunner.Expect(Usage, Expand(args));
         Assert.StartsWith("clickwise: ", result.Error);
+        Assert.False(File.Exists(_files.Directory.File("m.cwm")));
+        Assert.False(Directory.Exists(_files.Directory.File("m.cwm.run")), "rejected before any work");
     }
 
     [Fact]

@@ -209,6 +209,28 @@ public sealed class TrainRunTests : IClassFixture<TrainRunTests.SyntheticRuns>
     }
 
     [Fact]
+    public void ImpossibleSettingsAreRejectedBeforeTheDataIsRead()
+    {
+        using var dir = new TempDirectory();
+        TrainRequest request = RunData.Request(dir.File("never-read.tsv"), dir.File("run"), "deepfm", epochs: 1);
+        TrainRequest[] invalid =
+        [
+            request with { Training = request.Training with { Epochs = 0 } },
+            request with { Model = request.Model with { Dropout = 1f } },
+            request with { Model = request.Model with { EmbeddingDim = 0 } },
+            request with { Model = request.Model with { Name = "wide" } },
+            request with { Preprocessing = request.Preprocessing with { MinCount = 0 } },
+            request with { Preprocessing = request.Preprocessing with { Split = new(0.5, 0.1, 0.1) } },
+        ];
+        foreach (TrainRequest bad in invalid)
+        {
+            Assert.ThrowsAny<ArgumentException>(() => Run(bad));
+        }
+
+        Assert.False(Directory.Exists(request.WorkDir));
+    }
+
+    [Fact]
     public void AFileWithoutRowsIsADataError()
     {
         using var dir = new TempDirectory();
