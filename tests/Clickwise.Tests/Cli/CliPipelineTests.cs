@@ -129,6 +129,72 @@ public sealed class CliPipelineTests : IClassFixture<CliPipelineTests.Pipeline>
     }
 
     [Fact]
+    public void PredictToStdoutWritesTheSameValues()
+    {
+        string head = _pipeline.Directory.File("head.tsv");
+        File.WriteAllLines(head, File.ReadLines(_pipeline.DataPath).Take(2500));
+        string file = _pipeline.Directory.File("head-predictions.txt");
+        CliRunner.Expect(0, "predict", "-m", _pipeline.ModelPath, "-d", head, "-o", file);
+        CliResult stdout = CliRunner.Expect(0, "predict", "-m", _pipeline.ModelPath, "-d", head, "-o", "-");
+        Assert.Equal(File.ReadAllLines(file), stdout.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("predicted 2,500 rows", stdout.Error);
+    }
+
+    [Fact]
+    public void TrainTakesAConfigFileAndFlagsOverrideIt()
+    {
+        string config = _pipeline.Directory.File("fm.json");
+        File.WriteAllText(config, """
+            {
+              "preset": "criteo",
+              // sections replace the preset's whole; keys left out take the defaults
+              "model": { "name": "fm", "embedding_dim": 3 },
+              "training": { "epochs": 1, "batch_size": 1024 },
+              "preprocessing": { "min_count": 3 }
+            }
+            """);
+        string model = _pipeline.Directory.File("from-config.cwm");
+        CliRunner.Expect(0, "train", "-d", _pipeline.DataPath, "-o", model, "--config", config, "--embedding-dim", "5", "--quiet");
+        CliResult inspect = CliRunner.Expect(0, "inspect", "-m", model, "--json");
+        using JsonDocument json = JsonDocument.Parse(inspect.Out);
+        Assert.Equal("fm", json.RootElement.GetProperty("model").GetProperty("name").GetString());
+        Assert.Equal(5, json.RootElement.GetProperty("model").GetProperty("embedding_dim").GetInt32());
+        Assert.Single(File.ReadLines(Path.Combine(model + ".run", "metrics.jsonl")));
+
+        File.WriteAllText(config, """{ "preset": "criteo", "modle": { "name": "fm" } }""");
+        CliResult typo = CliRunner.Expect(65, "train", "-d", _pipeline.DataPath, "-o", model, "--config", config);
+        Assert.Contains("modle", typo.Error);
+    }
+
+    [Fact]
+    public void TrainResumesFromACheckpoint()
+    {
+        string[] common = ["train", "-d", _pipeline.DataPath, "--model", "fwfm", "--seed", "3", "--embedding-dim", "4",
+            "--batch-size", "1024", "--min-count", "2", "--quiet"];
+        string whole = _pipeline.Directory.File("whole.cwm"), split = _pipeline.Directory.File("split.cwm");
+        CliRunner.Expect(0, [.. common, "-o", whole, "--epochs", "2"]);
+        CliRunner.Expect(0, [.. common, "-o", split, "--epochs", "1"]);
+        CliRunner.Expect(0, [.. common, "-o", split, "--epochs", "2", "--resume", split + ".run/checkpoint.cwm"]);
+        var a = Clickwise.Runs.ModelArtifact.Load(whole);
+        var b = Clickwise.Runs.ModelArtifact.Load(split);
+        foreach ((string name, float[] values) in a.Tensors)
+        {
+            Assert.True(values.AsSpan().SequenceEqual(b.Tensors[name]), $"{name} differs after resuming");
+        }
+
+        CliResult missing = CliRunner.Expect(66, [.. common, "-o", split, "--epochs", "2", "--resume", _pipeline.Directory.File("no-checkpoint.cwm")]);
+        Assert.Contains("no-checkpoint.cwm", missing.Error);
+    }
+
+    [Fact]
+    public void BenchTakesRowsFromADataFile()
+    {
+        CliResult result = CliRunner.Expect(0, "bench", "-m", _pipeline.ModelPath, "-d", _pipeline.DataPath, "--requests", "300", "--batch", "2000");
+        Assert.Matches(@"batch 1, 1 thread: p50 [\d.]+ µs\s+p99 [\d.]+ µs\s+\(300 requests\)", result.Out);
+        Assert.Matches(@"batch 2,000, \d threads: [\d,]+ samples/s", result.Out);
+    }
+
+    [Fact]
     public void InspectJsonDescribesTheModel()
     {
         CliResult result = CliRunner.Expect(0, "inspect", "-m", _pipeline.ModelPath, "--json");

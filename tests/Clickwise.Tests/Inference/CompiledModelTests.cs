@@ -80,6 +80,29 @@ public sealed class CompiledModelTests
         RandomModels.AssertClose(expected, actual, $"{name} batch {Rows} through a 437-row tape");
     }
 
+    [Theory]
+    [InlineData("deepfm", new int[0])]      // the DNN is one linear layer straight into the logit
+    [InlineData("deepfwfm", new int[0])]
+    [InlineData("deepfwfm", new[] { 1 })]   // one hidden unit
+    [InlineData("deepfm", new[] { 33, 17, 9 })]
+    public void UnusualDnnShapesMatchForward(string name, int[] hidden)
+    {
+        CtrModel model = ModelRegistry.Create(RandomModels.Config(name) with { HiddenUnits = hidden }, RandomModels.Layout, 40);
+        var random = new Clickwise.Layers.SeededRandom(8);
+        foreach (var p in model.Parameters)
+        {
+            random.FillUniform(p.Value, 0.5);
+        }
+
+        CompiledModel compiled = CompiledModel.Compile(model);
+        foreach ((int rows, int tape) in new[] { (1, 1), (40, 40), (40, 16) })
+        {
+            Batch batch = RandomModels.Batch(rows, withValues: true, seed: rows + tape);
+            float[] expected = RandomModels.ForwardLogits(model, batch);
+            RandomModels.AssertClose(expected, Predict(compiled, batch, true, compiled.CreateTape(tape)), $"{name} [{string.Join(",", hidden)}] batch {rows}");
+        }
+    }
+
     [Fact]
     public void ValuesChangeTheResult()
     {
