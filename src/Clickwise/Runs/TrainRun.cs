@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Clickwise.Data;
 using Clickwise.Data.Pipeline;
 using Clickwise.Inference;
 using Clickwise.Metrics;
@@ -30,12 +31,17 @@ public sealed record TrainReport(
 public static class TrainRun
 {
     public static TrainReport Execute(TrainRequest request, IEnumerable<ITrainingObserver>? observers = null,
-                                      CancellationToken cancellationToken = default)
+                                      CancellationToken cancellationToken = default) =>
+        Execute(request, request.Data.ReplayableOpener, observers, cancellationToken);
+
+    /// <param name="openerFor">Makes the data's per-pass reader factory, given the work directory (stdin spools there).</param>
+    internal static TrainReport Execute(TrainRequest request, Func<string, Func<IRecordReader>> openerFor,
+                                        IEnumerable<ITrainingObserver>? observers, CancellationToken cancellationToken)
     {
         Validate(request);
         Directory.CreateDirectory(request.WorkDir);
         var clock = Stopwatch.StartNew();
-        using PreparedDataset data = DatasetBuilder.Build(request.Data.Opener(), request.Preprocessing,
+        using PreparedDataset data = DatasetBuilder.Build(openerFor(request.WorkDir), request.Preprocessing,
             Path.Combine(request.WorkDir, "cache"));
         double prepareSeconds = clock.Elapsed.TotalSeconds;
         if (data.Train.RowCount == 0)

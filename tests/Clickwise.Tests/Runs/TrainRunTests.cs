@@ -81,8 +81,8 @@ public sealed class TrainRunTests : IClassFixture<TrainRunTests.SyntheticRuns>
         TrainReport report = _runs.Deep;
         Assert.Equal(150_000, report.Rows);
         Assert.Equal(report.Rows, report.TrainRows + report.ValidRows + report.TestRows);
-        Assert.InRange(report.TestRows, 14_000, 16_000); // 10% test
-        Assert.InRange(report.ValidRows, 14_000, 16_000); // a tenth of the remaining 90%... here 10% of all
+        Assert.InRange(report.TestRows, 14_000, 16_000); // the default split is 80/10/10
+        Assert.InRange(report.ValidRows, 14_000, 16_000);
         Assert.Equal(report.TestRows, report.Test.Rows);
         Assert.Equal(2, report.Training.Epochs.Count);
         Assert.True(report.TrainSamplesPerSec > 1000, $"{report.TrainSamplesPerSec} samples/s");
@@ -206,6 +206,31 @@ public sealed class TrainRunTests : IClassFixture<TrainRunTests.SyntheticRuns>
         ModelArtifact artifact = ModelArtifact.Load(report.ModelPath);
         using JsonDocument extra = JsonDocument.Parse(artifact.ExtraJson!);
         Assert.Equal(JsonValueKind.Null, extra.RootElement.GetProperty("test_auc").ValueKind);
+    }
+
+    [Fact]
+    public void TrainingFromStdinReadsItOnceForBothPasses()
+    {
+        // Stdin cannot be reopened for the second (encoding) pass; the run spools it and trains as from the file.
+        using var dir = new TempDirectory();
+        TrainRequest fromFile = SmallRun(dir, rows: 4_000, dataSeed: 5, "lr", epochs: 1);
+        byte[] text = File.ReadAllBytes(fromFile.Data.Path);
+        TrainReport expected = Run(fromFile);
+
+        TrainRequest fromStdin = fromFile with { Data = fromFile.Data with { Path = "-" }, WorkDir = dir.File("stdin-run") };
+        int opened = 0;
+        TrainReport actual = TrainRun.Execute(fromStdin,
+            workDir => fromStdin.Data.ReplayableOpener(workDir, () => { opened++; return new MemoryStream(text); }),
+            null, TestContext.Current.CancellationToken);
+        Assert.Equal(1, opened);
+        Assert.Equal(expected.Rows, actual.Rows);
+        Assert.Equal(expected.Test.Auc, actual.Test.Auc);
+
+        // Errors still name the input as the user gave it.
+        byte[] bad = [.. text[..200], .. "2\tbad\n"u8.ToArray()];
+        var error = Assert.Throws<Clickwise.Data.DataFormatException>(() => TrainRun.Execute(fromStdin with { WorkDir = dir.File("bad") },
+            workDir => fromStdin.Data.ReplayableOpener(workDir, () => new MemoryStream(bad)), null, TestContext.Current.CancellationToken));
+        Assert.StartsWith("-:", error.Message);
     }
 
     [Fact]
