@@ -29,7 +29,9 @@ internal static class VerbRunner
         DataFormatException e => (ExitCodes.DataError, e.Message),
         ModelFormatException e => (ExitCodes.DataError, e.Message),
         FileNotFoundException e => (ExitCodes.NoInput, e.FileName is null ? e.Message : $"no such file: {e.FileName}"),
-        DirectoryNotFoundException e => (ExitCodes.NoInput, e.Message),
+        // Inputs are checked up front (RequireFile → FileNotFoundException), so a missing folder is an output
+        // that cannot be written: an I/O error, not a missing input.
+        DirectoryNotFoundException e => (ExitCodes.IOError, e.Message),
         UsageException e => (ExitCodes.Usage, e.Message),
         InvalidDataException e => (ExitCodes.DataError, e.Message),
         IOException e => (ExitCodes.IOError, e.Message),

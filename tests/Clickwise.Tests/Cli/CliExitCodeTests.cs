@@ -211,6 +211,15 @@ public sealed class CliExitCodeTests : IClassFixture<CliExitCodeTests.Files>
         Assert.Contains($"rows {_files.Lines.Length:N0}", result.Out);
     }
 
+    [Theory]
+    [InlineData("synth", "--rows", "10", "-o", "{dir}/no/such/folder/s.tsv")]
+    [InlineData("predict", "-m", "{model}", "-d", "{data}", "-o", "{dir}/no/such/folder/p.txt")]
+    public void AnOutputThatCannotBeWrittenExits74(params string[] args)
+    {
+        CliResult result = CliRunner.Expect(IOError, Expand(args));
+        Assert.Contains("no/such/folder", result.Error);
+    }
+
     [Fact]
     public void EvalJsonOnOneClassWritesNullForTheUndefinedAuc()
     {
