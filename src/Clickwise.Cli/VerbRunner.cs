@@ -1,10 +1,13 @@
 using Clickwise.Data;
+using Clickwise.IO;
 
 namespace Clickwise.Cli;
 
 /// <summary>Runs a verb body and turns every failure into one line on stderr and a meaningful exit code.</summary>
 internal static class VerbRunner
 {
+    private const string TruncatedGzip = "truncated gzip input";
+
     public static int Run(Func<int> body)
     {
         try
@@ -21,9 +24,14 @@ internal static class VerbRunner
 
     internal static (int Code, string Message) Describe(Exception error) => error switch
     {
+        // A cut-off download or copy is an I/O failure of the input, not a malformed row: the data itself may be fine.
+        DataFormatException { Line: 0 } e when e.Reason.StartsWith(TruncatedGzip, StringComparison.Ordinal) => (ExitCodes.IOError, e.Message),
         DataFormatException e => (ExitCodes.DataError, e.Message),
+        ModelFormatException e => (ExitCodes.DataError, e.Message),
         FileNotFoundException e => (ExitCodes.NoInput, e.FileName is null ? e.Message : $"no such file: {e.FileName}"),
-        DirectoryNotFoundException e => (ExitCodes.NoInput, e.Message),
+        // Inputs are checked up front (RequireFile → FileNotFoundException), so a missing folder is an output
+        // that cannot be written: an I/O error, not a missing input.
+        DirectoryNotFoundException e => (ExitCodes.IOError, e.Message),
         UsageException e => (ExitCodes.Usage, e.Message),
         InvalidDataException e => (ExitCodes.DataError, e.Message),
         IOException e => (ExitCodes.IOError, e.Message),

@@ -34,14 +34,19 @@ internal static class EvalCommand
             {
                 var payload = new
                 {
-                    auc = result.Auc,
-                    logloss = result.LogLoss,
+                    auc = ConfigJson.Finite(result.Auc),
+                    logloss = ConfigJson.Finite(result.LogLoss),
                     rows = result.Rows,
                     positives = result.Positives,
-                    predicted_ctr = result.PredictedCtr,
-                    observed_ctr = result.ObservedCtr,
+                    predicted_ctr = ConfigJson.Finite(result.PredictedCtr),
+                    observed_ctr = ConfigJson.Finite(result.ObservedCtr),
                     skipped = stats.Skipped,
-                    calibration = calibration.Bins.Select(b => new { mean_prediction = b.MeanPrediction, observed_rate = b.ObservedRate, count = b.Count }),
+                    calibration = calibration.Bins.Select(b => new
+                    {
+                        mean_prediction = ConfigJson.Finite(b.MeanPrediction),
+                        observed_rate = ConfigJson.Finite(b.ObservedRate),
+                        count = b.Count,
+                    }),
                 };
                 Console.WriteLine(JsonSerializer.Serialize(payload, new JsonSerializerOptions { WriteIndented = true }));
             }

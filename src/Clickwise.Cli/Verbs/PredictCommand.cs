@@ -71,8 +71,9 @@ internal static class PredictCommand
     {
         if (target == "-")
         {
-            using var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false));
-            return write(stdout);
+            // Console.Out, not a new stream over the handle: it honours redirection (tests, hosts) and the
+            // verb writes one batch per call, so its auto-flush costs one flush per batch.
+            return write(Console.Out);
         }
 
         string full = Path.GetFullPath(target);

@@ -107,6 +107,15 @@ internal static class TrainCommand
                 ModelPath = modelPath,
                 ResumeFrom = parse.GetValue(resume),
             };
+            try
+            {
+                TrainRun.Validate(request);
+            }
+            catch (ArgumentException invalid)
+            {
+                throw new UsageException(invalid.Message);
+            }
+
             TrainReport report = ConsoleProgress.Run(parse.GetValue(quiet), observers => TrainRun.Execute(request, observers));
             Reports.PrintTrain(report);
             return ExitCodes.Success;

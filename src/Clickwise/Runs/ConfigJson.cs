@@ -21,6 +21,9 @@ public static class ConfigJson
 
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
 
+    /// <summary>JSON has no NaN or infinity: a metric without a value (no rows, one class only) is written as null.</summary>
+    public static double? Finite(double value) => double.IsFinite(value) ? value : null;
+
     public static T Deserialize<T>(string json, string what)
     {
         try

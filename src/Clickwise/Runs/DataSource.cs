@@ -10,7 +10,35 @@ public sealed record DataSource
 
     public ReaderOptions Reader { get; init; } = new();
 
+    public bool IsStdin => Path == "-";
+
     public Func<IRecordReader> Opener() => () => RecordReaders.Open(Path, Reader);
+
+    /// <summary>
+    /// A reader factory that may be called once per pass. A file is simply reopened; stdin can be read only once,
+    /// so it is first copied as is (still compressed, if it was) to <paramref name="spoolDirectory"/>, and errors
+    /// keep naming "-".
+    /// </summary>
+    public Func<IRecordReader> ReplayableOpener(string spoolDirectory) => ReplayableOpener(spoolDirectory, Console.OpenStandardInput);
+
+    internal Func<IRecordReader> ReplayableOpener(string spoolDirectory, Func<Stream> stdin)
+    {
+        if (!IsStdin)
+        {
+            return Opener();
+        }
+
+        string spool = System.IO.Path.Combine(spoolDirectory, "stdin.input");
+        using (Stream input = stdin())
+        using (var file = new FileStream(spool, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+        {
+            input.CopyTo(file, 1 << 20);
+        }
+
+        ReaderOptions options = Reader;
+        return () => RecordReaders.Open(
+            new FileStream(spool, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan), Path, options);
+    }
 
     /// <summary>The format names the CLI accepts, mapped to reader formats.</summary>
     public static DataFormat ParseFormat(string name) => name.ToLowerInvariant() switch

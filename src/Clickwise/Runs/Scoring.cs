@@ -17,7 +17,7 @@ public static class Scoring
     public static BadLineStats Stream(CompiledModel model, FeatureMap map, IRecordReader reader,
                                       Action<Batch, ReadOnlySpan<float>> onBatch)
     {
-        map.CheckSchema(reader.Schema);
+        CheckSchema(map, reader);
         FeatureEncoder encoder = map.CreateEncoder();
         int f = map.FieldCount;
         var record = new RawRecord(f);
@@ -69,5 +69,18 @@ public static class Scoring
         }
 
         return (accumulator.Result(), accumulator.Calibration(), stats);
+    }
+
+    /// <summary>A model scores only data with the columns it was trained on; anything else is a data error, said plainly.</summary>
+    private static void CheckSchema(FeatureMap map, IRecordReader reader)
+    {
+        try
+        {
+            map.CheckSchema(reader.Schema);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"the model was trained on other columns than this data has: {e.Message}", e);
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Clickwise.Data;
 using Clickwise.Data.Pipeline;
 using Clickwise.Inference;
 using Clickwise.Metrics;
@@ -30,11 +31,17 @@ public sealed record TrainReport(
 public static class TrainRun
 {
     public static TrainReport Execute(TrainRequest request, IEnumerable<ITrainingObserver>? observers = null,
-                                      CancellationToken cancellationToken = default)
+                                      CancellationToken cancellationToken = default) =>
+        Execute(request, request.Data.ReplayableOpener, observers, cancellationToken);
+
+    /// <param name="openerFor">Makes the data's per-pass reader factory, given the work directory (stdin spools there).</param>
+    internal static TrainReport Execute(TrainRequest request, Func<string, Func<IRecordReader>> openerFor,
+                                        IEnumerable<ITrainingObserver>? observers, CancellationToken cancellationToken)
     {
+        Validate(request);
         Directory.CreateDirectory(request.WorkDir);
         var clock = Stopwatch.StartNew();
-        using PreparedDataset data = DatasetBuilder.Build(request.Data.Opener(), request.Preprocessing,
+        using PreparedDataset data = DatasetBuilder.Build(openerFor(request.WorkDir), request.Preprocessing,
             Path.Combine(request.WorkDir, "cache"));
         double prepareSeconds = clock.Elapsed.TotalSeconds;
         if (data.Train.RowCount == 0)
@@ -48,7 +55,14 @@ public static class TrainRun
             CheckpointPath = Path.Combine(request.WorkDir, "checkpoint.cwm"),
             FeatureMapJson = data.Map.ToJson(),
         };
-        using var metrics = new MetricsJsonlWriter(Path.Combine(request.WorkDir, "metrics.jsonl"));
+        string metricsPath = Path.Combine(request.WorkDir, "metrics.jsonl");
+        if (request.ResumeFrom is null)
+        {
+            // The writer appends (a resumed run continues its file); a fresh run must not inherit an old run's epochs.
+            File.Delete(metricsPath);
+        }
+
+        using var metrics = new MetricsJsonlWriter(metricsPath);
         trainer.Observers.Add(metrics);
         trainer.Observers.AddRange(observers ?? []);
         if (request.ResumeFrom is not null)
@@ -68,14 +82,26 @@ public static class TrainRun
         var summary = new
         {
             training.BestEpoch,
-            test_auc = test.Auc,
-            test_logloss = test.LogLoss,
+            test_auc = ConfigJson.Finite(test.Auc),
+            test_logloss = ConfigJson.Finite(test.LogLoss),
             test_rows = test.Rows,
-            train_samples_per_sec = samplesPerSec,
+            train_samples_per_sec = ConfigJson.Finite(samplesPerSec),
             source = request.Data.Path,
         };
         ModelArtifact.Save(request.ModelPath, model, data.Map, summary);
         return new TrainReport(data.Rows, data.Train.RowCount, data.Valid.RowCount, data.Test.RowCount, data.Stats.ToString(),
             training, test, model.Parameters.TotalLength, samplesPerSec, prepareSeconds, trainSeconds, request.ModelPath);
+    }
+
+    /// <summary>
+    /// Rejects settings that cannot train (<see cref="ArgumentException"/> naming the key) before the data is read,
+    /// so a typo costs milliseconds, not a cache build.
+    /// </summary>
+    public static void Validate(TrainRequest request)
+    {
+        request.Preprocessing.Validate();
+        request.Training.Validate();
+        // The model's constructor is the one validator of an architecture; two one-row fields make it cheap.
+        _ = ModelRegistry.Create(request.Model, new Features.FeatureLayout(["a", "b"], [1, 1]), maxBatchSize: 1);
     }
 }

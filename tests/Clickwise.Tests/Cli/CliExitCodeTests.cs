@@ -1,0 +1,270 @@
+using System.IO.Compression;
+using Clickwise.Tests.DataCache;
+
+namespace Clickwise.Tests.Cli;
+
+/// <summary>Every failure a user can cause ends with one line on stderr and the documented exit code.</summary>
+[Collection(CliCollection.Name)]
+public sealed class CliExitCodeTests : IClassFixture<CliExitCodeTests.Files>
+{
+    private const int Usage = 2, DataError = 65, NoInput = 66, IOError = 74;
+
+    private readonly Files _files;
+
+    public CliExitCodeTests(Files files) => _files = files;
+
+    /// <summary>A small synthetic file, a model trained on it (LR: quick) and damaged variants of both.</summary>
+    public sealed class Files : IDisposable
+    {
+        public Files()
+        {
+            CliRunner.Expect(0, "synth", "--rows", "3000", "--seed", "6", "-o", DataPath);
+            CliRunner.Expect(0, "train", "-d", DataPath, "--model", "lr", "-o", ModelPath, "--epochs", "1", "--quiet");
+            Lines = File.ReadAllLines(DataPath);
+        }
+
+        internal TempDirectory Directory { get; } = new();
+
+        public string DataPath => Directory.File("data.tsv");
+
+        public string ModelPath => Directory.File("lr.cwm");
+
+        public string[] Lines { get; }
+
+        public void Dispose() => Directory.Dispose();
+    }
+
+    [Theory]
+    [InlineData("train", "-d", "{missing}", "-o", "{dir}/m.cwm")]
+    [InlineData("eval", "-m", "{model}", "-d", "{missing}")]
+    [InlineData("predict", "-m", "{model}", "-d", "{missing}", "-o", "{dir}/p.txt")]
+    [InlineData("eval", "-m", "{missing}", "-d", "{data}")]
+    [InlineData("inspect", "-m", "{missing}")]
+    [InlineData("train", "-d", "{data}", "-o", "{dir}/m.cwm", "--config", "{missing}")]
+    public void AMissingFileExits66(params string[] args)
+    {
+        CliResult result = CliRunner.Expect(NoInput, Expand(args));
+        Assert.Contains("no such", result.Error);
+        Assert.Contains("nothing-here", result.Error);
+        Assert.Single(result.Error.TrimEnd().Split('\n'));
+    }
+
+    [Theory]
+    [InlineData("train", "-d", "{data}", "-o", "{dir}/m.cwm", "--format", "parquet")]
+    [InlineData("eval", "-m", "{model}", "-d", "{data}", "--format", "parquet")]
+    [InlineData("predict", "-m", "{model}", "-d", "{data}", "-o", "{dir}/p.txt", "--format", "parquet")]
+    public void AnUnknownFormatExits2(params string[] args)
+    {
+        CliResult result = CliRunner.Expect(Usage, Expand(args));
+        Assert.Contains("unknown format 'parquet'", result.Error);
+        Assert.Contains("criteo", result.Error);
+    }
+
+    [Fact]
+    public void AnUnknownModelExits2()
+    {
+        CliResult result = CliRunner.Expect(Usage, "train", "-d", _files.DataPath, "-o", _files.Directory.File("m.cwm"), "--model", "xdeepfm");
+        Assert.Contains("unknown model 'xdeepfm'", result.Error);
+        Assert.Contains("deepfwfm", result.Error);
+    }
+
+    [Theory]
+    [InlineData("train", "--nope")]
+    [InlineData("frobnicate")]
+    [InlineData("eval", "-d", "x.tsv")] // -m is required
+    [InlineData("train", "-d", "{data}", "-o", "{dir}/m.cwm", "--epochs", "many")]
+    [InlineData("train", "-d", "{data}", "-o", "{dir}/m.cwm", "--hidden", "64,x")]
+    [InlineData("train", "-d", "{data}", "-o", "{dir}/m.cwm", "--threads", "0")]
+    [InlineData("train", "-d", "{data}", "-o", "{dir}/m.cwm", "--epochs", "0")]
+    [InlineData("train", "-d", "{data}", "-o", "{dir}/m.cwm", "--batch-size", "0")]
+    [InlineData("train", "-d", "{data}", "-o", "{dir}/m.cwm", "--lr", "0")]
+    [InlineData("train", "-d", "{data}", "-o", "{dir}/m.cwm", "--embedding-dim", "0")]
+    [InlineData("train", "-d", "{data}", "-o", "{dir}/m.cwm", "--dropout", "1.5")]
+    [InlineData("train", "-d", "{data}", "-o", "{dir}/m.cwm", "--min-count", "0")]
+    [InlineData("train", "-d", "{data}", "-o", "{dir}/m.cwm", "--split-mode", "stratified")]
+    [InlineData("predict", "-m", "{model}", "-d", "{data}", "-o", "{dir}/p.txt", "--output-type", "odds")]
+    [InlineData("synth", "--profile", "movielens", "-o", "{dir}/s.tsv")]
+    [InlineData("quickstart", "--rows", "10")]
+    public void BadUsageExits2(params string[] args)
+    {
+        CliResult result = CliRunner.Expect(Usage, Expand(args));
+        Assert.StartsWith("clickwise: ", result.Error);
+        Assert.False(File.Exists(_files.Directory.File("m.cwm")));
+        Assert.False(Directory.Exists(_files.Directory.File("m.cwm.run")), "rejected before any work");
+    }
+
+    [Fact]
+    public void AMalformedLineStopsAStrictRunWithFileAndLine()
+    {
+        string path = WithLine(5, "2" + _files.Lines[4][1..], "bad-label.tsv"); // label 2 on line 5
+        CliResult train = CliRunner.Expect(DataError, "train", "-d", path, "-o", _files.Directory.File("m.cwm"), "--model", "lr", "--epochs", "1");
+        Assert.Contains($"{path}:5: ", train.Error);
+        Assert.Contains("label", train.Error);
+        Assert.Single(train.Error.TrimEnd().Split('\n'));
+
+        CliResult eval = CliRunner.Expect(DataError, "eval", "-m", _files.ModelPath, "-d", path);
+        Assert.Contains($"{path}:5: ", eval.Error);
+
+        string shortLine = WithLine(7, string.Join('\t', _files.Lines[6].Split('\t')[..20]), "short-line.tsv");
+        CliResult predict = CliRunner.Expect(DataError, "predict", "-m", _files.ModelPath, "-d", shortLine, "-o", _files.Directory.File("p.txt"));
+        Assert.Contains($"{shortLine}:7: ", predict.Error);
+        Assert.False(File.Exists(_files.Directory.File("p.txt")), "a failed predict leaves no partial output");
+    }
+
+    [Fact]
+    public void SkipBadSkipsAndCountsByReason()
+    {
+        string path = WithLine(5, "2" + _files.Lines[4][1..], "skip.tsv");
+        path = WithLine(9, "0\tnot\tenough\tcolumns", "skip.tsv", path);
+        CliResult eval = CliRunner.Expect(0, "eval", "-m", _files.ModelPath, "-d", path, "--skip-bad");
+        Assert.Contains("skipped=2", eval.Out);
+        Assert.Contains($"rows {_files.Lines.Length - 2:N0}", eval.Out);
+
+        CliResult train = CliRunner.Expect(0, "train", "-d", path, "-o", _files.Directory.File("skip.cwm"), "--model", "lr", "--epochs", "1", "--skip-bad", "--quiet");
+        Assert.Contains("skipped=2", train.Out);
+        Assert.Contains($"rows {_files.Lines.Length - 2:N0}", train.Out);
+
+        string predictions = _files.Directory.File("skip-predictions.txt");
+        CliResult predict = CliRunner.Expect(0, "predict", "-m", _files.ModelPath, "-d", path, "--skip-bad", "-o", predictions);
+        Assert.Equal(_files.Lines.Length - 2, File.ReadAllLines(predictions).Length);
+        Assert.Contains("skipped=2", predict.Error);
+    }
+
+    [Fact]
+    public void TooManyBadLinesAbortEvenWithSkipBad()
+    {
+        string path = _files.Directory.File("mostly-bad.tsv");
+        File.WriteAllLines(path, _files.Lines.Select((l, i) => i % 10 == 0 ? "x" + l : l));
+        CliResult result = CliRunner.Expect(DataError, "eval", "-m", _files.ModelPath, "-d", path, "--skip-bad", "--max-bad-ratio", "0.01");
+        Assert.Contains(path, result.Error);
+    }
+
+    [Theory]
+    [InlineData("inspect")]
+    [InlineData("eval")]
+    [InlineData("predict")]
+    [InlineData("bench")]
+    public void ACorruptedModelFileExits65WithAChecksumMessage(string verb)
+    {
+        string path = _files.Directory.File($"corrupt-{verb}.cwm");
+        byte[] bytes = File.ReadAllBytes(_files.ModelPath);
+        bytes[bytes.Length * 2 / 3] ^= 0x01;
+        File.WriteAllBytes(path, bytes);
+        string[] args = verb switch
+        {
+            "inspect" or "bench" => [verb, "-m", path],
+            "predict" => [verb, "-m", path, "-d", _files.DataPath, "-o", _files.Directory.File("p.txt")],
+            _ => [verb, "-m", path, "-d", _files.DataPath],
+        };
+        CliResult result = CliRunner.Expect(DataError, args);
+        Assert.Contains("checksum", result.Error);
+        Assert.Contains(path, result.Error);
+    }
+
+    [Fact]
+    public void ADataFileIsNotAModel()
+    {
+        CliResult result = CliRunner.Expect(DataError, "inspect", "-m", _files.DataPath);
+        Assert.Contains("not a Clickwise model file", result.Error);
+    }
+
+    [Theory]
+    [InlineData("train")]
+    [InlineData("eval")]
+    [InlineData("predict")]
+    public void ATruncatedGzipInputExits74(string verb)
+    {
+        string gz = _files.Directory.File($"truncated-{verb}.tsv.gz");
+        using (var buffer = new MemoryStream())
+        {
+            using (var zip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+            {
+                byte[] text = File.ReadAllBytes(_files.DataPath);
+                zip.Write(text);
+            }
+
+            File.WriteAllBytes(gz, buffer.ToArray()[..(int)(buffer.Length * 3 / 4)]);
+        }
+
+        string[] args = verb switch
+        {
+            "train" => [verb, "-d", gz, "-o", _files.Directory.File("gz.cwm"), "--model", "lr", "--epochs", "1"],
+            "predict" => [verb, "-m", _files.ModelPath, "-d", gz, "-o", _files.Directory.File("gz.txt")],
+            _ => [verb, "-m", _files.ModelPath, "-d", gz],
+        };
+        CliResult result = CliRunner.Expect(IOError, args);
+        Assert.Contains("truncated gzip input", result.Error);
+        Assert.Contains(gz, result.Error);
+    }
+
+    [Fact]
+    public void AGzipInputThatIsCompleteWorks()
+    {
+        string gz = _files.Directory.File("complete.tsv.gz");
+        using (var file = File.Create(gz))
+        using (var zip = new GZipStream(file, CompressionLevel.Fastest))
+        {
+            zip.Write(File.ReadAllBytes(_files.DataPath));
+        }
+
+        CliResult result = CliRunner.Expect(0, "eval", "-m", _files.ModelPath, "-d", gz);
+        Assert.Contains($"rows {_files.Lines.Length:N0}", result.Out);
+    }
+
+    [Theory]
+    [InlineData("synth", "--rows", "10", "-o", "{dir}/no/such/folder/s.tsv")]
+    [InlineData("predict", "-m", "{model}", "-d", "{data}", "-o", "{dir}/no/such/folder/p.txt")]
+    public void AnOutputThatCannotBeWrittenExits74(params string[] args)
+    {
+        CliResult result = CliRunner.Expect(IOError, Expand(args));
+        Assert.Contains("no/such/folder", result.Error);
+    }
+
+    [Fact]
+    public void EvalJsonOnOneClassWritesNullForTheUndefinedAuc()
+    {
+        string negatives = _files.Directory.File("negatives.tsv");
+        File.WriteAllLines(negatives, _files.Lines.Where(l => l[0] == '0').Take(300));
+        CliResult result = CliRunner.Expect(0, "eval", "-m", _files.ModelPath, "-d", negatives, "--json");
+        using var json = System.Text.Json.JsonDocument.Parse(result.Out);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, json.RootElement.GetProperty("auc").ValueKind);
+        Assert.True(json.RootElement.GetProperty("logloss").GetDouble() > 0);
+        Assert.Equal(300, json.RootElement.GetProperty("rows").GetInt64());
+    }
+
+    [Fact]
+    public void AnEmptyFileIsADataError()
+    {
+        string empty = _files.Directory.File("empty.tsv");
+        File.WriteAllText(empty, "");
+        CliResult result = CliRunner.Expect(DataError, "eval", "-m", _files.ModelPath, "-d", empty);
+        Assert.Contains("empty input", result.Error);
+    }
+
+    [Fact]
+    public void AModelForOtherColumnsIsADataError()
+    {
+        // The Criteo model cannot score an Avazu file: the schema check names the mismatch.
+        string avazu = _files.Directory.File("avazu.csv");
+        CliRunner.Expect(0, "synth", "--profile", "avazu", "--rows", "100", "-o", avazu);
+        CliResult result = CliRunner.Expect(DataError, "eval", "-m", _files.ModelPath, "-d", avazu, "--format", "avazu");
+        Assert.Contains("trained on other columns", result.Error);
+        Assert.Contains("23 fields", result.Error);
+    }
+
+    private string[] Expand(string[] args) => [.. args.Select(a => a
+        .Replace("{missing}", _files.Directory.File("nothing-here.tsv"), StringComparison.Ordinal)
+        .Replace("{model}", _files.ModelPath, StringComparison.Ordinal)
+        .Replace("{data}", _files.DataPath, StringComparison.Ordinal)
+        .Replace("{dir}", _files.Directory.Path, StringComparison.Ordinal))];
+
+    /// <summary>A copy of the data (or of <paramref name="basePath"/>) with 1-based line <paramref name="line"/> replaced.</summary>
+    private string WithLine(int line, string text, string name, string? basePath = null)
+    {
+        string[] lines = basePath is null ? (string[])_files.Lines.Clone() : File.ReadAllLines(basePath);
+        lines[line - 1] = text;
+        string path = _files.Directory.File(name);
+        File.WriteAllLines(path, lines);
+        return path;
+    }
+}

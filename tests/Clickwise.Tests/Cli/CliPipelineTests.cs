@@ -1,0 +1,231 @@
+using System.Globalization;
+using System.Text.Json;
+using Clickwise.Metrics;
+using Clickwise.Tests.DataCache;
+
+namespace Clickwise.Tests.Cli;
+
+/// <summary>
+/// The verbs chained as a user would: synth → train → eval --json → predict -o → inspect --json, each through
+/// <c>Program.Main</c>, checking the files and numbers they hand each other.
+/// </summary>
+[Collection(CliCollection.Name)]
+public sealed class CliPipelineTests : IClassFixture<CliPipelineTests.Pipeline>
+{
+    private const int Rows = 20_000;
+    private readonly Pipeline _pipeline;
+
+    public CliPipelineTests(Pipeline pipeline) => _pipeline = pipeline;
+
+    /// <summary>A synthetic file and a small DeepFwFM trained on it through the CLI, shared by the tests.</summary>
+    public sealed class Pipeline : IDisposable
+    {
+        public Pipeline()
+        {
+            Synth = CliRunner.Expect(0, "synth", "--rows", Rows.ToString(CultureInfo.InvariantCulture), "--seed", "4", "-o", DataPath);
+            Train = CliRunner.Expect(0, "train", "-d", DataPath, "--format", "criteo", "--model", "deepfwfm", "-o", ModelPath,
+                "--epochs", "3", "--seed", "2", "--embedding-dim", "4", "--hidden", "32,16", "--batch-size", "256", "--dropout", "0", "--min-count", "2");
+        }
+
+        internal TempDirectory Directory { get; } = new();
+
+        public string DataPath => Directory.File("data.tsv");
+
+        public string ModelPath => Directory.File("model.cwm");
+
+        internal CliResult Synth { get; }
+
+        internal CliResult Train { get; }
+
+        public void Dispose() => Directory.Dispose();
+    }
+
+    [Fact]
+    public void SynthWritesTheRequestedRowsAndTheTeacherCeiling()
+    {
+        Assert.Equal(Rows, File.ReadLines(_pipeline.DataPath).Count());
+        Assert.All(File.ReadLines(_pipeline.DataPath).Take(100), line => Assert.Equal(40, line.Split('\t').Length));
+        Assert.Contains($"wrote {Rows:N0} rows", _pipeline.Synth.Out);
+        Assert.Matches(@"teacher AUC 0\.[6-9]\d{3}", _pipeline.Synth.Out);
+    }
+
+    [Fact]
+    public void SynthIsDeterministicForASeed()
+    {
+        using var dir = new TempDirectory();
+        CliRunner.Expect(0, "synth", "--rows", "500", "--seed", "9", "-o", dir.File("a.tsv"));
+        CliRunner.Expect(0, "synth", "--rows", "500", "--seed", "9", "-o", dir.File("b.tsv"), "--threads", "1");
+        CliRunner.Expect(0, "synth", "--rows", "500", "--seed", "10", "-o", dir.File("c.tsv"));
+        Assert.Equal(File.ReadAllBytes(dir.File("a.tsv")), File.ReadAllBytes(dir.File("b.tsv")));
+        Assert.NotEqual(File.ReadAllBytes(dir.File("a.tsv")), File.ReadAllBytes(dir.File("c.tsv")));
+    }
+
+    [Fact]
+    public void TrainPrintsTheReportAndWritesTheModel()
+    {
+        string output = _pipeline.Train.Out;
+        Assert.Contains($"rows {Rows:N0}", output);
+        Assert.Matches(@"epoch 3: train logloss 0\.\d+\s+valid AUC 0\.\d+", output); // plain lines when piped
+        Assert.Matches(@"test AUC 0\.[67]\d{4}", output);
+        Assert.Contains($"model written to {_pipeline.ModelPath}", output);
+        Assert.True(File.Exists(_pipeline.ModelPath));
+        Assert.True(File.Exists(Path.Combine(_pipeline.ModelPath + ".run", "metrics.jsonl")), "default workdir is <output>.run");
+    }
+
+    [Fact]
+    public void EvalJsonHasAucLoglossAndRows()
+    {
+        CliResult result = CliRunner.Expect(0, "eval", "-m", _pipeline.ModelPath, "-d", _pipeline.DataPath, "--format", "criteo", "--json");
+        using JsonDocument json = JsonDocument.Parse(result.Out);
+        double auc = json.RootElement.GetProperty("auc").GetDouble();
+        Assert.InRange(auc, 0.65, 0.85);
+        Assert.InRange(json.RootElement.GetProperty("logloss").GetDouble(), 0.3, 0.65);
+        Assert.Equal(Rows, json.RootElement.GetProperty("rows").GetInt64());
+        Assert.Equal(0, json.RootElement.GetProperty("skipped").GetInt64());
+        Assert.Equal(10, json.RootElement.GetProperty("calibration").GetArrayLength());
+    }
+
+    [Fact]
+    public void PredictWritesOneProbabilityPerRowThatAgreesWithEval()
+    {
+        string predictions = _pipeline.Directory.File("predictions.txt");
+        CliResult result = CliRunner.Expect(0, "predict", "-m", _pipeline.ModelPath, "-d", _pipeline.DataPath, "-o", predictions);
+        Assert.Contains($"predicted {Rows:N0} rows", result.Error);
+        float[] p = [.. File.ReadLines(predictions).Select(l => float.Parse(l, CultureInfo.InvariantCulture))];
+        Assert.Equal(Rows, p.Length);
+        Assert.All(p, v => Assert.InRange(v, float.Epsilon, 1f - 1e-7f));
+
+        // The probabilities are the model's: their AUC against the file's labels is what eval reports.
+        float[] labels = [.. File.ReadLines(_pipeline.DataPath).Select(l => l[0] == '1' ? 1f : 0f)];
+        CliResult eval = CliRunner.Expect(0, "eval", "-m", _pipeline.ModelPath, "-d", _pipeline.DataPath, "--json");
+        using JsonDocument json = JsonDocument.Parse(eval.Out);
+        Assert.Equal(json.RootElement.GetProperty("auc").GetDouble(), Auc.Compute(p, labels), 4);
+
+        CliRunner.Expect(0, "predict", "-m", _pipeline.ModelPath, "-d", _pipeline.DataPath, "-o", predictions, "--output-type", "logit");
+        float[] z = [.. File.ReadLines(predictions).Select(l => float.Parse(l, CultureInfo.InvariantCulture))];
+        Assert.Equal(p[0], 1f / (1f + MathF.Exp(-z[0])), 1e-6f);
+    }
+
+    [Fact]
+    public void PredictOnUnseenCategoriesUsesOovIds()
+    {
+        // Every categorical token replaced by one the model never saw, and an unlabeled file (no label column).
+        string unseen = _pipeline.Directory.File("unseen.tsv");
+        File.WriteAllLines(unseen, File.ReadLines(_pipeline.DataPath).Take(777).Select((line, i) =>
+        {
+            string[] cells = line.Split('\t');
+            for (int c = 14; c < cells.Length; c++)
+            {
+                cells[c] = cells[c].Length == 0 ? "" : $"{0xF0000000 + i * 40 + c:x8}";
+            }
+
+            return string.Join('\t', cells[1..]);
+        }));
+        string predictions = _pipeline.Directory.File("unseen-predictions.txt");
+        CliRunner.Expect(0, "predict", "-m", _pipeline.ModelPath, "-d", unseen, "--unlabeled", "-o", predictions);
+        string[] lines = File.ReadAllLines(predictions);
+        Assert.Equal(777, lines.Length);
+        Assert.All(lines, l => Assert.InRange(float.Parse(l, CultureInfo.InvariantCulture), 1e-6f, 1f - 1e-6f));
+    }
+
+    [Fact]
+    public void PredictToStdoutWritesTheSameValues()
+    {
+        string head = _pipeline.Directory.File("head.tsv");
+        File.WriteAllLines(head, File.ReadLines(_pipeline.DataPath).Take(2500));
+        string file = _pipeline.Directory.File("head-predictions.txt");
+        CliRunner.Expect(0, "predict", "-m", _pipeline.ModelPath, "-d", head, "-o", file);
+        CliResult stdout = CliRunner.Expect(0, "predict", "-m", _pipeline.ModelPath, "-d", head, "-o", "-");
+        Assert.Equal(File.ReadAllLines(file), stdout.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("predicted 2,500 rows", stdout.Error);
+    }
+
+    [Fact]
+    public void TrainTakesAConfigFileAndFlagsOverrideIt()
+    {
+        string config = _pipeline.Directory.File("fm.json");
+        File.WriteAllText(config, """
+            {
+              "preset": "criteo",
+              // sections replace the preset's whole; keys left out take the defaults
+              "model": { "name": "fm", "embedding_dim": 3 },
+              "training": { "epochs": 1, "batch_size": 1024 },
+              "preprocessing": { "min_count": 3 }
+            }
+            """);
+        string model = _pipeline.Directory.File("from-config.cwm");
+        CliRunner.Expect(0, "train", "-d", _pipeline.DataPath, "-o", model, "--config", config, "--embedding-dim", "5", "--quiet");
+        CliResult inspect = CliRunner.Expect(0, "inspect", "-m", model, "--json");
+        using JsonDocument json = JsonDocument.Parse(inspect.Out);
+        Assert.Equal("fm", json.RootElement.GetProperty("model").GetProperty("name").GetString());
+        Assert.Equal(5, json.RootElement.GetProperty("model").GetProperty("embedding_dim").GetInt32());
+        Assert.Single(File.ReadLines(Path.Combine(model + ".run", "metrics.jsonl")));
+
+        File.WriteAllText(config, """{ "preset": "criteo", "modle": { "name": "fm" } }""");
+        CliResult typo = CliRunner.Expect(65, "train", "-d", _pipeline.DataPath, "-o", model, "--config", config);
+        Assert.Contains("modle", typo.Error);
+    }
+
+    [Fact]
+    public void TrainResumesFromACheckpoint()
+    {
+        string[] common = ["train", "-d", _pipeline.DataPath, "--model", "fwfm", "--seed", "3", "--embedding-dim", "4",
+            "--batch-size", "1024", "--min-count", "2", "--quiet"];
+        string whole = _pipeline.Directory.File("whole.cwm"), split = _pipeline.Directory.File("split.cwm");
+        CliRunner.Expect(0, [.. common, "-o", whole, "--epochs", "2"]);
+        CliRunner.Expect(0, [.. common, "-o", split, "--epochs", "1"]);
+        CliRunner.Expect(0, [.. common, "-o", split, "--epochs", "2", "--resume", split + ".run/checkpoint.cwm"]);
+        var a = Clickwise.Runs.ModelArtifact.Load(whole);
+        var b = Clickwise.Runs.ModelArtifact.Load(split);
+        foreach ((string name, float[] values) in a.Tensors)
+        {
+            Assert.True(values.AsSpan().SequenceEqual(b.Tensors[name]), $"{name} differs after resuming");
+        }
+
+        CliResult missing = CliRunner.Expect(66, [.. common, "-o", split, "--epochs", "2", "--resume", _pipeline.Directory.File("no-checkpoint.cwm")]);
+        Assert.Contains("no-checkpoint.cwm", missing.Error);
+    }
+
+    [Fact]
+    public void BenchTakesRowsFromADataFile()
+    {
+        CliResult result = CliRunner.Expect(0, "bench", "-m", _pipeline.ModelPath, "-d", _pipeline.DataPath, "--requests", "300", "--batch", "2000");
+        Assert.Matches(@"batch 1, 1 thread: p50 [\d.]+ µs\s+p99 [\d.]+ µs\s+\(300 requests\)", result.Out);
+        Assert.Matches(@"batch 2,000, \d threads: [\d,]+ samples/s", result.Out);
+    }
+
+    [Fact]
+    public void InspectJsonDescribesTheModel()
+    {
+        CliResult result = CliRunner.Expect(0, "inspect", "-m", _pipeline.ModelPath, "--json");
+        using JsonDocument json = JsonDocument.Parse(result.Out);
+        JsonElement root = json.RootElement;
+        Assert.Equal("ok", root.GetProperty("checksum").GetString());
+        Assert.Equal("deepfwfm", root.GetProperty("model").GetProperty("name").GetString());
+        Assert.Equal(4, root.GetProperty("model").GetProperty("embedding_dim").GetInt32());
+        Assert.Equal(39, root.GetProperty("fields").GetInt32());
+        long parameters = root.GetProperty("parameters").GetInt64();
+        long rows = root.GetProperty("vocabulary_rows").GetInt64();
+        long components = root.GetProperty("components").EnumerateArray().Sum(c => c.GetProperty("parameters").GetInt64());
+        Assert.Equal(parameters, components);
+        // embedding V·4 + fwfm.v 39·4 + fwfm.r 741 + bias + DNN (156·32+32) + (32·16+16) + (16+1)
+        Assert.Equal(rows * 4 + 39 * 4 + 741 + 1 + (156 * 32 + 32) + (32 * 16 + 16) + 17, parameters);
+        Assert.Contains(root.GetProperty("plan").EnumerateArray(), op => op.GetString()!.StartsWith("fwfm pairs dense 741", StringComparison.Ordinal));
+        Assert.Equal(JsonValueKind.Number, root.GetProperty("training").GetProperty("test_auc").ValueKind);
+
+        CliResult text = CliRunner.Expect(0, "inspect", "-m", _pipeline.ModelPath);
+        Assert.Contains("checksum ok", text.Out);
+        Assert.Contains("model deepfwfm: embedding 4, hidden [32, 16]", text.Out);
+    }
+
+    [Fact]
+    public void BenchReportsLatencyAndThroughput()
+    {
+        CliResult result = CliRunner.Expect(0, "bench", "-m", _pipeline.ModelPath, "--requests", "200", "--batch", "500", "--json");
+        using JsonDocument json = JsonDocument.Parse(result.Out);
+        Assert.True(json.RootElement.GetProperty("p50_micros").GetDouble() > 0);
+        Assert.True(json.RootElement.GetProperty("p99_micros").GetDouble() >= json.RootElement.GetProperty("p50_micros").GetDouble());
+        Assert.True(json.RootElement.GetProperty("batch_samples_per_sec").GetDouble() > 0);
+        Assert.Equal(500, json.RootElement.GetProperty("batch_size").GetInt32());
+    }
+}

@@ -1,0 +1,285 @@
+using Clickwise.Data;
+using Clickwise.Inference;
+using Clickwise.Models;
+
+namespace Clickwise.Tests.Inference;
+
+/// <summary>
+/// The compiled plan must compute exactly the model's evaluation-mode forward: per model, with and without feature
+/// values, on the batch-1 matrix-vector path, small batches, and batches larger than the tape (chunked).
+/// </summary>
+public sealed class CompiledModelTests
+{
+    public static TheoryData<string, bool> ModelsAndValues()
+    {
+        var data = new TheoryData<string, bool>();
+        foreach (string name in ModelRegistry.Names)
+        {
+            data.Add(name, false);
+            data.Add(name, true);
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public void EveryRegisteredModelIsCovered() =>
+        Assert.Equal(["lr", "fm", "fwfm", "deepfm", "deepfwfm"], ModelRegistry.Names);
+
+    [Theory]
+    [MemberData(nameof(ModelsAndValues))]
+    public void BatchOfOneMatchesForward(string name, bool withValues)
+    {
+        CtrModel model = RandomModels.Create(name, maxBatchSize: 1);
+        CompiledModel compiled = CompiledModel.Compile(model);
+        InferenceTape tape = compiled.CreateTape(1);
+        Assert.Equal(1, tape.MaxBatchSize);
+        for (int seed = 0; seed < 5; seed++)
+        {
+            Batch batch = RandomModels.Batch(1, withValues, seed);
+            float[] expected = RandomModels.ForwardLogits(model, batch);
+            float[] actual = new float[1];
+            compiled.PredictLogits(batch.IdsInUse, withValues ? batch.ValuesInUse : default, 1, actual, tape);
+            RandomModels.AssertClose(expected, actual, $"{name} batch 1 seed {seed}");
+            float probability = compiled.PredictProbability(batch.IdsInUse, withValues ? batch.ValuesInUse : default, tape);
+            Assert.Equal(1.0 / (1.0 + Math.Exp(-expected[0])), probability, 1e-5);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(ModelsAndValues))]
+    public void BatchOfSevenMatchesForward(string name, bool withValues)
+    {
+        CtrModel model = RandomModels.Create(name, maxBatchSize: 7);
+        CompiledModel compiled = CompiledModel.Compile(model);
+        Batch batch = RandomModels.Batch(7, withValues);
+        float[] expected = RandomModels.ForwardLogits(model, batch);
+        AssertSpread(expected, name);
+
+        float[] whole = Predict(compiled, batch, withValues, compiled.CreateTape(7));
+        RandomModels.AssertClose(expected, whole, $"{name} batch 7");
+
+        // A tape of 3 rows runs chunks of 3, 3 and 1 (the last on the matrix-vector path).
+        float[] chunked = Predict(compiled, batch, withValues, compiled.CreateTape(3));
+        RandomModels.AssertClose(expected, chunked, $"{name} batch 7 in chunks of 3");
+    }
+
+    [Theory]
+    [MemberData(nameof(ModelsAndValues))]
+    public void LargeBatchThroughASmallerTapeMatchesForward(string name, bool withValues)
+    {
+        const int Rows = 3000;
+        CtrModel model = RandomModels.Create(name, maxBatchSize: Rows);
+        CompiledModel compiled = CompiledModel.Compile(model);
+        Batch batch = RandomModels.Batch(Rows, withValues, seed: 99);
+        float[] expected = RandomModels.ForwardLogits(model, batch);
+        AssertSpread(expected, name);
+
+        // 3000 = 6·437 + 378: full chunks and a ragged last one.
+        float[] actual = Predict(compiled, batch, withValues, compiled.CreateTape(437));
+        RandomModels.AssertClose(expected, actual, $"{name} batch {Rows} through a 437-row tape");
+    }
+
+    [Theory]
+    [InlineData("deepfm", new int[0])]      // the DNN is one linear layer straight into the logit
+    [InlineData("deepfwfm", new int[0])]
+    [InlineData("deepfwfm", new[] { 1 })]   // one hidden unit
+    [InlineData("deepfm", new[] { 33, 17, 9 })]
+    public void UnusualDnnShapesMatchForward(string name, int[] hidden)
+    {
+        CtrModel model = ModelRegistry.Create(RandomModels.Config(name) with { HiddenUnits = hidden }, RandomModels.Layout, 40);
+        var random = new Clickwise.Layers.SeededRandom(8);
+        foreach (var p in model.Parameters)
+        {
+            random.FillUniform(p.Value, 0.5);
+        }
+
+        CompiledModel compiled = CompiledModel.Compile(model);
+        foreach ((int rows, int tape) in new[] { (1, 1), (40, 40), (40, 16) })
+        {
+            Batch batch = RandomModels.Batch(rows, withValues: true, seed: rows + tape);
+            float[] expected = RandomModels.ForwardLogits(model, batch);
+            RandomModels.AssertClose(expected, Predict(compiled, batch, true, compiled.CreateTape(tape)), $"{name} [{string.Join(",", hidden)}] batch {rows}");
+        }
+    }
+
+    [Fact]
+    public void ValuesChangeTheResult()
+    {
+        // Guards the tests above: if values were ignored, the with/without cases would test the same thing.
+        CtrModel model = RandomModels.Create("deepfwfm", maxBatchSize: 7);
+        CompiledModel compiled = CompiledModel.Compile(model);
+        Batch batch = RandomModels.Batch(7, withValues: true);
+        float[] weighted = Predict(compiled, batch, withValues: true, compiled.CreateTape(7));
+        float[] plain = Predict(compiled, batch, withValues: false, compiled.CreateTape(7));
+        Assert.True(weighted.Zip(plain).Max(p => MathF.Abs(p.First - p.Second)) > 1e-2f);
+    }
+
+    [Theory]
+    [InlineData("fwfm", 22, "sparse")]  // 6 of 28 pairs survive: 6·4 ≤ 28
+    [InlineData("deepfwfm", 22, "sparse")]
+    [InlineData("fwfm", 28, "sparse")]  // everything pruned: the pair term is zero
+    [InlineData("fwfm", 10, "dense")]   // 18 of 28 survive
+    [InlineData("deepfwfm", 10, "dense")]
+    public void PrunedPairWeightsGiveTheSameLogits(string name, int zeroed, string form)
+    {
+        const int Rows = 64;
+        CtrModel model = RandomModels.Create(name, maxBatchSize: Rows);
+        float[] r = model.Parameters["fwfm.r"].Value;
+        Assert.Equal(28, r.Length);
+        var random = new Random(5);
+        foreach (int p in Enumerable.Range(0, r.Length).OrderBy(_ => random.Next()).Take(zeroed))
+        {
+            r[p] = 0f;
+        }
+
+        CompiledModel compiled = CompiledModel.Compile(model);
+        string pairs = Assert.Single(compiled.Describe(), d => d.StartsWith("fwfm pairs", StringComparison.Ordinal));
+        Assert.StartsWith($"fwfm pairs {form} {28 - zeroed} of 28", pairs);
+
+        foreach (bool withValues in new[] { false, true })
+        {
+            Batch batch = RandomModels.Batch(Rows, withValues, seed: zeroed);
+            float[] expected = RandomModels.ForwardLogits(model, batch);
+            RandomModels.AssertClose(expected, Predict(compiled, batch, withValues, compiled.CreateTape(Rows)), $"{name} {form} batch {Rows}");
+            Batch one = RandomModels.Batch(1, withValues, seed: zeroed + 1);
+            float[] single = RandomModels.ForwardLogits(model, one);
+            RandomModels.AssertClose(single, Predict(compiled, one, withValues, compiled.CreateTape(1)), $"{name} {form} batch 1");
+        }
+    }
+
+    [Fact]
+    public void SparseAndDenseFormsAgreeOnTheSameWeights()
+    {
+        // 7 of 28 survive: exactly the boundary (7·4 = 28 is not > 28), so the compiler picks the sparse form.
+        CtrModel model = RandomModels.Create("fwfm", maxBatchSize: 50);
+        float[] r = model.Parameters["fwfm.r"].Value;
+        for (int p = 0; p < r.Length; p++)
+        {
+            if (p % 4 != 0)
+            {
+                r[p] = 0f;
+            }
+        }
+
+        CompiledModel sparse = CompiledModel.Compile(model);
+        Assert.Contains(sparse.Describe(), d => d.StartsWith("fwfm pairs sparse 7 of 28", StringComparison.Ordinal));
+        r[1] = 1e-3f; // one more survivor flips it to dense
+        CompiledModel dense = CompiledModel.Compile(model);
+        Assert.Contains(dense.Describe(), d => d.StartsWith("fwfm pairs dense 8 of 28", StringComparison.Ordinal));
+        Batch batch = RandomModels.Batch(50, withValues: true);
+        float[] expected = RandomModels.ForwardLogits(model, batch);
+        RandomModels.AssertClose(expected, Predict(dense, batch, true, dense.CreateTape(50)), "dense");
+        r[1] = 0f;
+        expected = RandomModels.ForwardLogits(model, batch);
+        RandomModels.AssertClose(expected, Predict(sparse, batch, true, sparse.CreateTape(50)), "sparse");
+    }
+
+    [Fact]
+    public void TwoThreadsWithTheirOwnTapesGetIdenticalResults()
+    {
+        const int Rows = 300;
+        CtrModel model = RandomModels.Create("deepfwfm", maxBatchSize: Rows);
+        CompiledModel compiled = CompiledModel.Compile(model);
+        Batch[] batches = [RandomModels.Batch(Rows, false, seed: 1), RandomModels.Batch(Rows, true, seed: 2)];
+        float[][] expected = [.. batches.Select((b, i) => Predict(compiled, b, i == 1, compiled.CreateTape(Rows)))];
+        float[][] expectedSingles = [.. batches.Select((b, i) => SingleRows(compiled, b, i == 1, compiled.CreateTape(1)))];
+
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+        using var start = new Barrier(2);
+        Thread[] threads = [.. Enumerable.Range(0, 2).Select(t => new Thread(() =>
+        {
+            InferenceTape tape = compiled.CreateTape(Rows);
+            InferenceTape single = compiled.CreateTape(1);
+            start.SignalAndWait();
+            for (int round = 0; round < 40; round++)
+            {
+                int which = (t + round) % 2;
+                float[] got = Predict(compiled, batches[which], which == 1, tape);
+                if (!got.AsSpan().SequenceEqual(expected[which]))
+                {
+                    failures.Add($"thread {t} round {round}: batch {which} differs");
+                }
+
+                if (round % 8 == 0 && !SingleRows(compiled, batches[which], which == 1, single).AsSpan().SequenceEqual(expectedSingles[which]))
+                {
+                    failures.Add($"thread {t} round {round}: batch-1 rows of batch {which} differ");
+                }
+            }
+        }))];
+        foreach (Thread thread in threads)
+        {
+            thread.Start();
+        }
+
+        foreach (Thread thread in threads)
+        {
+            thread.Join();
+        }
+
+        Assert.Empty(failures);
+    }
+
+    [Fact]
+    public void ATapeFromAnotherPlanIsRejected()
+    {
+        CompiledModel lr = CompiledModel.Compile(RandomModels.Create("lr", 4));
+        CompiledModel deep = CompiledModel.Compile(RandomModels.Create("deepfwfm", 4));
+        Batch batch = RandomModels.Batch(4, false);
+        var error = Assert.Throws<ArgumentException>(() => Predict(deep, batch, false, lr.CreateTape(4)));
+        Assert.Contains("tape", error.Message);
+    }
+
+    [Fact]
+    public void ShortBuffersAreRejected()
+    {
+        CompiledModel compiled = CompiledModel.Compile(RandomModels.Create("fm", 4));
+        Batch batch = RandomModels.Batch(4, false);
+        InferenceTape tape = compiled.CreateTape(4);
+        Assert.Throws<ArgumentException>(() => compiled.PredictLogits(batch.IdsInUse[..^1], default, 4, new float[4], tape));
+        Assert.Throws<ArgumentException>(() => compiled.PredictLogits(batch.IdsInUse, default, 4, new float[3], tape));
+        Assert.Throws<ArgumentException>(() => compiled.PredictLogits(batch.IdsInUse, new float[5], 4, new float[4], tape));
+    }
+
+    [Fact]
+    public void MissingTensorIsNamed()
+    {
+        CtrModel model = RandomModels.Create("deepfm", 2);
+        var tensors = model.Parameters.Where(p => p.Name != "mlp.1.bias").ToDictionary(p => p.Name, p => p.Value);
+        var error = Assert.Throws<InvalidDataException>(() => CompiledModel.Compile(model.Config, model.Layout, tensors));
+        Assert.Contains("mlp.1.bias", error.Message);
+    }
+
+    [Fact]
+    public void ParameterCountMatchesTheModel()
+    {
+        foreach (string name in ModelRegistry.Names)
+        {
+            CtrModel model = RandomModels.Create(name, 2);
+            Assert.Equal(model.Parameters.TotalLength, CompiledModel.Compile(model).ParameterCount);
+        }
+    }
+
+    private static float[] Predict(CompiledModel compiled, Batch batch, bool withValues, InferenceTape tape)
+    {
+        float[] logits = new float[batch.Count];
+        compiled.PredictLogits(batch.IdsInUse, withValues ? batch.ValuesInUse : default, batch.Count, logits, tape);
+        return logits;
+    }
+
+    private static float[] SingleRows(CompiledModel compiled, Batch batch, bool withValues, InferenceTape tape)
+    {
+        int f = batch.FieldCount;
+        float[] logits = new float[batch.Count];
+        for (int b = 0; b < batch.Count; b++)
+        {
+            compiled.PredictLogits(batch.IdsInUse.Slice(b * f, f), withValues ? batch.ValuesInUse.Slice(b * f, f) : default, 1,
+                logits.AsSpan(b, 1), tape);
+        }
+
+        return logits;
+    }
+
+    private static void AssertSpread(float[] logits, string name) =>
+        Assert.True(logits.Max() - logits.Min() > 0.2f, $"{name}: logits barely vary ({logits.Min()}..{logits.Max()}); the test would be weak");
+}

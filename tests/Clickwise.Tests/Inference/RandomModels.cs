@@ -1,0 +1,87 @@
+using Clickwise.Data;
+using Clickwise.Features;
+using Clickwise.Layers;
+using Clickwise.Models;
+
+namespace Clickwise.Tests.Inference;
+
+/// <summary>Small models with every parameter (biases, pair weights, field vectors) perturbed, and random batches for them.</summary>
+internal static class RandomModels
+{
+    /// <summary>Eight fields of uneven sizes: P = 28 pairs, enough to prune most of them.</summary>
+    public static readonly FeatureLayout Layout = new(["a", "b", "c", "d", "e", "f", "g", "h"], [5, 9, 3, 7, 4, 11, 2, 6]);
+
+    public static ModelConfig Config(string name) => new()
+    {
+        Name = name,
+        EmbeddingDim = 5, // odd: exercises the tails of every vector loop
+        HiddenUnits = [13, 7],
+        Dropout = 0.4f, // must not act outside training
+        Seed = 11,
+    };
+
+    /// <summary>A model whose parameters are all uniform in ±0.5 (seeded), so no term is trivially zero.</summary>
+    public static CtrModel Create(string name, int maxBatchSize, int seed = 3)
+    {
+        CtrModel model = ModelRegistry.Create(Config(name), Layout, maxBatchSize);
+        var random = new SeededRandom(seed);
+        foreach (Parameter p in model.Parameters)
+        {
+            random.FillUniform(p.Value, 0.5);
+        }
+
+        return model;
+    }
+
+    /// <summary>A batch of random rows; with values, each feature is scaled by a value in [0.25, 2).</summary>
+    public static Batch Batch(int count, bool withValues, int seed = 7)
+    {
+        var batch = new Batch(count, Layout.FieldCount) { Count = count, HasValues = withValues };
+        var random = new SeededRandom(seed);
+        for (int b = 0; b < count; b++)
+        {
+            for (int f = 0; f < Layout.FieldCount; f++)
+            {
+                int i = b * Layout.FieldCount + f;
+                batch.Ids[i] = Layout.Offsets[f] + (int)(random.NextUInt64() % (ulong)Layout.Sizes[f]);
+                if (withValues)
+                {
+                    batch.Values[i] = (float)random.NextUniform(0.25, 2.0);
+                }
+            }
+
+            batch.Labels[b] = b % 3 == 0 ? 1f : 0f;
+        }
+
+        return batch;
+    }
+
+    /// <summary>The training program's logits, dropout off.</summary>
+    public static float[] ForwardLogits(CtrModel model, Batch batch)
+    {
+        float[] logits = new float[batch.Count];
+        model.Forward(batch, logits, training: false);
+        return logits;
+    }
+
+    /// <summary>Asserts |expected − actual| ≤ tol·max(1, |expected|) everywhere, naming the first row that differs.</summary>
+    public static void AssertClose(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, string what, float tolerance = 2e-4f)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        float worst = 0f;
+        int worstAt = -1;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(float.IsFinite(actual[i]), $"{what}: row {i} is {actual[i]}");
+            float error = MathF.Abs(expected[i] - actual[i]) / MathF.Max(1f, MathF.Abs(expected[i]));
+            if (error > worst)
+            {
+                worst = error;
+                worstAt = i;
+            }
+        }
+
+        Assert.True(worst <= tolerance,
+            $"{what}: row {worstAt} expected {(worstAt >= 0 ? expected[worstAt] : 0)} got {(worstAt >= 0 ? actual[worstAt] : 0)} (relative error {worst:G3})");
+    }
+}
