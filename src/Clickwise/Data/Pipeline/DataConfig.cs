@@ -41,7 +41,7 @@ public sealed record DataConfig
     public IReadOnlyDictionary<string, FieldOptions> Fields { get; init; } = new Dictionary<string, FieldOptions>();
 
     /// <summary>Criteo as in the seeds: min count 8, 90/10 with a tenth of train as validation.</summary>
-    public static DataConfig Criteo { get; } = new() { MinCount = 8 };
+    public static DataConfig Criteo { get; } = new() { MinCount = 8, Split = new SplitRatios(0.81, 0.09, 0.1) };
 
     /// <summary>Avazu as in the seeds: min count 5, 80/20 with a tenth of train as validation.</summary>
     public static DataConfig Avazu { get; } = new() { MinCount = 5, Split = new SplitRatios(0.72, 0.08, 0.2) };
