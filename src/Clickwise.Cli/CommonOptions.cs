@@ -16,7 +16,7 @@ internal static class CommonOptions
 
     public static Option<string> Format() => new("--format")
     {
-        Description = $"Input format: {string.Join(", ", DataSource.FormatNames)}",
+        Description = "Input format: criteo, criteo-csv, avazu, deeplight, csv, libsvm (libfm), libffm",
         DefaultValueFactory = _ => "criteo",
     };
 
@@ -59,7 +59,7 @@ internal static class CommonOptions
         DataFormat parsed;
         try
         {
-            parsed = DataSource.ParseFormat(format);
+            parsed = DataFormats.Parse(format);
         }
         catch (ArgumentException e)
         {

@@ -41,6 +41,30 @@ public static partial class AtomicFile
         FsyncDirectory(directory);
     }
 
+    public static void WriteAllBytes(string path, byte[] bytes) => Write(path, stream => stream.Write(bytes));
+
+    /// <summary>
+    /// A fresh temp path beside <paramref name="path"/> for a writer that streams for a long time (a data cache)
+    /// and then calls <see cref="Commit"/>; stale temps of dead writers are removed first.
+    /// </summary>
+    public static string TempPathFor(string path)
+    {
+        string full = Path.GetFullPath(path);
+        string directory = Path.GetDirectoryName(full) ?? throw new ArgumentException($"'{path}' has no directory");
+        string name = Path.GetFileName(full);
+        Directory.CreateDirectory(directory);
+        CleanStaleTemps(directory, name);
+        return Path.Combine(directory, $"{TempPrefix(name)}{Environment.ProcessId}-{Random.Shared.Next():x8}");
+    }
+
+    /// <summary>Renames a finished, fsynced temp file over <paramref name="path"/> and makes the rename durable.</summary>
+    public static void Commit(string temp, string path)
+    {
+        string full = Path.GetFullPath(path);
+        File.Move(temp, full, overwrite: true);
+        FsyncDirectory(Path.GetDirectoryName(full)!);
+    }
+
     /// <summary>The temp-file prefix for a target name: <c>.tmp-&lt;name&gt;-</c>, followed by pid and a random suffix.</summary>
     public static string TempPrefix(string targetName) => $".tmp-{targetName}-";
 

@@ -39,20 +39,4 @@ public sealed record DataSource
         return () => RecordReaders.Open(
             new FileStream(spool, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan), Path, options);
     }
-
-    /// <summary>The format names the CLI accepts, mapped to reader formats.</summary>
-    public static DataFormat ParseFormat(string name) => name.ToLowerInvariant() switch
-    {
-        "criteo" => DataFormat.Criteo,
-        "criteo-csv" => DataFormat.CriteoCsv,
-        "avazu" => DataFormat.Avazu,
-        "deeplight" => DataFormat.DeepLight,
-        "csv" => DataFormat.Csv,
-        "libsvm" or "libfm" => DataFormat.Libsvm,
-        "libffm" => DataFormat.Libffm,
-        _ => throw new ArgumentException($"unknown format '{name}'; expected one of: {string.Join(", ", FormatNames)}"),
-    };
-
-    public static IReadOnlyList<string> FormatNames { get; } =
-        ["criteo", "criteo-csv", "avazu", "deeplight", "csv", "libsvm", "libffm"];
 }

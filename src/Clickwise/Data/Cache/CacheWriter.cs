@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Clickwise.IO;
 
 namespace Clickwise.Data.Cache;
 
