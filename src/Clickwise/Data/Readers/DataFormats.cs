@@ -12,7 +12,7 @@ public static class DataFormats
         "csv" => DataFormat.Csv,
         "libsvm" or "libfm" => DataFormat.Libsvm,
         "libffm" => DataFormat.Libffm,
-        _ => throw new ArgumentException($"unknown data format '{name}' (expected criteo, criteo-csv, avazu, deeplight, csv, libsvm, libfm or libffm)"),
+        _ => throw new ArgumentException($"unknown format '{name}'; expected one of: criteo, criteo-csv, avazu, deeplight, csv, libsvm, libfm, libffm"),
     };
 
     public static string Name(DataFormat format) => format switch
