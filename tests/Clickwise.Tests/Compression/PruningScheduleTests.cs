@@ -1,0 +1,40 @@
+using Clickwise.Compression.Pruning;
+
+namespace Clickwise.Tests.Compression;
+
+public sealed class PruningScheduleTests
+{
+    [Fact]
+    public void SparsityFollowsThePapersFormula()
+    {
+        var schedule = new PruningSchedule();
+        Assert.Equal(0, schedule.SparsityAt(0.9, 0));
+        // s = S(1 - D^(k/U)) with D = 0.99, U = 100: k = 100 gives S·0.01, k = 6900 gives S·(1 - 0.99^69).
+        Assert.Equal(0.9 * 0.01, schedule.SparsityAt(0.9, 100), 12);
+        Assert.Equal(0.9 * (1 - Math.Pow(0.99, 69)), schedule.SparsityAt(0.9, 6900), 12);
+        Assert.Equal(0.9 * 0.5, new PruningSchedule(Decay: 0.5, DecayIterations: 10).SparsityAt(0.9, 10), 12);
+        Assert.Equal(0.9 * (1 - Math.Pow(0.99, 100)), schedule.SparsityAt(0.9, 10_000), 12);
+        Assert.True(schedule.SparsityAt(0.9, 10_000) < schedule.SparsityAt(0.9, 20_000));
+    }
+
+    [Fact]
+    public void PrunesEveryIntervalAndOnTheLastBatchOfAnEpoch()
+    {
+        var schedule = new PruningSchedule(Interval: 10);
+        long[] steps = [.. Enumerable.Range(0, 35).Where(k => schedule.IsPruneStep(k, lastBatchOfEpoch: false)).Select(k => (long)k)];
+        Assert.Equal([10L, 20L, 30L], steps);
+        Assert.True(schedule.IsPruneStep(7, lastBatchOfEpoch: true));
+        Assert.False(schedule.IsPruneStep(0, lastBatchOfEpoch: true));
+    }
+
+    [Theory]
+    [InlineData(-1, 0.99, 100, 10)]
+    [InlineData(2, 1.0, 100, 10)]
+    [InlineData(2, 0.0, 100, 10)]
+    [InlineData(2, 0.99, 0, 10)]
+    [InlineData(2, 0.99, 100, 0)]
+    public void RejectsSettingsOutOfRange(int warmup, double decay, int decayIterations, int interval)
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new PruningSchedule(warmup, decay, decayIterations, interval).Validate());
+    }
+}
