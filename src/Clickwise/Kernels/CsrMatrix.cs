@@ -1,0 +1,105 @@
+namespace Clickwise.Kernels;
+
+/// <summary>
+/// A pruned weight matrix W [in, out] in compressed sparse rows, one row per input: the surviving
+/// (output index, weight) pairs of input i lie at [RowStart[i], RowStart[i + 1]). Input-major order lets a product
+/// skip every input that is zero — after ReLU that is about half of them — and touches each surviving weight once.
+/// </summary>
+public sealed class CsrMatrix
+{
+    private CsrMatrix(int rows, int columns, int[] rowStart, int[] column, float[] value)
+    {
+        Rows = rows;
+        Columns = columns;
+        RowStart = rowStart;
+        Column = column;
+        Value = value;
+    }
+
+    public int Rows { get; }
+
+    public int Columns { get; }
+
+    /// <summary>[Rows + 1] offsets into <see cref="Column"/> and <see cref="Value"/>.</summary>
+    public int[] RowStart { get; }
+
+    public int[] Column { get; }
+
+    public float[] Value { get; }
+
+    public int NonZeroCount => Value.Length;
+
+    public double Density => Rows * (double)Columns == 0 ? 0 : NonZeroCount / (Rows * (double)Columns);
+
+    public long Bytes => ((long)RowStart.Length + Column.Length + Value.Length) * sizeof(int);
+
+    /// <summary>Keeps the non-zero entries of a dense row-major [rows, columns] matrix.</summary>
+    public static CsrMatrix FromDense(ReadOnlySpan<float> dense, int rows, int columns)
+    {
+        if (rows < 0 || columns < 0 || dense.Length != (long)rows * columns)
+        {
+            throw new ArgumentException($"dense matrix of {dense.Length} values is not {rows}x{columns}");
+        }
+
+        int nonZero = 0;
+        foreach (float v in dense)
+        {
+            if (v != 0f)
+            {
+                nonZero++;
+            }
+        }
+
+        var rowStart = new int[rows + 1];
+        var column = new int[nonZero];
+        var value = new float[nonZero];
+        int at = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            rowStart[r] = at;
+            ReadOnlySpan<float> row = dense.Slice(r * columns, columns);
+            for (int c = 0; c < columns; c++)
+            {
+                if (row[c] != 0f)
+                {
+                    column[at] = c;
+                    value[at++] = row[c];
+                }
+            }
+        }
+
+        rowStart[rows] = at;
+        return new CsrMatrix(rows, columns, rowStart, column, value);
+    }
+
+    /// <summary>y[b, :] += x[b, :]·W for <paramref name="batchSize"/> rows; x [B, Rows], y [B, Columns].</summary>
+    public void MultiplyAdd(ReadOnlySpan<float> x, Span<float> y, int batchSize)
+    {
+        if (x.Length < (long)batchSize * Rows || y.Length < (long)batchSize * Columns)
+        {
+            throw new ArgumentException($"operands too small for a batch of {batchSize} through {Rows}x{Columns}");
+        }
+
+        int[] rowStart = RowStart;
+        int[] column = Column;
+        float[] value = Value;
+        for (int b = 0; b < batchSize; b++)
+        {
+            ReadOnlySpan<float> input = x.Slice(b * Rows, Rows);
+            Span<float> output = y.Slice(b * Columns, Columns);
+            for (int i = 0; i < input.Length; i++)
+            {
+                float xi = input[i];
+                if (xi == 0f)
+                {
+                    continue;
+                }
+
+                for (int k = rowStart[i]; k < rowStart[i + 1]; k++)
+                {
+                    output[column[k]] += xi * value[k];
+                }
+            }
+        }
+    }
+}
