@@ -1,0 +1,112 @@
+using Clickwise.Compression.Pruning;
+using Clickwise.Features;
+using Clickwise.Layers;
+using Clickwise.Models;
+
+namespace Clickwise.Tests.Compression;
+
+public sealed class ModelPrunerTests
+{
+    private static readonly FeatureLayout Layout = new(["a", "b", "c", "d"], [50, 7, 120, 3]);
+
+    private static CtrModel Model(string name)
+    {
+        CtrModel model = ModelRegistry.Create(new ModelConfig { Name = name, EmbeddingDim = 4, HiddenUnits = [16, 8], Seed = 5 }, Layout, 8);
+        // Embeddings start small and equal-ish; spread them so magnitudes differ, as after training.
+        var random = new Random(1);
+        foreach (Parameter p in model.Parameters)
+        {
+            for (int i = 0; i < p.Length; i++)
+            {
+                p.Value[i] = (float)(random.NextDouble() - 0.5);
+            }
+        }
+
+        return model;
+    }
+
+    [Fact]
+    public void PrunesEachComponentToItsExactRate()
+    {
+        CtrModel model = Model("deepfwfm");
+        var pruner = new ModelPruner(model.Parameters, Layout, SparsityTargets.Parse("D-90% & R-50% & F-40%"));
+        pruner.Prune();
+
+        // Hidden layers 16→16 and 16→8 pruned layer-wise; the 8→1 output layer and the biases untouched.
+        Assert.Equal(0.9, ZeroFraction(model.Parameters["mlp.0.weight"]), 2);
+        Assert.Equal(MagnitudePruning.PrunedCount(16 * 8, 0.9), Zeros(model.Parameters["mlp.1.weight"]));
+        Assert.Equal(0, Zeros(model.Parameters["mlp.2.weight"]));
+        Assert.Equal(0, Zeros(model.Parameters["mlp.0.bias"]));
+        Assert.Equal(MagnitudePruning.PrunedCount(6, 0.5), Zeros(model.Parameters["fwfm.r"]));
+        Assert.Equal(MagnitudePruning.PrunedCount(180 * 4, 0.4), Zeros(model.Parameters["embedding"]));
+        Assert.Equal(0, Zeros(model.Parameters["fwfm.v"]));
+
+        IReadOnlyDictionary<PruningComponent, (long Pruned, long Total)> achieved = pruner.Sparsity();
+        Assert.Equal((MagnitudePruning.PrunedCount(16 * 16, 0.9) + MagnitudePruning.PrunedCount(16 * 8, 0.9), 16 * 16 + 16 * 8L),
+            achieved[PruningComponent.Dnn]);
+    }
+
+    [Fact]
+    public void PersistentMasksKeepPrunedWeightsAtZeroAfterUpdates()
+    {
+        CtrModel model = Model("deepfwfm");
+        var pruner = new ModelPruner(model.Parameters, Layout, SparsityTargets.Parse("dnn=0.5"));
+        pruner.Prune(0.5);
+        Parameter w = model.Parameters["mlp.0.weight"];
+        bool[] prunedBefore = [.. w.Value.Select(v => v == 0f)];
+
+        // An optimizer step moves every weight, pruned or not; the masks put the pruned ones back.
+        for (int i = 0; i < w.Length; i++)
+        {
+            w.Value[i] += 0.25f;
+        }
+
+        pruner.ApplyMasks();
+        Assert.Equal(prunedBefore, w.Value.Select(v => v == 0f));
+
+        // Raising the rate keeps everything pruned before, even weights that grew in between.
+        pruner.Prune(1.0);
+        Assert.All(Enumerable.Range(0, w.Length).Where(i => prunedBefore[i]), i => Assert.Equal(0f, w.Value[i]));
+        Assert.Equal(MagnitudePruning.PrunedCount(16 * 16, 0.5), Zeros(w));
+    }
+
+    [Fact]
+    public void RegrowStartsEachPruneFromAFreshMask()
+    {
+        CtrModel model = Model("deepfwfm");
+        var pruner = new ModelPruner(model.Parameters, Layout, SparsityTargets.Parse("dnn=0.5"), regrow: true);
+        pruner.Prune();
+        Parameter w = model.Parameters["mlp.0.weight"];
+        int firstPruned = Array.IndexOf(w.Value, 0f);
+        w.Value[firstPruned] = 100f;
+        pruner.Prune();
+        Assert.Equal(100f, w.Value[firstPruned]);
+        Assert.Equal(MagnitudePruning.PrunedCount(16 * 16, 0.5), Zeros(w));
+    }
+
+    [Fact]
+    public void PerFieldScopePrunesEveryFieldToTheRate()
+    {
+        CtrModel model = Model("fwfm");
+        var pruner = new ModelPruner(model.Parameters, Layout, SparsityTargets.Parse("emb=0.5"), EmbeddingPruningScope.PerField);
+        pruner.Prune();
+        float[] table = model.Parameters["embedding"].Value;
+        for (int f = 0; f < Layout.FieldCount; f++)
+        {
+            int length = Layout.Sizes[f] * 4;
+            Assert.Equal(MagnitudePruning.PrunedCount(length, 0.5), table.AsSpan(Layout.Offsets[f] * 4, length).ToArray().Count(v => v == 0f));
+        }
+    }
+
+    [Fact]
+    public void NamingAComponentTheModelLacksIsAnError()
+    {
+        ArgumentException e = Assert.Throws<ArgumentException>(() =>
+            new ModelPruner(Model("deepfm").Parameters, Layout, SparsityTargets.Parse("D-90% & R-90%")));
+        Assert.Contains("no R component", e.Message);
+    }
+
+    private static int Zeros(Parameter p) => p.Value.Count(v => v == 0f);
+
+    private static double ZeroFraction(Parameter p) => Zeros(p) / (double)p.Length;
+}
