@@ -24,8 +24,9 @@ def cpu_slug():
     with open("/proc/cpuinfo") as f:
         for line in f:
             if line.startswith("model name"):
-                name = line.split(":", 1)[1].strip()
-                return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+                name = line.split(":", 1)[1].strip().lower()
+                name = re.sub(r"\((r|tm)\)|\b(processor|cpu)\b|@.*$", " ", name)
+                return re.sub(r"[^a-z0-9]+", "-", name).strip("-")
     return platform.machine()
 
 

@@ -45,6 +45,9 @@ public sealed class Trainer
 
     public List<ITrainingObserver> Observers { get; } = [];
 
+    /// <summary>Run after every optimizer step, in order (e.g. pruning).</summary>
+    public List<ITrainingHook> Hooks { get; } = [];
+
     /// <summary>Where checkpoints go (after every epoch, and every <see cref="CheckpointEverySteps"/>); null for none.</summary>
     public string? CheckpointPath { get; init; }
 
@@ -110,7 +113,7 @@ public sealed class Trainer
                 }
 
                 cancellationToken.ThrowIfCancellationRequested();
-                TrainStep(batch, epoch, step);
+                TrainStep(batch, epoch, step, stepsPerEpoch);
                 epochRowsThisRun += batch.Count;
                 runRows += batch.Count;
                 Report(epoch, step, stepsPerEpoch, train.RowCount, runRows, runClock.Elapsed);
@@ -146,7 +149,7 @@ public sealed class Trainer
         return new TrainingResult(State.History.ToArray(), State.BestEpoch, State.Stopped, restored);
     }
 
-    private void TrainStep(Batch batch, int epoch, int step)
+    private void TrainStep(Batch batch, int epoch, int step, int stepsPerEpoch)
     {
         int n = batch.Count;
         Span<float> logits = _logits.AsSpan(0, n);
@@ -171,6 +174,12 @@ public sealed class Trainer
         _model.Parameters.ZeroGrad();
         _model.Backward(batch, dLogits);
         Optimizer.Step(_model.Parameters);
+        var info = new StepInfo(epoch, _config.Epochs, step, stepsPerEpoch, State.GlobalStep);
+        foreach (ITrainingHook hook in Hooks)
+        {
+            hook.AfterStep(info, Optimizer);
+        }
+
         State.EpochLossSum += loss * n;
         State.EpochRows += n;
     }

@@ -100,12 +100,31 @@ public sealed class ModelPruner
         }
     }
 
-    /// <summary>Puts pruned weights back to zero (after an optimizer step moved them).</summary>
+    /// <summary>
+    /// Puts pruned weights back to zero after an optimizer step moved them; a row-sparse table is only visited
+    /// on the rows its gradient touched.
+    /// </summary>
     public void ApplyMasks()
     {
         foreach (PrunedTensor t in Tensors)
         {
-            t.Mask.Apply(t.Parameter.Value);
+            if (t.Parameter.RowGrad is { } rows)
+            {
+                t.Mask.ApplyRows(t.Parameter.Value, rows.Rows.AsSpan(0, rows.Count), t.Parameter.RowWidth);
+            }
+            else
+            {
+                t.Mask.Apply(t.Parameter.Value);
+            }
+        }
+    }
+
+    /// <summary>Adopts the zeros of loaded weights as the masks, so pruning a pruned model keeps what it pruned.</summary>
+    public void AdoptZeros()
+    {
+        foreach (PrunedTensor t in Tensors)
+        {
+            t.Mask.PruneZeros(t.Parameter.Value);
         }
     }
 

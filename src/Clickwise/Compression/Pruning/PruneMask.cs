@@ -60,4 +60,45 @@ public sealed class PruneMask
             }
         }
     }
+
+    /// <summary>
+    /// As <see cref="Apply"/> but only over the given rows of a [rows, width] table — the rows a row-sparse step
+    /// touched, the only ones it can have moved.
+    /// </summary>
+    public void ApplyRows(Span<float> values, ReadOnlySpan<int> rows, int width)
+    {
+        if (values.Length != Length)
+        {
+            throw new ArgumentException($"mask of {Length} entries applied to a tensor of {values.Length}");
+        }
+
+        foreach (int row in rows)
+        {
+            long start = (long)row * width;
+            for (long i = start; i < start + width; i++)
+            {
+                if (IsPruned(i))
+                {
+                    values[(int)i] = 0f;
+                }
+            }
+        }
+    }
+
+    /// <summary>Marks every entry that is exactly zero as pruned (rebuilding a persistent mask from saved weights).</summary>
+    public void PruneZeros(ReadOnlySpan<float> values)
+    {
+        if (values.Length != Length)
+        {
+            throw new ArgumentException($"mask of {Length} entries built from a tensor of {values.Length}");
+        }
+
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (values[i] == 0f)
+            {
+                Prune(i);
+            }
+        }
+    }
 }

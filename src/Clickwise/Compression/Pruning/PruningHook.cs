@@ -1,0 +1,61 @@
+using Clickwise.Training;
+using Clickwise.Training.Optimizers;
+
+namespace Clickwise.Compression.Pruning;
+
+/// <summary>
+/// DeepLight's Algorithm 1 inside the trainer: dense warm-up epochs, then re-pruning on the schedule with the
+/// optimizer state of pruned weights cleared, persistent masks re-applied after every other step, and a last
+/// prune to the full targets at the end of the run so the saved model has exactly the sparsity asked for.
+/// </summary>
+/// <remarks>
+/// The iteration k of s = S·(1 − D^(k/U)) is derived from the global step, not counted here, so a run resumed
+/// from a checkpoint continues the same schedule (the masks are rebuilt from the checkpoint's zeros).
+/// </remarks>
+public sealed class PruningHook(ModelPruner pruner, PruningSchedule schedule) : ITrainingHook
+{
+    public ModelPruner Pruner { get; } = pruner;
+
+    public PruningSchedule Schedule { get; } = schedule;
+
+    /// <summary>Fraction of the targets pruned so far (0 before warm-up ends).</summary>
+    public double Progress { get; private set; }
+
+    public void AfterStep(in StepInfo step, IOptimizer optimizer)
+    {
+        if (step.Epoch <= Schedule.WarmupEpochs)
+        {
+            return;
+        }
+
+        long iteration = step.GlobalStep - (long)Schedule.WarmupEpochs * step.StepsPerEpoch;
+        double fraction = step.IsLastOfRun ? 1.0 : Schedule.SparsityAt(1.0, iteration);
+        if (step.IsLastOfRun || Schedule.IsPruneStep(iteration, step.IsLastInEpoch))
+        {
+            Pruner.Prune(fraction);
+            Progress = fraction;
+            ClearOptimizerState(optimizer);
+        }
+        else if (!Pruner.Regrow)
+        {
+            Pruner.ApplyMasks();
+        }
+    }
+
+    // A pruned weight's moments would otherwise keep pushing it (and, with regrow, bring it back on stale momentum).
+    private void ClearOptimizerState(IOptimizer optimizer)
+    {
+        if (optimizer is not SlottedOptimizer slotted)
+        {
+            return;
+        }
+
+        foreach (PrunedTensor t in Pruner.Tensors)
+        {
+            foreach (float[] slot in slotted.StateOf(t.Parameter).Slots)
+            {
+                t.Mask.Apply(slot);
+            }
+        }
+    }
+}
