@@ -13,6 +13,11 @@ internal static class Reports
             + $" (+{report.PrepareSeconds:F1} s to build the cache)");
         Console.WriteLine($"test AUC {report.Test.Auc:F5}  logloss {report.Test.LogLoss:F5}  predicted CTR {report.Test.PredictedCtr:F4}"
             + $" / observed {report.Test.ObservedCtr:F4}  ({report.Test.Rows:N0} rows)");
+        if (report.Sparsity is not null)
+        {
+            Console.WriteLine($"pruned: {report.Sparsity}");
+        }
+
         Console.WriteLine($"parameters {report.Parameters:N0}; model written to {report.ModelPath}");
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Clickwise.Compression.Pruning;
 using Clickwise.Data.Cache;
 using Clickwise.Models;
 using Clickwise.Runs;
@@ -27,13 +28,23 @@ internal static class TrainCommand
         var splitMode = new Option<string?>("--split-mode") { Description = "random (seeded) or sequential (by row order)" };
         var workdir = new Option<string?>("--workdir") { Description = "Cache, metrics.jsonl and checkpoints (default: <output>.run)" };
         var resume = new Option<string?>("--resume") { Description = "Continue from a checkpoint of the same run" };
+        var sparsity = new Option<string?>("--sparsity")
+        {
+            Description = "Prune while training (DeepLight): dnn=0.9,r=0.9,emb=0.4 or \"D-90% & R-90% & F-40%\"",
+        };
+        var pruneWarmup = new Option<int?>("--prune-warmup") { Description = "Dense epochs before pruning starts (default 2)" };
+        var pruneEvery = new Option<int?>("--prune-every") { Description = "Re-prune every N iterations (default 10)" };
+        var pruneDecayIters = new Option<double?>("--prune-decay-iters") { Description = "U of s = S(1 - D^(k/U)) (default: fitted so the target is reached one epoch before the end)" };
+        var prunePerField = new Option<bool>("--prune-per-field") { Description = "One embedding threshold per field instead of one global" };
+        var pruneRegrow = new Option<bool>("--prune-regrow") { Description = "Let pruned weights regrow between prunes (reference code)" };
         var quiet = new Option<bool>("--quiet") { Description = "Print only the final report" };
         var skipBad = CommonOptions.SkipBad();
         var maxBad = CommonOptions.MaxBadRatio();
         var threads = CommonOptions.Threads();
         var command = new Command("train", "Train a model on a file's train/valid split and report test metrics");
         CommonOptions.AddAll(command, data, format, model, output, config, preset, epochs, seed, batchSize, lr, embeddingDim,
-            hidden, dropout, minCount, splitMode, workdir, resume, quiet, skipBad, maxBad, threads);
+            hidden, dropout, minCount, splitMode, workdir, resume, sparsity, pruneWarmup, pruneEvery, pruneDecayIters,
+            prunePerField, pruneRegrow, quiet, skipBad, maxBad, threads);
         command.SetAction(parse => VerbRunner.Run(() =>
         {
             CommonOptions.ApplyThreads(parse.GetValue(threads));
@@ -92,6 +103,26 @@ internal static class TrainCommand
                 };
             }
 
+            PruningConfig? pruning = run.Pruning;
+            if (parse.GetValue(sparsity) is { } targets)
+            {
+                pruning = (pruning ?? new PruningConfig()) with { Sparsity = targets };
+            }
+
+            if (pruning is not null)
+            {
+                if (parse.GetValue(pruneWarmup) is int w) pruning = pruning with { WarmupEpochs = w };
+                if (parse.GetValue(pruneEvery) is int every) pruning = pruning with { Interval = every };
+                if (parse.GetValue(pruneDecayIters) is double u) pruning = pruning with { DecayIterations = u };
+                if (parse.GetValue(prunePerField)) pruning = pruning with { EmbeddingScope = EmbeddingPruningScope.PerField };
+                if (parse.GetValue(pruneRegrow)) pruning = pruning with { Regrow = true };
+            }
+            else if (parse.GetResult(pruneWarmup) is not null || parse.GetResult(pruneEvery) is not null
+                     || parse.GetResult(pruneDecayIters) is not null || parse.GetValue(prunePerField) || parse.GetValue(pruneRegrow))
+            {
+                throw new UsageException("pruning options need --sparsity (or a config file's pruning section)");
+            }
+
             string modelPath = parse.GetValue(output)!;
             var request = new TrainRequest
             {
@@ -106,6 +137,7 @@ internal static class TrainCommand
                 WorkDir = parse.GetValue(workdir) ?? modelPath + ".run",
                 ModelPath = modelPath,
                 ResumeFrom = parse.GetValue(resume),
+                Pruning = pruning,
             };
             try
             {

@@ -1,3 +1,4 @@
+using Clickwise.Compression.Pruning;
 using Clickwise.Data.Pipeline;
 using Clickwise.Models;
 using Clickwise.Training;
@@ -21,6 +22,9 @@ public sealed record RunConfig
     public ModelConfig? Model { get; init; }
 
     public TrainingConfig? Training { get; init; }
+
+    /// <summary>DeepLight pruning during training (absent: dense).</summary>
+    public PruningConfig? Pruning { get; init; }
 
     public static RunConfig Load(string path)
     {

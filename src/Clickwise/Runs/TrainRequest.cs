@@ -1,3 +1,4 @@
+using Clickwise.Compression.Pruning;
 using Clickwise.Data.Pipeline;
 using Clickwise.Models;
 using Clickwise.Training;
@@ -18,6 +19,9 @@ public sealed record TrainRequest
     public ModelConfig Model { get; init; } = ModelPresets.Criteo();
 
     public TrainingConfig Training { get; init; } = TrainingConfig.Criteo;
+
+    /// <summary>DeepLight pruning during training; null trains dense.</summary>
+    public PruningConfig? Pruning { get; init; }
 
     /// <summary>Where the binary cache, feature map, metrics.jsonl and checkpoints go.</summary>
     public required string WorkDir { get; init; }

@@ -187,6 +187,30 @@ public sealed class CliPipelineTests : IClassFixture<CliPipelineTests.Pipeline>
     }
 
     [Fact]
+    public void TrainPrunesToTheTargetsAndSavesTheZeros()
+    {
+        string model = _pipeline.Directory.File("pruned.cwm");
+        CliResult result = CliRunner.Expect(0, "train", "-d", _pipeline.DataPath, "--model", "deepfwfm", "-o", model, "--epochs", "3",
+            "--seed", "2", "--embedding-dim", "4", "--hidden", "32,16", "--batch-size", "512", "--min-count", "2",
+            "--sparsity", "D-90% & R-80% & F-40%", "--prune-warmup", "1", "--quiet");
+        Assert.Matches(@"pruned: D 90\.0% of [\d,]+, R 79\.\d% of 741, F 40\.0% of [\d,]+", result.Out);
+
+        var saved = Clickwise.Runs.ModelArtifact.Load(model);
+        Assert.Equal(0.9, saved.Tensors["mlp.0.weight"].Count(v => v == 0f) / (double)saved.Tensors["mlp.0.weight"].Length, 3);
+        Assert.Equal(0.4, saved.Tensors["embedding"].Count(v => v == 0f) / (double)saved.Tensors["embedding"].Length, 3);
+        Assert.DoesNotContain(0f, saved.Tensors["mlp.2.weight"]);
+        using (JsonDocument extra = JsonDocument.Parse(saved.ExtraJson!))
+        {
+            Assert.Equal("D-90% & R-80% & F-40%", extra.RootElement.GetProperty("sparsity").GetString());
+        }
+
+        CliResult noR = CliRunner.Expect(2, "train", "-d", _pipeline.DataPath, "--model", "deepfm", "-o", model, "--sparsity", "r=0.5");
+        Assert.Contains("no R component", noR.Error);
+        CliResult orphan = CliRunner.Expect(2, "train", "-d", _pipeline.DataPath, "-o", model, "--prune-warmup", "1");
+        Assert.Contains("need --sparsity", orphan.Error);
+    }
+
+    [Fact]
     public void BenchTakesRowsFromADataFile()
     {
         CliResult result = CliRunner.Expect(0, "bench", "-m", _pipeline.ModelPath, "-d", _pipeline.DataPath, "--requests", "300", "--batch", "2000");

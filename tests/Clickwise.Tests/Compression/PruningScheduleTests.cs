@@ -27,11 +27,23 @@ public sealed class PruningScheduleTests
         Assert.False(schedule.IsPruneStep(0, lastBatchOfEpoch: true));
     }
 
+    [Fact]
+    public void FittedDecayReachesNinetyNinePercentOneEpochBeforeTheEnd()
+    {
+        var schedule = new PruningSchedule(WarmupEpochs: 2, DecayIterations: 0);
+        PruningSchedule fitted = schedule.ResolvedFor(epochs: 10, stepsPerEpoch: 500);
+        Assert.Equal(fitted.DecayIterations, schedule.FitDecayIterations(10, 500));
+        // 8 pruning epochs: 99% of the target after 7 of them (3,500 iterations).
+        Assert.Equal(0.99, fitted.SparsityAt(1.0, 3500), 2);
+        Assert.Same(fitted, fitted.ResolvedFor(10, 500));
+        Assert.Equal(100, new PruningSchedule().ResolvedFor(10, 500).DecayIterations);
+    }
+
     [Theory]
     [InlineData(-1, 0.99, 100, 10)]
     [InlineData(2, 1.0, 100, 10)]
     [InlineData(2, 0.0, 100, 10)]
-    [InlineData(2, 0.99, 0, 10)]
+    [InlineData(2, 0.99, -1, 10)]
     [InlineData(2, 0.99, 100, 0)]
     public void RejectsSettingsOutOfRange(int warmup, double decay, int decayIterations, int interval)
     {

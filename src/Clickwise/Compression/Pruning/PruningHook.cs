@@ -28,9 +28,10 @@ public sealed class PruningHook(ModelPruner pruner, PruningSchedule schedule) : 
             return;
         }
 
-        long iteration = step.GlobalStep - (long)Schedule.WarmupEpochs * step.StepsPerEpoch;
-        double fraction = step.IsLastOfRun ? 1.0 : Schedule.SparsityAt(1.0, iteration);
-        if (step.IsLastOfRun || Schedule.IsPruneStep(iteration, step.IsLastInEpoch))
+        PruningSchedule schedule = Schedule.ResolvedFor(step.EpochCount, step.StepsPerEpoch);
+        long iteration = step.GlobalStep - (long)schedule.WarmupEpochs * step.StepsPerEpoch;
+        double fraction = step.IsLastOfRun ? 1.0 : schedule.SparsityAt(1.0, iteration);
+        if (step.IsLastOfRun || schedule.IsPruneStep(iteration, step.IsLastInEpoch))
         {
             Pruner.Prune(fraction);
             Progress = fraction;

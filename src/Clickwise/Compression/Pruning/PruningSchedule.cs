@@ -6,9 +6,31 @@ namespace Clickwise.Compression.Pruning;
 /// <see cref="Interval"/> iterations and on the last batch of each epoch.
 /// </summary>
 /// <param name="Decay">D in the paper (0.99): how slowly sparsity approaches its target.</param>
-/// <param name="DecayIterations">U in the paper (100 iterations).</param>
-public sealed record PruningSchedule(int WarmupEpochs = 2, double Decay = 0.99, int DecayIterations = 100, int Interval = 10)
+/// <param name="DecayIterations">
+/// U in the paper (100 iterations, tuned for Criteo's 18k iterations an epoch); 0 fits it to the run instead
+/// (<see cref="FitDecayIterations"/>), which is the default a dataset of any size can use.
+/// </param>
+public sealed record PruningSchedule(int WarmupEpochs = 2, double Decay = 0.99, double DecayIterations = 100, int Interval = 10)
 {
+    /// <summary>Share of the target the fitted schedule reaches one epoch before the end.</summary>
+    public const double FittedReach = 0.99;
+
+    /// <summary>
+    /// The U for which s reaches <see cref="FittedReach"/> of the target when one epoch is left (half-way through
+    /// the pruning epochs if only one follows warm-up), so the last epoch fine-tunes at nearly full sparsity.
+    /// </summary>
+    public double FitDecayIterations(int epochs, int stepsPerEpoch)
+    {
+        int pruningEpochs = Math.Max(1, epochs - WarmupEpochs);
+        double iterations = pruningEpochs > 1 ? (pruningEpochs - 1) * (double)stepsPerEpoch : stepsPerEpoch / 2.0;
+        // Fractional on small runs: D = 0.99 needs k/U ≈ 458 to reach 99%, so 80 iterations want U ≈ 0.17.
+        return iterations * Math.Log(Decay) / Math.Log(1 - FittedReach);
+    }
+
+    /// <summary>This schedule with <see cref="DecayIterations"/> fitted to the run when it is 0.</summary>
+    public PruningSchedule ResolvedFor(int epochs, int stepsPerEpoch) =>
+        DecayIterations > 0 ? this : this with { DecayIterations = FitDecayIterations(epochs, stepsPerEpoch) };
+
     /// <summary>s = S·(1 − D^(k/U)) for the k-th iteration after warm-up (k ≥ 0).</summary>
     public double SparsityAt(double target, long iteration)
     {
@@ -17,7 +39,7 @@ public sealed record PruningSchedule(int WarmupEpochs = 2, double Decay = 0.99, 
             throw new ArgumentOutOfRangeException(nameof(iteration), "iterations are counted from 0 at the end of warm-up");
         }
 
-        return target * (1 - Math.Pow(Decay, iteration / (double)DecayIterations));
+        return target * (1 - Math.Pow(Decay, iteration / DecayIterations));
     }
 
     /// <summary>Whether the k-th iteration after warm-up (k ≥ 1) re-prunes.</summary>
@@ -37,9 +59,14 @@ public sealed record PruningSchedule(int WarmupEpochs = 2, double Decay = 0.99, 
             throw new ArgumentOutOfRangeException(nameof(Decay), "the decay D must be in (0, 1)");
         }
 
-        if (DecayIterations < 1 || Interval < 1)
+        if (DecayIterations < 0)
         {
-            throw new ArgumentOutOfRangeException(DecayIterations < 1 ? nameof(DecayIterations) : nameof(Interval), "must be ≥ 1");
+            throw new ArgumentOutOfRangeException(nameof(DecayIterations), "must be > 0, or 0 to fit it to the run");
+        }
+
+        if (Interval < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Interval), "must be ≥ 1");
         }
     }
 }
