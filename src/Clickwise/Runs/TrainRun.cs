@@ -45,7 +45,15 @@ public static class TrainRun
         var clock = Stopwatch.StartNew();
         using PreparedDataset data = DatasetBuilder.Build(openerFor(request.WorkDir), request.Preprocessing,
             Path.Combine(request.WorkDir, "cache"));
-        double prepareSeconds = clock.Elapsed.TotalSeconds;
+        return Execute(request, data, clock.Elapsed.TotalSeconds, observers, cancellationToken);
+    }
+
+    /// <summary>Trains on an already prepared (cached and split) dataset: studies train many models on one cache.</summary>
+    public static TrainReport Execute(TrainRequest request, PreparedDataset data, double prepareSeconds,
+                                      IEnumerable<ITrainingObserver>? observers, CancellationToken cancellationToken)
+    {
+        Validate(request);
+        Directory.CreateDirectory(request.WorkDir);
         if (data.Train.RowCount == 0)
         {
             throw new InvalidDataException($"{request.Data.Path}: no training rows after the split ({data.Rows} rows in all)");
@@ -86,7 +94,7 @@ public static class TrainRun
             }
         }
 
-        clock.Restart();
+        var clock = Stopwatch.StartNew();
         TrainingResult training = trainer.Fit(data.Train, data.Valid.RowCount > 0 ? data.Valid : null, cancellationToken);
         double trainSeconds = clock.Elapsed.TotalSeconds;
 

@@ -1,0 +1,186 @@
+using System.CommandLine;
+using Clickwise.Compression.Pruning;
+using Clickwise.Data.Cache;
+using Clickwise.Models;
+using Clickwise.Runs;
+
+namespace Clickwise.Cli;
+
+/// <summary>
+/// The options that describe a training run — data, preset/config, architecture, optimisation, pruning — shared
+/// by the verbs that train (<c>train</c>, <c>deeplight</c>), and their translation into a <see cref="TrainRequest"/>.
+/// </summary>
+internal sealed class TrainOptions
+{
+    private readonly Option<string> _data = CommonOptions.Data();
+    private readonly Option<string> _format = CommonOptions.Format();
+    private readonly Option<string?> _model = new("--model") { Description = $"Model: {string.Join(", ", ModelRegistry.Names)} (default deepfwfm)" };
+    private readonly Option<string?> _config = new("--config") { Description = "Experiment config file (JSON; see configs/)" };
+    private readonly Option<string?> _preset = new("--preset") { Description = "criteo or avazu: the seed papers' settings (default criteo)" };
+    private readonly Option<int?> _epochs = new("--epochs") { Description = "Epochs (early stopping may end sooner)" };
+    private readonly Option<int?> _seed = new("--seed") { Description = "Seed of initialisation, split and data order" };
+    private readonly Option<int?> _batchSize = new("--batch-size") { Description = "Mini-batch size" };
+    private readonly Option<double?> _lr = new("--lr") { Description = "Learning rate" };
+    private readonly Option<int?> _embeddingDim = new("--embedding-dim") { Description = "Embedding width D" };
+    private readonly Option<string?> _hidden = new("--hidden") { Description = "DNN hidden units, e.g. 400,400,400" };
+    private readonly Option<float?> _dropout = new("--dropout") { Description = "Dropout rate of the DNN" };
+    private readonly Option<int?> _minCount = new("--min-count") { Description = "Categories seen fewer times go to the OOV id" };
+    private readonly Option<string?> _splitMode = new("--split-mode") { Description = "random (seeded) or sequential (by row order)" };
+    private readonly Option<string?> _sparsity = new("--sparsity")
+    {
+        Description = "Prune while training (DeepLight): dnn=0.9,r=0.9,emb=0.4 or \"D-90% & R-90% & F-40%\"",
+    };
+
+    private readonly Option<int?> _pruneWarmup = new("--prune-warmup") { Description = "Dense epochs before pruning starts (default 2)" };
+    private readonly Option<int?> _pruneEvery = new("--prune-every") { Description = "Re-prune every N iterations (default 10)" };
+    private readonly Option<double?> _pruneDecayIters = new("--prune-decay-iters")
+    {
+        Description = "U of s = S(1 - D^(k/U)) (default: fitted so the target is reached one epoch before the end)",
+    };
+
+    private readonly Option<bool> _prunePerField = new("--prune-per-field") { Description = "One embedding threshold per field instead of one global" };
+    private readonly Option<bool> _pruneRegrow = new("--prune-regrow") { Description = "Let pruned weights regrow between prunes (reference code)" };
+    private readonly Option<bool> _skipBad = CommonOptions.SkipBad();
+    private readonly Option<double> _maxBad = CommonOptions.MaxBadRatio();
+    private readonly Option<int> _threads = CommonOptions.Threads();
+
+    /// <summary>Adds the options; <paramref name="pruning"/> false leaves out the pruning ones (a verb that sets them itself).</summary>
+    public void AddTo(Command command, bool pruning = true)
+    {
+        CommonOptions.AddAll(command, _data, _format, _model, _config, _preset, _epochs, _seed, _batchSize, _lr, _embeddingDim,
+            _hidden, _dropout, _minCount, _splitMode);
+        if (pruning)
+        {
+            CommonOptions.AddAll(command, _sparsity);
+        }
+
+        CommonOptions.AddAll(command, _pruneWarmup, _pruneEvery, _pruneDecayIters, _prunePerField, _pruneRegrow, _skipBad, _maxBad, _threads);
+    }
+
+    /// <summary>The request the options describe (validated, with <see cref="UsageException"/> for bad values).</summary>
+    public TrainRequest Request(ParseResult parse, string modelPath, string workDir, string? resumeFrom = null, bool pruningDefaults = false)
+    {
+        CommonOptions.ApplyThreads(parse.GetValue(_threads));
+        string path = parse.GetValue(_data)!;
+        CommonOptions.RequireFile(path);
+        string? configPath = parse.GetValue(_config);
+        RunConfig run = configPath is null ? new RunConfig() : RunConfig.Load(configPath);
+        if (parse.GetValue(_preset) is { } presetName)
+        {
+            if (presetName is not ("criteo" or "avazu"))
+            {
+                throw new UsageException($"unknown preset '{presetName}'; expected criteo or avazu");
+            }
+
+            run = run with { Preset = presetName };
+        }
+
+        string formatName = parse.GetResult(_format) is null && run.Format is not null ? run.Format : parse.GetValue(_format)!;
+        var preprocessing = run.ResolvedPreprocessing;
+        var modelConfig = run.ResolvedModel;
+        var training = run.ResolvedTraining;
+        if (parse.GetValue(_model) is { } name)
+        {
+            modelConfig = modelConfig with { Name = name };
+        }
+
+        if (!ModelRegistry.Names.Contains(modelConfig.Name))
+        {
+            throw new UsageException($"unknown model '{modelConfig.Name}'; expected one of: {string.Join(", ", ModelRegistry.Names)}");
+        }
+
+        if (parse.GetValue(_seed) is int s)
+        {
+            modelConfig = modelConfig with { Seed = s };
+            training = training with { Seed = s };
+            preprocessing = preprocessing with { Seed = s };
+        }
+
+        if (parse.GetValue(_epochs) is int e) training = training with { Epochs = e };
+        if (parse.GetValue(_batchSize) is int b) training = training with { BatchSize = b };
+        if (parse.GetValue(_lr) is double rate) training = training with { LearningRate = rate };
+        if (parse.GetValue(_embeddingDim) is int dim) modelConfig = modelConfig with { EmbeddingDim = dim };
+        if (parse.GetValue(_dropout) is float p) modelConfig = modelConfig with { Dropout = p };
+        if (parse.GetValue(_hidden) is { } units) modelConfig = modelConfig with { HiddenUnits = ParseUnits(units) };
+        if (parse.GetValue(_minCount) is int mc) preprocessing = preprocessing with { MinCount = mc };
+        if (parse.GetValue(_splitMode) is { } mode)
+        {
+            preprocessing = preprocessing with
+            {
+                SplitMode = mode switch
+                {
+                    "random" => SplitMode.Random,
+                    "sequential" => SplitMode.Sequential,
+                    _ => throw new UsageException($"unknown split mode '{mode}'; expected random or sequential"),
+                },
+            };
+        }
+
+        var request = new TrainRequest
+        {
+            Data = new DataSource
+            {
+                Path = path,
+                Reader = CommonOptions.Reader(formatName, parse.GetValue(_skipBad), parse.GetValue(_maxBad)),
+            },
+            Preprocessing = preprocessing,
+            Model = modelConfig,
+            Training = training,
+            WorkDir = workDir,
+            ModelPath = modelPath,
+            ResumeFrom = resumeFrom,
+            Pruning = Pruning(parse, run.Pruning ?? (pruningDefaults ? new PruningConfig() : null)),
+        };
+        try
+        {
+            // A verb that sets the targets itself validates the schedule here and the targets when it sets them.
+            TrainRun.Validate(pruningDefaults ? request with { Pruning = null } : request);
+            request.Pruning?.Schedule.Validate();
+        }
+        catch (ArgumentException invalid)
+        {
+            throw new UsageException(invalid.Message);
+        }
+
+        return request;
+    }
+
+    private PruningConfig? Pruning(ParseResult parse, PruningConfig? pruning)
+    {
+        if (parse.GetResult(_sparsity) is not null && parse.GetValue(_sparsity) is { } targets)
+        {
+            pruning = (pruning ?? new PruningConfig()) with { Sparsity = targets };
+        }
+
+        if (pruning is null)
+        {
+            if (parse.GetResult(_pruneWarmup) is not null || parse.GetResult(_pruneEvery) is not null
+                || parse.GetResult(_pruneDecayIters) is not null || parse.GetValue(_prunePerField) || parse.GetValue(_pruneRegrow))
+            {
+                throw new UsageException("pruning options need --sparsity (or a config file's pruning section)");
+            }
+
+            return null;
+        }
+
+        if (parse.GetValue(_pruneWarmup) is int w) pruning = pruning with { WarmupEpochs = w };
+        if (parse.GetValue(_pruneEvery) is int every) pruning = pruning with { Interval = every };
+        if (parse.GetValue(_pruneDecayIters) is double u) pruning = pruning with { DecayIterations = u };
+        if (parse.GetValue(_prunePerField)) pruning = pruning with { EmbeddingScope = EmbeddingPruningScope.PerField };
+        if (parse.GetValue(_pruneRegrow)) pruning = pruning with { Regrow = true };
+        return pruning;
+    }
+
+    private static int[] ParseUnits(string text)
+    {
+        try
+        {
+            int[] units = text.Length == 0 ? [] : text.Split(',').Select(int.Parse).ToArray();
+            return units.Any(u => u < 1) ? throw new FormatException() : units;
+        }
+        catch (FormatException)
+        {
+            throw new UsageException($"--hidden wants positive integers separated by commas, got '{text}'");
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using System.CommandLine;
+using Clickwise.Runs;
+
+namespace Clickwise.Cli.Verbs;
+
+/// <summary>
+/// <c>clickwise deeplight</c>: DeepLight's evaluation on one dataset — dense vs the paper's three pruning settings,
+/// size-matched dense networks, and ensembles under a latency budget — written as Markdown and JSON.
+/// </summary>
+internal static class DeepLightCommand
+{
+    public static Command Create()
+    {
+        var options = new TrainOptions();
+        var output = new Option<string>("--output", "-o") { Description = "Directory for deeplight.md, deeplight.json and the models", Required = true };
+        var ensembleModels = new Option<int>("--ensemble-models")
+        {
+            Description = "Seeds of the low-latency setting to ensemble (1 skips ensembles)",
+            DefaultValueFactory = _ => 4,
+        };
+        var noSizeMatched = new Option<bool>("--no-size-matched") { Description = "Skip the size-matched dense networks (N-X)" };
+        var requests = new Option<int>("--requests") { Description = "Batch-1 requests timed per model", DefaultValueFactory = _ => 10_000 };
+        var quiet = new Option<bool>("--quiet") { Description = "Print only the tables" };
+        var command = new Command("deeplight", "Reproduce DeepLight's pruning tables (settings, N-X, ensembles) on a dataset");
+        options.AddTo(command, pruning: false);
+        CommonOptions.AddAll(command, output, ensembleModels, noSizeMatched, requests, quiet);
+        command.SetAction(parse => VerbRunner.Run(() =>
+        {
+            string directory = parse.GetValue(output)!;
+            if (parse.GetValue(requests) < 100)
+            {
+                throw new UsageException("--requests must be >= 100");
+            }
+
+            TrainRequest request = options.Request(parse, Path.Combine(directory, "unused.cwm"), Path.Combine(directory, "runs"),
+                pruningDefaults: true);
+            var study = new PruningStudyOptions
+            {
+                EnsembleModels = parse.GetValue(ensembleModels),
+                SizeMatched = !parse.GetValue(noSizeMatched),
+                LatencyRequests = parse.GetValue(requests),
+            };
+            bool quietRun = parse.GetValue(quiet);
+            PruningStudyReport report = PruningStudy.Run(request, study, label =>
+            {
+                if (!quietRun)
+                {
+                    Console.Error.WriteLine($"training: {label}");
+                }
+
+                return [];
+            });
+            string markdown = PruningStudyMarkdown.Render(report, $"DeepLight pruning study: {Path.GetFileName(request.Data.Path)}");
+            Directory.CreateDirectory(directory);
+            File.WriteAllText(Path.Combine(directory, "deeplight.md"), markdown);
+            File.WriteAllText(Path.Combine(directory, "deeplight.json"), ConfigJson.Serialize(report));
+            Console.WriteLine(markdown);
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,72 @@
+using Clickwise.Compression.Pruning;
+using Clickwise.Runs;
+using Clickwise.Tests.DataCache;
+
+namespace Clickwise.Tests.Runs;
+
+public sealed class PruningStudyTests
+{
+    [Theory]
+    [InlineData(3, 390, 40)]
+    [InlineData(3, 390, 400)]
+    [InlineData(1, 390, 57)]
+    [InlineData(2, 16, 7)]
+    public void MatchingWidthInvertsTheDenseWeightCount(int depth, int inputs, int width)
+    {
+        long weights = (long)inputs * width + (depth - 1L) * width * width + width;
+        Assert.Equal(width, PruningStudy.MatchingWidth(weights, inputs, depth));
+    }
+
+    [Fact]
+    public void RunsTheSettingsTheSizeMatchedNetworksAndEnsemblesOnOneSplit()
+    {
+        using var dir = new TempDirectory();
+        string data = dir.File("clicks.tsv");
+        RunData.Synthesize(data, rows: 20_000, seed: 5);
+        TrainRequest baseline = RunData.Request(data, dir.File("study"), "deepfwfm", epochs: 3);
+        TrainRequest request = baseline with
+        {
+            Model = baseline.Model with { EmbeddingDim = 4, HiddenUnits = [24, 24] },
+            Preprocessing = baseline.Preprocessing with { MinCount = 2 },
+            Training = baseline.Training with { BatchSize = 512, LearningRate = 0.005 },
+            Pruning = new PruningConfig { WarmupEpochs = 1 },
+        };
+        var options = new PruningStudyOptions
+        {
+            Settings = [new("None", null), new("Low latency", "D-99% & R-95% & F-40%")],
+            EnsembleModels = 3,
+            BudgetMultiples = [1.0, 10.0],
+            LatencyRequests = 300,
+            BatchSize = 500,
+        };
+
+        PruningStudyReport report = PruningStudy.Run(request, options, cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(["None", "Low latency"], report.Settings.Select(r => r.Label));
+        PruningStudyRow dense = report.Settings[0], pruned = report.Settings[1];
+        Assert.Equal(1.0, dense.SpeedUp, 12);
+        Assert.Equal(dense.P50Micros / pruned.P50Micros, pruned.SpeedUp, 12);
+        // DNN weights: 156→24, 24→24 pruned layer-wise to 99%; the 24→1 output layer is kept.
+        Assert.Equal(39 * 4 * 24 + 24 * 24 + 24, dense.DnnNonZero);
+        Assert.Equal(39 * 4 * 24 - MagnitudePruning.PrunedCount(39 * 4 * 24, 0.99) + 24 * 24 - MagnitudePruning.PrunedCount(24 * 24, 0.99) + 24,
+            pruned.DnnNonZero);
+        Assert.InRange(dense.TestAuc, 0.65, 1.0);
+        Assert.InRange(pruned.TestAuc, 0.6, 1.0);
+
+        // N-X: the same depth at the width whose dense weights number the pruned DNN's survivors, with R and F pruned alike.
+        PruningStudyRow matched = Assert.Single(report.SizeMatched);
+        int width = PruningStudy.MatchingWidth(pruned.DnnNonZero, 39 * 4, 2);
+        Assert.Equal([width, width], matched.HiddenUnits);
+        Assert.Equal("R-95% & F-40%", matched.Sparsity);
+
+        // Ensembles: 3 seeds of the last setting; the tight budget keeps one model, the loose one takes all three.
+        Assert.Equal([pruned.Seed, pruned.Seed + 1, pruned.Seed + 2], report.EnsembleMembers.Select(m => m.Seed));
+        Assert.Equal(2, report.Ensembles.Count);
+        Assert.All(report.Ensembles, e => Assert.True(e.Models == 1 || e.P50Micros <= e.BudgetMicros));
+        Assert.Equal(3, report.Ensembles[1].Models);
+
+        string markdown = PruningStudyMarkdown.Render(report, "study");
+        Assert.Contains("| Low latency | D-99% & R-95% & F-40% | 24×24 |", markdown);
+        Assert.Contains($"| N-{width} (Low latency) | R-95% & F-40% | {width}×{width} |", markdown);
+    }
+}
