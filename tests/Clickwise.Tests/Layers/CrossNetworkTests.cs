@@ -21,21 +21,11 @@ public sealed class CrossNetworkTests(ITestOutputHelper output)
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
-    private static ParameterSet WithNonZeroBiases(ParameterSet parameters)
-    {
-        foreach (Parameter p in parameters.Where(p => p.Role == ParameterRole.Bias))
-        {
-            new SeededRandom(p.Name.Length).FillUniform(p.Value, 0.3);
-        }
-
-        return parameters;
-    }
-
     [Theory]
     [MemberData(nameof(Kinds))]
     public void ForwardFollowsThePaperRecursion(string kind)
     {
-        ParameterSet parameters = WithNonZeroBiases(new ParameterSet());
+        ParameterSet parameters = GradientCheck.RandomizeBiases(new ParameterSet());
         var network = new CrossNetwork(Create(kind, parameters));
         float[] x0 = GradientCheck.RandomWeights(B * N, 2);
         var y = new float[B * N];
@@ -62,7 +52,7 @@ public sealed class CrossNetworkTests(ITestOutputHelper output)
     {
         foreach (int layers in new[] { 1, L })
         {
-            ParameterSet parameters = WithNonZeroBiases(new ParameterSet());
+            ParameterSet parameters = GradientCheck.RandomizeBiases(new ParameterSet());
             var network = new CrossNetwork(Create(kind, parameters, layers));
             float[] x0 = GradientCheck.RandomWeights(B * N, 3), r = GradientCheck.RandomWeights(B * N, 4);
             var y = new float[B * N];
@@ -76,10 +66,7 @@ public sealed class CrossNetworkTests(ITestOutputHelper output)
             var dX0 = new float[x0.Length];
             network.Backward(x0, r, B, dX0);
             GradientCheck.Check($"{kind}[{layers}].x0", x0, dX0, Loss, output: output);
-            foreach (Parameter p in parameters)
-            {
-                GradientCheck.Check(p.Name, p.Value, p.Grad!, Loss, output: output);
-            }
+            GradientCheck.CheckParameters(parameters, Loss, output: output);
         }
     }
 
@@ -89,7 +76,7 @@ public sealed class CrossNetworkTests(ITestOutputHelper output)
     [MemberData(nameof(Kinds))]
     public void PartialBatchMatchesTheFullBatchRows(string kind)
     {
-        ParameterSet parameters = WithNonZeroBiases(new ParameterSet());
+        ParameterSet parameters = GradientCheck.RandomizeBiases(new ParameterSet());
         var network = new CrossNetwork(Create(kind, parameters));
         float[] x0 = GradientCheck.RandomWeights(B * N, 5);
         var full = new float[B * N];
