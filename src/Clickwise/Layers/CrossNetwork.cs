@@ -1,7 +1,7 @@
 namespace Clickwise.Layers;
 
 /// <summary>
-/// A stack of L cross layers x_{l+1} = f_l(x_0, x_l) over [B, N]: x_0 is the flattened embeddings (plus dense
+/// A stack of L cross layers x_{l+1} = f_l(x_0, x_l) over [B, X]: x_0 is the flattened embeddings (plus dense
 /// features), the output is x_L. Owns the intermediate x_l and the gradients passed between layers, planned for the
 /// maximum batch; the layer kind (<see cref="DcnCrossLayers"/>, <see cref="DcnV2CrossLayers"/>,
 /// <see cref="DcnV2MixtureCrossLayers"/>, <see cref="GatedCrossLayers"/>) owns the parameters.
@@ -13,7 +13,7 @@ namespace Clickwise.Layers;
 public sealed class CrossNetwork
 {
     private readonly ICrossLayers _layers;
-    private readonly float[][] _inputs;   // x_1 .. x_{L-1} [B, N]
+    private readonly float[][] _inputs;   // x_1 .. x_{L-1} [B, X]
     private readonly float[] _dA;
     private readonly float[] _dB;
 
@@ -38,8 +38,8 @@ public sealed class CrossNetwork
 
     public ICrossLayers Layers => _layers;
 
-    /// <param name="x0">[B, N]; must stay unchanged until backward.</param>
-    /// <param name="output">[B, N], x_L.</param>
+    /// <param name="x0">[B, X]; must stay unchanged until backward.</param>
+    /// <param name="output">[B, X], x_L.</param>
     public void Forward(ReadOnlySpan<float> x0, int batchSize, Span<float> output)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(batchSize, _layers.MaxBatchSize);
@@ -52,8 +52,8 @@ public sealed class CrossNetwork
         }
     }
 
-    /// <param name="dOutput">[B, N].</param>
-    /// <param name="dX0">[B, N], accumulated.</param>
+    /// <param name="dOutput">[B, X].</param>
+    /// <param name="dX0">[B, X], accumulated.</param>
     public void Backward(ReadOnlySpan<float> x0, ReadOnlySpan<float> dOutput, int batchSize, Span<float> dX0)
     {
         int n = batchSize * Width;

@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 namespace Clickwise.Layers;
 
 /// <summary>
-/// The element-wise step every DCNv2-style cross layer ends with: y = x_0 ⊙ u + x_l, over flat [B·N] spans.
+/// The element-wise step every DCNv2-style cross layer ends with: y = x_0 ⊙ u + x_l, over flat [B·X] spans.
 /// </summary>
 internal static class CrossProduct
 {

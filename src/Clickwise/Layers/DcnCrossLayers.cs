@@ -3,8 +3,8 @@ using System.Numerics.Tensors;
 namespace Clickwise.Layers;
 
 /// <summary>
-/// DCN's vector cross layer: x_{l+1} = x_0 · (x_lᵀ w_l) + b_l + x_l, a rank-one interaction costing O(N) per sample.
-/// Parameters {prefix}.{l}.weight [N] and {prefix}.{l}.bias [N]; per layer it keeps the scalars x_lᵀ w_l [B].
+/// DCN's vector cross layer: x_{l+1} = x_0 · (x_lᵀ w_l) + b_l + x_l, a rank-one interaction costing O(X) per sample.
+/// Parameters {prefix}.{l}.weight [X] and {prefix}.{l}.bias [X]; per layer it keeps the scalars x_lᵀ w_l [B].
 /// </summary>
 /// <remarks>DCN (Wang et al., "Deep &amp; Cross Network for Ad Click Predictions", ADKDD 2017), eq. 3.</remarks>
 public sealed class DcnCrossLayers : ICrossLayers

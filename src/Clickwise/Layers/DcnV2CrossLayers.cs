@@ -2,16 +2,16 @@ namespace Clickwise.Layers;
 
 /// <summary>
 /// DCNv2's full-rank cross layer: x_{l+1} = x_0 ⊙ (x_l·W_l + b_l) + x_l, with W_l stored [in, out] as in
-/// <see cref="Linear"/> (the paper's W_l x_l on column vectors). Parameters {prefix}.{l}.weight [N, N] and
-/// {prefix}.{l}.bias [N]; per layer it keeps u_l = x_l·W_l + b_l [B, N]. Each pass is one batch GEMM.
+/// <see cref="Linear"/> (the paper's W_l x_l on column vectors). Parameters {prefix}.{l}.weight [X, X] and
+/// {prefix}.{l}.bias [X]; per layer it keeps u_l = x_l·W_l + b_l [B, X]. Each pass is one batch GEMM.
 /// </summary>
 /// <remarks>DCNv2 (Wang et al., "DCN V2: Improved Deep &amp; Cross Network", WWW 2021), eq. 1.</remarks>
 public sealed class DcnV2CrossLayers : ICrossLayers
 {
     private readonly Parameter[] _weights;
     private readonly Parameter[] _biases;
-    private readonly float[][] _mixed;     // u_l [B, N] per layer
-    private readonly float[] _dMixed;      // ∂/∂u_l [B, N]
+    private readonly float[][] _mixed;     // u_l [B, X] per layer
+    private readonly float[] _dMixed;      // ∂/∂u_l [B, X]
 
     public DcnV2CrossLayers(ParameterSet parameters, string prefix, int width, int layerCount, int maxBatchSize, SeededRandom initRandom)
     {

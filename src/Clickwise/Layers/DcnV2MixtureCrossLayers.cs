@@ -4,10 +4,10 @@ namespace Clickwise.Layers;
 
 /// <summary>
 /// DCNv2's low-rank mixture of cross experts:
-/// x_{l+1} = Σ_i G_i(x_l) · x_0 ⊙ (tanh(tanh(x_l·V_i)·C_i)·U_i + b_l) + x_l, with K experts of rank r and softmax
-/// gates G(x_l) = softmax(x_l·G). Cost O(K·r·N) per sample instead of the full-rank O(N²).
-/// Parameters, all [in, out]: {prefix}.{l}.expert.{i}.v [N, r], .c [r, r], .u [r, N]; {prefix}.{l}.gate [N, K];
-/// {prefix}.{l}.bias [N] (shared by the experts).
+/// x_{l+1} = Σ_i G_i(x_l) · x_0 ⊙ (tanh(tanh(x_l·V_i)·C_i)·U_i + b_l) + x_l, with M experts of rank r and softmax
+/// gates G(x_l) = softmax(x_l·G). Cost O(M·r·X) per sample instead of the full-rank O(X²).
+/// Parameters, all [in, out]: {prefix}.{l}.expert.{i}.v [X, r], .c [r, r], .u [r, X]; {prefix}.{l}.gate [X, M];
+/// {prefix}.{l}.bias [X] (shared by the experts).
 /// </summary>
 /// <remarks>
 /// DCNv2 (Wang et al., "DCN V2: Improved Deep &amp; Cross Network", WWW 2021), eq. 3-4 (low-rank cross and its
@@ -19,15 +19,15 @@ public sealed class DcnV2MixtureCrossLayers : ICrossLayers
     private readonly int _experts;
     private readonly Parameter[][] _v, _c, _u; // [layer][expert]
     private readonly Parameter[] _gates;
-    private readonly float[][] _probabilities;  // softmax gates [B, K] per layer
-    private readonly float[][] _low;            // tanh(x_l·V_i) [K, B, r] per layer
-    private readonly float[][] _mid;            // tanh(low·C_i) [K, B, r] per layer
-    private readonly float[][] _up;             // mid·U_i + b [K, B, N] per layer
+    private readonly float[][] _probabilities;  // softmax gates [B, M] per layer
+    private readonly float[][] _low;            // tanh(x_l·V_i) [M, B, r] per layer
+    private readonly float[][] _mid;            // tanh(low·C_i) [M, B, r] per layer
+    private readonly float[][] _up;             // mid·U_i + b [M, B, X] per layer
     private readonly Parameter[] _biases;
-    private readonly float[] _dOutX0;           // dY ⊙ x_0 [B, N]
-    private readonly float[] _dUp;              // [B, N]
+    private readonly float[] _dOutX0;           // dY ⊙ x_0 [B, X]
+    private readonly float[] _dUp;              // [B, X]
     private readonly float[] _dMid, _dLow;      // [B, r]
-    private readonly float[] _dGates;           // [B, K]
+    private readonly float[] _dGates;           // [B, M]
 
     public DcnV2MixtureCrossLayers(ParameterSet parameters, string prefix, int width, int layerCount, int rank, int expertCount,
                                    int maxBatchSize, SeededRandom initRandom)
@@ -83,16 +83,16 @@ public sealed class DcnV2MixtureCrossLayers : ICrossLayers
 
     public void Forward(int layer, ReadOnlySpan<float> x0, ReadOnlySpan<float> input, int batchSize, Span<float> output)
     {
-        int n = Width, r = _rank, k = _experts;
-        Span<float> p = _probabilities[layer].AsSpan(0, batchSize * k);
-        Projection.Forward(input, _gates[layer].Value, batchSize, n, k, p);
+        int n = Width, r = _rank, m = _experts;
+        Span<float> p = _probabilities[layer].AsSpan(0, batchSize * m);
+        Projection.Forward(input, _gates[layer].Value, batchSize, n, m, p);
         for (int b = 0; b < batchSize; b++)
         {
-            TensorPrimitives.SoftMax(p.Slice(b * k, k), p.Slice(b * k, k));
+            TensorPrimitives.SoftMax(p.Slice(b * m, m), p.Slice(b * m, m));
         }
 
         input[..(batchSize * n)].CopyTo(output);
-        for (int i = 0; i < k; i++)
+        for (int i = 0; i < m; i++)
         {
             Span<float> low = Low(layer, i, batchSize), mid = Mid(layer, i, batchSize), up = Up(layer, i, batchSize);
             Projection.Forward(input, _v[layer][i].Value, batchSize, n, r, low);
@@ -102,7 +102,7 @@ public sealed class DcnV2MixtureCrossLayers : ICrossLayers
             Linear.Forward(mid, _u[layer][i].Value, _biases[layer].Value, batchSize, r, n, up);
             for (int b = 0; b < batchSize; b++)
             {
-                float g = p[b * k + i];
+                float g = p[b * m + i];
                 int o = b * n;
                 for (int j = o; j < o + n; j++)
                 {
@@ -115,9 +115,9 @@ public sealed class DcnV2MixtureCrossLayers : ICrossLayers
     public void Backward(int layer, ReadOnlySpan<float> x0, ReadOnlySpan<float> input, ReadOnlySpan<float> dOutput, int batchSize,
                          Span<float> dX0, Span<float> dInput)
     {
-        int n = Width, r = _rank, k = _experts, bn = batchSize * n;
-        ReadOnlySpan<float> p = _probabilities[layer].AsSpan(0, batchSize * k);
-        Span<float> dOutX0 = _dOutX0.AsSpan(0, bn), dUp = _dUp.AsSpan(0, bn), dP = _dGates.AsSpan(0, batchSize * k);
+        int n = Width, r = _rank, m = _experts, bn = batchSize * n;
+        ReadOnlySpan<float> p = _probabilities[layer].AsSpan(0, batchSize * m);
+        Span<float> dOutX0 = _dOutX0.AsSpan(0, bn), dUp = _dUp.AsSpan(0, bn), dP = _dGates.AsSpan(0, batchSize * m);
         Span<float> dMid = _dMid.AsSpan(0, batchSize * r), dLow = _dLow.AsSpan(0, batchSize * r);
         TensorPrimitives.Add(dInput[..bn], dOutput[..bn], dInput[..bn]);
         TensorPrimitives.Multiply(dOutput[..bn], x0[..bn], dOutX0);
@@ -125,27 +125,27 @@ public sealed class DcnV2MixtureCrossLayers : ICrossLayers
         // Gates: ∂L/∂p_i = ⟨dY ⊙ x_0, u_i⟩, then through the softmax.
         for (int b = 0; b < batchSize; b++)
         {
-            for (int i = 0; i < k; i++)
+            for (int i = 0; i < m; i++)
             {
-                dP[b * k + i] = TensorPrimitives.Dot(dOutX0.Slice(b * n, n), Up(layer, i, batchSize).Slice(b * n, n));
+                dP[b * m + i] = TensorPrimitives.Dot(dOutX0.Slice(b * n, n), Up(layer, i, batchSize).Slice(b * n, n));
             }
 
-            Span<float> pb = _dGates.AsSpan(b * k, k);
-            float mean = TensorPrimitives.Dot(p.Slice(b * k, k), pb);
-            for (int i = 0; i < k; i++)
+            Span<float> pb = _dGates.AsSpan(b * m, m);
+            float mean = TensorPrimitives.Dot(p.Slice(b * m, m), pb);
+            for (int i = 0; i < m; i++)
             {
-                pb[i] = p[b * k + i] * (pb[i] - mean);
+                pb[i] = p[b * m + i] * (pb[i] - mean);
             }
         }
 
-        Projection.Backward(input, _gates[layer].Value, dP, batchSize, n, k, dInput, _gates[layer].Grad!);
+        Projection.Backward(input, _gates[layer].Value, dP, batchSize, n, m, dInput, _gates[layer].Grad!);
 
-        for (int i = 0; i < k; i++)
+        for (int i = 0; i < m; i++)
         {
             Span<float> low = Low(layer, i, batchSize), mid = Mid(layer, i, batchSize), up = Up(layer, i, batchSize);
             for (int b = 0; b < batchSize; b++)
             {
-                float g = p[b * k + i];
+                float g = p[b * m + i];
                 for (int j = b * n; j < (b + 1) * n; j++)
                 {
                     dX0[j] += g * dOutput[j] * up[j];

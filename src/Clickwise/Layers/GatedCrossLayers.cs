@@ -4,9 +4,9 @@ namespace Clickwise.Layers;
 
 /// <summary>
 /// GDCN's gated cross layer: c_{l+1} = c_0 ⊙ (c_l·W_c + b) ⊙ σ(c_l·W_g) + c_l. The information gate σ(c_l·W_g)
-/// decides per element how much of each cross feature passes. Parameters {prefix}.{l}.weight [N, N],
-/// {prefix}.{l}.bias [N] and {prefix}.{l}.gate [N, N] (no gate bias, as in the paper and its code), all [in, out].
-/// Per layer it keeps the cross term c_l·W_c + b and the gate [B, N].
+/// decides per element how much of each cross feature passes. Parameters {prefix}.{l}.weight [X, X],
+/// {prefix}.{l}.bias [X] and {prefix}.{l}.gate [X, X] (no gate bias, as in the paper and its code), all [in, out].
+/// Per layer it keeps the cross term c_l·W_c + b and the gate [B, X].
 /// </summary>
 /// <remarks>GDCN (Wang et al., "Towards Deeper, Lighter and Interpretable Cross Network for CTR Prediction",
 /// CIKM 2023), eq. 1.</remarks>
@@ -15,11 +15,11 @@ public sealed class GatedCrossLayers : ICrossLayers
     private readonly Parameter[] _weights;
     private readonly Parameter[] _biases;
     private readonly Parameter[] _gateWeights;
-    private readonly float[][] _cross;     // c_l·W_c + b [B, N] per layer
-    private readonly float[][] _gates;     // σ(c_l·W_g) [B, N] per layer
-    private readonly float[] _gated;       // cross ⊙ gate [B, N]
-    private readonly float[] _dGated;      // ∂/∂(cross ⊙ gate) [B, N]
-    private readonly float[] _dPre;        // ∂/∂ of a pre-activation [B, N]
+    private readonly float[][] _cross;     // c_l·W_c + b [B, X] per layer
+    private readonly float[][] _gates;     // σ(c_l·W_g) [B, X] per layer
+    private readonly float[] _gated;       // cross ⊙ gate [B, X]
+    private readonly float[] _dGated;      // ∂/∂(cross ⊙ gate) [B, X]
+    private readonly float[] _dPre;        // ∂/∂ of a pre-activation [B, X]
 
     public GatedCrossLayers(ParameterSet parameters, string prefix, int width, int layerCount, int maxBatchSize, SeededRandom initRandom)
     {

@@ -7,16 +7,16 @@ namespace Clickwise.Layers;
 /// </summary>
 public interface ICrossLayers
 {
-    /// <summary>N, the width of x_0 and of every x_l.</summary>
+    /// <summary>X, the width of x_0 and of every x_l.</summary>
     int Width { get; }
 
     int LayerCount { get; }
 
     int MaxBatchSize { get; }
 
-    /// <param name="x0">[B, N].</param>
-    /// <param name="input">[B, N], x_l (x_0 itself at layer 0).</param>
-    /// <param name="output">[B, N], x_{l+1}, overwritten.</param>
+    /// <param name="x0">[B, X].</param>
+    /// <param name="input">[B, X], x_l (x_0 itself at layer 0).</param>
+    /// <param name="output">[B, X], x_{l+1}, overwritten.</param>
     void Forward(int layer, ReadOnlySpan<float> x0, ReadOnlySpan<float> input, int batchSize, Span<float> output);
 
     /// <summary>
