@@ -17,7 +17,7 @@ public enum BilinearKind
 
 /// <summary>
 /// FiBiNet's bilinear interaction: p[b, (i,j)] = (e[b,i]·W) ⊙ e[b,j] for every pair i &lt; j in <see cref="FieldPairs"/>
-/// order, with W shared per <see cref="BilinearKind"/>. Parameter {prefix}.weight [M, D, D] (M = 1, F − 1 or P), each
+/// order, with W shared per <see cref="BilinearKind"/>. Parameter {prefix}.weight [matrices, D, D] (1, F − 1 or P matrices), each
 /// matrix [in, out]. The products e_i·W are computed once per projection slot (per left field 0..F−2 for
 /// FieldAll/FieldEach, per pair for FieldInteraction) and kept for backward, sized for the maximum batch.
 /// </summary>
