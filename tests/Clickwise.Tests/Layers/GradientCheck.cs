@@ -83,4 +83,26 @@ internal static class GradientCheck
             $"{name}: max |numeric - analytic| = {maxDiff:E3}, relative {relative:E3} > {tolerance:E1}");
         return relative;
     }
+
+    /// <summary>Checks every dense parameter of a layer that owns its parameters.</summary>
+    public static void CheckParameters(IEnumerable<Parameter> parameters, Func<double> loss, float eps = 1e-2f,
+                                       ITestOutputHelper? output = null)
+    {
+        foreach (Parameter p in parameters)
+        {
+            Check(p.Name, p.Value, p.Grad!, loss, eps: eps, output: output);
+        }
+    }
+
+    /// <summary>Gives every bias non-zero values so that its effect (and a wrong gradient) is visible; layers start them at zero.</summary>
+    public static ParameterSet RandomizeBiases(ParameterSet parameters, double bound = 0.3)
+    {
+        var random = new SeededRandom(17);
+        foreach (Parameter p in parameters.Where(p => p.Role == ParameterRole.Bias))
+        {
+            random.FillUniform(p.Value, bound);
+        }
+
+        return parameters;
+    }
 }
