@@ -40,6 +40,11 @@ internal sealed class TrainOptions
 
     private readonly Option<bool> _prunePerField = new("--prune-per-field") { Description = "One embedding threshold per field instead of one global" };
     private readonly Option<bool> _pruneRegrow = new("--prune-regrow") { Description = "Let pruned weights regrow between prunes (reference code)" };
+    private readonly Option<string?> _init = new("--init")
+    {
+        Description = "Start from a saved model (its architecture, vocabulary and weights): fine-tune, or prune it further",
+    };
+
     private readonly Option<bool> _skipBad = CommonOptions.SkipBad();
     private readonly Option<double> _maxBad = CommonOptions.MaxBadRatio();
     private readonly Option<int> _threads = CommonOptions.Threads();
@@ -54,7 +59,7 @@ internal sealed class TrainOptions
             CommonOptions.AddAll(command, _sparsity);
         }
 
-        CommonOptions.AddAll(command, _pruneWarmup, _pruneEvery, _pruneDecayIters, _prunePerField, _pruneRegrow, _skipBad, _maxBad, _threads);
+        CommonOptions.AddAll(command, _init, _pruneWarmup, _pruneEvery, _pruneDecayIters, _prunePerField, _pruneRegrow, _skipBad, _maxBad, _threads);
     }
 
     /// <summary>The request the options describe (validated, with <see cref="UsageException"/> for bad values).</summary>
@@ -129,6 +134,7 @@ internal sealed class TrainOptions
             WorkDir = workDir,
             ModelPath = modelPath,
             ResumeFrom = resumeFrom,
+            InitFrom = parse.GetValue(_init) is { } init ? RequireModel(init) : null,
             Pruning = Pruning(parse, run.Pruning ?? (pruningDefaults ? new PruningConfig() : null)),
         };
         try
@@ -169,6 +175,12 @@ internal sealed class TrainOptions
         if (parse.GetValue(_prunePerField)) pruning = pruning with { EmbeddingScope = EmbeddingPruningScope.PerField };
         if (parse.GetValue(_pruneRegrow)) pruning = pruning with { Regrow = true };
         return pruning;
+    }
+
+    private static string RequireModel(string path)
+    {
+        CommonOptions.RequireFile(path);
+        return path;
     }
 
     private static int[] ParseUnits(string text)

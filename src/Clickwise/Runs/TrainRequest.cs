@@ -29,6 +29,12 @@ public sealed record TrainRequest
     /// <summary>Final model file path.</summary>
     public required string ModelPath { get; init; }
 
+    /// <summary>
+    /// Start from this saved model's weights, architecture and vocabulary (fine-tuning; with <see cref="Pruning"/>,
+    /// pruning a trained model further). <see cref="Model"/> is then ignored.
+    /// </summary>
+    public string? InitFrom { get; init; }
+
     /// <summary>Continue from this checkpoint instead of starting fresh.</summary>
     public string? ResumeFrom { get; init; }
 }

@@ -43,8 +43,10 @@ public static class TrainRun
         Validate(request);
         Directory.CreateDirectory(request.WorkDir);
         var clock = Stopwatch.StartNew();
-        using PreparedDataset data = DatasetBuilder.Build(openerFor(request.WorkDir), request.Preprocessing,
-            Path.Combine(request.WorkDir, "cache"));
+        string cacheDir = Path.Combine(request.WorkDir, "cache");
+        using PreparedDataset data = request.InitFrom is { } init
+            ? DatasetBuilder.BuildWithMap(openerFor(request.WorkDir), ModelArtifact.Load(init).FeatureMap, request.Preprocessing, cacheDir)
+            : DatasetBuilder.Build(openerFor(request.WorkDir), request.Preprocessing, cacheDir);
         return Execute(request, data, clock.Elapsed.TotalSeconds, observers, cancellationToken);
     }
 
@@ -59,7 +61,9 @@ public static class TrainRun
             throw new InvalidDataException($"{request.Data.Path}: no training rows after the split ({data.Rows} rows in all)");
         }
 
-        CtrModel model = ModelRegistry.Create(request.Model, data.Map.Layout, request.Training.BatchSize);
+        CtrModel model = request.InitFrom is { } init
+            ? ModelArtifact.Load(init).Instantiate(request.Training.BatchSize)
+            : ModelRegistry.Create(request.Model, data.Map.Layout, request.Training.BatchSize);
         // A pruned run's best-validation epoch may be a less sparse one, and stopping early would cut the schedule
         // short: a pruned run trains every epoch and keeps the last, which has the targets.
         TrainingConfig trainingConfig = request.Pruning is null ? request.Training : request.Training with { RestoreBest = false, Patience = 0 };
@@ -83,6 +87,11 @@ public static class TrainRun
         {
             pruner = new ModelPruner(model.Parameters, data.Map.Layout, pruning.Targets, pruning.EmbeddingScope, pruning.Regrow);
             trainer.Hooks.Add(new PruningHook(pruner, pruning.Schedule));
+            if (request.InitFrom is not null && !pruning.Regrow)
+            {
+                // Pruning a pruned model further keeps what it pruned.
+                pruner.AdoptZeros();
+            }
         }
 
         if (request.ResumeFrom is not null)
@@ -133,7 +142,7 @@ public static class TrainRun
         request.Pruning?.Validate(request.Training.Epochs);
         // The model's constructor is the one validator of an architecture; two one-row fields make it cheap.
         var layout = new Features.FeatureLayout(["a", "b"], [1, 1]);
-        CtrModel probe = ModelRegistry.Create(request.Model, layout, maxBatchSize: 1);
+        CtrModel probe = ModelRegistry.Create(request.InitFrom is { } init ? ModelArtifact.Load(init).Config : request.Model, layout, maxBatchSize: 1);
         if (request.Pruning is { } pruning)
         {
             // Names a component the architecture lacks (R of a DeepFM, say) before any data is read.

@@ -204,6 +204,16 @@ public sealed class CliPipelineTests : IClassFixture<CliPipelineTests.Pipeline>
             Assert.Equal("D-90% & R-80% & F-40%", extra.RootElement.GetProperty("sparsity").GetString());
         }
 
+        // Pruning the pruned model further from its saved weights: what was pruned stays pruned, the DNN goes to 95%.
+        string further = _pipeline.Directory.File("pruned-further.cwm");
+        CliRunner.Expect(0, "train", "-d", _pipeline.DataPath, "-o", further, "--init", model, "--epochs", "1", "--batch-size", "512",
+            "--seed", "2", "--min-count", "2", "--sparsity", "dnn=0.95,r=0.8,emb=0.4", "--prune-warmup", "0", "--quiet");
+        var next = Clickwise.Runs.ModelArtifact.Load(further);
+        float[] before = saved.Tensors["mlp.0.weight"], after = next.Tensors["mlp.0.weight"];
+        Assert.All(Enumerable.Range(0, before.Length).Where(i => before[i] == 0f), i => Assert.Equal(0f, after[i]));
+        Assert.Equal(0.95, after.Count(v => v == 0f) / (double)after.Length, 3);
+        Assert.Equal(saved.FeatureMap.Layout.TotalRows, next.FeatureMap.Layout.TotalRows);
+
         CliResult noR = CliRunner.Expect(2, "train", "-d", _pipeline.DataPath, "--model", "deepfm", "-o", model, "--sparsity", "r=0.5");
         Assert.Contains("no R component", noR.Error);
         CliResult orphan = CliRunner.Expect(2, "train", "-d", _pipeline.DataPath, "-o", model, "--prune-warmup", "1");

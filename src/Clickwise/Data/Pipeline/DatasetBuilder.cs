@@ -50,6 +50,21 @@ public static class DatasetBuilder
         return OpenPrepared(map, mapPath, cachePath, config, stats);
     }
 
+    /// <summary>
+    /// Encodes and splits with an existing vocabulary instead of fitting one (fine-tuning a saved model: its ids
+    /// must keep their meaning; unseen categories go to each field's OOV id). One pass over the text.
+    /// </summary>
+    public static PreparedDataset BuildWithMap(Func<IRecordReader> openReader, FeatureMap map, DataConfig config, string cacheDir)
+    {
+        config.Validate();
+        Directory.CreateDirectory(cacheDir);
+        string mapPath = Path.Combine(cacheDir, FeatureMapFileName);
+        string cachePath = Path.Combine(cacheDir, CacheFileName);
+        map.Save(mapPath);
+        (_, BadLineStats stats) = WriteCache(openReader, map, cachePath);
+        return OpenPrepared(map, mapPath, cachePath, config, stats);
+    }
+
     /// <summary>Reopens what <see cref="Build(Func{IRecordReader}, DataConfig, string)"/> wrote, without re-parsing text.</summary>
     public static PreparedDataset Open(string cacheDir, DataConfig config)
     {
