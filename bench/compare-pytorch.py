@@ -112,11 +112,14 @@ def main():
     floor = med(cw_runs, "memory_floor", "floor_us")
     p50 = med(cw_runs, "latency_batch1_1thread", "p50_us")
     summary["memory_floor_us"] = floor
+    summary["criteo_parse_mb_per_s"] = med(cw_runs, "criteo_parse", "mb_per_s")
     lines += ["", f"Batch-1 memory floor (DNN weight bytes {cw_runs[0]['memory_floor']['dnn_weight_bytes']:,} / measured "
               f"read bandwidth {med(cw_runs, 'memory_floor', 'read_bandwidth_gb_per_s'):.0f} GB/s): {floor:.1f} µs; "
               f"Clickwise p50 is {p50 / floor:.2f}× the floor (target ≤ 1.3×).",
               f"fp32 FMA peak measured in the same run: {med(cw_runs, 'peak_gflops_1thread'):.0f} GFLOP/s (1 thread), "
-              f"{med(cw_runs, 'peak_gflops_2threads'):.0f} GFLOP/s (2 threads)."]
+              f"{med(cw_runs, 'peak_gflops_2threads'):.0f} GFLOP/s (2 threads).",
+              f"Raw Criteo TSV parsing (Clickwise, one thread): {med(cw_runs, 'criteo_parse', 'mb_per_s'):.0f} MB/s, "
+              f"{med(cw_runs, 'criteo_parse', 'rows_per_s') / 1e6:.2f}M rows/s (target ≥ 100 MB/s per core)."]
     out_dir = os.path.join(ROOT, "benchmarks", cpu_slug())
     os.makedirs(out_dir, exist_ok=True)
     with open(os.path.join(out_dir, "deepfwfm-vs-pytorch.json"), "w") as f:
