@@ -22,7 +22,12 @@ internal static class InspectCommand
             CompiledModel compiled = artifact.Compile();
             var components = artifact.Tensors
                 .GroupBy(t => Component(t.Key))
-                .Select(g => new { component = g.Key, parameters = g.Sum(t => (long)t.Value.Length) })
+                .Select(g => new
+                {
+                    component = g.Key,
+                    parameters = g.Sum(t => (long)t.Value.Length),
+                    non_zero = g.Sum(t => (long)t.Value.Count(v => v != 0f)),
+                })
                 .ToArray();
             var fields = artifact.FeatureMap.Fields.Select((f, i) => new
             {
@@ -40,6 +45,7 @@ internal static class InspectCommand
                 fields = fields.Length,
                 vocabulary_rows = artifact.FeatureMap.Layout.TotalRows,
                 parameters = artifact.ParameterCount,
+                non_zero_parameters = components.Sum(c => c.non_zero),
                 components,
                 plan = compiled.Describe(),
                 plan_bytes = compiled.Bytes,
@@ -59,10 +65,11 @@ internal static class InspectCommand
                 Console.WriteLine($"  {field.name,-16} {field.kind,-12} {field.size,10:N0}");
             }
 
-            Console.WriteLine($"parameters {summary.parameters:N0}");
+            Console.WriteLine($"parameters {summary.parameters:N0} ({summary.non_zero_parameters:N0} non-zero)");
             foreach (var component in components)
             {
-                Console.WriteLine($"  {component.component,-16} {component.parameters,12:N0}");
+                double sparsity = 1 - component.non_zero / (double)Math.Max(1, component.parameters);
+                Console.WriteLine($"  {component.component,-16} {component.parameters,12:N0}  {sparsity,6:P1} zero");
             }
 
             Console.WriteLine("compiled plan:");
