@@ -90,4 +90,26 @@ public sealed class MagnitudePruningTests
         Assert.Equal(4 / 130.0, mask.Sparsity, 12);
         Assert.Throws<ArgumentException>(() => mask.Apply(new float[3]));
     }
+
+    [Fact]
+    public void ApplyRowsZeroesPrunedEntriesOfTheGivenRowsOnly()
+    {
+        // A [4, 3] table: entries 1 (row 0), 4 (row 1) and 10 (row 3) pruned; only rows 1 and 3 were touched.
+        float[] table = [.. Enumerable.Range(1, 12).Select(i => (float)i)];
+        var mask = new PruneMask(table.Length);
+        mask.Prune(1);
+        mask.Prune(4);
+        mask.Prune(10);
+        mask.ApplyRows(table, [3, 1], 3);
+        Assert.Equal([1f, 2f, 3f, 4f, 0f, 6f, 7f, 8f, 9f, 10f, 0f, 12f], table);
+    }
+
+    [Fact]
+    public void PruneZerosAdoptsExactZerosOnly()
+    {
+        float[] w = [0f, 1e-30f, -0f, 2f];
+        var mask = new PruneMask(w.Length);
+        mask.PruneZeros(w);
+        Assert.Equal([true, false, true, false], Enumerable.Range(0, w.Length).Select(i => mask.IsPruned(i)));
+    }
 }

@@ -1,4 +1,6 @@
 using Clickwise.Compression.Pruning;
+using FsCheck;
+using FsCheck.Fluent;
 
 namespace Clickwise.Tests.Compression;
 
@@ -28,6 +30,26 @@ public sealed class SparsityTargetsTests
         SparsityTargets t = SparsityTargets.Parse(" emb=90% , cin=0.5,d=0.905 ");
         Assert.Equal("D-90.5% & F-90% & C-50%", t.ToPaperNotation());
         Assert.Equal([PruningComponent.Dnn, PruningComponent.Embedding, PruningComponent.Cin], t.Components);
+    }
+
+    [Fact]
+    public void PaperNotationRoundTripsEveryTargetInBasisPoints()
+    {
+        // Targets in basis points (0.01% steps, 0 = not pruned) print and parse back to the same fractions.
+        Gen<int[]> gen = Gen.ArrayOf(Gen.Choose(0, 9999), 4);
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(200), Prop.ForAll(gen.ToArbitrary(), bp =>
+        {
+            var map = Enum.GetValues<PruningComponent>().Where((_, i) => bp[i] > 0).ToDictionary(c => c, c => bp[(int)c] / 10_000.0);
+            var targets = new SparsityTargets(map);
+            string text = targets.ToPaperNotation();
+            if (map.Count == 0)
+            {
+                return text == "None";
+            }
+
+            SparsityTargets parsed = SparsityTargets.Parse(text);
+            return Enum.GetValues<PruningComponent>().All(c => Math.Abs(parsed[c] - targets[c]) < 1e-12);
+        }));
     }
 
     [Theory]
