@@ -122,6 +122,13 @@ def main():
               f"{med(cw_runs, 'criteo_parse', 'rows_per_s') / 1e6:.2f}M rows/s (target ≥ 100 MB/s per core)."]
     out_dir = os.path.join(ROOT, "benchmarks", cpu_slug())
     os.makedirs(out_dir, exist_ok=True)
+    # The GEMM kernel against the machine's measured FMA peak, every training shape, 1 and 2 threads.
+    print("GEMM kernel sweep", file=sys.stderr)
+    gemm = subprocess.run(["dotnet", "run", "-c", "Release", "--no-build", "--project", "bench/Clickwise.Benchmarks", "--",
+                           "quick-gemm"], cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    with open(os.path.join(out_dir, "gemm.txt"), "w") as f:
+        f.write(f"# {summary['date']}: dotnet run -c Release --project bench/Clickwise.Benchmarks -- quick-gemm\n{gemm}")
+    lines += ["", "GEMM kernel (`gemm.txt`, same run):", "", "```", gemm.strip(), "```"]
     with open(os.path.join(out_dir, "deepfwfm-vs-pytorch.json"), "w") as f:
         json.dump(summary, f, indent=2)
     with open(os.path.join(out_dir, "deepfwfm-vs-pytorch.md"), "w") as f:
