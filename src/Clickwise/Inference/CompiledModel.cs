@@ -13,7 +13,7 @@ namespace Clickwise.Inference;
 public sealed class CompiledModel
 {
     private readonly IInferenceOp[] _ops;
-    private readonly object[] _stages; // RowStage or IBatchOp, in plan order
+    private readonly RowStage _stage;
     private readonly float _bias;
     private readonly int _floatsPerRow;
 
@@ -22,7 +22,7 @@ public sealed class CompiledModel
         Config = config;
         Layout = layout;
         _ops = ops;
-        _stages = Stages(ops);
+        _stage = new RowStage(ops);
         _bias = bias;
         _floatsPerRow = floatsPerRow;
     }
@@ -42,35 +42,6 @@ public sealed class CompiledModel
     public IReadOnlyList<string> Describe() => [.. _ops.Select(o => o.Describe())];
 
     public InferenceTape CreateTape(int maxBatchSize = 1) => new(maxBatchSize, _floatsPerRow);
-
-    private static object[] Stages(IInferenceOp[] ops)
-    {
-        var stages = new List<object>();
-        var run = new List<IRowOp>();
-        foreach (IInferenceOp op in ops)
-        {
-            if (op is IRowOp row)
-            {
-                run.Add(row);
-                continue;
-            }
-
-            if (run.Count > 0)
-            {
-                stages.Add(new RowStage([.. run]));
-                run.Clear();
-            }
-
-            stages.Add((IBatchOp)op);
-        }
-
-        if (run.Count > 0)
-        {
-            stages.Add(new RowStage([.. run]));
-        }
-
-        return [.. stages];
-    }
 
     /// <summary>Compiles from named parameter values (a model file's tensors or a live model's parameters).</summary>
     public static CompiledModel Compile(ModelConfig config, FeatureLayout layout, IReadOnlyDictionary<string, float[]> tensors,
@@ -176,17 +147,7 @@ public sealed class CompiledModel
             ReadOnlySpan<float> chunkValues = values.IsEmpty ? default : values.Slice(start * f, n * f);
             Span<float> chunkLogits = logits.Slice(start, n);
             chunkLogits.Fill(_bias);
-            foreach (object stage in _stages)
-            {
-                if (stage is RowStage rows)
-                {
-                    rows.Run(tape, chunkIds, chunkValues, n, chunkLogits);
-                }
-                else
-                {
-                    ((IBatchOp)stage).Run(tape, n, chunkLogits);
-                }
-            }
+            _stage.Run(tape, chunkIds, chunkValues, n, chunkLogits);
         }
     }
 
@@ -213,14 +174,7 @@ public sealed class CompiledModel
             for (int o = 0; o < _ops.Length; o++)
             {
                 long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
-                if (_ops[o] is IRowOp row)
-                {
-                    row.RunRows(tape, batchIds, default, batchSize, 0, batchSize, logits);
-                }
-                else
-                {
-                    ((IBatchOp)_ops[o]).Run(tape, batchSize, logits);
-                }
+                _ops[o].RunRows(tape, batchIds, default, batchSize, 0, batchSize, logits);
 
                 samples[o][k] = (System.Diagnostics.Stopwatch.GetTimestamp() - t0) * tickToMicro;
             }

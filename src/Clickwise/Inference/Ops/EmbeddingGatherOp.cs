@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics.X86;
 namespace Clickwise.Inference.Ops;
 
 /// <summary>Gathers [B, F, D] embeddings (scaled by the feature values) into the tape.</summary>
-internal sealed class EmbeddingGatherOp(float[] table, int fieldCount, int dim, int outputOffset) : IRowOp
+internal sealed class EmbeddingGatherOp(float[] table, int fieldCount, int dim, int outputOffset) : IInferenceOp
 {
     // Rows of a large table miss every cache; asking for the row this many ids ahead keeps several misses in flight.
     private const int PrefetchDistance = 16;

@@ -9,7 +9,7 @@ namespace Clickwise.Inference.Ops;
 /// (independent FMA chains); and a sparse form over the list of surviving pairs, which is what a pruned field
 /// matrix (DeepLight's R) wants.
 /// </summary>
-internal sealed class FwFMPairsOp : IRowOp
+internal sealed class FwFMPairsOp : IInferenceOp
 {
     private const int Block = 8;
 

@@ -15,5 +15,10 @@ internal unsafe interface IGemmMicroKernel
     static abstract int Rows { get; }
 
     /// <param name="load">true adds the product to C, false overwrites C.</param>
-    static abstract void Run(float* a, float* b, int kc, float* c, nint ldc, int width, bool load);
+    /// <param name="bias">
+    /// Null, or the tile's columns of a bias (readable for all stored columns) added after the product: the
+    /// epilogue of the last K block, so a dense layer needs no second pass over its output.
+    /// </param>
+    /// <param name="relu">Clamp at zero after the bias.</param>
+    static abstract void Run(float* a, float* b, int kc, float* c, nint ldc, int width, bool load, float* bias, bool relu);
 }

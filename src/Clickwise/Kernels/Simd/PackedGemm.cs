@@ -72,13 +72,46 @@ internal sealed unsafe class PackedGemm<TKernel> : IThreadedGemm
         }
     }
 
+    /// <summary>Prepares W [in, out] as packed panels, so inference never packs B per call.</summary>
+    public IDenseProduct PrepareDense(float[] weight, float[] bias, int inputSize, int outputSize, bool relu) =>
+        new PackedDenseProduct<TKernel>(weight, bias, inputSize, outputSize, relu);
+
+    /// <summary>Packs op(B) [k, n] whole, in the K blocks <see cref="Compute"/> uses for this K.</summary>
+    internal static PackedPanels Pack(float* b, int k, int n, bool transB)
+    {
+        const int nr = PackedGemmLayout.PanelWidth;
+        var packed = new PackedPanels(k, n, PackedGemmLayout.KBlock(k));
+        var g = new GemmArgs(null, b, null, 0, n, k, transA: false, transB, accumulate: false);
+        for (int pc = 0; pc < k; pc += packed.KBlock)
+        {
+            int kc = Math.Min(packed.KBlock, k - pc);
+            for (int panel = 0; panel < packed.Panels; panel++)
+            {
+                int j = panel * nr;
+                PackB(g, pc, kc, j, Math.Min(nr, n - j), packed.Block(pc) + (nint)panel * kc * nr);
+            }
+        }
+
+        return packed;
+    }
+
+    /// <summary>y [rows, N] = x [rows, K]·B + bias, then ReLU, on the calling thread, B prepacked.</summary>
+    internal static void MultiplyPacked(float* x, int rows, PackedPanels b, float* bias, bool relu, float* y)
+    {
+        if (rows > 0)
+        {
+            Compute(new GemmArgs(x, null, y, rows, b.N, b.K, transA: false, transB: false, accumulate: false, b, bias, relu),
+                    0, rows, 0, b.N);
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Compute(in GemmArgs g, int rowStart, int rowEnd, int colStart, int colEnd)
     {
         const int nr = PackedGemmLayout.PanelWidth;
         int mr = TKernel.Rows;
         GemmScratch scratch = GemmScratch.Current;
-        int kcMax = PackedGemmLayout.KBlock(g.K);
+        int kcMax = g.Packed?.KBlock ?? PackedGemmLayout.KBlock(g.K);
         int ncMax = PackedGemmLayout.NBlock(kcMax);
         int mcMax = PackedGemmLayout.MBlock(kcMax, mr);
         float* packedA = scratch.PackedA(kcMax * mcMax);
@@ -90,11 +123,22 @@ internal sealed unsafe class PackedGemm<TKernel> : IThreadedGemm
             {
                 int kc = Math.Min(kcMax, g.K - pc);
                 bool load = g.Accumulate || pc > 0;
-                float* packedB = scratch.PackedB(kcMax * panels * nr);
-                for (int panel = 0; panel < panels; panel++)
+                bool last = pc + kc == g.K;
+                float* bias = last ? g.Bias : null;
+                bool relu = last && g.Relu;
+                float* packedB;
+                if (g.Packed is null)
                 {
-                    int j = jc + panel * nr;
-                    PackB(g, pc, kc, j, Math.Min(nr, colEnd - j), packedB + panel * kc * nr);
+                    packedB = scratch.PackedB(kcMax * panels * nr);
+                    for (int panel = 0; panel < panels; panel++)
+                    {
+                        int j = jc + panel * nr;
+                        PackB(g, pc, kc, j, Math.Min(nr, colEnd - j), packedB + panel * kc * nr);
+                    }
+                }
+                else
+                {
+                    packedB = g.Packed.Block(pc) + (nint)(jc / nr) * kc * nr;
                 }
 
                 for (int ic0 = rowStart; ic0 < rowEnd; ic0 += mcMax)
@@ -110,7 +154,7 @@ internal sealed unsafe class PackedGemm<TKernel> : IThreadedGemm
                         {
                             int j = jc + panel * nr;
                             Tile(a, packedB + panel * kc * nr, kc, g.C + (nint)ic * g.N + j, g.N,
-                                 rows, Math.Min(nr, colEnd - j), load, scratch.Tile);
+                                 rows, Math.Min(nr, colEnd - j), load, bias == null ? null : bias + j, relu, scratch.Tile);
                         }
                     }
                 }
@@ -120,13 +164,13 @@ internal sealed unsafe class PackedGemm<TKernel> : IThreadedGemm
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Tile(float* a, float* b, int kc, float* c, int ldc, int rows, int width, bool load,
-                             float* tile)
+                             float* bias, bool relu, float* tile)
     {
         const int nr = PackedGemmLayout.PanelWidth;
         int stored = width <= 16 ? 16 : nr;
         if (rows == TKernel.Rows && width == stored)
         {
-            TKernel.Run(a, b, kc, c, ldc, width, load);
+            TKernel.Run(a, b, kc, c, ldc, width, load, bias, relu);
             return;
         }
 
@@ -139,7 +183,7 @@ internal sealed unsafe class PackedGemm<TKernel> : IThreadedGemm
             }
         }
 
-        TKernel.Run(a, b, kc, tile, nr, width, load);
+        TKernel.Run(a, b, kc, tile, nr, width, load, bias, relu);
         for (int r = 0; r < rows; r++)
         {
             new ReadOnlySpan<float>(tile + r * nr, width).CopyTo(new Span<float>(c + (nint)r * ldc, width));
@@ -234,7 +278,8 @@ internal sealed unsafe class PackedGemm<TKernel> : IThreadedGemm
     }
 
     private readonly struct GemmArgs(float* a, float* b, float* c, int m, int n, int k,
-                                     bool transA, bool transB, bool accumulate)
+                                     bool transA, bool transB, bool accumulate,
+                                     PackedPanels? packed = null, float* bias = null, bool relu = false)
     {
         public readonly float* A = a;
         public readonly float* B = b;
@@ -245,6 +290,13 @@ internal sealed unsafe class PackedGemm<TKernel> : IThreadedGemm
         public readonly bool TransA = transA;
         public readonly bool TransB = transB;
         public readonly bool Accumulate = accumulate;
+
+        /// <summary>B already packed (then <see cref="B"/> is unused), or null to pack per call.</summary>
+        public readonly PackedPanels? Packed = packed;
+
+        /// <summary>Epilogue of the last K block: null or a bias padded to whole panels, then ReLU.</summary>
+        public readonly float* Bias = bias;
+        public readonly bool Relu = relu;
     }
 
     /// <summary>One call's work for the pool: part p takes the p-th fixed slice of rows (or of column panels).</summary>

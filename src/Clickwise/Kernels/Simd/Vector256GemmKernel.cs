@@ -16,17 +16,17 @@ internal readonly unsafe struct Vector256GemmKernel : IGemmMicroKernel
     public static int Rows => 6;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(float* a, float* b, int kc, float* c, nint ldc, int width, bool load)
+    public static void Run(float* a, float* b, int kc, float* c, nint ldc, int width, bool load, float* bias, bool relu)
     {
-        Half(a, b, kc, c, ldc, load);
+        Half(a, b, kc, c, ldc, load, bias, relu);
         if (width > 16)
         {
-            Half(a, b + 16, kc, c + 16, ldc, load);
+            Half(a, b + 16, kc, c + 16, ldc, load, bias == null ? null : bias + 16, relu);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Half(float* a, float* b, int kc, float* c, nint ldc, bool load)
+    private static void Half(float* a, float* b, int kc, float* c, nint ldc, bool load, float* bias, bool relu)
     {
         Vector256<float> c0a = default, c1a = default, c2a = default, c3a = default, c4a = default, c5a = default;
         Vector256<float> c0b = default, c1b = default, c2b = default, c3b = default, c4b = default, c5b = default;
@@ -45,15 +45,33 @@ internal readonly unsafe struct Vector256GemmKernel : IGemmMicroKernel
             b += PackedGemmLayout.PanelWidth;
         }
 
-        Store(c0a, c + 0 * ldc, load); Store(c0b, c + 0 * ldc + 8, load);
-        Store(c1a, c + 1 * ldc, load); Store(c1b, c + 1 * ldc + 8, load);
-        Store(c2a, c + 2 * ldc, load); Store(c2b, c + 2 * ldc + 8, load);
-        Store(c3a, c + 3 * ldc, load); Store(c3b, c + 3 * ldc + 8, load);
-        Store(c4a, c + 4 * ldc, load); Store(c4b, c + 4 * ldc + 8, load);
-        Store(c5a, c + 5 * ldc, load); Store(c5b, c + 5 * ldc + 8, load);
+        float* biasHigh = bias == null ? null : bias + 8;
+        Store(c0a, c + 0 * ldc, load, bias, relu); Store(c0b, c + 0 * ldc + 8, load, biasHigh, relu);
+        Store(c1a, c + 1 * ldc, load, bias, relu); Store(c1b, c + 1 * ldc + 8, load, biasHigh, relu);
+        Store(c2a, c + 2 * ldc, load, bias, relu); Store(c2b, c + 2 * ldc + 8, load, biasHigh, relu);
+        Store(c3a, c + 3 * ldc, load, bias, relu); Store(c3b, c + 3 * ldc + 8, load, biasHigh, relu);
+        Store(c4a, c + 4 * ldc, load, bias, relu); Store(c4b, c + 4 * ldc + 8, load, biasHigh, relu);
+        Store(c5a, c + 5 * ldc, load, bias, relu); Store(c5b, c + 5 * ldc + 8, load, biasHigh, relu);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(Vector256<float> acc, float* c, bool load) =>
-        (load ? acc + Vector256.Load(c) : acc).Store(c);
+    private static void Store(Vector256<float> acc, float* c, bool load, float* bias, bool relu)
+    {
+        if (load)
+        {
+            acc += Vector256.Load(c);
+        }
+
+        if (bias != null)
+        {
+            acc += Vector256.Load(bias);
+        }
+
+        if (relu)
+        {
+            acc = Vector256.Max(acc, Vector256<float>.Zero);
+        }
+
+        acc.Store(c);
+    }
 }

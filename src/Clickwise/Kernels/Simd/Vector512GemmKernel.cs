@@ -16,11 +16,11 @@ internal readonly unsafe struct Vector512GemmKernel : IGemmMicroKernel
     public static int Rows => 12;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(float* a, float* b, int kc, float* c, nint ldc, int width, bool load)
+    public static void Run(float* a, float* b, int kc, float* c, nint ldc, int width, bool load, float* bias, bool relu)
     {
         if (width <= 16)
         {
-            Run16(a, b, kc, c, ldc, load);
+            Run16(a, b, kc, c, ldc, load, bias, relu);
             return;
         }
 
@@ -49,22 +49,24 @@ internal readonly unsafe struct Vector512GemmKernel : IGemmMicroKernel
             b += PackedGemmLayout.PanelWidth;
         }
 
-        Store(c0a, c + 0 * ldc, load); Store(c0b, c + 0 * ldc + 16, load);
-        Store(c1a, c + 1 * ldc, load); Store(c1b, c + 1 * ldc + 16, load);
-        Store(c2a, c + 2 * ldc, load); Store(c2b, c + 2 * ldc + 16, load);
-        Store(c3a, c + 3 * ldc, load); Store(c3b, c + 3 * ldc + 16, load);
-        Store(c4a, c + 4 * ldc, load); Store(c4b, c + 4 * ldc + 16, load);
-        Store(c5a, c + 5 * ldc, load); Store(c5b, c + 5 * ldc + 16, load);
-        Store(c6a, c + 6 * ldc, load); Store(c6b, c + 6 * ldc + 16, load);
-        Store(c7a, c + 7 * ldc, load); Store(c7b, c + 7 * ldc + 16, load);
-        Store(c8a, c + 8 * ldc, load); Store(c8b, c + 8 * ldc + 16, load);
-        Store(c9a, c + 9 * ldc, load); Store(c9b, c + 9 * ldc + 16, load);
-        Store(c10a, c + 10 * ldc, load); Store(c10b, c + 10 * ldc + 16, load);
-        Store(c11a, c + 11 * ldc, load); Store(c11b, c + 11 * ldc + 16, load);
+        // Null stays null: the high half's bias is an offset only when there is a bias.
+        float* biasHigh = bias == null ? null : bias + 16;
+        Store(c0a, c + 0 * ldc, load, bias, relu); Store(c0b, c + 0 * ldc + 16, load, biasHigh, relu);
+        Store(c1a, c + 1 * ldc, load, bias, relu); Store(c1b, c + 1 * ldc + 16, load, biasHigh, relu);
+        Store(c2a, c + 2 * ldc, load, bias, relu); Store(c2b, c + 2 * ldc + 16, load, biasHigh, relu);
+        Store(c3a, c + 3 * ldc, load, bias, relu); Store(c3b, c + 3 * ldc + 16, load, biasHigh, relu);
+        Store(c4a, c + 4 * ldc, load, bias, relu); Store(c4b, c + 4 * ldc + 16, load, biasHigh, relu);
+        Store(c5a, c + 5 * ldc, load, bias, relu); Store(c5b, c + 5 * ldc + 16, load, biasHigh, relu);
+        Store(c6a, c + 6 * ldc, load, bias, relu); Store(c6b, c + 6 * ldc + 16, load, biasHigh, relu);
+        Store(c7a, c + 7 * ldc, load, bias, relu); Store(c7b, c + 7 * ldc + 16, load, biasHigh, relu);
+        Store(c8a, c + 8 * ldc, load, bias, relu); Store(c8b, c + 8 * ldc + 16, load, biasHigh, relu);
+        Store(c9a, c + 9 * ldc, load, bias, relu); Store(c9b, c + 9 * ldc + 16, load, biasHigh, relu);
+        Store(c10a, c + 10 * ldc, load, bias, relu); Store(c10b, c + 10 * ldc + 16, load, biasHigh, relu);
+        Store(c11a, c + 11 * ldc, load, bias, relu); Store(c11b, c + 11 * ldc + 16, load, biasHigh, relu);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Run16(float* a, float* b, int kc, float* c, nint ldc, bool load)
+    private static void Run16(float* a, float* b, int kc, float* c, nint ldc, bool load, float* bias, bool relu)
     {
         Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default, c8 = default, c9 = default, c10 = default, c11 = default;
         for (int p = 0; p < kc; p++)
@@ -86,21 +88,38 @@ internal readonly unsafe struct Vector512GemmKernel : IGemmMicroKernel
             b += PackedGemmLayout.PanelWidth;
         }
 
-        Store(c0, c + 0 * ldc, load);
-        Store(c1, c + 1 * ldc, load);
-        Store(c2, c + 2 * ldc, load);
-        Store(c3, c + 3 * ldc, load);
-        Store(c4, c + 4 * ldc, load);
-        Store(c5, c + 5 * ldc, load);
-        Store(c6, c + 6 * ldc, load);
-        Store(c7, c + 7 * ldc, load);
-        Store(c8, c + 8 * ldc, load);
-        Store(c9, c + 9 * ldc, load);
-        Store(c10, c + 10 * ldc, load);
-        Store(c11, c + 11 * ldc, load);
+        Store(c0, c + 0 * ldc, load, bias, relu);
+        Store(c1, c + 1 * ldc, load, bias, relu);
+        Store(c2, c + 2 * ldc, load, bias, relu);
+        Store(c3, c + 3 * ldc, load, bias, relu);
+        Store(c4, c + 4 * ldc, load, bias, relu);
+        Store(c5, c + 5 * ldc, load, bias, relu);
+        Store(c6, c + 6 * ldc, load, bias, relu);
+        Store(c7, c + 7 * ldc, load, bias, relu);
+        Store(c8, c + 8 * ldc, load, bias, relu);
+        Store(c9, c + 9 * ldc, load, bias, relu);
+        Store(c10, c + 10 * ldc, load, bias, relu);
+        Store(c11, c + 11 * ldc, load, bias, relu);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(Vector512<float> acc, float* c, bool load) =>
-        (load ? acc + Vector512.Load(c) : acc).Store(c);
+    private static void Store(Vector512<float> acc, float* c, bool load, float* bias, bool relu)
+    {
+        if (load)
+        {
+            acc += Vector512.Load(c);
+        }
+
+        if (bias != null)
+        {
+            acc += Vector512.Load(bias);
+        }
+
+        if (relu)
+        {
+            acc = Vector512.Max(acc, Vector512<float>.Zero);
+        }
+
+        acc.Store(c);
+    }
 }
