@@ -1,8 +1,9 @@
 namespace Clickwise.Kernels.Simd;
 
 /// <summary>
-/// The register tile of <see cref="PackedGemm{TKernel}"/>: C[Rows, w] (+)= A·B over one K block, where A is a packed
-/// slice [kc, Rows] (row r of the tile at a[p·Rows + r]) and B a packed panel [kc, 32] (zero padded past w).
+/// The register tile of <see cref="PackedGemm{TKernel}"/>: C[Rows, w] (+)= A·B over one K block, where A's element
+/// (r, p) is a[r·rowStride + p·kStride] (a packed edge slice [kc, Rows], or A itself, row-major or transposed) and B
+/// a packed panel [kc, 32] (zero padded past w).
 /// A tile is 16 columns wide when w ≤ 16 (edge panels such as the last 6 of N=390) and 32 otherwise, and that many
 /// columns are stored, so the caller routes partial tiles through a scratch tile.
 /// </summary>
@@ -20,5 +21,6 @@ internal unsafe interface IGemmMicroKernel
     /// epilogue of the last K block, so a dense layer needs no second pass over its output.
     /// </param>
     /// <param name="relu">Clamp at zero after the bias.</param>
-    static abstract void Run(float* a, float* b, int kc, float* c, nint ldc, int width, bool load, float* bias, bool relu);
+    static abstract void Run(float* a, nint rowStride, nint kStride, float* b, int kc, float* c, nint ldc, int width, bool load,
+                             float* bias, bool relu);
 }

@@ -3,9 +3,11 @@ using System.Runtime.CompilerServices;
 namespace Clickwise.Kernels.Simd;
 
 /// <summary>
-/// Cache-blocked GEMM over packed operands, generic over the register tile. B is packed into 32-wide zero-padded
-/// panels (one K block of them stays in L2), A into Rows-interleaved slices (a block of them in L2, the current one in L1); both transposes are
-/// absorbed by packing, so forward, backward-data and backward-weights share one micro-kernel. Work is split over
+/// Cache-blocked GEMM, generic over the register tile. B is packed into 32-wide zero-padded panels (one K block of
+/// them stays in L2; B's transpose is absorbed there), once per call or once for good (<see cref="PackedPanels"/>,
+/// inference weights). A is read in place: the micro-kernel takes A's row and k strides, so row-major A (forward,
+/// backward-data) and transposed A (backward-weights) need no packing pass; a row slice of Rows × kc stays in L1
+/// across all panels, and only the last, partial slice is copied (zero padded). Work is split over
 /// <see cref="ComputeThreads.Count"/> by fixed row (or column) ranges, and every element of C sees the same K-block
 /// order whatever the split, so results are identical for any thread count.
 /// </summary>
@@ -113,8 +115,7 @@ internal sealed unsafe class PackedGemm<TKernel> : IThreadedGemm
         GemmScratch scratch = GemmScratch.Current;
         int kcMax = g.Packed?.KBlock ?? PackedGemmLayout.KBlock(g.K);
         int ncMax = PackedGemmLayout.NBlock(kcMax);
-        int mcMax = PackedGemmLayout.MBlock(kcMax, mr);
-        float* packedA = scratch.PackedA(kcMax * mcMax);
+        float* edgeA = scratch.PackedA(kcMax * mr);
         for (int jc = colStart; jc < colEnd; jc += ncMax)
         {
             int nc = Math.Min(ncMax, colEnd - jc);
@@ -141,21 +142,36 @@ internal sealed unsafe class PackedGemm<TKernel> : IThreadedGemm
                     packedB = g.Packed.Block(pc) + (nint)(jc / nr) * kc * nr;
                 }
 
-                for (int ic0 = rowStart; ic0 < rowEnd; ic0 += mcMax)
+                for (int ic = rowStart; ic < rowEnd; ic += mr)
                 {
-                    int mc = Math.Min(mcMax, rowEnd - ic0);
-                    PackA(g, ic0, mc, pc, kc, packedA);
-                    for (int slice = 0; slice * mr < mc; slice++)
+                    int rows = Math.Min(mr, rowEnd - ic);
+                    float* a;
+                    nint rowStride, kStride;
+                    if (rows < mr)
                     {
-                        int ic = ic0 + slice * mr;
-                        float* a = packedA + slice * kc * mr;
-                        int rows = Math.Min(mr, mc - slice * mr);
-                        for (int panel = 0; panel < panels; panel++)
-                        {
-                            int j = jc + panel * nr;
-                            Tile(a, packedB + panel * kc * nr, kc, g.C + (nint)ic * g.N + j, g.N,
-                                 rows, Math.Min(nr, colEnd - j), load, bias == null ? null : bias + j, relu, scratch.Tile);
-                        }
+                        PackEdgeA(g, ic, rows, pc, kc, edgeA);
+                        a = edgeA;
+                        rowStride = 1;
+                        kStride = mr;
+                    }
+                    else if (g.TransA)
+                    {
+                        a = g.A + (nint)pc * g.M + ic;
+                        rowStride = 1;
+                        kStride = g.M;
+                    }
+                    else
+                    {
+                        a = g.A + (nint)ic * g.K + pc;
+                        rowStride = g.K;
+                        kStride = 1;
+                    }
+
+                    for (int panel = 0; panel < panels; panel++)
+                    {
+                        int j = jc + panel * nr;
+                        Tile(a, rowStride, kStride, packedB + panel * kc * nr, kc, g.C + (nint)ic * g.N + j, g.N,
+                             rows, Math.Min(nr, colEnd - j), load, bias == null ? null : bias + j, relu, scratch.Tile);
                     }
                 }
             }
@@ -163,14 +179,14 @@ internal sealed unsafe class PackedGemm<TKernel> : IThreadedGemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Tile(float* a, float* b, int kc, float* c, int ldc, int rows, int width, bool load,
+    private static void Tile(float* a, nint rowStride, nint kStride, float* b, int kc, float* c, int ldc, int rows, int width, bool load,
                              float* bias, bool relu, float* tile)
     {
         const int nr = PackedGemmLayout.PanelWidth;
         int stored = width <= 16 ? 16 : nr;
         if (rows == TKernel.Rows && width == stored)
         {
-            TKernel.Run(a, b, kc, c, ldc, width, load, bias, relu);
+            TKernel.Run(a, rowStride, kStride, b, kc, c, ldc, width, load, bias, relu);
             return;
         }
 
@@ -183,7 +199,7 @@ internal sealed unsafe class PackedGemm<TKernel> : IThreadedGemm
             }
         }
 
-        TKernel.Run(a, b, kc, tile, nr, width, load, bias, relu);
+        TKernel.Run(a, rowStride, kStride, b, kc, tile, nr, width, load, bias, relu);
         for (int r = 0; r < rows; r++)
         {
             new ReadOnlySpan<float>(tile + r * nr, width).CopyTo(new Span<float>(c + (nint)r * ldc, width));
@@ -191,53 +207,18 @@ internal sealed unsafe class PackedGemm<TKernel> : IThreadedGemm
     }
 
     /// <summary>
-    /// Packs op(A)[row..row+rows, pc..pc+kc] as consecutive slices [kc, Rows] (zero rows past the edge). Stored
-    /// transposed ([K, M], the weight gradient's x), A is read one contiguous k row at a time across all slices of
-    /// the block: packing slice by slice would touch kc lines per slice and pollute L2 with partial lines.
+    /// Packs the last, partial row slice op(A)[row..row+rows, pc..pc+kc] as [kc, Rows] with zero rows past the edge:
+    /// full slices are read in place, but this one's missing rows lie outside A.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackA(in GemmArgs g, int row, int rows, int pc, int kc, float* dst)
+    private static void PackEdgeA(in GemmArgs g, int row, int rows, int pc, int kc, float* dst)
     {
         int mr = TKernel.Rows;
-        int slices = (rows + mr - 1) / mr;
-        if (g.TransA)
+        new Span<float>(dst, kc * mr).Clear();
+        for (int p = 0; p < kc; p++)
         {
-            for (int p = 0; p < kc; p++)
+            for (int r = 0; r < rows; r++)
             {
-                float* src = g.A + (nint)(pc + p) * g.M + row;
-                for (int slice = 0; slice < slices; slice++)
-                {
-                    float* d = dst + (nint)slice * kc * mr + p * mr;
-                    int count = Math.Min(mr, rows - slice * mr);
-                    new ReadOnlySpan<float>(src + slice * mr, count).CopyTo(new Span<float>(d, count));
-                    new Span<float>(d + count, mr - count).Clear();
-                }
-            }
-
-            return;
-        }
-
-        // A stored [M, K]: interleave each slice's rows.
-        for (int slice = 0; slice < slices; slice++)
-        {
-            float* sliceDst = dst + (nint)slice * kc * mr;
-            int count = Math.Min(mr, rows - slice * mr);
-            for (int r = 0; r < count; r++)
-            {
-                float* src = g.A + (nint)(row + slice * mr + r) * g.K + pc;
-                float* d = sliceDst + r;
-                for (int p = 0; p < kc; p++)
-                {
-                    d[p * mr] = src[p];
-                }
-            }
-
-            for (int r = count; r < mr; r++)
-            {
-                for (int p = 0; p < kc; p++)
-                {
-                    sliceDst[p * mr + r] = 0f;
-                }
+                dst[p * mr + r] = g.TransA ? g.A[(nint)(pc + p) * g.M + row + r] : g.A[(nint)(row + r) * g.K + pc + p];
             }
         }
     }

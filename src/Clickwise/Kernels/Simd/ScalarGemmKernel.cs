@@ -12,7 +12,8 @@ internal readonly unsafe struct ScalarGemmKernel : IGemmMicroKernel
     public static int Rows => 4;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(float* a, float* b, int kc, float* c, nint ldc, int width, bool load, float* bias, bool relu)
+    public static void Run(float* a, nint rowStride, nint kStride, float* b, int kc, float* c, nint ldc, int width, bool load,
+                           float* bias, bool relu)
     {
         int stored = width <= 16 ? 16 : 32;
         for (int r = 0; r < 4; r++)
@@ -23,8 +24,8 @@ internal readonly unsafe struct ScalarGemmKernel : IGemmMicroKernel
                 // Four independent sums per pass hide the add latency a single running sum would expose.
                 float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
                 float* bp = b + j;
-                float* ap = a + r;
-                for (int p = 0; p < kc; p++, bp += PackedGemmLayout.PanelWidth, ap += 4)
+                float* ap = a + r * rowStride;
+                for (int p = 0; p < kc; p++, bp += PackedGemmLayout.PanelWidth, ap += kStride)
                 {
                     float av = *ap;
                     s0 += av * bp[0];
