@@ -50,8 +50,10 @@ internal sealed unsafe class PackedGemm<TKernel> : IThreadedGemm
         {
             var args = new GemmArgs(pa, pb, pc, m, n, k, transA, transB, accumulate);
             int rowUnits = (m + TKernel.Rows - 1) / TKernel.Rows;
-            int colUnits = (n + PackedGemmLayout.PanelWidth - 1) / PackedGemmLayout.PanelWidth;
-            bool byRows = rowUnits >= colUnits;
+            int colUnits = (n + PackedGemmLayout.ColumnUnit - 1) / PackedGemmLayout.ColumnUnit;
+            // A is read in place but B is packed by every part for its columns: with a long K (the weight
+            // gradient's batch) a row split would pack all of B once per thread, a column split packs it once.
+            bool byRows = k <= PackedGemmLayout.KBlockSingle ? rowUnits * 2 >= colUnits : colUnits < threads;
             int parts = Math.Min(threads, byRows ? rowUnits : colUnits);
             ComputePool pool = ComputePool.Shared;
             if (parts > 1 && (long)m * n * k > PackedGemmLayout.SingleThreadLimit && pool.TryEnter())
@@ -280,7 +282,7 @@ internal sealed unsafe class PackedGemm<TKernel> : IThreadedGemm
         public readonly bool Relu = relu;
     }
 
-    /// <summary>One call's work for the pool: part p takes the p-th fixed slice of rows (or of column panels).</summary>
+    /// <summary>One call's work for the pool: part p takes the p-th fixed slice of rows (or of 16-column units).</summary>
     private sealed class Job : IComputeJob
     {
         public GemmArgs Args;
@@ -295,7 +297,7 @@ internal sealed unsafe class PackedGemm<TKernel> : IThreadedGemm
             }
             else
             {
-                (int start, int end) = Slice(Args.N, PackedGemmLayout.PanelWidth, part, partCount);
+                (int start, int end) = Slice(Args.N, PackedGemmLayout.ColumnUnit, part, partCount);
                 Compute(Args, 0, Args.M, start, end);
             }
         }
