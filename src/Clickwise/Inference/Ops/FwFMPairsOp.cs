@@ -138,7 +138,11 @@ internal sealed class FwFMPairsOp : IInferenceOp
         }
     }
 
-    /// <summary>For each block of eight fields i and group of up to four dimensions: z_d = Σ_{j&gt;i} U[i, j]·e_d[j], then Σ ⟨e_d, z_d⟩.</summary>
+    /// <summary>
+    /// For each block of eight fields i and group of up to four dimensions: z_d = Σ_{j&gt;i} U[i, j]·e_d[j], then
+    /// Σ ⟨e_d, z_d⟩. Even and odd j accumulate separately: four dimensions then make eight independent FMA chains,
+    /// enough to cover the FMA latency on two ports; a single chain per dimension waited on it.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe float DenseVector(float* et, float* u, int f, int fp, int dim)
     {
@@ -150,7 +154,23 @@ internal sealed class FwFMPairsOp : IInferenceOp
             {
                 float* e0 = et + d * fp, e1 = e0 + fp, e2 = e1 + fp, e3 = e2 + fp;
                 Vector256<float> z0 = Vector256<float>.Zero, z1 = z0, z2 = z0, z3 = z0;
-                for (int j = i0 + 1; j < f; j++)
+                Vector256<float> y0 = z0, y1 = z0, y2 = z0, y3 = z0;
+                int j = i0 + 1;
+                for (; j + 1 < f; j += 2)
+                {
+                    Vector256<float> column = Vector256.Load(u + j * fp + i0);
+                    Vector256<float> next = Vector256.Load(u + (j + 1) * fp + i0);
+                    z0 = Vector256.FusedMultiplyAdd(column, Vector256.Create(e0[j]), z0);
+                    z1 = Vector256.FusedMultiplyAdd(column, Vector256.Create(e1[j]), z1);
+                    z2 = Vector256.FusedMultiplyAdd(column, Vector256.Create(e2[j]), z2);
+                    z3 = Vector256.FusedMultiplyAdd(column, Vector256.Create(e3[j]), z3);
+                    y0 = Vector256.FusedMultiplyAdd(next, Vector256.Create(e0[j + 1]), y0);
+                    y1 = Vector256.FusedMultiplyAdd(next, Vector256.Create(e1[j + 1]), y1);
+                    y2 = Vector256.FusedMultiplyAdd(next, Vector256.Create(e2[j + 1]), y2);
+                    y3 = Vector256.FusedMultiplyAdd(next, Vector256.Create(e3[j + 1]), y3);
+                }
+
+                if (j < f)
                 {
                     Vector256<float> column = Vector256.Load(u + j * fp + i0);
                     z0 = Vector256.FusedMultiplyAdd(column, Vector256.Create(e0[j]), z0);
@@ -159,22 +179,29 @@ internal sealed class FwFMPairsOp : IInferenceOp
                     z3 = Vector256.FusedMultiplyAdd(column, Vector256.Create(e3[j]), z3);
                 }
 
-                total = Vector256.FusedMultiplyAdd(Vector256.Load(e0 + i0), z0, total);
-                total = Vector256.FusedMultiplyAdd(Vector256.Load(e1 + i0), z1, total);
-                total = Vector256.FusedMultiplyAdd(Vector256.Load(e2 + i0), z2, total);
-                total = Vector256.FusedMultiplyAdd(Vector256.Load(e3 + i0), z3, total);
+                total = Vector256.FusedMultiplyAdd(Vector256.Load(e0 + i0), z0 + y0, total);
+                total = Vector256.FusedMultiplyAdd(Vector256.Load(e1 + i0), z1 + y1, total);
+                total = Vector256.FusedMultiplyAdd(Vector256.Load(e2 + i0), z2 + y2, total);
+                total = Vector256.FusedMultiplyAdd(Vector256.Load(e3 + i0), z3 + y3, total);
             }
 
             for (; d < dim; d++)
             {
                 float* ed = et + d * fp;
-                Vector256<float> z = Vector256<float>.Zero;
-                for (int j = i0 + 1; j < f; j++)
+                Vector256<float> z = Vector256<float>.Zero, y = z;
+                int j = i0 + 1;
+                for (; j + 1 < f; j += 2)
+                {
+                    z = Vector256.FusedMultiplyAdd(Vector256.Load(u + j * fp + i0), Vector256.Create(ed[j]), z);
+                    y = Vector256.FusedMultiplyAdd(Vector256.Load(u + (j + 1) * fp + i0), Vector256.Create(ed[j + 1]), y);
+                }
+
+                if (j < f)
                 {
                     z = Vector256.FusedMultiplyAdd(Vector256.Load(u + j * fp + i0), Vector256.Create(ed[j]), z);
                 }
 
-                total = Vector256.FusedMultiplyAdd(Vector256.Load(ed + i0), z, total);
+                total = Vector256.FusedMultiplyAdd(Vector256.Load(ed + i0), z + y, total);
             }
         }
 
