@@ -243,19 +243,43 @@ internal sealed unsafe class PackedGemm<TKernel> : IThreadedGemm
             return;
         }
 
-        // B stored [N, K]: scatter each stored row into one panel column.
+        // B stored [N, K]: each stored row becomes one panel column.
         if (width < nr)
         {
             new Span<float>(dst, kc * nr).Clear();
         }
 
-        for (int j = 0; j < width; j++)
+        // Whole 8×8 blocks transpose in registers; the rest (k or columns past a multiple of 8) goes in steps of 16 k
+        // (one cache line of each stored row): a whole column pass would write kc lines of a panel larger than L1
+        // (400 × 128 B) once per column and evict them 32 times over.
+        int fullK = 0, fullWidth = 0;
+        if (Transpose8x8.IsSupported)
         {
-            float* src = g.B + (nint)(col + j) * g.K + pc;
-            float* d = dst + j;
-            for (int p = 0; p < kc; p++)
+            fullK = kc / 8 * 8;
+            fullWidth = width / 8 * 8;
+            for (int p0 = 0; p0 < fullK; p0 += 8)
             {
-                d[p * nr] = src[p];
+                for (int j0 = 0; j0 < fullWidth; j0 += 8)
+                {
+                    Transpose8x8.Run(g.B + (nint)(col + j0) * g.K + pc + p0, g.K, dst + p0 * nr + j0, nr);
+                }
+            }
+        }
+
+        const int step = 16;
+        for (int p0 = 0; p0 < kc; p0 += step)
+        {
+            int count = Math.Min(step, kc - p0);
+            for (int j = 0; j < width; j++)
+            {
+                float* src = g.B + (nint)(col + j) * g.K + pc + p0;
+                float* d = dst + p0 * nr + j;
+                // Skip what the block transpose already wrote.
+                int first = j < fullWidth ? Math.Max(0, Math.Min(count, fullK - p0)) : 0;
+                for (int p = first; p < count; p++)
+                {
+                    d[p * nr] = src[p];
+                }
             }
         }
     }
