@@ -153,7 +153,8 @@ public sealed class CompiledModel
 
     /// <summary>
     /// Median microseconds each op takes on <paramref name="batchSize"/> rows (cycling through the rows of
-    /// <paramref name="ids"/>), in plan order: where a request's time goes.
+    /// <paramref name="ids"/>), in plan order, on the calling thread and in one block: where a request's time goes.
+    /// A batch run splits rows over the compute threads, so there each op takes about this over the thread count.
     /// </summary>
     public IReadOnlyList<(string Op, double Micros)> TimeOps(ReadOnlySpan<int> ids, int rows, int batchSize, int repetitions = 2000)
     {

@@ -13,10 +13,11 @@ namespace Clickwise.Inference;
 internal sealed class RowStage(IInferenceOp[] ops)
 {
     /// <summary>
-    /// Rows per block: a dense layer's input and output rows (2 × 400 floats each) plus its packed weights (640 KB)
-    /// and packed A must fit a 2 MB L2; the GEMM's row tiles want many rows.
+    /// Rows per block: a dense layer's input and output rows (2 × 400 floats each, 0.8 MB) and its packed weights
+    /// (640 KB) fit a 2 MB L2, and the GEMM's weights are re-read once per block, so blocks want many rows. A multiple
+    /// of every GEMM tile height (12, 6, 4), so only a thread's last block has a partial row tile.
     /// </summary>
-    public static int BlockRows { get; set; } = 256;
+    public static int BlockRows { get; set; } = 252;
 
     public unsafe void Run(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, Span<float> logits)
     {
