@@ -136,7 +136,7 @@ internal static class DeepFwFMSpeed
     private static void CompareBlockRows(CompiledModel model, int reps, Random random)
     {
         const int Batch = 10_000;
-        int[] blockRows = [120, 180, 252, 384, 504, 2048];
+        int[] blockRows = [132, 198, 264, 396, 528, 2048];
         Batch batch = RandomBatch(Batch, random);
         float[] logits = new float[Batch];
         InferenceTape tape = model.CreateTape(2048);

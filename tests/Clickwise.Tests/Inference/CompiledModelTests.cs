@@ -223,7 +223,7 @@ public sealed class CompiledModelTests
     [Fact]
     public void OneAndTwoComputeThreadsGiveTheSameBits()
     {
-        // 1000 rows in blocks of 252 split as [0, 1000) or [0, 500) + [500, 1000): the block boundaries, and so
+        // 1000 rows in blocks of at most 264, split as [0, 1000) or [0, 500) + [500, 1000): the block boundaries, and so
         // each row's position in the GEMM's row tiles, differ between the two runs.
         const int Rows = 1000;
         CtrModel model = RandomModels.Create("deepfwfm", maxBatchSize: Rows);
