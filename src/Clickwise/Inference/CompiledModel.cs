@@ -100,7 +100,7 @@ public sealed class CompiledModel
             int survivors = r.Count(w => w != 0f);
             // The dense form costs F²·D/16 vector FMAs whatever survives; the pair list costs one D-dot per survivor.
             bool dense = survivors * 4 > r.Length;
-            ops.Add(new FwFMPairsOp(r, f, d, embeddingOffset, Allocate(FwFMPairsOp.ScratchWidth(f, d)), dense));
+            ops.Add(new FwFMPairsOp(r, f, d, embeddingOffset, Allocate(FwFMPairsOp.ScratchWidth(f, d)), dense, gemm));
         }
 
         if (hasDeep)
