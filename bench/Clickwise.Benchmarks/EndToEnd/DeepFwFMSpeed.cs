@@ -40,6 +40,12 @@ internal static class DeepFwFMSpeed
 
         ComputeThreads.Count = threads;
         var model = ModelRegistry.Create(config, layout, 2048);
+        if (args.Contains("--block-rows-ab"))
+        {
+            CompareBlockRows(CompiledModel.Compile(model), predictReps, random);
+            return;
+        }
+
         var result = new Dictionary<string, object>
         {
             ["simd"] = SimdInfo.Describe(),
@@ -121,6 +127,40 @@ internal static class DeepFwFMSpeed
 
         double median = Median(times);
         return new { batch = Batch, reps, median_ms = median * 1e3, samples_per_sec = Batch / median };
+    }
+
+    /// <summary>
+    /// `e2e --block-rows-ab`: batch-10,000 prediction with the plan's row-block sizes interleaved call by call (the
+    /// shared machine's load drifts hit every setting alike); medians of samples/s.
+    /// </summary>
+    private static void CompareBlockRows(CompiledModel model, int reps, Random random)
+    {
+        const int Batch = 10_000;
+        int[] blockRows = [132, 198, 264, 396, 528, 2048];
+        Batch batch = RandomBatch(Batch, random);
+        float[] logits = new float[Batch];
+        InferenceTape tape = model.CreateTape(2048);
+        var samples = blockRows.Select(_ => new List<double>()).ToArray();
+        int saved = RowStage.BlockRows;
+        for (int round = 0; round <= reps; round++)
+        {
+            for (int s = 0; s < blockRows.Length; s++)
+            {
+                RowStage.BlockRows = blockRows[s];
+                long t0 = Stopwatch.GetTimestamp();
+                model.PredictLogits(batch.IdsInUse, default, Batch, logits, tape);
+                if (round > 0)
+                {
+                    samples[s].Add(Batch / Stopwatch.GetElapsedTime(t0).TotalSeconds);
+                }
+            }
+        }
+
+        RowStage.BlockRows = saved;
+        for (int s = 0; s < blockRows.Length; s++)
+        {
+            Console.WriteLine($"block {blockRows[s],5} rows: median {Median(samples[s]),8:F0} samples/s, best {samples[s].Max(),8:F0}");
+        }
     }
 
     private static LatencyResult Latency(CompiledModel model, int requests, Random random, bool sameRow = false)

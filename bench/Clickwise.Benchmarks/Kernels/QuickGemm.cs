@@ -78,40 +78,41 @@ internal static class QuickGemm
     }
 
     /// <summary>
-    /// `quick-gemm ab`: blocking settings interleaved run by run on the weight-gradient shape, so that the shared
-    /// machine's load drifts hit every setting alike.
+    /// `quick-gemm ab`: driver settings interleaved call by call on every training shape, so that the shared
+    /// machine's load drifts hit all alike (the K block used when K is split: only the weight-gradient shapes).
     /// </summary>
     private static void CompareSettings()
     {
-        var settings = new (string Name, int KBlock, bool Prefetch)[]
+        var settings = new (string Name, Action Apply)[]
         {
-            ("kc=128 A-block 192K", 128, true), ("kc=128 A-block 96K", 128, false),
-            ("kc=256 A-block 192K", 256, true), ("kc=256 A-block 96K", 256, false),
+            ("K block 128", () => Clickwise.Kernels.Simd.PackedGemmLayout.KBlockSplit = 128),
+            ("K block 256", () => Clickwise.Kernels.Simd.PackedGemmLayout.KBlockSplit = 256),
         };
-        GemmShape shape = GemmShape.Training[3];
-        var a = Random(shape.M * shape.K, 1);
-        var b = Random(shape.K * shape.N, 2);
-        var c = new float[shape.M * shape.N];
         var gemm = (IThreadedGemm)KernelRegistry.AllGemm[1];
-        foreach (int threads in new[] { 1, 2 })
+        foreach (GemmShape shape in GemmShape.Training)
         {
-            var samples = settings.Select(_ => new List<double>()).ToArray();
-            for (int round = 0; round < 25; round++)
+            var a = Random(shape.M * shape.K, 1);
+            var b = Random(shape.K * shape.N, 2);
+            var c = new float[shape.M * shape.N];
+            foreach (int threads in new[] { 1, 2 })
             {
+                var samples = settings.Select(_ => new List<double>()).ToArray();
+                for (int round = 0; round < 31; round++)
+                {
+                    for (int s = 0; s < settings.Length; s++)
+                    {
+                        settings[s].Apply();
+                        long start = Stopwatch.GetTimestamp();
+                        gemm.Multiply(a, b, c, shape.M, shape.N, shape.K, shape.TransA, shape.TransB, false, threads);
+                        samples[s].Add(shape.Flops / Stopwatch.GetElapsedTime(start).TotalSeconds / 1e9);
+                    }
+                }
+
                 for (int s = 0; s < settings.Length; s++)
                 {
-                    Clickwise.Kernels.Simd.PackedGemmLayout.KBlockSplit = settings[s].KBlock;
-                    Clickwise.Kernels.Simd.PackedGemmLayout.PackedAFloats = settings[s].Prefetch ? 48 * 1024 : 24 * 1024;
-                    long start = Stopwatch.GetTimestamp();
-                    gemm.Multiply(a, b, c, shape.M, shape.N, shape.K, shape.TransA, shape.TransB, false, threads);
-                    samples[s].Add(shape.Flops / Stopwatch.GetElapsedTime(start).TotalSeconds / 1e9);
+                    samples[s].Sort();
+                    Console.WriteLine($"{shape.Label,-17} {threads} thr {settings[s].Name,-14} median {samples[s][samples[s].Count / 2],6:F1}  best {samples[s][^1],6:F1} GFLOP/s");
                 }
-            }
-
-            for (int s = 0; s < settings.Length; s++)
-            {
-                samples[s].Sort();
-                Console.WriteLine($"{shape.Label} {threads} thr {settings[s].Name,-20} median {samples[s][samples[s].Count / 2],6:F1}  best {samples[s][^1],6:F1} GFLOP/s");
             }
         }
     }

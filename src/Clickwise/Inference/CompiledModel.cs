@@ -13,7 +13,7 @@ namespace Clickwise.Inference;
 public sealed class CompiledModel
 {
     private readonly IInferenceOp[] _ops;
-    private readonly object[] _stages; // RowStage or IBatchOp, in plan order
+    private readonly RowStage _stage;
     private readonly float _bias;
     private readonly int _floatsPerRow;
 
@@ -22,7 +22,7 @@ public sealed class CompiledModel
         Config = config;
         Layout = layout;
         _ops = ops;
-        _stages = Stages(ops);
+        _stage = new RowStage(ops);
         _bias = bias;
         _floatsPerRow = floatsPerRow;
     }
@@ -42,35 +42,6 @@ public sealed class CompiledModel
     public IReadOnlyList<string> Describe() => [.. _ops.Select(o => o.Describe())];
 
     public InferenceTape CreateTape(int maxBatchSize = 1) => new(maxBatchSize, _floatsPerRow);
-
-    private static object[] Stages(IInferenceOp[] ops)
-    {
-        var stages = new List<object>();
-        var run = new List<IRowOp>();
-        foreach (IInferenceOp op in ops)
-        {
-            if (op is IRowOp row)
-            {
-                run.Add(row);
-                continue;
-            }
-
-            if (run.Count > 0)
-            {
-                stages.Add(new RowStage([.. run]));
-                run.Clear();
-            }
-
-            stages.Add((IBatchOp)op);
-        }
-
-        if (run.Count > 0)
-        {
-            stages.Add(new RowStage([.. run]));
-        }
-
-        return [.. stages];
-    }
 
     /// <summary>Compiles from named parameter values (a model file's tensors or a live model's parameters).</summary>
     public static CompiledModel Compile(ModelConfig config, FeatureLayout layout, IReadOnlyDictionary<string, float[]> tensors,
@@ -129,7 +100,7 @@ public sealed class CompiledModel
             int survivors = r.Count(w => w != 0f);
             // The dense form costs F²·D/16 vector FMAs whatever survives; the pair list costs one D-dot per survivor.
             bool dense = survivors * 4 > r.Length;
-            ops.Add(new FwFMPairsOp(r, f, d, embeddingOffset, Allocate(FwFMPairsOp.ScratchWidth(f, d)), dense));
+            ops.Add(new FwFMPairsOp(r, f, d, embeddingOffset, Allocate(FwFMPairsOp.ScratchWidth(f, d)), dense, gemm));
         }
 
         if (hasDeep)
@@ -176,23 +147,14 @@ public sealed class CompiledModel
             ReadOnlySpan<float> chunkValues = values.IsEmpty ? default : values.Slice(start * f, n * f);
             Span<float> chunkLogits = logits.Slice(start, n);
             chunkLogits.Fill(_bias);
-            foreach (object stage in _stages)
-            {
-                if (stage is RowStage rows)
-                {
-                    rows.Run(tape, chunkIds, chunkValues, n, chunkLogits);
-                }
-                else
-                {
-                    ((IBatchOp)stage).Run(tape, n, chunkLogits);
-                }
-            }
+            _stage.Run(tape, chunkIds, chunkValues, n, chunkLogits);
         }
     }
 
     /// <summary>
     /// Median microseconds each op takes on <paramref name="batchSize"/> rows (cycling through the rows of
-    /// <paramref name="ids"/>), in plan order: where a request's time goes.
+    /// <paramref name="ids"/>), in plan order, on the calling thread and in one block: where a request's time goes.
+    /// A batch run splits rows over the compute threads, so there each op takes about this over the thread count.
     /// </summary>
     public IReadOnlyList<(string Op, double Micros)> TimeOps(ReadOnlySpan<int> ids, int rows, int batchSize, int repetitions = 2000)
     {
@@ -213,14 +175,7 @@ public sealed class CompiledModel
             for (int o = 0; o < _ops.Length; o++)
             {
                 long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
-                if (_ops[o] is IRowOp row)
-                {
-                    row.RunRows(tape, batchIds, default, batchSize, 0, batchSize, logits);
-                }
-                else
-                {
-                    ((IBatchOp)_ops[o]).Run(tape, batchSize, logits);
-                }
+                _ops[o].RunRows(tape, batchIds, default, batchSize, 0, batchSize, logits);
 
                 samples[o][k] = (System.Diagnostics.Stopwatch.GetTimestamp() - t0) * tickToMicro;
             }

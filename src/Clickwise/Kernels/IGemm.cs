@@ -12,4 +12,11 @@ public interface IGemm
 
     void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c,
                   int m, int n, int k, bool transA, bool transB, bool accumulate);
+
+    /// <summary>
+    /// Prepares y = x·W + bias (then ReLU when <paramref name="relu"/>) for W [in, out]; the weights are
+    /// read, not copied, by variants that do not repack them, so they must not change afterwards.
+    /// </summary>
+    IDenseProduct PrepareDense(float[] weight, float[] bias, int inputSize, int outputSize, bool relu) =>
+        new GemmDenseProduct(this, weight, bias, inputSize, outputSize, relu);
 }

@@ -221,6 +221,34 @@ public sealed class CompiledModelTests
     }
 
     [Fact]
+    public void OneAndTwoComputeThreadsGiveTheSameBits()
+    {
+        // 1000 rows in blocks of at most 264, split as [0, 1000) or [0, 500) + [500, 1000): the block boundaries, and so
+        // each row's position in the GEMM's row tiles, differ between the two runs.
+        const int Rows = 1000;
+        CtrModel model = RandomModels.Create("deepfwfm", maxBatchSize: Rows);
+        CompiledModel compiled = CompiledModel.Compile(model);
+        Batch batch = RandomModels.Batch(Rows, withValues: true, seed: 5);
+        float[] Run(int threads)
+        {
+            int saved = Clickwise.Kernels.ComputeThreads.Count;
+            Clickwise.Kernels.ComputeThreads.Count = threads;
+            try
+            {
+                return Predict(compiled, batch, withValues: true, compiled.CreateTape(Rows));
+            }
+            finally
+            {
+                Clickwise.Kernels.ComputeThreads.Count = saved;
+            }
+        }
+
+        float[] one = Run(1);
+        Assert.Equal(one, Run(2));
+        RandomModels.AssertClose(RandomModels.ForwardLogits(model, batch), one, "deepfwfm batch 1000");
+    }
+
+    [Fact]
     public void ATapeFromAnotherPlanIsRejected()
     {
         CompiledModel lr = CompiledModel.Compile(RandomModels.Create("lr", 4));

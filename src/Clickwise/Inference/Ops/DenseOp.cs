@@ -5,11 +5,12 @@ using Clickwise.Kernels.Simd;
 namespace Clickwise.Inference.Ops;
 
 /// <summary>
-/// A fully connected layer y = x·W + b (W stored [in, out]), optionally followed by ReLU; batch 1 runs the
-/// matrix-vector kernel that streams W once, larger batches the packed GEMM. The output layer (out = 1) adds
-/// into the logits instead of the tape.
+/// A fully connected layer y = x·W + b (W stored [in, out]), optionally followed by ReLU. Rows are independent,
+/// so it runs inside the row stage on each thread's block of rows: a request of one row runs the matrix-vector
+/// kernel that streams W once, more rows the GEMM over W prepared (packed) at compile time with bias and ReLU
+/// fused into its store. The output layer (out = 1) adds into the logits instead of the tape.
 /// </summary>
-internal sealed class DenseOp : IBatchOp
+internal sealed class DenseOp : IInferenceOp
 {
     private readonly float[] _weight;
     private readonly float[] _bias;
@@ -20,6 +21,7 @@ internal sealed class DenseOp : IBatchOp
     private readonly int _outputOffset;
     private readonly bool _toLogits;
     private readonly IGemm _gemm;
+    private readonly IDenseProduct? _product;
     private readonly IMatVec? _matVec;
 
     // The weights repacked into contiguous column bands for the batch-1 path (null when a specific matvec is forced).
@@ -43,22 +45,25 @@ internal sealed class DenseOp : IBatchOp
         _toLogits = toLogits;
         _gemm = gemm;
         _matVec = matVec;
+        _product = outputSize > 1 ? gemm.PrepareDense(weight, bias, inputSize, outputSize, relu) : null;
         _packed = matVec is null && outputSize > 1 ? PackedMatVec.Pack(weight, inputSize, outputSize) : null;
     }
 
     public long ParameterCount => _weight.LongLength + _bias.LongLength;
 
-    public long Bytes => (ParameterCount + (_packed?.LongLength ?? 0)) * sizeof(float);
+    public long Bytes => (ParameterCount + (_packed?.LongLength ?? 0)) * sizeof(float) + (_product?.Bytes ?? 0);
 
-    public void Run(InferenceTape tape, int batchSize, Span<float> logits)
+    public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, int rowStart,
+                        int rowEnd, Span<float> logits)
     {
-        ReadOnlySpan<float> x = tape.Region(_inputOffset, _inputSize, batchSize);
-        Span<float> y = tape.Region(_outputOffset, _outputSize, batchSize);
-        if (_outputSize == 1)
+        int rows = rowEnd - rowStart;
+        ReadOnlySpan<float> x = tape.Region(_inputOffset, _inputSize, batchSize).Slice(rowStart * _inputSize, rows * _inputSize);
+        Span<float> y = tape.Region(_outputOffset, _outputSize, batchSize).Slice(rowStart * _outputSize, rows * _outputSize);
+        if (_product is null)
         {
             // The output layer: W [in, 1] is one contiguous column, so each row is a dot product (a GEMM with
             // N = 1 would waste its 32-wide register tile).
-            for (int b = 0; b < batchSize; b++)
+            for (int b = 0; b < rows; b++)
             {
                 float v = TensorPrimitives.Dot(x.Slice(b * _inputSize, _inputSize), _weight) + _bias[0];
                 y[b] = _relu && v < 0f ? 0f : v;
@@ -66,6 +71,7 @@ internal sealed class DenseOp : IBatchOp
         }
         else if (batchSize == 1)
         {
+            // Decided by the request, not the row range, so a row's result never depends on how rows were split.
             if (_packed is not null)
             {
                 PackedMatVec.Multiply(x, _packed, _bias, y, _inputSize, _outputSize, _relu);
@@ -77,39 +83,15 @@ internal sealed class DenseOp : IBatchOp
         }
         else
         {
-            _gemm.Multiply(x, _weight, y, batchSize, _outputSize, _inputSize, transA: false, transB: false, accumulate: false);
-            unsafe
-            {
-                fixed (float* output = y)
-                {
-                    RowParallel.For(batchSize, new BiasActivation(output, _bias, _outputSize, batchSize, _relu));
-                }
-            }
+            _product.Forward(x, rows, y);
         }
 
         if (_toLogits)
         {
-            TensorPrimitives.Add(logits[..batchSize], y, logits[..batchSize]);
+            Span<float> rowLogits = logits[rowStart..rowEnd];
+            TensorPrimitives.Add(rowLogits, y, rowLogits);
         }
     }
 
     public string Describe() => $"dense {_inputSize}x{_outputSize}{(_relu ? " relu" : "")} gemm={_gemm.Name} matvec={_matVec?.Name ?? "packed"}";
-
-    /// <summary>y[b, :] += bias, then ReLU, over a range of rows.</summary>
-    private sealed unsafe class BiasActivation(float* y, float[] bias, int width, int rows, bool relu) : IComputeJob
-    {
-        public void Run(int part, int partCount)
-        {
-            (int start, int end) = RowParallel.Range(rows, part, partCount);
-            for (int b = start; b < end; b++)
-            {
-                var row = new Span<float>(y + (long)b * width, width);
-                TensorPrimitives.Add(row, bias, row);
-                if (relu)
-                {
-                    TensorPrimitives.Max(row, 0f, row);
-                }
-            }
-        }
-    }
 }

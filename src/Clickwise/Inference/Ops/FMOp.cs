@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 namespace Clickwise.Inference.Ops;
 
 /// <summary>Adds the FM second-order term ½ Σ_d ((Σ_f e)² − Σ_f e²) to the logits.</summary>
-internal sealed class FMOp(int fieldCount, int dim, int embeddingOffset, int sumOffset) : IRowOp
+internal sealed class FMOp(int fieldCount, int dim, int embeddingOffset, int sumOffset) : IInferenceOp
 {
     public long ParameterCount => 0;
 

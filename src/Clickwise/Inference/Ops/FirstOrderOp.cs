@@ -1,7 +1,7 @@
 namespace Clickwise.Inference.Ops;
 
 /// <summary>Adds the LR term Σ_f w[id_f]·x_f to the logits.</summary>
-internal sealed class FirstOrderOp(float[] weights, int fieldCount) : IRowOp
+internal sealed class FirstOrderOp(float[] weights, int fieldCount) : IInferenceOp
 {
     public long ParameterCount => weights.LongLength;
 

@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 namespace Clickwise.Inference.Ops;
 
 /// <summary>Adds the FwFM linear term Σ_f ⟨e_f, v_f⟩ = ⟨E, V⟩ over the flattened [F·D] row.</summary>
-internal sealed class FwFMLinearOp(float[] fieldVectors, int fieldCount, int dim, int embeddingOffset) : IRowOp
+internal sealed class FwFMLinearOp(float[] fieldVectors, int fieldCount, int dim, int embeddingOffset) : IInferenceOp
 {
     public long ParameterCount => fieldVectors.LongLength;
 

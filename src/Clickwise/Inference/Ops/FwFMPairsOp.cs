@@ -1,5 +1,7 @@
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using Clickwise.Kernels;
 
 namespace Clickwise.Inference.Ops;
 
@@ -7,11 +9,16 @@ namespace Clickwise.Inference.Ops;
 /// Adds Σ_{i&lt;j} r_ij ⟨e_i, e_j⟩. Two forms, chosen by the compiler: a dense form, y = Σ_d e_dᵀ·U·e_d with U the
 /// strictly upper-triangular R, vectorised over blocks of eight fields i and four embedding dimensions at a time
 /// (independent FMA chains); and a sparse form over the list of surviving pairs, which is what a pruned field
-/// matrix (DeepLight's R) wants.
+/// matrix (DeepLight's R) wants. A block of many rows runs the dense form as one GEMM instead: Z = U·[E_1 … E_R]
+/// with the rows' [F, D] embeddings side by side, then y_b = ⟨E_b, Z_b⟩; the per-row form is latency-bound on
+/// short FMA chains (~1.2 µs a row here), the GEMM runs near the FMA peak.
 /// </summary>
-internal sealed class FwFMPairsOp : IRowOp
+internal sealed class FwFMPairsOp : IInferenceOp
 {
     private const int Block = 8;
+
+    /// <summary>Fewest rows for the GEMM form: below it packing and edge tiles cost more than the per-row form.</summary>
+    private const int GemmMinRows = 16;
 
     private readonly int _fieldCount;
     private readonly int _dim;
@@ -22,13 +29,19 @@ internal sealed class FwFMPairsOp : IRowOp
     // Dense form: column j of U, padded: upperColumns[j * Fp + i] = r_ij for i < j, else 0.
     private readonly float[]? _upperColumns;
 
+    // GEMM form: U [F, F] row-major, upper[i * F + j] = r_ij for i < j, else 0 (null in the sparse form).
+    private readonly float[]? _upper;
+    private readonly IGemm _gemm;
+
     // Sparse form: surviving pairs as embedding offsets i·D, j·D and weights.
     private readonly int[] _left;
     private readonly int[] _right;
     private readonly float[] _weights;
 
-    public FwFMPairsOp(ReadOnlySpan<float> pairWeights, int fieldCount, int dim, int embeddingOffset, int scratchOffset, bool dense)
+    public FwFMPairsOp(ReadOnlySpan<float> pairWeights, int fieldCount, int dim, int embeddingOffset, int scratchOffset, bool dense,
+                       IGemm gemm)
     {
+        _gemm = gemm;
         _fieldCount = fieldCount;
         _dim = dim;
         _embeddingOffset = embeddingOffset;
@@ -40,6 +53,7 @@ internal sealed class FwFMPairsOp : IRowOp
         if (dense)
         {
             _upperColumns = new float[fieldCount * _paddedFields];
+            _upper = new float[fieldCount * fieldCount];
         }
 
         int p = 0;
@@ -58,6 +72,7 @@ internal sealed class FwFMPairsOp : IRowOp
                 if (_upperColumns is not null)
                 {
                     _upperColumns[j * _paddedFields + i] = pairWeights[p];
+                    _upper![i * fieldCount + j] = pairWeights[p];
                 }
             }
         }
@@ -67,8 +82,8 @@ internal sealed class FwFMPairsOp : IRowOp
         _weights = [.. weights];
     }
 
-    /// <summary>Scratch floats per row the dense form needs: E transposed, [D, Fp].</summary>
-    public static int ScratchWidth(int fieldCount, int dim) => dim * PaddedFields(fieldCount);
+    /// <summary>Scratch floats per row the dense forms need: E transposed [D, Fp], or the GEMM's E and Z, 2·[F, D].</summary>
+    public static int ScratchWidth(int fieldCount, int dim) => Math.Max(dim * PaddedFields(fieldCount), 2 * fieldCount * dim);
 
     public int PairCount => _weights.Length;
 
@@ -77,7 +92,7 @@ internal sealed class FwFMPairsOp : IRowOp
     public long ParameterCount => _weights.Length;
 
     public long Bytes => _upperColumns is not null
-        ? _upperColumns.LongLength * sizeof(float)
+        ? (_upperColumns.LongLength + _upper!.LongLength) * sizeof(float)
         : _weights.Length * (long)(sizeof(float) + 2 * sizeof(int));
 
     public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, int rowStart, int rowEnd,
@@ -86,6 +101,13 @@ internal sealed class FwFMPairsOp : IRowOp
         int width = _fieldCount * _dim;
         ReadOnlySpan<float> emb = tape.Region(_embeddingOffset, width, batchSize);
         Span<float> scratch = tape.Region(_scratchOffset, ScratchWidth(_fieldCount, _dim), batchSize);
+        if (_upper is not null && rowEnd - rowStart >= GemmMinRows)
+        {
+            int scratchStart = rowStart * ScratchWidth(_fieldCount, _dim);
+            GemmRows(emb, scratch[scratchStart..], rowStart, rowEnd, logits);
+            return;
+        }
+
         for (int b = rowStart; b < rowEnd; b++)
         {
             ReadOnlySpan<float> e = emb.Slice(b * width, width);
@@ -97,6 +119,44 @@ internal sealed class FwFMPairsOp : IRowOp
 
     public string Describe() =>
         $"fwfm pairs {(IsDense ? "dense" : "sparse")} {_weights.Length} of {_fieldCount * (_fieldCount - 1) / 2} D={_dim}";
+
+    /// <summary>The GEMM form over rows [rowStart, rowEnd): E side by side [F, R·D], Z = U·E, y_b = Σ ⟨E_b, Z_b⟩.</summary>
+    private unsafe void GemmRows(ReadOnlySpan<float> emb, Span<float> scratch, int rowStart, int rowEnd, Span<float> logits)
+    {
+        int f = _fieldCount, dim = _dim, width = f * dim, rows = rowEnd - rowStart, n = rows * dim;
+        Span<float> e = scratch[..(f * n)];
+        Span<float> z = scratch.Slice(f * n, f * n);
+        fixed (float* src = emb, dst = e)
+        {
+            for (int b = 0; b < rows; b++)
+            {
+                float* row = src + (nint)(rowStart + b) * width;
+                for (int i = 0; i < f; i++)
+                {
+                    float* to = dst + (nint)i * n + b * dim;
+                    for (int d = 0; d < dim; d++)
+                    {
+                        to[d] = row[i * dim + d];
+                    }
+                }
+            }
+        }
+
+        _gemm.Multiply(_upper, e, z, f, n, f, transA: false, transB: false, accumulate: false);
+
+        // Column sums of E ⊙ Z into Z's first row, then each row's D columns into its logit.
+        Span<float> sums = z[..n];
+        TensorPrimitives.Multiply(e[..n], sums, sums);
+        for (int i = 1; i < f; i++)
+        {
+            TensorPrimitives.FusedMultiplyAdd(e.Slice(i * n, n), z.Slice(i * n, n), sums, sums);
+        }
+
+        for (int b = 0; b < rows; b++)
+        {
+            logits[rowStart + b] += TensorPrimitives.Sum(sums.Slice(b * dim, dim));
+        }
+    }
 
     private static int PaddedFields(int fieldCount) => (fieldCount + Block - 1) / Block * Block;
 
@@ -138,7 +198,11 @@ internal sealed class FwFMPairsOp : IRowOp
         }
     }
 
-    /// <summary>For each block of eight fields i and group of up to four dimensions: z_d = Σ_{j&gt;i} U[i, j]·e_d[j], then Σ ⟨e_d, z_d⟩.</summary>
+    /// <summary>
+    /// For each block of eight fields i and group of up to four dimensions: z_d = Σ_{j&gt;i} U[i, j]·e_d[j], then
+    /// Σ ⟨e_d, z_d⟩. Even and odd j accumulate separately: four dimensions then make eight independent FMA chains,
+    /// enough to cover the FMA latency on two ports; a single chain per dimension waited on it.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe float DenseVector(float* et, float* u, int f, int fp, int dim)
     {
@@ -150,7 +214,23 @@ internal sealed class FwFMPairsOp : IRowOp
             {
                 float* e0 = et + d * fp, e1 = e0 + fp, e2 = e1 + fp, e3 = e2 + fp;
                 Vector256<float> z0 = Vector256<float>.Zero, z1 = z0, z2 = z0, z3 = z0;
-                for (int j = i0 + 1; j < f; j++)
+                Vector256<float> y0 = z0, y1 = z0, y2 = z0, y3 = z0;
+                int j = i0 + 1;
+                for (; j + 1 < f; j += 2)
+                {
+                    Vector256<float> column = Vector256.Load(u + j * fp + i0);
+                    Vector256<float> next = Vector256.Load(u + (j + 1) * fp + i0);
+                    z0 = Vector256.FusedMultiplyAdd(column, Vector256.Create(e0[j]), z0);
+                    z1 = Vector256.FusedMultiplyAdd(column, Vector256.Create(e1[j]), z1);
+                    z2 = Vector256.FusedMultiplyAdd(column, Vector256.Create(e2[j]), z2);
+                    z3 = Vector256.FusedMultiplyAdd(column, Vector256.Create(e3[j]), z3);
+                    y0 = Vector256.FusedMultiplyAdd(next, Vector256.Create(e0[j + 1]), y0);
+                    y1 = Vector256.FusedMultiplyAdd(next, Vector256.Create(e1[j + 1]), y1);
+                    y2 = Vector256.FusedMultiplyAdd(next, Vector256.Create(e2[j + 1]), y2);
+                    y3 = Vector256.FusedMultiplyAdd(next, Vector256.Create(e3[j + 1]), y3);
+                }
+
+                if (j < f)
                 {
                     Vector256<float> column = Vector256.Load(u + j * fp + i0);
                     z0 = Vector256.FusedMultiplyAdd(column, Vector256.Create(e0[j]), z0);
@@ -159,22 +239,29 @@ internal sealed class FwFMPairsOp : IRowOp
                     z3 = Vector256.FusedMultiplyAdd(column, Vector256.Create(e3[j]), z3);
                 }
 
-                total = Vector256.FusedMultiplyAdd(Vector256.Load(e0 + i0), z0, total);
-                total = Vector256.FusedMultiplyAdd(Vector256.Load(e1 + i0), z1, total);
-                total = Vector256.FusedMultiplyAdd(Vector256.Load(e2 + i0), z2, total);
-                total = Vector256.FusedMultiplyAdd(Vector256.Load(e3 + i0), z3, total);
+                total = Vector256.FusedMultiplyAdd(Vector256.Load(e0 + i0), z0 + y0, total);
+                total = Vector256.FusedMultiplyAdd(Vector256.Load(e1 + i0), z1 + y1, total);
+                total = Vector256.FusedMultiplyAdd(Vector256.Load(e2 + i0), z2 + y2, total);
+                total = Vector256.FusedMultiplyAdd(Vector256.Load(e3 + i0), z3 + y3, total);
             }
 
             for (; d < dim; d++)
             {
                 float* ed = et + d * fp;
-                Vector256<float> z = Vector256<float>.Zero;
-                for (int j = i0 + 1; j < f; j++)
+                Vector256<float> z = Vector256<float>.Zero, y = z;
+                int j = i0 + 1;
+                for (; j + 1 < f; j += 2)
+                {
+                    z = Vector256.FusedMultiplyAdd(Vector256.Load(u + j * fp + i0), Vector256.Create(ed[j]), z);
+                    y = Vector256.FusedMultiplyAdd(Vector256.Load(u + (j + 1) * fp + i0), Vector256.Create(ed[j + 1]), y);
+                }
+
+                if (j < f)
                 {
                     z = Vector256.FusedMultiplyAdd(Vector256.Load(u + j * fp + i0), Vector256.Create(ed[j]), z);
                 }
 
-                total = Vector256.FusedMultiplyAdd(Vector256.Load(ed + i0), z, total);
+                total = Vector256.FusedMultiplyAdd(Vector256.Load(ed + i0), z + y, total);
             }
         }
 

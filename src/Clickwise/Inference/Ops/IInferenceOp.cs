@@ -2,7 +2,9 @@ namespace Clickwise.Inference.Ops;
 
 /// <summary>
 /// One step of a compiled plan. Ops read and write regions of the caller's <see cref="InferenceTape"/> and add
-/// their contribution to the logits; they hold only immutable weights, so one plan serves many threads.
+/// their contribution to the logits; they hold only immutable weights, so one plan serves many threads. Every op
+/// is row-independent (gathers, field interactions, dense layers), so the plan runs all of them over one block of
+/// rows at a time, each thread on its own fixed range, and results do not depend on the split.
 /// </summary>
 internal interface IInferenceOp
 {
@@ -14,4 +16,8 @@ internal interface IInferenceOp
 
     /// <summary>Short description for <c>inspect</c>: kind, shape, kernel.</summary>
     string Describe();
+
+    /// <summary>Runs rows [rowStart, rowEnd) of a [B, F] batch; tape regions are indexed by the batch row.</summary>
+    void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, int rowStart, int rowEnd,
+                 Span<float> logits);
 }

@@ -3,9 +3,11 @@ using System.Runtime.CompilerServices;
 namespace Clickwise.Kernels.Simd;
 
 /// <summary>
-/// Cache-blocked GEMM over packed operands, generic over the register tile. B is packed into 32-wide zero-padded
-/// panels (one K block of them stays in L2), A into Rows-interleaved slices (a block of them in L2, the current one in L1); both transposes are
-/// absorbed by packing, so forward, backward-data and backward-weights share one micro-kernel. Work is split over
+/// Cache-blocked GEMM, generic over the register tile. B is packed into 32-wide zero-padded panels (one K block of
+/// them stays in L2; B's transpose is absorbed there), once per call or once for good (<see cref="PackedPanels"/>,
+/// inference weights). A is read in place: the micro-kernel takes A's row and k strides, so row-major A (forward,
+/// backward-data) and transposed A (backward-weights) need no packing pass; a row slice of Rows × kc stays in L1
+/// across all panels, and only the last, partial slice is copied (zero padded). Work is split over
 /// <see cref="ComputeThreads.Count"/> by fixed row (or column) ranges, and every element of C sees the same K-block
 /// order whatever the split, so results are identical for any thread count.
 /// </summary>
@@ -48,8 +50,10 @@ internal sealed unsafe class PackedGemm<TKernel> : IThreadedGemm
         {
             var args = new GemmArgs(pa, pb, pc, m, n, k, transA, transB, accumulate);
             int rowUnits = (m + TKernel.Rows - 1) / TKernel.Rows;
-            int colUnits = (n + PackedGemmLayout.PanelWidth - 1) / PackedGemmLayout.PanelWidth;
-            bool byRows = rowUnits >= colUnits;
+            int colUnits = (n + PackedGemmLayout.ColumnUnit - 1) / PackedGemmLayout.ColumnUnit;
+            // A is read in place but B is packed by every part for its columns: with a long K (the weight
+            // gradient's batch) a row split would pack all of B once per thread, a column split packs it once.
+            bool byRows = k <= PackedGemmLayout.KBlockSingle ? rowUnits * 2 >= colUnits : colUnits < threads;
             int parts = Math.Min(threads, byRows ? rowUnits : colUnits);
             ComputePool pool = ComputePool.Shared;
             if (parts > 1 && (long)m * n * k > PackedGemmLayout.SingleThreadLimit && pool.TryEnter())
@@ -72,16 +76,48 @@ internal sealed unsafe class PackedGemm<TKernel> : IThreadedGemm
         }
     }
 
+    /// <summary>Prepares W [in, out] as packed panels, so inference never packs B per call.</summary>
+    public IDenseProduct PrepareDense(float[] weight, float[] bias, int inputSize, int outputSize, bool relu) =>
+        new PackedDenseProduct<TKernel>(weight, bias, inputSize, outputSize, relu);
+
+    /// <summary>Packs op(B) [k, n] whole, in the K blocks <see cref="Compute"/> uses for this K.</summary>
+    internal static PackedPanels Pack(float* b, int k, int n, bool transB)
+    {
+        const int nr = PackedGemmLayout.PanelWidth;
+        var packed = new PackedPanels(k, n, PackedGemmLayout.KBlock(k));
+        var g = new GemmArgs(null, b, null, 0, n, k, transA: false, transB, accumulate: false);
+        for (int pc = 0; pc < k; pc += packed.KBlock)
+        {
+            int kc = Math.Min(packed.KBlock, k - pc);
+            for (int panel = 0; panel < packed.Panels; panel++)
+            {
+                int j = panel * nr;
+                PackB(g, pc, kc, j, Math.Min(nr, n - j), packed.Block(pc) + (nint)panel * kc * nr);
+            }
+        }
+
+        return packed;
+    }
+
+    /// <summary>y [rows, N] = x [rows, K]·B + bias, then ReLU, on the calling thread, B prepacked.</summary>
+    internal static void MultiplyPacked(float* x, int rows, PackedPanels b, float* bias, bool relu, float* y)
+    {
+        if (rows > 0)
+        {
+            Compute(new GemmArgs(x, null, y, rows, b.N, b.K, transA: false, transB: false, accumulate: false, b, bias, relu),
+                    0, rows, 0, b.N);
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Compute(in GemmArgs g, int rowStart, int rowEnd, int colStart, int colEnd)
     {
         const int nr = PackedGemmLayout.PanelWidth;
         int mr = TKernel.Rows;
         GemmScratch scratch = GemmScratch.Current;
-        int kcMax = PackedGemmLayout.KBlock(g.K);
+        int kcMax = g.Packed?.KBlock ?? PackedGemmLayout.KBlock(g.K);
         int ncMax = PackedGemmLayout.NBlock(kcMax);
-        int mcMax = PackedGemmLayout.MBlock(kcMax, mr);
-        float* packedA = scratch.PackedA(kcMax * mcMax);
+        float* edgeA = scratch.PackedA(kcMax * mr);
         for (int jc = colStart; jc < colEnd; jc += ncMax)
         {
             int nc = Math.Min(ncMax, colEnd - jc);
@@ -90,28 +126,54 @@ internal sealed unsafe class PackedGemm<TKernel> : IThreadedGemm
             {
                 int kc = Math.Min(kcMax, g.K - pc);
                 bool load = g.Accumulate || pc > 0;
-                float* packedB = scratch.PackedB(kcMax * panels * nr);
-                for (int panel = 0; panel < panels; panel++)
+                bool last = pc + kc == g.K;
+                float* bias = last ? g.Bias : null;
+                bool relu = last && g.Relu;
+                float* packedB;
+                if (g.Packed is null)
                 {
-                    int j = jc + panel * nr;
-                    PackB(g, pc, kc, j, Math.Min(nr, colEnd - j), packedB + panel * kc * nr);
+                    packedB = scratch.PackedB(kcMax * panels * nr);
+                    for (int panel = 0; panel < panels; panel++)
+                    {
+                        int j = jc + panel * nr;
+                        PackB(g, pc, kc, j, Math.Min(nr, colEnd - j), packedB + panel * kc * nr);
+                    }
+                }
+                else
+                {
+                    packedB = g.Packed.Block(pc) + (nint)(jc / nr) * kc * nr;
                 }
 
-                for (int ic0 = rowStart; ic0 < rowEnd; ic0 += mcMax)
+                for (int ic = rowStart; ic < rowEnd; ic += mr)
                 {
-                    int mc = Math.Min(mcMax, rowEnd - ic0);
-                    PackA(g, ic0, mc, pc, kc, packedA);
-                    for (int slice = 0; slice * mr < mc; slice++)
+                    int rows = Math.Min(mr, rowEnd - ic);
+                    float* a;
+                    nint rowStride, kStride;
+                    if (rows < mr)
                     {
-                        int ic = ic0 + slice * mr;
-                        float* a = packedA + slice * kc * mr;
-                        int rows = Math.Min(mr, mc - slice * mr);
-                        for (int panel = 0; panel < panels; panel++)
-                        {
-                            int j = jc + panel * nr;
-                            Tile(a, packedB + panel * kc * nr, kc, g.C + (nint)ic * g.N + j, g.N,
-                                 rows, Math.Min(nr, colEnd - j), load, scratch.Tile);
-                        }
+                        PackEdgeA(g, ic, rows, pc, kc, edgeA);
+                        a = edgeA;
+                        rowStride = 1;
+                        kStride = mr;
+                    }
+                    else if (g.TransA)
+                    {
+                        a = g.A + (nint)pc * g.M + ic;
+                        rowStride = 1;
+                        kStride = g.M;
+                    }
+                    else
+                    {
+                        a = g.A + (nint)ic * g.K + pc;
+                        rowStride = g.K;
+                        kStride = 1;
+                    }
+
+                    for (int panel = 0; panel < panels; panel++)
+                    {
+                        int j = jc + panel * nr;
+                        Tile(a, rowStride, kStride, packedB + panel * kc * nr, kc, g.C + (nint)ic * g.N + j, g.N,
+                             rows, Math.Min(nr, colEnd - j), load, bias == null ? null : bias + j, relu, scratch.Tile);
                     }
                 }
             }
@@ -119,14 +181,14 @@ internal sealed unsafe class PackedGemm<TKernel> : IThreadedGemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Tile(float* a, float* b, int kc, float* c, int ldc, int rows, int width, bool load,
-                             float* tile)
+    private static void Tile(float* a, nint rowStride, nint kStride, float* b, int kc, float* c, int ldc, int rows, int width, bool load,
+                             float* bias, bool relu, float* tile)
     {
         const int nr = PackedGemmLayout.PanelWidth;
         int stored = width <= 16 ? 16 : nr;
         if (rows == TKernel.Rows && width == stored)
         {
-            TKernel.Run(a, b, kc, c, ldc, width, load);
+            TKernel.Run(a, rowStride, kStride, b, kc, c, ldc, width, load, bias, relu);
             return;
         }
 
@@ -139,7 +201,7 @@ internal sealed unsafe class PackedGemm<TKernel> : IThreadedGemm
             }
         }
 
-        TKernel.Run(a, b, kc, tile, nr, width, load);
+        TKernel.Run(a, rowStride, kStride, b, kc, tile, nr, width, load, bias, relu);
         for (int r = 0; r < rows; r++)
         {
             new ReadOnlySpan<float>(tile + r * nr, width).CopyTo(new Span<float>(c + (nint)r * ldc, width));
@@ -147,53 +209,18 @@ internal sealed unsafe class PackedGemm<TKernel> : IThreadedGemm
     }
 
     /// <summary>
-    /// Packs op(A)[row..row+rows, pc..pc+kc] as consecutive slices [kc, Rows] (zero rows past the edge). Stored
-    /// transposed ([K, M], the weight gradient's x), A is read one contiguous k row at a time across all slices of
-    /// the block: packing slice by slice would touch kc lines per slice and pollute L2 with partial lines.
+    /// Packs the last, partial row slice op(A)[row..row+rows, pc..pc+kc] as [kc, Rows] with zero rows past the edge:
+    /// full slices are read in place, but this one's missing rows lie outside A.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackA(in GemmArgs g, int row, int rows, int pc, int kc, float* dst)
+    private static void PackEdgeA(in GemmArgs g, int row, int rows, int pc, int kc, float* dst)
     {
         int mr = TKernel.Rows;
-        int slices = (rows + mr - 1) / mr;
-        if (g.TransA)
+        new Span<float>(dst, kc * mr).Clear();
+        for (int p = 0; p < kc; p++)
         {
-            for (int p = 0; p < kc; p++)
+            for (int r = 0; r < rows; r++)
             {
-                float* src = g.A + (nint)(pc + p) * g.M + row;
-                for (int slice = 0; slice < slices; slice++)
-                {
-                    float* d = dst + (nint)slice * kc * mr + p * mr;
-                    int count = Math.Min(mr, rows - slice * mr);
-                    new ReadOnlySpan<float>(src + slice * mr, count).CopyTo(new Span<float>(d, count));
-                    new Span<float>(d + count, mr - count).Clear();
-                }
-            }
-
-            return;
-        }
-
-        // A stored [M, K]: interleave each slice's rows.
-        for (int slice = 0; slice < slices; slice++)
-        {
-            float* sliceDst = dst + (nint)slice * kc * mr;
-            int count = Math.Min(mr, rows - slice * mr);
-            for (int r = 0; r < count; r++)
-            {
-                float* src = g.A + (nint)(row + slice * mr + r) * g.K + pc;
-                float* d = sliceDst + r;
-                for (int p = 0; p < kc; p++)
-                {
-                    d[p * mr] = src[p];
-                }
-            }
-
-            for (int r = count; r < mr; r++)
-            {
-                for (int p = 0; p < kc; p++)
-                {
-                    sliceDst[p * mr + r] = 0f;
-                }
+                dst[p * mr + r] = g.TransA ? g.A[(nint)(pc + p) * g.M + row + r] : g.A[(nint)(row + r) * g.K + pc + p];
             }
         }
     }
@@ -216,25 +243,50 @@ internal sealed unsafe class PackedGemm<TKernel> : IThreadedGemm
             return;
         }
 
-        // B stored [N, K]: scatter each stored row into one panel column.
+        // B stored [N, K]: each stored row becomes one panel column.
         if (width < nr)
         {
             new Span<float>(dst, kc * nr).Clear();
         }
 
-        for (int j = 0; j < width; j++)
+        // Whole 8×8 blocks transpose in registers; the rest (k or columns past a multiple of 8) goes in steps of 16 k
+        // (one cache line of each stored row): a whole column pass would write kc lines of a panel larger than L1
+        // (400 × 128 B) once per column and evict them 32 times over.
+        int fullK = 0, fullWidth = 0;
+        if (Transpose8x8.IsSupported)
         {
-            float* src = g.B + (nint)(col + j) * g.K + pc;
-            float* d = dst + j;
-            for (int p = 0; p < kc; p++)
+            fullK = kc / 8 * 8;
+            fullWidth = width / 8 * 8;
+            for (int p0 = 0; p0 < fullK; p0 += 8)
             {
-                d[p * nr] = src[p];
+                for (int j0 = 0; j0 < fullWidth; j0 += 8)
+                {
+                    Transpose8x8.Run(g.B + (nint)(col + j0) * g.K + pc + p0, g.K, dst + p0 * nr + j0, nr);
+                }
+            }
+        }
+
+        const int step = 16;
+        for (int p0 = 0; p0 < kc; p0 += step)
+        {
+            int count = Math.Min(step, kc - p0);
+            for (int j = 0; j < width; j++)
+            {
+                float* src = g.B + (nint)(col + j) * g.K + pc + p0;
+                float* d = dst + p0 * nr + j;
+                // Skip what the block transpose already wrote.
+                int first = j < fullWidth ? Math.Max(0, Math.Min(count, fullK - p0)) : 0;
+                for (int p = first; p < count; p++)
+                {
+                    d[p * nr] = src[p];
+                }
             }
         }
     }
 
     private readonly struct GemmArgs(float* a, float* b, float* c, int m, int n, int k,
-                                     bool transA, bool transB, bool accumulate)
+                                     bool transA, bool transB, bool accumulate,
+                                     PackedPanels? packed = null, float* bias = null, bool relu = false)
     {
         public readonly float* A = a;
         public readonly float* B = b;
@@ -245,9 +297,16 @@ internal sealed unsafe class PackedGemm<TKernel> : IThreadedGemm
         public readonly bool TransA = transA;
         public readonly bool TransB = transB;
         public readonly bool Accumulate = accumulate;
+
+        /// <summary>B already packed (then <see cref="B"/> is unused), or null to pack per call.</summary>
+        public readonly PackedPanels? Packed = packed;
+
+        /// <summary>Epilogue of the last K block: null or a bias padded to whole panels, then ReLU.</summary>
+        public readonly float* Bias = bias;
+        public readonly bool Relu = relu;
     }
 
-    /// <summary>One call's work for the pool: part p takes the p-th fixed slice of rows (or of column panels).</summary>
+    /// <summary>One call's work for the pool: part p takes the p-th fixed slice of rows (or of 16-column units).</summary>
     private sealed class Job : IComputeJob
     {
         public GemmArgs Args;
@@ -262,7 +321,7 @@ internal sealed unsafe class PackedGemm<TKernel> : IThreadedGemm
             }
             else
             {
-                (int start, int end) = Slice(Args.N, PackedGemmLayout.PanelWidth, part, partCount);
+                (int start, int end) = Slice(Args.N, PackedGemmLayout.ColumnUnit, part, partCount);
                 Compute(Args, 0, Args.M, start, end);
             }
         }

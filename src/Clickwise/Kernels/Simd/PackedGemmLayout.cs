@@ -1,10 +1,16 @@
 namespace Clickwise.Kernels.Simd;
 
-/// <summary>Blocking parameters of <see cref="PackedGemm{TKernel}"/>, sized for Zen 4 (32 KiB L1d, 1 MiB L2 per core).</summary>
+/// <summary>Blocking parameters of <see cref="PackedGemm{TKernel}"/>, sized for 1-2 MiB of L2 per core (Zen 4, Sapphire Rapids).</summary>
 internal static class PackedGemmLayout
 {
     /// <summary>Columns per packed B panel: two Vector512 (or four Vector256) per row.</summary>
     public const int PanelWidth = 32;
+
+    /// <summary>
+    /// Columns per unit of a column split between threads: half a panel, so N = 400 splits 208 + 192 rather than
+    /// 224 + 176; the 16-wide panel at the boundary runs the half-width tile.
+    /// </summary>
+    public const int ColumnUnit = 16;
 
     /// <summary>Largest tile height of any micro-kernel (sizes the scratch tile for edge tiles).</summary>
     public const int MaxTileRows = 16;
@@ -22,9 +28,6 @@ internal static class PackedGemmLayout
 
     public static int KBlockSplit { get; set; } = 128;
 
-    /// <summary>Packed A block budget in floats (~192 KB): one block of row slices packed per K block.</summary>
-    public static int PackedAFloats { get; set; } = 48 * 1024;
-
     /// <summary>Packed B block budget in floats (~720 KB): stays in L2 with room for the A slice and C tiles.</summary>
     public static int PackedBFloats { get; set; } = 180 * 1024;
 
@@ -38,8 +41,6 @@ internal static class PackedGemmLayout
         int blocks = (k + KBlockSplit - 1) / KBlockSplit;
         return (k + blocks - 1) / blocks;
     }
-
-    public static int MBlock(int kc, int tileRows) => Math.Max(tileRows, PackedAFloats / kc / tileRows * tileRows);
 
     public static int NBlock(int kc) => Math.Max(PanelWidth, PackedBFloats / kc / PanelWidth * PanelWidth);
 }
