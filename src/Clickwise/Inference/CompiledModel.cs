@@ -44,8 +44,12 @@ public sealed class CompiledModel
     public InferenceTape CreateTape(int maxBatchSize = 1) => new(maxBatchSize, _floatsPerRow);
 
     /// <summary>Compiles from named parameter values (a model file's tensors or a live model's parameters).</summary>
+    /// <param name="sparse">
+    /// False compiles pruned weights with the dense kernels only (the baseline a sparse plan's speed-up is measured
+    /// against); results are the same either way.
+    /// </param>
     public static CompiledModel Compile(ModelConfig config, FeatureLayout layout, IReadOnlyDictionary<string, float[]> tensors,
-                                        IGemm? gemm = null, IMatVec? matVec = null)
+                                        IGemm? gemm = null, IMatVec? matVec = null, bool sparse = true)
     {
         gemm ??= KernelRegistry.Gemm;
         // Without a forced matvec, dense layers repack their weights for the streaming batch-1 kernel.
@@ -85,7 +89,9 @@ public sealed class CompiledModel
         if (hasEmbedding)
         {
             embeddingOffset = Allocate(width);
-            ops.Add(new EmbeddingGatherOp(Tensor("embedding"), f, d, embeddingOffset));
+            ops.Add(sparse
+                ? SparsePlanner.Embedding(Tensor("embedding"), f, d, embeddingOffset)
+                : new EmbeddingGatherOp(Tensor("embedding"), f, d, embeddingOffset));
         }
 
         if (hasFM)
@@ -99,7 +105,7 @@ public sealed class CompiledModel
             float[] r = Tensor("fwfm.r");
             int survivors = r.Count(w => w != 0f);
             // The dense form costs F²·D/16 vector FMAs whatever survives; the pair list costs one D-dot per survivor.
-            bool dense = survivors * 4 > r.Length;
+            bool dense = !sparse || survivors * 4 > r.Length;
             ops.Add(new FwFMPairsOp(r, f, d, embeddingOffset, Allocate(FwFMPairsOp.ScratchWidth(f, d)), dense, gemm));
         }
 
@@ -112,8 +118,10 @@ public sealed class CompiledModel
             {
                 bool last = l == sizes.Length - 1;
                 int output = Allocate(sizes[l]);
-                ops.Add(new DenseOp(Tensor($"mlp.{l}.weight"), Tensor($"mlp.{l}.bias"), inputSize, sizes[l], relu: !last,
-                    input, output, toLogits: last, gemm, matVec));
+                float[] weight = Tensor($"mlp.{l}.weight"), bias = Tensor($"mlp.{l}.bias");
+                ops.Add(sparse
+                    ? SparsePlanner.Dense(weight, bias, inputSize, sizes[l], relu: !last, input, output, toLogits: last, gemm, matVec)
+                    : new DenseOp(weight, bias, inputSize, sizes[l], relu: !last, input, output, toLogits: last, gemm, matVec));
                 input = output;
                 inputSize = sizes[l];
             }

@@ -1,14 +1,14 @@
 namespace Clickwise.Inference.Ops;
 
 /// <summary>Gathers [B, F, D] embeddings from a pruned table stored compactly (<see cref="CompactEmbeddingTable"/>).</summary>
-internal sealed class CompactEmbeddingGatherOp(CompactEmbeddingTable table, int fieldCount, int outputOffset) : IRowOp
+internal sealed class CompactEmbeddingGatherOp(CompactEmbeddingTable table, int fieldCount, int outputOffset) : IInferenceOp
 {
     public long ParameterCount => table.NonZeroCount;
 
     public long Bytes => table.Bytes;
 
-    public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, int rowStart,
-                        int rowEnd, Span<float> logits)
+    public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, int rowStart, int rowEnd,
+                        Span<float> logits)
     {
         int dim = table.Dim;
         Span<float> output = tape.Region(outputOffset, fieldCount * dim, batchSize);
