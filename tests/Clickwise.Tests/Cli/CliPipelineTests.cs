@@ -204,6 +204,15 @@ public sealed class CliPipelineTests : IClassFixture<CliPipelineTests.Pipeline>
             Assert.Equal("D-90% & R-80% & F-40%", extra.RootElement.GetProperty("sparsity").GetString());
         }
 
+        // A pruned model is also timed through the dense kernels, and the speed-up reported.
+        CliResult bench = CliRunner.Expect(0, "bench", "-m", model, "--requests", "200", "--batch", "500", "--json");
+        using (JsonDocument json = JsonDocument.Parse(bench.Out))
+        {
+            JsonElement root = json.RootElement;
+            double speedUp = root.GetProperty("dense_plan").GetProperty("p50_micros").GetDouble() / root.GetProperty("plan").GetProperty("p50_micros").GetDouble();
+            Assert.Equal(speedUp, root.GetProperty("speed_up_batch1").GetDouble(), 9);
+        }
+
         // Pruning the pruned model further from its saved weights: what was pruned stays pruned, the DNN goes to 95%.
         string further = _pipeline.Directory.File("pruned-further.cwm");
         CliRunner.Expect(0, "train", "-d", _pipeline.DataPath, "-o", further, "--init", model, "--epochs", "1", "--batch-size", "512",
@@ -257,9 +266,12 @@ public sealed class CliPipelineTests : IClassFixture<CliPipelineTests.Pipeline>
     {
         CliResult result = CliRunner.Expect(0, "bench", "-m", _pipeline.ModelPath, "--requests", "200", "--batch", "500", "--json");
         using JsonDocument json = JsonDocument.Parse(result.Out);
-        Assert.True(json.RootElement.GetProperty("p50_micros").GetDouble() > 0);
-        Assert.True(json.RootElement.GetProperty("p99_micros").GetDouble() >= json.RootElement.GetProperty("p50_micros").GetDouble());
-        Assert.True(json.RootElement.GetProperty("batch_samples_per_sec").GetDouble() > 0);
-        Assert.Equal(500, json.RootElement.GetProperty("batch_size").GetInt32());
+        JsonElement plan = json.RootElement.GetProperty("plan");
+        Assert.True(plan.GetProperty("p50_micros").GetDouble() > 0);
+        Assert.True(plan.GetProperty("p99_micros").GetDouble() >= plan.GetProperty("p50_micros").GetDouble());
+        Assert.True(plan.GetProperty("batch_samples_per_sec").GetDouble() > 0);
+        Assert.Equal(500, plan.GetProperty("batch_size").GetInt32());
+        // A dense model has no sparse plan to compare with.
+        Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("dense_plan").ValueKind);
     }
 }
