@@ -1,4 +1,5 @@
 using Clickwise.Data;
+using Clickwise.Diagnostics;
 using Clickwise.Features;
 using Clickwise.Layers;
 
@@ -38,8 +39,10 @@ public sealed class DeepFwFMModel : CtrModel
         int n = batch.Count;
         _bias.Forward(n, logits);
         _embedding.Forward(batch);
+        StepPhases.End("embedding gather");
         Span<float> emb = _embedding.OutputFor(n);
         _fwfm.Forward(emb, n, logits);
+        StepPhases.End("fwfm fwd");
         _deep.Forward(emb, n, logits, training);
     }
 
@@ -49,9 +52,12 @@ public sealed class DeepFwFMModel : CtrModel
         Span<float> emb = _embedding.OutputFor(n);
         Span<float> dEmb = _embedding.DOutputFor(n);
         _embedding.BeginBackward(n);
+        StepPhases.End("embedding dOut clear");
         _deep.Backward(emb, dLogits, n, dEmb);
         _fwfm.Backward(emb, dLogits, n, dEmb);
+        StepPhases.End("fwfm bwd");
         _embedding.EndBackward(batch);
         _bias.Backward(dLogits, n);
+        StepPhases.End("embedding scatter");
     }
 }
