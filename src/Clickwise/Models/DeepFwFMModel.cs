@@ -41,7 +41,7 @@ public sealed class DeepFwFMModel : CtrModel
         _embedding.Forward(batch);
         StepPhases.End("embedding gather");
         Span<float> emb = _embedding.OutputFor(n);
-        _fwfm.Forward(emb, n, logits);
+        _fwfm.Forward(_embedding.Output, n, logits);
         StepPhases.End("fwfm fwd");
         _deep.Forward(emb, n, logits, training);
     }
@@ -54,7 +54,7 @@ public sealed class DeepFwFMModel : CtrModel
         _embedding.BeginBackward(n);
         StepPhases.End("embedding dOut clear");
         _deep.Backward(emb, dLogits, n, dEmb);
-        _fwfm.Backward(emb, dLogits, n, dEmb);
+        _fwfm.Backward(_embedding.Output, dLogits, n, _embedding.DOutput);
         StepPhases.End("fwfm bwd");
         _embedding.EndBackward(batch);
         _bias.Backward(dLogits, n);
