@@ -10,7 +10,7 @@ using Clickwise.Features;
 using Clickwise.Inference;
 using Clickwise.Kernels;
 using Clickwise.Models;
-using Clickwise.Training;
+using Clickwise.Layers;
 using Clickwise.Training.Optimizers;
 
 namespace Clickwise.Benchmarks.EndToEnd;
@@ -110,7 +110,7 @@ internal static class DeepFwFMSpeed
             StepPhases.End("zero grad");
             model.Forward(batch, logits, training: true);
             StepPhases.End("logit sum");
-            LogLoss.MeanWithGradient(logits, batch.LabelsInUse, dLogits);
+            BinaryLogLoss.Forward(logits, batch.LabelsInUse, Batch, dLogits);
             StepPhases.End("loss");
             model.Backward(batch, dLogits);
             optimizer.Step(model.Parameters);

@@ -78,13 +78,6 @@ public sealed class Mlp
     /// <summary>Restarts the dropout stream, e.g. to replay the exact same masks in a gradient check.</summary>
     public void ResetDropout(long seed) => _dropoutRandom.Reset(seed);
 
-    /// <summary>The dropout generator's state, for checkpoints: restoring it makes a resumed run draw the same masks.</summary>
-    public ulong DropoutState
-    {
-        get => _dropoutRandom.State;
-        set => _dropoutRandom.State = value;
-    }
-
     /// <param name="input">[B, in].</param>
     /// <param name="output">[B] (the single output unit).</param>
     public void Forward(ReadOnlySpan<float> input, int batchSize, Span<float> output, bool training)

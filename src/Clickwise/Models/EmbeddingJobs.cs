@@ -1,4 +1,5 @@
 using Clickwise.Data;
+using Clickwise.Diagnostics;
 using Clickwise.Kernels;
 using Clickwise.Kernels.Simd;
 using Clickwise.Layers;
@@ -41,6 +42,7 @@ internal static class EmbeddingJobs
             _batch = batch;
             int n = batch.Count * part.FieldCount;
             part.Table.RowGrad!.Register(batch.IdsInUse[..n], slots);
+            StepPhases.End("embedding register rows");
             RowParallel.For(batch.Count, this);
         }
 

@@ -1,3 +1,4 @@
+using Clickwise.Diagnostics;
 using Clickwise.Layers;
 
 namespace Clickwise.Training.Optimizers;
@@ -46,6 +47,7 @@ public sealed class Adam : SlottedOptimizer
         AdamCoefficients c = Coefficients(1, l2);
         int[] steps = state.RowSteps!;
         EnsureTable(MaxStep(steps, grad) + 1);
+        StepPhases.End("optimizer rows max step");
         ForChunks(grad.Count, grad.Width, (Adam: this, parameter.Value, grad, state, steps, c), static (a, from, to) =>
             a.Adam.UpdateRowRange(a.Value, a.grad, a.state, a.steps, a.c, from, to));
     }
