@@ -129,6 +129,15 @@ public abstract class SlottedOptimizer : IOptimizer
         Sse.Prefetch0(b + last);
     }
 
+    /// <summary>Software prefetch of one int (no-op without SSE).</summary>
+    protected static unsafe void Prefetch(int* address)
+    {
+        if (Sse.IsSupported)
+        {
+            Sse.Prefetch0(address);
+        }
+    }
+
     protected abstract void UpdateDense(Parameter parameter, float[] grad, OptimizerState state, float l2);
 
     protected abstract void UpdateRows(Parameter parameter, RowGradient grad, OptimizerState state, float l2);
@@ -177,6 +186,7 @@ public abstract class SlottedOptimizer : IOptimizer
             if (state.RowSteps is { } rowSteps)
             {
                 Require(byName, TensorName("step", p), TensorDType.Int32, rowSteps.Length).Int32Data.Span.CopyTo(rowSteps);
+                state.RowStepBound = -1;
             }
             else if (_countsSteps)
             {
