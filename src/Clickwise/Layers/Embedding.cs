@@ -77,13 +77,17 @@ public static class Embedding
     public static void Accumulate(ReadOnlySpan<float> dOutput, ReadOnlySpan<int> slots, ReadOnlySpan<float> values, bool hasValues,
                                   int dim, RowGradient tableGrad, int part, int partCount)
     {
+        // A division per lookup would cost more than its scatter: the usual part counts are powers of two.
+        int mask = (partCount & (partCount - 1)) == 0 ? partCount - 1 : -1;
         for (int i = 0; i < slots.Length; i++)
         {
-            int slot = slots[i];
-            if (slot / SlotBlock % partCount != part)
+            int block = slots[i] / SlotBlock;
+            if ((mask >= 0 ? block & mask : block % partCount) != part)
             {
                 continue;
             }
+
+            int slot = slots[i];
 
             ReadOnlySpan<float> g = dOutput.Slice(i * dim, dim);
             Span<float> dst = tableGrad.Slot(slot);
