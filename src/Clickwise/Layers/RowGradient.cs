@@ -8,16 +8,28 @@ namespace Clickwise.Layers;
 /// </summary>
 public sealed class RowGradient
 {
+    // Entry − _base is the row's slot when it lies in [0, Count); anything else means untouched this step. Clear
+    // moves _base past every slot of the step instead of visiting the touched entries (tens of thousands of random
+    // writes into a map of millions of rows). Entries never written hold int.MinValue, whose distance to any base
+    // wraps far above the capacity.
     private readonly int[] _slotOfRow;
+    private int _base;
 
     public RowGradient(int rowCount, int width, int maxRows)
+        : this(rowCount, width, maxRows, firstBase: 0)
+    {
+    }
+
+    /// <summary>Tests start the bases near their limit to reach the rare start-over.</summary>
+    internal RowGradient(int rowCount, int width, int maxRows, int firstBase)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
         Width = width;
         _slotOfRow = new int[rowCount];
-        _slotOfRow.AsSpan().Fill(-1);
+        _slotOfRow.AsSpan().Fill(int.MinValue);
         Rows = new int[maxRows];
         Values = new float[(long)maxRows * width];
+        _base = firstBase;
     }
 
     public int Width { get; }
@@ -78,19 +90,23 @@ public sealed class RowGradient
 
     public void Clear()
     {
-        for (int s = 0; s < Count; s++)
+        Count = 0;
+        if (_base > int.MaxValue - 3 * Rows.Length)
         {
-            _slotOfRow[Rows[s]] = -1;
+            // Once in ~2³¹ / capacity steps: start the bases over.
+            _slotOfRow.AsSpan().Fill(int.MinValue);
+            _base = 0;
+            return;
         }
 
-        Count = 0;
+        _base += Rows.Length;
     }
 
     /// <summary>The slot of <paramref name="row"/>, registering it (values not yet zeroed) on first touch.</summary>
     private int SlotFor(int row)
     {
-        int slot = _slotOfRow[row];
-        if (slot < 0)
+        int slot = unchecked(_slotOfRow[row] - _base);
+        if ((uint)slot >= (uint)Count)
         {
             slot = Count++;
             if (slot >= Rows.Length)
@@ -98,7 +114,7 @@ public sealed class RowGradient
                 throw new InvalidOperationException($"RowGradient capacity {Rows.Length} exceeded.");
             }
 
-            _slotOfRow[row] = slot;
+            _slotOfRow[row] = _base + slot;
             Rows[slot] = row;
         }
 
