@@ -113,11 +113,21 @@ public sealed class Mlp
     }
 
     /// <param name="dInput">[B, in], accumulated; empty when the input needs no gradient.</param>
-    public void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> dOutput, int batchSize, Span<float> dInput)
+    /// <param name="overwriteInput">
+    /// Write <paramref name="dInput"/> instead of accumulating: for a model whose Mlp is the first of several consumers
+    /// to fill a fresh gradient buffer, which then needs no clearing.
+    /// </param>
+    public void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> dOutput, int batchSize, Span<float> dInput,
+                         bool overwriteInput = false)
     {
         int last = _weights.Length - 1;
         if (_hidden.Length == 0)
         {
+            if (overwriteInput)
+            {
+                dInput[..(batchSize * _sizes[0])].Clear();
+            }
+
             Linear.Backward(input, _weights[last].Value, dOutput, batchSize, _sizes[0], 1, dInput,
                 _weights[last].Grad!, _biases[last].Grad!);
             return;
@@ -147,7 +157,8 @@ public sealed class Mlp
             }
             else if (!dInput.IsEmpty)
             {
-                Linear.BackwardData(_weights[l].Value, dZ, batchSize, _sizes[l], _sizes[l + 1], dInput);
+                Linear.MultiplyTransposedWeights(dZ, _weights[l].Value, batchSize, _sizes[l], _sizes[l + 1], dInput,
+                    accumulate: !overwriteInput);
                 StepPhases.End(_phases[l].BackwardData);
             }
         }

@@ -51,9 +51,7 @@ public sealed class DeepFwFMModel : CtrModel
         int n = batch.Count;
         Span<float> emb = _embedding.OutputFor(n);
         Span<float> dEmb = _embedding.DOutputFor(n);
-        _embedding.BeginBackward(n);
-        StepPhases.End("embedding dOut clear");
-        _deep.Backward(emb, dLogits, n, dEmb);
+        _deep.Backward(emb, dLogits, n, dEmb); // first consumer: writes dEmb, so no clearing first
         _fwfm.Backward(_embedding.Output, dLogits, n, _embedding.DOutput);
         StepPhases.End("fwfm bwd");
         _embedding.EndBackward(batch);
