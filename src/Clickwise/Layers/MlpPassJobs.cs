@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using Clickwise.Kernels;
 using Clickwise.Kernels.Simd;
 
@@ -79,7 +80,7 @@ internal static class MlpPassJobs
             ReadOnlySpan<float> w = _w.AsSpan(0, _width);
             for (int b = start; b < end; b++)
             {
-                _y[b] = System.Numerics.Tensors.TensorPrimitives.Dot(_h.AsSpan(b * _width, _width), w) + _bias;
+                _y[b] = TensorPrimitives.Dot(_h.AsSpan(b * _width, _width), w) + _bias;
             }
         }
     }
