@@ -5,11 +5,12 @@ using Clickwise.Benchmarks.Kernels;
 using Clickwise.Data;
 using Clickwise.Data.Readers;
 using Clickwise.Data.Synthetic;
+using Clickwise.Diagnostics;
 using Clickwise.Features;
 using Clickwise.Inference;
 using Clickwise.Kernels;
 using Clickwise.Models;
-using Clickwise.Training;
+using Clickwise.Layers;
 using Clickwise.Training.Optimizers;
 
 namespace Clickwise.Benchmarks.EndToEnd;
@@ -19,7 +20,8 @@ namespace Clickwise.Benchmarks.EndToEnd;
 /// 400×400×400): training samples/s at batch 2048 on 2 threads (lazy row-sparse Adam), batch-10,000 prediction
 /// samples/s, batch-1 latency p50/p99 on one thread, and the memory floor of batch 1 (DNN weight bytes over the
 /// measured read bandwidth of a buffer that size). Ids follow the same skew as tools/reference/bench_deepfwfm.py.
-/// Prints one JSON object (medians), the same shape as the PyTorch script's.
+/// Prints one JSON object (medians), the same shape as the PyTorch script's. <c>--train-only</c> stops after
+/// training; <c>--profile</c> adds the per-phase medians of a step (<see cref="StepProfile"/>) as "train_profile".
 /// </summary>
 internal static class DeepFwFMSpeed
 {
@@ -32,6 +34,8 @@ internal static class DeepFwFMSpeed
         int predictReps = ArgOr(args, "--predict-reps", 10);
         int requests = ArgOr(args, "--latency-requests", 10_000);
         int threads = ArgOr(args, "--threads", 2);
+        bool trainOnly = args.Contains("--train-only");
+        StepProfile? profile = args.Contains("--profile") ? new StepProfile() : null;
         var sizes = Enumerable.Repeat(Vocabulary / Fields, Fields).ToArray();
         sizes[0] += Vocabulary - sizes.Sum();
         var layout = new FeatureLayout(Enumerable.Range(0, Fields).Select(f => $"f{f}").ToArray(), sizes);
@@ -51,8 +55,19 @@ internal static class DeepFwFMSpeed
             ["simd"] = SimdInfo.Describe(),
             ["threads"] = threads,
             ["gemm"] = KernelRegistry.Gemm.Name,
-            ["train"] = Train(model, trainSteps, random),
+            ["train"] = Train(model, trainSteps, random, profile),
         };
+        if (profile is not null)
+        {
+            result["train_profile"] = profile.Summary();
+            profile.Print(Console.Error);
+        }
+
+        if (trainOnly)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
+            return;
+        }
 
         CompiledModel compiled = CompiledModel.Compile(model);
         result["predict_10k"] = Predict(compiled, predictReps, random);
@@ -83,7 +98,7 @@ internal static class DeepFwFMSpeed
         Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
     }
 
-    private static object Train(CtrModel model, int steps, Random random)
+    private static object Train(CtrModel model, int steps, Random random, StepProfile? profile)
     {
         const int Batch = 2048;
         var batches = Enumerable.Range(0, 8).Select(_ => RandomBatch(Batch, random)).ToArray();
@@ -94,12 +109,19 @@ internal static class DeepFwFMSpeed
         for (int step = 0; step < steps + 5; step++)
         {
             Batch batch = batches[step % batches.Length];
+            StepPhases.Sink = profile;
+            profile?.BeginStep();
             long t0 = Stopwatch.GetTimestamp();
             model.Parameters.ZeroGrad();
+            StepPhases.End("zero grad");
             model.Forward(batch, logits, training: true);
-            LogLoss.MeanWithGradient(logits, batch.LabelsInUse, dLogits);
+            StepPhases.End("logit sum");
+            BinaryLogLoss.Forward(logits, batch.LabelsInUse, Batch, dLogits);
+            StepPhases.End("loss");
             model.Backward(batch, dLogits);
             optimizer.Step(model.Parameters);
+            StepPhases.Sink = null;
+            profile?.EndStep(keep: step >= 5);
             if (step >= 5)
             {
                 times.Add(Stopwatch.GetElapsedTime(t0).TotalSeconds);

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Clickwise.Data;
 using Clickwise.Inference;
+using Clickwise.Layers;
 using Clickwise.Runs;
 
 namespace Clickwise.Cli.Verbs;
@@ -51,7 +52,7 @@ internal static class PredictCommand
                         line.Clear();
                         foreach (float z in logits)
                         {
-                            float value = kind == "prob" ? CompiledModel.Sigmoid(z) : z;
+                            float value = kind == "prob" ? BinaryLogLoss.Sigmoid(z) : z;
                             line.Append(value.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
                         }
 

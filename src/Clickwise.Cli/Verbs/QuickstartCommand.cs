@@ -4,6 +4,7 @@ using Clickwise.Data.Pipeline;
 using Clickwise.Data.Readers;
 using Clickwise.Data.Synthetic;
 using Clickwise.Inference;
+using Clickwise.Layers;
 using Clickwise.Models;
 using Clickwise.Runs;
 using Clickwise.Training;
@@ -101,7 +102,7 @@ internal static class QuickstartCommand
         {
             foreach (float z in logits)
             {
-                writer.WriteLine(CompiledModel.Sigmoid(z).ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+                writer.WriteLine(BinaryLogLoss.Sigmoid(z).ToString("R", System.Globalization.CultureInfo.InvariantCulture));
             }
 
             ids.AddRange(batch.IdsInUse.ToArray());

@@ -1,6 +1,7 @@
 using Clickwise.Features;
 using Clickwise.Inference.Ops;
 using Clickwise.Kernels;
+using Clickwise.Layers;
 using Clickwise.Models;
 
 namespace Clickwise.Inference;
@@ -201,8 +202,6 @@ public sealed class CompiledModel
     {
         Span<float> logit = stackalloc float[1];
         PredictLogits(ids, values, 1, logit, tape);
-        return Sigmoid(logit[0]);
+        return BinaryLogLoss.Sigmoid(logit[0]);
     }
-
-    public static float Sigmoid(float z) => z >= 0 ? 1f / (1f + MathF.Exp(-z)) : MathF.Exp(z) / (1f + MathF.Exp(z));
 }

@@ -1,4 +1,5 @@
 using Clickwise.Inference.Ops;
+using Clickwise.Kernels;
 using Clickwise.Kernels.Simd;
 
 namespace Clickwise.Inference;

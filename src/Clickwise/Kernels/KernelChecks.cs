@@ -78,6 +78,15 @@ internal static class KernelChecks
         Length(yLength, batchSize, "y");
     }
 
+    /// <summary>The checks of <see cref="IFwFMKernel.Backward"/>.</summary>
+    public static void FwFMBackward(int embLength, int pairWeightLength, int batchSize, int fieldCount, int dim, int dYLength,
+                                    int dEmbLength, int dPairWeightLength)
+    {
+        FwFM(embLength, pairWeightLength, batchSize, fieldCount, dim, dYLength);
+        Length(dEmbLength, embLength, "dEmb");
+        Length(dPairWeightLength, pairWeightLength, "dPairWeight");
+    }
+
     private static void Sizes(int batchSize, int fieldCount, int dim)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(batchSize);

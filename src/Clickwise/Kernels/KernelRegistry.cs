@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using Clickwise.Kernels.Reference;
 using Clickwise.Kernels.Simd;
 
@@ -35,7 +36,11 @@ public static class KernelRegistry
         AllFM = [new ReferenceFM(), new SimdFM()];
         FM = Pick(AllFM, forced, v => v.Name);
 
-        AllFwFM = [new ReferenceFwFM(), new SimdFwFM()];
+        AllFwFM = Available<IFwFMKernel>(
+            new ReferenceFwFM(),
+            Lanes512.IsSupported ? new LaneFwFM<Lanes512, Vector512<float>>() : null,
+            Lanes256.IsSupported ? new LaneFwFM<Lanes256, Vector256<float>>() : null,
+            new LaneFwFM<LanesScalar, float>());
         FwFM = Pick(AllFwFM, forced, v => v.Name);
     }
 

@@ -9,17 +9,12 @@ namespace Clickwise.Layers;
 /// </summary>
 public static class Dropout
 {
+    /// <summary>The mask of the next <paramref name="mask"/>.Length elements; the reference for <see cref="DropoutStream"/>.</summary>
     public static void FillMask(SeededRandom random, float rate, Span<float> mask)
     {
-        if (rate is < 0f or >= 1f)
-        {
-            throw new ArgumentOutOfRangeException(nameof(rate), rate, "dropout rate must be in [0, 1).");
-        }
-
         // Four 16-bit draws per 64-bit random word: the mask is regenerated every step for every hidden unit,
         // and the rate's resolution of 1/65536 is far below anything a model can notice.
-        int threshold = (int)MathF.Round(rate * 65536f);
-        float scale = 1f / (1f - rate);
+        (int threshold, float scale) = Parameters(rate);
         int i = 0;
         while (i < mask.Length)
         {
@@ -31,6 +26,17 @@ public static class Dropout
                 mask[i] = keep * scale;
             }
         }
+    }
+
+    /// <summary>A 16-bit draw d keeps its element when d ≥ threshold; kept elements are scaled by 1 / (1 − rate).</summary>
+    internal static (int Threshold, float Scale) Parameters(float rate)
+    {
+        if (rate is < 0f or >= 1f)
+        {
+            throw new ArgumentOutOfRangeException(nameof(rate), rate, "dropout rate must be in [0, 1).");
+        }
+
+        return ((int)MathF.Round(rate * 65536f), 1f / (1f - rate));
     }
 
     public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> mask, int length, Span<float> output)

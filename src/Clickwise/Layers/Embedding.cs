@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics.X86;
 
 namespace Clickwise.Layers;
 
@@ -10,26 +11,38 @@ namespace Clickwise.Layers;
 /// </summary>
 public static class Embedding
 {
+    /// <summary>
+    /// Slots are owned in blocks this long: hot rows (first touched, low slots) spread over the cores, and two cores
+    /// rarely write the same cache line.
+    /// </summary>
+    public const int SlotBlock = 16;
+
+    // Rows are scattered over a table far larger than the caches: fetch this many lookups ahead.
+    private const int PrefetchDistance = 16;
+
     /// <param name="table">[V, D] embedding rows.</param>
     /// <param name="ids">[B, F] global row ids.</param>
     /// <param name="values">[B, F] scales; ignored (treated as 1) when <paramref name="hasValues"/> is false.</param>
     /// <param name="output">[B, F, D].</param>
-    public static void Forward(ReadOnlySpan<float> table, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, bool hasValues,
-                               int batchSize, int fieldCount, int dim, Span<float> output)
+    public static unsafe void Forward(ReadOnlySpan<float> table, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, bool hasValues,
+                                      int batchSize, int fieldCount, int dim, Span<float> output)
     {
         int n = batchSize * fieldCount;
-        // Row split for data parallelism belongs here: each core gathers its own [b0, b1) range.
-        for (int i = 0; i < n; i++)
+        fixed (float* t = table)
         {
-            ReadOnlySpan<float> row = table.Slice(ids[i] * dim, dim);
-            Span<float> dst = output.Slice(i * dim, dim);
-            if (hasValues)
+            for (int i = 0; i < Math.Min(n, PrefetchDistance); i++)
             {
-                TensorPrimitives.Multiply(row, values[i], dst);
+                Prefetch(t, ids[i], dim);
             }
-            else
+
+            for (int i = 0; i < n; i++)
             {
-                row.CopyTo(dst);
+                if (i + PrefetchDistance < n)
+                {
+                    Prefetch(t, ids[i + PrefetchDistance], dim);
+                }
+
+                Copy(table, ids[i], values, hasValues, i, dim, output);
             }
         }
     }
@@ -43,28 +56,71 @@ public static class Embedding
                                 RowGradient tableGrad, Span<float> dValues)
     {
         int n = batchSize * fieldCount;
-        // Not split across cores: two rows of the batch may share an id, so the scatter needs ownership by row.
-        for (int i = 0; i < n; i++)
+        int[] slots = new int[n]; // models pass planned buffers to Register and Accumulate instead
+        tableGrad.Register(ids[..n], slots);
+        Accumulate(dOutput, slots, values, hasValues, dim, tableGrad, 0, 1);
+        if (!dValues.IsEmpty)
         {
+            for (int i = 0; i < n; i++)
+            {
+                dValues[i] += TensorPrimitives.Dot(dOutput.Slice(i * dim, dim), table.Slice(ids[i] * dim, dim));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The scatter-add of <see cref="Backward"/> for slots already registered (<see cref="RowGradient.Register"/>),
+    /// restricted to the slots that part <paramref name="part"/> of <paramref name="partCount"/> owns (blocks of
+    /// <see cref="SlotBlock"/> slots dealt round-robin). Each slot is summed in lookup order by its one owner, so
+    /// the result is the same for any part count.
+    /// </summary>
+    public static void Accumulate(ReadOnlySpan<float> dOutput, ReadOnlySpan<int> slots, ReadOnlySpan<float> values, bool hasValues,
+                                  int dim, RowGradient tableGrad, int part, int partCount)
+    {
+        // A division per lookup would cost more than its scatter: the usual part counts are powers of two.
+        int mask = (partCount & (partCount - 1)) == 0 ? partCount - 1 : -1;
+        for (int i = 0; i < slots.Length; i++)
+        {
+            int block = slots[i] / SlotBlock;
+            if ((mask >= 0 ? block & mask : block % partCount) != part)
+            {
+                continue;
+            }
+
+            int slot = slots[i];
+
             ReadOnlySpan<float> g = dOutput.Slice(i * dim, dim);
-            Span<float> dst = tableGrad.Row(ids[i]);
+            Span<float> dst = tableGrad.Slot(slot);
             float x = hasValues ? values[i] : 1f;
             for (int d = 0; d < dim; d++)
             {
                 dst[d] += g[d] * x;
             }
+        }
+    }
 
-            if (!dValues.IsEmpty)
-            {
-                ReadOnlySpan<float> row = table.Slice(ids[i] * dim, dim);
-                float s = 0f;
-                for (int d = 0; d < dim; d++)
-                {
-                    s += g[d] * row[d];
-                }
+    private static unsafe void Prefetch(float* table, int id, int dim)
+    {
+        if (Sse.IsSupported)
+        {
+            float* row = table + (long)id * dim;
+            Sse.Prefetch0(row);
+            Sse.Prefetch0(row + dim - 1);
+        }
+    }
 
-                dValues[i] += s;
-            }
+    private static void Copy(ReadOnlySpan<float> table, int id, ReadOnlySpan<float> values, bool hasValues, int i, int dim,
+                             Span<float> output)
+    {
+        ReadOnlySpan<float> row = table.Slice(id * dim, dim);
+        Span<float> dst = output.Slice(i * dim, dim);
+        if (hasValues)
+        {
+            TensorPrimitives.Multiply(row, values[i], dst);
+        }
+        else
+        {
+            row.CopyTo(dst);
         }
     }
 }

@@ -1,3 +1,5 @@
+using Clickwise.Kernels;
+
 namespace Clickwise.Layers;
 
 /// <summary>
@@ -7,111 +9,49 @@ namespace Clickwise.Layers;
 /// pruning R (DeepLight) becomes a mask over P entries with no symmetry bookkeeping.
 /// </summary>
 /// <remarks>
-/// Computed as GEMMs over the whole batch rather than a per-sample pair loop, so the O(B·F²·D) work runs on the
-/// multi-threaded GEMM kernel. With E' = the embeddings field-major [F, B·D] and S = the full symmetric R [F, F]:
-/// forward M' = S·E' and y[b] = ½ Σ_{i,d} E'[i, bD+d]·M'[i, bD+d]; backward dE[b,i,:] += dY[b]·M'[i, b·D..];
-/// dR_full = (E' scaled by dY per sample)·E'ᵀ and dr_(i,j) = dR_full[i, j].
-/// Scratch spans are caller-owned (planned for the maximum batch); fieldMajor and mixed must survive until
-/// backward.
+/// The arithmetic is the registry's <see cref="IFwFMKernel"/>, which takes R as an [F, F] matrix read above the
+/// diagonal (<see cref="Expand"/>). The layer works on any row range, so a model can split a batch over cores;
+/// the pair-weight gradient of a range goes to a caller-owned [F, F] partial, which the caller folds into the P
+/// weights (<see cref="FoldPairGradient"/>) in a fixed order.
 /// </remarks>
 public static class FwFMInteraction
 {
     /// <param name="embeddings">[B, F, D].</param>
-    /// <param name="pairWeights">[P].</param>
-    /// <param name="symmetric">[F, F] scratch: R expanded with a zero diagonal.</param>
-    /// <param name="fieldMajor">[F, B·D] scratch kept for backward: the embeddings transposed.</param>
-    /// <param name="mixed">[F, B·D] scratch kept for backward: S·E'.</param>
+    /// <param name="pairMatrix">[F, F] from <see cref="Expand"/>.</param>
     /// <param name="output">[B].</param>
-    public static void Forward(ReadOnlySpan<float> embeddings, ReadOnlySpan<float> pairWeights,
-                               int batchSize, int fieldCount, int dim,
-                               Span<float> symmetric, Span<float> fieldMajor, Span<float> mixed, Span<float> output)
-    {
-        int width = batchSize * dim;
-        Expand(pairWeights, fieldCount, symmetric);
-        ToFieldMajor(embeddings, batchSize, fieldCount, dim, fieldMajor);
-        Gemms.Active.Multiply(symmetric, fieldMajor, mixed, fieldCount, width, fieldCount,
-            transA: false, transB: false, accumulate: false);
+    public static void Forward(ReadOnlySpan<float> embeddings, ReadOnlySpan<float> pairMatrix,
+                               int batchSize, int fieldCount, int dim, Span<float> output) =>
+        KernelRegistry.FwFM.Forward(embeddings, pairMatrix, batchSize, fieldCount, dim, output);
 
-        // Row split for data parallelism belongs here (each core its own range of b).
-        for (int b = 0; b < batchSize; b++)
-        {
-            float y = 0f;
-            for (int i = 0; i < fieldCount; i++)
-            {
-                int o = i * width + b * dim;
-                for (int d = 0; d < dim; d++)
-                {
-                    y += fieldMajor[o + d] * mixed[o + d];
-                }
-            }
-
-            output[b] = 0.5f * y;
-        }
-    }
-
-    /// <param name="fieldMajor">From the forward pass.</param>
-    /// <param name="mixed">From the forward pass.</param>
-    /// <param name="scaled">[F, B·D] scratch.</param>
-    /// <param name="pairGrad">[F, F] scratch.</param>
     /// <param name="dEmbeddings">[B, F, D], accumulated.</param>
-    /// <param name="dPairWeights">[P], accumulated.</param>
-    public static void Backward(ReadOnlySpan<float> fieldMajor, ReadOnlySpan<float> mixed, ReadOnlySpan<float> dOutput,
-                                int batchSize, int fieldCount, int dim,
-                                Span<float> scaled, Span<float> pairGrad, Span<float> dEmbeddings, Span<float> dPairWeights)
-    {
-        int width = batchSize * dim;
-        for (int i = 0; i < fieldCount; i++)
-        {
-            for (int b = 0; b < batchSize; b++)
-            {
-                float g = dOutput[b];
-                int fm = i * width + b * dim;
-                int be = (b * fieldCount + i) * dim;
-                for (int d = 0; d < dim; d++)
-                {
-                    dEmbeddings[be + d] += g * mixed[fm + d];
-                    scaled[fm + d] = g * fieldMajor[fm + d];
-                }
-            }
-        }
+    /// <param name="pairGradient">[F, F], accumulated above the diagonal.</param>
+    public static void Backward(ReadOnlySpan<float> embeddings, ReadOnlySpan<float> pairMatrix, ReadOnlySpan<float> dOutput,
+                                int batchSize, int fieldCount, int dim, Span<float> dEmbeddings, Span<float> pairGradient) =>
+        KernelRegistry.FwFM.Backward(embeddings, pairMatrix, dOutput, batchSize, fieldCount, dim, dEmbeddings, pairGradient);
 
-        // dR_full = scaled·E'ᵀ; E' is stored [F, B·D] = [n, k] of this product, hence transB.
-        Gemms.Active.Multiply(scaled, fieldMajor, pairGrad, fieldCount, fieldCount, width,
-            transA: false, transB: true, accumulate: false);
+    /// <summary>Writes the P pair weights above the diagonal of the [F, F] matrix, zeros elsewhere.</summary>
+    public static void Expand(ReadOnlySpan<float> pairWeights, int fieldCount, Span<float> pairMatrix)
+    {
+        pairMatrix[..(fieldCount * fieldCount)].Clear();
         int p = 0;
         for (int i = 0; i < fieldCount; i++)
         {
             for (int j = i + 1; j < fieldCount; j++, p++)
             {
-                dPairWeights[p] += pairGrad[i * fieldCount + j];
+                pairMatrix[i * fieldCount + j] = pairWeights[p];
             }
         }
     }
 
-    /// <summary>Expands the P pair weights into the full symmetric [F, F] matrix with a zero diagonal.</summary>
-    public static void Expand(ReadOnlySpan<float> pairWeights, int fieldCount, Span<float> symmetric)
+    /// <summary>dPairWeights [P] += the entries above the diagonal of an [F, F] gradient.</summary>
+    public static void FoldPairGradient(ReadOnlySpan<float> pairGradient, int fieldCount, Span<float> dPairWeights)
     {
         int p = 0;
         for (int i = 0; i < fieldCount; i++)
         {
-            symmetric[i * fieldCount + i] = 0f;
             for (int j = i + 1; j < fieldCount; j++, p++)
             {
-                symmetric[i * fieldCount + j] = pairWeights[p];
-                symmetric[j * fieldCount + i] = pairWeights[p];
-            }
-        }
-    }
-
-    /// <summary>[B, F, D] → [F, B·D].</summary>
-    private static void ToFieldMajor(ReadOnlySpan<float> embeddings, int batchSize, int fieldCount, int dim, Span<float> fieldMajor)
-    {
-        int width = batchSize * dim;
-        for (int b = 0; b < batchSize; b++)
-        {
-            for (int i = 0; i < fieldCount; i++)
-            {
-                embeddings.Slice((b * fieldCount + i) * dim, dim).CopyTo(fieldMajor.Slice(i * width + b * dim, dim));
+                dPairWeights[p] += pairGradient[i * fieldCount + j];
             }
         }
     }

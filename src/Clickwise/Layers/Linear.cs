@@ -15,13 +15,20 @@ public static class Linear
     public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
                                int batchSize, int inputSize, int outputSize, Span<float> output)
     {
-        Gemms.Active.Multiply(input, weight, output, batchSize, outputSize, inputSize,
-            transA: false, transB: false, accumulate: false);
+        ForwardUnbiased(input, weight, batchSize, inputSize, outputSize, output);
         for (int b = 0; b < batchSize; b++)
         {
             Span<float> row = output.Slice(b * outputSize, outputSize);
             TensorPrimitives.Add(row, bias[..outputSize], row);
         }
+    }
+
+    /// <summary>output [B, out] = input·W, for callers that fuse the bias into their next pass over the output.</summary>
+    public static void ForwardUnbiased(ReadOnlySpan<float> input, ReadOnlySpan<float> weight,
+                                       int batchSize, int inputSize, int outputSize, Span<float> output)
+    {
+        Gemms.Active.Multiply(input, weight, output, batchSize, outputSize, inputSize,
+            transA: false, transB: false, accumulate: false);
     }
 
     /// <param name="dInput">[B, in], accumulated; pass an empty span when the input needs no gradient.</param>
@@ -33,14 +40,43 @@ public static class Linear
     {
         if (!dInput.IsEmpty)
         {
-            // W is stored [in, out] = [n, k] of this product, hence transB.
-            Gemms.Active.Multiply(dOutput, weight, dInput, batchSize, inputSize, outputSize,
-                transA: false, transB: true, accumulate: true);
+            BackwardData(weight, dOutput, batchSize, inputSize, outputSize, dInput);
         }
 
+        BackwardWeights(input, dOutput, batchSize, inputSize, outputSize, dWeight);
+        BackwardBias(dOutput, batchSize, outputSize, dBias);
+    }
+
+    /// <summary>dInput [B, in] += dOutput·Wᵀ.</summary>
+    public static void BackwardData(ReadOnlySpan<float> weight, ReadOnlySpan<float> dOutput,
+                                    int batchSize, int inputSize, int outputSize, Span<float> dInput) =>
+        MultiplyTransposedWeights(dOutput, weight, batchSize, inputSize, outputSize, dInput, accumulate: true);
+
+    /// <summary>
+    /// product [B, in] = (accumulate ? product : 0) + dOutput·Wᵀ: <see cref="BackwardData"/>, or its overwriting form for
+    /// a caller that owns the product buffer and would otherwise have to clear it first.
+    /// </summary>
+    public static void MultiplyTransposedWeights(ReadOnlySpan<float> dOutput, ReadOnlySpan<float> weight,
+                                                 int batchSize, int inputSize, int outputSize, Span<float> product,
+                                                 bool accumulate)
+    {
+        // W is stored [in, out] = [n, k] of this product, hence transB.
+        Gemms.Active.Multiply(dOutput, weight, product, batchSize, inputSize, outputSize,
+            transA: false, transB: true, accumulate: accumulate);
+    }
+
+    /// <summary>dWeight [in, out] += inputᵀ·dOutput.</summary>
+    public static void BackwardWeights(ReadOnlySpan<float> input, ReadOnlySpan<float> dOutput,
+                                       int batchSize, int inputSize, int outputSize, Span<float> dWeight)
+    {
         // x is stored [B, in] = [k, m] of this product, hence transA.
         Gemms.Active.Multiply(input, dOutput, dWeight, inputSize, outputSize, batchSize,
             transA: true, transB: false, accumulate: true);
+    }
+
+    /// <summary>dBias [out] += Σ_b dOutput[b, :].</summary>
+    public static void BackwardBias(ReadOnlySpan<float> dOutput, int batchSize, int outputSize, Span<float> dBias)
+    {
         for (int b = 0; b < batchSize; b++)
         {
             TensorPrimitives.Add(dBias[..outputSize], dOutput.Slice(b * outputSize, outputSize), dBias[..outputSize]);

@@ -1,3 +1,5 @@
+using Clickwise.Diagnostics;
+
 namespace Clickwise.Layers;
 
 /// <summary>
@@ -11,12 +13,18 @@ public sealed class Mlp
     private readonly int[] _sizes;          // [in, H1, ..., Hn, 1]
     private readonly Parameter[] _weights;
     private readonly Parameter[] _biases;
-    private readonly float[][] _hidden;     // ReLU outputs h(l) [B, H_l]
-    private readonly float[][] _masks;      // dropout scales [B, H_l]
-    private readonly float[][] _dHidden;    // gradients w.r.t. the (dropped-out) layer outputs [B, H_l]
+    private readonly float[][] _hidden;     // post-dropout outputs h(l) [B, H_l]
+    private readonly float[][] _dHidden;    // gradients w.r.t. h(l), then (in place) w.r.t. the pre-activations [B, H_l]
+    private readonly float[] _output;       // [B]
+    private readonly float[] _dOutput;      // [B]
     private readonly float _dropout;
     private readonly SeededRandom _dropoutRandom;
-    private bool _maskedLastForward;
+    private readonly LayerPhaseNames[] _phases;
+    private readonly MlpPassJobs.ActivationForward _activationForward = new();
+    private readonly MlpPassJobs.ActivationBackward _activationBackward = new();
+    private readonly MlpPassJobs.OutputForward _outputForward = new();
+    private readonly MlpPassJobs.OutputBackward _outputBackward = new();
+    private float _lastForwardScale = 1f;
 
     public Mlp(ParameterSet parameters, string prefix, int inputSize, IReadOnlyList<int> hiddenUnits, float dropout,
                int maxBatchSize, SeededRandom initRandom, long dropoutSeed)
@@ -42,16 +50,18 @@ public sealed class Mlp
 
         int hiddenCount = hiddenUnits.Count;
         _hidden = new float[hiddenCount][];
-        _masks = new float[hiddenCount][];
         _dHidden = new float[hiddenCount][];
         for (int l = 0; l < hiddenCount; l++)
         {
             int n = checked(maxBatchSize * hiddenUnits[l]);
             _hidden[l] = new float[n];
-            _masks[l] = dropout > 0f ? new float[n] : [];
             _dHidden[l] = new float[n];
         }
 
+        _output = new float[maxBatchSize];
+        _dOutput = new float[maxBatchSize];
+
+        _phases = [.. Enumerable.Range(0, layers).Select(l => new LayerPhaseNames($"{prefix}.{l}"))];
         _dropout = dropout;
         _dropoutRandom = new SeededRandom(dropoutSeed);
         MaxBatchSize = maxBatchSize;
@@ -68,13 +78,6 @@ public sealed class Mlp
     /// <summary>Restarts the dropout stream, e.g. to replay the exact same masks in a gradient check.</summary>
     public void ResetDropout(long seed) => _dropoutRandom.Reset(seed);
 
-    /// <summary>The dropout generator's state, for checkpoints: restoring it makes a resumed run draw the same masks.</summary>
-    public ulong DropoutState
-    {
-        get => _dropoutRandom.State;
-        set => _dropoutRandom.State = value;
-    }
-
     /// <param name="input">[B, in].</param>
     /// <param name="output">[B] (the single output unit).</param>
     public void Forward(ReadOnlySpan<float> input, int batchSize, Span<float> output, bool training)
@@ -82,63 +85,82 @@ public sealed class Mlp
         ArgumentOutOfRangeException.ThrowIfGreaterThan(batchSize, MaxBatchSize);
         bool useDropout = training && _dropout > 0f;
         ReadOnlySpan<float> a = input;
+        _lastForwardScale = 1f;
         for (int l = 0; l < _hidden.Length; l++)
         {
-            int n = batchSize * _sizes[l + 1];
-            Span<float> h = _hidden[l].AsSpan(0, n);
-            Linear.Forward(a, _weights[l].Value, _biases[l].Value, batchSize, _sizes[l], _sizes[l + 1], h);
-            Relu.Forward(h, n, h);
-            if (useDropout)
-            {
-                // In place: backward needs only the mask and the sign of h, and h·mask > 0 ⇔ h > 0 when kept.
-                Span<float> mask = _masks[l].AsSpan(0, n);
-                Dropout.FillMask(_dropoutRandom, _dropout, mask);
-                Dropout.Forward(h, mask, n, h);
-            }
-
-            a = h;
+            int width = _sizes[l + 1];
+            Linear.ForwardUnbiased(a, _weights[l].Value, batchSize, _sizes[l], width, _hidden[l]);
+            StepPhases.End(_phases[l].Forward);
+            DropoutStream? dropout = useDropout ? DropoutStream.Take(_dropoutRandom, _dropout, (long)batchSize * width) : null;
+            _activationForward.Run(_hidden[l], _biases[l].Value, width, batchSize, dropout);
+            _lastForwardScale = dropout?.Scale ?? 1f;
+            StepPhases.End(_phases[l].Activation);
+            a = _hidden[l].AsSpan(0, batchSize * width);
         }
 
         int last = _weights.Length - 1;
-        Linear.Forward(a, _weights[last].Value, _biases[last].Value, batchSize, _sizes[last], 1, output);
-        _maskedLastForward = useDropout;
+        if (_hidden.Length == 0)
+        {
+            Linear.Forward(a, _weights[last].Value, _biases[last].Value, batchSize, _sizes[last], 1, output);
+        }
+        else
+        {
+            _outputForward.Run(_hidden[last - 1], _weights[last].Value, _biases[last].Value[0], _output, _sizes[last], batchSize);
+            _output.AsSpan(0, batchSize).CopyTo(output);
+        }
+
+        StepPhases.End(_phases[last].Forward);
     }
 
     /// <param name="dInput">[B, in], accumulated; empty when the input needs no gradient.</param>
-    public void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> dOutput, int batchSize, Span<float> dInput)
+    /// <param name="overwriteInput">
+    /// Write <paramref name="dInput"/> instead of accumulating: for a model whose Mlp is the first of several consumers
+    /// to fill a fresh gradient buffer, which then needs no clearing.
+    /// </param>
+    public void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> dOutput, int batchSize, Span<float> dInput,
+                         bool overwriteInput = false)
     {
         int last = _weights.Length - 1;
-        for (int l = last; l >= 0; l--)
+        if (_hidden.Length == 0)
+        {
+            if (overwriteInput)
+            {
+                dInput[..(batchSize * _sizes[0])].Clear();
+            }
+
+            Linear.Backward(input, _weights[last].Value, dOutput, batchSize, _sizes[0], 1, dInput,
+                _weights[last].Grad!, _biases[last].Grad!);
+            return;
+        }
+
+        // The output layer's backward, fused with the top hidden layer's activation backward and bias gradient.
+        dOutput[..batchSize].CopyTo(_dOutput);
+        Linear.BackwardBias(dOutput, batchSize, 1, _biases[last].Grad!);
+        _outputBackward.Run(_hidden[last - 1], _dOutput, _weights[last].Value, _weights[last].Grad!, _dHidden[last - 1],
+            _biases[last - 1].Grad!, _sizes[last], batchSize, _lastForwardScale);
+        StepPhases.End(_phases[last].OutputBackward);
+        for (int l = last - 1; l >= 0; l--)
         {
             ReadOnlySpan<float> a = l == 0 ? input : _hidden[l - 1].AsSpan(0, batchSize * _sizes[l]);
-            ReadOnlySpan<float> dY = l == last ? dOutput : _dHidden[l].AsSpan(0, batchSize * _sizes[l + 1]);
-            Span<float> dA = l == 0 ? dInput : _dHidden[l - 1].AsSpan(0, batchSize * _sizes[l]);
+            ReadOnlySpan<float> dZ = _dHidden[l].AsSpan(0, batchSize * _sizes[l + 1]);
+            Linear.BackwardWeights(a, dZ, batchSize, _sizes[l], _sizes[l + 1], _weights[l].Grad!);
+            StepPhases.End(_phases[l].BackwardWeights);
             if (l > 0)
             {
-                dA.Clear();
+                // _dHidden[l - 1] is this step's own buffer: overwrite it rather than clear and accumulate.
+                Linear.MultiplyTransposedWeights(dZ, _weights[l].Value, batchSize, _sizes[l], _sizes[l + 1],
+                    _dHidden[l - 1], accumulate: false);
+                StepPhases.End(_phases[l].BackwardData);
+                _activationBackward.Run(_hidden[l - 1], _dHidden[l - 1], _biases[l - 1].Grad!, _sizes[l], batchSize,
+                    _lastForwardScale);
+                StepPhases.End(_phases[l - 1].ActivationBackward);
             }
-
-            Linear.Backward(a, _weights[l].Value, dY, batchSize, _sizes[l], _sizes[l + 1],
-                dA, _weights[l].Grad!, _biases[l].Grad!);
-            if (l > 0)
+            else if (!dInput.IsEmpty)
             {
-                BackwardThroughActivation(l - 1, batchSize);
+                Linear.MultiplyTransposedWeights(dZ, _weights[l].Value, batchSize, _sizes[l], _sizes[l + 1], dInput,
+                    accumulate: !overwriteInput);
+                StepPhases.End(_phases[l].BackwardData);
             }
-        }
-    }
-
-    /// <summary>Turns ∂L/∂(layer output) into ∂L/∂(pre-activation), in place in _dHidden.</summary>
-    private void BackwardThroughActivation(int hiddenIndex, int batchSize)
-    {
-        int n = batchSize * _sizes[hiddenIndex + 1];
-        Span<float> d = _dHidden[hiddenIndex].AsSpan(0, n);
-        ReadOnlySpan<float> h = _hidden[hiddenIndex].AsSpan(0, n);
-        ReadOnlySpan<float> mask = _maskedLastForward ? _masks[hiddenIndex].AsSpan(0, n) : default;
-        for (int i = 0; i < n; i++)
-        {
-            // Stored h is post-dropout; a dropped unit has h = 0 and gets zero gradient either way.
-            float g = _maskedLastForward ? d[i] * mask[i] : d[i];
-            d[i] = h[i] > 0f ? g : 0f;
         }
     }
 }

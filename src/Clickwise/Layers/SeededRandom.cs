@@ -20,9 +20,23 @@ public sealed class SeededRandom
         set => _state = value;
     }
 
-    public ulong NextUInt64()
+    /// <summary>The golden-ratio increment added to the state before each draw.</summary>
+    internal const ulong Increment = 0x9E3779B97F4A7C15UL;
+
+    public ulong NextUInt64() => Mix(unchecked(_state += Increment));
+
+    /// <summary>
+    /// The draw <paramref name="index"/> (0-based) after <paramref name="state"/>, without drawing the ones before:
+    /// SplitMix64 is a counter hashed, so a long stream can be filled in parallel pieces.
+    /// </summary>
+    public static ulong DrawAt(ulong state, long index) => Mix(unchecked(state + Increment * (ulong)(index + 1)));
+
+    /// <summary>Advances the state past <paramref name="count"/> draws, as if they had been drawn.</summary>
+    public void Skip(long count) => _state = unchecked(_state + Increment * (ulong)count);
+
+    /// <summary>SplitMix64's output function (Steele, Lea and Flood 2014).</summary>
+    internal static ulong Mix(ulong z)
     {
-        ulong z = unchecked(_state += 0x9E3779B97F4A7C15UL);
         z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
         z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
         return z ^ (z >> 31);

@@ -51,8 +51,7 @@ public sealed class DeepFMModel : CtrModel
         int n = batch.Count;
         Span<float> emb = _embedding.OutputFor(n);
         Span<float> dEmb = _embedding.DOutputFor(n);
-        _embedding.BeginBackward(n);
-        _deep.Backward(emb, dLogits, n, dEmb);
+        _deep.Backward(emb, dLogits, n, dEmb); // first consumer: writes dEmb, so no clearing first
         _fm.Backward(emb, dLogits, n, dEmb);
         _embedding.EndBackward(batch);
         _firstOrder.Backward(batch, dLogits);

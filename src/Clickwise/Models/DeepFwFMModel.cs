@@ -1,4 +1,5 @@
 using Clickwise.Data;
+using Clickwise.Diagnostics;
 using Clickwise.Features;
 using Clickwise.Layers;
 
@@ -38,8 +39,10 @@ public sealed class DeepFwFMModel : CtrModel
         int n = batch.Count;
         _bias.Forward(n, logits);
         _embedding.Forward(batch);
+        StepPhases.End("embedding gather");
         Span<float> emb = _embedding.OutputFor(n);
-        _fwfm.Forward(emb, n, logits);
+        _fwfm.Forward(_embedding.Output, n, logits);
+        StepPhases.End("fwfm fwd");
         _deep.Forward(emb, n, logits, training);
     }
 
@@ -48,10 +51,11 @@ public sealed class DeepFwFMModel : CtrModel
         int n = batch.Count;
         Span<float> emb = _embedding.OutputFor(n);
         Span<float> dEmb = _embedding.DOutputFor(n);
-        _embedding.BeginBackward(n);
-        _deep.Backward(emb, dLogits, n, dEmb);
-        _fwfm.Backward(emb, dLogits, n, dEmb);
+        _deep.Backward(emb, dLogits, n, dEmb); // first consumer: writes dEmb, so no clearing first
+        _fwfm.Backward(_embedding.Output, dLogits, n, _embedding.DOutput);
+        StepPhases.End("fwfm bwd");
         _embedding.EndBackward(batch);
         _bias.Backward(dLogits, n);
+        StepPhases.End("embedding scatter");
     }
 }

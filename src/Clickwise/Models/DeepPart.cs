@@ -25,6 +25,7 @@ internal sealed class DeepPart
         LogitSum.Add(_output, batchSize, logits);
     }
 
+    /// <summary>Writes (not accumulates) dEmbeddings [B, F·D]: models run it first, so their buffer needs no clearing.</summary>
     public void Backward(ReadOnlySpan<float> embeddings, ReadOnlySpan<float> dLogits, int batchSize, Span<float> dEmbeddings) =>
-        Mlp.Backward(embeddings, dLogits, batchSize, dEmbeddings);
+        Mlp.Backward(embeddings, dLogits, batchSize, dEmbeddings, overwriteInput: true);
 }

@@ -10,6 +10,9 @@ namespace Clickwise.Models;
 /// </summary>
 internal sealed class EmbeddingPart
 {
+    private readonly EmbeddingJobs.Gather _gather;
+    private readonly EmbeddingJobs.Scatter _scatter;
+
     public EmbeddingPart(ParameterSet parameters, FeatureLayout layout, int dim, int maxBatchSize, float initStd, SeededRandom random)
     {
         FieldCount = layout.FieldCount;
@@ -19,6 +22,8 @@ internal sealed class EmbeddingPart
         random.FillNormal(Table.Value, initStd);
         Output = new float[checked(maxTouched * dim)];
         DOutput = new float[Output.Length];
+        _gather = new EmbeddingJobs.Gather(this);
+        _scatter = new EmbeddingJobs.Scatter(this, new int[maxTouched]);
     }
 
     public Parameter Table { get; }
@@ -39,15 +44,11 @@ internal sealed class EmbeddingPart
 
     public Span<float> DOutputFor(int batchSize) => DOutput.AsSpan(0, batchSize * Width);
 
-    public void Forward(Batch batch) =>
-        Embedding.Forward(Table.Value, batch.IdsInUse, batch.ValuesInUse, batch.HasValues,
-            batch.Count, FieldCount, Dim, OutputFor(batch.Count));
+    public void Forward(Batch batch) => _gather.Run(batch);
 
     /// <summary>Zeroes dOut so the consumers can accumulate into it.</summary>
     public void BeginBackward(int batchSize) => DOutputFor(batchSize).Clear();
 
     /// <summary>Scatters the accumulated dOut into the table's row gradient.</summary>
-    public void EndBackward(Batch batch) =>
-        Embedding.Backward(Table.Value, batch.IdsInUse, batch.ValuesInUse, batch.HasValues,
-            DOutputFor(batch.Count), batch.Count, FieldCount, Dim, Table.RowGrad!, default);
+    public void EndBackward(Batch batch) => _scatter.Run(batch);
 }

@@ -31,14 +31,14 @@ public sealed class FwFMModel : CtrModel
         int n = batch.Count;
         _bias.Forward(n, logits);
         _embedding.Forward(batch);
-        _fwfm.Forward(_embedding.OutputFor(n), n, logits);
+        _fwfm.Forward(_embedding.Output, n, logits);
     }
 
     public override void Backward(Batch batch, ReadOnlySpan<float> dLogits)
     {
         int n = batch.Count;
         _embedding.BeginBackward(n);
-        _fwfm.Backward(_embedding.OutputFor(n), dLogits, n, _embedding.DOutputFor(n));
+        _fwfm.Backward(_embedding.Output, dLogits, n, _embedding.DOutput);
         _embedding.EndBackward(batch);
         _bias.Backward(dLogits, n);
     }

@@ -1,15 +1,27 @@
+using System.Numerics.Tensors;
 using Clickwise.Features;
+using Clickwise.Kernels;
+using Clickwise.Kernels.Simd;
 using Clickwise.Layers;
 
 namespace Clickwise.Models;
 
 /// <summary>
 /// The FwFM component without w0: linear term Σ_f ⟨e_f, v_f⟩ ("fwfm.v", [F, D]) plus pairwise term
-/// Σ_{i&lt;j} r_(i,j) ⟨e_i, e_j⟩ ("fwfm.r", [P] upper triangle of the symmetric R).
+/// Σ_{i&lt;j} r_(i,j) ⟨e_i, e_j⟩ ("fwfm.r", [P] upper triangle of the symmetric R), over both cores: forward by
+/// rows, backward by fixed chunks of <see cref="ChunkRows"/> rows, each chunk's gradient of v and R summed in
+/// its own partial and the partials added in chunk order, so the result does not depend on the thread count.
 /// </summary>
 internal sealed class FwFMPart
 {
-    private readonly float[] _symmetric, _pairGrad, _fieldMajor, _mixed, _scaled;
+    public const int ChunkRows = 256;
+
+    private readonly float[] _pairMatrix;
+    private readonly float[][] _pairGrads;
+    private readonly float[][] _vectorGrads;
+    private readonly float[] _dY;
+    private readonly ForwardJob _forward;
+    private readonly BackwardJob _backward;
 
     public FwFMPart(ParameterSet parameters, FeatureLayout layout, int dim, int maxBatchSize, SeededRandom random)
     {
@@ -23,12 +35,13 @@ internal sealed class FwFMPart
         LinearOutput = new float[maxBatchSize];
         PairOutput = new float[maxBatchSize];
         int f = layout.FieldCount;
-        int fieldMajorLength = checked(f * maxBatchSize * dim);
-        _symmetric = new float[f * f];
-        _pairGrad = new float[f * f];
-        _fieldMajor = new float[fieldMajorLength];
-        _mixed = new float[fieldMajorLength];
-        _scaled = new float[fieldMajorLength];
+        int chunks = (maxBatchSize + ChunkRows - 1) / ChunkRows;
+        _pairMatrix = new float[f * f];
+        _pairGrads = [.. Enumerable.Range(0, chunks).Select(_ => new float[f * f])];
+        _vectorGrads = [.. Enumerable.Range(0, chunks).Select(_ => new float[f * dim])];
+        _dY = new float[maxBatchSize];
+        _forward = new ForwardJob(this);
+        _backward = new BackwardJob(this);
     }
 
     public Parameter FieldVectors { get; }
@@ -43,22 +56,81 @@ internal sealed class FwFMPart
 
     public float[] PairOutput { get; }
 
-    /// <summary>Adds the FwFM linear and pairwise terms to <paramref name="logits"/>.</summary>
-    public void Forward(ReadOnlySpan<float> embeddings, int batchSize, Span<float> logits)
+    private int Width => FieldCount * Dim;
+
+    /// <summary>Adds the FwFM linear and pairwise terms of embeddings [B, F, D] to <paramref name="logits"/>.</summary>
+    public void Forward(float[] embeddings, int batchSize, Span<float> logits)
     {
-        FwFMLinear.Forward(embeddings, FieldVectors.Value, batchSize, FieldCount, Dim, LinearOutput);
-        FwFMInteraction.Forward(embeddings, PairWeights.Value, batchSize, FieldCount, Dim,
-            _symmetric, _fieldMajor, _mixed, PairOutput);
+        FwFMInteraction.Expand(PairWeights.Value, FieldCount, _pairMatrix);
+        _forward.Run(embeddings, batchSize);
         for (int b = 0; b < batchSize; b++)
         {
             logits[b] += LinearOutput[b] + PairOutput[b];
         }
     }
 
-    public void Backward(ReadOnlySpan<float> embeddings, ReadOnlySpan<float> dLogits, int batchSize, Span<float> dEmbeddings)
+    /// <param name="dEmbeddings">[B, F, D], accumulated.</param>
+    public void Backward(float[] embeddings, ReadOnlySpan<float> dLogits, int batchSize, float[] dEmbeddings)
     {
-        FwFMLinear.Backward(embeddings, FieldVectors.Value, dLogits, batchSize, FieldCount, Dim, dEmbeddings, FieldVectors.Grad);
-        FwFMInteraction.Backward(_fieldMajor, _mixed, dLogits, batchSize, FieldCount, Dim,
-            _scaled, _pairGrad, dEmbeddings, PairWeights.Grad);
+        dLogits[..batchSize].CopyTo(_dY);
+        int chunks = (batchSize + ChunkRows - 1) / ChunkRows;
+        _backward.Run(embeddings, dEmbeddings, batchSize, chunks);
+        for (int c = 0; c < chunks; c++)
+        {
+            FwFMInteraction.FoldPairGradient(_pairGrads[c], FieldCount, PairWeights.Grad);
+            TensorPrimitives.Add(FieldVectors.Grad, _vectorGrads[c], FieldVectors.Grad);
+        }
+    }
+
+    private sealed class ForwardJob(FwFMPart part) : IComputeJob
+    {
+        private float[] _embeddings = [];
+        private int _rows;
+
+        public void Run(float[] embeddings, int rows)
+        {
+            (_embeddings, _rows) = (embeddings, rows);
+            RowParallel.For(rows, this);
+        }
+
+        public void Run(int index, int partCount)
+        {
+            (int start, int end) = RowParallel.Range(_rows, index, partCount);
+            int n = end - start, w = part.Width;
+            ReadOnlySpan<float> e = _embeddings.AsSpan(start * w, n * w);
+            FwFMLinear.Forward(e, part.FieldVectors.Value, n, part.FieldCount, part.Dim, part.LinearOutput.AsSpan(start, n));
+            FwFMInteraction.Forward(e, part._pairMatrix, n, part.FieldCount, part.Dim, part.PairOutput.AsSpan(start, n));
+        }
+    }
+
+    private sealed class BackwardJob(FwFMPart part) : IComputeJob
+    {
+        private float[] _embeddings = [];
+        private float[] _dEmbeddings = [];
+        private int _rows, _chunks;
+
+        public void Run(float[] embeddings, float[] dEmbeddings, int rows, int chunks)
+        {
+            (_embeddings, _dEmbeddings, _rows, _chunks) = (embeddings, dEmbeddings, rows, chunks);
+            RowParallel.For(chunks, 1, this);
+        }
+
+        public void Run(int index, int partCount)
+        {
+            (int first, int last) = RowParallel.Range(_chunks, index, partCount);
+            int w = part.Width;
+            for (int c = first; c < last; c++)
+            {
+                int start = c * ChunkRows, n = Math.Min(_rows, start + ChunkRows) - start;
+                ReadOnlySpan<float> e = _embeddings.AsSpan(start * w, n * w);
+                Span<float> dE = _dEmbeddings.AsSpan(start * w, n * w);
+                Array.Clear(part._pairGrads[c]);
+                Array.Clear(part._vectorGrads[c]);
+                FwFMLinear.Backward(e, part.FieldVectors.Value, part._dY.AsSpan(start, n), n, part.FieldCount, part.Dim,
+                    dE, part._vectorGrads[c]);
+                FwFMInteraction.Backward(e, part._pairMatrix, part._dY.AsSpan(start, n), n, part.FieldCount, part.Dim,
+                    dE, part._pairGrads[c]);
+            }
+        }
     }
 }

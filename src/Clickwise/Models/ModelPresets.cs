@@ -2,8 +2,8 @@ namespace Clickwise.Models;
 
 /// <summary>
 /// The seed papers' architectures (DeepLight §5.1, Table 2 setup): Criteo — embedding 10, DNN 400×400×400,
-/// dropout 0.5; Avazu — embedding 20, DNN 300×300×300, dropout 0.5. <see cref="TrainingFor"/> carries the
-/// matching optimiser numbers for the training config (they do not belong in a model file).
+/// dropout 0.5; Avazu — embedding 20, DNN 300×300×300, dropout 0.5. The optimiser numbers that go
+/// with them (Adam lr 1e-3, L2 3e-7 / 6e-7, batch 2048) live in the training configs under configs/.
 /// </summary>
 public static class ModelPresets
 {
@@ -22,15 +22,4 @@ public static class ModelPresets
         HiddenUnits = [300, 300, 300],
         Dropout = 0.5f,
     };
-
-    /// <summary>Paper training defaults by preset name ("criteo", "avazu").</summary>
-    public static PaperTrainingDefaults TrainingFor(string preset) => preset switch
-    {
-        "criteo" => new PaperTrainingDefaults(LearningRate: 1e-3f, L2: 3e-7f, BatchSize: 2048),
-        "avazu" => new PaperTrainingDefaults(LearningRate: 1e-3f, L2: 6e-7f, BatchSize: 2048),
-        _ => throw new ArgumentException($"unknown preset '{preset}'; known: criteo, avazu.", nameof(preset)),
-    };
 }
-
-/// <summary>Adam learning rate, L2 penalty and batch size used with a preset in the seed papers.</summary>
-public sealed record PaperTrainingDefaults(float LearningRate, float L2, int BatchSize);

@@ -157,7 +157,7 @@ public sealed class Trainer
         _model.BeginStep(State.GlobalStep);
 
         _model.Forward(batch, logits, training: true);
-        double loss = LogLoss.MeanWithGradient(logits, batch.LabelsInUse, dLogits);
+        double loss = BinaryLogLoss.Forward(logits, batch.LabelsInUse, n, dLogits);
         State.GlobalStep++;
         State.BatchInEpoch = step;
         if (!double.IsFinite(loss))

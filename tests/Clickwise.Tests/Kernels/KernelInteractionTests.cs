@@ -81,6 +81,20 @@ public sealed class KernelInteractionTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(FastFwFM))]
+    public void FwFMMatchesReferenceForBatchSizes0To257(string name)
+    {
+        // Lane kernels put samples in SIMD lanes: every partial last block must behave.
+        IFwFMKernel kernel = KernelRegistry.AllFwFM.Single(k => k.Name == name);
+        for (int batchSize = 0; batchSize <= 257; batchSize += batchSize < 40 ? 1 : 31)
+        {
+            CheckFwFM(kernel, batchSize, fieldCount: 5, dim: 3, seed: 5000 + batchSize);
+        }
+
+        CheckFwFM(kernel, batchSize: 257, fieldCount: 39, dim: 10, seed: 6000);
+    }
+
     private static void CheckFM(IFMKernel kernel, int batchSize, int fieldCount, int dim, int seed)
     {
         IFMKernel reference = KernelRegistry.AllFM[0];

@@ -27,9 +27,8 @@ public sealed class ReferenceFwFM : IFwFMKernel
     public void Backward(ReadOnlySpan<float> emb, ReadOnlySpan<float> pairWeight, ReadOnlySpan<float> dY,
                          int batchSize, int fieldCount, int dim, Span<float> dEmb, Span<float> dPairWeight)
     {
-        KernelChecks.FwFM(emb.Length, pairWeight.Length, batchSize, fieldCount, dim, dY.Length);
-        KernelChecks.Length(dEmb.Length, emb.Length, nameof(dEmb));
-        KernelChecks.Length(dPairWeight.Length, pairWeight.Length, nameof(dPairWeight));
+        KernelChecks.FwFMBackward(emb.Length, pairWeight.Length, batchSize, fieldCount, dim, dY.Length, dEmb.Length,
+            dPairWeight.Length);
         for (int i = 0; i < fieldCount; i++)
         {
             for (int j = i + 1; j < fieldCount; j++)

@@ -11,7 +11,7 @@ public sealed class Adam : SlottedOptimizer
 {
     private const int M = 0;
     private const int V = 1;
-    private const int PrefetchDistance = 8;
+    private const int PrefetchDistance = 16;
 
     // stepSize(t) = lr / (1 − β1^t) and √(1 − β2^t), per step count t, grown on demand: per-row counts would
     // otherwise cost two Math.Pow per touched row per step.
@@ -45,7 +45,12 @@ public sealed class Adam : SlottedOptimizer
     {
         AdamCoefficients c = Coefficients(1, l2);
         int[] steps = state.RowSteps!;
-        EnsureTable(MaxStep(steps, grad) + 1);
+        if (state.RowStepBound < 0)
+        {
+            state.RowStepBound = steps.Max();
+        }
+
+        EnsureTable(++state.RowStepBound);
         ForChunks(grad.Count, grad.Width, (Adam: this, parameter.Value, grad, state, steps, c), static (a, from, to) =>
             a.Adam.UpdateRowRange(a.Value, a.grad, a.state, a.steps, a.c, from, to));
     }
@@ -57,13 +62,16 @@ public sealed class Adam : SlottedOptimizer
         float[] v = state.Slots[V];
         int[] rows = grad.Rows;
         fixed (float* pw = w, pm = m, pv = v)
+        fixed (int* pt = steps)
         {
             for (int s = from; s < to; s++)
             {
                 // Touched rows are scattered over a table far larger than the caches: fetch a few rows ahead.
                 if (s + PrefetchDistance < to)
                 {
-                    Prefetch(pw, pm, pv, (long)rows[s + PrefetchDistance] * width, width);
+                    int ahead = rows[s + PrefetchDistance];
+                    Prefetch(pw, pm, pv, (long)ahead * width, width);
+                    Prefetch(pt + ahead);
                 }
 
                 int row = rows[s];
@@ -73,17 +81,6 @@ public sealed class Adam : SlottedOptimizer
                 OptimizerKernels.Adam(w.AsSpan(start, width), grad.SlotValues(s), m.AsSpan(start, width), v.AsSpan(start, width), rc);
             }
         }
-    }
-
-    private static int MaxStep(int[] steps, RowGradient grad)
-    {
-        int max = 0;
-        for (int s = 0; s < grad.Count; s++)
-        {
-            max = Math.Max(max, steps[grad.Rows[s]]);
-        }
-
-        return max;
     }
 
     private void EnsureTable(long step)

@@ -25,6 +25,12 @@ public sealed class OptimizerState
     /// <summary>Per-row step counts of a row-sparse parameter (lazy Adam's bias correction); null otherwise.</summary>
     public int[]? RowSteps { get; }
 
+    /// <summary>
+    /// An upper bound on every entry of <see cref="RowSteps"/> (a row steps at most once per update), so lazy Adam can
+    /// size its coefficient table without reading the step of every touched row; −1 when unknown (after a load).
+    /// </summary>
+    internal int RowStepBound { get; set; }
+
     /// <summary>Steps taken by a dense parameter.</summary>
     public long Steps { get; internal set; }
 }

@@ -1,6 +1,8 @@
 using System.Runtime.Intrinsics.X86;
+using Clickwise.Diagnostics;
 using Clickwise.IO;
 using Clickwise.Kernels;
+using Clickwise.Kernels.Simd;
 using Clickwise.Layers;
 
 namespace Clickwise.Training.Optimizers;
@@ -39,10 +41,12 @@ public abstract class SlottedOptimizer : IOptimizer
             if (p.RowGrad is { } rows)
             {
                 UpdateRows(p, rows, state, Settings.L2For(p.Role));
+                StepPhases.End("optimizer rows");
             }
             else
             {
                 UpdateDense(p, p.Grad!, state, Settings.L2For(p.Role));
+                StepPhases.End("optimizer dense");
             }
         }
     }
@@ -73,16 +77,40 @@ public abstract class SlottedOptimizer : IOptimizer
             return;
         }
 
-        RunParallel(count, workers, arg, body);
+        ChunkJob<TArg>.Run(count, workers, arg, body);
     }
-
-    private static void RunParallel<TArg>(int count, int workers, TArg arg, Action<TArg, int, int> body) =>
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers },
-            k => body(arg, Boundary(count, k, workers), Boundary(count, k + 1, workers)));
 
     // Boundaries at multiples of 64 items keep dense chunks vector- and cache-line-aligned.
     private static int Boundary(int count, int k, int workers) =>
         k == workers ? count : (int)Math.Min(count, (long)count * k / workers / 64 * 64);
+
+    /// <summary>A <see cref="ForChunks"/> call as a compute-pool job; one reused instance per argument type and thread.</summary>
+    private sealed class ChunkJob<TArg> : IComputeJob
+    {
+        [ThreadStatic]
+        private static ChunkJob<TArg>? t_instance;
+
+        private int _count;
+        private TArg? _arg;
+        private Action<TArg, int, int>? _body;
+
+        public static void Run(int count, int workers, TArg arg, Action<TArg, int, int> body)
+        {
+            ChunkJob<TArg> job = t_instance ??= new ChunkJob<TArg>();
+            (job._count, job._arg, job._body) = (count, arg, body);
+            try
+            {
+                RowParallel.For(workers, 1, job);
+            }
+            finally
+            {
+                (job._arg, job._body) = (default, null); // do not keep the parameters alive
+            }
+        }
+
+        public void Run(int part, int partCount) =>
+            _body!(_arg!, Boundary(_count, part, partCount), Boundary(_count, part + 1, partCount));
+    }
 
     /// <summary>Software prefetch of one row of w and two slots (no-op without SSE).</summary>
     protected static unsafe void Prefetch(float* w, float* a, float* b, long start, int width)
@@ -99,6 +127,15 @@ public abstract class SlottedOptimizer : IOptimizer
         Sse.Prefetch0(a + last);
         Sse.Prefetch0(b + start);
         Sse.Prefetch0(b + last);
+    }
+
+    /// <summary>Software prefetch of one int (no-op without SSE).</summary>
+    protected static unsafe void Prefetch(int* address)
+    {
+        if (Sse.IsSupported)
+        {
+            Sse.Prefetch0(address);
+        }
     }
 
     protected abstract void UpdateDense(Parameter parameter, float[] grad, OptimizerState state, float l2);
@@ -149,6 +186,7 @@ public abstract class SlottedOptimizer : IOptimizer
             if (state.RowSteps is { } rowSteps)
             {
                 Require(byName, TensorName("step", p), TensorDType.Int32, rowSteps.Length).Int32Data.Span.CopyTo(rowSteps);
+                state.RowStepBound = -1;
             }
             else if (_countsSteps)
             {

@@ -1,0 +1,29 @@
+namespace Clickwise.Kernels.Simd;
+
+/// <summary>
+/// The few vector operations of a lane kernel (one sample per SIMD lane), as static members of a struct so one
+/// generic kernel body compiles to Vector512 or Vector256 code with every call inlined.
+/// </summary>
+/// <typeparam name="TVector">The vector type, e.g. <c>Vector512&lt;float&gt;</c>.</typeparam>
+public unsafe interface ILaneOps<TVector>
+    where TVector : unmanaged
+{
+    static abstract int Count { get; }
+
+    static abstract bool IsSupported { get; }
+
+    static abstract TVector Zero { get; }
+
+    static abstract TVector Broadcast(float value);
+
+    static abstract TVector Load(float* source);
+
+    static abstract void Store(TVector value, float* destination);
+
+    /// <summary>a·b + c, fused.</summary>
+    static abstract TVector MultiplyAdd(TVector a, TVector b, TVector c);
+
+    static abstract TVector Multiply(TVector a, TVector b);
+
+    static abstract TVector Add(TVector a, TVector b);
+}

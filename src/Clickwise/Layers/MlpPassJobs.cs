@@ -1,0 +1,145 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using Clickwise.Kernels;
+using Clickwise.Kernels.Simd;
+
+namespace Clickwise.Layers;
+
+/// <summary>
+/// The Mlp's element-wise passes as compute jobs over both cores: forward by rows (each row's result is its own),
+/// backward by columns, so each bias or weight-gradient column is summed over the rows in row order by one core and
+/// the result is the same for any split. Instances are reused every step (set, then run), so a step allocates nothing.
+/// </summary>
+internal static class MlpPassJobs
+{
+    /// <summary>Columns per vector; backward column ranges are cut at multiples of it.</summary>
+    private static int Align => Vector<float>.Count;
+
+    /// <summary>h = dropout(ReLU(h + b)) over rows of h [B, H].</summary>
+    public sealed class ActivationForward : IComputeJob
+    {
+        private float[] _h = [];
+        private float[] _bias = [];
+        private int _width, _rows;
+        private DropoutStream? _dropout;
+
+        public void Run(float[] h, float[] bias, int width, int rows, DropoutStream? dropout)
+        {
+            (_h, _bias, _width, _rows, _dropout) = (h, bias, width, rows, dropout);
+            RowParallel.For(rows, this);
+        }
+
+        public void Run(int part, int partCount)
+        {
+            (int start, int end) = RowParallel.Range(_rows, part, partCount);
+            ReluDropout.Forward(_h.AsSpan(start * _width, (end - start) * _width), _bias.AsSpan(0, _width), _width, start,
+                end - start, _dropout);
+        }
+    }
+
+    /// <summary>dZ = ReLU/dropout backward of dH in place over columns of [B, H], with the bias gradient.</summary>
+    public sealed class ActivationBackward : IComputeJob
+    {
+        private float[] _h = [];
+        private float[] _d = [];
+        private float[] _dBias = [];
+        private int _width, _rows;
+        private float _scale;
+
+        public void Run(float[] h, float[] d, float[] dBias, int width, int rows, float scale)
+        {
+            (_h, _d, _dBias, _width, _rows, _scale) = (h, d, dBias, width, rows, scale);
+            RowParallel.For(width, Align, this);
+        }
+
+        public void Run(int part, int partCount)
+        {
+            (int start, int end) = RowParallel.AlignedRange(_width, part, partCount, Align);
+            ReluDropout.Backward(_h, _d, _rows, _width, start, end, _scale, _dBias);
+        }
+    }
+
+    /// <summary>The output layer y[b] = ⟨h[b, :], w⟩ + bias over rows.</summary>
+    public sealed class OutputForward : IComputeJob
+    {
+        private float[] _h = [];
+        private float[] _w = [];
+        private float[] _y = [];
+        private int _width, _rows;
+        private float _bias;
+
+        public void Run(float[] h, float[] w, float bias, float[] y, int width, int rows)
+        {
+            (_h, _w, _bias, _y, _width, _rows) = (h, w, bias, y, width, rows);
+            RowParallel.For(rows, this);
+        }
+
+        public void Run(int part, int partCount)
+        {
+            (int start, int end) = RowParallel.Range(_rows, part, partCount);
+            ReadOnlySpan<float> w = _w.AsSpan(0, _width);
+            for (int b = start; b < end; b++)
+            {
+                _y[b] = TensorPrimitives.Dot(_h.AsSpan(b * _width, _width), w) + _bias;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The output layer's backward fused with the top hidden layer's activation backward, over columns j of h [B, H]:
+    /// dW[j] += Σ_b h[b, j]·dY[b]; dZ[b, j] = h &gt; 0 ? dY[b]·w[j]·scale : 0; dBias[j] += Σ_b dZ[b, j].
+    /// </summary>
+    public sealed class OutputBackward : IComputeJob
+    {
+        private float[] _h = [];
+        private float[] _dY = [];
+        private float[] _w = [];
+        private float[] _dW = [];
+        private float[] _dZ = [];
+        private float[] _dBias = [];
+        private int _width, _rows;
+        private float _scale;
+
+        public void Run(float[] h, float[] dY, float[] w, float[] dW, float[] dZ, float[] dBias, int width, int rows, float scale)
+        {
+            (_h, _dY, _w, _dW, _dZ, _dBias, _width, _rows, _scale) = (h, dY, w, dW, dZ, dBias, width, rows, scale);
+            RowParallel.For(width, Align, this);
+        }
+
+        public void Run(int part, int partCount)
+        {
+            (int start, int end) = RowParallel.AlignedRange(_width, part, partCount, Align);
+            int n = end - start;
+            Span<float> dW = _dW.AsSpan(start, n);
+            Span<float> dBias = _dBias.AsSpan(start, n);
+            ReadOnlySpan<float> w = _w.AsSpan(start, n);
+            float scale = _scale;
+            var vs = new Vector<float>(scale);
+            for (int b = 0; b < _rows; b++)
+            {
+                float g = _dY[b];
+                ReadOnlySpan<float> h = _h.AsSpan(b * _width + start, n);
+                Span<float> dZ = _dZ.AsSpan(b * _width + start, n);
+                var vg = new Vector<float>(g);
+                int j = 0;
+                for (; j <= n - Vector<float>.Count; j += Vector<float>.Count)
+                {
+                    var hv = new Vector<float>(h[j..]);
+                    (new Vector<float>(dW[j..]) + hv * vg).CopyTo(dW[j..]);
+                    Vector<float> z = Vector.ConditionalSelect(Vector.GreaterThan(hv, Vector<float>.Zero),
+                        vg * new Vector<float>(w[j..]) * vs, Vector<float>.Zero);
+                    z.CopyTo(dZ[j..]);
+                    (new Vector<float>(dBias[j..]) + z).CopyTo(dBias[j..]);
+                }
+
+                for (; j < n; j++)
+                {
+                    dW[j] += h[j] * g;
+                    float z = h[j] > 0f ? g * w[j] * scale : 0f;
+                    dZ[j] = z;
+                    dBias[j] += z;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using Clickwise.Data;
+using Clickwise.Diagnostics;
+using Clickwise.Kernels;
+using Clickwise.Kernels.Simd;
+using Clickwise.Layers;
+
+namespace Clickwise.Models;
+
+/// <summary>
+/// The embedding gather (by batch rows) and the scatter into the row gradient (by slot ownership, see
+/// <see cref="Embedding.Accumulate"/>) over both cores. Reused every step: set, then run.
+/// </summary>
+internal static class EmbeddingJobs
+{
+    public sealed class Gather(EmbeddingPart part) : IComputeJob
+    {
+        private Batch? _batch;
+
+        public void Run(Batch batch)
+        {
+            _batch = batch;
+            RowParallel.For(batch.Count, this);
+        }
+
+        public void Run(int index, int partCount)
+        {
+            Batch batch = _batch!;
+            int f = part.FieldCount;
+            (int start, int end) = RowParallel.Range(batch.Count, index, partCount);
+            ReadOnlySpan<float> values = batch.HasValues ? batch.ValuesInUse[(start * f)..(end * f)] : default;
+            Embedding.Forward(part.Table.Value, batch.IdsInUse[(start * f)..(end * f)], values, batch.HasValues,
+                end - start, f, part.Dim, part.Output.AsSpan(start * part.Width, (end - start) * part.Width));
+        }
+    }
+
+    public sealed class Scatter(EmbeddingPart part, int[] slots) : IComputeJob
+    {
+        private Batch? _batch;
+
+        public void Run(Batch batch)
+        {
+            _batch = batch;
+            int n = batch.Count * part.FieldCount;
+            part.Table.RowGrad!.Register(batch.IdsInUse[..n], slots);
+            StepPhases.End("embedding register rows");
+            RowParallel.For(batch.Count, this);
+        }
+
+        public void Run(int index, int partCount)
+        {
+            Batch batch = _batch!;
+            int n = batch.Count * part.FieldCount;
+            Embedding.Accumulate(part.DOutputFor(batch.Count), slots.AsSpan(0, n), batch.ValuesInUse, batch.HasValues,
+                part.Dim, part.Table.RowGrad!, index, partCount);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+using Clickwise.Kernels;
+using Clickwise.Layers;
+using Clickwise.Tests.Kernels;
+
+namespace Clickwise.Tests.Layers;
+
+public sealed class ReluDropoutTests
+{
+    [Theory]
+    [InlineData(0.5f)]
+    [InlineData(0.1f)]
+    [InlineData(0.9999999f)]
+    public void StreamDecidesExactlyLikeFillMaskAndAdvancesAsFar(float rate)
+    {
+        for (int n = 0; n <= 257; n++)
+        {
+            var drawn = new SeededRandom(n + 11);
+            var taken = new SeededRandom(n + 11);
+            float[] mask = new float[n];
+            Dropout.FillMask(drawn, rate, mask);
+            DropoutStream stream = DropoutStream.Take(taken, rate, n);
+            for (int i = 0; i < n; i++)
+            {
+                Assert.Equal(mask[i], stream.Keeps(i) ? stream.Scale : 0f);
+            }
+
+            Assert.Equal(drawn.State, taken.State);
+        }
+    }
+
+    [Fact]
+    public void FillDrawsMatchesDrawAtFromAnyElement()
+    {
+        var stream = new DropoutStream(12345, 100, 2f);
+        for (int first = 0; first < 40; first += 3)
+        {
+            ulong[] draws = new ulong[37];
+            stream.FillDraws(first, draws);
+            for (int k = 0; k < draws.Length; k++)
+            {
+                Assert.Equal(SeededRandom.DrawAt(stream.State, first / 4 + k), draws[k]);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ForwardMatchesReferenceBitForBitForWidths0To257(bool dropout)
+    {
+        for (int width = 0; width <= 257; width++)
+        {
+            const int rows = 3, firstRow = 5; // firstRow·width mod 4 varies with width: every chunk offset is hit
+            float[] bias = KernelData.Random(width, width);
+            float[] expected = KernelData.Random(rows * width, width + 1);
+            float[] actual = (float[])expected.Clone();
+            DropoutStream? stream = dropout ? DropoutStream.Take(new SeededRandom(width), 0.5f, 1000) : null;
+            ReluDropout.ForwardReference(expected, bias, width, firstRow, rows, stream);
+            ReluDropout.Forward(actual, bias, width, firstRow, rows, stream);
+            Assert.Equal(expected, actual);
+        }
+    }
+
+    [Fact]
+    public void BackwardMatchesReferenceBitForBitForWidths0To257AndAnyColumnSplit()
+    {
+        for (int width = 0; width <= 257; width++)
+        {
+            const int rows = 4;
+            float[] h = KernelData.Random(rows * width, width);
+            float[] dExpected = KernelData.Random(rows * width, width + 1);
+            float[] dActual = (float[])dExpected.Clone();
+            float[] biasExpected = KernelData.Random(width, width + 2);
+            float[] biasActual = (float[])biasExpected.Clone();
+            ReluDropout.BackwardReference(h, dExpected, rows, width, 2f, biasExpected);
+            int split = width / 3;
+            ReluDropout.Backward(h, dActual, rows, width, 0, split, 2f, biasActual);
+            ReluDropout.Backward(h, dActual, rows, width, split, width, 2f, biasActual);
+            Assert.Equal(dExpected, dActual);
+            Assert.Equal(biasExpected, biasActual);
+        }
+    }
+
+    [Theory]
+    [InlineData(0f)]
+    [InlineData(0.5f)]
+    public void MlpGivesTheSameBitsOnOneAndTwoThreads(float dropout)
+    {
+        (float[] Output, float[] DInput, float[][] Grads) Run(int threads)
+        {
+            int saved = ComputeThreads.Count;
+            ComputeThreads.Count = threads;
+            try
+            {
+                const int B = 300, In = 37;
+                var parameters = new ParameterSet();
+                var mlp = new Mlp(parameters, "mlp", In, [70, 33], dropout, B, new SeededRandom(3), dropoutSeed: 4);
+                float[] x = KernelData.Random(B * In, 5), dY = KernelData.Random(B, 6);
+                float[] y = new float[B], dX = new float[B * In];
+                mlp.Forward(x, B, y, training: true);
+                mlp.Backward(x, dY, B, dX);
+                return (y, dX, [.. parameters.Select(p => p.Grad!)]);
+            }
+            finally
+            {
+                ComputeThreads.Count = saved;
+            }
+        }
+
+        var one = Run(1);
+        var two = Run(2);
+        Assert.Equal(one.Output, two.Output);
+        Assert.Equal(one.DInput, two.DInput);
+        for (int i = 0; i < one.Grads.Length; i++)
+        {
+            Assert.Equal(one.Grads[i], two.Grads[i]);
+        }
+    }
+}
