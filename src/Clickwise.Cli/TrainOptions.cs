@@ -80,7 +80,8 @@ internal sealed class TrainOptions
             run = run with { Preset = presetName };
         }
 
-        string formatName = parse.GetResult(_format) is null && run.Format is not null ? run.Format : parse.GetValue(_format)!;
+        // --format has a default, so only a format typed on the command line overrides the config file's.
+        string formatName = parse.GetResult(_format) is not { Implicit: false } && run.Format is not null ? run.Format : parse.GetValue(_format)!;
         var preprocessing = run.ResolvedPreprocessing;
         var modelConfig = run.ResolvedModel;
         var training = run.ResolvedTraining;

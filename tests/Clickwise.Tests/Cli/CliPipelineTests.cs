@@ -167,6 +167,22 @@ public sealed class CliPipelineTests : IClassFixture<CliPipelineTests.Pipeline>
     }
 
     [Fact]
+    public void TheConfigFilesFormatAppliesUnlessTheCommandLineNamesOne()
+    {
+        // A libsvm file: only read right if the config's "format" reaches the reader (--format defaults to criteo).
+        var random = new Random(3);
+        string data = _pipeline.Directory.File("small.libsvm");
+        File.WriteAllLines(data, Enumerable.Range(0, 400).Select(_ =>
+            $"{random.Next(2)} {string.Join(' ', Enumerable.Range(0, 4).Select(f => $"{f * 10 + random.Next(10)}:1"))}"));
+        string config = _pipeline.Directory.File("libsvm.json");
+        File.WriteAllText(config, """{ "format": "libsvm", "model": { "name": "fm", "embedding_dim": 2 }, "training": { "epochs": 1, "batch_size": 64 }, "preprocessing": { "min_count": 1 } }""");
+        string model = _pipeline.Directory.File("libsvm.cwm");
+        CliRunner.Expect(0, "train", "-d", data, "-o", model, "--config", config, "--quiet");
+        CliResult overridden = CliRunner.Expect(65, "train", "-d", data, "-o", model, "--config", config, "--format", "criteo", "--quiet");
+        Assert.Contains("small.libsvm:1:", overridden.Error);
+    }
+
+    [Fact]
     public void TrainResumesFromACheckpoint()
     {
         string[] common = ["train", "-d", _pipeline.DataPath, "--model", "fwfm", "--seed", "3", "--embedding-dim", "4",
