@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Clickwise.Inference;
 
@@ -75,6 +76,7 @@ public sealed class CompactEmbeddingTable
     }
 
     /// <summary>Writes row <paramref name="row"/> (zeros where pruned) into <paramref name="destination"/> [D].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void CopyRow(int row, Span<float> destination)
     {
         if ((uint)row >= (uint)RowCount)

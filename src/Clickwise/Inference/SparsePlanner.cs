@@ -8,14 +8,15 @@ namespace Clickwise.Inference;
 /// The compiler's choices for pruned weights. A dense layer with zeros is timed both ways on this machine — one
 /// request, and one block of rows — and runs each way through whichever kernel was faster; the times are recorded
 /// in the op's description. An embedding table is stored compactly when that takes under
-/// <see cref="CompactTableRatio"/> of its dense bytes (a memory decision: the compact gather is a little slower).
+/// <see cref="CompactTableRatio"/> of its dense bytes: a memory decision, since the compact gather costs about
+/// 70 ns a row against 15 for the dense one (2 µs of a 39-field request), so it is taken only when it halves the table.
 /// </summary>
 internal static class SparsePlanner
 {
     /// <summary>Layers denser than this are never timed: the dense kernels win by a wide margin.</summary>
     public const double MaxTimedDensity = 0.5;
 
-    public const double CompactTableRatio = 0.7;
+    public const double CompactTableRatio = 0.5;
 
     private const int BlockRows = 256;
 

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Clickwise.Kernels;
 
 /// <summary>
@@ -73,31 +75,39 @@ public sealed class CsrMatrix
     }
 
     /// <summary>y[b, :] += x[b, :]·W for <paramref name="batchSize"/> rows; x [B, Rows], y [B, Columns].</summary>
-    public void MultiplyAdd(ReadOnlySpan<float> x, Span<float> y, int batchSize)
+    /// <remarks>
+    /// Optimised from the first call: the compiler times this kernel against the dense one right after building
+    /// it, and tier-0 code would lose that race for the wrong reason.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public unsafe void MultiplyAdd(ReadOnlySpan<float> x, Span<float> y, int batchSize)
     {
         if (x.Length < (long)batchSize * Rows || y.Length < (long)batchSize * Columns)
         {
             throw new ArgumentException($"operands too small for a batch of {batchSize} through {Rows}x{Columns}");
         }
 
-        int[] rowStart = RowStart;
-        int[] column = Column;
-        float[] value = Value;
-        for (int b = 0; b < batchSize; b++)
+        int rows = Rows, columns = Columns;
+        fixed (float* px = x, py = y, pv = Value)
+        fixed (int* pc = Column, ps = RowStart)
         {
-            ReadOnlySpan<float> input = x.Slice(b * Rows, Rows);
-            Span<float> output = y.Slice(b * Columns, Columns);
-            for (int i = 0; i < input.Length; i++)
+            for (int b = 0; b < batchSize; b++)
             {
-                float xi = input[i];
-                if (xi == 0f)
+                float* input = px + (long)b * rows;
+                float* output = py + (long)b * columns;
+                for (int i = 0; i < rows; i++)
                 {
-                    continue;
-                }
+                    float xi = input[i];
+                    if (xi == 0f)
+                    {
+                        continue;
+                    }
 
-                for (int k = rowStart[i]; k < rowStart[i + 1]; k++)
-                {
-                    output[column[k]] += xi * value[k];
+                    int end = ps[i + 1];
+                    for (int k = ps[i]; k < end; k++)
+                    {
+                        output[pc[k]] += xi * pv[k];
+                    }
                 }
             }
         }

@@ -230,9 +230,22 @@ public static class PruningStudy
         InferenceTape[] tapes = [.. models.Select(m => m.CreateTape(1))];
         double[] micros = new double[requests];
         float sink = 0;
-        for (int i = -Math.Min(2000, requests); i < requests; i++)
+        // Warm up by count and by time (see SpeedProbe.WarmupMilliseconds), then time `requests` requests.
+        long warmupEnd = Stopwatch.GetTimestamp() + Stopwatch.Frequency * SpeedProbe.WarmupMilliseconds / 1000;
+        int warmup = 0;
+        while (warmup < Math.Min(2000, requests) || Stopwatch.GetTimestamp() < warmupEnd)
         {
-            ReadOnlySpan<int> row = ids.AsSpan((i + requests) % rows * f, f);
+            for (int m = 0; m < models.Length; m++)
+            {
+                sink += models[m].PredictProbability(ids.AsSpan(warmup % rows * f, f), default, tapes[m]);
+            }
+
+            warmup++;
+        }
+
+        for (int i = 0; i < requests; i++)
+        {
+            ReadOnlySpan<int> row = ids.AsSpan(i % rows * f, f);
             long t0 = Stopwatch.GetTimestamp();
             float p = 0;
             for (int m = 0; m < models.Length; m++)
@@ -241,10 +254,7 @@ public static class PruningStudy
             }
 
             sink += p / models.Length;
-            if (i >= 0)
-            {
-                micros[i] = Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
-            }
+            micros[i] = Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
         }
 
         GC.KeepAlive(sink);

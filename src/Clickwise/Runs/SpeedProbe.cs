@@ -9,6 +9,9 @@ public sealed record SpeedReport(int Requests, double P50Micros, double P99Micro
 
 public static class SpeedProbe
 {
+    /// <summary>Least time spent on untimed requests before timing starts.</summary>
+    public const int WarmupMilliseconds = 500;
+
     /// <summary>
     /// Batch-1 latency on one thread over <paramref name="requests"/> requests after a warm-up, cycling through
     /// <paramref name="ids"/> rows, then batch throughput with <paramref name="batchThreads"/> compute threads.
@@ -28,7 +31,10 @@ public static class SpeedProbe
             ComputeThreads.Count = 1;
             InferenceTape tape = model.CreateTape(1);
             float sink = 0f;
-            for (int i = 0; i < Math.Min(2000, requests); i++)
+            // Warm up by time as well as count: tiered compilation promotes hot methods in the background about
+            // 100 ms after they get hot, and a small model's 10,000 requests would otherwise be timed on tier-0 code.
+            long warmupEnd = Stopwatch.GetTimestamp() + Stopwatch.Frequency * WarmupMilliseconds / 1000;
+            for (int i = 0; i < Math.Min(2000, requests) || Stopwatch.GetTimestamp() < warmupEnd; i++)
             {
                 sink += model.PredictProbability(ids.AsSpan(i % rows * f, f), default, tape);
             }

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using Clickwise.Kernels;
 
 namespace Clickwise.Inference.Ops;
@@ -16,6 +17,7 @@ internal sealed class SparseDenseOp(CsrMatrix weight, float[] bias, bool relu, i
 
     public long Bytes => weight.Bytes + bias.LongLength * sizeof(float) + (dense?.Bytes ?? 0);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, int rowStart, int rowEnd,
                         Span<float> logits)
     {
