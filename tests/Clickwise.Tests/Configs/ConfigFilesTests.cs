@@ -53,7 +53,7 @@ public sealed class ConfigFilesTests
         }
     }
 
-    private static string ConfigsDirectory()
+    internal static string ConfigsDirectory()
     {
         for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
