@@ -59,8 +59,12 @@ internal static class SparsePlanner
         double denseBlock = Median(probeDense, tape, BlockRows, 21), sparseBlock = Median(probeSparse, tape, BlockRows, 21);
         bool sparseForOne = sparseOne < denseOne, sparseForBlocks = sparseBlock < denseBlock;
         string measured = $"µs dense/csr: batch 1 {denseOne:F2}/{sparseOne:F2}, {BlockRows} rows {denseBlock:F1}/{sparseBlock:F1}";
-        return new SparseDenseOp(csr, bias, relu, inputOffset, outputOffset, toLogits,
-            sparseForOne && sparseForBlocks ? null : dense, sparseForOne, sparseForBlocks, measured);
+        // The dense op keeps only the path CSR did not win, so memory shrinks with what was pruned.
+        DenseOp? rest = sparseForOne && sparseForBlocks ? null : sparseForOne || sparseForBlocks
+            ? new DenseOp(weight, bias, inputSize, outputSize, relu, inputOffset, outputOffset, toLogits, gemm, matVec,
+                singleRows: !sparseForOne, blocks: !sparseForBlocks)
+            : dense;
+        return new SparseDenseOp(csr, bias, relu, inputOffset, outputOffset, toLogits, rest, sparseForOne, sparseForBlocks, measured);
     }
 
     private static double Median(IInferenceOp op, InferenceTape tape, int rows, int repetitions)

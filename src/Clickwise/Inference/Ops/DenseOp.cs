@@ -8,11 +8,14 @@ namespace Clickwise.Inference.Ops;
 /// A fully connected layer y = x·W + b (W stored [in, out]), optionally followed by ReLU. Rows are independent,
 /// so it runs inside the row stage on each thread's block of rows: a request of one row runs the matrix-vector
 /// kernel that streams W once, more rows the GEMM over W prepared (packed) at compile time with bias and ReLU
-/// fused into its store. The output layer (out = 1) adds into the logits instead of the tape.
+/// fused into its store. The output layer (out = 1) adds into the logits instead of the tape. Each form keeps
+/// only the copy of W it runs on, and a pruned layer that serves one of the two cases through CSR
+/// (<see cref="SparseDenseOp"/>) builds only the other.
 /// </summary>
 internal sealed class DenseOp : IInferenceOp
 {
-    private readonly float[] _weight;
+    // The row-major weights, kept only where a path reads them (the output layer's dot, a forced matvec).
+    private readonly float[]? _weight;
     private readonly float[] _bias;
     private readonly int _inputSize;
     private readonly int _outputSize;
@@ -27,15 +30,17 @@ internal sealed class DenseOp : IInferenceOp
     // The weights repacked into contiguous column bands for the batch-1 path (null when a specific matvec is forced).
     private readonly float[]? _packed;
 
+    /// <param name="singleRows">Build the batch-1 (matrix-vector) path.</param>
+    /// <param name="blocks">Build the many-rows (GEMM) path.</param>
     public DenseOp(float[] weight, float[] bias, int inputSize, int outputSize, bool relu, int inputOffset,
-                   int outputOffset, bool toLogits, IGemm gemm, IMatVec? matVec)
+                   int outputOffset, bool toLogits, IGemm gemm, IMatVec? matVec, bool singleRows = true, bool blocks = true)
     {
         if (weight.Length != inputSize * outputSize || bias.Length != outputSize)
         {
             throw new ArgumentException($"dense layer {inputSize}x{outputSize}: weight {weight.Length}, bias {bias.Length}");
         }
 
-        _weight = weight;
+        _weight = outputSize == 1 || (matVec is not null && singleRows) ? weight : null;
         _bias = bias;
         _inputSize = inputSize;
         _outputSize = outputSize;
@@ -45,13 +50,13 @@ internal sealed class DenseOp : IInferenceOp
         _toLogits = toLogits;
         _gemm = gemm;
         _matVec = matVec;
-        _product = outputSize > 1 ? gemm.PrepareDense(weight, bias, inputSize, outputSize, relu) : null;
-        _packed = matVec is null && outputSize > 1 ? PackedMatVec.Pack(weight, inputSize, outputSize) : null;
+        _product = outputSize > 1 && blocks ? gemm.PrepareDense(weight, bias, inputSize, outputSize, relu) : null;
+        _packed = matVec is null && outputSize > 1 && singleRows ? PackedMatVec.Pack(weight, inputSize, outputSize) : null;
     }
 
-    public long ParameterCount => _weight.LongLength + _bias.LongLength;
+    public long ParameterCount => (long)_inputSize * _outputSize + _bias.LongLength;
 
-    public long Bytes => (ParameterCount + (_packed?.LongLength ?? 0)) * sizeof(float) + (_product?.Bytes ?? 0);
+    public long Bytes => ((_weight?.LongLength ?? 0) + _bias.LongLength + (_packed?.LongLength ?? 0)) * sizeof(float) + (_product?.Bytes ?? 0);
 
     public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, int rowStart,
                         int rowEnd, Span<float> logits)
@@ -59,13 +64,13 @@ internal sealed class DenseOp : IInferenceOp
         int rows = rowEnd - rowStart;
         ReadOnlySpan<float> x = tape.Region(_inputOffset, _inputSize, batchSize).Slice(rowStart * _inputSize, rows * _inputSize);
         Span<float> y = tape.Region(_outputOffset, _outputSize, batchSize).Slice(rowStart * _outputSize, rows * _outputSize);
-        if (_product is null)
+        if (_outputSize == 1)
         {
             // The output layer: W [in, 1] is one contiguous column, so each row is a dot product (a GEMM with
             // N = 1 would waste its 32-wide register tile).
             for (int b = 0; b < rows; b++)
             {
-                float v = TensorPrimitives.Dot(x.Slice(b * _inputSize, _inputSize), _weight) + _bias[0];
+                float v = TensorPrimitives.Dot(x.Slice(b * _inputSize, _inputSize), _weight!) + _bias[0];
                 y[b] = _relu && v < 0f ? 0f : v;
             }
         }
@@ -78,12 +83,12 @@ internal sealed class DenseOp : IInferenceOp
             }
             else
             {
-                _matVec!.Multiply(x, _weight, _bias, y, _inputSize, _outputSize, _relu);
+                _matVec!.Multiply(x, _weight!, _bias, y, _inputSize, _outputSize, _relu);
             }
         }
         else
         {
-            _product.Forward(x, rows, y);
+            _product!.Forward(x, rows, y);
         }
 
         if (_toLogits)
