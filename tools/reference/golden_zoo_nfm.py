@@ -1,19 +1,21 @@
 #!/usr/bin/python3
-"""Golden fixtures for the zoo's NFM model: nfm.
+"""Golden fixtures for the zoo's NFM, DNN and Wide & Deep (LR & DNN) models: nfm, dnn, wdl.
 
 Same case, Adam rules and fixture format as golden_models.py (whose helpers this script reuses); only the
 parameters and the logits are new. As there, the formulas are written differently from the C# layers: NFM's
 bi-interaction vector is an explicit loop over field pairs Σ_{i<j} e_i ⊙ e_j, not the sum-square trick.
 
   nfm: w0 + Σ_f w[id_f] x_f + MLP(Σ_{i<j} e_i ⊙ e_j)        MLP input D
+  dnn: w0 + MLP(flatten(e))                                  MLP input F·D
+  wdl: w0 + Σ_f w[id_f] x_f + MLP(flatten(e))                MLP input F·D
 
-Run:  /usr/bin/python3 tools/reference/golden_zoo_nfm.py   (writes tests/Clickwise.Tests/Fixtures/golden/nfm.json)
+Run:  /usr/bin/python3 tools/reference/golden_zoo_nfm.py   (writes tests/Clickwise.Tests/Fixtures/golden/{nfm,dnn,wdl}.json)
 """
 import torch
 
 from golden_models import BATCH, DIM, F, PAIRS, V, f32, init_mlp, mlp, uniform, write
 
-MODELS = ["nfm"]
+MODELS = ["nfm", "dnn", "wdl"]
 FIRST_INDEX = 100  # generator seeds 1100.., apart from golden_models.py's 1000..1004
 
 

@@ -71,12 +71,12 @@ public sealed class CompiledModel
             ? t
             : throw new InvalidDataException($"model '{config.Name}' needs tensor '{name}', which is missing");
 
-        bool hasFirstOrder = config.Name is "lr" or "fm" or "deepfm" or "nfm";
-        bool hasEmbedding = config.Name is "fm" or "fwfm" or "deepfm" or "deepfwfm" or "nfm";
+        bool hasFirstOrder = config.Name is "lr" or "fm" or "deepfm" or "nfm" or "wdl";
+        bool hasEmbedding = config.Name is "fm" or "fwfm" or "deepfm" or "deepfwfm" or "nfm" or "dnn" or "wdl";
         bool hasFM = config.Name is "fm" or "deepfm";
         bool hasFwFM = config.Name is "fwfm" or "deepfwfm";
         bool hasBiInteraction = config.Name is "nfm";
-        bool hasDeep = config.Name is "deepfm" or "deepfwfm" or "nfm";
+        bool hasDeep = config.Name is "deepfm" or "deepfwfm" or "nfm" or "dnn" or "wdl";
         if (!hasFirstOrder && !hasEmbedding)
         {
             throw new InvalidDataException($"unknown model '{config.Name}'");
