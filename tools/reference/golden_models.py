@@ -79,11 +79,26 @@ def init_params(model, gen):
         p["first_order"] = f32(0.3 * torch.randn(V, 1, generator=gen))
     p["bias"] = uniform(gen, (1,), 0.1)
     if uses_mlp:
-        sizes = [F * DIM] + HIDDEN + [1]
-        for l in range(len(sizes) - 1):
-            p[f"mlp.{l}.weight"] = uniform(gen, (sizes[l], sizes[l + 1]), (6.0 / sizes[l]) ** 0.5)
-            p[f"mlp.{l}.bias"] = uniform(gen, (sizes[l + 1],), 0.1)
+        init_mlp(p, gen, F * DIM)
     return p
+
+
+def init_mlp(p, gen, input_size):
+    """mlp.{l}.weight [in, out] and mlp.{l}.bias for the layers input_size -> HIDDEN -> 1."""
+    sizes = [input_size] + HIDDEN + [1]
+    for l in range(len(sizes) - 1):
+        p[f"mlp.{l}.weight"] = uniform(gen, (sizes[l], sizes[l + 1]), (6.0 / sizes[l]) ** 0.5)
+        p[f"mlp.{l}.bias"] = uniform(gen, (sizes[l + 1],), 0.1)
+
+
+def mlp(p, a):
+    """The DNN's output [B] for input a [B, in]: ReLU after every layer but the last."""
+    layers = len(HIDDEN) + 1
+    for l in range(layers):
+        a = a @ p[f"mlp.{l}.weight"] + p[f"mlp.{l}.bias"]
+        if l < layers - 1:
+            a = torch.relu(a)
+    return a[:, 0]
 
 
 def logits_of(model, p, batch):
@@ -105,19 +120,13 @@ def logits_of(model, p, batch):
         outer = torch.einsum("bid,bjd->bij", e, e)           # all field pairs
         z = z + 0.5 * (outer * r_full.unsqueeze(0)).sum(dim=(1, 2))  # diagonal of r_full is zero
     if "mlp.0.weight" in p:
-        a = e.reshape(BATCH, F * DIM)
-        layers = len(HIDDEN) + 1
-        for l in range(layers):
-            a = a @ p[f"mlp.{l}.weight"] + p[f"mlp.{l}.bias"]
-            if l < layers - 1:
-                a = torch.relu(a)
-        z = z + a[:, 0]
+        z = z + mlp(p, e.reshape(BATCH, F * DIM))
     return z
 
 
-def loss_and_grads(model, p, batch):
+def loss_and_grads(model, p, batch, logits=logits_of):
     leaves = {n: t.clone().requires_grad_(True) for n, t in p.items()}
-    z = logits_of(model, leaves, batch)
+    z = logits(model, leaves, batch)
     loss = torch.nn.functional.binary_cross_entropy_with_logits(z, batch["labels"])
     loss.backward()
     return z.detach(), loss.item(), {n: t.grad.detach().clone() for n, t in leaves.items()}
@@ -161,11 +170,12 @@ def tensors(d):
     return {n: {"shape": list(t.shape), "data": flat(t)} for n, t in d.items()}
 
 
-def build(model, index):
+def build(model, index, init=init_params, logits=logits_of):
+    """The fixture of one model; other reference scripts pass their own init and logits functions."""
     gen = torch.Generator().manual_seed(1000 + index)
     batches = make_batches(gen)
-    p = init_params(model, gen)
-    z, loss, grads = loss_and_grads(model, p, batches[0])
+    p = init(model, gen)
+    z, loss, grads = loss_and_grads(model, p, batches[0], logits)
 
     state = {"t": 0,
              "m": {n: torch.zeros_like(t) for n, t in p.items()},
@@ -174,7 +184,7 @@ def build(model, index):
     steps = []
     cur = p
     for k in range(STEPS):
-        _, step_loss, step_grads = loss_and_grads(model, cur, batches[k])
+        _, step_loss, step_grads = loss_and_grads(model, cur, batches[k], logits)
         cur = adam_step(cur, step_grads, state, batches[k])
         steps.append({"batch": k, "loss": step_loss, "parameters": tensors(cur)})
 
@@ -182,7 +192,7 @@ def build(model, index):
         "model": model,
         "field_sizes": FIELD_SIZES,
         "embedding_dim": DIM,
-        "hidden_units": HIDDEN if model.startswith("deep") else [],
+        "hidden_units": HIDDEN if "mlp.0.weight" in p else [],
         "dropout": 0.0,
         "batch_size": BATCH,
         "has_values": True,
@@ -198,15 +208,20 @@ def build(model, index):
     }
 
 
-def main():
+def write(models, first_index=0, init=init_params, logits=logits_of):
+    """Writes one fixture per model; model k's generator seed is 1000 + first_index + k."""
     os.makedirs(OUT_DIR, exist_ok=True)
-    for index, model in enumerate(MODELS):
-        fixture = build(model, index)
+    for index, model in enumerate(models, start=first_index):
+        fixture = build(model, index, init, logits)
         path = os.path.join(OUT_DIR, f"{model}.json")
         with open(path, "w") as fh:
             json.dump(fixture, fh, indent=1)
             fh.write("\n")
         print(f"{model}: loss {fixture['loss']:.6f}, params {list(fixture['initial'])} -> {os.path.relpath(path)}")
+
+
+def main():
+    write(MODELS)
 
 
 if __name__ == "__main__":

@@ -71,11 +71,12 @@ public sealed class CompiledModel
             ? t
             : throw new InvalidDataException($"model '{config.Name}' needs tensor '{name}', which is missing");
 
-        bool hasFirstOrder = config.Name is "lr" or "fm" or "deepfm";
-        bool hasEmbedding = config.Name != "lr";
+        bool hasFirstOrder = config.Name is "lr" or "fm" or "deepfm" or "nfm" or "wdl";
+        bool hasEmbedding = config.Name is "fm" or "fwfm" or "deepfm" or "deepfwfm" or "nfm" or "dnn" or "wdl";
         bool hasFM = config.Name is "fm" or "deepfm";
         bool hasFwFM = config.Name is "fwfm" or "deepfwfm";
-        bool hasDeep = config.Name is "deepfm" or "deepfwfm";
+        bool hasBiInteraction = config.Name is "nfm";
+        bool hasDeep = config.Name is "deepfm" or "deepfwfm" or "nfm" or "dnn" or "wdl";
         if (!hasFirstOrder && !hasEmbedding)
         {
             throw new InvalidDataException($"unknown model '{config.Name}'");
@@ -110,10 +111,21 @@ public sealed class CompiledModel
             ops.Add(new FwFMPairsOp(r, f, d, embeddingOffset, Allocate(FwFMPairsOp.ScratchWidth(f, d)), dense, gemm));
         }
 
+        // The DNN reads the flattened embeddings, or NFM's bi-interaction vector [B, D].
+        int deepInput = embeddingOffset;
+        int deepInputSize = width;
+        if (hasBiInteraction)
+        {
+            int sumOffset = Allocate(d);
+            deepInput = Allocate(d);
+            deepInputSize = d;
+            ops.Add(new BiInteractionOp(f, d, embeddingOffset, sumOffset, deepInput));
+        }
+
         if (hasDeep)
         {
-            int input = embeddingOffset;
-            int inputSize = width;
+            int input = deepInput;
+            int inputSize = deepInputSize;
             int[] sizes = [.. config.HiddenUnits, 1];
             for (int l = 0; l < sizes.Length; l++)
             {

@@ -13,10 +13,13 @@ public static class ModelRegistry
             ["fwfm"] = (c, l, b) => new FwFMModel(c, l, b),
             ["deepfm"] = (c, l, b) => new DeepFMModel(c, l, b),
             ["deepfwfm"] = (c, l, b) => new DeepFwFMModel(c, l, b),
+            ["nfm"] = (c, l, b) => new NFMModel(c, l, b),
+            ["dnn"] = (c, l, b) => new DnnModel(c, l, b),
+            ["wdl"] = (c, l, b) => new WideDeepModel(c, l, b),
         };
 
     /// <summary>Registered names in a stable order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["lr", "fm", "fwfm", "deepfm", "deepfwfm"];
+    public static IReadOnlyList<string> Names { get; } = ["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl"];
 
     public static CtrModel Create(ModelConfig config, FeatureLayout layout, int maxBatchSize)
     {

@@ -24,7 +24,7 @@ public sealed class CompiledModelTests
 
     [Fact]
     public void EveryRegisteredModelIsCovered() =>
-        Assert.Equal(["lr", "fm", "fwfm", "deepfm", "deepfwfm"], ModelRegistry.Names);
+        Assert.Equal(["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl"], ModelRegistry.Names);
 
     [Theory]
     [MemberData(nameof(ModelsAndValues))]
@@ -85,6 +85,9 @@ public sealed class CompiledModelTests
     [InlineData("deepfwfm", new int[0])]
     [InlineData("deepfwfm", new[] { 1 })]   // one hidden unit
     [InlineData("deepfm", new[] { 33, 17, 9 })]
+    [InlineData("nfm", new int[0])]         // NFM-0: the projection h straight from the bi-interaction vector
+    [InlineData("dnn", new[] { 1 })]
+    [InlineData("wdl", new int[0])]
     public void UnusualDnnShapesMatchForward(string name, int[] hidden)
     {
         CtrModel model = ModelRegistry.Create(RandomModels.Config(name) with { HiddenUnits = hidden }, RandomModels.Layout, 40);

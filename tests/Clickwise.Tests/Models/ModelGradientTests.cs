@@ -15,7 +15,7 @@ public sealed class ModelGradientTests(ITestOutputHelper output)
     private const int B = 4;
     private static readonly FeatureLayout Layout = new(["a", "b", "c", "d", "e"], [4, 6, 3, 5, 2]);
 
-    public static TheoryData<string> Models => ["lr", "fm", "fwfm", "deepfm", "deepfwfm"];
+    public static TheoryData<string> Models => ["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl"];
 
     private static Batch MakeBatch()
     {
@@ -55,6 +55,9 @@ public sealed class ModelGradientTests(ITestOutputHelper output)
     [Theory]
     [InlineData("deepfm")]
     [InlineData("deepfwfm")]
+    [InlineData("nfm")]
+    [InlineData("dnn")]
+    [InlineData("wdl")]
     public void DropoutModelsMatchWithAReplayedMask(string name)
     {
         CtrModel model = ModelRegistry.Create(Config(name, dropout: 0.3f), Layout, B);
@@ -62,6 +65,9 @@ public sealed class ModelGradientTests(ITestOutputHelper output)
         {
             DeepFMModel m => m.Mlp,
             DeepFwFMModel m => m.Mlp,
+            NFMModel m => m.Mlp,
+            DnnModel m => m.Mlp,
+            WideDeepModel m => m.Mlp,
             _ => throw new InvalidOperationException(),
         };
         CheckModel(model, () => mlp.ResetDropout(123));

@@ -16,6 +16,7 @@ public sealed class ModelThreadingTests
     [Theory]
     [InlineData("deepfwfm")]
     [InlineData("deepfm")]
+    [InlineData("nfm")]
     public void TrainingStepsGiveTheSameBitsOnOneAndTwoThreads(string name)
     {
         float[][] one = Train(name, threads: 1);

@@ -1,0 +1,48 @@
+using Clickwise.Data;
+using Clickwise.Features;
+using Clickwise.Layers;
+
+namespace Clickwise.Models;
+
+/// <summary>
+/// The DNN baseline: logit = w0 + MLP over the flattened embeddings [B, F·D], with no first- or second-order term.
+/// w0 and the DNN's output bias are both kept, as in <see cref="DeepFMModel"/>: redundant but harmless.
+/// </summary>
+/// <remarks>Guo et al., "DeepFM: An End-to-End Wide &amp; Deep Learning Framework for CTR Prediction" (extended version), §III.A.1 baseline "DNN".</remarks>
+public sealed class DnnModel : CtrModel
+{
+    private readonly BiasPart _bias;
+    private readonly EmbeddingPart _embedding;
+    private readonly DeepPart _deep;
+
+    public DnnModel(ModelConfig config, FeatureLayout layout, int maxBatchSize)
+        : base(config, layout, maxBatchSize)
+    {
+        var random = new SeededRandom(config.Seed);
+        _embedding = new EmbeddingPart(Parameters, layout, config.EmbeddingDim, maxBatchSize, config.InitStd, random);
+        _bias = new BiasPart(Parameters);
+        _deep = new DeepPart(Parameters, config, _embedding.Width, maxBatchSize, random);
+    }
+
+    /// <summary>The DNN, e.g. to replay dropout masks.</summary>
+    public Mlp Mlp => _deep.Mlp;
+
+    public override void BeginStep(long globalStep) => _deep.BeginStep(Config.Seed, globalStep);
+
+    public override void Forward(Batch batch, Span<float> logits, bool training)
+    {
+        BatchGuard.Check(this, batch, logits);
+        int n = batch.Count;
+        _bias.Forward(n, logits);
+        _embedding.Forward(batch);
+        _deep.Forward(_embedding.OutputFor(n), n, logits, training);
+    }
+
+    public override void Backward(Batch batch, ReadOnlySpan<float> dLogits)
+    {
+        int n = batch.Count;
+        _deep.Backward(_embedding.OutputFor(n), dLogits, n, _embedding.DOutputFor(n)); // the only consumer: writes dEmb
+        _embedding.EndBackward(batch);
+        _bias.Backward(dLogits, n);
+    }
+}

@@ -1,0 +1,52 @@
+using Clickwise.Data;
+using Clickwise.Features;
+using Clickwise.Layers;
+
+namespace Clickwise.Models;
+
+/// <summary>
+/// Wide &amp; Deep in the DeepFM paper's "LR &amp; DNN" form: logit = w0 + Σ_f w[id_f]·x_f (wide: LR over the raw
+/// features, no hand-made cross features) + MLP over the flattened embeddings [B, F·D] (deep), trained jointly.
+/// </summary>
+/// <remarks>Cheng et al., "Wide &amp; Deep Learning for Recommender Systems" (DLRS 2016), eq. 3, in the LR &amp; DNN form of Guo et al., DeepFM (extended version), §III.A.1.</remarks>
+public sealed class WideDeepModel : CtrModel
+{
+    private readonly BiasPart _bias;
+    private readonly FirstOrderPart _firstOrder;
+    private readonly EmbeddingPart _embedding;
+    private readonly DeepPart _deep;
+
+    public WideDeepModel(ModelConfig config, FeatureLayout layout, int maxBatchSize)
+        : base(config, layout, maxBatchSize)
+    {
+        var random = new SeededRandom(config.Seed);
+        _embedding = new EmbeddingPart(Parameters, layout, config.EmbeddingDim, maxBatchSize, config.InitStd, random);
+        _firstOrder = new FirstOrderPart(Parameters, layout, maxBatchSize, config.InitStd, random);
+        _bias = new BiasPart(Parameters);
+        _deep = new DeepPart(Parameters, config, _embedding.Width, maxBatchSize, random);
+    }
+
+    /// <summary>The deep component, e.g. to replay dropout masks.</summary>
+    public Mlp Mlp => _deep.Mlp;
+
+    public override void BeginStep(long globalStep) => _deep.BeginStep(Config.Seed, globalStep);
+
+    public override void Forward(Batch batch, Span<float> logits, bool training)
+    {
+        BatchGuard.Check(this, batch, logits);
+        int n = batch.Count;
+        _bias.Forward(n, logits);
+        _firstOrder.Forward(batch, logits);
+        _embedding.Forward(batch);
+        _deep.Forward(_embedding.OutputFor(n), n, logits, training);
+    }
+
+    public override void Backward(Batch batch, ReadOnlySpan<float> dLogits)
+    {
+        int n = batch.Count;
+        _deep.Backward(_embedding.OutputFor(n), dLogits, n, _embedding.DOutputFor(n)); // the only consumer: writes dEmb
+        _embedding.EndBackward(batch);
+        _firstOrder.Backward(batch, dLogits);
+        _bias.Backward(dLogits, n);
+    }
+}
