@@ -49,17 +49,32 @@ internal sealed class TrainOptions
     private readonly Option<double> _maxBad = CommonOptions.MaxBadRatio();
     private readonly Option<int> _threads = CommonOptions.Threads();
 
-    /// <summary>Adds the options; <paramref name="pruning"/> false leaves out the pruning ones (a verb that sets them itself).</summary>
-    public void AddTo(Command command, bool pruning = true)
+    /// <summary>
+    /// Adds the options. A verb that sets the targets itself leaves out <c>--sparsity</c> (<paramref name="sparsity"/>
+    /// false); one that trains dense models only leaves out the schedule too (<paramref name="schedule"/> false); one
+    /// that names its models another way leaves out <c>--model</c>.
+    /// </summary>
+    public void AddTo(Command command, bool sparsity = true, bool schedule = true, bool model = true)
     {
-        CommonOptions.AddAll(command, _data, _format, _model, _config, _preset, _epochs, _seed, _batchSize, _lr, _embeddingDim,
-            _hidden, _dropout, _minCount, _splitMode);
-        if (pruning)
+        CommonOptions.AddAll(command, _data, _format);
+        if (model)
+        {
+            CommonOptions.AddAll(command, _model, _init);
+        }
+
+        CommonOptions.AddAll(command, _config, _preset, _epochs, _seed, _batchSize, _lr, _embeddingDim, _hidden, _dropout, _minCount,
+            _splitMode);
+        if (sparsity)
         {
             CommonOptions.AddAll(command, _sparsity);
         }
 
-        CommonOptions.AddAll(command, _init, _pruneWarmup, _pruneEvery, _pruneDecayIters, _prunePerField, _pruneRegrow, _skipBad, _maxBad, _threads);
+        if (schedule)
+        {
+            CommonOptions.AddAll(command, _pruneWarmup, _pruneEvery, _pruneDecayIters, _prunePerField, _pruneRegrow);
+        }
+
+        CommonOptions.AddAll(command, _skipBad, _maxBad, _threads);
     }
 
     /// <summary>The request the options describe (validated, with <see cref="UsageException"/> for bad values).</summary>

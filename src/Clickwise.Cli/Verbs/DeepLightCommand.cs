@@ -22,7 +22,7 @@ internal static class DeepLightCommand
         var requests = new Option<int>("--requests") { Description = "Batch-1 requests timed per model", DefaultValueFactory = _ => 10_000 };
         var quiet = new Option<bool>("--quiet") { Description = "Print only the tables" };
         var command = new Command("deeplight", "Reproduce DeepLight's pruning tables (settings, N-X, ensembles) on a dataset");
-        options.AddTo(command, pruning: false);
+        options.AddTo(command, sparsity: false);
         CommonOptions.AddAll(command, output, ensembleModels, noSizeMatched, requests, quiet);
         command.SetAction(parse => VerbRunner.Run(() =>
         {

@@ -1,0 +1,63 @@
+using System.CommandLine;
+using Clickwise.Models;
+using Clickwise.Runs;
+
+namespace Clickwise.Cli.Verbs;
+
+/// <summary>
+/// <c>clickwise compare</c>: several models on one dataset and split, several seeds each — the seed paper's
+/// Table 2 (test logloss and AUC as mean ± std, parameters, batch-1 latency, training samples/s).
+/// </summary>
+internal static class CompareCommand
+{
+    public static Command Create()
+    {
+        var options = new TrainOptions();
+        var models = new Option<string>("--models")
+        {
+            Description = "Comma-separated model names (default: every registered model)",
+            DefaultValueFactory = _ => string.Join(',', ModelRegistry.Names),
+        };
+        var seeds = new Option<int>("--seeds") { Description = "Seeds per model (from --seed on)", DefaultValueFactory = _ => 3 };
+        var output = new Option<string>("--output", "-o") { Description = "Directory for compare.md, compare.json and the models", Required = true };
+        var requests = new Option<int>("--requests") { Description = "Batch-1 requests timed per model", DefaultValueFactory = _ => 10_000 };
+        var quiet = new Option<bool>("--quiet") { Description = "Print only the table" };
+        var command = new Command("compare", "Train several models with several seeds on one split and tabulate them (paper Table 2)");
+        options.AddTo(command, sparsity: false, schedule: false, model: false);
+        CommonOptions.AddAll(command, models, seeds, output, requests, quiet);
+        command.SetAction(parse => VerbRunner.Run(() =>
+        {
+            string[] names = parse.GetValue(models)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            string? unknown = names.FirstOrDefault(n => !ModelRegistry.Names.Contains(n));
+            if (names.Length == 0 || unknown is not null)
+            {
+                throw new UsageException($"unknown model '{unknown}' in --models; known: {string.Join(", ", ModelRegistry.Names)}");
+            }
+
+            if (parse.GetValue(seeds) < 1 || parse.GetValue(requests) < 100)
+            {
+                throw new UsageException("--seeds must be >= 1 and --requests >= 100");
+            }
+
+            string directory = parse.GetValue(output)!;
+            TrainRequest request = options.Request(parse, Path.Combine(directory, "unused.cwm"), Path.Combine(directory, "runs"));
+            bool quietRun = parse.GetValue(quiet);
+            ComparisonReport report = ModelComparison.Run(request, names, parse.GetValue(seeds), parse.GetValue(requests), tag =>
+            {
+                if (!quietRun)
+                {
+                    Console.Error.WriteLine($"training: {tag}");
+                }
+
+                return [];
+            });
+            string markdown = ComparisonMarkdown.Render(report, $"Model comparison: {Path.GetFileName(request.Data.Path)}");
+            Directory.CreateDirectory(directory);
+            File.WriteAllText(Path.Combine(directory, "compare.md"), markdown);
+            File.WriteAllText(Path.Combine(directory, "compare.json"), ConfigJson.Serialize(report));
+            Console.WriteLine(markdown);
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using Clickwise.Data;
+using Clickwise.Data.Pipeline;
+using Clickwise.Inference;
+using Clickwise.Training;
+
+namespace Clickwise.Runs;
+
+/// <summary>One model of a comparison: test metrics over seeds (mean and sample standard deviation), size and speed.</summary>
+public sealed record ComparisonRow(
+    string Model,
+    int Seeds,
+    double AucMean,
+    double AucStd,
+    double LogLossMean,
+    double LogLossStd,
+    long Parameters,
+    double P50Micros,
+    double TrainSamplesPerSec);
+
+/// <summary>The seed paper's Table 2 shape for one dataset and split.</summary>
+public sealed record ComparisonReport(long TrainRows, long TestRows, IReadOnlyList<int> Seeds, IReadOnlyList<ComparisonRow> Rows);
+
+/// <summary>
+/// Trains a list of models on one cached dataset and one split with several seeds (the split stays fixed; the seed
+/// changes initialisation, dropout and batch order) and reports test logloss and AUC as mean ± std, parameters,
+/// batch-1 latency of the compiled plan on one thread, and training samples/s.
+/// </summary>
+public static class ModelComparison
+{
+    public static ComparisonReport Run(TrainRequest baseRequest, IReadOnlyList<string> models, int seeds, int latencyRequests = 10_000,
+                                       Func<string, IEnumerable<ITrainingObserver>>? observers = null,
+                                       CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(seeds, 1);
+        Directory.CreateDirectory(baseRequest.WorkDir);
+        var clock = Stopwatch.StartNew();
+        using PreparedDataset data = DatasetBuilder.Build(baseRequest.Data.ReplayableOpener(baseRequest.WorkDir),
+            baseRequest.Preprocessing, Path.Combine(baseRequest.WorkDir, "cache"));
+        double prepareSeconds = clock.Elapsed.TotalSeconds;
+        (int[] ids, int rows) = LatencyRows(data.Test.RowCount > 0 ? data.Test : data.Train, data.Map.FieldCount);
+        int[] seedList = [.. Enumerable.Range(baseRequest.Model.Seed, seeds)];
+        var result = new List<ComparisonRow>();
+        foreach (string name in models)
+        {
+            var aucs = new List<double>();
+            var losses = new List<double>();
+            var rates = new List<double>();
+            long parameters = 0;
+            double p50 = double.NaN;
+            foreach (int seed in seedList)
+            {
+                string tag = $"{name}-seed{seed}";
+                TrainRequest request = baseRequest with
+                {
+                    Model = baseRequest.Model with { Name = name, Seed = seed },
+                    Training = baseRequest.Training with { Seed = seed },
+                    WorkDir = Path.Combine(baseRequest.WorkDir, tag),
+                    ModelPath = Path.Combine(baseRequest.WorkDir, tag + ".cwm"),
+                };
+                TrainReport report = TrainRun.Execute(request, data, prepareSeconds, observers?.Invoke(tag), cancellationToken);
+                aucs.Add(report.Test.Auc);
+                losses.Add(report.Test.LogLoss);
+                rates.Add(report.TrainSamplesPerSec);
+                parameters = report.Parameters;
+                if (seed == seedList[0])
+                {
+                    CompiledModel compiled = ModelArtifact.Load(request.ModelPath).Compile();
+                    p50 = SpeedProbe.Measure(compiled, ids, rows, latencyRequests, batchSize: 1, batchRepetitions: 1).P50Micros;
+                }
+            }
+
+            result.Add(new ComparisonRow(name, seeds, aucs.Average(), StandardDeviation(aucs), losses.Average(), StandardDeviation(losses),
+                parameters, p50, Median(rates)));
+        }
+
+        return new ComparisonReport(data.Train.RowCount, data.Test.RowCount, seedList, result);
+    }
+
+    /// <summary>Sample standard deviation (n − 1); 0 for a single value.</summary>
+    public static double StandardDeviation(IReadOnlyList<double> values)
+    {
+        if (values.Count < 2)
+        {
+            return 0;
+        }
+
+        double mean = values.Average();
+        return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
+    }
+
+    private static double Median(List<double> values)
+    {
+        values.Sort();
+        return values[values.Count / 2];
+    }
+
+    private static (int[] Ids, int Rows) LatencyRows(IBatchSource source, int fieldCount)
+    {
+        foreach (Batch batch in source.Batches(4096, shuffle: false, seed: 0))
+        {
+            return ([.. batch.IdsInUse], batch.Count);
+        }
+
+        throw new InvalidDataException("no rows to time requests with");
+    }
+}
