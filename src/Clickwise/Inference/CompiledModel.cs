@@ -75,7 +75,8 @@ public sealed class CompiledModel
         bool hasEmbedding = config.Name != "lr";
         bool hasFM = config.Name is "fm" or "deepfm";
         bool hasFwFM = config.Name is "fwfm" or "deepfwfm";
-        bool hasDeep = config.Name is "deepfm" or "deepfwfm";
+        bool hasCross = CrossLowering.Handles(config.Name);
+        bool hasDeep = config.Name is "deepfm" or "deepfwfm" || hasCross;
         if (!hasFirstOrder && !hasEmbedding)
         {
             throw new InvalidDataException($"unknown model '{config.Name}'");
@@ -108,6 +109,11 @@ public sealed class CompiledModel
             // The dense form costs F²·D/16 vector FMAs whatever survives; the pair list costs one D-dot per survivor.
             bool dense = !sparse || survivors * 4 > r.Length;
             ops.Add(new FwFMPairsOp(r, f, d, embeddingOffset, Allocate(FwFMPairsOp.ScratchWidth(f, d)), dense, gemm));
+        }
+
+        if (hasCross)
+        {
+            ops.Add(CrossLowering.Lower(config, width, embeddingOffset, Tensor, Allocate, gemm));
         }
 
         if (hasDeep)

@@ -24,7 +24,30 @@ public sealed class CompiledModelTests
 
     [Fact]
     public void EveryRegisteredModelIsCovered() =>
-        Assert.Equal(["lr", "fm", "fwfm", "deepfm", "deepfwfm"], ModelRegistry.Names);
+        Assert.Equal(["lr", "fm", "fwfm", "deepfm", "deepfwfm", "dcn", "dcnv2", "gdcn"], ModelRegistry.Names);
+
+    [Theory]
+    [InlineData(1, 4, 1)]
+    [InlineData(2, 3, 4)]
+    public void DcnV2LowRankMixtureMatchesForward(int layers, int experts, int rank)
+    {
+        var config = RandomModels.Config("dcnv2") with { CrossLayers = layers, CrossExperts = experts, CrossRank = rank };
+        CtrModel model = ModelRegistry.Create(config, RandomModels.Layout, 40);
+        var random = new Clickwise.Layers.SeededRandom(8);
+        foreach (var p in model.Parameters)
+        {
+            random.FillUniform(p.Value, 0.5);
+        }
+
+        CompiledModel compiled = CompiledModel.Compile(model);
+        Assert.Contains(compiled.Describe(), d => d.StartsWith($"cross dcnv2 mixture M={experts} r={rank} L={layers}", StringComparison.Ordinal));
+        foreach ((int rows, int tape) in new[] { (1, 1), (40, 40), (40, 16) })
+        {
+            Batch batch = RandomModels.Batch(rows, withValues: true, seed: rows + tape);
+            float[] expected = RandomModels.ForwardLogits(model, batch);
+            RandomModels.AssertClose(expected, Predict(compiled, batch, true, compiled.CreateTape(tape)), $"dcnv2 mixture batch {rows}");
+        }
+    }
 
     [Theory]
     [MemberData(nameof(ModelsAndValues))]
