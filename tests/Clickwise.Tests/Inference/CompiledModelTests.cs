@@ -243,13 +243,16 @@ public sealed class CompiledModelTests
         Assert.Empty(failures);
     }
 
-    [Fact]
-    public void OneAndTwoComputeThreadsGiveTheSameBits()
+    [Theory]
+    [InlineData("deepfwfm")]
+    [InlineData("dcnv2")]
+    [InlineData("gdcn")]
+    public void OneAndTwoComputeThreadsGiveTheSameBits(string name)
     {
         // 1000 rows in blocks of at most 264, split as [0, 1000) or [0, 500) + [500, 1000): the block boundaries, and so
         // each row's position in the GEMM's row tiles, differ between the two runs.
         const int Rows = 1000;
-        CtrModel model = RandomModels.Create("deepfwfm", maxBatchSize: Rows);
+        CtrModel model = RandomModels.Create(name, maxBatchSize: Rows);
         CompiledModel compiled = CompiledModel.Compile(model);
         Batch batch = RandomModels.Batch(Rows, withValues: true, seed: 5);
         float[] Run(int threads)
@@ -268,7 +271,7 @@ public sealed class CompiledModelTests
 
         float[] one = Run(1);
         Assert.Equal(one, Run(2));
-        RandomModels.AssertClose(RandomModels.ForwardLogits(model, batch), one, "deepfwfm batch 1000");
+        RandomModels.AssertClose(RandomModels.ForwardLogits(model, batch), one, $"{name} batch 1000");
     }
 
     [Fact]

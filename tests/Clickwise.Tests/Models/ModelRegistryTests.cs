@@ -125,9 +125,10 @@ public sealed class ModelRegistryTests
     [InlineData("dcn")]
     [InlineData("dcnv2")]
     [InlineData("gdcn")]
-    public void TrainingStepAllocatesNothing(string name)
+    [InlineData("dcnv2", 2)]
+    public void TrainingStepAllocatesNothing(string name, int crossRank = 0)
     {
-        CtrModel model = ModelRegistry.Create(Config(name), Layout, 8);
+        CtrModel model = ModelRegistry.Create(Config(name) with { CrossRank = crossRank }, Layout, 8);
         Batch batch = new(8, 3) { Count = 8 };
         for (int i = 0; i < 24; i++)
         {

@@ -16,6 +16,8 @@ public sealed class ModelThreadingTests
     [Theory]
     [InlineData("deepfwfm")]
     [InlineData("deepfm")]
+    [InlineData("dcnv2")]
+    [InlineData("gdcn")]
     public void TrainingStepsGiveTheSameBitsOnOneAndTwoThreads(string name)
     {
         float[][] one = Train(name, threads: 1);
