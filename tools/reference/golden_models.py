@@ -124,9 +124,9 @@ def logits_of(model, p, batch):
     return z
 
 
-def loss_and_grads(model, p, batch, logits=logits_of):
+def loss_and_grads(model, p, batch, logits=None):
     leaves = {n: t.clone().requires_grad_(True) for n, t in p.items()}
-    z = logits(model, leaves, batch)
+    z = (logits or logits_of)(model, leaves, batch)
     loss = torch.nn.functional.binary_cross_entropy_with_logits(z, batch["labels"])
     loss.backward()
     return z.detach(), loss.item(), {n: t.grad.detach().clone() for n, t in leaves.items()}
@@ -170,11 +170,11 @@ def tensors(d):
     return {n: {"shape": list(t.shape), "data": flat(t)} for n, t in d.items()}
 
 
-def build(model, index, init=init_params, logits=logits_of):
-    """The fixture of one model; other reference scripts pass their own init and logits functions."""
+def build(model, index, init=None, logits=None, config=None):
+    """The fixture of one model; other scripts pass their own init, logits and config keys (seed 1000 + index)."""
     gen = torch.Generator().manual_seed(1000 + index)
     batches = make_batches(gen)
-    p = init(model, gen)
+    p = (init or init_params)(model, gen)
     z, loss, grads = loss_and_grads(model, p, batches[0], logits)
 
     state = {"t": 0,
@@ -193,6 +193,7 @@ def build(model, index, init=init_params, logits=logits_of):
         "field_sizes": FIELD_SIZES,
         "embedding_dim": DIM,
         "hidden_units": HIDDEN if "mlp.0.weight" in p else [],
+        **(config or {}),
         "dropout": 0.0,
         "batch_size": BATCH,
         "has_values": True,
@@ -208,16 +209,20 @@ def build(model, index, init=init_params, logits=logits_of):
     }
 
 
-def write(models, first_index=0, init=init_params, logits=logits_of):
-    """Writes one fixture per model; model k's generator seed is 1000 + first_index + k."""
+def write_fixture(name, fixture):
+    """Writes tests/Clickwise.Tests/Fixtures/golden/{name}.json, where GoldenFixture.Load(name) reads it."""
     os.makedirs(OUT_DIR, exist_ok=True)
+    path = os.path.join(OUT_DIR, f"{name}.json")
+    with open(path, "w") as fh:
+        json.dump(fixture, fh, indent=1)
+        fh.write("\n")
+    print(f"{name}: loss {fixture['loss']:.6f}, params {list(fixture['initial'])} -> {os.path.relpath(path)}")
+
+
+def write(models, first_index=0, init=None, logits=None):
+    """Writes one fixture per model; model k's generator seed is 1000 + first_index + k."""
     for index, model in enumerate(models, start=first_index):
-        fixture = build(model, index, init, logits)
-        path = os.path.join(OUT_DIR, f"{model}.json")
-        with open(path, "w") as fh:
-            json.dump(fixture, fh, indent=1)
-            fh.write("\n")
-        print(f"{model}: loss {fixture['loss']:.6f}, params {list(fixture['initial'])} -> {os.path.relpath(path)}")
+        write_fixture(model, build(model, index, init, logits))
 
 
 def main():

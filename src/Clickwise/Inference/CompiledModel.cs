@@ -72,11 +72,12 @@ public sealed class CompiledModel
             : throw new InvalidDataException($"model '{config.Name}' needs tensor '{name}', which is missing");
 
         bool hasFirstOrder = config.Name is "lr" or "fm" or "deepfm" or "nfm" or "wdl";
-        bool hasEmbedding = config.Name is "fm" or "fwfm" or "deepfm" or "deepfwfm" or "nfm" or "dnn" or "wdl";
+        bool hasEmbedding = config.Name is "fm" or "fwfm" or "deepfm" or "deepfwfm" or "nfm" or "dnn" or "wdl" || CrossLowering.Handles(config.Name);
         bool hasFM = config.Name is "fm" or "deepfm";
         bool hasFwFM = config.Name is "fwfm" or "deepfwfm";
         bool hasBiInteraction = config.Name is "nfm";
-        bool hasDeep = config.Name is "deepfm" or "deepfwfm" or "nfm" or "dnn" or "wdl";
+        bool hasCross = CrossLowering.Handles(config.Name);
+        bool hasDeep = config.Name is "deepfm" or "deepfwfm" or "nfm" or "dnn" or "wdl" || hasCross;
         if (!hasFirstOrder && !hasEmbedding)
         {
             throw new InvalidDataException($"unknown model '{config.Name}'");
@@ -109,6 +110,11 @@ public sealed class CompiledModel
             // The dense form costs F²·D/16 vector FMAs whatever survives; the pair list costs one D-dot per survivor.
             bool dense = !sparse || survivors * 4 > r.Length;
             ops.Add(new FwFMPairsOp(r, f, d, embeddingOffset, Allocate(FwFMPairsOp.ScratchWidth(f, d)), dense, gemm));
+        }
+
+        if (hasCross)
+        {
+            ops.Add(CrossLowering.Lower(config, width, embeddingOffset, Tensor, Allocate, gemm));
         }
 
         // The DNN reads the flattened embeddings, or NFM's bi-interaction vector [B, D].

@@ -6,7 +6,7 @@ namespace Clickwise.Models;
 /// </summary>
 public sealed record ModelConfig
 {
-    /// <summary>Registry name: lr, fm, fwfm, deepfm, deepfwfm, nfm, dnn, wdl.</summary>
+    /// <summary>Registry name: lr, fm, fwfm, deepfm, deepfwfm, nfm, dnn, wdl, dcn, dcnv2, gdcn.</summary>
     public string Name { get; init; } = "deepfwfm";
 
     /// <summary>D, the embedding width of every field.</summary>
@@ -17,6 +17,18 @@ public sealed record ModelConfig
 
     /// <summary>Dropout rate applied after every hidden layer while training (0 disables).</summary>
     public float Dropout { get; init; } = 0.5f;
+
+    /// <summary>L, the number of cross layers of the cross-network models (dcn, dcnv2, gdcn); others ignore it.</summary>
+    public int CrossLayers { get; init; } = 3;
+
+    /// <summary>
+    /// DCNv2's cross form: 0 is the full-rank layer (W [X, X]); r &gt; 0 the low-rank mixture of
+    /// <see cref="CrossExperts"/> experts of rank r. Only dcnv2 reads it.
+    /// </summary>
+    public int CrossRank { get; init; }
+
+    /// <summary>M, the experts of DCNv2's low-rank mixture (used when <see cref="CrossRank"/> &gt; 0); 4 as in the paper.</summary>
+    public int CrossExperts { get; init; } = 4;
 
     /// <summary>Standard deviation of the normal initialisation of embeddings.</summary>
     public float InitStd { get; init; } = 0.01f;

@@ -16,10 +16,13 @@ public static class ModelRegistry
             ["nfm"] = (c, l, b) => new NFMModel(c, l, b),
             ["dnn"] = (c, l, b) => new DnnModel(c, l, b),
             ["wdl"] = (c, l, b) => new WideDeepModel(c, l, b),
+            ["dcn"] = (c, l, b) => new DcnModel(c, l, b),
+            ["dcnv2"] = (c, l, b) => new DcnV2Model(c, l, b),
+            ["gdcn"] = (c, l, b) => new GdcnModel(c, l, b),
         };
 
     /// <summary>Registered names in a stable order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl"];
+    public static IReadOnlyList<string> Names { get; } = ["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl", "dcn", "dcnv2", "gdcn"];
 
     public static CtrModel Create(ModelConfig config, FeatureLayout layout, int maxBatchSize)
     {
@@ -39,6 +42,12 @@ public static class ModelRegistry
         if (config.HiddenUnits.Any(h => h < 1))
         {
             throw new ArgumentException("every hidden layer needs at least one unit.", nameof(config));
+        }
+
+        if (config.CrossRank < 0 || config.CrossExperts < 1)
+        {
+            throw new ArgumentException(
+                $"cross rank must be >= 0 and cross experts >= 1, got {config.CrossRank} and {config.CrossExperts}.", nameof(config));
         }
 
         return factory(config, layout, maxBatchSize);

@@ -24,7 +24,30 @@ public sealed class CompiledModelTests
 
     [Fact]
     public void EveryRegisteredModelIsCovered() =>
-        Assert.Equal(["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl"], ModelRegistry.Names);
+        Assert.Equal(["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl", "dcn", "dcnv2", "gdcn"], ModelRegistry.Names);
+
+    [Theory]
+    [InlineData(1, 4, 1)]
+    [InlineData(2, 3, 4)]
+    public void DcnV2LowRankMixtureMatchesForward(int layers, int experts, int rank)
+    {
+        var config = RandomModels.Config("dcnv2") with { CrossLayers = layers, CrossExperts = experts, CrossRank = rank };
+        CtrModel model = ModelRegistry.Create(config, RandomModels.Layout, 40);
+        var random = new Clickwise.Layers.SeededRandom(8);
+        foreach (var p in model.Parameters)
+        {
+            random.FillUniform(p.Value, 0.5);
+        }
+
+        CompiledModel compiled = CompiledModel.Compile(model);
+        Assert.Contains(compiled.Describe(), d => d.StartsWith($"cross dcnv2 mixture M={experts} r={rank} L={layers}", StringComparison.Ordinal));
+        foreach ((int rows, int tape) in new[] { (1, 1), (40, 40), (40, 16) })
+        {
+            Batch batch = RandomModels.Batch(rows, withValues: true, seed: rows + tape);
+            float[] expected = RandomModels.ForwardLogits(model, batch);
+            RandomModels.AssertClose(expected, Predict(compiled, batch, true, compiled.CreateTape(tape)), $"dcnv2 mixture batch {rows}");
+        }
+    }
 
     [Theory]
     [MemberData(nameof(ModelsAndValues))]
@@ -223,13 +246,16 @@ public sealed class CompiledModelTests
         Assert.Empty(failures);
     }
 
-    [Fact]
-    public void OneAndTwoComputeThreadsGiveTheSameBits()
+    [Theory]
+    [InlineData("deepfwfm")]
+    [InlineData("dcnv2")]
+    [InlineData("gdcn")]
+    public void OneAndTwoComputeThreadsGiveTheSameBits(string name)
     {
         // 1000 rows in blocks of at most 264, split as [0, 1000) or [0, 500) + [500, 1000): the block boundaries, and so
         // each row's position in the GEMM's row tiles, differ between the two runs.
         const int Rows = 1000;
-        CtrModel model = RandomModels.Create("deepfwfm", maxBatchSize: Rows);
+        CtrModel model = RandomModels.Create(name, maxBatchSize: Rows);
         CompiledModel compiled = CompiledModel.Compile(model);
         Batch batch = RandomModels.Batch(Rows, withValues: true, seed: 5);
         float[] Run(int threads)
@@ -248,7 +274,7 @@ public sealed class CompiledModelTests
 
         float[] one = Run(1);
         Assert.Equal(one, Run(2));
-        RandomModels.AssertClose(RandomModels.ForwardLogits(model, batch), one, "deepfwfm batch 1000");
+        RandomModels.AssertClose(RandomModels.ForwardLogits(model, batch), one, $"{name} batch 1000");
     }
 
     [Fact]

@@ -41,8 +41,13 @@ internal sealed class GoldenFixture
         EmbeddingDim = Root.GetProperty("embedding_dim").GetInt32(),
         HiddenUnits = Ints(Root.GetProperty("hidden_units")),
         Dropout = (float)Root.GetProperty("dropout").GetDouble(),
+        CrossLayers = Optional("cross_layers") ?? new ModelConfig().CrossLayers,
+        CrossRank = Optional("cross_rank") ?? 0,
+        CrossExperts = Optional("cross_experts") ?? new ModelConfig().CrossExperts,
         Seed = 1,
     };
+
+    private int? Optional(string key) => Root.TryGetProperty(key, out JsonElement v) ? v.GetInt32() : null;
 
     public Batch Batch(int index)
     {

@@ -15,7 +15,8 @@ public sealed class ModelGoldenTests(ITestOutputHelper output)
     // Relative to the tensor's largest magnitude (or 1 for small tensors): float32 vs a float64 reference.
     private const double Tolerance = 1e-5;
 
-    public static TheoryData<string> Models => ["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl"];
+    // Fixture names: a registered model, or a variant of one (dcnv2-lowrank is dcnv2 with cross_rank > 0).
+    public static TheoryData<string> Models => ["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl", "dcn", "dcnv2", "dcnv2-lowrank", "gdcn"];
 
     [Theory]
     [MemberData(nameof(Models))]

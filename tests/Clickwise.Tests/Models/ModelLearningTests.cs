@@ -24,6 +24,9 @@ public sealed class ModelLearningTests(ITestOutputHelper output)
     [InlineData("nfm", true)]
     [InlineData("dnn", true)]
     [InlineData("wdl", true)]
+    [InlineData("dcn", true)]
+    [InlineData("dcnv2", true)]
+    [InlineData("gdcn", true)]
     public void SecondOrderModelsLearnAPlantedPairInteraction(string name, bool canLearn)
     {
         var config = new ModelConfig { Name = name, EmbeddingDim = 4, HiddenUnits = [16], Dropout = 0f, InitStd = 0.1f, Seed = 3 };

@@ -10,7 +10,7 @@ public sealed class ModelRegistryTests
     private static readonly FeatureLayout Layout = new(["a", "b", "c"], [3, 4, 2]);
 
     private static ModelConfig Config(string name, int seed = 7) =>
-        new() { Name = name, EmbeddingDim = 3, HiddenUnits = [4, 4], Dropout = 0.5f, Seed = seed };
+        new() { Name = name, EmbeddingDim = 3, HiddenUnits = [4, 4], Dropout = 0.5f, CrossLayers = 2, Seed = seed };
 
     [Theory]
     [InlineData("lr", "first_order,bias")]
@@ -21,6 +21,9 @@ public sealed class ModelRegistryTests
     [InlineData("nfm", "embedding,first_order,bias,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
     [InlineData("dnn", "embedding,bias,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
     [InlineData("wdl", "embedding,first_order,bias,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
+    [InlineData("dcn", "embedding,bias,cross.0.weight,cross.0.bias,cross.1.weight,cross.1.bias,cross.output.weight,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
+    [InlineData("dcnv2", "embedding,bias,cross.0.weight,cross.0.bias,cross.1.weight,cross.1.bias,cross.output.weight,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
+    [InlineData("gdcn", "embedding,bias,cross.0.weight,cross.0.bias,cross.0.gate,cross.1.weight,cross.1.bias,cross.1.gate,cross.output.weight,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
     public void ParameterNamesAreStable(string name, string expected)
     {
         CtrModel model = ModelRegistry.Create(Config(name), Layout, 8);
@@ -125,9 +128,13 @@ public sealed class ModelRegistryTests
     [InlineData("nfm")]
     [InlineData("dnn")]
     [InlineData("wdl")]
-    public void TrainingStepAllocatesNothing(string name)
+    [InlineData("dcn")]
+    [InlineData("dcnv2")]
+    [InlineData("gdcn")]
+    [InlineData("dcnv2", 2)]
+    public void TrainingStepAllocatesNothing(string name, int crossRank = 0)
     {
-        CtrModel model = ModelRegistry.Create(Config(name), Layout, 8);
+        CtrModel model = ModelRegistry.Create(Config(name) with { CrossRank = crossRank }, Layout, 8);
         Batch batch = new(8, 3) { Count = 8 };
         for (int i = 0; i < 24; i++)
         {
@@ -151,6 +158,26 @@ public sealed class ModelRegistryTests
     }
 
     [Fact]
+    public void DcnV2CrossRankSelectsTheLowRankMixture()
+    {
+        CtrModel model = ModelRegistry.Create(Config("dcnv2") with { CrossRank = 2, CrossExperts = 3 }, Layout, 8);
+        ParameterSet p = model.Parameters;
+        Assert.False(p.TryGet("cross.0.weight", out _));
+        Assert.Equal([9, 2], p["cross.1.expert.2.v"].Shape);
+        Assert.Equal([2, 9], p["cross.0.expert.0.u"].Shape);
+        Assert.Equal([9, 3], p["cross.0.gate"].Shape);
+        Assert.Equal([9, 1], p["cross.output.weight"].Shape);
+    }
+
+    [Fact]
+    public void InvalidCrossSettingsAreRejected()
+    {
+        Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("dcn") with { CrossLayers = 0 }, Layout, 8));
+        Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("dcnv2") with { CrossRank = -1 }, Layout, 8));
+        Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("dcnv2") with { CrossRank = 2, CrossExperts = 0 }, Layout, 8));
+    }
+
+    [Fact]
     public void PresetsCarryThePapersNumbers()
     {
         ModelConfig criteo = ModelPresets.Criteo();
@@ -170,6 +197,9 @@ public sealed class ModelRegistryTests
     [InlineData("nfm")]
     [InlineData("dnn")]
     [InlineData("wdl")]
+    [InlineData("dcn")]
+    [InlineData("dcnv2")]
+    [InlineData("gdcn")]
     public void UnitValuesEqualNoValuesAndValuesAreIgnoredWithoutHasValues(string name)
     {
         CtrModel model = ModelRegistry.Create(Config(name), Layout, 4);

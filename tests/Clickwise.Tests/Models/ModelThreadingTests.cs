@@ -17,6 +17,8 @@ public sealed class ModelThreadingTests
     [InlineData("deepfwfm")]
     [InlineData("deepfm")]
     [InlineData("nfm")]
+    [InlineData("dcnv2")]
+    [InlineData("gdcn")]
     public void TrainingStepsGiveTheSameBitsOnOneAndTwoThreads(string name)
     {
         float[][] one = Train(name, threads: 1);
