@@ -115,9 +115,9 @@ def logits_of(model, p, batch):
     return z
 
 
-def loss_and_grads(model, p, batch):
+def loss_and_grads(model, p, batch, logits=None):
     leaves = {n: t.clone().requires_grad_(True) for n, t in p.items()}
-    z = logits_of(model, leaves, batch)
+    z = (logits or logits_of)(model, leaves, batch)
     loss = torch.nn.functional.binary_cross_entropy_with_logits(z, batch["labels"])
     loss.backward()
     return z.detach(), loss.item(), {n: t.grad.detach().clone() for n, t in leaves.items()}
@@ -161,11 +161,12 @@ def tensors(d):
     return {n: {"shape": list(t.shape), "data": flat(t)} for n, t in d.items()}
 
 
-def build(model, index):
+def build(model, index, init=None, logits=None, hidden=None):
+    """init/logits/hidden let other scripts (golden_zoo_*.py) reuse the case, Adam and the fixture format."""
     gen = torch.Generator().manual_seed(1000 + index)
     batches = make_batches(gen)
-    p = init_params(model, gen)
-    z, loss, grads = loss_and_grads(model, p, batches[0])
+    p = (init or init_params)(model, gen)
+    z, loss, grads = loss_and_grads(model, p, batches[0], logits)
 
     state = {"t": 0,
              "m": {n: torch.zeros_like(t) for n, t in p.items()},
@@ -174,7 +175,7 @@ def build(model, index):
     steps = []
     cur = p
     for k in range(STEPS):
-        _, step_loss, step_grads = loss_and_grads(model, cur, batches[k])
+        _, step_loss, step_grads = loss_and_grads(model, cur, batches[k], logits)
         cur = adam_step(cur, step_grads, state, batches[k])
         steps.append({"batch": k, "loss": step_loss, "parameters": tensors(cur)})
 
@@ -182,7 +183,7 @@ def build(model, index):
         "model": model,
         "field_sizes": FIELD_SIZES,
         "embedding_dim": DIM,
-        "hidden_units": HIDDEN if model.startswith("deep") else [],
+        "hidden_units": hidden if hidden is not None else HIDDEN if model.startswith("deep") else [],
         "dropout": 0.0,
         "batch_size": BATCH,
         "has_values": True,
@@ -198,15 +199,20 @@ def build(model, index):
     }
 
 
-def main():
+def write_fixtures(models, build_one):
+    """Writes build_one(model, index) for each model to OUT_DIR/<model>.json."""
     os.makedirs(OUT_DIR, exist_ok=True)
-    for index, model in enumerate(MODELS):
-        fixture = build(model, index)
+    for index, model in enumerate(models):
+        fixture = build_one(model, index)
         path = os.path.join(OUT_DIR, f"{model}.json")
         with open(path, "w") as fh:
             json.dump(fixture, fh, indent=1)
             fh.write("\n")
         print(f"{model}: loss {fixture['loss']:.6f}, params {list(fixture['initial'])} -> {os.path.relpath(path)}")
+
+
+def main():
+    write_fixtures(MODELS, build)
 
 
 if __name__ == "__main__":

@@ -75,7 +75,8 @@ public sealed class CompiledModel
         bool hasEmbedding = config.Name != "lr";
         bool hasFM = config.Name is "fm" or "deepfm";
         bool hasFwFM = config.Name is "fwfm" or "deepfwfm";
-        bool hasDeep = config.Name is "deepfm" or "deepfwfm";
+        bool hasProducts = PnnLowering.Handles(config.Name);
+        bool hasDeep = config.Name is "deepfm" or "deepfwfm" || hasProducts;
         if (!hasFirstOrder && !hasEmbedding)
         {
             throw new InvalidDataException($"unknown model '{config.Name}'");
@@ -112,8 +113,9 @@ public sealed class CompiledModel
 
         if (hasDeep)
         {
-            int input = embeddingOffset;
-            int inputSize = width;
+            (int input, int inputSize) = hasProducts
+                ? PnnLowering.Lower(config.Name, f, d, embeddingOffset, Tensor, Allocate, ops)
+                : (embeddingOffset, width);
             int[] sizes = [.. config.HiddenUnits, 1];
             for (int l = 0; l < sizes.Length; l++)
             {

@@ -13,10 +13,13 @@ public static class ModelRegistry
             ["fwfm"] = (c, l, b) => new FwFMModel(c, l, b),
             ["deepfm"] = (c, l, b) => new DeepFMModel(c, l, b),
             ["deepfwfm"] = (c, l, b) => new DeepFwFMModel(c, l, b),
+            ["ipnn"] = (c, l, b) => new IpnnModel(c, l, b),
+            ["opnn"] = (c, l, b) => new OpnnModel(c, l, b),
+            ["pnn"] = (c, l, b) => new PnnStarModel(c, l, b),
         };
 
     /// <summary>Registered names in a stable order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["lr", "fm", "fwfm", "deepfm", "deepfwfm"];
+    public static IReadOnlyList<string> Names { get; } = ["lr", "fm", "fwfm", "deepfm", "deepfwfm", "ipnn", "opnn", "pnn"];
 
     public static CtrModel Create(ModelConfig config, FeatureLayout layout, int maxBatchSize)
     {

@@ -24,7 +24,7 @@ public sealed class CompiledModelTests
 
     [Fact]
     public void EveryRegisteredModelIsCovered() =>
-        Assert.Equal(["lr", "fm", "fwfm", "deepfm", "deepfwfm"], ModelRegistry.Names);
+        Assert.Equal(["lr", "fm", "fwfm", "deepfm", "deepfwfm", "ipnn", "opnn", "pnn"], ModelRegistry.Names);
 
     [Theory]
     [MemberData(nameof(ModelsAndValues))]
@@ -85,6 +85,8 @@ public sealed class CompiledModelTests
     [InlineData("deepfwfm", new int[0])]
     [InlineData("deepfwfm", new[] { 1 })]   // one hidden unit
     [InlineData("deepfm", new[] { 33, 17, 9 })]
+    [InlineData("pnn", new int[0])]
+    [InlineData("opnn", new[] { 1 })]
     public void UnusualDnnShapesMatchForward(string name, int[] hidden)
     {
         CtrModel model = ModelRegistry.Create(RandomModels.Config(name) with { HiddenUnits = hidden }, RandomModels.Layout, 40);

@@ -7,7 +7,7 @@ using Clickwise.Models;
 namespace Clickwise.Tests.Models;
 
 /// <summary>
-/// Each model against tools/reference/golden_models.py (PyTorch, float64): logits, loss, every gradient, and the
+/// Each model against tools/reference/golden_models.py and golden_zoo_*.py (PyTorch, float64): logits, loss, every gradient, and the
 /// parameters after three Adam steps, compared tensor by tensor with the max difference printed.
 /// </summary>
 public sealed class ModelGoldenTests(ITestOutputHelper output)
@@ -15,7 +15,7 @@ public sealed class ModelGoldenTests(ITestOutputHelper output)
     // Relative to the tensor's largest magnitude (or 1 for small tensors): float32 vs a float64 reference.
     private const double Tolerance = 1e-5;
 
-    public static TheoryData<string> Models => ["lr", "fm", "fwfm", "deepfm", "deepfwfm"];
+    public static TheoryData<string> Models => ["lr", "fm", "fwfm", "deepfm", "deepfwfm", "ipnn", "opnn", "pnn"];
 
     [Theory]
     [MemberData(nameof(Models))]

@@ -21,6 +21,9 @@ public sealed class ModelLearningTests(ITestOutputHelper output)
     [InlineData("fwfm", true)]
     [InlineData("deepfm", true)]
     [InlineData("deepfwfm", true)]
+    [InlineData("ipnn", true)]
+    [InlineData("opnn", true)]
+    [InlineData("pnn", true)]
     public void SecondOrderModelsLearnAPlantedPairInteraction(string name, bool canLearn)
     {
         var config = new ModelConfig { Name = name, EmbeddingDim = 4, HiddenUnits = [16], Dropout = 0f, InitStd = 0.1f, Seed = 3 };

@@ -18,6 +18,9 @@ public sealed class ModelRegistryTests
     [InlineData("fwfm", "embedding,fwfm.v,fwfm.r,bias")]
     [InlineData("deepfm", "embedding,first_order,bias,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
     [InlineData("deepfwfm", "embedding,fwfm.v,fwfm.r,bias,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
+    [InlineData("ipnn", "embedding,bias,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
+    [InlineData("opnn", "embedding,product.kernels,bias,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
+    [InlineData("pnn", "embedding,product.kernels,bias,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
     public void ParameterNamesAreStable(string name, string expected)
     {
         CtrModel model = ModelRegistry.Create(Config(name), Layout, 8);
@@ -119,6 +122,9 @@ public sealed class ModelRegistryTests
     [InlineData("fwfm")]
     [InlineData("deepfm")]
     [InlineData("deepfwfm")]
+    [InlineData("ipnn")]
+    [InlineData("opnn")]
+    [InlineData("pnn")]
     public void TrainingStepAllocatesNothing(string name)
     {
         CtrModel model = ModelRegistry.Create(Config(name), Layout, 8);
@@ -161,6 +167,9 @@ public sealed class ModelRegistryTests
     [InlineData("fwfm")]
     [InlineData("deepfm")]
     [InlineData("deepfwfm")]
+    [InlineData("ipnn")]
+    [InlineData("opnn")]
+    [InlineData("pnn")]
     public void UnitValuesEqualNoValuesAndValuesAreIgnoredWithoutHasValues(string name)
     {
         CtrModel model = ModelRegistry.Create(Config(name), Layout, 4);
