@@ -30,8 +30,9 @@ internal sealed class ProductPart
         if (outer)
         {
             Kernels = parameters.Add(Parameter.Dense(KernelsName, ParameterRole.DenseWeight, dim, KernelCount, dim));
-            // Glorot-style for the D×D bilinear form, so sᵀ·W_n·s starts at the scale of the inner products.
-            random.FillUniform(Kernels.Value, Math.Sqrt(6.0 / (2 * dim)));
+            // Xavier-uniform over the [D, H·D] matrix the batch GEMM sees; a per-kernel D×D bound (0.6 at D = 8) makes
+            // the signals dwarf the embeddings (OPNN lost 0.015 test AUC on criteo_deeplight_tiny).
+            random.FillUniform(Kernels.Value, Math.Sqrt(6.0 / (dim + KernelCount * dim)));
         }
 
         _inner = new float[checked(maxBatchSize * InnerCount)];
