@@ -1,7 +1,8 @@
 #!/usr/bin/python3
-"""Golden fixtures for the PNN family (ipnn, opnn, pnn = PNN*), on golden_models.py's case and Adam.
+"""Golden fixtures for the PNN family (ipnn, opnn, pnn = PNN*) and DeepFM-P (deepfm-ip, deepfm-op, deepfm-p = DeepFM-*P:
+the same product DNN plus DeepFM's first-order and FM terms), on golden_models.py's case and Adam.
 
-Parameters (names and shapes as the C# ParameterSet): embedding [V, D], product.kernels [D, H, D] (OPNN and PNN*
+Parameters (names and shapes as the C# ParameterSet): embedding [V, D], first_order [V, 1] (DeepFM-P only), product.kernels [D, H, D] (OPNN and PNN*
 only; H = P = F(F-1)/2 kernels, W[d1, n, d2] = W_n[d1, d2]), bias [1], mlp.{l}.weight [in, out], mlp.{l}.bias,
 where the DNN input is [e (F*D) | inner products (P, IPNN and PNN*) | outer-product signals (H, OPNN and PNN*)].
 
@@ -9,27 +10,33 @@ Written differently from the C# layers on purpose: inner products are read off t
 outer-product signals are the paper's explicit sum of pairwise outer products p = sum_i sum_j e_i e_j^T (including
 i = j, as Qu et al. 2016 section 3.3) read by each kernel as <W_n, p>, not through s = sum_f e_f.
 
-Run:  /usr/bin/python3 tools/reference/golden_zoo_pnn.py   (writes tests/Clickwise.Tests/Fixtures/golden/{ipnn,opnn,pnn}.json)
+Run:  /usr/bin/python3 tools/reference/golden_zoo_pnn.py   (writes tests/Clickwise.Tests/Fixtures/golden/<model>.json)
 """
 import torch
 
 import golden_models as gm
 
-MODELS = ["ipnn", "opnn", "pnn"]
+MODELS = ["ipnn", "opnn", "pnn", "deepfm-ip", "deepfm-op", "deepfm-p"]
 SEED_BASE = 100  # golden_models.py uses indices 0..4; these fixtures use 100 + index
 H = len(gm.PAIRS)
 
 
 def inner(model):
-    return model in ("ipnn", "pnn")
+    return model in ("ipnn", "pnn", "deepfm-ip", "deepfm-p")
 
 
 def outer(model):
-    return model in ("opnn", "pnn")
+    return model in ("opnn", "pnn", "deepfm-op", "deepfm-p")
+
+
+def fm(model):
+    return model.startswith("deepfm-")
 
 
 def init_params(model, gen):
     p = {"embedding": gm.f32(0.3 * torch.randn(gm.V, gm.DIM, generator=gen))}
+    if fm(model):
+        p["first_order"] = gm.f32(0.3 * torch.randn(gm.V, 1, generator=gen))
     if outer(model):
         p["product.kernels"] = gm.uniform(gen, (gm.DIM, H, gm.DIM), 0.5)
     p["bias"] = gm.uniform(gen, (1,), 0.1)
@@ -62,7 +69,12 @@ def logits_of(model, p, batch):
         a = a @ p[f"mlp.{l}.weight"] + p[f"mlp.{l}.bias"]
         if l < layers - 1:
             a = torch.relu(a)
-    return p["bias"].expand(gm.BATCH) + a[:, 0]
+    z = p["bias"].expand(gm.BATCH) + a[:, 0]
+    if fm(model):
+        z = z + (p["first_order"][ids, 0] * x).sum(dim=1)
+        for i, j in gm.PAIRS:
+            z = z + (e[:, i, :] * e[:, j, :]).sum(dim=1)
+    return z
 
 
 def main():

@@ -71,9 +71,9 @@ public sealed class CompiledModel
             ? t
             : throw new InvalidDataException($"model '{config.Name}' needs tensor '{name}', which is missing");
 
-        bool hasFirstOrder = config.Name is "lr" or "fm" or "deepfm";
+        bool hasFirstOrder = config.Name is "lr" or "fm" or "deepfm" || PnnLowering.HasFM(config.Name);
         bool hasEmbedding = config.Name != "lr";
-        bool hasFM = config.Name is "fm" or "deepfm";
+        bool hasFM = config.Name is "fm" or "deepfm" || PnnLowering.HasFM(config.Name);
         bool hasFwFM = config.Name is "fwfm" or "deepfwfm";
         bool hasProducts = PnnLowering.Handles(config.Name);
         bool hasDeep = config.Name is "deepfm" or "deepfwfm" || hasProducts;

@@ -6,7 +6,7 @@ namespace Clickwise.Models;
 /// </summary>
 public sealed record ModelConfig
 {
-    /// <summary>Registry name: lr, fm, fwfm, deepfm, deepfwfm, ipnn, opnn, pnn.</summary>
+    /// <summary>Registry name: lr, fm, fwfm, deepfm, deepfwfm, ipnn, opnn, pnn, deepfm-ip, deepfm-op, deepfm-p.</summary>
     public string Name { get; init; } = "deepfwfm";
 
     /// <summary>D, the embedding width of every field.</summary>

@@ -16,10 +16,13 @@ public static class ModelRegistry
             ["ipnn"] = (c, l, b) => new IpnnModel(c, l, b),
             ["opnn"] = (c, l, b) => new OpnnModel(c, l, b),
             ["pnn"] = (c, l, b) => new PnnStarModel(c, l, b),
+            ["deepfm-ip"] = (c, l, b) => new DeepFMIpModel(c, l, b),
+            ["deepfm-op"] = (c, l, b) => new DeepFMOpModel(c, l, b),
+            ["deepfm-p"] = (c, l, b) => new DeepFMPnnStarModel(c, l, b),
         };
 
     /// <summary>Registered names in a stable order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["lr", "fm", "fwfm", "deepfm", "deepfwfm", "ipnn", "opnn", "pnn"];
+    public static IReadOnlyList<string> Names { get; } = ["lr", "fm", "fwfm", "deepfm", "deepfwfm", "ipnn", "opnn", "pnn", "deepfm-ip", "deepfm-op", "deepfm-p"];
 
     public static CtrModel Create(ModelConfig config, FeatureLayout layout, int maxBatchSize)
     {

@@ -24,7 +24,7 @@ public sealed class CompiledModelTests
 
     [Fact]
     public void EveryRegisteredModelIsCovered() =>
-        Assert.Equal(["lr", "fm", "fwfm", "deepfm", "deepfwfm", "ipnn", "opnn", "pnn"], ModelRegistry.Names);
+        Assert.Equal(["lr", "fm", "fwfm", "deepfm", "deepfwfm", "ipnn", "opnn", "pnn", "deepfm-ip", "deepfm-op", "deepfm-p"], ModelRegistry.Names);
 
     [Theory]
     [MemberData(nameof(ModelsAndValues))]
@@ -87,6 +87,7 @@ public sealed class CompiledModelTests
     [InlineData("deepfm", new[] { 33, 17, 9 })]
     [InlineData("pnn", new int[0])]
     [InlineData("opnn", new[] { 1 })]
+    [InlineData("deepfm-p", new[] { 3 })]
     public void UnusualDnnShapesMatchForward(string name, int[] hidden)
     {
         CtrModel model = ModelRegistry.Create(RandomModels.Config(name) with { HiddenUnits = hidden }, RandomModels.Layout, 40);

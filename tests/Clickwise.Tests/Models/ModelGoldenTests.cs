@@ -15,7 +15,7 @@ public sealed class ModelGoldenTests(ITestOutputHelper output)
     // Relative to the tensor's largest magnitude (or 1 for small tensors): float32 vs a float64 reference.
     private const double Tolerance = 1e-5;
 
-    public static TheoryData<string> Models => ["lr", "fm", "fwfm", "deepfm", "deepfwfm", "ipnn", "opnn", "pnn"];
+    public static TheoryData<string> Models => ["lr", "fm", "fwfm", "deepfm", "deepfwfm", "ipnn", "opnn", "pnn", "deepfm-ip", "deepfm-op", "deepfm-p"];
 
     [Theory]
     [MemberData(nameof(Models))]

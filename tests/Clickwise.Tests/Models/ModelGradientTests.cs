@@ -15,7 +15,7 @@ public sealed class ModelGradientTests(ITestOutputHelper output)
     private const int B = 4;
     private static readonly FeatureLayout Layout = new(["a", "b", "c", "d", "e"], [4, 6, 3, 5, 2]);
 
-    public static TheoryData<string> Models => ["lr", "fm", "fwfm", "deepfm", "deepfwfm", "ipnn", "opnn", "pnn"];
+    public static TheoryData<string> Models => ["lr", "fm", "fwfm", "deepfm", "deepfwfm", "ipnn", "opnn", "pnn", "deepfm-ip", "deepfm-op", "deepfm-p"];
 
     private static Batch MakeBatch()
     {
@@ -61,6 +61,9 @@ public sealed class ModelGradientTests(ITestOutputHelper output)
     // 1e-3 of its ReLU kink, where the one-sided differences straddle the analytic gradient (which matches one of
     // them, and central differences at 1e-4). Masks 2 and 4-8 pass.
     [InlineData("pnn", 2)]
+    [InlineData("deepfm-ip", 123)]
+    [InlineData("deepfm-op", 123)]
+    [InlineData("deepfm-p", 123)]
     public void DropoutModelsMatchWithAReplayedMask(string name, int maskSeed)
     {
         CtrModel model = ModelRegistry.Create(Config(name, dropout: 0.3f), Layout, B);

@@ -21,6 +21,9 @@ public sealed class ModelRegistryTests
     [InlineData("ipnn", "embedding,bias,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
     [InlineData("opnn", "embedding,product.kernels,bias,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
     [InlineData("pnn", "embedding,product.kernels,bias,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
+    [InlineData("deepfm-ip", "embedding,first_order,bias,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
+    [InlineData("deepfm-op", "embedding,first_order,product.kernels,bias,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
+    [InlineData("deepfm-p", "embedding,first_order,product.kernels,bias,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
     public void ParameterNamesAreStable(string name, string expected)
     {
         CtrModel model = ModelRegistry.Create(Config(name), Layout, 8);
@@ -125,6 +128,9 @@ public sealed class ModelRegistryTests
     [InlineData("ipnn")]
     [InlineData("opnn")]
     [InlineData("pnn")]
+    [InlineData("deepfm-ip")]
+    [InlineData("deepfm-op")]
+    [InlineData("deepfm-p")]
     public void TrainingStepAllocatesNothing(string name)
     {
         CtrModel model = ModelRegistry.Create(Config(name), Layout, 8);
@@ -170,6 +176,9 @@ public sealed class ModelRegistryTests
     [InlineData("ipnn")]
     [InlineData("opnn")]
     [InlineData("pnn")]
+    [InlineData("deepfm-ip")]
+    [InlineData("deepfm-op")]
+    [InlineData("deepfm-p")]
     public void UnitValuesEqualNoValuesAndValuesAreIgnoredWithoutHasValues(string name)
     {
         CtrModel model = ModelRegistry.Create(Config(name), Layout, 4);
