@@ -170,8 +170,9 @@ def tensors(d):
     return {n: {"shape": list(t.shape), "data": flat(t)} for n, t in d.items()}
 
 
-def build(model, index, init=None, logits=None, config=None):
-    """The fixture of one model; other scripts pass their own init, logits and config keys (seed 1000 + index)."""
+def build(model, index, init=None, logits=None, config=None, hidden=None):
+    """The fixture of one model; other scripts (golden_zoo_*.py) pass their own init, logits, hidden units and
+    config keys to reuse the case, Adam and the fixture format (generator seed 1000 + index)."""
     gen = torch.Generator().manual_seed(1000 + index)
     batches = make_batches(gen)
     p = (init or init_params)(model, gen)
@@ -192,7 +193,7 @@ def build(model, index, init=None, logits=None, config=None):
         "model": model,
         "field_sizes": FIELD_SIZES,
         "embedding_dim": DIM,
-        "hidden_units": HIDDEN if "mlp.0.weight" in p else [],
+        "hidden_units": hidden if hidden is not None else HIDDEN if "mlp.0.weight" in p else [],
         **(config or {}),
         "dropout": 0.0,
         "batch_size": BATCH,
@@ -225,8 +226,19 @@ def write(models, first_index=0, init=None, logits=None):
         write_fixture(model, build(model, index, init, logits))
 
 
+
+def write_fixtures(models, build_one):
+    """Writes build_one(model, index) for each model to OUT_DIR/<model>.json."""
+    for index, model in enumerate(models):
+        write_fixture(model, build_one(model, index))
+
+
 def main():
     write(MODELS)
+
+
+def main():
+    write_fixtures(MODELS, build)
 
 
 if __name__ == "__main__":

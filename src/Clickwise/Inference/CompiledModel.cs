@@ -71,13 +71,14 @@ public sealed class CompiledModel
             ? t
             : throw new InvalidDataException($"model '{config.Name}' needs tensor '{name}', which is missing");
 
-        bool hasFirstOrder = config.Name is "lr" or "fm" or "deepfm" or "nfm" or "wdl";
-        bool hasEmbedding = config.Name is "fm" or "fwfm" or "deepfm" or "deepfwfm" or "nfm" or "dnn" or "wdl" || CrossLowering.Handles(config.Name);
-        bool hasFM = config.Name is "fm" or "deepfm";
+        bool hasFirstOrder = config.Name is "lr" or "fm" or "deepfm" or "nfm" or "wdl" || PnnLowering.HasFM(config.Name);
+        bool hasCross = CrossLowering.Handles(config.Name);
+        bool hasProducts = PnnLowering.Handles(config.Name);
+        bool hasEmbedding = config.Name is "fm" or "fwfm" or "deepfm" or "deepfwfm" or "nfm" or "dnn" or "wdl" || hasCross || hasProducts;
+        bool hasFM = config.Name is "fm" or "deepfm" || PnnLowering.HasFM(config.Name);
         bool hasFwFM = config.Name is "fwfm" or "deepfwfm";
         bool hasBiInteraction = config.Name is "nfm";
-        bool hasCross = CrossLowering.Handles(config.Name);
-        bool hasDeep = config.Name is "deepfm" or "deepfwfm" or "nfm" or "dnn" or "wdl" || hasCross;
+        bool hasDeep = config.Name is "deepfm" or "deepfwfm" or "nfm" or "dnn" or "wdl" || hasCross || hasProducts;
         if (!hasFirstOrder && !hasEmbedding)
         {
             throw new InvalidDataException($"unknown model '{config.Name}'");
@@ -130,8 +131,9 @@ public sealed class CompiledModel
 
         if (hasDeep)
         {
-            int input = deepInput;
-            int inputSize = deepInputSize;
+            (int input, int inputSize) = hasProducts
+                ? PnnLowering.Lower(config.Name, f, d, embeddingOffset, Tensor, Allocate, ops)
+                : (deepInput, deepInputSize);
             int[] sizes = [.. config.HiddenUnits, 1];
             for (int l = 0; l < sizes.Length; l++)
             {

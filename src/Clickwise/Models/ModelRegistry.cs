@@ -19,10 +19,16 @@ public static class ModelRegistry
             ["dcn"] = (c, l, b) => new DcnModel(c, l, b),
             ["dcnv2"] = (c, l, b) => new DcnV2Model(c, l, b),
             ["gdcn"] = (c, l, b) => new GdcnModel(c, l, b),
+            ["ipnn"] = (c, l, b) => new IpnnModel(c, l, b),
+            ["opnn"] = (c, l, b) => new OpnnModel(c, l, b),
+            ["pnn"] = (c, l, b) => new PnnStarModel(c, l, b),
+            ["deepfm-ip"] = (c, l, b) => new DeepFMIpModel(c, l, b),
+            ["deepfm-op"] = (c, l, b) => new DeepFMOpModel(c, l, b),
+            ["deepfm-p"] = (c, l, b) => new DeepFMPnnStarModel(c, l, b),
         };
 
     /// <summary>Registered names in a stable order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl", "dcn", "dcnv2", "gdcn"];
+    public static IReadOnlyList<string> Names { get; } = ["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl", "dcn", "dcnv2", "gdcn", "ipnn", "opnn", "pnn", "deepfm-ip", "deepfm-op", "deepfm-p"];
 
     public static CtrModel Create(ModelConfig config, FeatureLayout layout, int maxBatchSize)
     {

@@ -24,7 +24,7 @@ public sealed class CompiledModelTests
 
     [Fact]
     public void EveryRegisteredModelIsCovered() =>
-        Assert.Equal(["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl", "dcn", "dcnv2", "gdcn"], ModelRegistry.Names);
+        Assert.Equal(["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl", "dcn", "dcnv2", "gdcn", "ipnn", "opnn", "pnn", "deepfm-ip", "deepfm-op", "deepfm-p"], ModelRegistry.Names);
 
     [Theory]
     [InlineData(1, 4, 1)]
@@ -111,6 +111,9 @@ public sealed class CompiledModelTests
     [InlineData("nfm", new int[0])]         // NFM-0: the projection h straight from the bi-interaction vector
     [InlineData("dnn", new[] { 1 })]
     [InlineData("wdl", new int[0])]
+    [InlineData("pnn", new int[0])]
+    [InlineData("opnn", new[] { 1 })]
+    [InlineData("deepfm-p", new[] { 3 })]
     public void UnusualDnnShapesMatchForward(string name, int[] hidden)
     {
         CtrModel model = ModelRegistry.Create(RandomModels.Config(name) with { HiddenUnits = hidden }, RandomModels.Layout, 40);

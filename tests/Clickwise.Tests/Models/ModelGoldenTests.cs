@@ -7,7 +7,7 @@ using Clickwise.Models;
 namespace Clickwise.Tests.Models;
 
 /// <summary>
-/// Each model against tools/reference/golden_models.py (PyTorch, float64): logits, loss, every gradient, and the
+/// Each model against tools/reference/golden_models.py and golden_zoo_*.py (PyTorch, float64): logits, loss, every gradient, and the
 /// parameters after three Adam steps, compared tensor by tensor with the max difference printed.
 /// </summary>
 public sealed class ModelGoldenTests(ITestOutputHelper output)
@@ -16,7 +16,7 @@ public sealed class ModelGoldenTests(ITestOutputHelper output)
     private const double Tolerance = 1e-5;
 
     // Fixture names: a registered model, or a variant of one (dcnv2-lowrank is dcnv2 with cross_rank > 0).
-    public static TheoryData<string> Models => ["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl", "dcn", "dcnv2", "dcnv2-lowrank", "gdcn"];
+    public static TheoryData<string> Models => ["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl", "dcn", "dcnv2", "dcnv2-lowrank", "gdcn", "ipnn", "opnn", "pnn", "deepfm-ip", "deepfm-op", "deepfm-p"];
 
     [Theory]
     [MemberData(nameof(Models))]

@@ -27,6 +27,12 @@ public sealed class ModelLearningTests(ITestOutputHelper output)
     [InlineData("dcn", true)]
     [InlineData("dcnv2", true)]
     [InlineData("gdcn", true)]
+    [InlineData("ipnn", true)]
+    [InlineData("opnn", true)]
+    [InlineData("pnn", true)]
+    [InlineData("deepfm-ip", true)]
+    [InlineData("deepfm-op", true)]
+    [InlineData("deepfm-p", true)]
     public void SecondOrderModelsLearnAPlantedPairInteraction(string name, bool canLearn)
     {
         var config = new ModelConfig { Name = name, EmbeddingDim = 4, HiddenUnits = [16], Dropout = 0f, InitStd = 0.1f, Seed = 3 };

@@ -24,6 +24,12 @@ public sealed class ModelRegistryTests
     [InlineData("dcn", "embedding,bias,cross.0.weight,cross.0.bias,cross.1.weight,cross.1.bias,cross.output.weight,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
     [InlineData("dcnv2", "embedding,bias,cross.0.weight,cross.0.bias,cross.1.weight,cross.1.bias,cross.output.weight,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
     [InlineData("gdcn", "embedding,bias,cross.0.weight,cross.0.bias,cross.0.gate,cross.1.weight,cross.1.bias,cross.1.gate,cross.output.weight,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
+    [InlineData("ipnn", "embedding,bias,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
+    [InlineData("opnn", "embedding,product.kernels,bias,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
+    [InlineData("pnn", "embedding,product.kernels,bias,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
+    [InlineData("deepfm-ip", "embedding,first_order,bias,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
+    [InlineData("deepfm-op", "embedding,first_order,product.kernels,bias,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
+    [InlineData("deepfm-p", "embedding,first_order,product.kernels,bias,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
     public void ParameterNamesAreStable(string name, string expected)
     {
         CtrModel model = ModelRegistry.Create(Config(name), Layout, 8);
@@ -131,6 +137,12 @@ public sealed class ModelRegistryTests
     [InlineData("dcn")]
     [InlineData("dcnv2")]
     [InlineData("gdcn")]
+    [InlineData("ipnn")]
+    [InlineData("opnn")]
+    [InlineData("pnn")]
+    [InlineData("deepfm-ip")]
+    [InlineData("deepfm-op")]
+    [InlineData("deepfm-p")]
     [InlineData("dcnv2", 2)]
     public void TrainingStepAllocatesNothing(string name, int crossRank = 0)
     {
@@ -200,6 +212,12 @@ public sealed class ModelRegistryTests
     [InlineData("dcn")]
     [InlineData("dcnv2")]
     [InlineData("gdcn")]
+    [InlineData("ipnn")]
+    [InlineData("opnn")]
+    [InlineData("pnn")]
+    [InlineData("deepfm-ip")]
+    [InlineData("deepfm-op")]
+    [InlineData("deepfm-p")]
     public void UnitValuesEqualNoValuesAndValuesAreIgnoredWithoutHasValues(string name)
     {
         CtrModel model = ModelRegistry.Create(Config(name), Layout, 4);

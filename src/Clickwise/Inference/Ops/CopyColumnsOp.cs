@@ -1,0 +1,25 @@
+namespace Clickwise.Inference.Ops;
+
+/// <summary>
+/// Copies a [B, in] region into columns [0, in) of a wider [B, out] region: the tape has one row stride per region,
+/// so a concatenated layer input (PNN's [e ‖ products]) needs its first block copied in.
+/// </summary>
+internal sealed class CopyColumnsOp(int inputOffset, int inputWidth, int outputOffset, int outputWidth) : IInferenceOp
+{
+    public long ParameterCount => 0;
+
+    public long Bytes => 0;
+
+    public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, int rowStart, int rowEnd,
+                        Span<float> logits)
+    {
+        ReadOnlySpan<float> input = tape.Region(inputOffset, inputWidth, batchSize);
+        Span<float> output = tape.Region(outputOffset, outputWidth, batchSize);
+        for (int b = rowStart; b < rowEnd; b++)
+        {
+            input.Slice(b * inputWidth, inputWidth).CopyTo(output.Slice(b * outputWidth, inputWidth));
+        }
+    }
+
+    public string Describe() => $"copy {inputWidth} into {outputWidth} columns";
+}

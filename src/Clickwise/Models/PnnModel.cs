@@ -1,0 +1,67 @@
+using Clickwise.Data;
+using Clickwise.Features;
+using Clickwise.Layers;
+
+namespace Clickwise.Models;
+
+/// <summary>
+/// The PNN family: logit = w0 + MLP([e ‖ products]) over the <see cref="ProductPart"/>; the PNNs have no FM or LR
+/// side, the DeepFM-P variants add DeepFM's first-order and FM terms over the same embeddings. w0 is kept
+/// (redundant with the MLP's output bias) so every Clickwise plan starts from one folded bias. The variants differ
+/// only in which products the part computes and whether the FM side is on; see <see cref="IpnnModel"/>,
+/// <see cref="OpnnModel"/>, <see cref="PnnStarModel"/> and the DeepFM-IP/OP/*P models.
+/// </summary>
+public abstract class PnnModel : CtrModel
+{
+    private readonly BiasPart _bias;
+    private readonly EmbeddingPart _embedding;
+    private readonly ProductPart _product;
+    private readonly DeepPart _deep;
+    private readonly FirstOrderPart? _firstOrder;
+    private readonly FMPart? _fm;
+
+    private protected PnnModel(ModelConfig config, FeatureLayout layout, int maxBatchSize, bool inner, bool outer, bool fm = false)
+        : base(config, layout, maxBatchSize)
+    {
+        var random = new SeededRandom(config.Seed);
+        _embedding = new EmbeddingPart(Parameters, layout, config.EmbeddingDim, maxBatchSize, config.InitStd, random);
+        if (fm)
+        {
+            _firstOrder = new FirstOrderPart(Parameters, layout, maxBatchSize, config.InitStd, random);
+            _fm = new FMPart(layout.FieldCount, config.EmbeddingDim, maxBatchSize);
+        }
+
+        _product = new ProductPart(Parameters, layout.FieldCount, config.EmbeddingDim, inner, outer, maxBatchSize, random);
+        _bias = new BiasPart(Parameters);
+        _deep = new DeepPart(Parameters, config, _product.Width, maxBatchSize, random);
+    }
+
+    /// <summary>The DNN component, e.g. to replay dropout masks.</summary>
+    public Mlp Mlp => _deep.Mlp;
+
+    public override void BeginStep(long globalStep) => _deep.BeginStep(Config.Seed, globalStep);
+
+    public override void Forward(Batch batch, Span<float> logits, bool training)
+    {
+        BatchGuard.Check(this, batch, logits);
+        int n = batch.Count;
+        _bias.Forward(n, logits);
+        _firstOrder?.Forward(batch, logits);
+        _embedding.Forward(batch);
+        _fm?.Forward(_embedding.OutputFor(n), n, logits);
+        _product.Forward(_embedding.OutputFor(n), n);
+        _deep.Forward(_product.Output.AsSpan(0, n * _product.Width), n, logits, training);
+    }
+
+    public override void Backward(Batch batch, ReadOnlySpan<float> dLogits)
+    {
+        int n = batch.Count;
+        Span<float> emb = _embedding.OutputFor(n);
+        _deep.Backward(_product.Output.AsSpan(0, n * _product.Width), dLogits, n, _product.DOutput);
+        _product.Backward(emb, n, _embedding.DOutputFor(n)); // writes dEmb first, so no clearing
+        _fm?.Backward(emb, dLogits, n, _embedding.DOutputFor(n));
+        _embedding.EndBackward(batch);
+        _firstOrder?.Backward(batch, dLogits);
+        _bias.Backward(dLogits, n);
+    }
+}
