@@ -17,7 +17,8 @@ internal interface ICrossInferenceLayer
     /// <param name="input">[rows, X], x_l.</param>
     /// <param name="scratch">[rows, ScratchWidth] or more.</param>
     /// <param name="output">[rows, X], x_{l+1}, overwritten; never aliases the inputs.</param>
-    void Run(ReadOnlySpan<float> x0, ReadOnlySpan<float> input, int rows, Span<float> scratch, Span<float> output);
+    /// <param name="single">The request is one row: products take the matrix-vector path.</param>
+    void Run(ReadOnlySpan<float> x0, ReadOnlySpan<float> input, int rows, Span<float> scratch, Span<float> output, bool single);
 }
 
 /// <summary>DCN: y = x_0 (x_lᵀ w) + b + x_l, a dot and an AXPY per row.</summary>
@@ -29,7 +30,7 @@ internal sealed class DcnInferenceLayer(float[] weight, float[] bias) : ICrossIn
 
     public int ScratchWidth => 0;
 
-    public void Run(ReadOnlySpan<float> x0, ReadOnlySpan<float> input, int rows, Span<float> scratch, Span<float> output)
+    public void Run(ReadOnlySpan<float> x0, ReadOnlySpan<float> input, int rows, Span<float> scratch, Span<float> output, bool single)
     {
         int n = weight.Length;
         for (int r = 0; r < rows; r++)
@@ -46,7 +47,7 @@ internal sealed class DcnInferenceLayer(float[] weight, float[] bias) : ICrossIn
 /// <summary>DCNv2 full rank: u = x_l·W + b through the prepared GEMM, then y = x_0 ⊙ u + x_l.</summary>
 internal sealed class DcnV2InferenceLayer(float[] weight, float[] bias, IGemm gemm) : ICrossInferenceLayer
 {
-    private readonly IDenseProduct _product = gemm.PrepareDense(weight, bias, bias.Length, bias.Length, relu: false);
+    private readonly RowDenseProduct _product = new RowDenseProduct(weight, bias, bias.Length, bias.Length, gemm);
 
     public long ParameterCount => weight.LongLength + bias.LongLength;
 
@@ -54,11 +55,11 @@ internal sealed class DcnV2InferenceLayer(float[] weight, float[] bias, IGemm ge
 
     public int ScratchWidth => bias.Length;
 
-    public void Run(ReadOnlySpan<float> x0, ReadOnlySpan<float> input, int rows, Span<float> scratch, Span<float> output)
+    public void Run(ReadOnlySpan<float> x0, ReadOnlySpan<float> input, int rows, Span<float> scratch, Span<float> output, bool single)
     {
         int n = rows * bias.Length;
         Span<float> u = scratch[..n];
-        _product.Forward(input, rows, u);
+        _product.Forward(input, rows, u, single);
         TensorPrimitives.FusedMultiplyAdd(x0, u, input, output[..n]);
     }
 }
@@ -66,8 +67,8 @@ internal sealed class DcnV2InferenceLayer(float[] weight, float[] bias, IGemm ge
 /// <summary>GDCN: y = x_0 ⊙ (x_l·W_c + b) ⊙ σ(x_l·W_g) + x_l, two prepared GEMMs and one element-wise pass.</summary>
 internal sealed class GatedCrossInferenceLayer(float[] weight, float[] bias, float[] gateWeight, IGemm gemm) : ICrossInferenceLayer
 {
-    private readonly IDenseProduct _cross = gemm.PrepareDense(weight, bias, bias.Length, bias.Length, relu: false);
-    private readonly IDenseProduct _gate = gemm.PrepareDense(gateWeight, new float[bias.Length], bias.Length, bias.Length, relu: false);
+    private readonly RowDenseProduct _cross = new RowDenseProduct(weight, bias, bias.Length, bias.Length, gemm);
+    private readonly RowDenseProduct _gate = new RowDenseProduct(gateWeight, new float[bias.Length], bias.Length, bias.Length, gemm);
 
     public long ParameterCount => weight.LongLength + bias.LongLength + gateWeight.LongLength;
 
@@ -75,12 +76,12 @@ internal sealed class GatedCrossInferenceLayer(float[] weight, float[] bias, flo
 
     public int ScratchWidth => 2 * bias.Length;
 
-    public void Run(ReadOnlySpan<float> x0, ReadOnlySpan<float> input, int rows, Span<float> scratch, Span<float> output)
+    public void Run(ReadOnlySpan<float> x0, ReadOnlySpan<float> input, int rows, Span<float> scratch, Span<float> output, bool single)
     {
         int n = rows * bias.Length;
         Span<float> cross = scratch[..n], gate = scratch.Slice(n, n);
-        _cross.Forward(input, rows, cross);
-        _gate.Forward(input, rows, gate);
+        _cross.Forward(input, rows, cross, single);
+        _gate.Forward(input, rows, gate, single);
         TensorPrimitives.Sigmoid(gate, gate);
         TensorPrimitives.Multiply(cross, gate, cross);
         TensorPrimitives.FusedMultiplyAdd(x0, cross, input, output[..n]);
@@ -93,8 +94,8 @@ internal sealed class GatedCrossInferenceLayer(float[] weight, float[] bias, flo
 /// </summary>
 internal sealed class DcnV2MixtureInferenceLayer : ICrossInferenceLayer
 {
-    private readonly IDenseProduct _gate;
-    private readonly IDenseProduct[] _v, _c, _u;
+    private readonly RowDenseProduct _gate;
+    private readonly RowDenseProduct[] _v, _c, _u;
     private readonly int _width, _rank, _experts;
 
     public DcnV2MixtureInferenceLayer(float[] gate, float[][] v, float[][] c, float[][] u, float[] bias, IGemm gemm)
@@ -103,10 +104,10 @@ internal sealed class DcnV2MixtureInferenceLayer : ICrossInferenceLayer
         _experts = v.Length;
         _rank = v[0].Length / _width;
         float[] noBias = new float[Math.Max(_rank, _experts)];
-        _gate = gemm.PrepareDense(gate, noBias[.._experts], _width, _experts, relu: false);
-        _v = [.. v.Select(w => gemm.PrepareDense(w, noBias[.._rank], _width, _rank, relu: false))];
-        _c = [.. c.Select(w => gemm.PrepareDense(w, noBias[.._rank], _rank, _rank, relu: false))];
-        _u = [.. u.Select(w => gemm.PrepareDense(w, bias, _rank, _width, relu: false))];
+        _gate = new RowDenseProduct(gate, noBias[.._experts], _width, _experts, gemm);
+        _v = [.. v.Select(w => new RowDenseProduct(w, noBias[.._rank], _width, _rank, gemm))];
+        _c = [.. c.Select(w => new RowDenseProduct(w, noBias[.._rank], _rank, _rank, gemm))];
+        _u = [.. u.Select(w => new RowDenseProduct(w, bias, _rank, _width, gemm))];
         ParameterCount = gate.LongLength + v.Sum(w => w.LongLength) + c.Sum(w => w.LongLength) + u.Sum(w => w.LongLength) + bias.LongLength;
     }
 
@@ -116,13 +117,13 @@ internal sealed class DcnV2MixtureInferenceLayer : ICrossInferenceLayer
 
     public int ScratchWidth => _experts + 2 * _rank + _width;
 
-    public void Run(ReadOnlySpan<float> x0, ReadOnlySpan<float> input, int rows, Span<float> scratch, Span<float> output)
+    public void Run(ReadOnlySpan<float> x0, ReadOnlySpan<float> input, int rows, Span<float> scratch, Span<float> output, bool single)
     {
         int n = _width, m = _experts, r = _rank;
         Span<float> p = scratch[..(rows * m)];
         Span<float> low = scratch.Slice(rows * m, rows * r), mid = scratch.Slice(rows * (m + r), rows * r);
         Span<float> up = scratch.Slice(rows * (m + 2 * r), rows * n);
-        _gate.Forward(input, rows, p);
+        _gate.Forward(input, rows, p, single);
         for (int b = 0; b < rows; b++)
         {
             TensorPrimitives.SoftMax(p.Slice(b * m, m), p.Slice(b * m, m));
@@ -131,11 +132,11 @@ internal sealed class DcnV2MixtureInferenceLayer : ICrossInferenceLayer
         input[..(rows * n)].CopyTo(output);
         for (int i = 0; i < m; i++)
         {
-            _v[i].Forward(input, rows, low);
+            _v[i].Forward(input, rows, low, single);
             TensorPrimitives.Tanh(low, low);
-            _c[i].Forward(low, rows, mid);
+            _c[i].Forward(low, rows, mid, single);
             TensorPrimitives.Tanh(mid, mid);
-            _u[i].Forward(mid, rows, up);
+            _u[i].Forward(mid, rows, up, single);
             for (int b = 0; b < rows; b++)
             {
                 float g = p[b * m + i];

@@ -26,7 +26,7 @@ internal sealed class CrossNetworkOp(ICrossInferenceLayer[] layers, float[] outp
         for (int l = 0; l < layers.Length; l++)
         {
             Span<float> output = l % 2 == 0 ? a : b;
-            layers[l].Run(x0, input, rows, scratch, output);
+            layers[l].Run(x0, input, rows, scratch, output, batchSize == 1);
             input = output;
         }
 
