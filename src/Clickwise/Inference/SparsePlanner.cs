@@ -37,11 +37,10 @@ internal static class SparsePlanner
     public static IInferenceOp Dense(float[] weight, float[] bias, int inputSize, int outputSize, bool relu, int inputOffset, int outputOffset,
                                      bool toLogits, IGemm gemm, IMatVec? matVec)
     {
-        var dense = new DenseOp(weight, bias, inputSize, outputSize, relu, inputOffset, outputOffset, toLogits, gemm, matVec);
         CsrMatrix csr = CsrMatrix.FromDense(weight, inputSize, outputSize);
         if (outputSize == 1 || csr.Density > MaxTimedDensity)
         {
-            return dense;
+            return new DenseOp(weight, bias, inputSize, outputSize, relu, inputOffset, outputOffset, toLogits, gemm, matVec);
         }
 
         // Time both on a private tape laid out like the real one, with ReLU-like inputs (half of them zero).
@@ -60,10 +59,10 @@ internal static class SparsePlanner
         bool sparseForOne = sparseOne < denseOne, sparseForBlocks = sparseBlock < denseBlock;
         string measured = $"µs dense/csr: batch 1 {denseOne:F2}/{sparseOne:F2}, {BlockRows} rows {denseBlock:F1}/{sparseBlock:F1}";
         // The dense op keeps only the path CSR did not win, so memory shrinks with what was pruned.
-        DenseOp? rest = sparseForOne && sparseForBlocks ? null : sparseForOne || sparseForBlocks
-            ? new DenseOp(weight, bias, inputSize, outputSize, relu, inputOffset, outputOffset, toLogits, gemm, matVec,
-                singleRows: !sparseForOne, blocks: !sparseForBlocks)
-            : dense;
+        DenseOp? rest = sparseForOne && sparseForBlocks
+            ? null
+            : new DenseOp(weight, bias, inputSize, outputSize, relu, inputOffset, outputOffset, toLogits, gemm, matVec,
+                singleRows: !sparseForOne, blocks: !sparseForBlocks);
         return new SparseDenseOp(csr, bias, relu, inputOffset, outputOffset, toLogits, rest, sparseForOne, sparseForBlocks, measured);
     }
 

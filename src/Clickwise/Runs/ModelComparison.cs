@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Clickwise.Data;
 using Clickwise.Data.Pipeline;
 using Clickwise.Inference;
 using Clickwise.Training;
@@ -38,7 +37,7 @@ public static class ModelComparison
         using PreparedDataset data = DatasetBuilder.Build(baseRequest.Data.ReplayableOpener(baseRequest.WorkDir),
             baseRequest.Preprocessing, Path.Combine(baseRequest.WorkDir, "cache"));
         double prepareSeconds = clock.Elapsed.TotalSeconds;
-        (int[] ids, int rows) = LatencyRows(data.Test.RowCount > 0 ? data.Test : data.Train, data.Map.FieldCount);
+        (int[] ids, int rows) = SpeedProbe.SampleRows(data.Test.RowCount > 0 ? data.Test : data.Train);
         int[] seedList = [.. Enumerable.Range(baseRequest.Model.Seed, seeds)];
         var result = new List<ComparisonRow>();
         foreach (string name in models)
@@ -93,15 +92,5 @@ public static class ModelComparison
     {
         values.Sort();
         return values[values.Count / 2];
-    }
-
-    private static (int[] Ids, int Rows) LatencyRows(IBatchSource source, int fieldCount)
-    {
-        foreach (Batch batch in source.Batches(4096, shuffle: false, seed: 0))
-        {
-            return ([.. batch.IdsInUse], batch.Count);
-        }
-
-        throw new InvalidDataException("no rows to time requests with");
     }
 }

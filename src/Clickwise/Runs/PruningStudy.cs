@@ -75,8 +75,6 @@ public sealed record PruningStudyOptions
 
 public static class PruningStudy
 {
-    private const int LatencyRows = 4096;
-
     public static PruningStudyReport Run(TrainRequest baseRequest, PruningStudyOptions options,
                                          Func<string, IEnumerable<ITrainingObserver>>? observers = null,
                                          CancellationToken cancellationToken = default)
@@ -86,7 +84,7 @@ public static class PruningStudy
         using PreparedDataset data = DatasetBuilder.Build(baseRequest.Data.ReplayableOpener(baseRequest.WorkDir),
             baseRequest.Preprocessing, Path.Combine(baseRequest.WorkDir, "cache"));
         double prepareSeconds = clock.Elapsed.TotalSeconds;
-        (int[] ids, int rows) = LatencyIds(data.Test.RowCount > 0 ? data.Test : data.Train, data.Map.FieldCount);
+        (int[] ids, int rows) = SpeedProbe.SampleRows(data.Test.RowCount > 0 ? data.Test : data.Train);
         float[] labels = Labels(data.Test);
 
         PruningStudyRow Train(string label, string? sparsity, int[] hidden, int seed, out float[] probabilities)
@@ -260,18 +258,6 @@ public static class PruningStudy
         GC.KeepAlive(sink);
         Array.Sort(micros);
         return micros[requests / 2];
-    }
-
-    private static (int[] Ids, int Rows) LatencyIds(IBatchSource source, int fieldCount)
-    {
-        var ids = new List<int>();
-        foreach (Batch batch in source.Batches(LatencyRows, shuffle: false, seed: 0))
-        {
-            ids.AddRange(batch.IdsInUse.ToArray());
-            break;
-        }
-
-        return ids.Count == 0 ? throw new InvalidDataException("no rows to time requests with") : ([.. ids], ids.Count / fieldCount);
     }
 
     private static float[] Labels(IBatchSource test)

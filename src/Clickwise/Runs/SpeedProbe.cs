@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Clickwise.Data;
 using Clickwise.Inference;
 using Clickwise.Kernels;
 
@@ -9,6 +10,17 @@ public sealed record SpeedReport(int Requests, double P50Micros, double P99Micro
 
 public static class SpeedProbe
 {
+    /// <summary>The ids of the first rows of <paramref name="source"/> (up to 4,096), the requests latency is timed on.</summary>
+    public static (int[] Ids, int Rows) SampleRows(IBatchSource source)
+    {
+        foreach (Batch batch in source.Batches(4096, shuffle: false, seed: 0))
+        {
+            return ([.. batch.IdsInUse], batch.Count);
+        }
+
+        throw new InvalidDataException("no rows to time requests with");
+    }
+
     /// <summary>Least time spent on untimed requests before timing starts.</summary>
     public const int WarmupMilliseconds = 500;
 

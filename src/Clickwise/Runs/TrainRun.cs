@@ -40,29 +40,38 @@ public static class TrainRun
     internal static TrainReport Execute(TrainRequest request, Func<string, Func<IRecordReader>> openerFor,
                                         IEnumerable<ITrainingObserver>? observers, CancellationToken cancellationToken)
     {
-        Validate(request);
+        // A model to start from is read (and its checksum verified) once, for validation, vocabulary and weights.
+        ModelArtifact? init = request.InitFrom is { } path ? ModelArtifact.Load(path) : null;
+        Validate(request, init?.Config);
         Directory.CreateDirectory(request.WorkDir);
         var clock = Stopwatch.StartNew();
         string cacheDir = Path.Combine(request.WorkDir, "cache");
-        using PreparedDataset data = request.InitFrom is { } init
-            ? DatasetBuilder.BuildWithMap(openerFor(request.WorkDir), ModelArtifact.Load(init).FeatureMap, request.Preprocessing, cacheDir)
+        using PreparedDataset data = init is not null
+            ? DatasetBuilder.BuildWithMap(openerFor(request.WorkDir), init.FeatureMap, request.Preprocessing, cacheDir)
             : DatasetBuilder.Build(openerFor(request.WorkDir), request.Preprocessing, cacheDir);
-        return Execute(request, data, clock.Elapsed.TotalSeconds, observers, cancellationToken);
+        return Train(request, init, data, clock.Elapsed.TotalSeconds, observers, cancellationToken);
     }
 
     /// <summary>Trains on an already prepared (cached and split) dataset: studies train many models on one cache.</summary>
     public static TrainReport Execute(TrainRequest request, PreparedDataset data, double prepareSeconds,
                                       IEnumerable<ITrainingObserver>? observers, CancellationToken cancellationToken)
     {
-        Validate(request);
+        ModelArtifact? init = request.InitFrom is { } path ? ModelArtifact.Load(path) : null;
+        Validate(request, init?.Config);
+        return Train(request, init, data, prepareSeconds, observers, cancellationToken);
+    }
+
+    private static TrainReport Train(TrainRequest request, ModelArtifact? init, PreparedDataset data, double prepareSeconds,
+                                     IEnumerable<ITrainingObserver>? observers, CancellationToken cancellationToken)
+    {
         Directory.CreateDirectory(request.WorkDir);
         if (data.Train.RowCount == 0)
         {
             throw new InvalidDataException($"{request.Data.Path}: no training rows after the split ({data.Rows} rows in all)");
         }
 
-        CtrModel model = request.InitFrom is { } init
-            ? ModelArtifact.Load(init).Instantiate(request.Training.BatchSize)
+        CtrModel model = init is not null
+            ? init.Instantiate(request.Training.BatchSize)
             : ModelRegistry.Create(request.Model, data.Map.Layout, request.Training.BatchSize);
         // A pruned run's best-validation epoch may be a less sparse one, and stopping early would cut the schedule
         // short: a pruned run trains every epoch and keeps the last, which has the targets.
@@ -87,7 +96,7 @@ public static class TrainRun
         {
             pruner = new ModelPruner(model.Parameters, data.Map.Layout, pruning.Targets, pruning.EmbeddingScope, pruning.Regrow);
             trainer.Hooks.Add(new PruningHook(pruner, pruning.Schedule));
-            if (request.InitFrom is not null && !pruning.Regrow)
+            if (init is not null && !pruning.Regrow)
             {
                 // Pruning a pruned model further keeps what it pruned.
                 pruner.AdoptZeros();
@@ -135,14 +144,18 @@ public static class TrainRun
     /// Rejects settings that cannot train (<see cref="ArgumentException"/> naming the key) before the data is read,
     /// so a typo costs milliseconds, not a cache build.
     /// </summary>
-    public static void Validate(TrainRequest request)
+    public static void Validate(TrainRequest request) =>
+        Validate(request, request.InitFrom is { } path ? ModelArtifact.Load(path).Config : null);
+
+    /// <param name="initArchitecture">The architecture of the model training starts from, when it does.</param>
+    private static void Validate(TrainRequest request, ModelConfig? initArchitecture)
     {
         request.Preprocessing.Validate();
         request.Training.Validate();
         request.Pruning?.Validate(request.Training.Epochs);
         // The model's constructor is the one validator of an architecture; two one-row fields make it cheap.
         var layout = new Features.FeatureLayout(["a", "b"], [1, 1]);
-        CtrModel probe = ModelRegistry.Create(request.InitFrom is { } init ? ModelArtifact.Load(init).Config : request.Model, layout, maxBatchSize: 1);
+        CtrModel probe = ModelRegistry.Create(initArchitecture ?? request.Model, layout, maxBatchSize: 1);
         if (request.Pruning is { } pruning)
         {
             // Names a component the architecture lacks (R of a DeepFM, say) before any data is read.

@@ -21,6 +21,9 @@ public sealed class PruningHook(ModelPruner pruner, PruningSchedule schedule) : 
     /// <summary>Fraction of the targets pruned so far (0 before warm-up ends).</summary>
     public double Progress { get; private set; }
 
+    // The schedule with U fitted to this run, resolved once: the run's length does not change between steps.
+    private PruningSchedule? _resolved;
+
     public void AfterStep(in StepInfo step, IOptimizer optimizer)
     {
         if (step.Epoch <= Schedule.WarmupEpochs)
@@ -28,7 +31,7 @@ public sealed class PruningHook(ModelPruner pruner, PruningSchedule schedule) : 
             return;
         }
 
-        PruningSchedule schedule = Schedule.ResolvedFor(step.EpochCount, step.StepsPerEpoch);
+        PruningSchedule schedule = _resolved ??= Schedule.ResolvedFor(step.EpochCount, step.StepsPerEpoch);
         long iteration = step.GlobalStep - (long)schedule.WarmupEpochs * step.StepsPerEpoch;
         double fraction = step.IsLastOfRun ? 1.0 : schedule.SparsityAt(1.0, iteration);
         if (step.IsLastOfRun || schedule.IsPruneStep(iteration, step.IsLastInEpoch))
