@@ -18,14 +18,22 @@ internal static class BenchCommand
         var batch = new Option<int>("--batch") { Description = "Batch size of the throughput test", DefaultValueFactory = _ => 10_000 };
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
+        var plan = new Option<string>("--plan")
+        {
+            Description = "speed: the fastest plan measured here; memory: the fewest bytes (compact tables, sparse weights, one copy per layer)",
+            DefaultValueFactory = _ => "speed",
+        };
+        plan.AcceptOnlyFromAmong("speed", "memory");
+        var ops = new Option<bool>("--ops") { Description = "Also print each op of the plan with its median batch-1 time" };
         var command = new Command("bench", "Measure a model's batch-1 latency and batch throughput on this machine");
-        CommonOptions.AddAll(command, model, data, format, requests, batch, threads, json);
+        CommonOptions.AddAll(command, model, data, format, requests, batch, threads, json, plan, ops);
         command.SetAction(parse => VerbRunner.Run(() =>
         {
             string path = parse.GetValue(model)!;
             CommonOptions.RequireFile(path);
             ModelArtifact artifact = ModelArtifact.Load(path);
-            CompiledModel compiled = artifact.Compile();
+            PlanObjective objective = parse.GetValue(plan) == "memory" ? PlanObjective.Memory : PlanObjective.Speed;
+            CompiledModel compiled = artifact.Compile(objective: objective);
             (int[] ids, int rows) = parse.GetValue(data) is { } file
                 ? RowsFrom(compiled, artifact, file, parse.GetValue(format)!)
                 : RandomRows(artifact);
@@ -37,6 +45,11 @@ internal static class BenchCommand
             }
 
             SpeedReport report = SpeedProbe.Measure(compiled, ids, rows, n, b, parse.GetValue(threads));
+            if (parse.GetValue(ops))
+            {
+                PrintOps(compiled, ids, rows); // after the warm-up above, so no op is timed on tier-0 code
+            }
+
             // A pruned model is also run through the dense kernels: the speed-up its sparsity buys on this machine.
             SpeedReport? dense = artifact.IsPruned ? SpeedProbe.Measure(artifact.Compile(sparse: false), ids, rows, n, b, parse.GetValue(threads)) : null;
             if (parse.GetValue(json))
@@ -65,6 +78,16 @@ internal static class BenchCommand
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    private static void PrintOps(CompiledModel compiled, int[] ids, int rows)
+    {
+        var times = compiled.TimeOps(ids, rows, batchSize: 1, repetitions: 20_000);
+        Console.WriteLine($"plan ops, batch 1, 1 thread (median µs; sum {times.Sum(t => t.Micros):F2}):");
+        foreach ((string op, double micros) in times)
+        {
+            Console.WriteLine($"  {micros,8:F3}  {op}");
+        }
     }
 
     private static void Print(SpeedReport report, string what)

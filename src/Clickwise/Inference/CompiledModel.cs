@@ -50,7 +50,8 @@ public sealed class CompiledModel
     /// against); results are the same either way.
     /// </param>
     public static CompiledModel Compile(ModelConfig config, FeatureLayout layout, IReadOnlyDictionary<string, float[]> tensors,
-                                        IGemm? gemm = null, IMatVec? matVec = null, bool sparse = true)
+                                        IGemm? gemm = null, IMatVec? matVec = null, bool sparse = true,
+                                        PlanObjective objective = PlanObjective.Speed)
     {
         gemm ??= KernelRegistry.Gemm;
         // Without a forced matvec, dense layers repack their weights for the streaming batch-1 kernel.
@@ -94,7 +95,7 @@ public sealed class CompiledModel
         {
             embeddingOffset = Allocate(width);
             ops.Add(sparse
-                ? SparsePlanner.Embedding(Tensor("embedding"), f, d, embeddingOffset)
+                ? SparsePlanner.Embedding(Tensor("embedding"), f, d, embeddingOffset, objective)
                 : new EmbeddingGatherOp(Tensor("embedding"), f, d, embeddingOffset));
         }
 
@@ -109,7 +110,8 @@ public sealed class CompiledModel
             float[] r = Tensor("fwfm.r");
             int survivors = r.Count(w => w != 0f);
             // The dense form costs F²·D/16 vector FMAs whatever survives; the pair list costs one D-dot per survivor.
-            bool dense = !sparse || survivors * 4 > r.Length;
+            // In bytes the dense form holds two F² matrices, the list 12 bytes a survivor.
+            bool dense = !sparse || (objective == PlanObjective.Memory ? survivors * 3 >= 2 * f * f : survivors * 4 > r.Length);
             ops.Add(new FwFMPairsOp(r, f, d, embeddingOffset, Allocate(FwFMPairsOp.ScratchWidth(f, d)), dense, gemm));
         }
 
@@ -135,16 +137,22 @@ public sealed class CompiledModel
                 ? PnnLowering.Lower(config.Name, f, d, embeddingOffset, Tensor, Allocate, ops)
                 : (deepInput, deepInputSize);
             int[] sizes = [.. config.HiddenUnits, 1];
-            for (int l = 0; l < sizes.Length; l++)
+            float[][] weights = [.. sizes.Select((_, l) => Tensor($"mlp.{l}.weight"))];
+            float[][] biases = [.. sizes.Select((_, l) => Tensor($"mlp.{l}.bias"))];
+            if (sparse)
             {
-                bool last = l == sizes.Length - 1;
-                int output = Allocate(sizes[l]);
-                float[] weight = Tensor($"mlp.{l}.weight"), bias = Tensor($"mlp.{l}.bias");
-                ops.Add(sparse
-                    ? SparsePlanner.Dense(weight, bias, inputSize, sizes[l], relu: !last, input, output, toLogits: last, gemm, matVec)
-                    : new DenseOp(weight, bias, inputSize, sizes[l], relu: !last, input, output, toLogits: last, gemm, matVec));
-                input = output;
-                inputSize = sizes[l];
+                ops.AddRange(SparsePlanner.Mlp(weights, biases, input, inputSize, Allocate, () => tape, gemm, matVec, objective));
+            }
+            else
+            {
+                for (int l = 0; l < sizes.Length; l++)
+                {
+                    bool last = l == sizes.Length - 1;
+                    int output = Allocate(sizes[l]);
+                    ops.Add(new DenseOp(weights[l], biases[l], inputSize, sizes[l], relu: !last, input, output, toLogits: last, gemm, matVec));
+                    input = output;
+                    inputSize = sizes[l];
+                }
             }
         }
 
@@ -152,8 +160,9 @@ public sealed class CompiledModel
     }
 
     /// <summary>Compiles a live model (its current parameter values are shared, not copied).</summary>
-    public static CompiledModel Compile(CtrModel model, IGemm? gemm = null, IMatVec? matVec = null) =>
-        Compile(model.Config, model.Layout, model.Parameters.ToDictionary(p => p.Name, p => p.Value), gemm, matVec);
+    public static CompiledModel Compile(CtrModel model, IGemm? gemm = null, IMatVec? matVec = null,
+                                        PlanObjective objective = PlanObjective.Speed) =>
+        Compile(model.Config, model.Layout, model.Parameters.ToDictionary(p => p.Name, p => p.Value), gemm, matVec, objective: objective);
 
     /// <summary>Logits [B] for ids [B, F] (global rows) and values [B, F] (empty = all ones), in tape-sized chunks.</summary>
     public void PredictLogits(ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, Span<float> logits, InferenceTape tape)
@@ -181,8 +190,8 @@ public sealed class CompiledModel
     }
 
     /// <summary>
-    /// Median microseconds each op takes on <paramref name="batchSize"/> rows (cycling through the rows of
-    /// <paramref name="ids"/>), in plan order, on the calling thread and in one block: where a request's time goes.
+    /// Median microseconds each op takes on <paramref name="batchSize"/> rows (each repetition on the next rows
+    /// of <paramref name="ids"/>), in plan order, on the calling thread and in one block: where a request's time goes.
     /// A batch run splits rows over the compute threads, so there each op takes about this over the thread count.
     /// </summary>
     public IReadOnlyList<(string Op, double Micros)> TimeOps(ReadOnlySpan<int> ids, int rows, int batchSize, int repetitions = 2000)
@@ -190,16 +199,17 @@ public sealed class CompiledModel
         int f = FieldCount;
         InferenceTape tape = CreateTape(batchSize);
         int[] batchIds = new int[batchSize * f];
-        for (int r = 0; r < batchSize; r++)
-        {
-            ids.Slice(r % rows * f, f).CopyTo(batchIds.AsSpan(r * f, f));
-        }
-
         float[] logits = new float[batchSize];
         double[][] samples = [.. _ops.Select(_ => new double[repetitions])];
         double tickToMicro = 1e6 / System.Diagnostics.Stopwatch.Frequency;
         for (int k = 0; k < repetitions; k++)
         {
+            // Each repetition takes the next rows, so lookups and activation patterns vary as in real traffic.
+            for (int r = 0; r < batchSize; r++)
+            {
+                ids.Slice((int)(((long)k * batchSize + r) % rows) * f, f).CopyTo(batchIds.AsSpan(r * f, f));
+            }
+
             logits.AsSpan().Fill(_bias);
             for (int o = 0; o < _ops.Length; o++)
             {

@@ -7,7 +7,7 @@ namespace Clickwise.Kernels;
 /// (output index, weight) pairs of input i lie at [RowStart[i], RowStart[i + 1]). Input-major order lets a product
 /// skip every input that is zero — after ReLU that is about half of them — and touches each surviving weight once.
 /// </summary>
-public sealed class CsrMatrix
+public sealed class CsrMatrix : ISparseMatrix
 {
     private CsrMatrix(int rows, int columns, int[] rowStart, int[] column, float[] value)
     {
@@ -28,6 +28,8 @@ public sealed class CsrMatrix
     public int[] Column { get; }
 
     public float[] Value { get; }
+
+    public string Format => "csr";
 
     public int NonZeroCount => Value.Length;
 

@@ -72,7 +72,8 @@ public sealed class ModelArtifact
     }
 
     /// <param name="sparse">False: dense kernels only, whatever was pruned (the baseline of a sparse plan).</param>
-    public CompiledModel Compile(bool sparse = true) => CompiledModel.Compile(Config, FeatureMap.Layout, Tensors, sparse: sparse);
+    public CompiledModel Compile(bool sparse = true, PlanObjective objective = PlanObjective.Speed) =>
+        CompiledModel.Compile(Config, FeatureMap.Layout, Tensors, sparse: sparse, objective: objective);
 
     /// <summary>Whether a prunable tensor (embeddings, field pairs, DNN weights) holds zeros: a pruned model.</summary>
     public bool IsPruned => Tensors.Any(t => Prunable(t.Key) && Array.IndexOf(t.Value, 0f) >= 0);

@@ -21,6 +21,8 @@ public sealed record PruningStudyRow(
     long NonZeroParameters,
     long DnnNonZero,
     long CompiledBytes,
+    long SmallestBytes,
+    double BytesRatio,
     double P50Micros,
     double P99Micros,
     double BatchSamplesPerSec,
@@ -108,7 +110,7 @@ public static class PruningStudy
                 .Sum(kv => (long)kv.Value.Count(v => v != 0f));
             return new PruningStudyRow(label, sparsity ?? "None", hidden, seed, report.Training.Epochs.LastOrDefault()?.ValidAuc ?? double.NaN,
                 report.Test.Auc, report.Test.LogLoss, artifact.ParameterCount, nonZero, dnnNonZero, compiled.Bytes,
-                speed.P50Micros, speed.P99Micros, speed.BatchSamplesPerSec, 1.0, request.ModelPath);
+                artifact.Compile(objective: PlanObjective.Memory).Bytes, 1.0, speed.P50Micros, speed.P99Micros, speed.BatchSamplesPerSec, 1.0, request.ModelPath);
         }
 
         int baseSeed = baseRequest.Model.Seed;
@@ -122,7 +124,8 @@ public static class PruningStudy
         }
 
         double denseP50 = settings.FirstOrDefault(r => r.Sparsity == "None")?.P50Micros ?? double.NaN;
-        settings = [.. settings.Select(r => r with { SpeedUp = denseP50 / r.P50Micros })];
+        double denseBytes = settings.FirstOrDefault(r => r.Sparsity == "None")?.SmallestBytes ?? double.NaN;
+        settings = [.. settings.Select(r => r with { SpeedUp = denseP50 / r.P50Micros, BytesRatio = r.SmallestBytes / denseBytes })];
 
         var sizeMatched = new List<PruningStudyRow>();
         if (options.SizeMatched)
@@ -140,7 +143,7 @@ public static class PruningStudy
                 string rest = string.Join(" & ", targets.ToPaperNotation().Split(" & ").Where(p => !p.StartsWith('D')));
                 PruningStudyRow row = Train($"N-{width} ({pruned.Label})", rest.Length == 0 ? null : rest,
                     [.. Enumerable.Repeat(width, baseHidden.Length)], baseSeed, out _);
-                sizeMatched.Add(row with { SpeedUp = denseP50 / row.P50Micros });
+                sizeMatched.Add(row with { SpeedUp = denseP50 / row.P50Micros, BytesRatio = row.SmallestBytes / denseBytes });
             }
         }
 

@@ -11,19 +11,19 @@ internal static class RandomModels
     /// <summary>Eight fields of uneven sizes: P = 28 pairs, enough to prune most of them.</summary>
     public static readonly FeatureLayout Layout = new(["a", "b", "c", "d", "e", "f", "g", "h"], [5, 9, 3, 7, 4, 11, 2, 6]);
 
-    public static ModelConfig Config(string name) => new()
+    public static ModelConfig Config(string name, int embeddingDim = 5) => new()
     {
         Name = name,
-        EmbeddingDim = 5, // odd: exercises the tails of every vector loop
+        EmbeddingDim = embeddingDim, // 5 (odd) exercises the tails of every vector loop; 10 and 19 the 8-float paths
         HiddenUnits = [13, 7],
         Dropout = 0.4f, // must not act outside training
         Seed = 11,
     };
 
     /// <summary>A model whose parameters are all uniform in ±0.5 (±1 for dnn; seeded), so no term is trivially zero.</summary>
-    public static CtrModel Create(string name, int maxBatchSize, int seed = 3)
+    public static CtrModel Create(string name, int maxBatchSize, int seed = 3, int embeddingDim = 5)
     {
-        CtrModel model = ModelRegistry.Create(Config(name), Layout, maxBatchSize);
+        CtrModel model = ModelRegistry.Create(Config(name, embeddingDim), Layout, maxBatchSize);
         var random = new SeededRandom(seed);
         // A DNN-only logit passes through three ±0.5 layers that shrink its spread below what the tests call
         // informative; ±1 restores it. Models with a first- or second-order term spread enough through it.

@@ -6,19 +6,23 @@ using Clickwise.Models;
 namespace Clickwise.Tests.Inference;
 
 /// <summary>
-/// Pruned models compile into sparse plans (CSR layers where measured faster, a compact embedding table, the
+/// Pruned models compile into sparse plans (sparse layers or the live sub-network where measured faster, a compact embedding table, the
 /// surviving field pairs) that still compute exactly the training forward, for single requests and batches.
 /// </summary>
 public sealed class SparsePlanTests
 {
     [Theory]
-    [InlineData("deepfwfm", "D-99% & R-95% & F-40%")]
-    [InlineData("deepfwfm", "D-90% & R-90% & F-90%")]
-    [InlineData("deepfm", "D-80% & F-60%")]
-    [InlineData("fwfm", "R-50% & F-90%")]
-    public void PrunedModelsCompileToPlansThatMatchForward(string name, string sparsity)
+    [InlineData("deepfwfm", "D-99% & R-95% & F-40%", 5)]
+    [InlineData("deepfwfm", "D-99% & R-95% & F-40%", 10)]
+    [InlineData("deepfwfm", "D-90% & R-90% & F-90%", 5)]
+    [InlineData("deepfwfm", "D-90% & R-90% & F-90%", 19)]
+    [InlineData("deepfm", "D-80% & F-60%", 5)]
+    [InlineData("fwfm", "R-50% & F-90%", 5)]
+    [InlineData("fwfm", "R-80%", 8)]
+    [InlineData("fwfm", "R-80%", 10)]
+    public void PrunedModelsCompileToPlansThatMatchForward(string name, string sparsity, int embeddingDim)
     {
-        CtrModel model = RandomModels.Create(name, maxBatchSize: 300);
+        CtrModel model = RandomModels.Create(name, maxBatchSize: 300, embeddingDim: embeddingDim);
         new ModelPruner(model.Parameters, RandomModels.Layout, SparsityTargets.Parse(sparsity)).Prune();
         CompiledModel compiled = CompiledModel.Compile(model);
 
@@ -46,10 +50,45 @@ public sealed class SparsePlanTests
         IReadOnlyList<string> plan = compiled.Describe();
         Assert.Contains(plan, op => op.StartsWith("compact embedding gather", StringComparison.Ordinal));
         Assert.Contains(plan, op => op.StartsWith("fwfm pairs sparse", StringComparison.Ordinal));
-        // Every hidden layer is timed and says which kernel serves single requests and blocks.
-        Assert.Equal(RandomModels.Config("deepfwfm").HiddenUnits.Length,
-            plan.Count(op => op.StartsWith("sparse dense", StringComparison.Ordinal) && op.Contains("µs dense/csr", StringComparison.Ordinal)));
+        // The DNN is timed layer by layer and as its live sub-network, and the plan records both times.
+        Assert.Contains(plan, op => op.Contains("sparse mlp", StringComparison.Ordinal)
+            && op.Contains("live sub-network", StringComparison.Ordinal) && op.Contains("layers", StringComparison.Ordinal));
         Assert.True(compiled.ParameterCount < model.Parameters.TotalLength / 5);
         Assert.True(compiled.Bytes < denseBytes, $"{compiled.Bytes} bytes pruned vs {denseBytes} dense");
+    }
+
+    [Theory]
+    [InlineData("deepfwfm", "D-90% & R-90% & F-90%")]
+    [InlineData("deepfwfm", null)]
+    [InlineData("deepfm", "D-80% & F-60%")]
+    public void TheSmallestPlanComputesTheSameAndHoldsFewerBytes(string name, string? sparsity)
+    {
+        CtrModel model = RandomModels.Create(name, maxBatchSize: 300, embeddingDim: 10);
+        if (sparsity is not null)
+        {
+            new ModelPruner(model.Parameters, RandomModels.Layout, SparsityTargets.Parse(sparsity)).Prune();
+        }
+
+        CompiledModel fastest = CompiledModel.Compile(model);
+        CompiledModel smallest = CompiledModel.Compile(model, objective: PlanObjective.Memory);
+
+        foreach (int size in new[] { 1, 300 })
+        {
+            Batch batch = RandomModels.Batch(size, withValues: false, seed: size);
+            float[] expected = RandomModels.ForwardLogits(model, batch);
+            float[] actual = new float[size];
+            smallest.PredictLogits(batch.IdsInUse, default, size, actual, smallest.CreateTape(size));
+            RandomModels.AssertClose(expected, actual, $"{name} {sparsity} smallest plan, batch {size}");
+        }
+
+        // An unpruned plan drops its batch-1 copies of the dense layers; a pruned one may already be smallest when fastest.
+        Assert.True(sparsity is null ? smallest.Bytes < fastest.Bytes : smallest.Bytes <= fastest.Bytes,
+            $"smallest {smallest.Bytes} bytes vs fastest {fastest.Bytes}");
+        if (sparsity is not null)
+        {
+            Assert.Contains(smallest.Describe(), op => op.StartsWith("sparse mlp", StringComparison.Ordinal));
+            // Dense parameters take 4 bytes each; the pruned plan holds less than what its surviving weights would densely.
+            Assert.True(smallest.Bytes < 4L * model.Parameters.TotalLength, $"{smallest.Bytes} bytes vs {4L * model.Parameters.TotalLength} dense");
+        }
     }
 }

@@ -30,7 +30,7 @@ internal sealed class DenseOp : IInferenceOp
     // The weights repacked into contiguous column bands for the batch-1 path (null when a specific matvec is forced).
     private readonly float[]? _packed;
 
-    /// <param name="singleRows">Build the batch-1 (matrix-vector) path.</param>
+    /// <param name="singleRows">Build the batch-1 (matrix-vector) path; without it single rows take the GEMM path.</param>
     /// <param name="blocks">Build the many-rows (GEMM) path.</param>
     public DenseOp(float[] weight, float[] bias, int inputSize, int outputSize, bool relu, int inputOffset,
                    int outputOffset, bool toLogits, IGemm gemm, IMatVec? matVec, bool singleRows = true, bool blocks = true)
@@ -74,7 +74,7 @@ internal sealed class DenseOp : IInferenceOp
                 y[b] = _relu && v < 0f ? 0f : v;
             }
         }
-        else if (batchSize == 1)
+        else if (batchSize == 1 && (_packed is not null || _matVec is not null))
         {
             // Decided by the request, not the row range, so a row's result never depends on how rows were split.
             if (_packed is not null)

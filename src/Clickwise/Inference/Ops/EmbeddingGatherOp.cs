@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
 namespace Clickwise.Inference.Ops;
@@ -34,7 +36,11 @@ internal sealed class EmbeddingGatherOp(float[] table, int fieldCount, int dim, 
 
                 ReadOnlySpan<float> row = rows.Slice(ids[i] * dim, dim);
                 Span<float> dst = output.Slice(i * dim, dim);
-                if (values.IsEmpty)
+                if (values.IsEmpty && dim >= Vector256<float>.Count && Vector256.IsHardwareAccelerated)
+                {
+                    CopyRow(row, dst);
+                }
+                else if (values.IsEmpty)
                 {
                     row.CopyTo(dst);
                 }
@@ -44,6 +50,23 @@ internal sealed class EmbeddingGatherOp(float[] table, int fieldCount, int dim, 
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// A short row as 8-float vectors, the last one overlapping the previous: a D = 10 row is two loads and two
+    /// stores, where a general copy call costs more than the copy.
+    /// </summary>
+    private static void CopyRow(ReadOnlySpan<float> row, Span<float> dst)
+    {
+        int n = row.Length, last = n - Vector256<float>.Count;
+        ref float from = ref MemoryMarshal.GetReference(row);
+        ref float to = ref MemoryMarshal.GetReference(dst);
+        for (int k = 0; k < last; k += Vector256<float>.Count)
+        {
+            Vector256.LoadUnsafe(ref from, (nuint)k).StoreUnsafe(ref to, (nuint)k);
+        }
+
+        Vector256.LoadUnsafe(ref from, (nuint)last).StoreUnsafe(ref to, (nuint)last);
     }
 
     public string Describe() => $"embedding gather F={fieldCount} D={dim} rows={table.Length / dim}";

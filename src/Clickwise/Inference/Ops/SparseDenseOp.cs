@@ -5,23 +5,27 @@ using Clickwise.Kernels;
 namespace Clickwise.Inference.Ops;
 
 /// <summary>
-/// A pruned fully connected layer y = x·W + b (ReLU optional) that runs over its surviving weights only
-/// (<see cref="CsrMatrix"/>) where the compiler measured that faster — single requests, blocks of rows, or both —
-/// and through the dense op otherwise. The choice follows the request's batch size, never the row range, so a
-/// row's result does not depend on how rows were split over threads.
+/// A pruned fully connected layer y = x·W + b (ReLU optional) that runs over its surviving weights only where the
+/// compiler measured that faster — single requests, blocks of rows, or both, each with the sparse format that won
+/// (<see cref="SlicedEllMatrix"/>, <see cref="CsrMatrix"/>) — and through the dense op otherwise. The choice follows
+/// the request's batch size, never the row range, so a row's result does not depend on how rows were split over threads.
 /// </summary>
-internal sealed class SparseDenseOp(CsrMatrix weight, float[] bias, bool relu, int inputOffset, int outputOffset, bool toLogits,
-                                    DenseOp? dense, bool sparseForOne, bool sparseForBlocks, string measured) : IInferenceOp
+internal sealed class SparseDenseOp(ISparseMatrix? forOne, ISparseMatrix? forBlocks, float[] bias, bool relu, int inputOffset,
+                                    int outputOffset, bool toLogits, DenseOp? dense, string measured) : IInferenceOp
 {
-    public long ParameterCount => weight.NonZeroCount + bias.LongLength;
+    private readonly ISparseMatrix _shape = forOne ?? forBlocks ?? throw new ArgumentException("a sparse op needs a sparse path");
 
-    public long Bytes => weight.Bytes + bias.LongLength * sizeof(float) + (dense?.Bytes ?? 0);
+    public long ParameterCount => _shape.NonZeroCount + bias.LongLength;
+
+    public long Bytes => (forOne?.Bytes ?? 0) + (forBlocks is not null && forBlocks != forOne ? forBlocks.Bytes : 0)
+        + bias.LongLength * sizeof(float) + (dense?.Bytes ?? 0);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, int rowStart, int rowEnd,
                         Span<float> logits)
     {
-        if (!(batchSize == 1 ? sparseForOne : sparseForBlocks))
+        ISparseMatrix? weight = batchSize == 1 ? forOne : forBlocks;
+        if (weight is null)
         {
             dense!.RunRows(tape, ids, values, batchSize, rowStart, rowEnd, logits);
             return;
@@ -50,6 +54,7 @@ internal sealed class SparseDenseOp(CsrMatrix weight, float[] bias, bool relu, i
     }
 
     public string Describe() =>
-        $"sparse dense {weight.Rows}x{weight.Columns}{(relu ? " relu" : "")} nnz={weight.NonZeroCount} ({weight.Density:P1}): "
-        + $"batch 1 {(sparseForOne ? "csr" : "dense")}, blocks {(sparseForBlocks ? "csr" : "dense")} ({measured})";
+        $"sparse dense {_shape.Rows}x{_shape.Columns}{(relu ? " relu" : "")} nnz={_shape.NonZeroCount} "
+        + $"({_shape.NonZeroCount / ((double)_shape.Rows * _shape.Columns):P1}): "
+        + $"batch 1 {forOne?.Format ?? "dense"}, blocks {forBlocks?.Format ?? "dense"} ({measured})";
 }
