@@ -24,7 +24,7 @@ public sealed class CompiledModelTests
 
     [Fact]
     public void EveryRegisteredModelIsCovered() =>
-        Assert.Equal(["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl", "dcn", "dcnv2", "gdcn", "ipnn", "opnn", "pnn", "deepfm-ip", "deepfm-op", "deepfm-p"], ModelRegistry.Names);
+        Assert.Equal(["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl", "dcn", "dcnv2", "gdcn", "ipnn", "opnn", "pnn", "deepfm-ip", "deepfm-op", "deepfm-p", "xdeepfm"], ModelRegistry.Names);
 
     [Theory]
     [InlineData(1, 4, 1)]
@@ -114,6 +114,7 @@ public sealed class CompiledModelTests
     [InlineData("pnn", new int[0])]
     [InlineData("opnn", new[] { 1 })]
     [InlineData("deepfm-p", new[] { 3 })]
+    [InlineData("xdeepfm", new int[0])]
     public void UnusualDnnShapesMatchForward(string name, int[] hidden)
     {
         CtrModel model = ModelRegistry.Create(RandomModels.Config(name) with { HiddenUnits = hidden }, RandomModels.Layout, 40);
@@ -253,6 +254,7 @@ public sealed class CompiledModelTests
     [InlineData("deepfwfm")]
     [InlineData("dcnv2")]
     [InlineData("gdcn")]
+    [InlineData("xdeepfm")]
     public void OneAndTwoComputeThreadsGiveTheSameBits(string name)
     {
         // 1000 rows in blocks of at most 264, split as [0, 1000) or [0, 500) + [500, 1000): the block boundaries, and so
