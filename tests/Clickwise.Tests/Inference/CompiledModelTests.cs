@@ -133,6 +133,31 @@ public sealed class CompiledModelTests
         }
     }
 
+    [Theory]
+    [InlineData(new[] { 7 }, false)]          // one layer: everything pooled
+    [InlineData(new[] { 5, 3 }, false)]       // odd sizes, every row fed on and pooled
+    [InlineData(new[] { 2, 4, 6, 1 }, true)]  // split-half: 1, 2, 3 rows fed on
+    [InlineData(new[] { 100, 100, 50 }, true)] // the paper's default; 60 rows are three groups of 24 samples
+    public void CinShapesMatchForward(int[] cinLayers, bool splitHalf)
+    {
+        var config = RandomModels.Config("xdeepfm") with { CinLayers = cinLayers, CinSplitHalf = splitHalf };
+        CtrModel model = ModelRegistry.Create(config, RandomModels.Layout, 60);
+        var random = new Clickwise.Layers.SeededRandom(8);
+        foreach (var p in model.Parameters)
+        {
+            random.FillUniform(p.Value, 0.5);
+        }
+
+        CompiledModel compiled = CompiledModel.Compile(model);
+        Assert.Contains(compiled.Describe(), d => d.StartsWith($"cin F=8 D=5 H={string.Join("x", cinLayers)}", StringComparison.Ordinal));
+        foreach ((int rows, int tape) in new[] { (1, 1), (60, 60), (60, 16) })
+        {
+            Batch batch = RandomModels.Batch(rows, withValues: true, seed: rows + tape);
+            float[] expected = RandomModels.ForwardLogits(model, batch);
+            RandomModels.AssertClose(expected, Predict(compiled, batch, true, compiled.CreateTape(tape)), $"xdeepfm CIN [{string.Join(",", cinLayers)}] batch {rows}");
+        }
+    }
+
     [Fact]
     public void ValuesChangeTheResult()
     {

@@ -16,6 +16,7 @@ public sealed class SparsePlanTests
     [InlineData("deepfwfm", "D-90% & R-90% & F-90%")]
     [InlineData("deepfm", "D-80% & F-60%")]
     [InlineData("fwfm", "R-50% & F-90%")]
+    [InlineData("xdeepfm", "D-90% & C-80% & F-40%")] // the pruned CIN runs dense
     public void PrunedModelsCompileToPlansThatMatchForward(string name, string sparsity)
     {
         CtrModel model = RandomModels.Create(name, maxBatchSize: 300);
