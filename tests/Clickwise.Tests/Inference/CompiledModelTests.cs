@@ -159,6 +159,23 @@ public sealed class CompiledModelTests
     }
 
     [Fact]
+    public void CinPlanAllocatesNothingPerCall()
+    {
+        CtrModel model = RandomModels.Create("xdeepfm", maxBatchSize: 100);
+        CompiledModel compiled = CompiledModel.Compile(model);
+        foreach (int rows in new[] { 1, 100 }) // one request; a batch of five groups run inline on this thread
+        {
+            Batch batch = RandomModels.Batch(rows, withValues: true, seed: rows);
+            InferenceTape tape = compiled.CreateTape(rows);
+            float[] logits = new float[rows];
+            compiled.PredictLogits(batch.IdsInUse, batch.ValuesInUse, rows, logits, tape); // sizes this thread's scratch
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            compiled.PredictLogits(batch.IdsInUse, batch.ValuesInUse, rows, logits, tape);
+            Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+        }
+    }
+
+    [Fact]
     public void ValuesChangeTheResult()
     {
         // Guards the tests above: if values were ignored, the with/without cases would test the same thing.
