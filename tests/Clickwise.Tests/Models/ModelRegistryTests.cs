@@ -65,8 +65,8 @@ public sealed class ModelRegistryTests
     [Fact]
     public void UnknownNameListsTheKnownOnes()
     {
-        var ex = Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("xdeepfm"), Layout, 8));
-        Assert.Contains("xdeepfm", ex.Message);
+        var ex = Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("nosuchmodel"), Layout, 8));
+        Assert.Contains("nosuchmodel", ex.Message);
         Assert.Contains("deepfwfm", ex.Message);
     }
 
