@@ -67,7 +67,7 @@ public sealed class CompressedInteractionNetwork
             _outputOffset[k] = OutputSize;
             OutputSize += h - _pooledStart[k];
             int input = previous * fieldCount;
-            _weights[k] = parameters.Add(Parameter.Dense($"{prefix}.{k}.weight", ParameterRole.DenseWeight, input, h))
+            _weights[k] = parameters.Add(Parameter.Dense($"{prefix}.{k}.weight", ParameterRole.CinFilter, input, h))
                 .Glorot(initRandom, input, h);
             _biases[k] = parameters.Add(Parameter.Dense($"{prefix}.{k}.bias", ParameterRole.Bias, h));
             _layers[k] = new float[checked(h * plannedColumns)];

@@ -3,7 +3,7 @@ namespace Clickwise.Layers;
 /// <summary>
 /// What a parameter is for. Optimizers use it to pick the L2 coefficient (embedding vs network), and
 /// compression uses it to find its components (DeepLight's D = <see cref="DenseWeight"/>, R = <see cref="FieldMatrix"/>,
-/// F = <see cref="Embedding"/>).
+/// F = <see cref="Embedding"/>, C = <see cref="CinFilter"/>).
 /// </summary>
 public enum ParameterRole
 {
@@ -24,4 +24,7 @@ public enum ParameterRole
 
     /// <summary>FwFM linear-term vectors v_f [F, D].</summary>
     FieldLinear,
+
+    /// <summary>xDeepFM's CIN filters W^k [H_{k−1}·F, H_k] (its biases are <see cref="Bias"/>).</summary>
+    CinFilter,
 }

@@ -6,13 +6,13 @@ namespace Clickwise.Models;
 /// </summary>
 public sealed record ModelConfig
 {
-    /// <summary>Registry name: lr, fm, fwfm, deepfm, deepfwfm, nfm, dnn, wdl, dcn, dcnv2, gdcn, ipnn, opnn, pnn, deepfm-ip, deepfm-op, deepfm-p.</summary>
+    /// <summary>Registry name: lr, fm, fwfm, deepfm, deepfwfm, nfm, dnn, wdl, dcn, dcnv2, gdcn, ipnn, opnn, pnn, deepfm-ip, deepfm-op, deepfm-p, xdeepfm.</summary>
     public string Name { get; init; } = "deepfwfm";
 
     /// <summary>D, the embedding width of every field.</summary>
     public int EmbeddingDim { get; init; } = 10;
 
-    /// <summary>H per hidden layer of the DNN part (DeepFM, DeepFwFM, NFM, DNN, Wide &amp; Deep, the cross models, the PNNs).</summary>
+    /// <summary>H per hidden layer of the DNN part (DeepFM, DeepFwFM, NFM, DNN, Wide &amp; Deep, the cross models, the PNNs, xDeepFM).</summary>
     public int[] HiddenUnits { get; init; } = [400, 400, 400];
 
     /// <summary>Dropout rate applied after every hidden layer while training (0 disables).</summary>
@@ -29,6 +29,15 @@ public sealed record ModelConfig
 
     /// <summary>M, the experts of DCNv2's low-rank mixture (used when <see cref="CrossRank"/> &gt; 0); 4 as in the paper.</summary>
     public int CrossExperts { get; init; } = 4;
+
+    /// <summary>H_1..H_K, the feature maps per CIN layer of xdeepfm (the paper's 100×100×50); others ignore it.</summary>
+    public int[] CinLayers { get; init; } = [100, 100, 50];
+
+    /// <summary>
+    /// xdeepfm's CIN sends only half of each layer but the last to the next layer and sum-pools the other half (the
+    /// authors' code); every layer before the last then needs an even size.
+    /// </summary>
+    public bool CinSplitHalf { get; init; } = true;
 
     /// <summary>Standard deviation of the normal initialisation of embeddings.</summary>
     public float InitStd { get; init; } = 0.01f;

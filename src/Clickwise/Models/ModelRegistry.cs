@@ -25,10 +25,11 @@ public static class ModelRegistry
             ["deepfm-ip"] = (c, l, b) => new DeepFMIpModel(c, l, b),
             ["deepfm-op"] = (c, l, b) => new DeepFMOpModel(c, l, b),
             ["deepfm-p"] = (c, l, b) => new DeepFMPnnStarModel(c, l, b),
+            ["xdeepfm"] = (c, l, b) => new XDeepFMModel(c, l, b),
         };
 
     /// <summary>Registered names in a stable order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl", "dcn", "dcnv2", "gdcn", "ipnn", "opnn", "pnn", "deepfm-ip", "deepfm-op", "deepfm-p"];
+    public static IReadOnlyList<string> Names { get; } = ["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl", "dcn", "dcnv2", "gdcn", "ipnn", "opnn", "pnn", "deepfm-ip", "deepfm-op", "deepfm-p", "xdeepfm"];
 
     public static CtrModel Create(ModelConfig config, FeatureLayout layout, int maxBatchSize)
     {

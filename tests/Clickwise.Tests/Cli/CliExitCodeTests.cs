@@ -63,8 +63,8 @@ public sealed class CliExitCodeTests : IClassFixture<CliExitCodeTests.Files>
     [Fact]
     public void AnUnknownModelExits2()
     {
-        CliResult result = CliRunner.Expect(Usage, "train", "-d", _files.DataPath, "-o", _files.Directory.File("m.cwm"), "--model", "xdeepfm");
-        Assert.Contains("unknown model 'xdeepfm'", result.Error);
+        CliResult result = CliRunner.Expect(Usage, "train", "-d", _files.DataPath, "-o", _files.Directory.File("m.cwm"), "--model", "nosuchmodel");
+        Assert.Contains("unknown model 'nosuchmodel'", result.Error);
         Assert.Contains("deepfwfm", result.Error);
     }
 

@@ -9,9 +9,10 @@ public sealed class ModelPrunerTests
 {
     private static readonly FeatureLayout Layout = new(["a", "b", "c", "d"], [50, 7, 120, 3]);
 
-    private static CtrModel Model(string name)
+    private static CtrModel Model(string name, int[]? cinLayers = null)
     {
-        CtrModel model = ModelRegistry.Create(new ModelConfig { Name = name, EmbeddingDim = 4, HiddenUnits = [16, 8], Seed = 5 }, Layout, 8);
+        var config = new ModelConfig { Name = name, EmbeddingDim = 4, HiddenUnits = [16, 8], Seed = 5 };
+        CtrModel model = ModelRegistry.Create(cinLayers is null ? config : config with { CinLayers = cinLayers }, Layout, 8);
         // Embeddings start small and equal-ish; spread them so magnitudes differ, as after training.
         var random = new Random(1);
         foreach (Parameter p in model.Parameters)
@@ -104,6 +105,61 @@ public sealed class ModelPrunerTests
         ArgumentException e = Assert.Throws<ArgumentException>(() =>
             new ModelPruner(Model("deepfm").Parameters, Layout, SparsityTargets.Parse("D-90% & R-90%")));
         Assert.Contains("no R component", e.Message);
+    }
+
+    [Theory]
+    [InlineData("C-80%")]
+    [InlineData("cin=0.8")]
+    public void CinFiltersAreComponentCPrunedLayerByLayer(string targets)
+    {
+        CtrModel model = Model("xdeepfm", cinLayers: [6, 4, 3]);
+        var pruner = new ModelPruner(model.Parameters, Layout, SparsityTargets.Parse(targets));
+        Assert.All(pruner.Tensors, t => Assert.Equal(PruningComponent.Cin, t.Component));
+        Assert.Equal(["cin.0.weight", "cin.1.weight", "cin.2.weight"], pruner.Tensors.Select(t => t.Parameter.Name));
+        pruner.Prune();
+
+        // W^k [H'_{k−1}·F, H_k] with F = 4 and split-half feeding 3 then 2 rows on; biases and the output unit kept.
+        int[] lengths = [4 * 4 * 6, 3 * 4 * 4, 2 * 4 * 3];
+        for (int k = 0; k < lengths.Length; k++)
+        {
+            Assert.Equal(MagnitudePruning.PrunedCount(lengths[k], 0.8), Zeros(model.Parameters[$"cin.{k}.weight"]));
+            Assert.Equal(0, Zeros(model.Parameters[$"cin.{k}.bias"]));
+        }
+
+        Assert.Equal(0, Zeros(model.Parameters["cin.output.weight"]));
+        Assert.Equal(0, Zeros(model.Parameters["mlp.0.weight"]));
+        Assert.Equal((lengths.Sum(n => (long)MagnitudePruning.PrunedCount(n, 0.8)), lengths.Sum()), pruner.Sparsity()[PruningComponent.Cin]);
+    }
+
+    [Fact]
+    public void DnnPruningLeavesTheCinAloneAndCMasksPersist()
+    {
+        CtrModel model = Model("xdeepfm", cinLayers: [6, 4, 3]);
+        var pruner = new ModelPruner(model.Parameters, Layout, SparsityTargets.Parse("D-90% & C-50% & F-40%"));
+        pruner.Prune(0.5);
+        Assert.Equal(MagnitudePruning.PrunedCount(16 * 16, 0.45), Zeros(model.Parameters["mlp.0.weight"]));
+        Parameter w = model.Parameters["cin.1.weight"];
+        bool[] prunedBefore = [.. w.Value.Select(v => v == 0f)];
+        Assert.Equal(MagnitudePruning.PrunedCount(w.Length, 0.25), prunedBefore.Count(p => p));
+
+        for (int i = 0; i < w.Length; i++)
+        {
+            w.Value[i] += 0.25f;
+        }
+
+        pruner.ApplyMasks();
+        Assert.Equal(prunedBefore, w.Value.Select(v => v == 0f));
+        pruner.Prune();
+        Assert.All(Enumerable.Range(0, w.Length).Where(i => prunedBefore[i]), i => Assert.Equal(0f, w.Value[i]));
+        Assert.Equal(MagnitudePruning.PrunedCount(w.Length, 0.5), Zeros(w));
+    }
+
+    [Fact]
+    public void ModelsWithoutACinHaveNoComponentC()
+    {
+        ArgumentException e = Assert.Throws<ArgumentException>(() =>
+            new ModelPruner(Model("deepfm").Parameters, Layout, SparsityTargets.Parse("D-90% & C-50%")));
+        Assert.Contains("no C component", e.Message);
     }
 
     private static int Zeros(Parameter p) => p.Value.Count(v => v == 0f);

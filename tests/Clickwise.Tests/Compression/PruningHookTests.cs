@@ -19,9 +19,10 @@ public sealed class PruningHookTests
         RestoreBest = false,
     };
 
-    private static (CtrModel Model, Trainer Trainer, PruningHook Hook) Setup(string targets, bool regrow = false)
+    private static (CtrModel Model, Trainer Trainer, PruningHook Hook) Setup(string targets, bool regrow = false, string name = "deepfwfm")
     {
-        CtrModel model = ModelRegistry.Create(new ModelConfig { Name = "deepfwfm", EmbeddingDim = 4, HiddenUnits = [16, 16], Dropout = 0f, Seed = 2 }, Layout, 32);
+        var config = new ModelConfig { Name = name, EmbeddingDim = 4, HiddenUnits = [16, 16], Dropout = 0f, CinLayers = [8, 6, 4], Seed = 2 };
+        CtrModel model = ModelRegistry.Create(config, Layout, 32);
         var pruner = new ModelPruner(model.Parameters, Layout, SparsityTargets.Parse(targets), regrow: regrow);
         var hook = new PruningHook(pruner, new PruningSchedule(WarmupEpochs: 1, DecayIterations: 5, Interval: 3));
         var trainer = new Trainer(model, Config);
@@ -67,6 +68,34 @@ public sealed class PruningHookTests
         // 10 steps an epoch: epoch 1 is warm-up and iterations 1-2 after it precede the first prune (interval 3).
         Assert.Equal(12, recorder.Snapshots.Count(s => s.Pruned == 0));
         Assert.True(recorder.Snapshots[12].Pruned > 0);
+        for (int i = 1; i < recorder.Snapshots.Count; i++)
+        {
+            bool[] before = recorder.Snapshots[i - 1].Mask;
+            bool[] after = recorder.Snapshots[i].Mask;
+            Assert.All(Enumerable.Range(0, before.Length).Where(j => before[j]), j => Assert.True(after[j]));
+            Assert.All(Enumerable.Range(0, after.Length).Where(j => after[j]), j => Assert.Equal(0f, recorder.Snapshots[i].Values[j]));
+        }
+    }
+
+    [Fact]
+    public void CinFiltersEndAtTheirTargetWithMasksThatOnlyGrow()
+    {
+        (CtrModel model, Trainer trainer, PruningHook hook) = Setup("C-75% & D-50%", name: "xdeepfm");
+        PrunedTensor cin1 = Assert.Single(hook.Pruner.Tensors, t => t.Parameter.Name == "cin.1.weight");
+        var recorder = new MaskRecorder(cin1);
+        trainer.Hooks.Add(recorder);
+
+        trainer.Fit(Separable(320, 1), cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(1.0, hook.Progress);
+        foreach (Parameter p in model.Parameters.Where(p => p.Role == ParameterRole.CinFilter))
+        {
+            Assert.Equal(MagnitudePruning.PrunedCount(p.Length, 0.75), Zeros(p));
+        }
+
+        Assert.All(model.Parameters.Where(p => p.Name.StartsWith("cin.", StringComparison.Ordinal) && p.Role != ParameterRole.CinFilter),
+            p => Assert.Equal(0, Zeros(p)));
+        Assert.True(recorder.Snapshots.Count(s => s.Pruned == 0) >= 10); // the warm-up epoch is dense
         for (int i = 1; i < recorder.Snapshots.Count; i++)
         {
             bool[] before = recorder.Snapshots[i - 1].Mask;

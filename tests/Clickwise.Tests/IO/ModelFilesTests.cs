@@ -33,6 +33,23 @@ public sealed class ModelFilesTests
     }
 
     [Fact]
+    public void ConfigsWrittenBeforeTheCinKeysLoadWithTheirDefaultsAndNewOnesRoundTrip()
+    {
+        const string Old = """{"name":"deepfwfm","embedding_dim":10,"hidden_units":[400,400,400],"dropout":0.5,"cross_layers":3,"cross_rank":0,"cross_experts":4,"init_std":0.01,"seed":2019}""";
+        ModelConfig old = ModelFiles.ParseConfig(new ModelFileContent { Kind = ModelFileKind.Model, ConfigJson = Old, Tensors = [] });
+        Assert.Equal([100, 100, 50], old.CinLayers);
+        Assert.True(old.CinSplitHalf);
+
+        var xdeepfm = new ModelConfig { Name = "xdeepfm", CinLayers = [64, 32], CinSplitHalf = false };
+        string json = ModelFiles.ConfigJson(xdeepfm);
+        Assert.Contains("\"cin_layers\":[64,32]", json);
+        Assert.Contains("\"cin_split_half\":false", json);
+        ModelConfig back = ModelFiles.ParseConfig(new ModelFileContent { Kind = ModelFileKind.Model, ConfigJson = json, Tensors = [] });
+        Assert.Equal([64, 32], back.CinLayers);
+        Assert.False(back.CinSplitHalf);
+    }
+
+    [Fact]
     public void ConfigWithAnUnknownKeyIsRejected()
     {
         var content = new ModelFileContent { Kind = ModelFileKind.Model, ConfigJson = """{"name":"fm","embeding_dim":4}""", Tensors = [] };

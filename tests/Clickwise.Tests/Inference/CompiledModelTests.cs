@@ -24,7 +24,7 @@ public sealed class CompiledModelTests
 
     [Fact]
     public void EveryRegisteredModelIsCovered() =>
-        Assert.Equal(["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl", "dcn", "dcnv2", "gdcn", "ipnn", "opnn", "pnn", "deepfm-ip", "deepfm-op", "deepfm-p"], ModelRegistry.Names);
+        Assert.Equal(["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl", "dcn", "dcnv2", "gdcn", "ipnn", "opnn", "pnn", "deepfm-ip", "deepfm-op", "deepfm-p", "xdeepfm"], ModelRegistry.Names);
 
     [Theory]
     [InlineData(1, 4, 1)]
@@ -114,6 +114,7 @@ public sealed class CompiledModelTests
     [InlineData("pnn", new int[0])]
     [InlineData("opnn", new[] { 1 })]
     [InlineData("deepfm-p", new[] { 3 })]
+    [InlineData("xdeepfm", new int[0])]
     public void UnusualDnnShapesMatchForward(string name, int[] hidden)
     {
         CtrModel model = ModelRegistry.Create(RandomModels.Config(name) with { HiddenUnits = hidden }, RandomModels.Layout, 40);
@@ -129,6 +130,48 @@ public sealed class CompiledModelTests
             Batch batch = RandomModels.Batch(rows, withValues: true, seed: rows + tape);
             float[] expected = RandomModels.ForwardLogits(model, batch);
             RandomModels.AssertClose(expected, Predict(compiled, batch, true, compiled.CreateTape(tape)), $"{name} [{string.Join(",", hidden)}] batch {rows}");
+        }
+    }
+
+    [Theory]
+    [InlineData(new[] { 7 }, false)]          // one layer: everything pooled
+    [InlineData(new[] { 5, 3 }, false)]       // odd sizes, every row fed on and pooled
+    [InlineData(new[] { 2, 4, 6, 1 }, true)]  // split-half: 1, 2, 3 rows fed on
+    [InlineData(new[] { 100, 100, 50 }, true)] // the paper's default; 60 rows are three groups of 24 samples
+    public void CinShapesMatchForward(int[] cinLayers, bool splitHalf)
+    {
+        var config = RandomModels.Config("xdeepfm") with { CinLayers = cinLayers, CinSplitHalf = splitHalf };
+        CtrModel model = ModelRegistry.Create(config, RandomModels.Layout, 60);
+        var random = new Clickwise.Layers.SeededRandom(8);
+        foreach (var p in model.Parameters)
+        {
+            random.FillUniform(p.Value, 0.5);
+        }
+
+        CompiledModel compiled = CompiledModel.Compile(model);
+        Assert.Contains(compiled.Describe(), d => d.StartsWith($"cin F=8 D=5 H={string.Join("x", cinLayers)}", StringComparison.Ordinal));
+        foreach ((int rows, int tape) in new[] { (1, 1), (60, 60), (60, 16) })
+        {
+            Batch batch = RandomModels.Batch(rows, withValues: true, seed: rows + tape);
+            float[] expected = RandomModels.ForwardLogits(model, batch);
+            RandomModels.AssertClose(expected, Predict(compiled, batch, true, compiled.CreateTape(tape)), $"xdeepfm CIN [{string.Join(",", cinLayers)}] batch {rows}");
+        }
+    }
+
+    [Fact]
+    public void CinPlanAllocatesNothingPerCall()
+    {
+        CtrModel model = RandomModels.Create("xdeepfm", maxBatchSize: 100);
+        CompiledModel compiled = CompiledModel.Compile(model);
+        foreach (int rows in new[] { 1, 100 }) // one request; a batch of five groups run inline on this thread
+        {
+            Batch batch = RandomModels.Batch(rows, withValues: true, seed: rows);
+            InferenceTape tape = compiled.CreateTape(rows);
+            float[] logits = new float[rows];
+            compiled.PredictLogits(batch.IdsInUse, batch.ValuesInUse, rows, logits, tape); // sizes this thread's scratch
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            compiled.PredictLogits(batch.IdsInUse, batch.ValuesInUse, rows, logits, tape);
+            Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
         }
     }
 
@@ -253,6 +296,7 @@ public sealed class CompiledModelTests
     [InlineData("deepfwfm")]
     [InlineData("dcnv2")]
     [InlineData("gdcn")]
+    [InlineData("xdeepfm")]
     public void OneAndTwoComputeThreadsGiveTheSameBits(string name)
     {
         // 1000 rows in blocks of at most 264, split as [0, 1000) or [0, 500) + [500, 1000): the block boundaries, and so

@@ -20,6 +20,7 @@ public sealed class SparsePlanTests
     [InlineData("fwfm", "R-50% & F-90%", 5)]
     [InlineData("fwfm", "R-80%", 8)]
     [InlineData("fwfm", "R-80%", 10)]
+    [InlineData("xdeepfm", "D-90% & C-80% & F-40%", 5)] // the pruned CIN runs dense
     public void PrunedModelsCompileToPlansThatMatchForward(string name, string sparsity, int embeddingDim)
     {
         CtrModel model = RandomModels.Create(name, maxBatchSize: 300, embeddingDim: embeddingDim);

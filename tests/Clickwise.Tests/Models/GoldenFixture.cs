@@ -44,6 +44,8 @@ internal sealed class GoldenFixture
         CrossLayers = Optional("cross_layers") ?? new ModelConfig().CrossLayers,
         CrossRank = Optional("cross_rank") ?? 0,
         CrossExperts = Optional("cross_experts") ?? new ModelConfig().CrossExperts,
+        CinLayers = Root.TryGetProperty("cin_layers", out JsonElement cin) ? Ints(cin) : new ModelConfig().CinLayers,
+        CinSplitHalf = !Root.TryGetProperty("cin_split_half", out JsonElement split) || split.GetBoolean(),
         Seed = 1,
     };
 

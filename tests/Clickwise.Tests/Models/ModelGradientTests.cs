@@ -15,7 +15,7 @@ public sealed class ModelGradientTests(ITestOutputHelper output)
     private const int B = 4;
     private static readonly FeatureLayout Layout = new(["a", "b", "c", "d", "e"], [4, 6, 3, 5, 2]);
 
-    public static TheoryData<string> Models => ["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl", "dcn", "dcnv2", "gdcn", "ipnn", "opnn", "pnn", "deepfm-ip", "deepfm-op", "deepfm-p"];
+    public static TheoryData<string> Models => ["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl", "dcn", "dcnv2", "gdcn", "ipnn", "opnn", "pnn", "deepfm-ip", "deepfm-op", "deepfm-p", "xdeepfm"];
 
     private static Batch MakeBatch()
     {
@@ -42,6 +42,7 @@ public sealed class ModelGradientTests(ITestOutputHelper output)
         Name = name,
         EmbeddingDim = 4,
         HiddenUnits = [6, 5],
+        CinLayers = [6, 4, 3], // xdeepfm: small, even before the last (split-half)
         Dropout = dropout,
         InitStd = 0.3f, // large enough that second-order terms matter in the check
         Seed = 5,
@@ -74,6 +75,7 @@ public sealed class ModelGradientTests(ITestOutputHelper output)
     [InlineData("wdl", 123)]
     [InlineData("dcn", 123)]
     [InlineData("gdcn", 123)]
+    [InlineData("xdeepfm", 123)]
     public void DropoutModelsMatchWithAReplayedMask(string name, int maskSeed)
     {
         CtrModel model = ModelRegistry.Create(Config(name, dropout: 0.3f), Layout, B);
@@ -86,6 +88,7 @@ public sealed class ModelGradientTests(ITestOutputHelper output)
             WideDeepModel m => m.Mlp,
             CrossDeepModel m => m.Mlp,
             PnnModel m => m.Mlp,
+            XDeepFMModel m => m.Mlp,
             _ => throw new InvalidOperationException(),
         };
         CheckModel(model, () => mlp.ResetDropout(maskSeed));
@@ -120,7 +123,8 @@ public sealed class ModelGradientTests(ITestOutputHelper output)
             // Cross-network gradients that pass through products of small factors (a gate's x_0 ⊙ cross ⊙ σ', a low-rank
             // expert's core) are ~1e-3, where a 1e-3 step's float32 loss difference is mostly rounding. A 1e-2 step lifts
             // them above it and is safe there: the cross branch has no ReLU kinks and does not feed the DNN.
-            float eps = p.Name.StartsWith("cross.", StringComparison.Ordinal) ? 1e-2f : 1e-3f;
+            // CIN filters (products of three or more embedding factors) are in the same regime and also kink-free.
+            float eps = p.Name.StartsWith("cross.", StringComparison.Ordinal) || p.Name.StartsWith("cin.", StringComparison.Ordinal) ? 1e-2f : 1e-3f;
             float[] analytic = GradientCheck.Densify(p);
             GradientCheck.Check(p.Name, p.Value, analytic, Loss, eps: eps, output: output);
             if (p.IsRowSparse)

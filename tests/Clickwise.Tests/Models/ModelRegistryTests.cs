@@ -30,6 +30,7 @@ public sealed class ModelRegistryTests
     [InlineData("deepfm-ip", "embedding,first_order,bias,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
     [InlineData("deepfm-op", "embedding,first_order,product.kernels,bias,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
     [InlineData("deepfm-p", "embedding,first_order,product.kernels,bias,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
+    [InlineData("xdeepfm", "embedding,first_order,bias,cin.0.weight,cin.0.bias,cin.1.weight,cin.1.bias,cin.2.weight,cin.2.bias,cin.output.weight,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
     public void ParameterNamesAreStable(string name, string expected)
     {
         CtrModel model = ModelRegistry.Create(Config(name), Layout, 8);
@@ -64,8 +65,8 @@ public sealed class ModelRegistryTests
     [Fact]
     public void UnknownNameListsTheKnownOnes()
     {
-        var ex = Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("xdeepfm"), Layout, 8));
-        Assert.Contains("xdeepfm", ex.Message);
+        var ex = Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("nosuchmodel"), Layout, 8));
+        Assert.Contains("nosuchmodel", ex.Message);
         Assert.Contains("deepfwfm", ex.Message);
     }
 
@@ -143,6 +144,7 @@ public sealed class ModelRegistryTests
     [InlineData("deepfm-ip")]
     [InlineData("deepfm-op")]
     [InlineData("deepfm-p")]
+    [InlineData("xdeepfm")]
     [InlineData("dcnv2", 2)]
     public void TrainingStepAllocatesNothing(string name, int crossRank = 0)
     {
@@ -218,6 +220,7 @@ public sealed class ModelRegistryTests
     [InlineData("deepfm-ip")]
     [InlineData("deepfm-op")]
     [InlineData("deepfm-p")]
+    [InlineData("xdeepfm")]
     public void UnitValuesEqualNoValuesAndValuesAreIgnoredWithoutHasValues(string name)
     {
         CtrModel model = ModelRegistry.Create(Config(name), Layout, 4);

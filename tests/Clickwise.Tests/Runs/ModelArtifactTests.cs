@@ -45,8 +45,9 @@ public sealed class ModelArtifactTests : IClassFixture<ModelArtifactTests.Files>
         ModelArtifact.Save(path, model, _files.Map, new { note = "test", auc = 0.75 });
 
         ModelArtifact artifact = ModelArtifact.Load(path);
-        Assert.Equal(model.Config with { HiddenUnits = [] }, artifact.Config with { HiddenUnits = [] });
+        Assert.Equal(model.Config with { HiddenUnits = [], CinLayers = [] }, artifact.Config with { HiddenUnits = [], CinLayers = [] });
         Assert.Equal(model.Config.HiddenUnits, artifact.Config.HiddenUnits);
+        Assert.Equal(model.Config.CinLayers, artifact.Config.CinLayers);
         Assert.Equal(model.Parameters.TotalLength, artifact.ParameterCount);
         Assert.Equal(_files.Map.Checksum, artifact.FeatureMap.Checksum);
         Assert.Contains("\"auc\": 0.75", artifact.ExtraJson);

@@ -6,7 +6,8 @@ namespace Clickwise.Compression.Pruning;
 /// <summary>
 /// Finds a model's DeepLight components among its parameters by role and prunes them by magnitude: every hidden
 /// DNN layer on its own (the output layer and all biases are kept, as in the reference code), the FwFM pair
-/// weights, and the embedding table under one global threshold or per field.
+/// weights, the embedding table under one global threshold or per field, and xDeepFM's CIN filters (each layer's
+/// W^k on its own, biases kept).
 /// </summary>
 /// <remarks>
 /// Masks are persistent by default: a pruned weight stays zero (<see cref="ApplyMasks"/> after every optimizer
@@ -60,6 +61,7 @@ public sealed class ModelPruner
         ParameterRole.DenseWeight when parameter.RowWidth > 1 => PruningComponent.Dnn,
         ParameterRole.FieldMatrix => PruningComponent.FieldMatrix,
         ParameterRole.Embedding => PruningComponent.Embedding,
+        ParameterRole.CinFilter => PruningComponent.Cin,
         _ => null,
     };
 

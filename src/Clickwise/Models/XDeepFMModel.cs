@@ -1,0 +1,95 @@
+using System.Numerics.Tensors;
+using Clickwise.Data;
+using Clickwise.Features;
+using Clickwise.Layers;
+
+namespace Clickwise.Models;
+
+/// <summary>
+/// xDeepFM: logit = w0 + Σ_f w[id_f]·x_f + p⁺·w_cin + DNN(x_0) over one shared embedding, where p⁺ [B, Σ pooled] is
+/// the sum-pooled output of the <see cref="CompressedInteractionNetwork"/> over the embeddings [B, F, D]
+/// (<see cref="ModelConfig.CinLayers"/>, <see cref="ModelConfig.CinSplitHalf"/>) and the DNN the <see cref="Mlp"/>
+/// over the flattened embeddings [B, F·D]. The paper's single output unit over [a, x_dnn, p⁺] is split like the
+/// cross models' combination unit: the DNN half is the Mlp's output layer, the CIN half is cin.output.weight
+/// [Σ pooled, 1], and the linear half is the first-order table itself.
+/// </summary>
+/// <remarks>Lian et al., "xDeepFM: Combining Explicit and Implicit Feature Interactions for Recommender Systems" (KDD 2018), eq. 6-8.</remarks>
+public sealed class XDeepFMModel : CtrModel
+{
+    private readonly BiasPart _bias;
+    private readonly FirstOrderPart _firstOrder;
+    private readonly EmbeddingPart _embedding;
+    private readonly CompressedInteractionNetwork _cin;
+    private readonly Parameter _cinOutput;
+    private readonly DeepPart _deep;
+    private readonly float[] _pooled;   // p⁺ [B, Σ pooled]
+    private readonly float[] _dPooled;  // ∂/∂p⁺ [B, Σ pooled]
+
+    public XDeepFMModel(ModelConfig config, FeatureLayout layout, int maxBatchSize)
+        : base(config, layout, maxBatchSize)
+    {
+        if (config.CinLayers.Length == 0 || config.CinLayers.Any(h => h < 1))
+        {
+            throw new ArgumentException(
+                $"xdeepfm needs at least one CIN layer, each with at least one unit, got [{string.Join(", ", config.CinLayers)}].", nameof(config));
+        }
+
+        var random = new SeededRandom(config.Seed);
+        _embedding = new EmbeddingPart(Parameters, layout, config.EmbeddingDim, maxBatchSize, config.InitStd, random);
+        _firstOrder = new FirstOrderPart(Parameters, layout, maxBatchSize, config.InitStd, random);
+        _bias = new BiasPart(Parameters);
+        _cin = new CompressedInteractionNetwork(Parameters, "cin", layout.FieldCount, config.EmbeddingDim, config.CinLayers,
+            config.CinSplitHalf, maxBatchSize, random);
+        // Initialised as the CIN half of one Xavier-uniform unit over [p⁺, h_top].
+        int pooled = _cin.OutputSize;
+        int top = config.HiddenUnits.Length > 0 ? config.HiddenUnits[^1] : _embedding.Width;
+        _cinOutput = Parameters.Add(Parameter.Dense("cin.output.weight", ParameterRole.DenseWeight, pooled, 1))
+            .Glorot(random, pooled + top, 1);
+        _deep = new DeepPart(Parameters, config, _embedding.Width, maxBatchSize, random);
+        _pooled = new float[checked(maxBatchSize * pooled)];
+        _dPooled = new float[_pooled.Length];
+    }
+
+    /// <summary>The DNN component, e.g. to replay dropout masks.</summary>
+    public Mlp Mlp => _deep.Mlp;
+
+    public override void BeginStep(long globalStep) => _deep.BeginStep(Config.Seed, globalStep);
+
+    public override void Forward(Batch batch, Span<float> logits, bool training)
+    {
+        BatchGuard.Check(this, batch, logits);
+        int n = batch.Count, pooled = _cin.OutputSize;
+        _bias.Forward(n, logits);
+        _firstOrder.Forward(batch, logits);
+        _embedding.Forward(batch);
+        Span<float> emb = _embedding.OutputFor(n);
+        _cin.Forward(emb, n, _pooled);
+        ReadOnlySpan<float> w = _cinOutput.Value;
+        for (int b = 0; b < n; b++)
+        {
+            logits[b] += TensorPrimitives.Dot(_pooled.AsSpan(b * pooled, pooled), w);
+        }
+
+        _deep.Forward(emb, n, logits, training);
+    }
+
+    public override void Backward(Batch batch, ReadOnlySpan<float> dLogits)
+    {
+        int n = batch.Count, pooled = _cin.OutputSize;
+        Span<float> emb = _embedding.OutputFor(n);
+        Span<float> dEmb = _embedding.DOutputFor(n);
+        _deep.Backward(emb, dLogits, n, dEmb); // first consumer: writes dEmb, so no clearing first
+        ReadOnlySpan<float> w = _cinOutput.Value;
+        Span<float> dW = _cinOutput.Grad!;
+        for (int b = 0; b < n; b++)
+        {
+            TensorPrimitives.Multiply(w, dLogits[b], _dPooled.AsSpan(b * pooled, pooled));
+            TensorPrimitives.MultiplyAdd(_pooled.AsSpan(b * pooled, pooled), dLogits[b], dW, dW);
+        }
+
+        _cin.Backward(_dPooled.AsSpan(0, n * pooled), n, dEmb);
+        _embedding.EndBackward(batch);
+        _firstOrder.Backward(batch, dLogits);
+        _bias.Backward(dLogits, n);
+    }
+}
