@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Clickwise.Data;
 using Clickwise.Features;
+using Clickwise.Layers;
 using Clickwise.Models;
 
 namespace Clickwise.Tests.Models;
@@ -44,6 +45,10 @@ internal sealed class GoldenFixture
         CrossLayers = Optional("cross_layers") ?? new ModelConfig().CrossLayers,
         CrossRank = Optional("cross_rank") ?? 0,
         CrossExperts = Optional("cross_experts") ?? new ModelConfig().CrossExperts,
+        BilinearType = Root.TryGetProperty("bilinear_type", out JsonElement bilinear)
+            ? Enum.Parse<BilinearKind>(bilinear.GetString()!.Replace("_", "", StringComparison.Ordinal), ignoreCase: true)
+            : new ModelConfig().BilinearType,
+        SenetReduction = Optional("senet_reduction") ?? new ModelConfig().SenetReduction,
         Seed = 1,
     };
 
