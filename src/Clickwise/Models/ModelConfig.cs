@@ -38,7 +38,7 @@ public sealed record ModelConfig
     /// </summary>
     public BilinearKind BilinearType { get; init; } = BilinearKind.FieldInteraction;
 
-    /// <summary>FiBiNet's SENET reduction ratio r (bottleneck R = max(1, F / r)); 3 as in the paper. Only fibinet reads it.</summary>
+    /// <summary>FiBiNet's SENET reduction ratio r (bottleneck R = max(1, F / r)); 3 as in DeepCTR and FuxiCTR. Only fibinet reads it.</summary>
     public int SenetReduction { get; init; } = 3;
 
     /// <summary>Standard deviation of the normal initialisation of embeddings.</summary>
