@@ -73,14 +73,15 @@ public sealed class CompiledModel
             : throw new InvalidDataException($"model '{config.Name}' needs tensor '{name}', which is missing");
 
         bool hasCin = XDeepFMLowering.Handles(config.Name);
-        bool hasFirstOrder = config.Name is "lr" or "fm" or "deepfm" or "nfm" or "wdl" || PnnLowering.HasFM(config.Name) || hasCin;
+        bool hasBilinear = FiBiNetLowering.Handles(config.Name);
+        bool hasFirstOrder = config.Name is "lr" or "fm" or "deepfm" or "nfm" or "wdl" || PnnLowering.HasFM(config.Name) || hasCin || hasBilinear;
         bool hasCross = CrossLowering.Handles(config.Name);
         bool hasProducts = PnnLowering.Handles(config.Name);
-        bool hasEmbedding = config.Name is "fm" or "fwfm" or "deepfm" or "deepfwfm" or "nfm" or "dnn" or "wdl" || hasCross || hasProducts || hasCin;
+        bool hasEmbedding = config.Name is "fm" or "fwfm" or "deepfm" or "deepfwfm" or "nfm" or "dnn" or "wdl" || hasCross || hasProducts || hasCin || hasBilinear;
         bool hasFM = config.Name is "fm" or "deepfm" || PnnLowering.HasFM(config.Name);
         bool hasFwFM = config.Name is "fwfm" or "deepfwfm";
         bool hasBiInteraction = config.Name is "nfm";
-        bool hasDeep = config.Name is "deepfm" or "deepfwfm" or "nfm" or "dnn" or "wdl" || hasCross || hasProducts || hasCin;
+        bool hasDeep = config.Name is "deepfm" or "deepfwfm" or "nfm" or "dnn" or "wdl" || hasCross || hasProducts || hasCin || hasBilinear;
         if (!hasFirstOrder && !hasEmbedding)
         {
             throw new InvalidDataException($"unknown model '{config.Name}'");
@@ -141,6 +142,8 @@ public sealed class CompiledModel
         {
             (int input, int inputSize) = hasProducts
                 ? PnnLowering.Lower(config.Name, f, d, embeddingOffset, Tensor, Allocate, ops)
+                : hasBilinear
+                ? FiBiNetLowering.Lower(config, f, embeddingOffset, Tensor, Allocate, ops, gemm)
                 : (deepInput, deepInputSize);
             int[] sizes = [.. config.HiddenUnits, 1];
             float[][] weights = [.. sizes.Select((_, l) => Tensor($"mlp.{l}.weight"))];

@@ -1,3 +1,5 @@
+using Clickwise.Layers;
+
 namespace Clickwise.Models;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace Clickwise.Models;
 /// </summary>
 public sealed record ModelConfig
 {
-    /// <summary>Registry name: lr, fm, fwfm, deepfm, deepfwfm, nfm, dnn, wdl, dcn, dcnv2, gdcn, ipnn, opnn, pnn, deepfm-ip, deepfm-op, deepfm-p, xdeepfm.</summary>
+    /// <summary>Registry name: lr, fm, fwfm, deepfm, deepfwfm, nfm, dnn, wdl, dcn, dcnv2, gdcn, ipnn, opnn, pnn, deepfm-ip, deepfm-op, deepfm-p, xdeepfm, fibinet.</summary>
     public string Name { get; init; } = "deepfwfm";
 
     /// <summary>D, the embedding width of every field.</summary>
@@ -38,6 +40,14 @@ public sealed record ModelConfig
     /// authors' code); every layer before the last then needs an even size.
     /// </summary>
     public bool CinSplitHalf { get; init; } = true;
+    /// <summary>
+    /// FiBiNet's bilinear sharing (field_all, field_each, field_interaction); only fibinet reads it. The default,
+    /// one W_ij per pair, is the default of DeepCTR(-Torch) and FuxiCTR's FiBiNET.
+    /// </summary>
+    public BilinearKind BilinearType { get; init; } = BilinearKind.FieldInteraction;
+
+    /// <summary>FiBiNet's SENET reduction ratio r (bottleneck R = max(1, F / r)); 3 as in DeepCTR and FuxiCTR. Only fibinet reads it.</summary>
+    public int SenetReduction { get; init; } = 3;
 
     /// <summary>Standard deviation of the normal initialisation of embeddings.</summary>
     public float InitStd { get; init; } = 0.01f;

@@ -26,10 +26,11 @@ public static class ModelRegistry
             ["deepfm-op"] = (c, l, b) => new DeepFMOpModel(c, l, b),
             ["deepfm-p"] = (c, l, b) => new DeepFMPnnStarModel(c, l, b),
             ["xdeepfm"] = (c, l, b) => new XDeepFMModel(c, l, b),
+            ["fibinet"] = (c, l, b) => new FiBiNetModel(c, l, b),
         };
 
     /// <summary>Registered names in a stable order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl", "dcn", "dcnv2", "gdcn", "ipnn", "opnn", "pnn", "deepfm-ip", "deepfm-op", "deepfm-p", "xdeepfm"];
+    public static IReadOnlyList<string> Names { get; } = ["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl", "dcn", "dcnv2", "gdcn", "ipnn", "opnn", "pnn", "deepfm-ip", "deepfm-op", "deepfm-p", "xdeepfm", "fibinet"];
 
     public static CtrModel Create(ModelConfig config, FeatureLayout layout, int maxBatchSize)
     {
@@ -55,6 +56,12 @@ public static class ModelRegistry
         {
             throw new ArgumentException(
                 $"cross rank must be >= 0 and cross experts >= 1, got {config.CrossRank} and {config.CrossExperts}.", nameof(config));
+        }
+
+        if (config.SenetReduction < 1 || !Enum.IsDefined(config.BilinearType))
+        {
+            throw new ArgumentException(
+                $"senet reduction must be >= 1 and bilinear type one of {string.Join(", ", Enum.GetNames<Layers.BilinearKind>())}, got {config.SenetReduction} and {config.BilinearType}.", nameof(config));
         }
 
         return factory(config, layout, maxBatchSize);

@@ -50,6 +50,26 @@ public sealed class ModelFilesTests
     }
 
     [Fact]
+    public void FiBiNetSettingsRoundTripAndFilesWrittenBeforeThemGetTheDefaults()
+    {
+        var config = new ModelConfig { Name = "fibinet", BilinearType = Clickwise.Layers.BilinearKind.FieldEach, SenetReduction = 2 };
+        string json = ModelFiles.ConfigJson(config);
+        Assert.Contains("\"bilinear_type\":\"field_each\"", json);
+        Assert.Contains("\"senet_reduction\":2", json);
+        ModelConfig back = ModelFiles.ParseConfig(new ModelFileContent { Kind = ModelFileKind.Model, ConfigJson = json, Tensors = [] });
+        Assert.Equal((Clickwise.Layers.BilinearKind.FieldEach, 2), (back.BilinearType, back.SenetReduction));
+
+        // A config written before FiBiNet (no bilinear_type or senet_reduction keys) still loads.
+        ModelConfig old = ModelFiles.ParseConfig(new ModelFileContent
+        {
+            Kind = ModelFileKind.Model,
+            ConfigJson = """{"name":"deepfwfm","embedding_dim":4,"hidden_units":[8],"dropout":0.5,"cross_layers":3,"cross_rank":0,"cross_experts":4,"init_std":0.01,"seed":1}""",
+            Tensors = [],
+        });
+        Assert.Equal((Clickwise.Layers.BilinearKind.FieldInteraction, 3), (old.BilinearType, old.SenetReduction));
+    }
+
+    [Fact]
     public void ConfigWithAnUnknownKeyIsRejected()
     {
         var content = new ModelFileContent { Kind = ModelFileKind.Model, ConfigJson = """{"name":"fm","embeding_dim":4}""", Tensors = [] };

@@ -24,7 +24,7 @@ public sealed class CompiledModelTests
 
     [Fact]
     public void EveryRegisteredModelIsCovered() =>
-        Assert.Equal(["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl", "dcn", "dcnv2", "gdcn", "ipnn", "opnn", "pnn", "deepfm-ip", "deepfm-op", "deepfm-p", "xdeepfm"], ModelRegistry.Names);
+        Assert.Equal(["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl", "dcn", "dcnv2", "gdcn", "ipnn", "opnn", "pnn", "deepfm-ip", "deepfm-op", "deepfm-p", "xdeepfm", "fibinet"], ModelRegistry.Names);
 
     [Theory]
     [InlineData(1, 4, 1)]
@@ -47,6 +47,49 @@ public sealed class CompiledModelTests
             float[] expected = RandomModels.ForwardLogits(model, batch);
             RandomModels.AssertClose(expected, Predict(compiled, batch, true, compiled.CreateTape(tape)), $"dcnv2 mixture batch {rows}");
         }
+    }
+
+    [Theory]
+    [InlineData(Clickwise.Layers.BilinearKind.FieldAll, 3)]
+    [InlineData(Clickwise.Layers.BilinearKind.FieldEach, 2)]
+    [InlineData(Clickwise.Layers.BilinearKind.FieldInteraction, 3)]
+    public void FiBiNetBilinearTypesMatchForward(Clickwise.Layers.BilinearKind kind, int reduction)
+    {
+        var config = RandomModels.Config("fibinet") with { BilinearType = kind, SenetReduction = reduction };
+        CtrModel model = ModelRegistry.Create(config, RandomModels.Layout, 300);
+        var random = new Clickwise.Layers.SeededRandom(8);
+        foreach (var p in model.Parameters)
+        {
+            random.FillUniform(p.Value, 0.5);
+        }
+
+        CompiledModel compiled = CompiledModel.Compile(model);
+        IReadOnlyList<string> plan = compiled.Describe();
+        Assert.Contains(plan, d => d.StartsWith($"senet F=8 R={8 / reduction} D=5", StringComparison.Ordinal));
+        Assert.Equal(2, plan.Count(d => d.StartsWith($"bilinear {kind} over", StringComparison.Ordinal)));
+        Assert.Contains(plan, d => d.StartsWith("dense 280x13 relu", StringComparison.Ordinal)); // [p ‖ q] = 2·28·5 into the DNN
+        foreach ((int rows, int tape) in new[] { (1, 1), (40, 40), (40, 16), (300, 300) })
+        {
+            Batch batch = RandomModels.Batch(rows, withValues: true, seed: rows + tape);
+            float[] expected = RandomModels.ForwardLogits(model, batch);
+            RandomModels.AssertClose(expected, Predict(compiled, batch, true, compiled.CreateTape(tape)), $"fibinet {kind} batch {rows}");
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(64)]
+    public void FiBiNetPredictionAllocatesNothing(int rows)
+    {
+        CtrModel model = RandomModels.Create("fibinet", maxBatchSize: rows);
+        CompiledModel compiled = CompiledModel.Compile(model);
+        Batch batch = RandomModels.Batch(rows, withValues: false);
+        InferenceTape tape = compiled.CreateTape(rows);
+        float[] logits = new float[rows];
+        compiled.PredictLogits(batch.IdsInUse, default, rows, logits, tape);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        compiled.PredictLogits(batch.IdsInUse, default, rows, logits, tape);
+        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
     }
 
     [Theory]
@@ -297,6 +340,7 @@ public sealed class CompiledModelTests
     [InlineData("dcnv2")]
     [InlineData("gdcn")]
     [InlineData("xdeepfm")]
+    [InlineData("fibinet")]
     public void OneAndTwoComputeThreadsGiveTheSameBits(string name)
     {
         // 1000 rows in blocks of at most 264, split as [0, 1000) or [0, 500) + [500, 1000): the block boundaries, and so

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Clickwise.Data;
 using Clickwise.Features;
+using Clickwise.Layers;
 using Clickwise.Models;
 
 namespace Clickwise.Tests.Models;
@@ -46,6 +47,10 @@ internal sealed class GoldenFixture
         CrossExperts = Optional("cross_experts") ?? new ModelConfig().CrossExperts,
         CinLayers = Root.TryGetProperty("cin_layers", out JsonElement cin) ? Ints(cin) : new ModelConfig().CinLayers,
         CinSplitHalf = !Root.TryGetProperty("cin_split_half", out JsonElement split) || split.GetBoolean(),
+        BilinearType = Root.TryGetProperty("bilinear_type", out JsonElement bilinear)
+            ? Enum.Parse<BilinearKind>(bilinear.GetString()!.Replace("_", "", StringComparison.Ordinal), ignoreCase: true)
+            : new ModelConfig().BilinearType,
+        SenetReduction = Optional("senet_reduction") ?? new ModelConfig().SenetReduction,
         Seed = 1,
     };
 

@@ -31,6 +31,7 @@ public sealed class ModelRegistryTests
     [InlineData("deepfm-op", "embedding,first_order,product.kernels,bias,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
     [InlineData("deepfm-p", "embedding,first_order,product.kernels,bias,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
     [InlineData("xdeepfm", "embedding,first_order,bias,cin.0.weight,cin.0.bias,cin.1.weight,cin.1.bias,cin.2.weight,cin.2.bias,cin.output.weight,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
+    [InlineData("fibinet", "embedding,first_order,bias,senet.squeeze,senet.excite,bilinear.e.weight,bilinear.v.weight,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
     public void ParameterNamesAreStable(string name, string expected)
     {
         CtrModel model = ModelRegistry.Create(Config(name), Layout, 8);
@@ -145,6 +146,7 @@ public sealed class ModelRegistryTests
     [InlineData("deepfm-op")]
     [InlineData("deepfm-p")]
     [InlineData("xdeepfm")]
+    [InlineData("fibinet")]
     [InlineData("dcnv2", 2)]
     public void TrainingStepAllocatesNothing(string name, int crossRank = 0)
     {
@@ -191,6 +193,28 @@ public sealed class ModelRegistryTests
         Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("dcnv2") with { CrossRank = 2, CrossExperts = 0 }, Layout, 8));
     }
 
+    [Theory]
+    [InlineData(BilinearKind.FieldAll, 1)]
+    [InlineData(BilinearKind.FieldEach, 2)]
+    [InlineData(BilinearKind.FieldInteraction, 3)]
+    public void FiBiNetBilinearTypeSetsTheMatricesAndSenetReductionTheBottleneck(BilinearKind kind, int matrices)
+    {
+        CtrModel model = ModelRegistry.Create(Config("fibinet") with { BilinearType = kind, SenetReduction = 2 }, Layout, 8);
+        ParameterSet p = model.Parameters;
+        Assert.Equal([3, 1], p["senet.squeeze"].Shape);   // R = max(1, 3 / 2)
+        Assert.Equal([1, 3], p["senet.excite"].Shape);
+        Assert.Equal([matrices, 3, 3], p["bilinear.e.weight"].Shape);
+        Assert.Equal([matrices, 3, 3], p["bilinear.v.weight"].Shape);
+        Assert.Equal([2 * 3 * 3, 4], p["mlp.0.weight"].Shape); // [p ‖ q] = 2·P·D
+    }
+
+    [Fact]
+    public void InvalidFiBiNetSettingsAreRejected()
+    {
+        Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("fibinet") with { SenetReduction = 0 }, Layout, 8));
+        Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("fibinet") with { BilinearType = (BilinearKind)7 }, Layout, 8));
+    }
+
     [Fact]
     public void PresetsCarryThePapersNumbers()
     {
@@ -221,6 +245,7 @@ public sealed class ModelRegistryTests
     [InlineData("deepfm-op")]
     [InlineData("deepfm-p")]
     [InlineData("xdeepfm")]
+    [InlineData("fibinet")]
     public void UnitValuesEqualNoValuesAndValuesAreIgnoredWithoutHasValues(string name)
     {
         CtrModel model = ModelRegistry.Create(Config(name), Layout, 4);

@@ -20,6 +20,7 @@ public sealed class ModelThreadingTests
     [InlineData("dcnv2")]
     [InlineData("gdcn")]
     [InlineData("xdeepfm")]
+    [InlineData("fibinet")]
     public void TrainingStepsGiveTheSameBitsOnOneAndTwoThreads(string name)
     {
         float[][] one = Train(name, threads: 1);

@@ -4,13 +4,13 @@ using Clickwise.Kernels.Simd;
 namespace Clickwise.Inference.Ops;
 
 /// <summary>
-/// A prepared y = x·W + b for the cross layers: the packed GEMM for blocks of rows, and for a single request the
+/// A prepared y = x·W + b (then ReLU when <paramref name="relu"/>) for the cross, SENET and bilinear layers: the packed GEMM for blocks of rows, and for a single request the
 /// streaming matrix-vector kernel (the GEMM's 12-row register tile would compute eleven empty rows). The choice
 /// follows the request's batch size, never the block, so a row's result does not depend on how rows were split.
 /// </summary>
-internal sealed class RowDenseProduct(float[] weight, float[] bias, int inputSize, int outputSize, IGemm gemm)
+internal sealed class RowDenseProduct(float[] weight, float[] bias, int inputSize, int outputSize, IGemm gemm, bool relu = false)
 {
-    private readonly IDenseProduct _product = gemm.PrepareDense(weight, bias, inputSize, outputSize, relu: false);
+    private readonly IDenseProduct _product = gemm.PrepareDense(weight, bias, inputSize, outputSize, relu);
     private readonly float[] _packed = PackedMatVec.Pack(weight, inputSize, outputSize);
 
     public long Bytes => _product.Bytes + _packed.LongLength * sizeof(float);
@@ -20,7 +20,7 @@ internal sealed class RowDenseProduct(float[] weight, float[] bias, int inputSiz
     {
         if (single)
         {
-            PackedMatVec.Multiply(x, _packed, bias, y, inputSize, outputSize, relu: false);
+            PackedMatVec.Multiply(x, _packed, bias, y, inputSize, outputSize, relu);
             return;
         }
 
