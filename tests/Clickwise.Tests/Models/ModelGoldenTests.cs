@@ -16,7 +16,7 @@ public sealed class ModelGoldenTests(ITestOutputHelper output)
     private const double Tolerance = 1e-5;
 
     // Fixture names: a registered model, or a variant of one (dcnv2-lowrank is dcnv2 with cross_rank > 0).
-    public static TheoryData<string> Models => ["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl", "dcn", "dcnv2", "dcnv2-lowrank", "gdcn", "ipnn", "opnn", "pnn", "deepfm-ip", "deepfm-op", "deepfm-p"];
+    public static TheoryData<string> Models => ["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl", "dcn", "dcnv2", "dcnv2-lowrank", "gdcn", "ipnn", "opnn", "pnn", "deepfm-ip", "deepfm-op", "deepfm-p", "ffm", "fnn", "wdl-fm"];
 
     [Theory]
     [MemberData(nameof(Models))]

@@ -30,6 +30,9 @@ public sealed class ModelRegistryTests
     [InlineData("deepfm-ip", "embedding,first_order,bias,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
     [InlineData("deepfm-op", "embedding,first_order,product.kernels,bias,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
     [InlineData("deepfm-p", "embedding,first_order,product.kernels,bias,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
+    [InlineData("ffm", "ffm.embedding,first_order,bias")]
+    [InlineData("fnn", "embedding,first_order,bias,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
+    [InlineData("wdl-fm", "embedding,wide.embedding,first_order,bias,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
     public void ParameterNamesAreStable(string name, string expected)
     {
         CtrModel model = ModelRegistry.Create(Config(name), Layout, 8);
@@ -143,6 +146,9 @@ public sealed class ModelRegistryTests
     [InlineData("deepfm-ip")]
     [InlineData("deepfm-op")]
     [InlineData("deepfm-p")]
+    [InlineData("ffm")]
+    [InlineData("fnn")]
+    [InlineData("wdl-fm")]
     [InlineData("dcnv2", 2)]
     public void TrainingStepAllocatesNothing(string name, int crossRank = 0)
     {
@@ -167,6 +173,31 @@ public sealed class ModelRegistryTests
         long before = GC.GetAllocatedBytesForCurrentThread();
         Step();
         Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+    }
+
+    [Fact]
+    public void TheZoosSecondTablesHaveTheirOwnNamesShapesAndRowSparseUpdates()
+    {
+        // FFM: one [V, F·D] field-aware table; FNN: the FM's tables, a DNN over F·(D + 1); FM & DNN: two [V, D] tables.
+        ParameterSet ffm = ModelRegistry.Create(Config("ffm"), Layout, 8).Parameters;
+        Assert.Equal([9, 3 * 3], ffm["ffm.embedding"].Shape);
+        Assert.Equal(ParameterRole.Embedding, ffm["ffm.embedding"].Role);
+        Assert.True(ffm["ffm.embedding"].IsRowSparse);
+
+        ParameterSet fnn = ModelRegistry.Create(Config("fnn"), Layout, 8).Parameters;
+        Assert.Equal([9, 3], fnn["embedding"].Shape);
+        Assert.Equal([9, 1], fnn["first_order"].Shape);
+        Assert.Equal(ParameterRole.FirstOrder, fnn["first_order"].Role);
+        Assert.True(fnn["first_order"].IsRowSparse);
+        Assert.Equal([3 * (3 + 1), 4], fnn["mlp.0.weight"].Shape);
+
+        ParameterSet wdlFm = ModelRegistry.Create(Config("wdl-fm"), Layout, 8).Parameters;
+        Assert.Equal([9, 3], wdlFm["wide.embedding"].Shape);
+        Assert.Equal(ParameterRole.Embedding, wdlFm["wide.embedding"].Role);
+        Assert.True(wdlFm["wide.embedding"].IsRowSparse);
+        Assert.Equal([9, 3], wdlFm["embedding"].Shape);
+        Assert.NotEqual(wdlFm["embedding"].Value, wdlFm["wide.embedding"].Value);
+        Assert.Equal([3 * 3, 4], wdlFm["mlp.0.weight"].Shape);
     }
 
     [Fact]
@@ -218,6 +249,9 @@ public sealed class ModelRegistryTests
     [InlineData("deepfm-ip")]
     [InlineData("deepfm-op")]
     [InlineData("deepfm-p")]
+    [InlineData("ffm")]
+    [InlineData("fnn")]
+    [InlineData("wdl-fm")]
     public void UnitValuesEqualNoValuesAndValuesAreIgnoredWithoutHasValues(string name)
     {
         CtrModel model = ModelRegistry.Create(Config(name), Layout, 4);

@@ -19,6 +19,9 @@ public sealed class ModelThreadingTests
     [InlineData("nfm")]
     [InlineData("dcnv2")]
     [InlineData("gdcn")]
+    [InlineData("ffm")]
+    [InlineData("fnn")]
+    [InlineData("wdl-fm")]
     public void TrainingStepsGiveTheSameBitsOnOneAndTwoThreads(string name)
     {
         float[][] one = Train(name, threads: 1);
