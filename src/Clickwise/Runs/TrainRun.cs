@@ -175,7 +175,7 @@ public static class TrainRun
     /// settings for <see cref="TrainingConfig.FmPretrainEpochs"/> (validated, best epoch restored), saved as
     /// <c>fm-pretrain/fm.cwm</c> with its metrics beside, and its tables copied into <paramref name="fnn"/>.
     /// </summary>
-    private static (TrainingResult Result, TransferPlan Start) PretrainFM(TrainRequest request, PreparedDataset data, CtrModel fnn,
+    internal static (TrainingResult Result, TransferPlan Start) PretrainFM(TrainRequest request, PreparedDataset data, CtrModel fnn,
                                                                           CancellationToken cancellationToken)
     {
         ModelConfig config = request.Model with { Name = "fm" };
