@@ -226,6 +226,8 @@ public sealed class ModelRegistryTests
         ModelConfig criteo = ModelPresets.Criteo();
         Assert.Equal((10, 0.5f), (criteo.EmbeddingDim, criteo.Dropout));
         Assert.Equal([400, 400, 400], criteo.HiddenUnits);
+        Assert.Equal(11, ModelPresets.Criteo("wdl-fm").EmbeddingDim); // DeepFM paper Table III: FM & DNN at 11
+        Assert.Equal(10, ModelPresets.Criteo("fnn").EmbeddingDim);    // the FM's k = 10; the FNN's fields are 11 wide
         ModelConfig avazu = ModelPresets.Avazu("deepfm");
         Assert.Equal(("deepfm", 20), (avazu.Name, avazu.EmbeddingDim));
         Assert.Equal([300, 300, 300], avazu.HiddenUnits);
