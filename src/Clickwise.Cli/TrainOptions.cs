@@ -42,7 +42,13 @@ internal sealed class TrainOptions
     private readonly Option<bool> _pruneRegrow = new("--prune-regrow") { Description = "Let pruned weights regrow between prunes (reference code)" };
     private readonly Option<string?> _init = new("--init")
     {
-        Description = "Start from a saved model (its architecture, vocabulary and weights): fine-tune, or prune it further",
+        Description = "Start from a saved model (its architecture, vocabulary and weights): fine-tune, or prune it further; "
+            + "with --model of another architecture, start that from the saved model's tables (e.g. --model fnn --init fm.cwm)",
+    };
+
+    private readonly Option<int?> _fmPretrainEpochs = new("--fm-pretrain-epochs")
+    {
+        Description = "FNN: epochs of the FM trained first, whose tables the FNN starts from (default 1; 0: no pre-training)",
     };
 
     private readonly Option<bool> _skipBad = CommonOptions.SkipBad();
@@ -63,7 +69,7 @@ internal sealed class TrainOptions
         }
 
         CommonOptions.AddAll(command, _config, _preset, _epochs, _seed, _batchSize, _lr, _embeddingDim, _hidden, _dropout, _minCount,
-            _splitMode);
+            _splitMode, _fmPretrainEpochs);
         if (sparsity)
         {
             CommonOptions.AddAll(command, _sparsity);
@@ -118,6 +124,7 @@ internal sealed class TrainOptions
         }
 
         if (parse.GetValue(_epochs) is int e) training = training with { Epochs = e };
+        if (parse.GetValue(_fmPretrainEpochs) is int pretrain) training = training with { FmPretrainEpochs = pretrain };
         if (parse.GetValue(_batchSize) is int b) training = training with { BatchSize = b };
         if (parse.GetValue(_lr) is double rate) training = training with { LearningRate = rate };
         if (parse.GetValue(_embeddingDim) is int dim) modelConfig = modelConfig with { EmbeddingDim = dim };
@@ -151,6 +158,8 @@ internal sealed class TrainOptions
             ModelPath = modelPath,
             ResumeFrom = resumeFrom,
             InitFrom = parse.GetValue(_init) is { } init ? RequireModel(init) : null,
+            // --init alone continues the saved model; naming a model of another architecture starts that one from it.
+            InitTransfer = parse.GetValue(_model) is not null,
             Pruning = Pruning(parse, run.Pruning ?? (pruningDefaults ? new PruningConfig() : null)),
         };
         try

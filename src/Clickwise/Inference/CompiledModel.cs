@@ -74,14 +74,17 @@ public sealed class CompiledModel
 
         bool hasCin = XDeepFMLowering.Handles(config.Name);
         bool hasBilinear = FiBiNetLowering.Handles(config.Name);
-        bool hasFirstOrder = config.Name is "lr" or "fm" or "deepfm" or "nfm" or "wdl" || PnnLowering.HasFM(config.Name) || hasCin || hasBilinear;
+        bool hasFirstOrder = config.Name is "lr" or "fm" or "deepfm" or "nfm" or "wdl" || PnnLowering.HasFM(config.Name) || hasCin || hasBilinear
+            || FMVariantLowering.HasFirstOrder(config.Name);
         bool hasCross = CrossLowering.Handles(config.Name);
         bool hasProducts = PnnLowering.Handles(config.Name);
-        bool hasEmbedding = config.Name is "fm" or "fwfm" or "deepfm" or "deepfwfm" or "nfm" or "dnn" or "wdl" || hasCross || hasProducts || hasCin || hasBilinear;
-        bool hasFM = config.Name is "fm" or "deepfm" || PnnLowering.HasFM(config.Name);
+        bool hasEmbedding = config.Name is "fm" or "fwfm" or "deepfm" or "deepfwfm" or "nfm" or "dnn" or "wdl" || hasCross || hasProducts
+            || hasCin || hasBilinear || FMVariantLowering.HasEmbedding(config.Name);
+        bool hasFM = config.Name is "fm" or "deepfm" || PnnLowering.HasFM(config.Name) || FMVariantLowering.HasFM(config.Name);
         bool hasFwFM = config.Name is "fwfm" or "deepfwfm";
         bool hasBiInteraction = config.Name is "nfm";
-        bool hasDeep = config.Name is "deepfm" or "deepfwfm" or "nfm" or "dnn" or "wdl" || hasCross || hasProducts || hasCin || hasBilinear;
+        bool hasDeep = config.Name is "deepfm" or "deepfwfm" or "nfm" or "dnn" or "wdl" || hasCross || hasProducts || hasCin || hasBilinear
+            || FMVariantLowering.HasDeep(config.Name);
         if (!hasFirstOrder && !hasEmbedding)
         {
             throw new InvalidDataException($"unknown model '{config.Name}'");
@@ -92,19 +95,25 @@ public sealed class CompiledModel
             ops.Add(new FirstOrderOp(Tensor("first_order"), f));
         }
 
+        IInferenceOp Gather(float[] table, int rowWidth, int offset) => sparse
+            ? SparsePlanner.Embedding(table, f, rowWidth, offset, objective)
+            : new EmbeddingGatherOp(table, f, rowWidth, offset);
+
+        int gatherWidth = FMVariantLowering.GatherWidth(config.Name, d);
         int embeddingOffset = -1;
         if (hasEmbedding)
         {
-            embeddingOffset = Allocate(width);
-            ops.Add(sparse
-                ? SparsePlanner.Embedding(Tensor("embedding"), f, d, embeddingOffset, objective)
-                : new EmbeddingGatherOp(Tensor("embedding"), f, d, embeddingOffset));
+            embeddingOffset = Allocate(f * gatherWidth);
+            ops.Add(Gather(FMVariantLowering.EmbeddingTable(config.Name, Tensor, layout.TotalRows, d), gatherWidth, embeddingOffset));
         }
 
         if (hasFM)
         {
-            ops.Add(new FMOp(f, d, embeddingOffset, Allocate(d)));
+            int fmInput = FMVariantLowering.FMInput(config.Name, embeddingOffset, width, Tensor, Allocate, (t, o) => Gather(t, d, o), ops);
+            ops.Add(new FMOp(f, d, fmInput, Allocate(d)));
         }
+
+        FMVariantLowering.LowerFFM(config.Name, f, d, Tensor, ops);
 
         if (hasFwFM)
         {
@@ -127,9 +136,9 @@ public sealed class CompiledModel
             ops.Add(XDeepFMLowering.Lower(config, f, embeddingOffset, Tensor, gemm));
         }
 
-        // The DNN reads the flattened embeddings, or NFM's bi-interaction vector [B, D].
+        // The DNN reads the flattened embeddings (FNN: [w ‖ e] per field), or NFM's bi-interaction vector [B, D].
         int deepInput = embeddingOffset;
-        int deepInputSize = width;
+        int deepInputSize = f * gatherWidth;
         if (hasBiInteraction)
         {
             int sumOffset = Allocate(d);
@@ -168,7 +177,7 @@ public sealed class CompiledModel
         return new CompiledModel(config, layout, [.. ops], Tensor("bias")[0], Math.Max(tape, 1));
     }
 
-    /// <summary>Compiles a live model (its current parameter values are shared, not copied).</summary>
+    /// <summary>Compiles a live model (its current parameter values are shared, not copied; FNN's joined table is a copy).</summary>
     public static CompiledModel Compile(CtrModel model, IGemm? gemm = null, IMatVec? matVec = null,
                                         PlanObjective objective = PlanObjective.Speed) =>
         Compile(model.Config, model.Layout, model.Parameters.ToDictionary(p => p.Name, p => p.Value), gemm, matVec, objective: objective);

@@ -7,18 +7,27 @@ namespace Clickwise.Models;
 /// <summary>
 /// The shared embedding table of a model and its activations: out [B, F, D] and the gradient buffer
 /// dOut [B, F, D] into which every consumer (FM, FwFM, DNN) accumulates before one scatter into the table.
+/// A model with more than one table names the others (<c>wide.embedding</c>, <c>ffm.embedding</c> with rows F·D wide);
+/// every table is row-sparse and updated lazily like the shared one.
 /// </summary>
 internal sealed class EmbeddingPart
 {
+    public const string DefaultName = "embedding";
+
     private readonly EmbeddingJobs.Gather _gather;
     private readonly EmbeddingJobs.Scatter _scatter;
 
-    public EmbeddingPart(ParameterSet parameters, FeatureLayout layout, int dim, int maxBatchSize, float initStd, SeededRandom random)
+    /// <param name="role">
+    /// <see cref="ParameterRole.Embedding"/>, or <see cref="ParameterRole.FirstOrder"/> for a [V, 1] first-order table
+    /// gathered as a one-wide embedding (FNN's per-field w_i).
+    /// </param>
+    public EmbeddingPart(ParameterSet parameters, FeatureLayout layout, int dim, int maxBatchSize, float initStd, SeededRandom random,
+                         string name = DefaultName, ParameterRole role = ParameterRole.Embedding)
     {
         FieldCount = layout.FieldCount;
         Dim = dim;
         int maxTouched = checked(maxBatchSize * layout.FieldCount);
-        Table = parameters.Add(Parameter.RowSparse("embedding", ParameterRole.Embedding, layout.TotalRows, dim, maxTouched));
+        Table = parameters.Add(Parameter.RowSparse(name, role, layout.TotalRows, dim, maxTouched));
         random.FillNormal(Table.Value, initStd);
         Output = new float[checked(maxTouched * dim)];
         DOutput = new float[Output.Length];

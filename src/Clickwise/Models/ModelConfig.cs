@@ -8,13 +8,13 @@ namespace Clickwise.Models;
 /// </summary>
 public sealed record ModelConfig
 {
-    /// <summary>Registry name: lr, fm, fwfm, deepfm, deepfwfm, nfm, dnn, wdl, dcn, dcnv2, gdcn, ipnn, opnn, pnn, deepfm-ip, deepfm-op, deepfm-p, xdeepfm, fibinet.</summary>
+    /// <summary>Registry name: lr, fm, fwfm, deepfm, deepfwfm, nfm, dnn, wdl, dcn, dcnv2, gdcn, ipnn, opnn, pnn, deepfm-ip, deepfm-op, deepfm-p, xdeepfm, fibinet, ffm, fnn, wdl-fm.</summary>
     public string Name { get; init; } = "deepfwfm";
 
-    /// <summary>D, the embedding width of every field.</summary>
+    /// <summary>D, the embedding width of every field (FFM: of each of a feature's F field-aware vectors; FNN's per-field input is D + 1).</summary>
     public int EmbeddingDim { get; init; } = 10;
 
-    /// <summary>H per hidden layer of the DNN part (DeepFM, DeepFwFM, NFM, DNN, Wide &amp; Deep, the cross models, the PNNs, xDeepFM).</summary>
+    /// <summary>H per hidden layer of the DNN part (DeepFM, DeepFwFM, NFM, DNN, Wide &amp; Deep, the cross models, the PNNs, xDeepFM, FiBiNet, FNN, both Wide &amp; Deeps).</summary>
     public int[] HiddenUnits { get; init; } = [400, 400, 400];
 
     /// <summary>Dropout rate applied after every hidden layer while training (0 disables).</summary>

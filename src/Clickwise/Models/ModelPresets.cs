@@ -7,10 +7,15 @@ namespace Clickwise.Models;
 /// </summary>
 public static class ModelPresets
 {
+    /// <remarks>
+    /// The DeepFM paper's Table III (Criteo-Random) trains FM and the DeepFMs at embedding 10 and the other deep models at 11;
+    /// for its FNN the 11 is the FM's k = 10 plus the first-order weight, which fnn adds itself (D + 1), and its
+    /// "FM &amp; DNN" (wdl-fm) gets 11; both with DNN 400×400×400, dropout 0.5.
+    /// </remarks>
     public static ModelConfig Criteo(string model = "deepfwfm") => new()
     {
         Name = model,
-        EmbeddingDim = 10,
+        EmbeddingDim = model is "wdl-fm" ? 11 : 10,
         HiddenUnits = [400, 400, 400],
         Dropout = 0.5f,
     };

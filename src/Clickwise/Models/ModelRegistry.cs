@@ -27,10 +27,13 @@ public static class ModelRegistry
             ["deepfm-p"] = (c, l, b) => new DeepFMPnnStarModel(c, l, b),
             ["xdeepfm"] = (c, l, b) => new XDeepFMModel(c, l, b),
             ["fibinet"] = (c, l, b) => new FiBiNetModel(c, l, b),
+            ["ffm"] = (c, l, b) => new FFMModel(c, l, b),
+            ["fnn"] = (c, l, b) => new FnnModel(c, l, b),
+            ["wdl-fm"] = (c, l, b) => new WideDeepFMModel(c, l, b),
         };
 
     /// <summary>Registered names in a stable order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl", "dcn", "dcnv2", "gdcn", "ipnn", "opnn", "pnn", "deepfm-ip", "deepfm-op", "deepfm-p", "xdeepfm", "fibinet"];
+    public static IReadOnlyList<string> Names { get; } = ["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl", "dcn", "dcnv2", "gdcn", "ipnn", "opnn", "pnn", "deepfm-ip", "deepfm-op", "deepfm-p", "xdeepfm", "fibinet", "ffm", "fnn", "wdl-fm"];
 
     public static CtrModel Create(ModelConfig config, FeatureLayout layout, int maxBatchSize)
     {

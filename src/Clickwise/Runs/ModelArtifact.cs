@@ -75,10 +75,10 @@ public sealed class ModelArtifact
     public CompiledModel Compile(bool sparse = true, PlanObjective objective = PlanObjective.Speed) =>
         CompiledModel.Compile(Config, FeatureMap.Layout, Tensors, sparse: sparse, objective: objective);
 
-    /// <summary>Whether a prunable tensor (embeddings, field pairs, DNN weights) holds zeros: a pruned model.</summary>
+    /// <summary>Whether a prunable tensor (embedding tables, field pairs, DNN weights) holds zeros: a pruned model.</summary>
     public bool IsPruned => Tensors.Any(t => Prunable(t.Key) && Array.IndexOf(t.Value, 0f) >= 0);
 
-    private static bool Prunable(string name) => name is "embedding" or "fwfm.r"
+    private static bool Prunable(string name) => name is "embedding" or "fwfm.r" || name.EndsWith(".embedding", StringComparison.Ordinal)
         || (name.StartsWith("mlp.", StringComparison.Ordinal) && name.EndsWith(".weight", StringComparison.Ordinal));
 
     /// <summary>A trainable model with these weights (for fine-tuning or gradient-based tools).</summary>

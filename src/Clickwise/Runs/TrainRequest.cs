@@ -31,9 +31,18 @@ public sealed record TrainRequest
 
     /// <summary>
     /// Start from this saved model's weights, architecture and vocabulary (fine-tuning; with <see cref="Pruning"/>,
-    /// pruning a trained model further). <see cref="Model"/> is then ignored.
+    /// pruning a trained model further). <see cref="Model"/> is then ignored, unless <see cref="InitTransfer"/>.
     /// </summary>
     public string? InitFrom { get; init; }
+
+    /// <summary>
+    /// With <see cref="InitFrom"/> and a <see cref="Model"/> of another architecture than the saved model's: build
+    /// <see cref="Model"/> on the saved vocabulary and start it from the saved model's lookup tables and global bias
+    /// (<see cref="ModelTransfer"/>; e.g. an FNN from an FM), refusing when that is not meaningful. A
+    /// <see cref="Model"/> of the saved model's own architecture continues the saved model as without it.
+    /// <c>train --init</c> sets it when <c>--model</c> is given.
+    /// </summary>
+    public bool InitTransfer { get; init; }
 
     /// <summary>Continue from this checkpoint instead of starting fresh.</summary>
     public string? ResumeFrom { get; init; }

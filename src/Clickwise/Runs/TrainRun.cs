@@ -23,12 +23,21 @@ public sealed record TrainReport(
     double TrainSamplesPerSec,
     double PrepareSeconds,
     double TrainSeconds,
-    string ModelPath);
+    string ModelPath)
+{
+    /// <summary>What the model started from when not from scratch: a transfer from <c>--init</c> or FNN's pre-trained FM.</summary>
+    public TransferPlan? Start { get; init; }
+
+    /// <summary>FNN: the FM pre-training phase (its epochs, validated like the main run's), when it ran.</summary>
+    public TrainingResult? FmPretraining { get; init; }
+}
 
 /// <summary>
 /// The one runner: fit the vocabulary and write the binary cache (two streaming passes), split, train with
 /// per-epoch validation and early stopping, evaluate the restored best model on the held-out test part with the
-/// compiled predictor, and save the model file atomically.
+/// compiled predictor, and save the model file atomically. An FNN trained from scratch is two phases: an FM first
+/// (<see cref="TrainingConfig.FmPretrainEpochs"/>, saved under the work directory's <c>fm-pretrain/</c>), whose
+/// tables the FNN then starts from.
 /// </summary>
 public static class TrainRun
 {
@@ -42,7 +51,7 @@ public static class TrainRun
     {
         // A model to start from is read (and its checksum verified) once, for validation, vocabulary and weights.
         ModelArtifact? init = request.InitFrom is { } path ? ModelArtifact.Load(path) : null;
-        Validate(request, init?.Config);
+        Validate(request, init);
         Directory.CreateDirectory(request.WorkDir);
         var clock = Stopwatch.StartNew();
         string cacheDir = Path.Combine(request.WorkDir, "cache");
@@ -57,7 +66,7 @@ public static class TrainRun
                                       IEnumerable<ITrainingObserver>? observers, CancellationToken cancellationToken)
     {
         ModelArtifact? init = request.InitFrom is { } path ? ModelArtifact.Load(path) : null;
-        Validate(request, init?.Config);
+        Validate(request, init);
         return Train(request, init, data, prepareSeconds, observers, cancellationToken);
     }
 
@@ -70,9 +79,26 @@ public static class TrainRun
             throw new InvalidDataException($"{request.Data.Path}: no training rows after the split ({data.Rows} rows in all)");
         }
 
-        CtrModel model = init is not null
-            ? init.Instantiate(request.Training.BatchSize)
-            : ModelRegistry.Create(request.Model, data.Map.Layout, request.Training.BatchSize);
+        CtrModel model;
+        TransferPlan? start = null;
+        TrainingResult? fmPretraining = null;
+        if (init is null || Transfers(request, init))
+        {
+            model = ModelRegistry.Create(request.Model, data.Map.Layout, request.Training.BatchSize);
+            if (init is not null)
+            {
+                start = ModelTransfer.Apply(init.Config, init.Tensors, model);
+            }
+            else if (model is FnnModel && request.Training.FmPretrainEpochs > 0 && request.ResumeFrom is null)
+            {
+                (fmPretraining, start) = PretrainFM(request, data, model, cancellationToken);
+            }
+        }
+        else
+        {
+            model = init.Instantiate(request.Training.BatchSize);
+        }
+
         // A pruned run's best-validation epoch may be a less sparse one, and stopping early would cut the schedule
         // short: a pruned run trains every epoch and keeps the last, which has the targets.
         TrainingConfig trainingConfig = request.Pruning is null ? request.Training : request.Training with { RestoreBest = false, Patience = 0 };
@@ -130,10 +156,45 @@ public static class TrainRun
             train_samples_per_sec = ConfigJson.Finite(samplesPerSec),
             sparsity = pruner?.Targets.ToPaperNotation(),
             source = request.Data.Path,
+            start = start?.ToString(),
         };
         ModelArtifact.Save(request.ModelPath, model, data.Map, summary);
         return new TrainReport(data.Rows, data.Train.RowCount, data.Valid.RowCount, data.Test.RowCount, data.Stats.ToString(),
-            training, pruner is null ? null : SparsitySummary(pruner), test, model.Parameters.TotalLength, samplesPerSec, prepareSeconds, trainSeconds, request.ModelPath);
+            training, pruner is null ? null : SparsitySummary(pruner), test, model.Parameters.TotalLength, samplesPerSec, prepareSeconds, trainSeconds, request.ModelPath)
+        {
+            Start = start,
+            FmPretraining = fmPretraining,
+        };
+    }
+
+    /// <summary>Whether <see cref="TrainRequest.InitFrom"/> starts another architecture (rather than continuing the saved model).</summary>
+    private static bool Transfers(TrainRequest request, ModelArtifact init) => request.InitTransfer && request.Model.Name != init.Config.Name;
+
+    /// <summary>
+    /// FNN's first phase: an FM of the FNN's embedding width, seed and initialisation trained on the same split and
+    /// settings for <see cref="TrainingConfig.FmPretrainEpochs"/> (validated, best epoch restored), saved as
+    /// <c>fm-pretrain/fm.cwm</c> with its metrics beside, and its tables copied into <paramref name="fnn"/>.
+    /// </summary>
+    internal static (TrainingResult Result, TransferPlan Start) PretrainFM(TrainRequest request, PreparedDataset data, CtrModel fnn,
+                                                                          CancellationToken cancellationToken)
+    {
+        ModelConfig config = request.Model with { Name = "fm" };
+        CtrModel fm = ModelRegistry.Create(config, data.Map.Layout, request.Training.BatchSize);
+        string dir = Path.Combine(request.WorkDir, "fm-pretrain");
+        Directory.CreateDirectory(dir);
+        var trainer = new Trainer(fm, request.Training with { Epochs = request.Training.FmPretrainEpochs },
+            new LogitEvaluator(Evaluation.FromLogits));
+        string metricsPath = Path.Combine(dir, "metrics.jsonl");
+        File.Delete(metricsPath);
+        TrainingResult result;
+        using (var metrics = new MetricsJsonlWriter(metricsPath))
+        {
+            trainer.Observers.Add(metrics);
+            result = trainer.Fit(data.Train, data.Valid.RowCount > 0 ? data.Valid : null, cancellationToken);
+        }
+
+        ModelArtifact.Save(Path.Combine(dir, "fm.cwm"), fm, data.Map, new { phase = "fm pre-training of an fnn", result.BestEpoch });
+        return (result, ModelTransfer.Apply(config, fm.Parameters.ToDictionary(p => p.Name, p => p.Value), fnn));
     }
 
     // "D 90.0% of 480,000, R 90.0% of 741, F 40.0% of 13,000,000": what the run achieved, per component.
@@ -145,17 +206,24 @@ public static class TrainRun
     /// so a typo costs milliseconds, not a cache build.
     /// </summary>
     public static void Validate(TrainRequest request) =>
-        Validate(request, request.InitFrom is { } path ? ModelArtifact.Load(path).Config : null);
+        Validate(request, request.InitFrom is { } path ? ModelArtifact.Load(path) : null);
 
-    /// <param name="initArchitecture">The architecture of the model training starts from, when it does.</param>
-    private static void Validate(TrainRequest request, ModelConfig? initArchitecture)
+    /// <param name="init">The saved model training starts from, when it does.</param>
+    private static void Validate(TrainRequest request, ModelArtifact? init)
     {
         request.Preprocessing.Validate();
         request.Training.Validate();
         request.Pruning?.Validate(request.Training.Epochs);
+        ModelConfig architecture = init is null || Transfers(request, init) ? request.Model : init.Config;
         // The model's constructor is the one validator of an architecture; two one-row fields make it cheap.
         var layout = new Features.FeatureLayout(["a", "b"], [1, 1]);
-        CtrModel probe = ModelRegistry.Create(initArchitecture ?? request.Model, layout, maxBatchSize: 1);
+        CtrModel probe = ModelRegistry.Create(architecture, layout, maxBatchSize: 1);
+        if (init is not null && Transfers(request, init))
+        {
+            // Refuses a transfer that is not meaningful (an FFM from an FM, say) before any data is read.
+            _ = ModelTransfer.Plan(init.Config, request.Model, init.FeatureMap.Layout.FieldCount);
+        }
+
         if (request.Pruning is { } pruning)
         {
             // Names a component the architecture lacks (R of a DeepFM, say) before any data is read.

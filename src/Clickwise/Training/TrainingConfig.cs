@@ -47,6 +47,13 @@ public sealed record TrainingConfig
     /// </summary>
     public int MaxNonFiniteBatches { get; init; }
 
+    /// <summary>
+    /// FNN only: epochs of the FM trained first, whose tables (first_order, embedding, bias) the FNN starts from
+    /// (Zhang et al. 2016's pre-training); 0 starts the FNN from random weights. Other models ignore it, and so does an
+    /// FNN started from a saved model (<c>--init</c>) or resumed from a checkpoint.
+    /// </summary>
+    public int FmPretrainEpochs { get; init; } = 1;
+
     public static TrainingConfig Criteo { get; } = new() { L2Embedding = 3e-7, L2Net = 3e-7 };
 
     public static TrainingConfig Avazu { get; } = new() { L2Embedding = 6e-7, L2Net = 6e-7 };
@@ -82,6 +89,7 @@ public sealed record TrainingConfig
         Require(L2Net >= 0, "l2_net", L2Net, ">= 0");
         Require(Patience >= 0, "patience", Patience, ">= 0");
         Require(MaxNonFiniteBatches >= 0, "max_non_finite_batches", MaxNonFiniteBatches, ">= 0");
+        Require(FmPretrainEpochs >= 0, "fm_pretrain_epochs", FmPretrainEpochs, ">= 0");
         if (!OptimizerFactory.Names.Contains(Optimizer))
         {
             throw new ArgumentException($"optimizer '{Optimizer}' is unknown; expected one of: {string.Join(", ", OptimizerFactory.Names)}");

@@ -246,6 +246,25 @@ public sealed class CliPipelineTests : IClassFixture<CliPipelineTests.Pipeline>
     }
 
     [Fact]
+    public void TrainFnnPreTrainsAnFMAndInitAcrossArchitecturesIsChecked()
+    {
+        string fnn = _pipeline.Directory.File("fnn.cwm");
+        CliResult result = CliRunner.Expect(0, "train", "-d", _pipeline.DataPath, "--model", "fnn", "-o", fnn, "--epochs", "1",
+            "--fm-pretrain-epochs", "1", "--seed", "2", "--embedding-dim", "4", "--hidden", "16", "--batch-size", "512", "--min-count", "2", "--quiet");
+        Assert.Matches(@"fm pre-training: 1 epoch, best 1: valid AUC 0\.\d{5}", result.Out);
+        Assert.Contains("start: fnn from fm: embedding, first_order, bias copied; mlp.* fresh", result.Out);
+        Assert.True(File.Exists(Path.Combine(fnn + ".run", "fm-pretrain", "fm.cwm")));
+
+        // The pipeline's DeepFwFM has no first-order table, which an FNN reads: refused before any data is read.
+        CliResult refused = CliRunner.Expect(2, "train", "-d", _pipeline.DataPath, "--model", "fnn", "--init", _pipeline.ModelPath,
+            "--embedding-dim", "4", "-o", fnn);
+        Assert.Contains("fnn cannot start from a deepfwfm", refused.Error);
+        Assert.Contains("'first_order'", refused.Error);
+        CliResult negative = CliRunner.Expect(2, "train", "-d", _pipeline.DataPath, "--model", "fnn", "--fm-pretrain-epochs", "-1", "-o", fnn);
+        Assert.Contains("fm_pretrain_epochs", negative.Error);
+    }
+
+    [Fact]
     public void BenchTakesRowsFromADataFile()
     {
         CliResult result = CliRunner.Expect(0, "bench", "-m", _pipeline.ModelPath, "-d", _pipeline.DataPath, "--requests", "300", "--batch", "2000");

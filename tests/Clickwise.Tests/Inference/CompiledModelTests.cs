@@ -24,7 +24,7 @@ public sealed class CompiledModelTests
 
     [Fact]
     public void EveryRegisteredModelIsCovered() =>
-        Assert.Equal(["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl", "dcn", "dcnv2", "gdcn", "ipnn", "opnn", "pnn", "deepfm-ip", "deepfm-op", "deepfm-p", "xdeepfm", "fibinet"], ModelRegistry.Names);
+        Assert.Equal(["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl", "dcn", "dcnv2", "gdcn", "ipnn", "opnn", "pnn", "deepfm-ip", "deepfm-op", "deepfm-p", "xdeepfm", "fibinet", "ffm", "fnn", "wdl-fm"], ModelRegistry.Names);
 
     [Theory]
     [InlineData(1, 4, 1)]
@@ -158,6 +158,8 @@ public sealed class CompiledModelTests
     [InlineData("opnn", new[] { 1 })]
     [InlineData("deepfm-p", new[] { 3 })]
     [InlineData("xdeepfm", new int[0])]
+    [InlineData("fnn", new int[0])]
+    [InlineData("wdl-fm", new[] { 1 })]
     public void UnusualDnnShapesMatchForward(string name, int[] hidden)
     {
         CtrModel model = ModelRegistry.Create(RandomModels.Config(name) with { HiddenUnits = hidden }, RandomModels.Layout, 40);

@@ -25,9 +25,9 @@ internal static class RandomModels
     {
         CtrModel model = ModelRegistry.Create(Config(name, embeddingDim), Layout, maxBatchSize);
         var random = new SeededRandom(seed);
-        // A DNN-only logit passes through three ±0.5 layers that shrink its spread below what the tests call
+        // A DNN-only logit (dnn, fnn) passes through three ±0.5 layers that shrink its spread below what the tests call
         // informative; ±1 restores it. Models with a first- or second-order term spread enough through it.
-        double bound = name == "dnn" ? 1.0 : 0.5;
+        double bound = name is "dnn" or "fnn" ? 1.0 : 0.5;
         foreach (Parameter p in model.Parameters)
         {
             random.FillUniform(p.Value, bound);

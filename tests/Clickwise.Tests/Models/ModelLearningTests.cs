@@ -35,6 +35,9 @@ public sealed class ModelLearningTests(ITestOutputHelper output)
     [InlineData("deepfm-p", true)]
     [InlineData("xdeepfm", true)]
     [InlineData("fibinet", true)]
+    [InlineData("ffm", true)]
+    [InlineData("fnn", true)]
+    [InlineData("wdl-fm", true)]
     public void SecondOrderModelsLearnAPlantedPairInteraction(string name, bool canLearn)
     {
         var config = new ModelConfig { Name = name, EmbeddingDim = 4, HiddenUnits = [16], Dropout = 0f, InitStd = 0.1f, Seed = 3 };

@@ -32,6 +32,9 @@ public sealed class ModelRegistryTests
     [InlineData("deepfm-p", "embedding,first_order,product.kernels,bias,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
     [InlineData("xdeepfm", "embedding,first_order,bias,cin.0.weight,cin.0.bias,cin.1.weight,cin.1.bias,cin.2.weight,cin.2.bias,cin.output.weight,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
     [InlineData("fibinet", "embedding,first_order,bias,senet.squeeze,senet.excite,bilinear.e.weight,bilinear.v.weight,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
+    [InlineData("ffm", "ffm.embedding,first_order,bias")]
+    [InlineData("fnn", "embedding,first_order,bias,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
+    [InlineData("wdl-fm", "embedding,wide.embedding,first_order,bias,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
     public void ParameterNamesAreStable(string name, string expected)
     {
         CtrModel model = ModelRegistry.Create(Config(name), Layout, 8);
@@ -147,6 +150,9 @@ public sealed class ModelRegistryTests
     [InlineData("deepfm-p")]
     [InlineData("xdeepfm")]
     [InlineData("fibinet")]
+    [InlineData("ffm")]
+    [InlineData("fnn")]
+    [InlineData("wdl-fm")]
     [InlineData("dcnv2", 2)]
     public void TrainingStepAllocatesNothing(string name, int crossRank = 0)
     {
@@ -171,6 +177,31 @@ public sealed class ModelRegistryTests
         long before = GC.GetAllocatedBytesForCurrentThread();
         Step();
         Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+    }
+
+    [Fact]
+    public void TheZoosSecondTablesHaveTheirOwnNamesShapesAndRowSparseUpdates()
+    {
+        // FFM: one [V, F·D] field-aware table; FNN: the FM's tables, a DNN over F·(D + 1); FM & DNN: two [V, D] tables.
+        ParameterSet ffm = ModelRegistry.Create(Config("ffm"), Layout, 8).Parameters;
+        Assert.Equal([9, 3 * 3], ffm["ffm.embedding"].Shape);
+        Assert.Equal(ParameterRole.Embedding, ffm["ffm.embedding"].Role);
+        Assert.True(ffm["ffm.embedding"].IsRowSparse);
+
+        ParameterSet fnn = ModelRegistry.Create(Config("fnn"), Layout, 8).Parameters;
+        Assert.Equal([9, 3], fnn["embedding"].Shape);
+        Assert.Equal([9, 1], fnn["first_order"].Shape);
+        Assert.Equal(ParameterRole.FirstOrder, fnn["first_order"].Role);
+        Assert.True(fnn["first_order"].IsRowSparse);
+        Assert.Equal([3 * (3 + 1), 4], fnn["mlp.0.weight"].Shape);
+
+        ParameterSet wdlFm = ModelRegistry.Create(Config("wdl-fm"), Layout, 8).Parameters;
+        Assert.Equal([9, 3], wdlFm["wide.embedding"].Shape);
+        Assert.Equal(ParameterRole.Embedding, wdlFm["wide.embedding"].Role);
+        Assert.True(wdlFm["wide.embedding"].IsRowSparse);
+        Assert.Equal([9, 3], wdlFm["embedding"].Shape);
+        Assert.NotEqual(wdlFm["embedding"].Value, wdlFm["wide.embedding"].Value);
+        Assert.Equal([3 * 3, 4], wdlFm["mlp.0.weight"].Shape);
     }
 
     [Fact]
@@ -221,6 +252,8 @@ public sealed class ModelRegistryTests
         ModelConfig criteo = ModelPresets.Criteo();
         Assert.Equal((10, 0.5f), (criteo.EmbeddingDim, criteo.Dropout));
         Assert.Equal([400, 400, 400], criteo.HiddenUnits);
+        Assert.Equal(11, ModelPresets.Criteo("wdl-fm").EmbeddingDim); // DeepFM paper Table III: FM & DNN at 11
+        Assert.Equal(10, ModelPresets.Criteo("fnn").EmbeddingDim);    // the FM's k = 10; the FNN's fields are 11 wide
         ModelConfig avazu = ModelPresets.Avazu("deepfm");
         Assert.Equal(("deepfm", 20), (avazu.Name, avazu.EmbeddingDim));
         Assert.Equal([300, 300, 300], avazu.HiddenUnits);
@@ -246,6 +279,9 @@ public sealed class ModelRegistryTests
     [InlineData("deepfm-p")]
     [InlineData("xdeepfm")]
     [InlineData("fibinet")]
+    [InlineData("ffm")]
+    [InlineData("fnn")]
+    [InlineData("wdl-fm")]
     public void UnitValuesEqualNoValuesAndValuesAreIgnoredWithoutHasValues(string name)
     {
         CtrModel model = ModelRegistry.Create(Config(name), Layout, 4);

@@ -21,6 +21,9 @@ public sealed class ModelThreadingTests
     [InlineData("gdcn")]
     [InlineData("xdeepfm")]
     [InlineData("fibinet")]
+    [InlineData("ffm")]
+    [InlineData("fnn")]
+    [InlineData("wdl-fm")]
     public void TrainingStepsGiveTheSameBitsOnOneAndTwoThreads(string name)
     {
         float[][] one = Train(name, threads: 1);

@@ -1,0 +1,56 @@
+using Clickwise.Data;
+using Clickwise.Features;
+using Clickwise.Layers;
+
+namespace Clickwise.Models;
+
+/// <summary>
+/// Field-aware factorization machine: logit = w0 + Σ_f w[id_f]·x_f + Σ_{i&lt;j} ⟨v_{i,f_j}, v_{j,f_i}⟩ x_i x_j, where each
+/// feature keeps one D-wide vector per field it may meet. The vectors live in one row-sparse table "ffm.embedding"
+/// [V, F·D] (row id = the F vectors of feature id, field-major), gathered with the ordinary embedding gather as
+/// [B, F, F·D] = [B, F, F, D] and scaled by the feature values; updated lazily row by row like any embedding.
+/// </summary>
+/// <remarks>
+/// Juan et al., "Field-aware Factorization Machines for CTR Prediction" (RecSys 2016), eq. 2 plus the linear terms of
+/// their libffm; docs/math/ffm.md. The table is F times as wide as an FM's, so FFM is run with a small D (libffm's default k is 4).
+/// </remarks>
+public sealed class FFMModel : CtrModel
+{
+    /// <summary>The field-aware table's parameter name.</summary>
+    public const string TableName = "ffm.embedding";
+
+    private readonly BiasPart _bias;
+    private readonly FirstOrderPart _firstOrder;
+    private readonly EmbeddingPart _fieldAware;
+    private readonly FFMPart _ffm;
+
+    public FFMModel(ModelConfig config, FeatureLayout layout, int maxBatchSize)
+        : base(config, layout, maxBatchSize)
+    {
+        var random = new SeededRandom(config.Seed);
+        _fieldAware = new EmbeddingPart(Parameters, layout, checked(layout.FieldCount * config.EmbeddingDim), maxBatchSize,
+            config.InitStd, random, TableName);
+        _firstOrder = new FirstOrderPart(Parameters, layout, maxBatchSize, config.InitStd, random);
+        _bias = new BiasPart(Parameters);
+        _ffm = new FFMPart(layout.FieldCount, config.EmbeddingDim, maxBatchSize);
+    }
+
+    public override void Forward(Batch batch, Span<float> logits, bool training)
+    {
+        BatchGuard.Check(this, batch, logits);
+        int n = batch.Count;
+        _bias.Forward(n, logits);
+        _firstOrder.Forward(batch, logits);
+        _fieldAware.Forward(batch);
+        _ffm.Forward(_fieldAware.Output, n, logits);
+    }
+
+    public override void Backward(Batch batch, ReadOnlySpan<float> dLogits)
+    {
+        int n = batch.Count;
+        _ffm.Backward(_fieldAware.Output, dLogits, n, _fieldAware.DOutput); // the only consumer: writes dOut
+        _fieldAware.EndBackward(batch);
+        _firstOrder.Backward(batch, dLogits);
+        _bias.Backward(dLogits, n);
+    }
+}

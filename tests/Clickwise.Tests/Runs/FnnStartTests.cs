@@ -1,0 +1,139 @@
+using Clickwise.Data.Pipeline;
+using Clickwise.Models;
+using Clickwise.Runs;
+using Clickwise.Tests.DataCache;
+
+namespace Clickwise.Tests.Runs;
+
+/// <summary>
+/// FNN's two ways to start from an FM on 20k synthetic Criteo rows: the train run's pre-training phase
+/// (<c>fm_pretrain_epochs</c>), and a saved FM (<c>--init</c> across architectures, <see cref="ModelTransfer"/>).
+/// </summary>
+public sealed class FnnStartTests : IClassFixture<FnnStartTests.Runs>
+{
+    private readonly Runs _runs;
+    private readonly ITestOutputHelper _output;
+
+    public FnnStartTests(Runs runs, ITestOutputHelper output)
+    {
+        _runs = runs;
+        _output = output;
+    }
+
+    /// <summary>The data and one FNN run with a one-epoch FM pre-training, shared by the tests.</summary>
+    public sealed class Runs : IDisposable
+    {
+        public Runs()
+        {
+            RunData.Synthesize(DataPath, rows: 20_000, seed: 11);
+            TrainRequest request = RunData.Request(DataPath, Directory.File("fnn"), "fnn", epochs: 1);
+            // 16k training rows: small batches and a larger step let one FM epoch learn something.
+            Request = request with { Training = request.Training with { FmPretrainEpochs = 1, BatchSize = 256, LearningRate = 1e-2 } };
+            Fnn = TrainRun.Execute(Request);
+        }
+
+        internal TempDirectory Directory { get; } = new();
+
+        public string DataPath => Directory.File("synthetic.tsv");
+
+        public TrainRequest Request { get; }
+
+        public TrainReport Fnn { get; }
+
+        public PreparedDataset OpenCache() => DatasetBuilder.Open(Path.Combine(Request.WorkDir, "cache"), Request.Preprocessing);
+
+        public void Dispose() => Directory.Dispose();
+    }
+
+    [Fact]
+    public void TheRunPreTrainsAnFMThenTrainsTheFnnFromIt()
+    {
+        TrainReport report = _runs.Fnn;
+        _output.WriteLine($"fm pre-training valid AUC {report.FmPretraining!.Epochs[0].ValidAuc:F4}; fnn test AUC {report.Test.Auc:F4}; {report.Start}");
+        Assert.Single(report.FmPretraining.Epochs);
+        Assert.InRange(report.FmPretraining.Epochs[0].ValidAuc, 0.65, 0.85);
+        Assert.Equal(["embedding", "first_order", "bias"], report.Start!.Copied);
+        Assert.All(report.Start.Fresh, name => Assert.StartsWith("mlp.", name, StringComparison.Ordinal));
+        Assert.Single(report.Training.Epochs);
+        Assert.InRange(report.Test.Auc, 0.65, 0.85);
+
+        string dir = Path.Combine(_runs.Request.WorkDir, "fm-pretrain");
+        Assert.Equal("fm", ModelArtifact.Load(Path.Combine(dir, "fm.cwm")).Config.Name);
+        Assert.Single(File.ReadAllLines(Path.Combine(dir, "metrics.jsonl")));
+        Assert.Single(File.ReadAllLines(Path.Combine(_runs.Request.WorkDir, "metrics.jsonl"))); // the FNN's own epochs only
+        Assert.Equal("fnn", ModelArtifact.Load(report.ModelPath).Config.Name);
+    }
+
+    [Fact]
+    public void AfterPreTrainingTheFnnHoldsTheTrainedFMsTablesAndAFreshDnn()
+    {
+        using PreparedDataset data = _runs.OpenCache();
+        TrainRequest request = _runs.Request with { WorkDir = _runs.Directory.File("pretrain-only") };
+        CtrModel fnn = ModelRegistry.Create(request.Model, data.Map.Layout, request.Training.BatchSize);
+        float[] initialEmbedding = (float[])fnn.Parameters["embedding"].Value.Clone();
+        float[] initialMlp = (float[])fnn.Parameters["mlp.0.weight"].Value.Clone();
+
+        TrainRun.PretrainFM(request, data, fnn, TestContext.Current.CancellationToken);
+
+        ModelArtifact fm = ModelArtifact.Load(Path.Combine(request.WorkDir, "fm-pretrain", "fm.cwm"));
+        Assert.Equal(fm.Tensors["embedding"], fnn.Parameters["embedding"].Value);
+        Assert.Equal(fm.Tensors["first_order"], fnn.Parameters["first_order"].Value);
+        Assert.Equal(fm.Tensors["bias"], fnn.Parameters["bias"].Value);
+        Assert.NotEqual(initialEmbedding, fnn.Parameters["embedding"].Value); // the FM trained: the copy is not the FNN's own start
+        Assert.Equal(initialMlp, fnn.Parameters["mlp.0.weight"].Value);
+    }
+
+    [Fact]
+    public void AnFnnStartsFromASavedFM()
+    {
+        using PreparedDataset data = _runs.OpenCache();
+        string fmPath = _runs.Directory.File("saved-fm.cwm");
+        CtrModel saved = RunData.RandomModel("fm", data.Map.Layout, 1); // ±0.3 weights, embedding dim 6: nothing like a fresh FNN
+        ModelArtifact.Save(fmPath, saved, data.Map);
+
+        string workDir = _runs.Directory.File("from-saved");
+        TrainRequest request = _runs.Request with
+        {
+            Model = _runs.Request.Model with { EmbeddingDim = 6 },
+            Training = _runs.Request.Training with { LearningRate = 1e-9 }, // one epoch barely moves the start
+            InitFrom = fmPath,
+            InitTransfer = true,
+            WorkDir = workDir,
+            ModelPath = Path.Combine(workDir, "fnn.cwm"),
+        };
+        TrainReport report = TrainRun.Execute(request, cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Null(report.FmPretraining); // the saved FM replaces the pre-training phase
+        Assert.Equal("fnn from fm: embedding, first_order, bias copied; mlp.* fresh", report.Start!.ToString());
+        ModelArtifact fnn = ModelArtifact.Load(report.ModelPath);
+        Assert.Equal("fnn", fnn.Config.Name);
+        foreach (string name in new[] { "embedding", "first_order", "bias" })
+        {
+            float[] expected = saved.Parameters[name].Value, actual = fnn.Tensors[name];
+            Assert.Equal(expected.Length, actual.Length);
+            Assert.True(expected.Zip(actual).Max(p => MathF.Abs(p.First - p.Second)) < 1e-5f, $"{name} moved away from the saved FM's");
+        }
+    }
+
+    [Fact]
+    public void StartingFromASavedModelIsRefusedWhereItIsNotMeaningful()
+    {
+        using PreparedDataset data = _runs.OpenCache();
+        string fmPath = _runs.Directory.File("refused-fm.cwm");
+        ModelArtifact.Save(fmPath, RunData.RandomModel("fm", data.Map.Layout, 1), data.Map);
+        TrainRequest From(string model, int dim = 6) => _runs.Request with
+        {
+            Model = _runs.Request.Model with { Name = model, EmbeddingDim = dim },
+            InitFrom = fmPath,
+            InitTransfer = true,
+        };
+
+        Assert.Contains("'ffm.embedding'", Assert.Throws<ArgumentException>(() => TrainRun.Validate(From("ffm"))).Message);
+        Assert.Contains("'wide.embedding'", Assert.Throws<ArgumentException>(() => TrainRun.Validate(From("wdl-fm"))).Message);
+        Assert.Contains("--embedding-dim 6", Assert.Throws<ArgumentException>(() => TrainRun.Validate(From("fnn", dim: 8))).Message);
+        TrainRun.Validate(From("fnn"));
+        TrainRun.Validate(From("deepfm"));
+        // The saved model's own architecture continues it, whatever the request's dimensions.
+        TrainRun.Validate(From("fm", dim: 8));
+    }
+}
