@@ -74,11 +74,14 @@ public sealed class CompiledModel
         bool hasFirstOrder = config.Name is "lr" or "fm" or "deepfm" or "nfm" or "wdl" || PnnLowering.HasFM(config.Name);
         bool hasCross = CrossLowering.Handles(config.Name);
         bool hasProducts = PnnLowering.Handles(config.Name);
-        bool hasEmbedding = config.Name is "fm" or "fwfm" or "deepfm" or "deepfwfm" or "nfm" or "dnn" or "wdl" || hasCross || hasProducts;
+        bool hasAttention = AutoIntLowering.Handles(config.Name);
+        bool hasEmbedding = config.Name is "fm" or "fwfm" or "deepfm" or "deepfwfm" or "nfm" or "dnn" or "wdl" || hasCross || hasProducts
+            || hasAttention;
         bool hasFM = config.Name is "fm" or "deepfm" || PnnLowering.HasFM(config.Name);
         bool hasFwFM = config.Name is "fwfm" or "deepfwfm";
         bool hasBiInteraction = config.Name is "nfm";
-        bool hasDeep = config.Name is "deepfm" or "deepfwfm" or "nfm" or "dnn" or "wdl" || hasCross || hasProducts;
+        bool hasDeep = config.Name is "deepfm" or "deepfwfm" or "nfm" or "dnn" or "wdl" || hasCross || hasProducts
+            || AutoIntLowering.HasDeep(config.Name);
         if (!hasFirstOrder && !hasEmbedding)
         {
             throw new InvalidDataException($"unknown model '{config.Name}'");
@@ -116,6 +119,11 @@ public sealed class CompiledModel
         if (hasCross)
         {
             ops.Add(CrossLowering.Lower(config, width, embeddingOffset, Tensor, Allocate, gemm));
+        }
+
+        if (hasAttention)
+        {
+            ops.Add(AutoIntLowering.Lower(config, f, embeddingOffset, Tensor, gemm));
         }
 
         // The DNN reads the flattened embeddings, or NFM's bi-interaction vector [B, D].

@@ -25,10 +25,12 @@ public static class ModelRegistry
             ["deepfm-ip"] = (c, l, b) => new DeepFMIpModel(c, l, b),
             ["deepfm-op"] = (c, l, b) => new DeepFMOpModel(c, l, b),
             ["deepfm-p"] = (c, l, b) => new DeepFMPnnStarModel(c, l, b),
+            ["autoint"] = (c, l, b) => new AutoIntModel(c, l, b, deep: false),
+            ["autoint+"] = (c, l, b) => new AutoIntModel(c, l, b, deep: true),
         };
 
     /// <summary>Registered names in a stable order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl", "dcn", "dcnv2", "gdcn", "ipnn", "opnn", "pnn", "deepfm-ip", "deepfm-op", "deepfm-p"];
+    public static IReadOnlyList<string> Names { get; } = ["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl", "dcn", "dcnv2", "gdcn", "ipnn", "opnn", "pnn", "deepfm-ip", "deepfm-op", "deepfm-p", "autoint", "autoint+"];
 
     public static CtrModel Create(ModelConfig config, FeatureLayout layout, int maxBatchSize)
     {

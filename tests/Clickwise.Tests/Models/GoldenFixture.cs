@@ -44,6 +44,10 @@ internal sealed class GoldenFixture
         CrossLayers = Optional("cross_layers") ?? new ModelConfig().CrossLayers,
         CrossRank = Optional("cross_rank") ?? 0,
         CrossExperts = Optional("cross_experts") ?? new ModelConfig().CrossExperts,
+        AttentionLayers = Optional("attention_layers") ?? new ModelConfig().AttentionLayers,
+        AttentionHeads = Optional("attention_heads") ?? new ModelConfig().AttentionHeads,
+        AttentionDim = Optional("attention_dim") ?? new ModelConfig().AttentionDim,
+        AttentionResidual = Root.TryGetProperty("attention_residual", out JsonElement residual) ? residual.GetBoolean() : new ModelConfig().AttentionResidual,
         Seed = 1,
     };
 

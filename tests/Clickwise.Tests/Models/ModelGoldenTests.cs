@@ -15,8 +15,9 @@ public sealed class ModelGoldenTests(ITestOutputHelper output)
     // Relative to the tensor's largest magnitude (or 1 for small tensors): float32 vs a float64 reference.
     private const double Tolerance = 1e-5;
 
-    // Fixture names: a registered model, or a variant of one (dcnv2-lowrank is dcnv2 with cross_rank > 0).
-    public static TheoryData<string> Models => ["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl", "dcn", "dcnv2", "dcnv2-lowrank", "gdcn", "ipnn", "opnn", "pnn", "deepfm-ip", "deepfm-op", "deepfm-p"];
+    // Fixture names: a registered model, or a variant of one (dcnv2-lowrank is dcnv2 with cross_rank > 0,
+    // autoint-noresidual is autoint with attention_residual false).
+    public static TheoryData<string> Models => ["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl", "dcn", "dcnv2", "dcnv2-lowrank", "gdcn", "ipnn", "opnn", "pnn", "deepfm-ip", "deepfm-op", "deepfm-p", "autoint", "autoint+", "autoint-noresidual"];
 
     [Theory]
     [MemberData(nameof(Models))]

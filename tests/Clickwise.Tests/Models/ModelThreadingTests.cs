@@ -19,6 +19,7 @@ public sealed class ModelThreadingTests
     [InlineData("nfm")]
     [InlineData("dcnv2")]
     [InlineData("gdcn")]
+    [InlineData("autoint+")]
     public void TrainingStepsGiveTheSameBitsOnOneAndTwoThreads(string name)
     {
         float[][] one = Train(name, threads: 1);
