@@ -16,7 +16,9 @@ namespace Clickwise.Tests.Runs;
 /// Setting: embedding 8, DNN 64×64 (dropout 0.5) for the deep and cross models, Adam 1e-3, batch 256, up to 5 epochs,
 /// min count 2, seed 1. Measured test AUCs on the 2-core machine: LR 0.7255, FM 0.7355, FwFM 0.7375,
 /// DeepFM 0.7373, DeepFwFM 0.7355 (~4 s for those five); NFM 0.7350, DNN 0.7338, Wide &amp; Deep 0.7343; the cross
-/// models (3 cross layers beside the DNN) DCN 0.7352, DCNv2 0.7363, GDCN 0.7356 (3-6 s each).
+/// models (3 cross layers beside the DNN) DCN 0.7352, DCNv2 0.7363, GDCN 0.7356 (3-6 s each); AutoInt 0.7311 and
+/// AutoInt+ 0.7319 (3 interacting layers, 2 heads of 32; 2-3 min each on the shared machine, the attention's training
+/// layer being single-threaded).
 /// </remarks>
 [Trait("Category", SharedData.Category)]
 public sealed class DeepLightTinyTests(ITestOutputHelper output)
