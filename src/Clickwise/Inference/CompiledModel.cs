@@ -78,13 +78,14 @@ public sealed class CompiledModel
             || FMVariantLowering.HasFirstOrder(config.Name);
         bool hasCross = CrossLowering.Handles(config.Name);
         bool hasProducts = PnnLowering.Handles(config.Name);
+        bool hasAttention = AutoIntLowering.Handles(config.Name);
         bool hasEmbedding = config.Name is "fm" or "fwfm" or "deepfm" or "deepfwfm" or "nfm" or "dnn" or "wdl" || hasCross || hasProducts
-            || hasCin || hasBilinear || FMVariantLowering.HasEmbedding(config.Name);
+            || hasCin || hasBilinear || hasAttention || FMVariantLowering.HasEmbedding(config.Name);
         bool hasFM = config.Name is "fm" or "deepfm" || PnnLowering.HasFM(config.Name) || FMVariantLowering.HasFM(config.Name);
         bool hasFwFM = config.Name is "fwfm" or "deepfwfm";
         bool hasBiInteraction = config.Name is "nfm";
         bool hasDeep = config.Name is "deepfm" or "deepfwfm" or "nfm" or "dnn" or "wdl" || hasCross || hasProducts || hasCin || hasBilinear
-            || FMVariantLowering.HasDeep(config.Name);
+            || FMVariantLowering.HasDeep(config.Name) || AutoIntLowering.HasDeep(config.Name);
         if (!hasFirstOrder && !hasEmbedding)
         {
             throw new InvalidDataException($"unknown model '{config.Name}'");
@@ -134,6 +135,11 @@ public sealed class CompiledModel
         if (hasCin)
         {
             ops.Add(XDeepFMLowering.Lower(config, f, embeddingOffset, Tensor, gemm));
+        }
+
+        if (hasAttention)
+        {
+            ops.Add(AutoIntLowering.Lower(config, f, embeddingOffset, Tensor, gemm));
         }
 
         // The DNN reads the flattened embeddings (FNN: [w ‖ e] per field), or NFM's bi-interaction vector [B, D].

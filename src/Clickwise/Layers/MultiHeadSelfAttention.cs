@@ -97,6 +97,8 @@ public sealed class MultiHeadSelfAttention
                         a[j] = _scale * TensorPrimitives.Dot(qi, k.Slice(HeadOffset(b, j, h), dh));
                     }
 
+                    // TensorPrimitives.SoftMax does not subtract the maximum: scores above ~88 would overflow exp to ∞ and give NaN.
+                    TensorPrimitives.Subtract(a, TensorPrimitives.Max(a), a);
                     TensorPrimitives.SoftMax(a, a);
                     Span<float> oi = o.Slice(HeadOffset(b, i, h), dh);
                     for (int j = 0; j < f; j++)

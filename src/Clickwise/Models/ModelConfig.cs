@@ -8,13 +8,13 @@ namespace Clickwise.Models;
 /// </summary>
 public sealed record ModelConfig
 {
-    /// <summary>Registry name: lr, fm, fwfm, deepfm, deepfwfm, nfm, dnn, wdl, dcn, dcnv2, gdcn, ipnn, opnn, pnn, deepfm-ip, deepfm-op, deepfm-p, xdeepfm, fibinet, ffm, fnn, wdl-fm.</summary>
+    /// <summary>Registry name: lr, fm, fwfm, deepfm, deepfwfm, nfm, dnn, wdl, dcn, dcnv2, gdcn, ipnn, opnn, pnn, deepfm-ip, deepfm-op, deepfm-p, xdeepfm, fibinet, ffm, fnn, wdl-fm, autoint, autoint+.</summary>
     public string Name { get; init; } = "deepfwfm";
 
     /// <summary>D, the embedding width of every field (FFM: of each of a feature's F field-aware vectors; FNN's per-field input is D + 1).</summary>
     public int EmbeddingDim { get; init; } = 10;
 
-    /// <summary>H per hidden layer of the DNN part (DeepFM, DeepFwFM, NFM, DNN, Wide &amp; Deep, the cross models, the PNNs, xDeepFM, FiBiNet, FNN, both Wide &amp; Deeps).</summary>
+    /// <summary>H per hidden layer of the DNN part (DeepFM, DeepFwFM, NFM, DNN, Wide &amp; Deep, the cross models, the PNNs, xDeepFM, FiBiNet, FNN, both Wide &amp; Deeps, AutoInt+).</summary>
     public int[] HiddenUnits { get; init; } = [400, 400, 400];
 
     /// <summary>Dropout rate applied after every hidden layer while training (0 disables).</summary>
@@ -48,6 +48,18 @@ public sealed record ModelConfig
 
     /// <summary>FiBiNet's SENET reduction ratio r (bottleneck R = max(1, F / r)); 3 as in DeepCTR and FuxiCTR. Only fibinet reads it.</summary>
     public int SenetReduction { get; init; } = 3;
+
+    /// <summary>L, the interacting (multi-head self-attention) layers of autoint and autoint+; 3 as in the AutoInt paper. Others ignore it.</summary>
+    public int AttentionLayers { get; init; } = 3;
+
+    /// <summary>K, the attention heads of every interacting layer; 2 as in the AutoInt paper.</summary>
+    public int AttentionHeads { get; init; } = 2;
+
+    /// <summary>d', the width of one attention head (a layer's output per field is K·d'); 32 as in the AutoInt paper.</summary>
+    public int AttentionDim { get; init; } = 32;
+
+    /// <summary>Whether every interacting layer adds the residual projection e·W_res before its ReLU (the paper's default).</summary>
+    public bool AttentionResidual { get; init; } = true;
 
     /// <summary>Standard deviation of the normal initialisation of embeddings.</summary>
     public float InitStd { get; init; } = 0.01f;

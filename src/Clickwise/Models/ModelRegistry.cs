@@ -30,10 +30,12 @@ public static class ModelRegistry
             ["ffm"] = (c, l, b) => new FFMModel(c, l, b),
             ["fnn"] = (c, l, b) => new FnnModel(c, l, b),
             ["wdl-fm"] = (c, l, b) => new WideDeepFMModel(c, l, b),
+            ["autoint"] = (c, l, b) => new AutoIntModel(c, l, b, deep: false),
+            ["autoint+"] = (c, l, b) => new AutoIntModel(c, l, b, deep: true),
         };
 
     /// <summary>Registered names in a stable order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl", "dcn", "dcnv2", "gdcn", "ipnn", "opnn", "pnn", "deepfm-ip", "deepfm-op", "deepfm-p", "xdeepfm", "fibinet", "ffm", "fnn", "wdl-fm"];
+    public static IReadOnlyList<string> Names { get; } = ["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl", "dcn", "dcnv2", "gdcn", "ipnn", "opnn", "pnn", "deepfm-ip", "deepfm-op", "deepfm-p", "xdeepfm", "fibinet", "ffm", "fnn", "wdl-fm", "autoint", "autoint+"];
 
     public static CtrModel Create(ModelConfig config, FeatureLayout layout, int maxBatchSize)
     {

@@ -70,6 +70,22 @@ public sealed class ModelFilesTests
     }
 
     [Fact]
+    public void ConfigsWrittenBeforeTheAttentionKeysLoadWithThePapersDefaults()
+    {
+        // A model file from before the AutoInt settings existed has no attention_* keys in its config.
+        var old = new ModelFileContent { Kind = ModelFileKind.Model, ConfigJson = """{"name":"dcn","embedding_dim":4,"cross_layers":2}""", Tensors = [] };
+        ModelConfig config = ModelFiles.ParseConfig(old);
+        Assert.Equal((3, 2, 32, true), (config.AttentionLayers, config.AttentionHeads, config.AttentionDim, config.AttentionResidual));
+
+        var written = new ModelConfig { Name = "autoint+", AttentionLayers = 2, AttentionHeads = 4, AttentionDim = 8, AttentionResidual = false };
+        string json = ModelFiles.ConfigJson(written);
+        Assert.Contains("\"attention_layers\":2", json);
+        Assert.Contains("\"attention_residual\":false", json);
+        ModelConfig reread = ModelFiles.ParseConfig(new ModelFileContent { Kind = ModelFileKind.Model, ConfigJson = json, Tensors = [] });
+        Assert.Equal((2, 4, 8, false), (reread.AttentionLayers, reread.AttentionHeads, reread.AttentionDim, reread.AttentionResidual));
+    }
+
+    [Fact]
     public void ConfigWithAnUnknownKeyIsRejected()
     {
         var content = new ModelFileContent { Kind = ModelFileKind.Model, ConfigJson = """{"name":"fm","embeding_dim":4}""", Tensors = [] };

@@ -24,7 +24,7 @@ public sealed class CompiledModelTests
 
     [Fact]
     public void EveryRegisteredModelIsCovered() =>
-        Assert.Equal(["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl", "dcn", "dcnv2", "gdcn", "ipnn", "opnn", "pnn", "deepfm-ip", "deepfm-op", "deepfm-p", "xdeepfm", "fibinet", "ffm", "fnn", "wdl-fm"], ModelRegistry.Names);
+        Assert.Equal(["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl", "dcn", "dcnv2", "gdcn", "ipnn", "opnn", "pnn", "deepfm-ip", "deepfm-op", "deepfm-p", "xdeepfm", "fibinet", "ffm", "fnn", "wdl-fm", "autoint", "autoint+"], ModelRegistry.Names);
 
     [Theory]
     [InlineData(1, 4, 1)]
@@ -46,6 +46,34 @@ public sealed class CompiledModelTests
             Batch batch = RandomModels.Batch(rows, withValues: true, seed: rows + tape);
             float[] expected = RandomModels.ForwardLogits(model, batch);
             RandomModels.AssertClose(expected, Predict(compiled, batch, true, compiled.CreateTape(tape)), $"dcnv2 mixture batch {rows}");
+        }
+    }
+
+    [Theory]
+    [InlineData("autoint", 1, 1, 32, true)]   // the Vector512 kernel where the CPU has it
+    [InlineData("autoint", 2, 2, 8, false)]   // Vector256: d' = 8
+    [InlineData("autoint+", 2, 3, 3, true)]   // scalar: d' = 3
+    [InlineData("autoint+", 3, 2, 16, false)]
+    public void AutoIntShapesMatchForward(string name, int layers, int heads, int dim, bool residual)
+    {
+        var config = RandomModels.Config(name) with
+        {
+            AttentionLayers = layers, AttentionHeads = heads, AttentionDim = dim, AttentionResidual = residual,
+        };
+        CtrModel model = ModelRegistry.Create(config, RandomModels.Layout, 40);
+        var random = new Clickwise.Layers.SeededRandom(8);
+        foreach (var p in model.Parameters)
+        {
+            random.FillUniform(p.Value, 0.5);
+        }
+
+        CompiledModel compiled = CompiledModel.Compile(model);
+        Assert.Contains(compiled.Describe(), d => d.StartsWith($"self-attention L={layers} K={heads} d'={dim}", StringComparison.Ordinal));
+        foreach ((int rows, int tape) in new[] { (1, 1), (40, 40), (40, 16) })
+        {
+            Batch batch = RandomModels.Batch(rows, withValues: true, seed: rows + tape);
+            float[] expected = RandomModels.ForwardLogits(model, batch);
+            RandomModels.AssertClose(expected, Predict(compiled, batch, true, compiled.CreateTape(tape)), $"{name} L={layers} K={heads} d'={dim} batch {rows}");
         }
     }
 
@@ -343,6 +371,7 @@ public sealed class CompiledModelTests
     [InlineData("gdcn")]
     [InlineData("xdeepfm")]
     [InlineData("fibinet")]
+    [InlineData("autoint+")]
     public void OneAndTwoComputeThreadsGiveTheSameBits(string name)
     {
         // 1000 rows in blocks of at most 264, split as [0, 1000) or [0, 500) + [500, 1000): the block boundaries, and so

@@ -51,6 +51,10 @@ internal sealed class GoldenFixture
             ? Enum.Parse<BilinearKind>(bilinear.GetString()!.Replace("_", "", StringComparison.Ordinal), ignoreCase: true)
             : new ModelConfig().BilinearType,
         SenetReduction = Optional("senet_reduction") ?? new ModelConfig().SenetReduction,
+        AttentionLayers = Optional("attention_layers") ?? new ModelConfig().AttentionLayers,
+        AttentionHeads = Optional("attention_heads") ?? new ModelConfig().AttentionHeads,
+        AttentionDim = Optional("attention_dim") ?? new ModelConfig().AttentionDim,
+        AttentionResidual = Root.TryGetProperty("attention_residual", out JsonElement residual) ? residual.GetBoolean() : new ModelConfig().AttentionResidual,
         Seed = 1,
     };
 

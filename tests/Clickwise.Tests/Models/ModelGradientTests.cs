@@ -16,7 +16,7 @@ public sealed class ModelGradientTests(ITestOutputHelper output)
     private const int B = 4;
     private static readonly FeatureLayout Layout = new(["a", "b", "c", "d", "e"], [4, 6, 3, 5, 2]);
 
-    public static TheoryData<string> Models => ["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl", "dcn", "dcnv2", "gdcn", "ipnn", "opnn", "pnn", "deepfm-ip", "deepfm-op", "deepfm-p", "xdeepfm", "fibinet", "ffm", "fnn", "wdl-fm"];
+    public static TheoryData<string> Models => ["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl", "dcn", "dcnv2", "gdcn", "ipnn", "opnn", "pnn", "deepfm-ip", "deepfm-op", "deepfm-p", "xdeepfm", "fibinet", "ffm", "fnn", "wdl-fm", "autoint", "autoint+"];
 
     private static Batch MakeBatch()
     {
@@ -46,6 +46,9 @@ public sealed class ModelGradientTests(ITestOutputHelper output)
         CinLayers = [6, 4, 3], // xdeepfm: small, even before the last (split-half)
         Dropout = dropout,
         InitStd = 0.3f, // large enough that second-order terms matter in the check
+        AttentionLayers = 2, // autoint: D = 4 → K·d' = 6 → 6, a residual projection in both layers
+        AttentionHeads = 2,
+        AttentionDim = 3,
         // Seed 5 fails wdl-fm's deep-embedding check by a relative 3e-2, the size a hidden unit next to its ReLU kink
         // gives (see the PNN* note below); seed 6 passes, and its gradients match PyTorch in the golden test.
         Seed = name == "wdl-fm" ? 6 : 5,
@@ -59,6 +62,13 @@ public sealed class ModelGradientTests(ITestOutputHelper output)
     [Fact]
     public void DcnV2LowRankMixtureMatchesCentralDifferences() =>
         CheckModel(ModelRegistry.Create(Config("dcnv2") with { CrossLayers = 2, CrossRank = 2, CrossExperts = 3 }, Layout, B),
+            replayDropout: null);
+
+    // One layer: without the residual, a second layer's input rows are all ReLUs of averages of the same values, so
+    // its scores barely differ between fields and its query/key gradients (~1e-6) drown in float32 rounding.
+    [Fact]
+    public void AutoIntWithoutResidualMatchesCentralDifferences() =>
+        CheckModel(ModelRegistry.Create(Config("autoint") with { AttentionResidual = false, AttentionLayers = 1 }, Layout, B),
             replayDropout: null);
 
     [Theory]
@@ -82,6 +92,7 @@ public sealed class ModelGradientTests(ITestOutputHelper output)
     [InlineData("fibinet", 123)]
     [InlineData("fnn", 123)]
     [InlineData("wdl-fm", 123)]
+    [InlineData("autoint+", 123)]
     public void DropoutModelsMatchWithAReplayedMask(string name, int maskSeed)
     {
         CtrModel model = ModelRegistry.Create(Config(name, dropout: 0.3f), Layout, B);
@@ -98,6 +109,7 @@ public sealed class ModelGradientTests(ITestOutputHelper output)
             FiBiNetModel m => m.Mlp,
             FnnModel m => m.Mlp,
             WideDeepFMModel m => m.Mlp,
+            AutoIntModel m => m.Mlp!,
             _ => throw new InvalidOperationException(),
         };
         CheckModel(model, () => mlp.ResetDropout(maskSeed));
@@ -141,8 +153,14 @@ public sealed class ModelGradientTests(ITestOutputHelper output)
             // Cross-network gradients that pass through products of small factors (a gate's x_0 ⊙ cross ⊙ σ', a low-rank
             // expert's core) are ~1e-3, where a 1e-3 step's float32 loss difference is mostly rounding. A 1e-2 step lifts
             // them above it and is safe there: the cross branch has no ReLU kinks and does not feed the DNN.
-            // CIN filters (products of three or more embedding factors) are in the same regime and also kink-free.
-            float eps = p.Name.StartsWith("cross.", StringComparison.Ordinal) || p.Name.StartsWith("cin.", StringComparison.Ordinal) ? 1e-2f : 1e-3f;
+            // CIN filters (products of three or more embedding factors) are in the same regime and also kink-free. The
+            // attention's query and key gradients pass through the softmax's Jacobian and are as small (~5e-3), so they
+            // take the same larger step; its value and residual projections keep 1e-3, where no pre-activation crosses
+            // its ReLU kink (at 1e-2 one does).
+            bool small = p.Name.StartsWith("cross.", StringComparison.Ordinal) || p.Name.StartsWith("cin.", StringComparison.Ordinal)
+                || (p.Name.StartsWith("attention.", StringComparison.Ordinal) && (p.Name.EndsWith(".query", StringComparison.Ordinal)
+                    || p.Name.EndsWith(".key", StringComparison.Ordinal)));
+            float eps = small ? 1e-2f : 1e-3f;
             float[] analytic = GradientCheck.Densify(p);
             GradientCheck.Check(p.Name, p.Value, analytic, Loss, eps: eps, output: output);
             if (p.IsRowSparse)

@@ -10,7 +10,7 @@ public sealed class ModelRegistryTests
     private static readonly FeatureLayout Layout = new(["a", "b", "c"], [3, 4, 2]);
 
     private static ModelConfig Config(string name, int seed = 7) =>
-        new() { Name = name, EmbeddingDim = 3, HiddenUnits = [4, 4], Dropout = 0.5f, CrossLayers = 2, Seed = seed };
+        new() { Name = name, EmbeddingDim = 3, HiddenUnits = [4, 4], Dropout = 0.5f, CrossLayers = 2, AttentionLayers = 2, AttentionDim = 5, Seed = seed };
 
     [Theory]
     [InlineData("lr", "first_order,bias")]
@@ -35,6 +35,8 @@ public sealed class ModelRegistryTests
     [InlineData("ffm", "ffm.embedding,first_order,bias")]
     [InlineData("fnn", "embedding,first_order,bias,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
     [InlineData("wdl-fm", "embedding,wide.embedding,first_order,bias,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
+    [InlineData("autoint", "embedding,bias,attention.0.query,attention.0.key,attention.0.value,attention.0.residual,attention.1.query,attention.1.key,attention.1.value,attention.1.residual,attention.output.weight")]
+    [InlineData("autoint+", "embedding,bias,attention.0.query,attention.0.key,attention.0.value,attention.0.residual,attention.1.query,attention.1.key,attention.1.value,attention.1.residual,attention.output.weight,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
     public void ParameterNamesAreStable(string name, string expected)
     {
         CtrModel model = ModelRegistry.Create(Config(name), Layout, 8);
@@ -153,6 +155,8 @@ public sealed class ModelRegistryTests
     [InlineData("ffm")]
     [InlineData("fnn")]
     [InlineData("wdl-fm")]
+    [InlineData("autoint")]
+    [InlineData("autoint+")]
     [InlineData("dcnv2", 2)]
     public void TrainingStepAllocatesNothing(string name, int crossRank = 0)
     {
@@ -247,6 +251,31 @@ public sealed class ModelRegistryTests
     }
 
     [Fact]
+    public void AutoIntLayersFollowTheAttentionSettings()
+    {
+        CtrModel model = ModelRegistry.Create(Config("autoint") with { AttentionLayers = 3, AttentionHeads = 2, AttentionDim = 4 }, Layout, 8);
+        ParameterSet p = model.Parameters;
+        Assert.Equal([3, 8], p["attention.0.query"].Shape);   // [D, K·d']
+        Assert.Equal([8, 8], p["attention.2.residual"].Shape); // [K·d', K·d'] after the first layer
+        Assert.Equal([24, 1], p["attention.output.weight"].Shape); // [F·K·d', 1]
+        Assert.Equal(ParameterRole.DenseWeight, p["attention.1.value"].Role);
+        Assert.False(p.TryGet("mlp.0.weight", out _));
+
+        CtrModel plain = ModelRegistry.Create(Config("autoint") with { AttentionResidual = false }, Layout, 8);
+        Assert.False(plain.Parameters.TryGet("attention.0.residual", out _));
+        Assert.True(plain.Parameters.TryGet("attention.0.value", out _));
+    }
+
+    [Fact]
+    public void InvalidAttentionSettingsAreRejected()
+    {
+        Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("autoint") with { AttentionLayers = 0 }, Layout, 8));
+        Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("autoint+") with { AttentionHeads = 0 }, Layout, 8));
+        Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("autoint") with { AttentionDim = 0 }, Layout, 8));
+        ModelRegistry.Create(Config("deepfm") with { AttentionLayers = 0 }, Layout, 8); // other models ignore them
+    }
+
+    [Fact]
     public void PresetsCarryThePapersNumbers()
     {
         ModelConfig criteo = ModelPresets.Criteo();
@@ -282,6 +311,8 @@ public sealed class ModelRegistryTests
     [InlineData("ffm")]
     [InlineData("fnn")]
     [InlineData("wdl-fm")]
+    [InlineData("autoint")]
+    [InlineData("autoint+")]
     public void UnitValuesEqualNoValuesAndValuesAreIgnoredWithoutHasValues(string name)
     {
         CtrModel model = ModelRegistry.Create(Config(name), Layout, 4);

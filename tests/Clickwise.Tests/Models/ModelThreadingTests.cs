@@ -24,6 +24,7 @@ public sealed class ModelThreadingTests
     [InlineData("ffm")]
     [InlineData("fnn")]
     [InlineData("wdl-fm")]
+    [InlineData("autoint+")]
     public void TrainingStepsGiveTheSameBitsOnOneAndTwoThreads(string name)
     {
         float[][] one = Train(name, threads: 1);

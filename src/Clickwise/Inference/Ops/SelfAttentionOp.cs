@@ -1,0 +1,173 @@
+using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
+using Clickwise.Kernels;
+
+namespace Clickwise.Inference.Ops;
+
+/// <summary>
+/// AutoInt's L interacting layers over the embedding region, then the output unit: logit += vec(e^(L))·w. Rows are
+/// independent, so the op takes a chunk of a few rows through all L layers before the next chunk: per layer one
+/// prepared GEMM [c·F, D_in] × [D_in, K·block] yields every head's q, k, v and residual at once (the four
+/// projections' columns interleaved per head, block = 4d', or 3d' without the residual), then
+/// <see cref="AttentionKernel{TLanes, TVector}"/> turns each sample's rows into the layer output [F, K·d'], the next
+/// layer's GEMM input. The chunk's intermediates (projections and two layer outputs, ~0.25 MB for Criteo's 39 fields at
+/// d' = 32) live in a per-thread scratch that is allocated once per thread and reused, so a call allocates nothing and
+/// the plan's tape holds no per-row attention state. The chunk is a whole number of the GEMM's 12-row tiles where F
+/// allows; a single request is one chunk of F rows. Every row sees the same arithmetic whatever the chunking.
+/// </summary>
+internal sealed unsafe class SelfAttentionOp : IInferenceOp
+{
+    private const int MinChunkGemmRows = 128;
+
+    [ThreadStatic]
+    private static float[]? t_scratch;
+
+    private readonly IDenseProduct[] _projections;
+    private readonly int[] _inputDims;
+    private readonly float[] _outputWeight;
+    private readonly int _fieldCount, _dim, _headCount, _headDim, _block, _stride, _width, _lanes, _chunkRows, _kernelScratch;
+    private readonly bool _residual;
+    private readonly int _embeddingOffset;
+
+    /// <param name="projections">Per layer, the prepared [D_in, K·block] projection (see <see cref="AutoIntLowering"/>).</param>
+    /// <param name="lanes">16, 8 or 1: the kernel's vector width; d' must be a multiple of it.</param>
+    public SelfAttentionOp(IDenseProduct[] projections, int[] inputDims, float[] outputWeight, int fieldCount, int dim, int headCount,
+                           int headDim, bool residual, int embeddingOffset, long parameterCount, int lanes)
+    {
+        if (headDim % lanes != 0)
+        {
+            throw new ArgumentException($"head width {headDim} is not a multiple of {lanes} lanes");
+        }
+
+        _projections = projections;
+        _inputDims = inputDims;
+        _outputWeight = outputWeight;
+        _fieldCount = fieldCount;
+        _dim = dim;
+        _headCount = headCount;
+        _headDim = headDim;
+        _residual = residual;
+        _block = (residual ? 4 : 3) * headDim;
+        _stride = headCount * _block;
+        _width = headCount * headDim;
+        _embeddingOffset = embeddingOffset;
+        _lanes = lanes;
+        _chunkRows = ChunkRows(fieldCount);
+        _kernelScratch = lanes switch
+        {
+            16 => AttentionKernel<AttentionLanes512, Vector512<float>>.ScratchFloats(fieldCount, headDim),
+            8 => AttentionKernel<AttentionLanes256, Vector256<float>>.ScratchFloats(fieldCount, headDim),
+            _ => AttentionKernel<AttentionLanesScalar, float>.ScratchFloats(fieldCount, headDim),
+        };
+        ParameterCount = parameterCount;
+    }
+
+    public long ParameterCount { get; }
+
+    public long Bytes => ParameterCount * sizeof(float) + _projections.Sum(p => p.Bytes);
+
+    /// <summary>The widest kernel this CPU runs for head width <paramref name="headDim"/>.</summary>
+    public static int LanesFor(int headDim) =>
+        Vector512.IsHardwareAccelerated && headDim % 16 == 0 ? 16
+        : Vector256.IsHardwareAccelerated && headDim % 8 == 0 ? 8
+        : 1;
+
+    /// <summary>Rows per chunk: the fewest that make c·F a multiple of 12 (the widest GEMM tile), repeated to at least 128 GEMM rows.</summary>
+    public static int ChunkRows(int fieldCount)
+    {
+        int gcd = 12;
+        while (fieldCount % gcd != 0 || 12 % gcd != 0)
+        {
+            gcd--;
+        }
+
+        int unit = 12 / gcd;
+        int rows = unit;
+        while (rows * fieldCount < MinChunkGemmRows)
+        {
+            rows += unit;
+        }
+
+        return rows;
+    }
+
+    public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, int rowStart, int rowEnd,
+                        Span<float> logits)
+    {
+        int f = _fieldCount, rowFloats = f * _width;
+        int chunk = Math.Min(_chunkRows, rowEnd - rowStart);
+        int projectionFloats = chunk * f * _stride, stateFloats = chunk * rowFloats;
+        float[] scratch = Scratch(projectionFloats + 2 * stateFloats + _kernelScratch);
+        ReadOnlySpan<float> embeddings = tape.Region(_embeddingOffset, f * _dim, batchSize);
+        fixed (float* s = scratch, e = embeddings, w = _outputWeight)
+        {
+            float* projections = s, stateA = s + projectionFloats, stateB = stateA + stateFloats, kernelScratch = stateB + stateFloats;
+            for (int start = rowStart; start < rowEnd; start += chunk)
+            {
+                int rows = Math.Min(chunk, rowEnd - start), gemmRows = rows * f;
+                float* input = e + (long)start * f * _dim;
+                float* output = stateA;
+                for (int l = 0; l < _projections.Length; l++)
+                {
+                    output = l % 2 == 0 ? stateA : stateB;
+                    _projections[l].Forward(new ReadOnlySpan<float>(input, gemmRows * _inputDims[l]), gemmRows,
+                        new Span<float>(projections, gemmRows * _stride));
+                    for (int r = 0; r < rows; r++)
+                    {
+                        Attend(projections + (long)r * f * _stride, kernelScratch, output + (long)r * rowFloats);
+                    }
+
+                    input = output;
+                }
+
+                var outputWeight = new ReadOnlySpan<float>(w, rowFloats);
+                for (int r = 0; r < rows; r++)
+                {
+                    logits[start + r] += TensorPrimitives.Dot(new ReadOnlySpan<float>(output + (long)r * rowFloats, rowFloats), outputWeight);
+                }
+            }
+        }
+    }
+
+    public string Describe() =>
+        $"self-attention L={_projections.Length} K={_headCount} d'={_headDim} F={_fieldCount} D={_dim}{(_residual ? " residual" : "")}"
+        + $" ({LanesName}, {_chunkRows} rows per chunk)";
+
+    private string LanesName => _lanes switch
+    {
+        16 => AttentionLanes512.Name,
+        8 => AttentionLanes256.Name,
+        _ => AttentionLanesScalar.Name,
+    };
+
+    private void Attend(float* projections, float* scratch, float* output)
+    {
+        switch (_lanes)
+        {
+            case 16:
+                AttentionKernel<AttentionLanes512, Vector512<float>>.Run(projections, _stride, _block, _fieldCount, _headCount, _headDim,
+                    _residual, scratch, output);
+                break;
+            case 8:
+                AttentionKernel<AttentionLanes256, Vector256<float>>.Run(projections, _stride, _block, _fieldCount, _headCount, _headDim,
+                    _residual, scratch, output);
+                break;
+            default:
+                AttentionKernel<AttentionLanesScalar, float>.Run(projections, _stride, _block, _fieldCount, _headCount, _headDim,
+                    _residual, scratch, output);
+                break;
+        }
+    }
+
+    /// <summary>This thread's scratch, grown (once) to the largest chunk it has run.</summary>
+    private static float[] Scratch(int floats)
+    {
+        float[]? scratch = t_scratch;
+        if (scratch is null || scratch.Length < floats)
+        {
+            t_scratch = scratch = GC.AllocateUninitializedArray<float>(floats, pinned: true);
+        }
+
+        return scratch;
+    }
+}
