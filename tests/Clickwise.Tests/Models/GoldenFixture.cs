@@ -51,6 +51,9 @@ internal sealed class GoldenFixture
             ? Enum.Parse<BilinearKind>(bilinear.GetString()!.Replace("_", "", StringComparison.Ordinal), ignoreCase: true)
             : new ModelConfig().BilinearType,
         SenetReduction = Optional("senet_reduction") ?? new ModelConfig().SenetReduction,
+        Activation = Root.TryGetProperty("activation", out JsonElement activation)
+            ? Enum.Parse<Activation>(activation.GetString()!, ignoreCase: true)
+            : Activation.Relu,
         Seed = 1,
     };
 

@@ -17,7 +17,7 @@ public sealed class ModelGoldenTests(ITestOutputHelper output)
 
     // Fixture names: a registered model, or a variant of one (dcnv2-lowrank is dcnv2 with cross_rank > 0,
     // xdeepfm-nosplit is xdeepfm without the CIN's split-half).
-    public static TheoryData<string> Models => ["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl", "dcn", "dcnv2", "dcnv2-lowrank", "gdcn", "ipnn", "opnn", "pnn", "deepfm-ip", "deepfm-op", "deepfm-p", "xdeepfm", "xdeepfm-nosplit", "fibinet", "fibinet-all", "fibinet-each", "ffm", "fnn", "wdl-fm"];
+    public static TheoryData<string> Models => ["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl", "dcn", "dcnv2", "dcnv2-lowrank", "gdcn", "ipnn", "opnn", "pnn", "deepfm-ip", "deepfm-op", "deepfm-p", "xdeepfm", "xdeepfm-nosplit", "fibinet", "fibinet-all", "fibinet-each", "ffm", "fnn", "wdl-fm", "dnn-tanh"];
 
     [Theory]
     [MemberData(nameof(Models))]
