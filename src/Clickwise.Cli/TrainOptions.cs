@@ -98,23 +98,12 @@ internal sealed class TrainOptions
         CommonOptions.ApplyThreads(parse.GetValue(_threads));
         string path = parse.GetValue(_data)!;
         CommonOptions.RequireFile(path);
-        string? configPath = parse.GetValue(_config);
-        RunConfig run = configPath is null ? new RunConfig() : RunConfig.Load(configPath);
-        if (parse.GetValue(_preset) is { } presetName)
-        {
-            if (!RunPresets.Names.Contains(presetName))
-            {
-                throw new UsageException($"unknown preset '{presetName}'; expected one of: {string.Join(", ", RunPresets.Names)}");
-            }
-
-            run = run with { Preset = presetName };
-        }
-
+        RunConfig run = Run(parse);
         // --format has a default, so only a format typed on the command line overrides the config file's.
         string formatName = parse.GetResult(_format) is not { Implicit: false } && run.Format is not null ? run.Format : parse.GetValue(_format)!;
         var preprocessing = run.ResolvedPreprocessing;
         // The preset's architecture is per model, so it is resolved for the model named on the command line.
-        var modelConfig = run.ModelFor(parse.GetValue(_model));
+        var modelConfig = ApplyModelFlags(parse, run.ModelFor(parse.GetValue(_model)));
         var training = run.ResolvedTraining;
 
         if (!ModelRegistry.Names.Contains(modelConfig.Name))
@@ -124,7 +113,6 @@ internal sealed class TrainOptions
 
         if (parse.GetValue(_seed) is int s)
         {
-            modelConfig = modelConfig with { Seed = s };
             training = training with { Seed = s };
             preprocessing = preprocessing with { Seed = s };
         }
@@ -133,16 +121,6 @@ internal sealed class TrainOptions
         if (parse.GetValue(_fmPretrainEpochs) is int pretrain) training = training with { FmPretrainEpochs = pretrain };
         if (parse.GetValue(_batchSize) is int b) training = training with { BatchSize = b };
         if (parse.GetValue(_lr) is double rate) training = training with { LearningRate = rate };
-        if (parse.GetValue(_embeddingDim) is int dim) modelConfig = modelConfig with { EmbeddingDim = dim };
-        if (parse.GetValue(_dropout) is float p) modelConfig = modelConfig with { Dropout = p };
-        if (parse.GetValue(_hidden) is { } units) modelConfig = modelConfig with { HiddenUnits = ParseUnits(units, "--hidden") };
-        if (parse.GetValue(_activation) is { } act) modelConfig = modelConfig with { Activation = ParseEnum<Activation>(act, "--activation") };
-        if (parse.GetValue(_crossLayers) is int cross) modelConfig = modelConfig with { CrossLayers = cross };
-        if (parse.GetValue(_cinLayers) is { } cin) modelConfig = modelConfig with { CinLayers = ParseUnits(cin, "--cin-layers") };
-        if (parse.GetValue(_bilinearType) is { } bilinear)
-        {
-            modelConfig = modelConfig with { BilinearType = ParseEnum<BilinearKind>(bilinear, "--bilinear-type") };
-        }
         if (parse.GetValue(_minCount) is int mc) preprocessing = preprocessing with { MinCount = mc };
         if (parse.GetValue(_splitMode) is { } mode)
         {
@@ -187,6 +165,44 @@ internal sealed class TrainOptions
         }
 
         return request;
+    }
+
+    /// <summary>
+    /// The architecture of model <paramref name="name"/> as <see cref="Request"/> would build it: the preset's (or config
+    /// file's) settings for that model, then the flags. <c>compare</c> asks it once per model, so each gets its own preset row.
+    /// </summary>
+    public ModelConfig ModelFor(ParseResult parse, string name) => ApplyModelFlags(parse, Run(parse).ModelFor(name));
+
+    /// <summary>The config file (if any) with <c>--preset</c> applied.</summary>
+    private RunConfig Run(ParseResult parse)
+    {
+        string? configPath = parse.GetValue(_config);
+        RunConfig run = configPath is null ? new RunConfig() : RunConfig.Load(configPath);
+        if (parse.GetValue(_preset) is { } presetName)
+        {
+            if (!RunPresets.Names.Contains(presetName))
+            {
+                throw new UsageException($"unknown preset '{presetName}'; expected one of: {string.Join(", ", RunPresets.Names)}");
+            }
+
+            run = run with { Preset = presetName };
+        }
+
+        return run;
+    }
+
+    /// <summary>The architecture flags (and <c>--seed</c>) over <paramref name="model"/>: flags win over preset and config.</summary>
+    private ModelConfig ApplyModelFlags(ParseResult parse, ModelConfig model)
+    {
+        if (parse.GetValue(_seed) is int s) model = model with { Seed = s };
+        if (parse.GetValue(_embeddingDim) is int dim) model = model with { EmbeddingDim = dim };
+        if (parse.GetValue(_dropout) is float p) model = model with { Dropout = p };
+        if (parse.GetValue(_hidden) is { } units) model = model with { HiddenUnits = ParseUnits(units, "--hidden") };
+        if (parse.GetValue(_activation) is { } act) model = model with { Activation = ParseEnum<Activation>(act, "--activation") };
+        if (parse.GetValue(_crossLayers) is int cross) model = model with { CrossLayers = cross };
+        if (parse.GetValue(_cinLayers) is { } cin) model = model with { CinLayers = ParseUnits(cin, "--cin-layers") };
+        if (parse.GetValue(_bilinearType) is { } bilinear) model = model with { BilinearType = ParseEnum<BilinearKind>(bilinear, "--bilinear-type") };
+        return model;
     }
 
     private PruningConfig? Pruning(ParseResult parse, PruningConfig? pruning)

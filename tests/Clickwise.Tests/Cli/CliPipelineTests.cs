@@ -95,6 +95,15 @@ public sealed class CliPipelineTests : IClassFixture<CliPipelineTests.Pipeline>
             CliRunner.Expect(0, ["train", .. common, "--model", model, "--hidden", "8", .. flags, "-o", path]);
             Assert.Contains(knobs, CliRunner.Expect(0, "inspect", "-m", path).Out);
         }
+
+        // compare resolves the preset per model too: IPNN's row is tanh, DeepFM-IP's relu, both 800×800×800 at rate 0.2.
+        string compare = _pipeline.Directory.File("compare");
+        CliRunner.Expect(0, ["compare", .. common, "-o", compare, "--preset", "deepfm-criteo-sequential", "--models", "ipnn,deepfm-ip",
+            "--seeds", "1", "--seed", "1", "--requests", "100"]);
+        Assert.Contains("model ipnn: embedding 4, hidden [800, 800, 800], dropout 0.2, activation tanh",
+            CliRunner.Expect(0, "inspect", "-m", Path.Combine(compare, "runs", "ipnn-seed1.cwm")).Out);
+        Assert.Contains("model deepfm-ip: embedding 4, hidden [800, 800, 800], dropout 0.2, activation relu",
+            CliRunner.Expect(0, "inspect", "-m", Path.Combine(compare, "runs", "deepfm-ip-seed1.cwm")).Out);
     }
 
     [Fact]
