@@ -5,8 +5,9 @@ namespace Clickwise.Models;
 
 /// <summary>
 /// The seed papers' architectures (DeepLight §5.1, Table 2 setup): Criteo — embedding 10, DNN 400×400×400,
-/// dropout 0.5; Avazu — embedding 20, DNN 300×300×300, dropout 0.5. The optimiser numbers that go
-/// with them (Adam lr 1e-3, L2 3e-7 / 6e-7, batch 2048) live in the training configs under configs/.
+/// dropout 0.5; Avazu — embedding 20, DNN 300×300×300, dropout 0.5; and per model, the DeepFM paper's Table III and
+/// the low-rank paper's baselines. The named presets that pair them with data and optimiser settings are
+/// <c>Runs/RunPresets.cs</c>.
 /// </summary>
 public static class ModelPresets
 {
