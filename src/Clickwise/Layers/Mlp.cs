@@ -22,6 +22,8 @@ public sealed class Mlp
     private readonly LayerPhaseNames[] _phases;
     private readonly MlpPassJobs.ActivationForward _activationForward = new();
     private readonly MlpPassJobs.ActivationBackward _activationBackward = new();
+    private readonly MlpPassJobs.TanhForward _tanhForward = new();
+    private readonly MlpPassJobs.TanhBackward _tanhBackward = new();
     private readonly MlpPassJobs.OutputForward _outputForward = new();
     private readonly MlpPassJobs.OutputBackward _outputBackward = new();
     private float _lastForwardScale = 1f;
@@ -107,7 +109,7 @@ public sealed class Mlp
             }
             else
             {
-                TanhDropout.Forward(_hidden[l], _biases[l].Value, width, batchSize, dropout, _derivative[l]);
+                _tanhForward.Run(_hidden[l], _biases[l].Value, _derivative[l], width, batchSize, dropout);
             }
 
             _lastForwardScale = dropout?.Scale ?? 1f;
@@ -157,7 +159,7 @@ public sealed class Mlp
         {
             Linear.BackwardWeights(_hidden[last - 1], _dOutput, batchSize, _sizes[last], 1, _weights[last].Grad!);
             Linear.MultiplyTransposedWeights(_dOutput, _weights[last].Value, batchSize, _sizes[last], 1, _dHidden[last - 1], accumulate: false);
-            TanhDropout.Backward(_derivative[last - 1], _dHidden[last - 1], batchSize, _sizes[last], _biases[last - 1].Grad!);
+            _tanhBackward.Run(_derivative[last - 1], _dHidden[last - 1], _biases[last - 1].Grad!, _sizes[last], batchSize);
         }
         else
         {
@@ -185,7 +187,7 @@ public sealed class Mlp
                 }
                 else
                 {
-                    TanhDropout.Backward(_derivative[l - 1], _dHidden[l - 1], batchSize, _sizes[l], _biases[l - 1].Grad!);
+                    _tanhBackward.Run(_derivative[l - 1], _dHidden[l - 1], _biases[l - 1].Grad!, _sizes[l], batchSize);
                 }
 
                 StepPhases.End(_phases[l - 1].ActivationBackward);

@@ -10,8 +10,11 @@ namespace Clickwise.Layers;
 /// </summary>
 public static class TanhDropout
 {
-    /// <summary>h [rowCount, width] = tanh(h + bias), times the mask of <paramref name="dropout"/> when given; derivative [rowCount, width].</summary>
-    public static void Forward(Span<float> h, ReadOnlySpan<float> bias, int width, int rowCount, DropoutStream? dropout,
+    /// <summary>
+    /// Rows [firstRow, firstRow + rowCount) of h [B, width] (<paramref name="h"/> and <paramref name="derivative"/> hold
+    /// exactly those rows): h = tanh(h + bias), times the mask of <paramref name="dropout"/> when given.
+    /// </summary>
+    public static void Forward(Span<float> h, ReadOnlySpan<float> bias, int width, int firstRow, int rowCount, DropoutStream? dropout,
                                Span<float> derivative)
     {
         float scale = dropout?.Scale ?? 1f;
@@ -24,21 +27,27 @@ public static class TanhDropout
             for (int j = 0; j < width; j++)
             {
                 float t = row[j];
-                float s = dropout is not { } stream || stream.Keeps((long)r * width + j) ? scale : 0f;
+                float s = dropout is not { } stream || stream.Keeps((long)(firstRow + r) * width + j) ? scale : 0f;
                 row[j] = t * s;
                 g[j] = s * (1f - t * t);
             }
         }
     }
 
-    /// <summary>d [rowCount, width] ⊙= derivative in place; dBias[j] += Σ_b d[b, j] (accumulated).</summary>
-    public static void Backward(ReadOnlySpan<float> derivative, Span<float> d, int rowCount, int width, Span<float> dBias)
+    /// <summary>
+    /// Columns [columnStart, columnEnd) of every row of d [rowCount, width], in place: d ⊙= derivative;
+    /// dBias[j] += Σ_b d[b, j], summed in row order (so the result does not depend on how columns are split).
+    /// </summary>
+    public static void Backward(ReadOnlySpan<float> derivative, Span<float> d, int rowCount, int width, int columnStart, int columnEnd,
+                                Span<float> dBias)
     {
+        int n = columnEnd - columnStart;
+        Span<float> db = dBias.Slice(columnStart, n);
         for (int r = 0; r < rowCount; r++)
         {
-            Span<float> row = d.Slice(r * width, width);
-            TensorPrimitives.Multiply(row, derivative.Slice(r * width, width), row);
-            TensorPrimitives.Add(dBias[..width], row, dBias[..width]);
+            Span<float> row = d.Slice(r * width + columnStart, n);
+            TensorPrimitives.Multiply(row, derivative.Slice(r * width + columnStart, n), row);
+            TensorPrimitives.Add(db, row, db);
         }
     }
 }
