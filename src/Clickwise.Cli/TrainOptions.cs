@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Clickwise.Compression.Pruning;
 using Clickwise.Data.Cache;
+using Clickwise.Layers;
 using Clickwise.Models;
 using Clickwise.Runs;
 
@@ -16,7 +17,7 @@ internal sealed class TrainOptions
     private readonly Option<string> _format = CommonOptions.Format();
     private readonly Option<string?> _model = new("--model") { Description = $"Model: {string.Join(", ", ModelRegistry.Names)} (default deepfwfm)" };
     private readonly Option<string?> _config = new("--config") { Description = "Experiment config file (JSON; see configs/)" };
-    private readonly Option<string?> _preset = new("--preset") { Description = "criteo or avazu: the seed papers' settings (default criteo)" };
+    private readonly Option<string?> _preset = new("--preset") { Description = $"A seed paper's settings, per model (default criteo): {string.Join(", ", RunPresets.Names)}" };
     private readonly Option<int?> _epochs = new("--epochs") { Description = "Epochs (early stopping may end sooner)" };
     private readonly Option<int?> _seed = new("--seed") { Description = "Seed of initialisation, split and data order" };
     private readonly Option<int?> _batchSize = new("--batch-size") { Description = "Mini-batch size" };
@@ -24,6 +25,13 @@ internal sealed class TrainOptions
     private readonly Option<int?> _embeddingDim = new("--embedding-dim") { Description = "Embedding width D" };
     private readonly Option<string?> _hidden = new("--hidden") { Description = "DNN hidden units, e.g. 400,400,400" };
     private readonly Option<float?> _dropout = new("--dropout") { Description = "Dropout rate of the DNN" };
+    private readonly Option<string?> _activation = new("--activation") { Description = "DNN hidden activation: relu or tanh" };
+    private readonly Option<int?> _crossLayers = new("--cross-layers") { Description = "Cross layers L of dcn, dcnv2, gdcn" };
+    private readonly Option<string?> _cinLayers = new("--cin-layers") { Description = "xdeepfm's CIN feature maps per layer, e.g. 100,100,50" };
+    private readonly Option<string?> _bilinearType = new("--bilinear-type")
+    {
+        Description = "fibinet's bilinear sharing: field_all, field_each or field_interaction",
+    };
     private readonly Option<int?> _minCount = new("--min-count") { Description = "Categories seen fewer times go to the OOV id" };
     private readonly Option<string?> _splitMode = new("--split-mode") { Description = "random (seeded) or sequential (by row order)" };
     private readonly Option<string?> _sparsity = new("--sparsity")
@@ -68,7 +76,8 @@ internal sealed class TrainOptions
             CommonOptions.AddAll(command, _model, _init);
         }
 
-        CommonOptions.AddAll(command, _config, _preset, _epochs, _seed, _batchSize, _lr, _embeddingDim, _hidden, _dropout, _minCount,
+        CommonOptions.AddAll(command, _config, _preset, _epochs, _seed, _batchSize, _lr, _embeddingDim, _hidden, _dropout, _activation,
+            _crossLayers, _cinLayers, _bilinearType, _minCount,
             _splitMode, _fmPretrainEpochs);
         if (sparsity)
         {
@@ -89,27 +98,13 @@ internal sealed class TrainOptions
         CommonOptions.ApplyThreads(parse.GetValue(_threads));
         string path = parse.GetValue(_data)!;
         CommonOptions.RequireFile(path);
-        string? configPath = parse.GetValue(_config);
-        RunConfig run = configPath is null ? new RunConfig() : RunConfig.Load(configPath);
-        if (parse.GetValue(_preset) is { } presetName)
-        {
-            if (presetName is not ("criteo" or "avazu"))
-            {
-                throw new UsageException($"unknown preset '{presetName}'; expected criteo or avazu");
-            }
-
-            run = run with { Preset = presetName };
-        }
-
+        RunConfig run = Run(parse);
         // --format has a default, so only a format typed on the command line overrides the config file's.
         string formatName = parse.GetResult(_format) is not { Implicit: false } && run.Format is not null ? run.Format : parse.GetValue(_format)!;
         var preprocessing = run.ResolvedPreprocessing;
-        var modelConfig = run.ResolvedModel;
+        // The preset's architecture is per model, so it is resolved for the model named on the command line.
+        var modelConfig = ApplyModelFlags(parse, run.ModelFor(parse.GetValue(_model)));
         var training = run.ResolvedTraining;
-        if (parse.GetValue(_model) is { } name)
-        {
-            modelConfig = modelConfig with { Name = name };
-        }
 
         if (!ModelRegistry.Names.Contains(modelConfig.Name))
         {
@@ -118,7 +113,6 @@ internal sealed class TrainOptions
 
         if (parse.GetValue(_seed) is int s)
         {
-            modelConfig = modelConfig with { Seed = s };
             training = training with { Seed = s };
             preprocessing = preprocessing with { Seed = s };
         }
@@ -127,9 +121,6 @@ internal sealed class TrainOptions
         if (parse.GetValue(_fmPretrainEpochs) is int pretrain) training = training with { FmPretrainEpochs = pretrain };
         if (parse.GetValue(_batchSize) is int b) training = training with { BatchSize = b };
         if (parse.GetValue(_lr) is double rate) training = training with { LearningRate = rate };
-        if (parse.GetValue(_embeddingDim) is int dim) modelConfig = modelConfig with { EmbeddingDim = dim };
-        if (parse.GetValue(_dropout) is float p) modelConfig = modelConfig with { Dropout = p };
-        if (parse.GetValue(_hidden) is { } units) modelConfig = modelConfig with { HiddenUnits = ParseUnits(units) };
         if (parse.GetValue(_minCount) is int mc) preprocessing = preprocessing with { MinCount = mc };
         if (parse.GetValue(_splitMode) is { } mode)
         {
@@ -176,6 +167,44 @@ internal sealed class TrainOptions
         return request;
     }
 
+    /// <summary>
+    /// The architecture of model <paramref name="name"/> as <see cref="Request"/> would build it: the preset's (or config
+    /// file's) settings for that model, then the flags. <c>compare</c> asks it once per model, so each gets its own preset row.
+    /// </summary>
+    public ModelConfig ModelFor(ParseResult parse, string name) => ApplyModelFlags(parse, Run(parse).ModelFor(name));
+
+    /// <summary>The config file (if any) with <c>--preset</c> applied.</summary>
+    private RunConfig Run(ParseResult parse)
+    {
+        string? configPath = parse.GetValue(_config);
+        RunConfig run = configPath is null ? new RunConfig() : RunConfig.Load(configPath);
+        if (parse.GetValue(_preset) is { } presetName)
+        {
+            if (!RunPresets.Names.Contains(presetName))
+            {
+                throw new UsageException($"unknown preset '{presetName}'; expected one of: {string.Join(", ", RunPresets.Names)}");
+            }
+
+            run = run with { Preset = presetName };
+        }
+
+        return run;
+    }
+
+    /// <summary>The architecture flags (and <c>--seed</c>) over <paramref name="model"/>: flags win over preset and config.</summary>
+    private ModelConfig ApplyModelFlags(ParseResult parse, ModelConfig model)
+    {
+        if (parse.GetValue(_seed) is int s) model = model with { Seed = s };
+        if (parse.GetValue(_embeddingDim) is int dim) model = model with { EmbeddingDim = dim };
+        if (parse.GetValue(_dropout) is float p) model = model with { Dropout = p };
+        if (parse.GetValue(_hidden) is { } units) model = model with { HiddenUnits = ParseUnits(units, "--hidden") };
+        if (parse.GetValue(_activation) is { } act) model = model with { Activation = ParseEnum<Activation>(act, "--activation") };
+        if (parse.GetValue(_crossLayers) is int cross) model = model with { CrossLayers = cross };
+        if (parse.GetValue(_cinLayers) is { } cin) model = model with { CinLayers = ParseUnits(cin, "--cin-layers") };
+        if (parse.GetValue(_bilinearType) is { } bilinear) model = model with { BilinearType = ParseEnum<BilinearKind>(bilinear, "--bilinear-type") };
+        return model;
+    }
+
     private PruningConfig? Pruning(ParseResult parse, PruningConfig? pruning)
     {
         if (parse.GetResult(_sparsity) is not null && parse.GetValue(_sparsity) is { } targets)
@@ -208,7 +237,18 @@ internal sealed class TrainOptions
         return path;
     }
 
-    private static int[] ParseUnits(string text)
+    private static T ParseEnum<T>(string text, string flag)
+        where T : struct, Enum
+    {
+        // Names as in config files (snake_case); the enum's own spelling and numbers are not accepted.
+        string[] names = [.. Enum.GetNames<T>().Select(n => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(n))];
+        int index = Array.IndexOf(names, text);
+        return index >= 0
+            ? Enum.GetValues<T>()[index]
+            : throw new UsageException($"{flag} wants one of {string.Join(", ", names)}, got '{text}'");
+    }
+
+    private static int[] ParseUnits(string text, string flag)
     {
         try
         {
@@ -217,7 +257,7 @@ internal sealed class TrainOptions
         }
         catch (FormatException)
         {
-            throw new UsageException($"--hidden wants positive integers separated by commas, got '{text}'");
+            throw new UsageException($"{flag} wants positive integers separated by commas, got '{text}'");
         }
     }
 }

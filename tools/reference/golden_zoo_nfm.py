@@ -8,12 +8,15 @@ bi-interaction vector is an explicit loop over field pairs Σ_{i<j} e_i ⊙ e_j,
   nfm: w0 + Σ_f w[id_f] x_f + MLP(Σ_{i<j} e_i ⊙ e_j)        MLP input D
   dnn: w0 + MLP(flatten(e))                                  MLP input F·D
   wdl: w0 + Σ_f w[id_f] x_f + MLP(flatten(e))                MLP input F·D
+  dnn-tanh: dnn with tanh instead of ReLU after every hidden layer (model dnn, "activation": "tanh"; the DeepFM
+            paper's Table III), written as (e^{2z} − 1) / (e^{2z} + 1)
 
-Run:  /usr/bin/python3 tools/reference/golden_zoo_nfm.py   (writes tests/Clickwise.Tests/Fixtures/golden/{nfm,dnn,wdl}.json)
+Run:  /usr/bin/python3 tools/reference/golden_zoo_nfm.py   (writes tests/Clickwise.Tests/Fixtures/golden/{nfm,dnn,wdl,dnn-tanh}.json)
 """
 import torch
 
-from golden_models import BATCH, DIM, F, PAIRS, V, f32, init_mlp, mlp, uniform, write
+import golden_models as g
+from golden_models import BATCH, DIM, F, HIDDEN, PAIRS, V, f32, init_mlp, mlp, uniform, write
 
 MODELS = ["nfm", "dnn", "wdl"]
 FIRST_INDEX = 100  # generator seeds 1100.., apart from golden_models.py's 1000..1004
@@ -42,5 +45,20 @@ def logits_of(model, p, batch):
     return z + mlp(p, a)
 
 
+def tanh_logits_of(model, p, batch):
+    """dnn-tanh: w0 + MLP_tanh(flatten(e)), tanh spelt out through exp."""
+    ids, x = batch["ids"], batch["values"]
+    a = (p["embedding"][ids] * x.unsqueeze(-1)).reshape(BATCH, F * DIM)
+    layers = len(HIDDEN) + 1
+    for l in range(layers):
+        a = a @ p[f"mlp.{l}.weight"] + p[f"mlp.{l}.bias"]
+        if l < layers - 1:
+            e2 = torch.exp(2 * a)
+            a = (e2 - 1) / (e2 + 1)
+    return p["bias"].expand(BATCH) + a[:, 0]
+
+
 if __name__ == "__main__":
     write(MODELS, FIRST_INDEX, init_params, logits_of)
+    g.write_fixture("dnn-tanh", g.build("dnn", FIRST_INDEX + len(MODELS), init_params, tanh_logits_of,
+                                        config={"activation": "tanh"}))

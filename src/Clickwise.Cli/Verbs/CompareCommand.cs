@@ -50,7 +50,7 @@ internal static class CompareCommand
                 }
 
                 return [];
-            });
+            }, modelFor: name => options.ModelFor(parse, name));
             string markdown = ComparisonMarkdown.Render(report, $"Model comparison: {Path.GetFileName(request.Data.Path)}");
             Directory.CreateDirectory(directory);
             File.WriteAllText(Path.Combine(directory, "compare.md"), markdown);

@@ -163,7 +163,9 @@ public sealed class CompiledModel
             int[] sizes = [.. config.HiddenUnits, 1];
             float[][] weights = [.. sizes.Select((_, l) => Tensor($"mlp.{l}.weight"))];
             float[][] biases = [.. sizes.Select((_, l) => Tensor($"mlp.{l}.bias"))];
-            if (sparse)
+            // The sparse planner's kernels and live sub-network assume ReLU (a dead unit outputs 0); tanh layers stay dense.
+            bool relu = config.Activation == Activation.Relu;
+            if (sparse && relu)
             {
                 ops.AddRange(SparsePlanner.Mlp(weights, biases, input, inputSize, Allocate, () => tape, gemm, matVec, objective));
             }
@@ -173,7 +175,8 @@ public sealed class CompiledModel
                 {
                     bool last = l == sizes.Length - 1;
                     int output = Allocate(sizes[l]);
-                    ops.Add(new DenseOp(weights[l], biases[l], inputSize, sizes[l], relu: !last, input, output, toLogits: last, gemm, matVec));
+                    ops.Add(new DenseOp(weights[l], biases[l], inputSize, sizes[l], relu: !last && relu, input, output, toLogits: last, gemm, matVec,
+                        tanh: !last && !relu));
                     input = output;
                     inputSize = sizes[l];
                 }

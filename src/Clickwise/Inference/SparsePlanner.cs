@@ -38,7 +38,8 @@ internal static class SparsePlanner
     /// <summary>
     /// A pruned DNN: its layers one by one (each dense or sparse as measured), or the whole network compiled into
     /// its live sub-network (<see cref="SparseMlp"/>), whichever ran faster here — per path, single requests and
-    /// blocks of rows. Unpruned layers go straight to the dense kernels.
+    /// blocks of rows. Unpruned layers go straight to the dense kernels. ReLU networks only: the fused ReLU of the sparse
+    /// layers and the live sub-network's dead units are ReLU facts, so <see cref="CompiledModel"/> lowers a tanh network to dense layers.
     /// </summary>
     public static List<IInferenceOp> Mlp(float[][] weights, float[][] biases, int inputOffset, int inputSize, Func<int, int> allocate,
                                          Func<int> tapeWidth, IGemm gemm, IMatVec? matVec, PlanObjective objective)

@@ -3,7 +3,7 @@ using Clickwise.Diagnostics;
 namespace Clickwise.Layers;
 
 /// <summary>
-/// DeepFM's DNN component (Guo et al., eq. 7-8): hidden layers a(l+1) = dropout(ReLU(a(l)·W(l) + b(l))) followed
+/// DeepFM's DNN component (Guo et al., eq. 7-8): hidden layers a(l+1) = dropout(ReLU(a(l)·W(l) + b(l))) (or tanh) followed
 /// by a final Linear to one output, y = a(H)·W(H+1) + b(H+1). Owns its parameters (registered into the model's
 /// <see cref="ParameterSet"/> as mlp.{l}.weight / mlp.{l}.bias, l = 0..H) and activations planned for the
 /// maximum batch, so a step allocates nothing.
@@ -22,12 +22,15 @@ public sealed class Mlp
     private readonly LayerPhaseNames[] _phases;
     private readonly MlpPassJobs.ActivationForward _activationForward = new();
     private readonly MlpPassJobs.ActivationBackward _activationBackward = new();
+    private readonly MlpPassJobs.TanhForward _tanhForward = new();
+    private readonly MlpPassJobs.TanhBackward _tanhBackward = new();
     private readonly MlpPassJobs.OutputForward _outputForward = new();
     private readonly MlpPassJobs.OutputBackward _outputBackward = new();
     private float _lastForwardScale = 1f;
+    private readonly float[][]? _derivative; // tanh only: dropout(1 − tanh²) per hidden unit [B, H_l]
 
     public Mlp(ParameterSet parameters, string prefix, int inputSize, IReadOnlyList<int> hiddenUnits, float dropout,
-               int maxBatchSize, SeededRandom initRandom, long dropoutSeed)
+               int maxBatchSize, SeededRandom initRandom, long dropoutSeed, Activation activation = Activation.Relu)
     {
         if (dropout is < 0f or >= 1f)
         {
@@ -43,8 +46,8 @@ public sealed class Mlp
             int fanIn = _sizes[l], fanOut = _sizes[l + 1];
             _weights[l] = parameters.Add(Parameter.Dense($"{prefix}.{l}.weight", ParameterRole.DenseWeight, fanIn, fanOut));
             _biases[l] = parameters.Add(Parameter.Dense($"{prefix}.{l}.bias", ParameterRole.Bias, fanOut));
-            // He-uniform before a ReLU, Xavier-uniform for the linear output layer; biases start at zero.
-            double bound = l < layers - 1 ? Math.Sqrt(6.0 / fanIn) : Math.Sqrt(6.0 / (fanIn + fanOut));
+            // He-uniform before a ReLU, Xavier-uniform before a tanh and for the linear output layer; biases start at zero.
+            double bound = l < layers - 1 && activation == Activation.Relu ? Math.Sqrt(6.0 / fanIn) : Math.Sqrt(6.0 / (fanIn + fanOut));
             initRandom.FillUniform(_weights[l].Value, bound);
         }
 
@@ -58,6 +61,12 @@ public sealed class Mlp
             _dHidden[l] = new float[n];
         }
 
+        if (activation == Activation.Tanh)
+        {
+            _derivative = [.. _hidden.Select(h => new float[h.Length])];
+        }
+
+        Activation = activation;
         _output = new float[maxBatchSize];
         _dOutput = new float[maxBatchSize];
 
@@ -74,6 +83,8 @@ public sealed class Mlp
     public int MaxBatchSize { get; }
 
     public float DropoutRate => _dropout;
+
+    public Activation Activation { get; }
 
     /// <summary>Restarts the dropout stream, e.g. to replay the exact same masks in a gradient check.</summary>
     public void ResetDropout(long seed) => _dropoutRandom.Reset(seed);
@@ -92,7 +103,15 @@ public sealed class Mlp
             Linear.ForwardUnbiased(a, _weights[l].Value, batchSize, _sizes[l], width, _hidden[l]);
             StepPhases.End(_phases[l].Forward);
             DropoutStream? dropout = useDropout ? DropoutStream.Take(_dropoutRandom, _dropout, (long)batchSize * width) : null;
-            _activationForward.Run(_hidden[l], _biases[l].Value, width, batchSize, dropout);
+            if (_derivative is null)
+            {
+                _activationForward.Run(_hidden[l], _biases[l].Value, width, batchSize, dropout);
+            }
+            else
+            {
+                _tanhForward.Run(_hidden[l], _biases[l].Value, _derivative[l], width, batchSize, dropout);
+            }
+
             _lastForwardScale = dropout?.Scale ?? 1f;
             StepPhases.End(_phases[l].Activation);
             a = _hidden[l].AsSpan(0, batchSize * width);
@@ -136,8 +155,18 @@ public sealed class Mlp
         // The output layer's backward, fused with the top hidden layer's activation backward and bias gradient.
         dOutput[..batchSize].CopyTo(_dOutput);
         Linear.BackwardBias(dOutput, batchSize, 1, _biases[last].Grad!);
-        _outputBackward.Run(_hidden[last - 1], _dOutput, _weights[last].Value, _weights[last].Grad!, _dHidden[last - 1],
+        if (_derivative is not null)
+        {
+            Linear.BackwardWeights(_hidden[last - 1], _dOutput, batchSize, _sizes[last], 1, _weights[last].Grad!);
+            Linear.MultiplyTransposedWeights(_dOutput, _weights[last].Value, batchSize, _sizes[last], 1, _dHidden[last - 1], accumulate: false);
+            _tanhBackward.Run(_derivative[last - 1], _dHidden[last - 1], _biases[last - 1].Grad!, _sizes[last], batchSize);
+        }
+        else
+        {
+            _outputBackward.Run(_hidden[last - 1], _dOutput, _weights[last].Value, _weights[last].Grad!, _dHidden[last - 1],
             _biases[last - 1].Grad!, _sizes[last], batchSize, _lastForwardScale);
+        }
+
         StepPhases.End(_phases[last].OutputBackward);
         for (int l = last - 1; l >= 0; l--)
         {
@@ -151,8 +180,16 @@ public sealed class Mlp
                 Linear.MultiplyTransposedWeights(dZ, _weights[l].Value, batchSize, _sizes[l], _sizes[l + 1],
                     _dHidden[l - 1], accumulate: false);
                 StepPhases.End(_phases[l].BackwardData);
-                _activationBackward.Run(_hidden[l - 1], _dHidden[l - 1], _biases[l - 1].Grad!, _sizes[l], batchSize,
-                    _lastForwardScale);
+                if (_derivative is null)
+                {
+                    _activationBackward.Run(_hidden[l - 1], _dHidden[l - 1], _biases[l - 1].Grad!, _sizes[l], batchSize,
+                        _lastForwardScale);
+                }
+                else
+                {
+                    _tanhBackward.Run(_derivative[l - 1], _dHidden[l - 1], _biases[l - 1].Grad!, _sizes[l], batchSize);
+                }
+
                 StepPhases.End(_phases[l - 1].ActivationBackward);
             }
             else if (!dInput.IsEmpty)

@@ -59,6 +59,51 @@ internal static class MlpPassJobs
         }
     }
 
+    /// <summary>h = dropout(tanh(h + b)) over rows of h [B, H], with the local derivative beside it (<see cref="TanhDropout"/>).</summary>
+    public sealed class TanhForward : IComputeJob
+    {
+        private float[] _h = [];
+        private float[] _bias = [];
+        private float[] _derivative = [];
+        private int _width, _rows;
+        private DropoutStream? _dropout;
+
+        public void Run(float[] h, float[] bias, float[] derivative, int width, int rows, DropoutStream? dropout)
+        {
+            (_h, _bias, _derivative, _width, _rows, _dropout) = (h, bias, derivative, width, rows, dropout);
+            RowParallel.For(rows, this);
+        }
+
+        public void Run(int part, int partCount)
+        {
+            (int start, int end) = RowParallel.Range(_rows, part, partCount);
+            int length = (end - start) * _width;
+            TanhDropout.Forward(_h.AsSpan(start * _width, length), _bias.AsSpan(0, _width), _width, start, end - start, _dropout,
+                _derivative.AsSpan(start * _width, length));
+        }
+    }
+
+    /// <summary>dZ = dH ⊙ derivative in place over columns of [B, H], with the bias gradient.</summary>
+    public sealed class TanhBackward : IComputeJob
+    {
+        private float[] _derivative = [];
+        private float[] _d = [];
+        private float[] _dBias = [];
+        private int _width, _rows;
+
+        public void Run(float[] derivative, float[] d, float[] dBias, int width, int rows)
+        {
+            (_derivative, _d, _dBias, _width, _rows) = (derivative, d, dBias, width, rows);
+            RowParallel.For(width, Align, this);
+        }
+
+        public void Run(int part, int partCount)
+        {
+            (int start, int end) = RowParallel.AlignedRange(_width, part, partCount, Align);
+            TanhDropout.Backward(_derivative, _d, _rows, _width, start, end, _dBias);
+        }
+    }
+
     /// <summary>The output layer y[b] = ⟨h[b, :], w⟩ + bias over rows.</summary>
     public sealed class OutputForward : IComputeJob
     {

@@ -10,7 +10,7 @@ internal sealed class DeepPart
     public DeepPart(ParameterSet parameters, ModelConfig config, int inputSize, int maxBatchSize, SeededRandom random)
     {
         Mlp = new Mlp(parameters, "mlp", inputSize, config.HiddenUnits, config.Dropout, maxBatchSize,
-            random, DropoutSeeds.For(config.Seed));
+            random, DropoutSeeds.For(config.Seed), config.Activation);
         _output = new float[maxBatchSize];
     }
 

@@ -17,6 +17,9 @@ public sealed record ModelConfig
     /// <summary>H per hidden layer of the DNN part (DeepFM, DeepFwFM, NFM, DNN, Wide &amp; Deep, the cross models, the PNNs, xDeepFM, FiBiNet, FNN, both Wide &amp; Deeps, AutoInt+).</summary>
     public int[] HiddenUnits { get; init; } = [400, 400, 400];
 
+    /// <summary>The DNN's hidden-layer activation, relu or tanh (the DeepFM paper's Table III); files written before it existed load as relu.</summary>
+    public Activation Activation { get; init; } = Activation.Relu;
+
     /// <summary>Dropout rate applied after every hidden layer while training (0 disables).</summary>
     public float Dropout { get; init; } = 0.5f;
 

@@ -29,7 +29,7 @@ public static class ModelComparison
 {
     public static ComparisonReport Run(TrainRequest baseRequest, IReadOnlyList<string> models, int seeds, int latencyRequests = 10_000,
                                        Func<string, IEnumerable<ITrainingObserver>>? observers = null,
-                                       CancellationToken cancellationToken = default)
+                                       CancellationToken cancellationToken = default, Func<string, Models.ModelConfig>? modelFor = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(seeds, 1);
         Directory.CreateDirectory(baseRequest.WorkDir);
@@ -52,7 +52,8 @@ public static class ModelComparison
                 string tag = $"{name}-seed{seed}";
                 TrainRequest request = baseRequest with
                 {
-                    Model = baseRequest.Model with { Name = name, Seed = seed },
+                    // modelFor: each model's own architecture (a per-model preset); otherwise the base one renamed.
+                    Model = (modelFor?.Invoke(name) ?? baseRequest.Model with { Name = name }) with { Seed = seed },
                     Training = baseRequest.Training with { Seed = seed },
                     WorkDir = Path.Combine(baseRequest.WorkDir, tag),
                     ModelPath = Path.Combine(baseRequest.WorkDir, tag + ".cwm"),

@@ -12,7 +12,7 @@ namespace Clickwise.Runs;
 /// </summary>
 public sealed record RunConfig
 {
-    /// <summary>criteo or avazu: the seed papers' preprocessing, architecture and optimiser settings.</summary>
+    /// <summary>A <see cref="RunPresets"/> name: a seed paper's preprocessing, per-model architecture and optimiser settings.</summary>
     public string Preset { get; init; } = "criteo";
 
     public string? Format { get; init; }
@@ -34,20 +34,29 @@ public sealed record RunConfig
         }
 
         RunConfig config = ConfigJson.Deserialize<RunConfig>(File.ReadAllText(path), path);
-        _ = PresetData(config.Preset);
+        try
+        {
+            _ = RunPresets.Get(config.Preset);
+        }
+        catch (ArgumentException unknown)
+        {
+            throw new InvalidDataException(unknown.Message, unknown);
+        }
+
         return config;
     }
 
-    public DataConfig ResolvedPreprocessing => Preprocessing ?? PresetData(Preset);
+    public DataConfig ResolvedPreprocessing => Preprocessing ?? RunPresets.Get(Preset).Data;
 
-    public ModelConfig ResolvedModel => Model ?? (Preset == "avazu" ? ModelPresets.Avazu() : ModelPresets.Criteo());
+    public ModelConfig ResolvedModel => ModelFor(null);
 
-    public TrainingConfig ResolvedTraining => Training ?? TrainingConfig.Preset(Preset);
+    public TrainingConfig ResolvedTraining => Training ?? RunPresets.Get(Preset).Training;
 
-    private static DataConfig PresetData(string preset) => preset switch
-    {
-        "criteo" => DataConfig.Criteo,
-        "avazu" => DataConfig.Avazu,
-        _ => throw new InvalidDataException($"unknown preset '{preset}'; expected criteo or avazu"),
-    };
+    /// <summary>
+    /// The architecture of model <paramref name="name"/> (null: the config's model, else deepfwfm): the config's
+    /// <c>model</c> section when present (renamed), else the preset's settings for that model.
+    /// </summary>
+    public ModelConfig ModelFor(string? name) => Model is { } model
+        ? model with { Name = name ?? model.Name }
+        : RunPresets.Get(Preset).Model(name ?? "deepfwfm");
 }

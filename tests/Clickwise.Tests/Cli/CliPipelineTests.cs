@@ -73,6 +73,40 @@ public sealed class CliPipelineTests : IClassFixture<CliPipelineTests.Pipeline>
     }
 
     [Fact]
+    public void APresetSetsTheArchitecturePerModelFlagsWinAndInspectShowsTheKnobs()
+    {
+        string[] common = ["-d", _pipeline.DataPath, "--format", "criteo", "--epochs", "1", "--embedding-dim", "4", "--batch-size", "512", "--min-count", "2"];
+        string ipnn = _pipeline.Directory.File("ipnn.cwm");
+        // Table III, Criteo-Sequential, IPNN: tanh;0.8;800-800-800 (keep 0.8 = dropout 0.2); --hidden overrides the layers only.
+        CliRunner.Expect(0, ["train", .. common, "--preset", "deepfm-criteo-sequential", "--model", "ipnn", "--hidden", "16,8", "-o", ipnn]);
+        string shown = CliRunner.Expect(0, "inspect", "-m", ipnn).Out;
+        Assert.Contains("model ipnn: embedding 4, hidden [16, 8], dropout 0.2, activation tanh", shown);
+        Assert.Matches(@"dense \d+x16 tanh", shown);
+        Assert.Contains("dense 16x8 tanh", shown);
+
+        foreach ((string model, string[] flags, string knobs) in new[]
+        {
+            ("xdeepfm", new[] { "--cin-layers", "4,4,2", "--activation", "relu" }, "activation relu, CIN [4, 4, 2] split-half"),
+            ("dcn", new[] { "--cross-layers", "2" }, "cross layers 2"),
+            ("fibinet", new[] { "--bilinear-type", "field_each" }, "bilinear field_each, SENET reduction 3"),
+        })
+        {
+            string path = _pipeline.Directory.File(model + ".cwm");
+            CliRunner.Expect(0, ["train", .. common, "--model", model, "--hidden", "8", .. flags, "-o", path]);
+            Assert.Contains(knobs, CliRunner.Expect(0, "inspect", "-m", path).Out);
+        }
+
+        // compare resolves the preset per model too: IPNN's row is tanh, DeepFM-IP's relu, both 800×800×800 at rate 0.2.
+        string compare = _pipeline.Directory.File("compare");
+        CliRunner.Expect(0, ["compare", .. common, "-o", compare, "--preset", "deepfm-criteo-sequential", "--models", "ipnn,deepfm-ip",
+            "--seeds", "1", "--seed", "1", "--requests", "100"]);
+        Assert.Contains("model ipnn: embedding 4, hidden [800, 800, 800], dropout 0.2, activation tanh",
+            CliRunner.Expect(0, "inspect", "-m", Path.Combine(compare, "runs", "ipnn-seed1.cwm")).Out);
+        Assert.Contains("model deepfm-ip: embedding 4, hidden [800, 800, 800], dropout 0.2, activation relu",
+            CliRunner.Expect(0, "inspect", "-m", Path.Combine(compare, "runs", "deepfm-ip-seed1.cwm")).Out);
+    }
+
+    [Fact]
     public void EvalJsonHasAucLoglossAndRows()
     {
         CliResult result = CliRunner.Expect(0, "eval", "-m", _pipeline.ModelPath, "-d", _pipeline.DataPath, "--format", "criteo", "--json");

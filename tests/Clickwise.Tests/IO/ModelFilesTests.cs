@@ -86,6 +86,23 @@ public sealed class ModelFilesTests
     }
 
     [Fact]
+    public void TheActivationRoundTripsAndFilesWrittenBeforeItLoadAsRelu()
+    {
+        string json = ModelFiles.ConfigJson(new ModelConfig { Name = "ipnn", Activation = Clickwise.Layers.Activation.Tanh });
+        Assert.Contains("\"activation\":\"tanh\"", json);
+        ModelConfig back = ModelFiles.ParseConfig(new ModelFileContent { Kind = ModelFileKind.Model, ConfigJson = json, Tensors = [] });
+        Assert.Equal(Clickwise.Layers.Activation.Tanh, back.Activation);
+
+        ModelConfig old = ModelFiles.ParseConfig(new ModelFileContent
+        {
+            Kind = ModelFileKind.Model,
+            ConfigJson = """{"name":"deepfm","embedding_dim":4,"hidden_units":[8],"dropout":0.5,"init_std":0.01,"seed":1}""",
+            Tensors = [],
+        });
+        Assert.Equal(Clickwise.Layers.Activation.Relu, old.Activation);
+    }
+
+    [Fact]
     public void ConfigWithAnUnknownKeyIsRejected()
     {
         var content = new ModelFileContent { Kind = ModelFileKind.Model, ConfigJson = """{"name":"fm","embeding_dim":4}""", Tensors = [] };

@@ -40,6 +40,40 @@ public sealed class SparsePlanTests
         }
     }
 
+    [Theory]
+    [InlineData("deepfm", null, PlanObjective.Speed)]
+    [InlineData("deepfm", "D-80% & F-60%", PlanObjective.Speed)]
+    [InlineData("ipnn", "D-90%", PlanObjective.Memory)]
+    public void TanhNetworksCompileToDenseTanhLayersThatMatchForward(string name, string? sparsity, PlanObjective objective)
+    {
+        var config = RandomModels.Config(name) with { Activation = Clickwise.Layers.Activation.Tanh };
+        CtrModel model = ModelRegistry.Create(config, RandomModels.Layout, 300);
+        var random = new Clickwise.Layers.SeededRandom(8);
+        foreach (var p in model.Parameters)
+        {
+            random.FillUniform(p.Value, 0.5);
+        }
+
+        if (sparsity is not null)
+        {
+            new ModelPruner(model.Parameters, RandomModels.Layout, SparsityTargets.Parse(sparsity)).Prune();
+        }
+
+        CompiledModel compiled = CompiledModel.Compile(model, objective: objective);
+        IReadOnlyList<string> plan = compiled.Describe();
+        // The live sub-network and the sparse layer kernels assume ReLU: every hidden layer stays dense with a tanh epilogue.
+        Assert.Equal(config.HiddenUnits.Length, plan.Count(d => d.StartsWith("dense ", StringComparison.Ordinal) && d.Contains(" tanh ", StringComparison.Ordinal)));
+        Assert.DoesNotContain(plan, d => d.Contains("relu", StringComparison.Ordinal) || d.Contains("sparse mlp", StringComparison.Ordinal));
+        foreach (int size in new[] { 1, 7, 300 })
+        {
+            Batch batch = RandomModels.Batch(size, withValues: size == 7, seed: size);
+            float[] expected = RandomModels.ForwardLogits(model, batch);
+            float[] actual = new float[size];
+            compiled.PredictLogits(batch.IdsInUse, batch.HasValues ? batch.ValuesInUse : default, size, actual, compiled.CreateTape(size));
+            RandomModels.AssertClose(expected, actual, $"{name} tanh {sparsity} batch {size}");
+        }
+    }
+
     [Fact]
     public void HighlyPrunedWeightsBecomeSparseOpsAndTheTableShrinks()
     {

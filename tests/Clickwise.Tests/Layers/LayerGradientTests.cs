@@ -221,13 +221,15 @@ public sealed class LayerGradientTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData(0f)]
-    [InlineData(0.3f)]
-    public void MlpInputAndEveryParameter(float dropout)
+    [InlineData(0f, Activation.Relu)]
+    [InlineData(0.3f, Activation.Relu)]
+    [InlineData(0f, Activation.Tanh)]
+    [InlineData(0.3f, Activation.Tanh)]
+    public void MlpInputAndEveryParameter(float dropout, Activation activation)
     {
         const int In = 6;
         var parameters = new ParameterSet();
-        var mlp = new Mlp(parameters, "mlp", In, [5, 4], dropout, B, new SeededRandom(27), dropoutSeed: 99);
+        var mlp = new Mlp(parameters, "mlp", In, [5, 4], dropout, B, new SeededRandom(27), dropoutSeed: 99, activation);
         foreach (Parameter p in parameters.Where(p => p.Role == ParameterRole.Bias))
         {
             new SeededRandom(28).FillUniform(p.Value, 0.1); // non-zero biases so their effect is visible

@@ -82,9 +82,11 @@ public sealed class ReluDropoutTests
     }
 
     [Theory]
-    [InlineData(0f)]
-    [InlineData(0.5f)]
-    public void MlpGivesTheSameBitsOnOneAndTwoThreads(float dropout)
+    [InlineData(0f, Activation.Relu)]
+    [InlineData(0.5f, Activation.Relu)]
+    [InlineData(0f, Activation.Tanh)]
+    [InlineData(0.5f, Activation.Tanh)]
+    public void MlpGivesTheSameBitsOnOneAndTwoThreads(float dropout, Activation activation)
     {
         (float[] Output, float[] DInput, float[][] Grads) Run(int threads)
         {
@@ -94,7 +96,7 @@ public sealed class ReluDropoutTests
             {
                 const int B = 300, In = 37;
                 var parameters = new ParameterSet();
-                var mlp = new Mlp(parameters, "mlp", In, [70, 33], dropout, B, new SeededRandom(3), dropoutSeed: 4);
+                var mlp = new Mlp(parameters, "mlp", In, [70, 33], dropout, B, new SeededRandom(3), dropoutSeed: 4, activation);
                 float[] x = KernelData.Random(B * In, 5), dY = KernelData.Random(B, 6);
                 float[] y = new float[B], dX = new float[B * In];
                 mlp.Forward(x, B, y, training: true);

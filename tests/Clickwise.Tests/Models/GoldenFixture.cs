@@ -55,6 +55,9 @@ internal sealed class GoldenFixture
         AttentionHeads = Optional("attention_heads") ?? new ModelConfig().AttentionHeads,
         AttentionDim = Optional("attention_dim") ?? new ModelConfig().AttentionDim,
         AttentionResidual = Root.TryGetProperty("attention_residual", out JsonElement residual) ? residual.GetBoolean() : new ModelConfig().AttentionResidual,
+        Activation = Root.TryGetProperty("activation", out JsonElement activation)
+            ? Enum.Parse<Activation>(activation.GetString()!, ignoreCase: true)
+            : Activation.Relu,
         Seed = 1,
     };
 

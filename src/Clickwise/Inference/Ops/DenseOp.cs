@@ -5,7 +5,7 @@ using Clickwise.Kernels.Simd;
 namespace Clickwise.Inference.Ops;
 
 /// <summary>
-/// A fully connected layer y = x·W + b (W stored [in, out]), optionally followed by ReLU. Rows are independent,
+/// A fully connected layer y = x·W + b (W stored [in, out]), optionally followed by ReLU or tanh (an epilogue after the kernels). Rows are independent,
 /// so it runs inside the row stage on each thread's block of rows: a request of one row runs the matrix-vector
 /// kernel that streams W once, more rows the GEMM over W prepared (packed) at compile time with bias and ReLU
 /// fused into its store. The output layer (out = 1) adds into the logits instead of the tape. Each form keeps
@@ -20,6 +20,7 @@ internal sealed class DenseOp : IInferenceOp
     private readonly int _inputSize;
     private readonly int _outputSize;
     private readonly bool _relu;
+    private readonly bool _tanh;
     private readonly int _inputOffset;
     private readonly int _outputOffset;
     private readonly bool _toLogits;
@@ -33,8 +34,14 @@ internal sealed class DenseOp : IInferenceOp
     /// <param name="singleRows">Build the batch-1 (matrix-vector) path; without it single rows take the GEMM path.</param>
     /// <param name="blocks">Build the many-rows (GEMM) path.</param>
     public DenseOp(float[] weight, float[] bias, int inputSize, int outputSize, bool relu, int inputOffset,
-                   int outputOffset, bool toLogits, IGemm gemm, IMatVec? matVec, bool singleRows = true, bool blocks = true)
+                   int outputOffset, bool toLogits, IGemm gemm, IMatVec? matVec, bool singleRows = true, bool blocks = true,
+                   bool tanh = false)
     {
+        if (relu && tanh)
+        {
+            throw new ArgumentException("a dense layer takes ReLU or tanh, not both");
+        }
+
         if (weight.Length != inputSize * outputSize || bias.Length != outputSize)
         {
             throw new ArgumentException($"dense layer {inputSize}x{outputSize}: weight {weight.Length}, bias {bias.Length}");
@@ -45,6 +52,7 @@ internal sealed class DenseOp : IInferenceOp
         _inputSize = inputSize;
         _outputSize = outputSize;
         _relu = relu;
+        _tanh = tanh;
         _inputOffset = inputOffset;
         _outputOffset = outputOffset;
         _toLogits = toLogits;
@@ -91,6 +99,11 @@ internal sealed class DenseOp : IInferenceOp
             _product!.Forward(x, rows, y);
         }
 
+        if (_tanh)
+        {
+            TensorPrimitives.Tanh(y, y);
+        }
+
         if (_toLogits)
         {
             Span<float> rowLogits = logits[rowStart..rowEnd];
@@ -98,5 +111,5 @@ internal sealed class DenseOp : IInferenceOp
         }
     }
 
-    public string Describe() => $"dense {_inputSize}x{_outputSize}{(_relu ? " relu" : "")} gemm={_gemm.Name} matvec={_matVec?.Name ?? "packed"}";
+    public string Describe() => $"dense {_inputSize}x{_outputSize}{(_relu ? " relu" : _tanh ? " tanh" : "")} gemm={_gemm.Name} matvec={_matVec?.Name ?? "packed"}";
 }

@@ -1,0 +1,70 @@
+using Clickwise.Data.Cache;
+using Clickwise.Data.Pipeline;
+using Clickwise.Models;
+using Clickwise.Training;
+
+namespace Clickwise.Runs;
+
+/// <summary>
+/// A named preset (<c>--preset</c>, a config file's <c>preset</c>): one paper's preprocessing, training settings and,
+/// per model, architecture. A config file's sections replace the preset's whole; command-line flags override single keys.
+/// </summary>
+/// <param name="Source">Where the numbers come from.</param>
+/// <param name="Covers">The models the paper gives settings for; the others get <paramref name="Model"/>'s general settings.</param>
+/// <param name="Model">The architecture for a model name.</param>
+public sealed record RunPreset(string Name, string Source, IReadOnlyList<string> Covers, DataConfig Data, TrainingConfig Training,
+                               Func<string, ModelConfig> Model);
+
+/// <summary>The presets by name.</summary>
+public static class RunPresets
+{
+    private static readonly string[] DeepLightModels = ["lr", "fm", "fwfm", "deepfm", "nfm", "xdeepfm", "deepfwfm"];
+    private static readonly string[] LowRankModels = ["dcn", "deepfm", "nfm", "autoint", "fibinet", "dcnv2", "gdcn"];
+
+    /// <summary>Criteo-Sequential: the first 6/7 (six of seven days) trains, the last 1/7 tests; a tenth of train validates.</summary>
+    private static readonly DataConfig CriteoSequential = DataConfig.Criteo with
+    {
+        Split = new SplitRatios(0.9 * 6 / 7, 0.1 * 6 / 7, 1.0 / 7),
+        SplitMode = SplitMode.Sequential,
+    };
+
+    public static IReadOnlyList<RunPreset> All { get; } =
+    [
+        new("criteo", "DeepLight §5.1.4 (as deeplight-criteo; wdl-fm at embedding 11 as in the DeepFM paper)", DeepLightModels,
+            DataConfig.Criteo, TrainingConfig.Criteo, model => ModelPresets.Criteo(model)),
+        new("avazu", "DeepLight §5.1.4 (as deeplight-avazu)", DeepLightModels, DataConfig.Avazu, TrainingConfig.Avazu,
+            model => ModelPresets.Avazu(model)),
+        new("deeplight-criteo", "seed 000 §5.1.4", DeepLightModels, DataConfig.Criteo, TrainingConfig.Criteo,
+            model => ModelPresets.DeepLight(model, avazu: false)),
+        new("deeplight-avazu", "seed 000 §5.1.4", DeepLightModels, DataConfig.Avazu, TrainingConfig.Avazu,
+            model => ModelPresets.DeepLight(model, avazu: true)),
+        // Table III gives no learning rate, batch or L2 ("follow the setting in [9]"): those stay the general Criteo ones.
+        new("deepfm-criteo-random", "seed 003 Table III, Criteo-Random", ModelPresets.TableIIIModels, DataConfig.Criteo,
+            TrainingConfig.Criteo, model => ModelPresets.DeepFMPaper(model, sequential: false)),
+        new("deepfm-criteo-sequential", "seed 003 Table III, Criteo-Sequential", ModelPresets.TableIIIModels, CriteoSequential,
+            TrainingConfig.Criteo, model => ModelPresets.DeepFMPaper(model, sequential: true)),
+        new("lowrank-criteo", "seed 002 §4.2 and appendix A.2", LowRankModels, DataConfig.Criteo, LowRank(batchSize: 1000),
+            model => ModelPresets.LowRank(model, avazu: false)),
+        new("lowrank-avazu", "seed 002 §4.2 and appendix A.2", LowRankModels, DataConfig.Avazu, LowRank(batchSize: 500),
+            model => ModelPresets.LowRank(model, avazu: true)),
+    ];
+
+    public static IReadOnlyList<string> Names { get; } = [.. All.Select(p => p.Name)];
+
+    /// <summary>The preset called <paramref name="name"/>; an <see cref="ArgumentException"/> listing the names otherwise.</summary>
+    public static RunPreset Get(string name) => All.FirstOrDefault(p => p.Name == name)
+        ?? throw new ArgumentException($"unknown preset '{name}'; expected one of: {string.Join(", ", Names)}");
+
+    /// <summary>
+    /// Appendix A.2: Adam, lr 1e-4, weight decay 1e-3 on every parameter (PyTorch's Adam weight_decay adds 1e-3·w to the
+    /// gradient, which is Clickwise's L2). The paper also names an L2 loss term with ratio 1e-5, 2% of that; it is not added.
+    /// </summary>
+    private static TrainingConfig LowRank(int batchSize) => new()
+    {
+        Optimizer = "adam",
+        LearningRate = 1e-4,
+        BatchSize = batchSize,
+        L2Embedding = 1e-3,
+        L2Net = 1e-3,
+    };
+}
