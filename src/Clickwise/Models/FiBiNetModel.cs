@@ -1,4 +1,5 @@
 using Clickwise.Data;
+using Clickwise.Diagnostics;
 using Clickwise.Features;
 using Clickwise.Layers;
 
@@ -68,9 +69,12 @@ public sealed class FiBiNetModel : CtrModel
         _bias.Forward(n, logits);
         _firstOrder.Forward(batch, logits);
         _embedding.Forward(batch);
+        StepPhases.End("embedding gather");
         _senet.Forward(_embedding.Output, n, _reweighted);
+        StepPhases.End("senet fwd");
         _bilinearE.Forward(_embedding.Output, n, _deepInput, 2 * w, 0);
         _bilinearV.Forward(_reweighted, n, _deepInput, 2 * w, w);
+        StepPhases.End("bilinear fwd");
         _deep.Forward(_deepInput.AsSpan(0, 2 * n * w), n, logits, training);
     }
 
@@ -82,8 +86,11 @@ public sealed class FiBiNetModel : CtrModel
         _dReweighted.AsSpan(0, n * _embedding.Width).Clear();
         _bilinearV.Backward(_reweighted, _dDeepInput, 2 * w, w, n, _dReweighted);
         _bilinearE.Backward(_embedding.Output, _dDeepInput, 2 * w, 0, n, _embedding.DOutput);
+        StepPhases.End("bilinear bwd");
         _senet.Backward(_embedding.Output, _dReweighted, n, _embedding.DOutput);
+        StepPhases.End("senet bwd");
         _embedding.EndBackward(batch);
+        StepPhases.End("embedding scatter");
         _firstOrder.Backward(batch, dLogits);
         _bias.Backward(dLogits, n);
     }
