@@ -77,12 +77,9 @@ public static class Embedding
     public static void Accumulate(ReadOnlySpan<float> dOutput, ReadOnlySpan<int> slots, ReadOnlySpan<float> values, bool hasValues,
                                   int dim, RowGradient tableGrad, int part, int partCount)
     {
-        // A division per lookup would cost more than its scatter: the usual part counts are powers of two.
-        int mask = (partCount & (partCount - 1)) == 0 ? partCount - 1 : -1;
         for (int i = 0; i < slots.Length; i++)
         {
-            int block = slots[i] / SlotBlock;
-            if ((mask >= 0 ? block & mask : block % partCount) != part)
+            if (!OwnsSlot(slots[i], part, partCount))
             {
                 continue;
             }
@@ -97,6 +94,15 @@ public static class Embedding
                 dst[d] += g[d] * x;
             }
         }
+    }
+
+    /// <summary>Whether part <paramref name="part"/> of <paramref name="partCount"/> owns gradient slot
+    /// <paramref name="slot"/>: blocks of <see cref="SlotBlock"/> slots dealt round-robin.</summary>
+    public static bool OwnsSlot(int slot, int part, int partCount)
+    {
+        int block = slot / SlotBlock;
+        // A division per lookup would cost more than its scatter: the usual part counts are powers of two.
+        return ((partCount & (partCount - 1)) == 0 ? block & (partCount - 1) : block % partCount) == part;
     }
 
     private static unsafe void Prefetch(float* table, int id, int dim)
