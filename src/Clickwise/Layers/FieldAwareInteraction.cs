@@ -51,32 +51,53 @@ public static class FieldAwareInteraction
     /// <param name="dOutput">[B].</param>
     /// <param name="slots">[B, F] gradient rows of the lookups (<see cref="RowGradient.Register"/>).</param>
     /// <param name="dRows">[slots, F·D], accumulated.</param>
-    public static void Backward(ReadOnlySpan<float> table, ReadOnlySpan<int> ids, ReadOnlySpan<float> values,
-                                ReadOnlySpan<float> dOutput, ReadOnlySpan<int> slots, int batchSize, int fieldCount, int dim,
-                                Span<float> dRows, int part, int partCount)
+    public static unsafe void Backward(ReadOnlySpan<float> table, ReadOnlySpan<int> ids, ReadOnlySpan<float> values,
+                                       ReadOnlySpan<float> dOutput, ReadOnlySpan<int> slots, int batchSize, int fieldCount, int dim,
+                                       Span<float> dRows, int part, int partCount)
     {
         int f = fieldCount, width = f * dim;
-        for (int b = 0; b < batchSize; b++)
+        fixed (float* tablePointer = table)
+        fixed (int* idPointer = ids)
         {
-            float g = dOutput[b];
-            for (int i = 0; i < f; i++)
+            if (batchSize > 0)
             {
-                int slot = slots[b * f + i];
-                if (!Embedding.OwnsSlot(slot, part, partCount))
+                Embedding.PrefetchRows(tablePointer, idPointer, f, width);
+            }
+
+            for (int b = 0; b < batchSize; b++)
+            {
+                if (b + 1 < batchSize)
                 {
-                    continue;
+                    Embedding.PrefetchRows(tablePointer, idPointer + (b + 1) * f, f, width);
                 }
 
-                Span<float> dRow = dRows.Slice(slot * width, width);
-                float gi = g * Value(values, b * f + i);
-                for (int j = 0; j < f; j++)
+                AddSampleGradient(table, ids, values, dOutput[b], slots, b, f, dim, dRows, part, partCount);
+            }
+        }
+    }
+
+    /// <summary>Sample b's part of <see cref="Backward"/>.</summary>
+    private static void AddSampleGradient(ReadOnlySpan<float> table, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, float g,
+                                          ReadOnlySpan<int> slots, int b, int f, int dim, Span<float> dRows, int part, int partCount)
+    {
+        int width = f * dim;
+        for (int i = 0; i < f; i++)
+        {
+            int slot = slots[b * f + i];
+            if (!Embedding.OwnsSlot(slot, part, partCount))
+            {
+                continue;
+            }
+
+            Span<float> dRow = dRows.Slice(slot * width, width);
+            float gi = g * Value(values, b * f + i);
+            for (int j = 0; j < f; j++)
+            {
+                if (j != i)
                 {
-                    if (j != i)
-                    {
-                        ReadOnlySpan<float> other = table.Slice(ids[b * f + j] * width + i * dim, dim);
-                        Span<float> target = dRow.Slice(j * dim, dim);
-                        TensorPrimitives.MultiplyAdd(other, gi * Value(values, b * f + j), target, target);
-                    }
+                    ReadOnlySpan<float> other = table.Slice(ids[b * f + j] * width + i * dim, dim);
+                    Span<float> target = dRow.Slice(j * dim, dim);
+                    TensorPrimitives.MultiplyAdd(other, gi * Value(values, b * f + j), target, target);
                 }
             }
         }

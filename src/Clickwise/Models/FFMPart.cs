@@ -1,5 +1,7 @@
 using Clickwise.Data;
+using Clickwise.Diagnostics;
 using Clickwise.Features;
+using Clickwise.Inference.Ops;
 using Clickwise.Kernels;
 using Clickwise.Kernels.Simd;
 using Clickwise.Layers;
@@ -8,8 +10,9 @@ namespace Clickwise.Models;
 
 /// <summary>
 /// The FFM pairwise term Σ_{i&lt;j} x_i x_j ⟨T[id_i][j], T[id_j][i]⟩ (<see cref="FieldAwareInteraction"/>) and its
-/// row-sparse table T "ffm.embedding" [V, F·D], read in place: forward split by batch rows, backward straight into the
-/// touched rows' gradient split by slot ownership like the embedding scatter. Each row, and each slot, is computed
+/// row-sparse table T "ffm.embedding" [V, F·D], read in place: forward split by batch rows through the inference op's
+/// vectorised, prefetching pair kernel (<see cref="FFMOp.AddRows"/>, so training and serving logits agree), backward
+/// straight into the touched rows' gradient split by slot ownership like the embedding scatter. Each row, and each slot, is computed
 /// whole by one thread in lookup order, so the result does not depend on the split.
 /// </summary>
 internal sealed class FFMPart
@@ -17,6 +20,7 @@ internal sealed class FFMPart
     private readonly int[] _slots;
     private readonly float[] _dY;
     private readonly Job _job;
+    private readonly FFMOp _pairs;
 
     public FFMPart(ParameterSet parameters, string name, FeatureLayout layout, int dim, int maxBatchSize, float initStd,
                    SeededRandom random)
@@ -27,6 +31,7 @@ internal sealed class FFMPart
         Table = parameters.Add(Parameter.RowSparse(name, ParameterRole.Embedding, layout.TotalRows, checked(FieldCount * dim),
             maxTouched));
         random.FillNormal(Table.Value, initStd);
+        _pairs = new FFMOp(Table.Value, FieldCount, dim);
         Output = new float[maxBatchSize];
         _dY = new float[maxBatchSize];
         _slots = new int[maxTouched];
@@ -47,6 +52,7 @@ internal sealed class FFMPart
     {
         _job.Run(batch, backward: false);
         LogitSum.Add(Output, batch.Count, logits);
+        StepPhases.End("ffm fwd");
     }
 
     /// <summary>Registers the batch's rows in the table's row gradient and accumulates their gradient.</summary>
@@ -54,7 +60,9 @@ internal sealed class FFMPart
     {
         dLogits[..batch.Count].CopyTo(_dY);
         Table.RowGrad!.Register(batch.IdsInUse, _slots);
+        StepPhases.End("ffm register rows");
         _job.Run(batch, backward: true);
+        StepPhases.End("ffm bwd");
     }
 
     private sealed class Job(FFMPart part) : IComputeJob
@@ -81,9 +89,8 @@ internal sealed class FFMPart
             }
 
             (int start, int end) = RowParallel.Range(batch.Count, index, partCount);
-            FieldAwareInteraction.Forward(part.Table.Value, batch.IdsInUse[(start * f)..(end * f)],
-                values.IsEmpty ? default : values[(start * f)..(end * f)], end - start, f, part.Dim,
-                part.Output.AsSpan(start, end - start));
+            part.Output.AsSpan(start, end - start).Clear();
+            part._pairs.AddRows(batch.IdsInUse, values, start, end, part.Output);
         }
     }
 }
