@@ -21,7 +21,7 @@ namespace Clickwise.Benchmarks.EndToEnd;
 /// samples/s, batch-1 latency p50/p99 on one thread, and the memory floor of batch 1 (DNN weight bytes over the
 /// measured read bandwidth of a buffer that size). Ids follow the same skew as tools/reference/bench_deepfwfm.py.
 /// Prints one JSON object (medians), the same shape as the PyTorch script's. <c>--train-only</c> stops after
-/// training; <c>--profile</c> adds the per-phase medians of a step (<see cref="StepProfile"/>) as "train_profile".
+/// training; <c>--model</c> times another model on the same preset and data; <c>--profile</c> adds the per-phase medians of a step (<see cref="StepProfile"/>) as "train_profile".
 /// </summary>
 internal static class DeepFwFMSpeed
 {
@@ -39,7 +39,7 @@ internal static class DeepFwFMSpeed
         var sizes = Enumerable.Repeat(Vocabulary / Fields, Fields).ToArray();
         sizes[0] += Vocabulary - sizes.Sum();
         var layout = new FeatureLayout(Enumerable.Range(0, Fields).Select(f => $"f{f}").ToArray(), sizes);
-        var config = ModelPresets.Criteo("deepfwfm");
+        var config = ModelPresets.Criteo(ArgOr(args, "--model", "deepfwfm"));
         var random = new Random(0);
 
         ComputeThreads.Count = threads;
@@ -336,6 +336,12 @@ internal static class DeepFwFMSpeed
     {
         int at = Array.IndexOf(args, name);
         return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+    }
+
+    private static string ArgOr(string[] args, string name, string fallback)
+    {
+        int at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? args[at + 1] : fallback;
     }
 
     private sealed record LatencyResult(

@@ -17,6 +17,8 @@ public static class Embedding
     /// </summary>
     public const int SlotBlock = 16;
 
+    private const int CacheLineFloats = 16;
+
     // Rows are scattered over a table far larger than the caches: fetch this many lookups ahead.
     private const int PrefetchDistance = 16;
 
@@ -77,12 +79,9 @@ public static class Embedding
     public static void Accumulate(ReadOnlySpan<float> dOutput, ReadOnlySpan<int> slots, ReadOnlySpan<float> values, bool hasValues,
                                   int dim, RowGradient tableGrad, int part, int partCount)
     {
-        // A division per lookup would cost more than its scatter: the usual part counts are powers of two.
-        int mask = (partCount & (partCount - 1)) == 0 ? partCount - 1 : -1;
         for (int i = 0; i < slots.Length; i++)
         {
-            int block = slots[i] / SlotBlock;
-            if ((mask >= 0 ? block & mask : block % partCount) != part)
+            if (!OwnsSlot(slots[i], part, partCount))
             {
                 continue;
             }
@@ -96,6 +95,36 @@ public static class Embedding
             {
                 dst[d] += g[d] * x;
             }
+        }
+    }
+
+    /// <summary>Whether part <paramref name="part"/> of <paramref name="partCount"/> owns gradient slot
+    /// <paramref name="slot"/>: blocks of <see cref="SlotBlock"/> slots dealt round-robin.</summary>
+    public static bool OwnsSlot(int slot, int part, int partCount)
+    {
+        int block = slot / SlotBlock;
+        // A division per lookup would cost more than its scatter: the usual part counts are powers of two.
+        return ((partCount & (partCount - 1)) == 0 ? block & (partCount - 1) : block % partCount) == part;
+    }
+
+    /// <summary>Every cache line of the rows [stride] of <paramref name="count"/> ids: a request's F field-aware rows
+    /// (about 10 lines per row at F = 39, D = 4) fetched before its pairs are summed, so the misses overlap.</summary>
+    internal static unsafe void PrefetchRows(float* table, int* rowIds, int count, long stride)
+    {
+        if (!Sse.IsSupported)
+        {
+            return;
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            float* row = table + rowIds[i] * stride;
+            for (long o = 0; o < stride; o += CacheLineFloats)
+            {
+                Sse.Prefetch0(row + o);
+            }
+
+            Sse.Prefetch0(row + stride - 1);
         }
     }
 

@@ -3,32 +3,38 @@ using System.Numerics.Tensors;
 namespace Clickwise.Layers;
 
 /// <summary>
-/// FFM pairwise term over gathered field-aware vectors: y[b] = Σ_{i&lt;j} ⟨v[b,i,j], v[b,j,i]⟩, where v[b,i,f] is the
-/// embedding the feature of field i keeps for meeting field f. The diagonal v[b,i,i] takes no part (and gets no
-/// gradient), so a gather may leave it unset.
+/// FFM pairwise term read from the field-aware table in place: y[b] = Σ_{i&lt;j} x_i x_j ⟨T[id_i][j], T[id_j][i]⟩, where
+/// the table row T[id] [F, D] holds the vectors feature id keeps for meeting each field, id_i = ids[b, i] and
+/// x_i = values[b, i] (1 when no values are given). The diagonal block T[id_i][i] takes no part (and gets no gradient).
+/// Nothing [B, F, F, D]-sized is materialised: forward reads rows where they are, backward adds straight into the
+/// touched rows' gradient.
 /// </summary>
 /// <remarks>
 /// FFM (Juan et al., "Field-aware Factorization Machines for CTR Prediction", RecSys 2016), eq. 2:
-/// φ(w, x) = Σ_{j1&lt;j2} ⟨w_{j1,f2}, w_{j2,f1}⟩ x_{j1} x_{j2}; the feature values are already folded into v by the gather.
-/// A table for it is [V, F·D]: row id holds the F field-aware vectors of that feature, so the embedding gather with
-/// width F·D yields [B, F, F, D] directly.
+/// φ(w, x) = Σ_{j1&lt;j2} ⟨w_{j1,f2}, w_{j2,f1}⟩ x_{j1} x_{j2}. A table for it is [V, F·D]: row id holds the F field-aware
+/// vectors of that feature, field-major.
 /// </remarks>
 public static class FieldAwareInteraction
 {
-    /// <param name="fieldAware">[B, F, F, D]: v[b, i, f, :].</param>
+    /// <param name="table">[V, F·D] field-aware rows.</param>
+    /// <param name="ids">[B, F] global row ids.</param>
+    /// <param name="values">[B, F] feature values, or empty for all ones.</param>
     /// <param name="output">[B].</param>
-    public static void Forward(ReadOnlySpan<float> fieldAware, int batchSize, int fieldCount, int dim, Span<float> output)
+    public static void Forward(ReadOnlySpan<float> table, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize,
+                               int fieldCount, int dim, Span<float> output)
     {
-        int rowLength = fieldCount * fieldCount * dim;
+        int f = fieldCount, width = f * dim;
         for (int b = 0; b < batchSize; b++)
         {
-            ReadOnlySpan<float> v = fieldAware.Slice(b * rowLength, rowLength);
             float y = 0f;
-            for (int i = 0; i < fieldCount; i++)
+            for (int i = 0; i < f; i++)
             {
-                for (int j = i + 1; j < fieldCount; j++)
+                ReadOnlySpan<float> rowI = table.Slice(ids[b * f + i] * width, width);
+                float xi = Value(values, b * f + i);
+                for (int j = i + 1; j < f; j++)
                 {
-                    y += TensorPrimitives.Dot(v.Slice(Offset(i, j, fieldCount, dim), dim), v.Slice(Offset(j, i, fieldCount, dim), dim));
+                    ReadOnlySpan<float> rowJ = table.Slice(ids[b * f + j] * width, width);
+                    y += xi * Value(values, b * f + j) * TensorPrimitives.Dot(rowI.Slice(j * dim, dim), rowJ.Slice(i * dim, dim));
                 }
             }
 
@@ -36,27 +42,66 @@ public static class FieldAwareInteraction
         }
     }
 
-    /// <param name="dFieldAware">[B, F, F, D], accumulated.</param>
-    public static void Backward(ReadOnlySpan<float> fieldAware, ReadOnlySpan<float> dOutput,
-                                int batchSize, int fieldCount, int dim, Span<float> dFieldAware)
+    /// <summary>
+    /// Adds ∂L/∂T[id_i] = dy[b]·x_i·x_j·T[id_j][i] into block j of lookup (b, i)'s gradient row
+    /// dRows[slots[b, i]] [F·D], for the lookups whose slot part <paramref name="part"/> of <paramref name="partCount"/>
+    /// owns (<see cref="Embedding.OwnsSlot"/>). Each slot is summed in lookup order by its one owner, so the result is
+    /// the same for any part count.
+    /// </summary>
+    /// <param name="dOutput">[B].</param>
+    /// <param name="slots">[B, F] gradient rows of the lookups (<see cref="RowGradient.Register"/>).</param>
+    /// <param name="dRows">[slots, F·D], accumulated.</param>
+    public static unsafe void Backward(ReadOnlySpan<float> table, ReadOnlySpan<int> ids, ReadOnlySpan<float> values,
+                                       ReadOnlySpan<float> dOutput, ReadOnlySpan<int> slots, int batchSize, int fieldCount, int dim,
+                                       Span<float> dRows, int part, int partCount)
     {
-        int rowLength = fieldCount * fieldCount * dim;
-        for (int b = 0; b < batchSize; b++)
+        int f = fieldCount, width = f * dim;
+        fixed (float* tablePointer = table)
+        fixed (int* idPointer = ids)
         {
-            ReadOnlySpan<float> v = fieldAware.Slice(b * rowLength, rowLength);
-            Span<float> dV = dFieldAware.Slice(b * rowLength, rowLength);
-            float g = dOutput[b];
-            for (int i = 0; i < fieldCount; i++)
+            if (batchSize > 0)
             {
-                for (int j = i + 1; j < fieldCount; j++)
+                Embedding.PrefetchRows(tablePointer, idPointer, f, width);
+            }
+
+            for (int b = 0; b < batchSize; b++)
+            {
+                if (b + 1 < batchSize)
                 {
-                    int ij = Offset(i, j, fieldCount, dim), ji = Offset(j, i, fieldCount, dim);
-                    TensorPrimitives.MultiplyAdd(v.Slice(ji, dim), g, dV.Slice(ij, dim), dV.Slice(ij, dim));
-                    TensorPrimitives.MultiplyAdd(v.Slice(ij, dim), g, dV.Slice(ji, dim), dV.Slice(ji, dim));
+                    Embedding.PrefetchRows(tablePointer, idPointer + (b + 1) * f, f, width);
+                }
+
+                AddSampleGradient(table, ids, values, dOutput[b], slots, b, f, dim, dRows, part, partCount);
+            }
+        }
+    }
+
+    /// <summary>Sample b's part of <see cref="Backward"/>.</summary>
+    private static void AddSampleGradient(ReadOnlySpan<float> table, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, float g,
+                                          ReadOnlySpan<int> slots, int b, int f, int dim, Span<float> dRows, int part, int partCount)
+    {
+        int width = f * dim;
+        for (int i = 0; i < f; i++)
+        {
+            int slot = slots[b * f + i];
+            if (!Embedding.OwnsSlot(slot, part, partCount))
+            {
+                continue;
+            }
+
+            Span<float> dRow = dRows.Slice(slot * width, width);
+            float gi = g * Value(values, b * f + i);
+            for (int j = 0; j < f; j++)
+            {
+                if (j != i)
+                {
+                    ReadOnlySpan<float> other = table.Slice(ids[b * f + j] * width + i * dim, dim);
+                    Span<float> target = dRow.Slice(j * dim, dim);
+                    TensorPrimitives.MultiplyAdd(other, gi * Value(values, b * f + j), target, target);
                 }
             }
         }
     }
 
-    private static int Offset(int field, int otherField, int fieldCount, int dim) => (field * fieldCount + otherField) * dim;
+    private static float Value(ReadOnlySpan<float> values, int lookup) => values.IsEmpty ? 1f : values[lookup];
 }

@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using Clickwise.Kernels;
+using Clickwise.Kernels.Simd;
 
 namespace Clickwise.Layers;
 
@@ -6,7 +8,8 @@ namespace Clickwise.Layers;
 /// SENET field re-weighting: squeeze each field embedding to its mean z[b,f], excite with two bias-free ReLU layers
 /// a = ReLU(ReLU(z·W1)·W2) (F → R → F, R = max(1, F / reduction ratio)), then re-weight out[b,f,:] = a[b,f]·e[b,f,:].
 /// Parameters {prefix}.squeeze [F, R] and {prefix}.excite [R, F], both [in, out]; activations planned for the maximum
-/// batch, so a step allocates nothing.
+/// batch, so a step allocates nothing. The per-field passes (means, re-weighting and their gradients) run over the
+/// compute threads with each sample computed whole by one thread, so the result does not depend on the split.
 /// </summary>
 /// <remarks>FiBiNet (Huang et al., "FiBiNET: Combining Feature Importance and Bilinear feature Interaction for CTR
 /// Prediction", RecSys 2019), §3.3 eq. 3-6, with mean pooling as the squeeze and ReLU for both σ1 and σ2.</remarks>
@@ -20,6 +23,7 @@ public sealed class SqueezeExcitation
     private readonly float[] _dWeights;   // [B, F]
     private readonly float[] _dHidden;    // [B, R]
     private readonly float[] _dMeans;     // [B, F]
+    private readonly RowJob _job;
 
     public SqueezeExcitation(ParameterSet parameters, string prefix, int fieldCount, int dim, int reductionRatio,
                              int maxBatchSize, SeededRandom initRandom)
@@ -39,6 +43,7 @@ public sealed class SqueezeExcitation
         _dWeights = new float[_means.Length];
         _dHidden = new float[_hidden.Length];
         _dMeans = new float[_means.Length];
+        _job = new RowJob(this);
     }
 
     public int FieldCount { get; }
@@ -52,47 +57,29 @@ public sealed class SqueezeExcitation
 
     /// <param name="embeddings">[B, F, D]; must stay unchanged until backward.</param>
     /// <param name="output">[B, F, D], the re-weighted embeddings.</param>
-    public void Forward(ReadOnlySpan<float> embeddings, int batchSize, Span<float> output)
+    public void Forward(float[] embeddings, int batchSize, float[] output)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(batchSize, MaxBatchSize);
-        int f = FieldCount, d = Dim, r = ReducedCount, rows = batchSize * f;
-        Span<float> z = _means.AsSpan(0, rows), h = _hidden.AsSpan(0, batchSize * r), a = _weights.AsSpan(0, rows);
-        for (int row = 0; row < rows; row++)
-        {
-            z[row] = TensorPrimitives.Sum(embeddings.Slice(row * d, d)) / d;
-        }
-
-        Projection.Forward(z, _squeeze.Value, batchSize, f, r, h);
+        int f = FieldCount, r = ReducedCount, rows = batchSize * f;
+        Span<float> h = _hidden.AsSpan(0, batchSize * r), a = _weights.AsSpan(0, rows);
+        _job.Run(RowPass.Squeeze, embeddings, output, batchSize);
+        Projection.Forward(_means.AsSpan(0, rows), _squeeze.Value, batchSize, f, r, h);
         Relu.Forward(h, h.Length, h);
         Projection.Forward(h, _excite.Value, batchSize, r, f, a);
         Relu.Forward(a, a.Length, a);
-        for (int row = 0; row < rows; row++)
-        {
-            TensorPrimitives.Multiply(embeddings.Slice(row * d, d), a[row], output.Slice(row * d, d));
-        }
+        _job.Run(RowPass.Reweight, embeddings, output, batchSize);
     }
 
     /// <param name="dOutput">[B, F, D].</param>
     /// <param name="dEmbeddings">[B, F, D], accumulated.</param>
-    public void Backward(ReadOnlySpan<float> embeddings, ReadOnlySpan<float> dOutput, int batchSize, Span<float> dEmbeddings)
+    public void Backward(float[] embeddings, float[] dOutput, int batchSize, float[] dEmbeddings)
     {
-        int f = FieldCount, d = Dim, r = ReducedCount, rows = batchSize * f;
-        ReadOnlySpan<float> h = _hidden.AsSpan(0, batchSize * r), a = _weights.AsSpan(0, rows);
-        Span<float> dA = _dWeights.AsSpan(0, rows), dH = _dHidden.AsSpan(0, batchSize * r), dZ = _dMeans.AsSpan(0, rows);
-        dA.Clear();
-        for (int row = 0; row < rows; row++)
-        {
-            ReadOnlySpan<float> dY = dOutput.Slice(row * d, d);
-            Span<float> dE = dEmbeddings.Slice(row * d, d);
-            TensorPrimitives.MultiplyAdd(dY, a[row], dE, dE);
-            if (a[row] > 0f)
-            {
-                dA[row] = TensorPrimitives.Dot(dY, embeddings.Slice(row * d, d));
-            }
-        }
-
+        int f = FieldCount, r = ReducedCount, rows = batchSize * f;
+        ReadOnlySpan<float> h = _hidden.AsSpan(0, batchSize * r);
+        Span<float> dH = _dHidden.AsSpan(0, batchSize * r), dZ = _dMeans.AsSpan(0, rows);
+        _job.Run(RowPass.ReweightBackward, embeddings, dOutput, batchSize, dEmbeddings);
         dH.Clear();
-        Projection.Backward(h, _excite.Value, dA, batchSize, r, f, dH, _excite.Grad!);
+        Projection.Backward(h, _excite.Value, _dWeights.AsSpan(0, rows), batchSize, r, f, dH, _excite.Grad!);
         for (int i = 0; i < dH.Length; i++)
         {
             dH[i] = h[i] > 0f ? dH[i] : 0f;
@@ -100,10 +87,68 @@ public sealed class SqueezeExcitation
 
         dZ.Clear();
         Projection.Backward(_means.AsSpan(0, rows), _squeeze.Value, dH, batchSize, f, r, dZ, _squeeze.Grad!);
-        for (int row = 0; row < rows; row++)
+        _job.Run(RowPass.SqueezeBackward, embeddings, dOutput, batchSize, dEmbeddings);
+    }
+
+    private enum RowPass
+    {
+        Squeeze,
+        Reweight,
+        ReweightBackward,
+        SqueezeBackward,
+    }
+
+    /// <summary>The per-field passes over the compute threads, by samples; reused every step (set, then run).</summary>
+    private sealed class RowJob(SqueezeExcitation layer) : IComputeJob
+    {
+        private const int MinRowsPerPart = 32;
+
+        private RowPass _pass;
+        private float[] _embeddings = [];
+        private float[] _values = [];
+        private float[] _dEmbeddings = [];
+        private int _rows;
+
+        /// <param name="values">The output (forward) or its gradient (backward) [B, F, D].</param>
+        public void Run(RowPass pass, float[] embeddings, float[] values, int rows, float[]? dEmbeddings = null)
         {
-            Span<float> dE = dEmbeddings.Slice(row * d, d);
-            TensorPrimitives.Add(dE, dZ[row] / d, dE);
+            (_pass, _embeddings, _values, _rows, _dEmbeddings) = (pass, embeddings, values, rows, dEmbeddings ?? []);
+            RowParallel.For(rows, MinRowsPerPart, this);
+        }
+
+        public void Run(int part, int partCount)
+        {
+            (int start, int end) = RowParallel.Range(_rows, part, partCount);
+            int d = layer.Dim;
+            float[] z = layer._means, a = layer._weights, dA = layer._dWeights, dZ = layer._dMeans;
+            for (int row = start * layer.FieldCount; row < end * layer.FieldCount; row++)
+            {
+                ReadOnlySpan<float> e = _embeddings.AsSpan(row * d, d);
+                switch (_pass)
+                {
+                    case RowPass.Squeeze:
+                        z[row] = TensorPrimitives.Sum(e) / d;
+                        break;
+                    case RowPass.Reweight:
+                        TensorPrimitives.Multiply(e, a[row], _values.AsSpan(row * d, d));
+                        break;
+                    case RowPass.ReweightBackward:
+                    {
+                        ReadOnlySpan<float> dY = _values.AsSpan(row * d, d);
+                        Span<float> dE = _dEmbeddings.AsSpan(row * d, d);
+                        TensorPrimitives.MultiplyAdd(dY, a[row], dE, dE);
+                        dA[row] = a[row] > 0f ? TensorPrimitives.Dot(dY, e) : 0f;
+                        break;
+                    }
+
+                    default:
+                    {
+                        Span<float> dE = _dEmbeddings.AsSpan(row * d, d);
+                        TensorPrimitives.Add(dE, dZ[row] / d, dE);
+                        break;
+                    }
+                }
+            }
         }
     }
 }

@@ -7,8 +7,8 @@ namespace Clickwise.Models;
 /// <summary>
 /// Field-aware factorization machine: logit = w0 + Σ_f w[id_f]·x_f + Σ_{i&lt;j} ⟨v_{i,f_j}, v_{j,f_i}⟩ x_i x_j, where each
 /// feature keeps one D-wide vector per field it may meet. The vectors live in one row-sparse table "ffm.embedding"
-/// [V, F·D] (row id = the F vectors of feature id, field-major), gathered with the ordinary embedding gather as
-/// [B, F, F·D] = [B, F, F, D] and scaled by the feature values; updated lazily row by row like any embedding.
+/// [V, F·D] (row id = the F vectors of feature id, field-major), read in place by the pair term (nothing [B, F, F, D]
+/// is gathered) and updated lazily row by row like any embedding.
 /// </summary>
 /// <remarks>
 /// Juan et al., "Field-aware Factorization Machines for CTR Prediction" (RecSys 2016), eq. 2 plus the linear terms of
@@ -21,18 +21,15 @@ public sealed class FFMModel : CtrModel
 
     private readonly BiasPart _bias;
     private readonly FirstOrderPart _firstOrder;
-    private readonly EmbeddingPart _fieldAware;
     private readonly FFMPart _ffm;
 
     public FFMModel(ModelConfig config, FeatureLayout layout, int maxBatchSize)
         : base(config, layout, maxBatchSize)
     {
         var random = new SeededRandom(config.Seed);
-        _fieldAware = new EmbeddingPart(Parameters, layout, checked(layout.FieldCount * config.EmbeddingDim), maxBatchSize,
-            config.InitStd, random, TableName);
+        _ffm = new FFMPart(Parameters, TableName, layout, config.EmbeddingDim, maxBatchSize, config.InitStd, random);
         _firstOrder = new FirstOrderPart(Parameters, layout, maxBatchSize, config.InitStd, random);
         _bias = new BiasPart(Parameters);
-        _ffm = new FFMPart(layout.FieldCount, config.EmbeddingDim, maxBatchSize);
     }
 
     public override void Forward(Batch batch, Span<float> logits, bool training)
@@ -41,15 +38,13 @@ public sealed class FFMModel : CtrModel
         int n = batch.Count;
         _bias.Forward(n, logits);
         _firstOrder.Forward(batch, logits);
-        _fieldAware.Forward(batch);
-        _ffm.Forward(_fieldAware.Output, n, logits);
+        _ffm.Forward(batch, logits);
     }
 
     public override void Backward(Batch batch, ReadOnlySpan<float> dLogits)
     {
         int n = batch.Count;
-        _ffm.Backward(_fieldAware.Output, dLogits, n, _fieldAware.DOutput); // the only consumer: writes dOut
-        _fieldAware.EndBackward(batch);
+        _ffm.Backward(batch, dLogits);
         _firstOrder.Backward(batch, dLogits);
         _bias.Backward(dLogits, n);
     }

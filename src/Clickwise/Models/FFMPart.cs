@@ -1,3 +1,7 @@
+using Clickwise.Data;
+using Clickwise.Diagnostics;
+using Clickwise.Features;
+using Clickwise.Inference.Ops;
 using Clickwise.Kernels;
 using Clickwise.Kernels.Simd;
 using Clickwise.Layers;
@@ -5,23 +9,36 @@ using Clickwise.Layers;
 namespace Clickwise.Models;
 
 /// <summary>
-/// The FFM pairwise term Σ_{i&lt;j} ⟨v[b,i,j], v[b,j,i]⟩ over gathered field-aware vectors [B, F, F, D]
-/// (<see cref="FieldAwareInteraction"/>), forward and backward split by rows over the compute threads: each row is
-/// computed whole by one thread, so the result does not depend on the split.
+/// The FFM pairwise term Σ_{i&lt;j} x_i x_j ⟨T[id_i][j], T[id_j][i]⟩ (<see cref="FieldAwareInteraction"/>) and its
+/// row-sparse table T "ffm.embedding" [V, F·D], read in place: forward split by batch rows through the inference op's
+/// vectorised, prefetching pair kernel (<see cref="FFMOp.AddRows"/>, so training and serving logits agree), backward
+/// straight into the touched rows' gradient split by slot ownership like the embedding scatter. Each row, and each slot, is computed
+/// whole by one thread in lookup order, so the result does not depend on the split.
 /// </summary>
 internal sealed class FFMPart
 {
+    private readonly int[] _slots;
     private readonly float[] _dY;
     private readonly Job _job;
+    private readonly FFMOp _pairs;
 
-    public FFMPart(int fieldCount, int dim, int maxBatchSize)
+    public FFMPart(ParameterSet parameters, string name, FeatureLayout layout, int dim, int maxBatchSize, float initStd,
+                   SeededRandom random)
     {
-        FieldCount = fieldCount;
+        FieldCount = layout.FieldCount;
         Dim = dim;
+        int maxTouched = checked(maxBatchSize * layout.FieldCount);
+        Table = parameters.Add(Parameter.RowSparse(name, ParameterRole.Embedding, layout.TotalRows, checked(FieldCount * dim),
+            maxTouched));
+        random.FillNormal(Table.Value, initStd);
+        _pairs = new FFMOp(Table.Value, FieldCount, dim);
         Output = new float[maxBatchSize];
         _dY = new float[maxBatchSize];
+        _slots = new int[maxTouched];
         _job = new Job(this);
     }
+
+    public Parameter Table { get; }
 
     public int FieldCount { get; }
 
@@ -30,48 +47,50 @@ internal sealed class FFMPart
     /// <summary>[B] pair terms of the last forward.</summary>
     public float[] Output { get; }
 
-    private int RowLength => FieldCount * FieldCount * Dim;
-
-    /// <summary>Adds the pair term of <paramref name="fieldAware"/> [B, F, F, D] to <paramref name="logits"/>.</summary>
-    public void Forward(float[] fieldAware, int batchSize, Span<float> logits)
+    /// <summary>Adds the pair term of the batch to <paramref name="logits"/>.</summary>
+    public void Forward(Batch batch, Span<float> logits)
     {
-        _job.Run(fieldAware, null, batchSize);
-        LogitSum.Add(Output, batchSize, logits);
+        _job.Run(batch, backward: false);
+        LogitSum.Add(Output, batch.Count, logits);
+        StepPhases.End("ffm fwd");
     }
 
-    /// <summary>Writes (not accumulates) dFieldAware [B, F, F, D]; the unused diagonal blocks get zeros.</summary>
-    public void Backward(float[] fieldAware, ReadOnlySpan<float> dLogits, int batchSize, float[] dFieldAware)
+    /// <summary>Registers the batch's rows in the table's row gradient and accumulates their gradient.</summary>
+    public void Backward(Batch batch, ReadOnlySpan<float> dLogits)
     {
-        dLogits[..batchSize].CopyTo(_dY);
-        _job.Run(fieldAware, dFieldAware, batchSize);
+        dLogits[..batch.Count].CopyTo(_dY);
+        Table.RowGrad!.Register(batch.IdsInUse, _slots);
+        StepPhases.End("ffm register rows");
+        _job.Run(batch, backward: true);
+        StepPhases.End("ffm bwd");
     }
 
     private sealed class Job(FFMPart part) : IComputeJob
     {
-        private float[] _fieldAware = [];
-        private float[]? _dFieldAware;
-        private int _rows;
+        private Batch? _batch;
+        private bool _backward;
 
-        public void Run(float[] fieldAware, float[]? dFieldAware, int rows)
+        public void Run(Batch batch, bool backward)
         {
-            (_fieldAware, _dFieldAware, _rows) = (fieldAware, dFieldAware, rows);
-            RowParallel.For(rows, this);
+            (_batch, _backward) = (batch, backward);
+            RowParallel.For(batch.Count, this);
         }
 
         public void Run(int index, int partCount)
         {
-            (int start, int end) = RowParallel.Range(_rows, index, partCount);
-            int n = end - start, w = part.RowLength;
-            ReadOnlySpan<float> v = _fieldAware.AsSpan(start * w, n * w);
-            if (_dFieldAware is null)
+            Batch batch = _batch!;
+            int f = part.FieldCount;
+            ReadOnlySpan<float> values = batch.HasValues ? batch.ValuesInUse : default;
+            if (_backward)
             {
-                FieldAwareInteraction.Forward(v, n, part.FieldCount, part.Dim, part.Output.AsSpan(start, n));
+                FieldAwareInteraction.Backward(part.Table.Value, batch.IdsInUse, values, part._dY, part._slots.AsSpan(0, batch.Count * f), batch.Count, f,
+                    part.Dim, part.Table.RowGrad!.Values, index, partCount);
                 return;
             }
 
-            Span<float> dV = _dFieldAware.AsSpan(start * w, n * w);
-            dV.Clear();
-            FieldAwareInteraction.Backward(v, part._dY.AsSpan(start, n), n, part.FieldCount, part.Dim, dV);
+            (int start, int end) = RowParallel.Range(batch.Count, index, partCount);
+            part.Output.AsSpan(start, end - start).Clear();
+            part._pairs.AddRows(batch.IdsInUse, values, start, end, part.Output);
         }
     }
 }

@@ -1,4 +1,5 @@
 using Clickwise.Data;
+using Clickwise.Diagnostics;
 using Clickwise.Features;
 using Clickwise.Layers;
 
@@ -25,10 +26,8 @@ public sealed class FiBiNetModel : CtrModel
     private readonly int _interactionWidth;  // P·D
     private readonly float[] _reweighted;    // V [B, F, D]
     private readonly float[] _dReweighted;   // [B, F, D]
-    private readonly float[] _p;             // bilinear(E) [B, P, D]
-    private readonly float[] _q;             // bilinear(V) [B, P, D]
-    private readonly float[] _deepInput;     // [p ‖ q] [B, 2·P·D]
-    private readonly float[] _dDeepInput;    // [B, 2·P·D], then reused for dp and dq
+    private readonly float[] _deepInput;     // [p ‖ q] [B, 2·P·D], written in place by the bilinear layers
+    private readonly float[] _dDeepInput;    // [B, 2·P·D], read in place by the bilinear layers
 
     public FiBiNetModel(ModelConfig config, FeatureLayout layout, int maxBatchSize)
         : base(config, layout, maxBatchSize)
@@ -45,9 +44,7 @@ public sealed class FiBiNetModel : CtrModel
         _deep = new DeepPart(Parameters, config, 2 * _interactionWidth, maxBatchSize, random);
         _reweighted = new float[checked(maxBatchSize * f * d)];
         _dReweighted = new float[_reweighted.Length];
-        _p = new float[checked(maxBatchSize * _interactionWidth)];
-        _q = new float[_p.Length];
-        _deepInput = new float[checked(2 * _p.Length)];
+        _deepInput = new float[checked(2 * maxBatchSize * _interactionWidth)];
         _dDeepInput = new float[_deepInput.Length];
     }
 
@@ -72,39 +69,28 @@ public sealed class FiBiNetModel : CtrModel
         _bias.Forward(n, logits);
         _firstOrder.Forward(batch, logits);
         _embedding.Forward(batch);
-        Span<float> emb = _embedding.OutputFor(n), v = _reweighted.AsSpan(0, n * _embedding.Width);
-        _senet.Forward(emb, n, v);
-        _bilinearE.Forward(emb, n, _p);
-        _bilinearV.Forward(v, n, _q);
-        for (int b = 0; b < n; b++)
-        {
-            _p.AsSpan(b * w, w).CopyTo(_deepInput.AsSpan(2 * b * w, w));
-            _q.AsSpan(b * w, w).CopyTo(_deepInput.AsSpan((2 * b + 1) * w, w));
-        }
-
+        StepPhases.End("embedding gather");
+        _senet.Forward(_embedding.Output, n, _reweighted);
+        StepPhases.End("senet fwd");
+        _bilinearE.Forward(_embedding.Output, n, _deepInput, 2 * w, 0);
+        _bilinearV.Forward(_reweighted, n, _deepInput, 2 * w, w);
+        StepPhases.End("bilinear fwd");
         _deep.Forward(_deepInput.AsSpan(0, 2 * n * w), n, logits, training);
     }
 
     public override void Backward(Batch batch, ReadOnlySpan<float> dLogits)
     {
         int n = batch.Count, w = _interactionWidth;
-        Span<float> emb = _embedding.OutputFor(n), dEmb = _embedding.DOutputFor(n);
-        Span<float> v = _reweighted.AsSpan(0, n * _embedding.Width), dV = _dReweighted.AsSpan(0, v.Length);
         _deep.Backward(_deepInput.AsSpan(0, 2 * n * w), dLogits, n, _dDeepInput);
-
-        // Split [dp ‖ dq] rows into dp (reusing _p) and dq (reusing _q): both were only kept for the DNN's input.
-        for (int b = 0; b < n; b++)
-        {
-            _dDeepInput.AsSpan(2 * b * w, w).CopyTo(_p.AsSpan(b * w, w));
-            _dDeepInput.AsSpan((2 * b + 1) * w, w).CopyTo(_q.AsSpan(b * w, w));
-        }
-
         _embedding.BeginBackward(n); // the bilinear layers and SENET accumulate, so dEmb starts from zero
-        dV.Clear();
-        _bilinearV.Backward(v, _q, n, dV);
-        _bilinearE.Backward(emb, _p, n, dEmb);
-        _senet.Backward(emb, dV, n, dEmb);
+        _dReweighted.AsSpan(0, n * _embedding.Width).Clear();
+        _bilinearV.Backward(_reweighted, _dDeepInput, 2 * w, w, n, _dReweighted);
+        _bilinearE.Backward(_embedding.Output, _dDeepInput, 2 * w, 0, n, _embedding.DOutput);
+        StepPhases.End("bilinear bwd");
+        _senet.Backward(_embedding.Output, _dReweighted, n, _embedding.DOutput);
+        StepPhases.End("senet bwd");
         _embedding.EndBackward(batch);
+        StepPhases.End("embedding scatter");
         _firstOrder.Backward(batch, dLogits);
         _bias.Backward(dLogits, n);
     }

@@ -47,7 +47,8 @@ public sealed class InteractionAccumulationTests
 
         float[] v = Random(B * F * F * D, 4);
         var dV = new float[v.Length];
-        AssertAccumulates(() => FieldAwareInteraction.Backward(v, Random(B, 5), B, F, D, dV), dV);
+        int[] rows = [.. Enumerable.Range(0, B * F)];
+        AssertAccumulates(() => FieldAwareInteraction.Backward(v, rows, default, Random(B, 5), rows, B, F, D, dV, 0, 1), dV);
 
         const int H = 2;
         float[] w = Random(D * H * D, 6), projected = new float[B * H * D];

@@ -156,9 +156,12 @@ public sealed class ProductInteractionTests(ITestOutputHelper output)
     [Fact]
     public void FieldAwareInteractionPairsEachFieldsVectorForTheOther()
     {
-        float[] v = GradientCheck.RandomWeights(B * F * F * D, 12);
+        // Rows repeat across and within samples, and numeric values scale them.
+        const int V = 5;
+        float[] table = GradientCheck.RandomWeights(V * F * D, 12), values = GradientCheck.RandomWeights(B * F, 15);
+        int[] ids = [.. Enumerable.Range(0, B * F).Select(k => k * 7 % V)];
         var y = new float[B];
-        FieldAwareInteraction.Forward(v, B, F, D, y);
+        FieldAwareInteraction.Forward(table, ids, values, B, F, D, y);
         for (int b = 0; b < B; b++)
         {
             double expected = 0;
@@ -166,9 +169,11 @@ public sealed class ProductInteractionTests(ITestOutputHelper output)
             {
                 for (int j = i + 1; j < F; j++)
                 {
+                    int ri = ids[b * F + i], rj = ids[b * F + j];
                     for (int d = 0; d < D; d++)
                     {
-                        expected += (double)v[((b * F + i) * F + j) * D + d] * v[((b * F + j) * F + i) * D + d];
+                        expected += (double)values[b * F + i] * values[b * F + j]
+                            * table[(ri * F + j) * D + d] * table[(rj * F + i) * D + d];
                     }
                 }
             }
@@ -177,23 +182,45 @@ public sealed class ProductInteractionTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
-    public void FieldAwareInteractionGradient()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void FieldAwareInteractionGradient(int partCount)
     {
-        float[] v = GradientCheck.RandomWeights(B * F * F * D, 13), r = GradientCheck.RandomWeights(B, 14);
+        // Slot = row id, so the slot rows are the dense table gradient; every part count must give the same sums.
+        const int V = 5;
+        float[] table = GradientCheck.RandomWeights(V * F * D, 13), r = GradientCheck.RandomWeights(B, 14);
+        float[] values = GradientCheck.RandomWeights(B * F, 16);
+        int[] ids = [.. Enumerable.Range(0, B * F).Select(k => k * 7 % V)];
         var y = new float[B];
         double Loss()
         {
-            FieldAwareInteraction.Forward(v, B, F, D, y);
+            FieldAwareInteraction.Forward(table, ids, values, B, F, D, y);
             return GradientCheck.Dot(y, r);
         }
 
-        var dV = new float[v.Length];
-        FieldAwareInteraction.Backward(v, r, B, F, D, dV);
-        GradientCheck.Check("ffm.field_aware", v, dV, Loss, output: output);
-        for (int i = 0; i < F; i++)
+        var dTable = new float[table.Length];
+        for (int part = 0; part < partCount; part++)
         {
-            Assert.All(dV.AsSpan(((0 * F + i) * F + i) * D, D).ToArray(), g => Assert.Equal(0f, g));
+            FieldAwareInteraction.Backward(table, ids, values, r, ids, B, F, D, dTable, part, partCount);
+        }
+
+        GradientCheck.Check("ffm.field_aware", table, dTable, Loss, output: output);
+    }
+
+    [Fact]
+    public void FieldAwareInteractionLeavesTheDiagonalWithoutGradient()
+    {
+        float[] table = GradientCheck.RandomWeights(B * F * F * D, 17), r = GradientCheck.RandomWeights(B, 18);
+        int[] ids = [.. Enumerable.Range(0, B * F)];
+        var dTable = new float[table.Length];
+        FieldAwareInteraction.Backward(table, ids, default, r, ids, B, F, D, dTable, 0, 1);
+        Assert.Contains(dTable, g => g != 0f);
+        for (int lookup = 0; lookup < B * F; lookup++)
+        {
+            int i = lookup % F;
+            Assert.All(dTable.AsSpan((lookup * F + i) * D, D).ToArray(), g => Assert.Equal(0f, g));
         }
     }
 

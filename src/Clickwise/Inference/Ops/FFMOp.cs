@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
+using Clickwise.Layers;
 
 namespace Clickwise.Inference.Ops;
 
@@ -14,8 +14,6 @@ namespace Clickwise.Inference.Ops;
 /// </summary>
 internal sealed unsafe class FFMOp : IInferenceOp
 {
-    private const int CacheLineFloats = 16;
-
     private readonly float[] _table;
     private readonly int _fieldCount;
     private readonly int _dim;
@@ -65,7 +63,16 @@ internal sealed unsafe class FFMOp : IInferenceOp
     public long Bytes => _table.LongLength * sizeof(float);
 
     public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, int rowStart, int rowEnd,
-                        Span<float> logits)
+                        Span<float> logits) =>
+        AddRows(ids, values, rowStart, rowEnd, logits);
+
+    /// <summary>
+    /// logits[b] += the pair term of request b for b in [<paramref name="rowStart"/>, <paramref name="rowEnd"/>): the
+    /// whole op without a tape, also FFM training's forward (the table is read at call time, so it may change between calls).
+    /// </summary>
+    /// <param name="ids">[B, F] global row ids.</param>
+    /// <param name="values">[B, F] feature values, or empty for all ones.</param>
+    public void AddRows(ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int rowStart, int rowEnd, Span<float> logits)
     {
         int f = _fieldCount;
         long stride = (long)f * _dim;
@@ -76,7 +83,7 @@ internal sealed unsafe class FFMOp : IInferenceOp
         {
             if (rowStart < rowEnd)
             {
-                Prefetch(table, idPointer + rowStart * f, f, stride);
+                Embedding.PrefetchRows(table, idPointer + rowStart * f, f, stride);
             }
 
             for (int b = rowStart; b < rowEnd; b++)
@@ -89,7 +96,7 @@ internal sealed unsafe class FFMOp : IInferenceOp
 
                 if (b + 1 < rowEnd)
                 {
-                    Prefetch(table, rowIds + f, f, stride);
+                    Embedding.PrefetchRows(table, rowIds + f, f, stride);
                 }
 
                 logits[b] += values.IsEmpty ? Pairs<Unweighted>(rows, null) : Pairs<Weighted>(rows, valuePointer + b * f);
@@ -181,26 +188,6 @@ internal sealed unsafe class FFMOp : IInferenceOp
         for (; k < _dim; k++)
         {
             acc.Scalar += w * p[k] * q[k];
-        }
-    }
-
-    /// <summary>Every cache line of the F rows [F·D] a request reads (about 10 per row at F = 39, D = 4).</summary>
-    private static void Prefetch(float* table, int* rowIds, int fieldCount, long stride)
-    {
-        if (!Sse.IsSupported)
-        {
-            return;
-        }
-
-        for (int i = 0; i < fieldCount; i++)
-        {
-            float* row = table + rowIds[i] * stride;
-            for (long o = 0; o < stride; o += CacheLineFloats)
-            {
-                Sse.Prefetch0(row + o);
-            }
-
-            Sse.Prefetch0(row + stride - 1);
         }
     }
 
