@@ -3,17 +3,24 @@ using Clickwise.Kernels.Reference;
 
 namespace Clickwise.Tests.Kernels;
 
-public sealed class SlicedEllMatrixTests
+/// <summary>The sparse weight formats against the dense product of the same pruned matrix (inputs half zero, as after ReLU).</summary>
+public sealed class SparseMatrixTests
 {
     [Theory]
-    [InlineData(1, 390, 400, 0.99)]
-    [InlineData(3, 390, 400, 0.9)]
-    [InlineData(5, 17, 33, 0.5)]
-    [InlineData(2, 8, 1, 0.0)]
-    [InlineData(4, 6, 5, 1.0)]
-    [InlineData(0, 6, 5, 0.5)]
-    [InlineData(2, 40, 9, 0.3)] // one output lane alone in its slice
-    public void MatchesTheDenseProductOfThePrunedMatrix(int batch, int rows, int columns, double sparsity)
+    [InlineData("sell", 1, 390, 400, 0.99)]
+    [InlineData("sell", 3, 390, 400, 0.9)]
+    [InlineData("sell", 5, 17, 33, 0.5)]
+    [InlineData("sell", 2, 8, 1, 0.0)]
+    [InlineData("sell", 4, 6, 5, 1.0)]
+    [InlineData("sell", 0, 6, 5, 0.5)]
+    [InlineData("sell", 2, 40, 9, 0.3)] // one output lane alone in its slice
+    [InlineData("csr", 1, 390, 400, 0.99)]
+    [InlineData("csr", 3, 390, 400, 0.9)]
+    [InlineData("csr", 5, 17, 33, 0.5)]
+    [InlineData("csr", 2, 8, 1, 0.0)]
+    [InlineData("csr", 4, 6, 5, 1.0)]
+    [InlineData("csr", 0, 6, 5, 0.5)]
+    public void MatchesTheDenseProductOfThePrunedMatrix(string format, int batch, int rows, int columns, double sparsity)
     {
         var random = new Random(rows * 31 + columns);
         float[] w = [.. Enumerable.Range(0, rows * columns).Select(_ => random.NextDouble() < sparsity ? 0f : (float)(random.NextDouble() - 0.5))];
@@ -22,11 +29,12 @@ public sealed class SlicedEllMatrixTests
         float[] expected = [.. bias];
         new ReferenceGemm().Multiply(x, w, expected, batch, columns, rows, transA: false, transB: false, accumulate: true);
 
-        SlicedEllMatrix sell = SlicedEllMatrix.FromDense(w, rows, columns);
+        ISparseMatrix matrix = format == "sell" ? SlicedEllMatrix.FromDense(w, rows, columns) : CsrMatrix.FromDense(w, rows, columns);
         float[] actual = [.. bias];
-        sell.MultiplyAdd(x, actual, batch);
+        matrix.MultiplyAdd(x, actual, batch);
 
-        Assert.Equal(w.Count(v => v != 0f), sell.NonZeroCount);
+        Assert.Equal(format, matrix.Format);
+        Assert.Equal(w.Count(v => v != 0f), matrix.NonZeroCount);
         for (int i = 0; i < expected.Length; i++)
         {
             Assert.Equal(expected[i], actual[i], 1e-5f);
