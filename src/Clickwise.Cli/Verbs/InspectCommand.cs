@@ -21,6 +21,7 @@ internal static class InspectCommand
             CommonOptions.RequireFile(path);
             ModelArtifact artifact = ModelArtifact.Load(path);
             CompiledModel compiled = artifact.Compile();
+            CompiledModel smallest = artifact.Compile(objective: PlanObjective.Memory);
             var components = artifact.Tensors
                 .GroupBy(t => Component(t.Key))
                 .Select(g => new
@@ -49,7 +50,9 @@ internal static class InspectCommand
                 non_zero_parameters = components.Sum(c => c.non_zero),
                 components,
                 plan = compiled.Describe(),
+                plan_parameters = compiled.ParameterCount,
                 plan_bytes = compiled.Bytes,
+                smallest_plan_bytes = smallest.Bytes,
                 training = artifact.ExtraJson is null ? (JsonElement?)null : JsonDocument.Parse(artifact.ExtraJson).RootElement,
             };
             if (parse.GetValue(json))
@@ -74,7 +77,8 @@ internal static class InspectCommand
                 Console.WriteLine($"  {component.component,-16} {component.parameters,12:N0}  {sparsity,6:P1} zero");
             }
 
-            Console.WriteLine("compiled plan:");
+            Console.WriteLine($"compiled plan: {compiled.ParameterCount:N0} parameters, {compiled.Bytes:N0} bytes in memory "
+                + $"(smallest plan, bench --plan memory: {smallest.Bytes:N0} bytes)");
             foreach (string op in summary.plan)
             {
                 Console.WriteLine($"  {op}");

@@ -324,8 +324,13 @@ public sealed class CliPipelineTests : IClassFixture<CliPipelineTests.Pipeline>
         Assert.Equal(rows * 4 + 39 * 4 + 741 + 1 + (156 * 32 + 32) + (32 * 16 + 16) + 17, parameters);
         Assert.Contains(root.GetProperty("plan").EnumerateArray(), op => op.GetString()!.StartsWith("fwfm pairs dense 741", StringComparison.Ordinal));
         Assert.Equal(JsonValueKind.Number, root.GetProperty("training").GetProperty("test_auc").ValueKind);
+        // An unpruned plan holds every parameter; its smallest form keeps one copy of each layer, the fastest more.
+        Assert.Equal(parameters, root.GetProperty("plan_parameters").GetInt64());
+        long smallest = root.GetProperty("smallest_plan_bytes").GetInt64();
+        Assert.InRange(smallest, 4 * parameters, root.GetProperty("plan_bytes").GetInt64());
 
         CliResult text = CliRunner.Expect(0, "inspect", "-m", _pipeline.ModelPath);
+        Assert.Contains("bytes in memory (smallest plan, bench --plan memory: ", text.Out);
         Assert.Contains("checksum ok", text.Out);
         Assert.Contains("model deepfwfm: embedding 4, hidden [32, 16]", text.Out);
     }
