@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using Clickwise.Kernels;
+using Clickwise.Kernels.Simd;
 
 namespace Clickwise.Layers;
 
@@ -21,7 +23,7 @@ public sealed class MultiHeadSelfAttention
     private readonly float[] _output;        // ReLU output [B·F, K·d_h]
     private readonly float[] _dPre;          // ∂/∂(pre-ReLU) [B·F, K·d_h]
     private readonly float[] _dQ, _dK, _dV;  // [B·F, K·d_h]
-    private readonly float[] _dScores;       // one attention row [F]
+    private readonly SampleJob _forwardJob, _backwardJob;
 
     public MultiHeadSelfAttention(ParameterSet parameters, string prefix, int fieldCount, int inputDim, int headCount, int headDim,
                                   bool useResidual, bool scaleScores, int maxBatchSize, SeededRandom initRandom)
@@ -49,7 +51,8 @@ public sealed class MultiHeadSelfAttention
         _dK = new float[n];
         _dV = new float[n];
         _attention = new float[checked(maxBatchSize * headCount * fieldCount * fieldCount)];
-        _dScores = new float[fieldCount];
+        _forwardJob = new SampleJob(this, backward: false);
+        _backwardJob = new SampleJob(this, backward: true);
     }
 
     public int FieldCount { get; }
@@ -70,7 +73,7 @@ public sealed class MultiHeadSelfAttention
     public void Forward(ReadOnlySpan<float> input, int batchSize, Span<float> output)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(batchSize, MaxBatchSize);
-        int rows = batchSize * FieldCount, width = OutputDim, f = FieldCount, dh = HeadDim, n = rows * width;
+        int rows = batchSize * FieldCount, width = OutputDim, n = rows * width;
         Span<float> q = _q.AsSpan(0, n), k = _k.AsSpan(0, n), v = _v.AsSpan(0, n), o = _output.AsSpan(0, n);
         Projection.Forward(input, _query.Value, rows, InputDim, width, q);
         Projection.Forward(input, _key.Value, rows, InputDim, width, k);
@@ -84,7 +87,44 @@ public sealed class MultiHeadSelfAttention
             Projection.Forward(input, _residual.Value, rows, InputDim, width, o);
         }
 
-        for (int b = 0; b < batchSize; b++)
+        _forwardJob.BatchSize = batchSize;
+        RowParallel.For(batchSize, _forwardJob);
+
+        Relu.Forward(o, n, o);
+        o.CopyTo(output);
+    }
+
+    /// <param name="dOutput">[B, F, K·d_h].</param>
+    /// <param name="dInput">[B, F, D_in], accumulated.</param>
+    public void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> dOutput, int batchSize, Span<float> dInput)
+    {
+        int rows = batchSize * FieldCount, width = OutputDim, n = rows * width;
+        Span<float> dPre = _dPre.AsSpan(0, n), dQ = _dQ.AsSpan(0, n), dK = _dK.AsSpan(0, n), dV = _dV.AsSpan(0, n);
+        dPre.Clear();
+        dQ.Clear();
+        dK.Clear();
+        dV.Clear();
+        Relu.Backward(_output.AsSpan(0, n), dOutput, n, dPre);
+        if (_residual is not null)
+        {
+            Projection.Backward(input, _residual.Value, dPre, rows, InputDim, width, dInput, _residual.Grad!);
+        }
+
+        _backwardJob.BatchSize = batchSize;
+        RowParallel.For(batchSize, _backwardJob);
+
+        Projection.Backward(input, _query.Value, dQ, rows, InputDim, width, dInput, _query.Grad!);
+        Projection.Backward(input, _key.Value, dK, rows, InputDim, width, dInput, _key.Grad!);
+        Projection.Backward(input, _value.Value, dV, rows, InputDim, width, dInput, _value.Grad!);
+    }
+
+    /// <summary>Scores, softmax and weighted values of samples [start, end): each sample touches only its own rows.</summary>
+    private void ForwardSamples(int start, int end)
+    {
+        int n = end * FieldCount * OutputDim, f = FieldCount, dh = HeadDim;
+        ReadOnlySpan<float> q = _q.AsSpan(0, n), k = _k.AsSpan(0, n), v = _v.AsSpan(0, n);
+        Span<float> o = _output.AsSpan(0, n);
+        for (int b = start; b < end; b++)
         {
             for (int h = 0; h < HeadCount; h++)
             {
@@ -108,30 +148,16 @@ public sealed class MultiHeadSelfAttention
                 }
             }
         }
-
-        Relu.Forward(o, n, o);
-        o.CopyTo(output);
     }
 
-    /// <param name="dOutput">[B, F, K·d_h].</param>
-    /// <param name="dInput">[B, F, D_in], accumulated.</param>
-    public void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> dOutput, int batchSize, Span<float> dInput)
+    /// <summary>The attention's backward for samples [start, end), into dQ, dK, dV of those samples' rows only.</summary>
+    private void BackwardSamples(int start, int end)
     {
-        int rows = batchSize * FieldCount, width = OutputDim, f = FieldCount, dh = HeadDim, n = rows * width;
-        ReadOnlySpan<float> q = _q.AsSpan(0, n), k = _k.AsSpan(0, n), v = _v.AsSpan(0, n);
-        Span<float> dPre = _dPre.AsSpan(0, n), dQ = _dQ.AsSpan(0, n), dK = _dK.AsSpan(0, n), dV = _dV.AsSpan(0, n);
-        dPre.Clear();
-        dQ.Clear();
-        dK.Clear();
-        dV.Clear();
-        Relu.Backward(_output.AsSpan(0, n), dOutput, n, dPre);
-        if (_residual is not null)
-        {
-            Projection.Backward(input, _residual.Value, dPre, rows, InputDim, width, dInput, _residual.Grad!);
-        }
-
-        Span<float> dS = _dScores;
-        for (int b = 0; b < batchSize; b++)
+        int n = end * FieldCount * OutputDim, f = FieldCount, dh = HeadDim;
+        ReadOnlySpan<float> q = _q.AsSpan(0, n), k = _k.AsSpan(0, n), v = _v.AsSpan(0, n), dPre = _dPre.AsSpan(0, n);
+        Span<float> dQ = _dQ.AsSpan(0, n), dK = _dK.AsSpan(0, n), dV = _dV.AsSpan(0, n);
+        Span<float> dS = stackalloc float[FieldCount];
+        for (int b = start; b < end; b++)
         {
             for (int h = 0; h < HeadCount; h++)
             {
@@ -158,10 +184,25 @@ public sealed class MultiHeadSelfAttention
                 }
             }
         }
+    }
 
-        Projection.Backward(input, _query.Value, dQ, rows, InputDim, width, dInput, _query.Grad!);
-        Projection.Backward(input, _key.Value, dK, rows, InputDim, width, dInput, _key.Grad!);
-        Projection.Backward(input, _value.Value, dV, rows, InputDim, width, dInput, _value.Grad!);
+    /// <summary>Runs the per-sample part of a pass over a row range; kept as a field so a step allocates nothing.</summary>
+    private sealed class SampleJob(MultiHeadSelfAttention layer, bool backward) : IComputeJob
+    {
+        public int BatchSize { get; set; }
+
+        public void Run(int part, int partCount)
+        {
+            (int start, int end) = RowParallel.Range(BatchSize, part, partCount);
+            if (backward)
+            {
+                layer.BackwardSamples(start, end);
+            }
+            else
+            {
+                layer.ForwardSamples(start, end);
+            }
+        }
     }
 
     /// <summary>Where head h of field f of sample b starts in a [B·F, K·d_h] buffer.</summary>
