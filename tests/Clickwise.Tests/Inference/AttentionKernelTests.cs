@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using Clickwise.Kernels.Simd;
 using Clickwise.Inference;
 using Clickwise.Inference.Ops;
 using Clickwise.Layers;
@@ -70,13 +71,13 @@ public sealed unsafe class AttentionKernelTests
             switch (lanes)
             {
                 case 16:
-                    AttentionKernel<AttentionLanes512, Vector512<float>>.Run(p, stride, block, fields, heads, headDim, residual, s, o);
+                    AttentionKernel<Lanes512, Vector512<float>>.Run(p, stride, block, fields, heads, headDim, residual, s, o);
                     break;
                 case 8:
-                    AttentionKernel<AttentionLanes256, Vector256<float>>.Run(p, stride, block, fields, heads, headDim, residual, s, o);
+                    AttentionKernel<Lanes256, Vector256<float>>.Run(p, stride, block, fields, heads, headDim, residual, s, o);
                     break;
                 default:
-                    AttentionKernel<AttentionLanesScalar, float>.Run(p, stride, block, fields, heads, headDim, residual, s, o);
+                    AttentionKernel<LanesScalar, float>.Run(p, stride, block, fields, heads, headDim, residual, s, o);
                     break;
             }
         }
@@ -115,7 +116,7 @@ public sealed unsafe class AttentionKernelTests
         var scratch = new float[(HeadDim + Fields) * Fields];
         fixed (float* p = projections, s = scratch, o = actual)
         {
-            AttentionKernel<AttentionLanesScalar, float>.Run(p, stride, stride, Fields, 1, HeadDim, false, s, o);
+            AttentionKernel<LanesScalar, float>.Run(p, stride, stride, Fields, 1, HeadDim, false, s, o);
         }
 
         RandomModels.AssertClose(output, actual, "large scores", tolerance: 1e-5f);

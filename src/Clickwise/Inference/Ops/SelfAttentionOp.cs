@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
+using Clickwise.Kernels.Simd;
 using Clickwise.Kernels;
 
 namespace Clickwise.Inference.Ops;
@@ -55,9 +56,9 @@ internal sealed unsafe class SelfAttentionOp : IInferenceOp
         _chunkRows = ChunkRows(fieldCount);
         _kernelScratch = lanes switch
         {
-            16 => AttentionKernel<AttentionLanes512, Vector512<float>>.ScratchFloats(fieldCount, headDim),
-            8 => AttentionKernel<AttentionLanes256, Vector256<float>>.ScratchFloats(fieldCount, headDim),
-            _ => AttentionKernel<AttentionLanesScalar, float>.ScratchFloats(fieldCount, headDim),
+            16 => AttentionKernel<Lanes512, Vector512<float>>.ScratchFloats(fieldCount, headDim),
+            8 => AttentionKernel<Lanes256, Vector256<float>>.ScratchFloats(fieldCount, headDim),
+            _ => AttentionKernel<LanesScalar, float>.ScratchFloats(fieldCount, headDim),
         };
         ParameterCount = parameterCount;
     }
@@ -135,9 +136,9 @@ internal sealed unsafe class SelfAttentionOp : IInferenceOp
 
     private string LanesName => _lanes switch
     {
-        16 => AttentionLanes512.Name,
-        8 => AttentionLanes256.Name,
-        _ => AttentionLanesScalar.Name,
+        16 => Lanes512.Name,
+        8 => Lanes256.Name,
+        _ => LanesScalar.Name,
     };
 
     private void Attend(float* projections, float* scratch, float* output)
@@ -145,15 +146,15 @@ internal sealed unsafe class SelfAttentionOp : IInferenceOp
         switch (_lanes)
         {
             case 16:
-                AttentionKernel<AttentionLanes512, Vector512<float>>.Run(projections, _stride, _block, _fieldCount, _headCount, _headDim,
+                AttentionKernel<Lanes512, Vector512<float>>.Run(projections, _stride, _block, _fieldCount, _headCount, _headDim,
                     _residual, scratch, output);
                 break;
             case 8:
-                AttentionKernel<AttentionLanes256, Vector256<float>>.Run(projections, _stride, _block, _fieldCount, _headCount, _headDim,
+                AttentionKernel<Lanes256, Vector256<float>>.Run(projections, _stride, _block, _fieldCount, _headCount, _headDim,
                     _residual, scratch, output);
                 break;
             default:
-                AttentionKernel<AttentionLanesScalar, float>.Run(projections, _stride, _block, _fieldCount, _headCount, _headDim,
+                AttentionKernel<LanesScalar, float>.Run(projections, _stride, _block, _fieldCount, _headCount, _headDim,
                     _residual, scratch, output);
                 break;
         }

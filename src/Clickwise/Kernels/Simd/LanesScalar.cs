@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace Clickwise.Kernels.Simd;
 
 /// <summary>One lane of plain floats: the lane kernels' body where the JIT accelerates no vector width.</summary>
-public readonly unsafe struct LanesScalar : ILaneOps<float>
+public readonly unsafe struct LanesScalar : ISoftmaxLaneOps<float>
 {
     public static int Count => 1;
 
@@ -28,4 +28,18 @@ public readonly unsafe struct LanesScalar : ILaneOps<float>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Add(float a, float b) => a + b;
+
+    public static string Name => "scalar";
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Subtract(float a, float b) => a - b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Max(float a, float b) => MathF.Max(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Exp(float x) => MathF.Exp(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Divide(float a, float b) => a / b;
 }

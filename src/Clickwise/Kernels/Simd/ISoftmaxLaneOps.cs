@@ -1,0 +1,18 @@
+namespace Clickwise.Kernels.Simd;
+
+/// <summary>The lane operations a softmax needs beyond <see cref="ILaneOps{TVector}"/> (the attention kernel's).</summary>
+public interface ISoftmaxLaneOps<TVector> : ILaneOps<TVector>
+    where TVector : unmanaged
+{
+    /// <summary>Short name of the vector width, as plans describe it.</summary>
+    static abstract string Name { get; }
+
+    static abstract TVector Subtract(TVector a, TVector b);
+
+    static abstract TVector Max(TVector a, TVector b);
+
+    /// <summary>e^x for x ≤ 0 (<see cref="LaneExp"/>).</summary>
+    static abstract TVector Exp(TVector x);
+
+    static abstract TVector Divide(TVector a, TVector b);
+}
