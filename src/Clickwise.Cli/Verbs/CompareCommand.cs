@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Text;
+using Clickwise.IO;
 using Clickwise.Models;
 using Clickwise.Runs;
 
@@ -22,9 +24,13 @@ internal static class CompareCommand
         var output = new Option<string>("--output", "-o") { Description = "Directory for compare.md, compare.json and the models", Required = true };
         var requests = new Option<int>("--requests") { Description = "Batch-1 requests timed per model", DefaultValueFactory = _ => 10_000 };
         var quiet = new Option<bool>("--quiet") { Description = "Print only the table" };
+        var resume = new Option<bool>("--resume")
+        {
+            Description = "Keep the models already in the output's compare.json (an interrupted run of the same data, split and seeds) and train the rest",
+        };
         var command = new Command("compare", "Train several models with several seeds on one split and tabulate them (paper Table 2)");
         options.AddTo(command, sparsity: false, schedule: false, model: false);
-        CommonOptions.AddAll(command, models, seeds, output, requests, quiet);
+        CommonOptions.AddAll(command, models, seeds, output, requests, quiet, resume);
         command.SetAction(parse => VerbRunner.Run(() =>
         {
             string[] names = parse.GetValue(models)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
@@ -42,6 +48,17 @@ internal static class CompareCommand
             string directory = parse.GetValue(output)!;
             TrainRequest request = options.Request(parse, Path.Combine(directory, "unused.cwm"), Path.Combine(directory, "runs"));
             bool quietRun = parse.GetValue(quiet);
+            string jsonPath = Path.Combine(directory, "compare.json"), title = $"Model comparison: {Path.GetFileName(request.Data.Path)}";
+            ComparisonReport? earlier = parse.GetValue(resume) && File.Exists(jsonPath)
+                ? ConfigJson.Deserialize<ComparisonReport>(File.ReadAllText(jsonPath), jsonPath)
+                : null;
+            Directory.CreateDirectory(directory);
+            void Save(ComparisonReport report)
+            {
+                AtomicFile.WriteAllBytes(Path.Combine(directory, "compare.md"), Encoding.UTF8.GetBytes(ComparisonMarkdown.Render(report, title)));
+                AtomicFile.WriteAllBytes(jsonPath, Encoding.UTF8.GetBytes(ConfigJson.Serialize(report)));
+            }
+
             ComparisonReport report = ModelComparison.Run(request, names, parse.GetValue(seeds), parse.GetValue(requests), tag =>
             {
                 if (!quietRun)
@@ -50,12 +67,9 @@ internal static class CompareCommand
                 }
 
                 return [];
-            }, modelFor: name => options.ModelFor(parse, name));
-            string markdown = ComparisonMarkdown.Render(report, $"Model comparison: {Path.GetFileName(request.Data.Path)}");
-            Directory.CreateDirectory(directory);
-            File.WriteAllText(Path.Combine(directory, "compare.md"), markdown);
-            File.WriteAllText(Path.Combine(directory, "compare.json"), ConfigJson.Serialize(report));
-            Console.WriteLine(markdown);
+            }, modelFor: name => options.ModelFor(parse, name), resumeFrom: earlier, progress: Save);
+            Save(report);
+            Console.WriteLine(ComparisonMarkdown.Render(report, title));
             return ExitCodes.Success;
         }));
         return command;

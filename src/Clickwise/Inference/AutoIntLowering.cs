@@ -1,5 +1,6 @@
 using Clickwise.Inference.Ops;
 using Clickwise.Kernels;
+using Clickwise.Kernels.Simd;
 using Clickwise.Models;
 
 namespace Clickwise.Inference;
@@ -36,7 +37,7 @@ internal static class AutoIntLowering
 
         float[] output = Checked(tensor("attention.output.weight"), "attention.output.weight", fieldCount * width);
         return new SelfAttentionOp(projections, inputDims, output, fieldCount, config.EmbeddingDim, heads, headDim, residual, embeddingOffset,
-            parameterCount + output.Length, SelfAttentionOp.LanesFor(headDim));
+            parameterCount + output.Length, SelfAttentionLanes.For(headDim));
     }
 
     /// <summary>[D_in, K·P·d'] with column h·P·d' + p·d' + c = weights[p][:, h·d' + c] (P = weights.Length).</summary>

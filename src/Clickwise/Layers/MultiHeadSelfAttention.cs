@@ -1,4 +1,4 @@
-using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using Clickwise.Kernels;
 using Clickwise.Kernels.Simd;
 
@@ -9,7 +9,8 @@ namespace Clickwise.Layers;
 /// out[b,f] = ReLU(concat_h Σ_g softmax_g(s·⟨q^h_f, k^h_g⟩) v^h_g + e_f·W_res), where q^h, k^h, v^h are head h's slices
 /// of e·W_Q, e·W_K, e·W_V and s is 1 (the paper) or 1/√d_h. Parameters {prefix}.query, .key, .value and (with the
 /// residual) .residual, each [D_in, K·d_h] ([in, out], no biases); the projections are batch GEMMs over [B·F, D_in].
-/// Activations (Q, K, V, residual [B·F, K·d_h], attention [B, K, F, F], output) are planned for the maximum batch.
+/// The per-sample products run in <see cref="SelfAttentionKernel{TLanes, TVector}"/>, row-parallel over samples.
+/// Activations (Q, K, V, residual [B·F, K·d_h], attention [B, K, F, F_p] transposed, output) are planned for the maximum batch.
 /// </summary>
 /// <remarks>AutoInt (Song et al., "AutoInt: Automatic Feature Interaction Learning via Self-Attentive Neural
 /// Networks", CIKM 2019), eq. 5-8.</remarks>
@@ -19,7 +20,9 @@ public sealed class MultiHeadSelfAttention
     private readonly Parameter? _residual;
     private readonly float _scale;
     private readonly float[] _q, _k, _v;     // [B·F, K·d_h]
-    private readonly float[] _attention;     // [B, K, F, F], rows sum to 1
+    private readonly float[] _attention;     // [B, K, F, F_p], transposed: columns (queries) sum to 1
+    private readonly int _lanes, _paddedFields;
+    private float[][] _scratch = [];
     private readonly float[] _output;        // ReLU output [B·F, K·d_h]
     private readonly float[] _dPre;          // ∂/∂(pre-ReLU) [B·F, K·d_h]
     private readonly float[] _dQ, _dK, _dV;  // [B·F, K·d_h]
@@ -50,7 +53,9 @@ public sealed class MultiHeadSelfAttention
         _dQ = new float[n];
         _dK = new float[n];
         _dV = new float[n];
-        _attention = new float[checked(maxBatchSize * headCount * fieldCount * fieldCount)];
+        _lanes = SelfAttentionLanes.For(headDim);
+        _paddedFields = (fieldCount + _lanes - 1) / _lanes * _lanes;
+        _attention = new float[checked(maxBatchSize * headCount * fieldCount * _paddedFields)];
         _forwardJob = new SampleJob(this, backward: false);
         _backwardJob = new SampleJob(this, backward: true);
     }
@@ -87,6 +92,7 @@ public sealed class MultiHeadSelfAttention
             Projection.Forward(input, _residual.Value, rows, InputDim, width, o);
         }
 
+        EnsureScratch();
         _forwardJob.BatchSize = batchSize;
         RowParallel.For(batchSize, _forwardJob);
 
@@ -110,6 +116,7 @@ public sealed class MultiHeadSelfAttention
             Projection.Backward(input, _residual.Value, dPre, rows, InputDim, width, dInput, _residual.Grad!);
         }
 
+        EnsureScratch();
         _backwardJob.BatchSize = batchSize;
         RowParallel.For(batchSize, _backwardJob);
 
@@ -118,71 +125,73 @@ public sealed class MultiHeadSelfAttention
         Projection.Backward(input, _value.Value, dV, rows, InputDim, width, dInput, _value.Grad!);
     }
 
-    /// <summary>Scores, softmax and weighted values of samples [start, end): each sample touches only its own rows.</summary>
-    private void ForwardSamples(int start, int end)
+    /// <summary>
+    /// The per-sample part of a pass for samples [start, end): forward the scores, softmax and weighted values; backward
+    /// their gradients into dQ, dK, dV. Each sample touches only its own rows.
+    /// </summary>
+    private void RunSamples(int start, int end, float[] scratch, bool backward)
     {
-        int n = end * FieldCount * OutputDim, f = FieldCount, dh = HeadDim;
-        ReadOnlySpan<float> q = _q.AsSpan(0, n), k = _k.AsSpan(0, n), v = _v.AsSpan(0, n);
-        Span<float> o = _output.AsSpan(0, n);
-        for (int b = start; b < end; b++)
+        switch (_lanes)
         {
-            for (int h = 0; h < HeadCount; h++)
-            {
-                for (int i = 0; i < f; i++)
-                {
-                    Span<float> a = Attention(b, h, i);
-                    ReadOnlySpan<float> qi = q.Slice(HeadOffset(b, i, h), dh);
-                    for (int j = 0; j < f; j++)
-                    {
-                        a[j] = _scale * TensorPrimitives.Dot(qi, k.Slice(HeadOffset(b, j, h), dh));
-                    }
+            case 16:
+                RunSamples<Lanes512, Vector512<float>>(start, end, scratch, backward);
+                break;
+            case 8:
+                RunSamples<Lanes256, Vector256<float>>(start, end, scratch, backward);
+                break;
+            default:
+                RunSamples<LanesScalar, float>(start, end, scratch, backward);
+                break;
+        }
+    }
 
-                    // TensorPrimitives.SoftMax does not subtract the maximum: scores above ~88 would overflow exp to ∞ and give NaN.
-                    TensorPrimitives.Subtract(a, TensorPrimitives.Max(a), a);
-                    TensorPrimitives.SoftMax(a, a);
-                    Span<float> oi = o.Slice(HeadOffset(b, i, h), dh);
-                    for (int j = 0; j < f; j++)
+    private unsafe void RunSamples<TLanes, TVector>(int start, int end, float[] scratch, bool backward)
+        where TLanes : struct, ISoftmaxLaneOps<TVector>
+        where TVector : unmanaged
+    {
+        int width = OutputDim;
+        fixed (float* q = _q, k = _k, v = _v, o = _output, dO = _dPre, dQ = _dQ, dK = _dK, dV = _dV, attention = _attention, work = scratch)
+        {
+            for (int b = start; b < end; b++)
+            {
+                for (int h = 0; h < HeadCount; h++)
+                {
+                    int at = HeadOffset(b, 0, h);
+                    float* p = attention + AttentionOffset(b, h);
+                    if (backward)
                     {
-                        TensorPrimitives.MultiplyAdd(v.Slice(HeadOffset(b, j, h), dh), a[j], oi, oi);
+                        SelfAttentionKernel<TLanes, TVector>.Backward(q + at, k + at, v + at, dO + at, dQ + at, dK + at, dV + at, width,
+                            FieldCount, HeadDim, _scale, p, work);
+                    }
+                    else
+                    {
+                        SelfAttentionKernel<TLanes, TVector>.Forward(q + at, k + at, v + at, width, o + at, width, FieldCount, HeadDim,
+                            _scale, p, work);
                     }
                 }
             }
         }
     }
 
-    /// <summary>The attention's backward for samples [start, end), into dQ, dK, dV of those samples' rows only.</summary>
-    private void BackwardSamples(int start, int end)
+    /// <summary>One scratch per compute part, grown before a pass (single-threaded) when the thread count grew.</summary>
+    private void EnsureScratch()
     {
-        int n = end * FieldCount * OutputDim, f = FieldCount, dh = HeadDim;
-        ReadOnlySpan<float> q = _q.AsSpan(0, n), k = _k.AsSpan(0, n), v = _v.AsSpan(0, n), dPre = _dPre.AsSpan(0, n);
-        Span<float> dQ = _dQ.AsSpan(0, n), dK = _dK.AsSpan(0, n), dV = _dV.AsSpan(0, n);
-        Span<float> dS = stackalloc float[FieldCount];
-        for (int b = start; b < end; b++)
+        int parts = ComputeThreads.Count;
+        if (_scratch.Length < parts)
         {
-            for (int h = 0; h < HeadCount; h++)
+            int floats = _lanes switch
             {
-                for (int i = 0; i < f; i++)
-                {
-                    ReadOnlySpan<float> a = Attention(b, h, i), dOi = dPre.Slice(HeadOffset(b, i, h), dh), qi = q.Slice(HeadOffset(b, i, h), dh);
-                    for (int j = 0; j < f; j++)
-                    {
-                        Span<float> dVj = dV.Slice(HeadOffset(b, j, h), dh);
-                        TensorPrimitives.MultiplyAdd(dOi, a[j], dVj, dVj);
-                        dS[j] = TensorPrimitives.Dot(dOi, v.Slice(HeadOffset(b, j, h), dh));
-                    }
-
-                    // Softmax backward, with the score scale folded in: ∂L/∂(q·k) = s·a_j (dA_j − Σ a dA).
-                    float mean = TensorPrimitives.Dot(a, dS);
-                    Span<float> dQi = dQ.Slice(HeadOffset(b, i, h), dh);
-                    for (int j = 0; j < f; j++)
-                    {
-                        float g = _scale * a[j] * (dS[j] - mean);
-                        int kj = HeadOffset(b, j, h);
-                        TensorPrimitives.MultiplyAdd(k.Slice(kj, dh), g, dQi, dQi);
-                        TensorPrimitives.MultiplyAdd(qi, g, dK.Slice(kj, dh), dK.Slice(kj, dh));
-                    }
-                }
+                16 => SelfAttentionKernel<Lanes512, Vector512<float>>.ScratchFloats(FieldCount, HeadDim),
+                8 => SelfAttentionKernel<Lanes256, Vector256<float>>.ScratchFloats(FieldCount, HeadDim),
+                _ => SelfAttentionKernel<LanesScalar, float>.ScratchFloats(FieldCount, HeadDim),
+            };
+            float[][] grown = new float[parts][];
+            for (int i = 0; i < parts; i++)
+            {
+                grown[i] = i < _scratch.Length ? _scratch[i] : new float[floats];
             }
+
+            _scratch = grown;
         }
     }
 
@@ -194,21 +203,13 @@ public sealed class MultiHeadSelfAttention
         public void Run(int part, int partCount)
         {
             (int start, int end) = RowParallel.Range(BatchSize, part, partCount);
-            if (backward)
-            {
-                layer.BackwardSamples(start, end);
-            }
-            else
-            {
-                layer.ForwardSamples(start, end);
-            }
+            layer.RunSamples(start, end, layer._scratch[part], backward);
         }
     }
 
     /// <summary>Where head h of field f of sample b starts in a [B·F, K·d_h] buffer.</summary>
     private int HeadOffset(int b, int field, int head) => (b * FieldCount + field) * OutputDim + head * HeadDim;
 
-    /// <summary>Row i of head h's attention matrix for sample b.</summary>
-    private Span<float> Attention(int b, int head, int i) =>
-        _attention.AsSpan(((b * HeadCount + head) * FieldCount + i) * FieldCount, FieldCount);
+    /// <summary>Where head h's transposed attention [F, F_p] of sample b starts.</summary>
+    private int AttentionOffset(int b, int head) => (b * HeadCount + head) * FieldCount * _paddedFields;
 }

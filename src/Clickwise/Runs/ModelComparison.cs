@@ -27,9 +27,15 @@ public sealed record ComparisonReport(long TrainRows, long TestRows, IReadOnlyLi
 /// </summary>
 public static class ModelComparison
 {
+    /// <param name="resumeFrom">
+    /// An earlier, interrupted comparison of the same data, split and seeds: its models are kept as they are and not
+    /// trained again. It must match this run's training and test rows and seeds.
+    /// </param>
+    /// <param name="progress">Called with the report so far after every model, so a long run can save as it goes.</param>
     public static ComparisonReport Run(TrainRequest baseRequest, IReadOnlyList<string> models, int seeds, int latencyRequests = 10_000,
                                        Func<string, IEnumerable<ITrainingObserver>>? observers = null,
-                                       CancellationToken cancellationToken = default, Func<string, Models.ModelConfig>? modelFor = null)
+                                       CancellationToken cancellationToken = default, Func<string, Models.ModelConfig>? modelFor = null,
+                                       ComparisonReport? resumeFrom = null, Action<ComparisonReport>? progress = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(seeds, 1);
         Directory.CreateDirectory(baseRequest.WorkDir);
@@ -39,9 +45,24 @@ public static class ModelComparison
         double prepareSeconds = clock.Elapsed.TotalSeconds;
         (int[] ids, int rows) = SpeedProbe.SampleRows(data.Test.RowCount > 0 ? data.Test : data.Train);
         int[] seedList = [.. Enumerable.Range(baseRequest.Model.Seed, seeds)];
+        if (resumeFrom is not null && (resumeFrom.TrainRows != data.Train.RowCount || resumeFrom.TestRows != data.Test.RowCount
+                                       || !resumeFrom.Seeds.SequenceEqual(seedList)))
+        {
+            throw new InvalidDataException($"cannot resume: the earlier comparison has {resumeFrom.TrainRows:N0} training and "
+                + $"{resumeFrom.TestRows:N0} test rows and seeds {string.Join(",", resumeFrom.Seeds)}; this run has "
+                + $"{data.Train.RowCount:N0}, {data.Test.RowCount:N0} and {string.Join(",", seedList)}");
+        }
+
         var result = new List<ComparisonRow>();
         foreach (string name in models)
         {
+            ComparisonRow? earlier = resumeFrom?.Rows.FirstOrDefault(row => row.Model == name);
+            if (earlier is not null)
+            {
+                result.Add(earlier);
+                continue;
+            }
+
             var aucs = new List<double>();
             var losses = new List<double>();
             var rates = new List<double>();
@@ -72,6 +93,7 @@ public static class ModelComparison
 
             result.Add(new ComparisonRow(name, seeds, aucs.Average(), StandardDeviation(aucs), losses.Average(), StandardDeviation(losses),
                 parameters, p50, Median(rates)));
+            progress?.Invoke(new ComparisonReport(data.Train.RowCount, data.Test.RowCount, seedList, [.. result]));
         }
 
         return new ComparisonReport(data.Train.RowCount, data.Test.RowCount, seedList, result);

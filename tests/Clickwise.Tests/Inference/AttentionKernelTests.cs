@@ -1,14 +1,14 @@
 using System.Runtime.Intrinsics;
-using Clickwise.Kernels.Simd;
 using Clickwise.Inference;
 using Clickwise.Inference.Ops;
+using Clickwise.Kernels.Simd;
 using Clickwise.Layers;
 using Clickwise.Tests.Layers;
 
 namespace Clickwise.Tests.Inference;
 
 /// <summary>
-/// Every vector width of the inference attention kernel against the training layer (<see cref="MultiHeadSelfAttention"/>)
+/// Every vector width of the plan's attention layer (<see cref="SelfAttentionKernel{TLanes, TVector}.PackedLayer"/>) against the training layer (<see cref="MultiHeadSelfAttention"/>)
 /// on one sample: field counts around the 8-row tile and the lane counts (clamped last tiles, padded key columns), one
 /// and several heads, with and without the residual.
 /// </summary>
@@ -71,13 +71,13 @@ public sealed unsafe class AttentionKernelTests
             switch (lanes)
             {
                 case 16:
-                    AttentionKernel<Lanes512, Vector512<float>>.Run(p, stride, block, fields, heads, headDim, residual, s, o);
+                    SelfAttentionKernel<Lanes512, Vector512<float>>.PackedLayer(p, stride, block, fields, heads, headDim, residual, s, o);
                     break;
                 case 8:
-                    AttentionKernel<Lanes256, Vector256<float>>.Run(p, stride, block, fields, heads, headDim, residual, s, o);
+                    SelfAttentionKernel<Lanes256, Vector256<float>>.PackedLayer(p, stride, block, fields, heads, headDim, residual, s, o);
                     break;
                 default:
-                    AttentionKernel<LanesScalar, float>.Run(p, stride, block, fields, heads, headDim, residual, s, o);
+                    SelfAttentionKernel<LanesScalar, float>.PackedLayer(p, stride, block, fields, heads, headDim, residual, s, o);
                     break;
             }
         }
@@ -116,7 +116,7 @@ public sealed unsafe class AttentionKernelTests
         var scratch = new float[(HeadDim + Fields) * Fields];
         fixed (float* p = projections, s = scratch, o = actual)
         {
-            AttentionKernel<LanesScalar, float>.Run(p, stride, stride, Fields, 1, HeadDim, false, s, o);
+            SelfAttentionKernel<LanesScalar, float>.PackedLayer(p, stride, stride, Fields, 1, HeadDim, false, s, o);
         }
 
         RandomModels.AssertClose(output, actual, "large scores", tolerance: 1e-5f);

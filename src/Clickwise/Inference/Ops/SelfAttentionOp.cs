@@ -1,7 +1,7 @@
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
-using Clickwise.Kernels.Simd;
 using Clickwise.Kernels;
+using Clickwise.Kernels.Simd;
 
 namespace Clickwise.Inference.Ops;
 
@@ -10,8 +10,8 @@ namespace Clickwise.Inference.Ops;
 /// independent, so the op takes a chunk of a few rows through all L layers before the next chunk: per layer one
 /// prepared GEMM [c·F, D_in] × [D_in, K·block] yields every head's q, k, v and residual at once (the four
 /// projections' columns interleaved per head, block = 4d', or 3d' without the residual), then
-/// <see cref="AttentionKernel{TLanes, TVector}"/> turns each sample's rows into the layer output [F, K·d'], the next
-/// layer's GEMM input. The chunk's intermediates (projections and two layer outputs, ~0.25 MB for Criteo's 39 fields at
+/// <see cref="SelfAttentionKernel{TLanes, TVector}"/> (the training layer's forward) turns each sample's rows into the
+/// layer output [F, K·d'] = ReLU(residual + attended values), the next layer's GEMM input. The chunk's intermediates (projections and two layer outputs, ~0.25 MB for Criteo's 39 fields at
 /// d' = 32) live in a per-thread scratch that is allocated once per thread and reused, so a call allocates nothing and
 /// the plan's tape holds no per-row attention state. The chunk is a whole number of the GEMM's 12-row tiles where F
 /// allows; a single request is one chunk of F rows. Every row sees the same arithmetic whatever the chunking.
@@ -56,9 +56,9 @@ internal sealed unsafe class SelfAttentionOp : IInferenceOp
         _chunkRows = ChunkRows(fieldCount);
         _kernelScratch = lanes switch
         {
-            16 => AttentionKernel<Lanes512, Vector512<float>>.ScratchFloats(fieldCount, headDim),
-            8 => AttentionKernel<Lanes256, Vector256<float>>.ScratchFloats(fieldCount, headDim),
-            _ => AttentionKernel<LanesScalar, float>.ScratchFloats(fieldCount, headDim),
+            16 => SelfAttentionKernel<Lanes512, Vector512<float>>.ScratchFloats(fieldCount, headDim),
+            8 => SelfAttentionKernel<Lanes256, Vector256<float>>.ScratchFloats(fieldCount, headDim),
+            _ => SelfAttentionKernel<LanesScalar, float>.ScratchFloats(fieldCount, headDim),
         };
         ParameterCount = parameterCount;
     }
@@ -66,12 +66,6 @@ internal sealed unsafe class SelfAttentionOp : IInferenceOp
     public long ParameterCount { get; }
 
     public long Bytes => ParameterCount * sizeof(float) + _projections.Sum(p => p.Bytes);
-
-    /// <summary>The widest kernel this CPU runs for head width <paramref name="headDim"/>.</summary>
-    public static int LanesFor(int headDim) =>
-        Vector512.IsHardwareAccelerated && headDim % 16 == 0 ? 16
-        : Vector256.IsHardwareAccelerated && headDim % 8 == 0 ? 8
-        : 1;
 
     /// <summary>Rows per chunk: the fewest that make c·F a multiple of 12 (the widest GEMM tile), repeated to at least 128 GEMM rows.</summary>
     public static int ChunkRows(int fieldCount)
@@ -146,16 +140,16 @@ internal sealed unsafe class SelfAttentionOp : IInferenceOp
         switch (_lanes)
         {
             case 16:
-                AttentionKernel<Lanes512, Vector512<float>>.Run(projections, _stride, _block, _fieldCount, _headCount, _headDim,
-                    _residual, scratch, output);
+                SelfAttentionKernel<Lanes512, Vector512<float>>.PackedLayer(projections, _stride, _block, _fieldCount, _headCount, _headDim, _residual,
+                    scratch, output);
                 break;
             case 8:
-                AttentionKernel<Lanes256, Vector256<float>>.Run(projections, _stride, _block, _fieldCount, _headCount, _headDim,
-                    _residual, scratch, output);
+                SelfAttentionKernel<Lanes256, Vector256<float>>.PackedLayer(projections, _stride, _block, _fieldCount, _headCount, _headDim, _residual,
+                    scratch, output);
                 break;
             default:
-                AttentionKernel<LanesScalar, float>.Run(projections, _stride, _block, _fieldCount, _headCount, _headDim,
-                    _residual, scratch, output);
+                SelfAttentionKernel<LanesScalar, float>.PackedLayer(projections, _stride, _block, _fieldCount, _headCount, _headDim, _residual,
+                    scratch, output);
                 break;
         }
     }

@@ -40,4 +40,37 @@ internal static unsafe class Transpose8x8
         Avx.Store(dst + 6 * dstStride, Avx.Permute2x128(s2, s6, 0x31));
         Avx.Store(dst + 7 * dstStride, Avx.Permute2x128(s3, s7, 0x31));
     }
+
+    /// <summary>dst[c·dstStride + i] = src[i·srcStride + c] for i &lt; rows, c &lt; cols: 8×8 blocks in registers, the edges element by element.</summary>
+    public static void Strided(float* src, int srcStride, int rows, int cols, float* dst, int dstStride)
+    {
+        int i = 0;
+        if (IsSupported)
+        {
+            for (; i + 8 <= rows; i += 8)
+            {
+                int c = 0;
+                for (; c + 8 <= cols; c += 8)
+                {
+                    Run(src + i * srcStride + c, srcStride, dst + c * dstStride + i, dstStride);
+                }
+
+                for (; c < cols; c++)
+                {
+                    for (int t = i; t < i + 8; t++)
+                    {
+                        dst[c * dstStride + t] = src[t * srcStride + c];
+                    }
+                }
+            }
+        }
+
+        for (; i < rows; i++)
+        {
+            for (int c = 0; c < cols; c++)
+            {
+                dst[c * dstStride + i] = src[i * srcStride + c];
+            }
+        }
+    }
 }
