@@ -4,6 +4,8 @@ using Clickwise.Data.Cache;
 using Clickwise.Layers;
 using Clickwise.Models;
 using Clickwise.Runs;
+using Clickwise.Training;
+using Clickwise.Training.Optimizers;
 
 namespace Clickwise.Cli;
 
@@ -21,7 +23,8 @@ internal sealed class TrainOptions
     private readonly Option<int?> _epochs = new("--epochs") { Description = "Epochs (early stopping may end sooner)" };
     private readonly Option<int?> _seed = new("--seed") { Description = "Seed of initialisation, split and data order" };
     private readonly Option<int?> _batchSize = new("--batch-size") { Description = "Mini-batch size" };
-    private readonly Option<double?> _lr = new("--lr") { Description = "Learning rate" };
+    private readonly Option<double?> _lr = new("--lr") { Description = "Learning rate (FTRL: α)" };
+    private readonly Option<string?> _optimizer = new("--optimizer") { Description = $"Optimizer: {string.Join(", ", OptimizerFactory.Names)}" };
     private readonly Option<int?> _embeddingDim = new("--embedding-dim") { Description = "Embedding width D" };
     private readonly Option<string?> _hidden = new("--hidden") { Description = "DNN hidden units, e.g. 400,400,400" };
     private readonly Option<float?> _dropout = new("--dropout") { Description = "Dropout rate of the DNN" };
@@ -76,7 +79,7 @@ internal sealed class TrainOptions
             CommonOptions.AddAll(command, _model, _init);
         }
 
-        CommonOptions.AddAll(command, _config, _preset, _epochs, _seed, _batchSize, _lr, _embeddingDim, _hidden, _dropout, _activation,
+        CommonOptions.AddAll(command, _config, _preset, _epochs, _seed, _batchSize, _lr, _optimizer, _embeddingDim, _hidden, _dropout, _activation,
             _crossLayers, _cinLayers, _bilinearType, _minCount,
             _splitMode, _fmPretrainEpochs);
         if (sparsity)
@@ -104,23 +107,17 @@ internal sealed class TrainOptions
         var preprocessing = run.ResolvedPreprocessing;
         // The preset's architecture is per model, so it is resolved for the model named on the command line.
         var modelConfig = ApplyModelFlags(parse, run.ModelFor(parse.GetValue(_model)));
-        var training = run.ResolvedTraining;
-
         if (!ModelRegistry.Names.Contains(modelConfig.Name))
         {
             throw new UsageException($"unknown model '{modelConfig.Name}'; expected one of: {string.Join(", ", ModelRegistry.Names)}");
         }
 
+        var training = ApplyTrainingFlags(parse, run.TrainingFor(modelConfig.Name));
         if (parse.GetValue(_seed) is int s)
         {
-            training = training with { Seed = s };
             preprocessing = preprocessing with { Seed = s };
         }
 
-        if (parse.GetValue(_epochs) is int e) training = training with { Epochs = e };
-        if (parse.GetValue(_fmPretrainEpochs) is int pretrain) training = training with { FmPretrainEpochs = pretrain };
-        if (parse.GetValue(_batchSize) is int b) training = training with { BatchSize = b };
-        if (parse.GetValue(_lr) is double rate) training = training with { LearningRate = rate };
         if (parse.GetValue(_minCount) is int mc) preprocessing = preprocessing with { MinCount = mc };
         if (parse.GetValue(_splitMode) is { } mode)
         {
@@ -172,6 +169,24 @@ internal sealed class TrainOptions
     /// file's) settings for that model, then the flags. <c>compare</c> asks it once per model, so each gets its own preset row.
     /// </summary>
     public ModelConfig ModelFor(ParseResult parse, string name) => ApplyModelFlags(parse, Run(parse).ModelFor(name));
+
+    /// <summary>
+    /// The training settings of model <paramref name="name"/> as <see cref="Request"/> would build them (a preset can give
+    /// a model its own optimiser, as the DeepFM paper's FTRL for LR), then the flags.
+    /// </summary>
+    public TrainingConfig TrainingFor(ParseResult parse, string name) => ApplyTrainingFlags(parse, Run(parse).TrainingFor(name));
+
+    /// <summary>The training flags (and <c>--seed</c>) over <paramref name="training"/>: flags win over preset and config.</summary>
+    private TrainingConfig ApplyTrainingFlags(ParseResult parse, TrainingConfig training)
+    {
+        if (parse.GetValue(_seed) is int s) training = training with { Seed = s };
+        if (parse.GetValue(_epochs) is int e) training = training with { Epochs = e };
+        if (parse.GetValue(_fmPretrainEpochs) is int pretrain) training = training with { FmPretrainEpochs = pretrain };
+        if (parse.GetValue(_batchSize) is int b) training = training with { BatchSize = b };
+        if (parse.GetValue(_lr) is double rate) training = training with { LearningRate = rate };
+        if (parse.GetValue(_optimizer) is { } optimizer) training = training with { Optimizer = optimizer };
+        return training;
+    }
 
     /// <summary>The config file (if any) with <c>--preset</c> applied.</summary>
     private RunConfig Run(ParseResult parse)

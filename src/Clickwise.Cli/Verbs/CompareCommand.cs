@@ -67,7 +67,8 @@ internal static class CompareCommand
                 }
 
                 return [];
-            }, modelFor: name => options.ModelFor(parse, name), resumeFrom: earlier, progress: Save);
+            }, modelFor: name => options.ModelFor(parse, name), resumeFrom: earlier, progress: Save,
+                trainingFor: name => options.TrainingFor(parse, name));
             Save(report);
             Console.WriteLine(ComparisonMarkdown.Render(report, title));
             return ExitCodes.Success;

@@ -32,10 +32,13 @@ public static class ModelComparison
     /// trained again. It must match this run's training and test rows and seeds.
     /// </param>
     /// <param name="progress">Called with the report so far after every model, so a long run can save as it goes.</param>
+    /// <param name="modelFor">Each model's architecture (a per-model preset); null: the base request's, renamed.</param>
+    /// <param name="trainingFor">Each model's training settings (a preset may give one its own optimiser); null: the base request's.</param>
     public static ComparisonReport Run(TrainRequest baseRequest, IReadOnlyList<string> models, int seeds, int latencyRequests = 10_000,
                                        Func<string, IEnumerable<ITrainingObserver>>? observers = null,
                                        CancellationToken cancellationToken = default, Func<string, Models.ModelConfig>? modelFor = null,
-                                       ComparisonReport? resumeFrom = null, Action<ComparisonReport>? progress = null)
+                                       ComparisonReport? resumeFrom = null, Action<ComparisonReport>? progress = null,
+                                       Func<string, TrainingConfig>? trainingFor = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(seeds, 1);
         Directory.CreateDirectory(baseRequest.WorkDir);
@@ -73,9 +76,8 @@ public static class ModelComparison
                 string tag = $"{name}-seed{seed}";
                 TrainRequest request = baseRequest with
                 {
-                    // modelFor: each model's own architecture (a per-model preset); otherwise the base one renamed.
                     Model = (modelFor?.Invoke(name) ?? baseRequest.Model with { Name = name }) with { Seed = seed },
-                    Training = baseRequest.Training with { Seed = seed },
+                    Training = (trainingFor?.Invoke(name) ?? baseRequest.Training) with { Seed = seed },
                     WorkDir = Path.Combine(baseRequest.WorkDir, tag),
                     ModelPath = Path.Combine(baseRequest.WorkDir, tag + ".cwm"),
                 };

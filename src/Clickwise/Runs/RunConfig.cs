@@ -50,7 +50,13 @@ public sealed record RunConfig
 
     public ModelConfig ResolvedModel => ModelFor(null);
 
-    public TrainingConfig ResolvedTraining => Training ?? RunPresets.Get(Preset).Training;
+    public TrainingConfig ResolvedTraining => TrainingFor(null);
+
+    /// <summary>
+    /// The training settings of model <paramref name="name"/> (null: the config's model, else deepfwfm): the config's
+    /// <c>training</c> section when present, else the preset's settings for that model.
+    /// </summary>
+    public TrainingConfig TrainingFor(string? name) => Training ?? RunPresets.Get(Preset).TrainingFor(name ?? ModelFor(null).Name);
 
     /// <summary>
     /// The architecture of model <paramref name="name"/> (null: the config's model, else deepfwfm): the config's

@@ -13,7 +13,7 @@ public sealed record TrainingConfig
 
     public int BatchSize { get; init; } = 2048;
 
-    /// <summary>adam, adagrad or sgd.</summary>
+    /// <summary>adam, adagrad, sgd or ftrl.</summary>
     public string Optimizer { get; init; } = "adam";
 
     public double LearningRate { get; init; } = 1e-3;
@@ -24,6 +24,12 @@ public sealed record TrainingConfig
 
     /// <summary>Null: the optimizer's default (Adam 1e-8, Adagrad 1e-10).</summary>
     public double? Eps { get; init; }
+
+    /// <summary>FTRL only: β of the per-coordinate rate α/(β + √n) (McMahan et al. 2013; default 1).</summary>
+    public double FtrlBeta { get; init; } = 1;
+
+    /// <summary>FTRL only: λ1, the L1 strength that makes weights exactly zero (default 0).</summary>
+    public double L1 { get; init; }
 
     /// <summary>L2 on embedding and first-order tables (touched rows).</summary>
     public double L2Embedding { get; init; }
@@ -72,6 +78,8 @@ public sealed record TrainingConfig
         Beta1 = Beta1,
         Beta2 = Beta2,
         Eps = Eps,
+        FtrlBeta = FtrlBeta,
+        L1 = L1,
         L2Embedding = L2Embedding,
         L2Net = L2Net,
     };
@@ -85,6 +93,8 @@ public sealed record TrainingConfig
         Require(Beta1 is >= 0 and < 1, "beta1", Beta1, "in [0, 1)");
         Require(Beta2 is >= 0 and < 1, "beta2", Beta2, "in [0, 1)");
         Require(Eps is null or > 0, "eps", Eps ?? 0, "> 0");
+        Require(FtrlBeta >= 0 && double.IsFinite(FtrlBeta), "ftrl_beta", FtrlBeta, ">= 0");
+        Require(L1 >= 0 && double.IsFinite(L1), "l1", L1, ">= 0");
         Require(L2Embedding >= 0, "l2_embedding", L2Embedding, ">= 0");
         Require(L2Net >= 0, "l2_net", L2Net, ">= 0");
         Require(Patience >= 0, "patience", Patience, ">= 0");

@@ -40,6 +40,10 @@ public sealed class RunPresetsTests
         Assert.Equal(11, wdlFm.EmbeddingDim);
         Assert.Equal(10, fnn.EmbeddingDim); // k = 10; fnn's per-field input is D + 1 = 11
         Assert.Equal((SplitMode.Random, 0.1), (preset.Data.SplitMode, preset.Data.Split.Test));
+        // The paper's LR trains with FTRL, every other model with Adam.
+        Assert.Equal(("ftrl", 2.0), (preset.TrainingFor("lr").Optimizer, preset.TrainingFor("lr").LearningRate));
+        Assert.Equal("adam", preset.TrainingFor("deepfm").Optimizer);
+        Assert.Equal("adam", RunPresets.Get("criteo").TrainingFor("lr").Optimizer);
     }
 
     [Fact]

@@ -65,6 +65,25 @@ public static class OptimizerKernels
         }
     }
 
+    /// <summary>FTRL-Proximal per coordinate (see <see cref="Optimizers.Ftrl"/>); scalar: it serves LR-sized tables.</summary>
+    public static void Ftrl(Span<float> w, ReadOnlySpan<float> g, Span<float> z, Span<float> n, float alpha, float beta, float l1, float l2)
+    {
+        if (g.Length != w.Length || z.Length != w.Length || n.Length != w.Length)
+        {
+            throw new ArgumentException("w, g, z and n differ in length.");
+        }
+
+        for (int i = 0; i < w.Length; i++)
+        {
+            float gi = g[i], ni = n[i], nNew = ni + gi * gi;
+            float sqrtNew = MathF.Sqrt(nNew);
+            float zi = z[i] + gi - (sqrtNew - MathF.Sqrt(ni)) / alpha * w[i];
+            z[i] = zi;
+            n[i] = nNew;
+            w[i] = MathF.Abs(zi) <= l1 ? 0f : -(zi - MathF.CopySign(l1, zi)) / ((beta + sqrtNew) / alpha + l2);
+        }
+    }
+
     /// <summary>Adagrad (PyTorch order): g' = g + λw; s += g'·g'; w = w − (lr·g') / (√s + ε).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Adagrad(Span<float> w, ReadOnlySpan<float> g, Span<float> sum, float lr, float l2, float eps)

@@ -23,6 +23,12 @@ public sealed record OptimizerSettings
     /// <summary>Added to the denominator; null picks the optimizer's PyTorch default (Adam 1e-8, Adagrad 1e-10).</summary>
     public double? Eps { get; init; }
 
+    /// <summary>FTRL's β (the per-coordinate learning rate is α/(β + √n)); the paper's default 1.</summary>
+    public double FtrlBeta { get; init; } = 1;
+
+    /// <summary>FTRL's λ1: weights whose |z| stays within it are exactly zero. Other optimizers ignore it.</summary>
+    public double L1 { get; init; }
+
     public double L2Embedding { get; init; }
 
     public double L2Net { get; init; }
