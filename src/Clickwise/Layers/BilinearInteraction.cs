@@ -1,6 +1,8 @@
 using System.Numerics.Tensors;
 using Clickwise.Kernels;
 using Clickwise.Kernels.Simd;
+using Clickwise.Inference;
+using Clickwise.Inference.Ops;
 
 namespace Clickwise.Layers;
 
@@ -88,6 +90,15 @@ public sealed class BilinearInteraction
     public int PairCount { get; }
 
     public int MaxBatchSize { get; }
+
+    /// <summary>
+    /// The pairs of <paramref name="input"/> [B, F, D] written as [B, P, D] into columns from <paramref name="column"/> of
+    /// <paramref name="output"/>, as <see cref="Forward(float[], int, float[], int, int)"/> does; <paramref name="scratch"/>
+    /// is <see cref="BilinearOp.ScratchWidth"/> wide and may be shared by layers that run in turn.
+    /// </summary>
+    internal void Lower(PlanBuilder plan, TapeRegion input, TapeRegion scratch, TapeRegion output, int column, string label) =>
+        plan.Add(new BilinearOp(_weight.Value, Kind, FieldCount, Dim, input.Offset, scratch.Offset, output.Offset, output.Width, column,
+            plan.Gemm, label));
 
     /// <param name="embeddings">[B, F, D]; must stay unchanged until backward.</param>
     /// <param name="output">[B, P, D].</param>

@@ -1,4 +1,7 @@
 using System.Numerics.Tensors;
+using Clickwise.Inference;
+using Clickwise.Inference.Ops;
+using Clickwise.Kernels;
 
 namespace Clickwise.Layers;
 
@@ -46,6 +49,7 @@ public sealed class CompressedInteractionNetwork
         int plannedColumns = checked(blocks * _blockSamples * dim), blockColumns = _blockSamples * dim;
         int layerCount = layerSizes.Count;
         _units = [.. layerSizes];
+        SplitHalf = splitHalf;
         _nextRows = new int[layerCount];
         _pooledStart = new int[layerCount];
         _outputOffset = new int[layerCount];
@@ -86,8 +90,16 @@ public sealed class CompressedInteractionNetwork
 
     public int MaxBatchSize { get; }
 
+    /// <summary>Whether every layer but the last sends half its units on and sum-pools the other half.</summary>
+    public bool SplitHalf { get; }
+
     /// <summary>Σ_k pooled units of layer k: the width of the output.</summary>
     public int OutputSize { get; }
+
+    /// <summary>The whole network and <paramref name="outputWeight"/> [Σ pooled] as one op adding p⁺·w to the logits.</summary>
+    internal IInferenceOp Lower(float[] outputWeight, TapeRegion embeddings, IGemm gemm) =>
+        new CinOp([.. _weights.Select(w => w.Value)], [.. _biases.Select(b => b.Value)], outputWeight, _f, _d, _units, SplitHalf,
+            embeddings.Offset, gemm);
 
     /// <param name="embeddings">[B, F, D].</param>
     /// <param name="output">[B, OutputSize].</param>

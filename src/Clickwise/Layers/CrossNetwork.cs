@@ -1,3 +1,6 @@
+using Clickwise.Inference;
+using Clickwise.Inference.Ops;
+
 namespace Clickwise.Layers;
 
 /// <summary>
@@ -37,6 +40,20 @@ public sealed class CrossNetwork
     public int LayerCount => _layers.LayerCount;
 
     public ICrossLayers Layers => _layers;
+
+    /// <summary>The network over <paramref name="x0"/> and its output unit <paramref name="outputWeight"/> [X] as one op adding x_L·w to the logits.</summary>
+    internal void Lower(PlanBuilder plan, float[] outputWeight, TapeRegion x0)
+    {
+        var layers = new ICrossInferenceLayer[LayerCount];
+        for (int l = 0; l < layers.Length; l++)
+        {
+            layers[l] = _layers.Lower(l, plan.Gemm);
+        }
+
+        int scratch = layers.Max(l => l.ScratchWidth);
+        plan.Add(new CrossNetworkOp(layers, outputWeight, Width, x0.Offset, plan.Allocate(Width).Offset, plan.Allocate(Width).Offset,
+            plan.Allocate(scratch).Offset, scratch, _layers.Kind));
+    }
 
     /// <param name="x0">[B, X]; must stay unchanged until backward.</param>
     /// <param name="output">[B, X], x_L.</param>

@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using Clickwise.Inference.Ops;
+using Clickwise.Kernels;
 
 namespace Clickwise.Layers;
 
@@ -36,6 +38,11 @@ public sealed class DcnCrossLayers : ICrossLayers
     public int LayerCount { get; }
 
     public int MaxBatchSize { get; }
+
+    public string Kind => "dcn";
+
+    ICrossInferenceLayer ICrossLayers.Lower(int layer, IGemm gemm) =>
+        new DcnInferenceLayer(_weights[layer].Value, _biases[layer].Value);
 
     public void Forward(int layer, ReadOnlySpan<float> x0, ReadOnlySpan<float> input, int batchSize, Span<float> output)
     {

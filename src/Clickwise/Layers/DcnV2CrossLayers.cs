@@ -1,3 +1,6 @@
+using Clickwise.Inference.Ops;
+using Clickwise.Kernels;
+
 namespace Clickwise.Layers;
 
 /// <summary>
@@ -37,6 +40,11 @@ public sealed class DcnV2CrossLayers : ICrossLayers
     public int LayerCount { get; }
 
     public int MaxBatchSize { get; }
+
+    public string Kind => "dcnv2";
+
+    ICrossInferenceLayer ICrossLayers.Lower(int layer, IGemm gemm) =>
+        new DcnV2InferenceLayer(_weights[layer].Value, _biases[layer].Value, gemm);
 
     public void Forward(int layer, ReadOnlySpan<float> x0, ReadOnlySpan<float> input, int batchSize, Span<float> output)
     {

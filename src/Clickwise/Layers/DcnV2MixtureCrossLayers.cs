@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using Clickwise.Inference.Ops;
+using Clickwise.Kernels;
 
 namespace Clickwise.Layers;
 
@@ -80,6 +82,12 @@ public sealed class DcnV2MixtureCrossLayers : ICrossLayers
     public int LayerCount { get; }
 
     public int MaxBatchSize { get; }
+
+    public string Kind => $"dcnv2 mixture M={_experts} r={_rank}";
+
+    ICrossInferenceLayer ICrossLayers.Lower(int layer, IGemm gemm) =>
+        new DcnV2MixtureInferenceLayer(_gates[layer].Value, [.. _v[layer].Select(p => p.Value)],
+            [.. _c[layer].Select(p => p.Value)], [.. _u[layer].Select(p => p.Value)], _biases[layer].Value, gemm);
 
     public void Forward(int layer, ReadOnlySpan<float> x0, ReadOnlySpan<float> input, int batchSize, Span<float> output)
     {

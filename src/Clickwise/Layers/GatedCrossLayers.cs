@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using Clickwise.Inference.Ops;
+using Clickwise.Kernels;
 
 namespace Clickwise.Layers;
 
@@ -53,6 +55,11 @@ public sealed class GatedCrossLayers : ICrossLayers
     public int LayerCount { get; }
 
     public int MaxBatchSize { get; }
+
+    public string Kind => "gdcn";
+
+    ICrossInferenceLayer ICrossLayers.Lower(int layer, IGemm gemm) =>
+        new GatedCrossInferenceLayer(_weights[layer].Value, _biases[layer].Value, _gateWeights[layer].Value, gemm);
 
     public void Forward(int layer, ReadOnlySpan<float> x0, ReadOnlySpan<float> input, int batchSize, Span<float> output)
     {

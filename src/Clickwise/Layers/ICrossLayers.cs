@@ -1,3 +1,6 @@
+using Clickwise.Inference.Ops;
+using Clickwise.Kernels;
+
 namespace Clickwise.Layers;
 
 /// <summary>
@@ -13,6 +16,12 @@ public interface ICrossLayers
     int LayerCount { get; }
 
     int MaxBatchSize { get; }
+
+    /// <summary>The layer kind as a compiled plan describes it (dcn, dcnv2, dcnv2 mixture …, gdcn).</summary>
+    string Kind { get; }
+
+    /// <summary>Layer <paramref name="layer"/> in evaluation form, over the same weights.</summary>
+    internal ICrossInferenceLayer Lower(int layer, IGemm gemm);
 
     /// <param name="x0">[B, X].</param>
     /// <param name="input">[B, X], x_l (x_0 itself at layer 0).</param>

@@ -86,6 +86,12 @@ public sealed class Mlp
 
     public Activation Activation { get; }
 
+    /// <summary>W(l) [in, out] per layer, the output unit's last.</summary>
+    public IReadOnlyList<Parameter> Weights => _weights;
+
+    /// <summary>b(l) per layer, the output unit's last.</summary>
+    public IReadOnlyList<Parameter> Biases => _biases;
+
     /// <summary>Restarts the dropout stream, e.g. to replay the exact same masks in a gradient check.</summary>
     public void ResetDropout(long seed) => _dropoutRandom.Reset(seed);
 

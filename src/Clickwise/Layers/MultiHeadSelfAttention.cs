@@ -1,6 +1,7 @@
 using System.Runtime.Intrinsics;
 using Clickwise.Kernels;
 using Clickwise.Kernels.Simd;
+using Clickwise.Inference.Ops;
 
 namespace Clickwise.Layers;
 
@@ -72,6 +73,23 @@ public sealed class MultiHeadSelfAttention
     public int OutputDim => HeadCount * HeadDim;
 
     public int MaxBatchSize { get; }
+
+    /// <summary>Whether the layer adds the residual projection e·W_res before its ReLU.</summary>
+    public bool UsesResidual => _residual is not null;
+
+    /// <summary>Parameters of the projections W_Q, W_K, W_V (and W_res).</summary>
+    internal long ProjectionParameterCount => _query.Value.LongLength * (_residual is null ? 3 : 4);
+
+    /// <summary>The projections packed head by head (<see cref="SelfAttentionOp.Pack"/>) and prepared as one dense product.</summary>
+    internal IDenseProduct LowerProjections(IGemm gemm)
+    {
+        float[][] weights = _residual is null
+            ? [_query.Value, _key.Value, _value.Value]
+            : [_query.Value, _key.Value, _value.Value, _residual.Value];
+        float[] packed = SelfAttentionOp.Pack(weights, InputDim, HeadCount, HeadDim);
+        int columns = packed.Length / InputDim;
+        return gemm.PrepareDense(packed, new float[columns], InputDim, columns, relu: false);
+    }
 
     /// <param name="input">[B, F, D_in]; must stay unchanged until backward.</param>
     /// <param name="output">[B, F, K·d_h].</param>

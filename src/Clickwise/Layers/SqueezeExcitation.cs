@@ -1,6 +1,8 @@
 using System.Numerics.Tensors;
 using Clickwise.Kernels;
 using Clickwise.Kernels.Simd;
+using Clickwise.Inference;
+using Clickwise.Inference.Ops;
 
 namespace Clickwise.Layers;
 
@@ -54,6 +56,16 @@ public sealed class SqueezeExcitation
     public int ReducedCount { get; }
 
     public int MaxBatchSize { get; }
+
+    /// <summary>The re-weighting of <paramref name="embeddings"/> [B, F, D] into a new region of the same shape.</summary>
+    internal TapeRegion Lower(PlanBuilder plan, TapeRegion embeddings)
+    {
+        TapeRegion output = plan.Allocate(embeddings.Width);
+        TapeRegion scratch = plan.Allocate(SqueezeExcitationOp.ScratchWidth(FieldCount, ReducedCount));
+        plan.Add(new SqueezeExcitationOp(_squeeze.Value, _excite.Value, FieldCount, Dim, ReducedCount, embeddings.Offset, scratch.Offset,
+            output.Offset, plan.Gemm));
+        return output;
+    }
 
     /// <param name="embeddings">[B, F, D]; must stay unchanged until backward.</param>
     /// <param name="output">[B, F, D], the re-weighted embeddings.</param>

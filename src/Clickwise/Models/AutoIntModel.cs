@@ -2,6 +2,9 @@ using System.Numerics.Tensors;
 using Clickwise.Data;
 using Clickwise.Features;
 using Clickwise.Layers;
+using Clickwise.Inference;
+using Clickwise.Inference.Ops;
+using Clickwise.Kernels.Simd;
 
 namespace Clickwise.Models;
 
@@ -87,6 +90,18 @@ public sealed class AutoIntModel : CtrModel
         }
 
         _deep?.Forward(_embedding.OutputFor(n), n, logits, training);
+    }
+
+    internal override void Lower(PlanBuilder plan)
+    {
+        _bias.Lower(plan);
+        TapeRegion emb = _embedding.Lower(plan);
+        // The interacting layers and the output unit as one op: each layer's projections packed into one prepared product.
+        MultiHeadSelfAttention first = _layers[0];
+        plan.Add(new SelfAttentionOp([.. _layers.Select(l => l.LowerProjections(plan.Gemm))], [.. _layers.Select(l => l.InputDim)],
+            _outputWeight.Value, Layout.FieldCount, _embedding.Dim, first.HeadCount, first.HeadDim, _layers[0].UsesResidual, emb.Offset,
+            _layers.Sum(l => l.ProjectionParameterCount) + _outputWeight.Length, SelfAttentionLanes.For(first.HeadDim)));
+        _deep?.Lower(plan, emb);
     }
 
     public override void Backward(Batch batch, ReadOnlySpan<float> dLogits)

@@ -1,3 +1,5 @@
+using Clickwise.Inference;
+using Clickwise.Inference.Ops;
 using Clickwise.Layers;
 
 namespace Clickwise.Models;
@@ -34,4 +36,12 @@ internal sealed class BiInteractionPart
     /// <summary>Accumulates into dEmbeddings from <see cref="DOutput"/>, which the DNN has written.</summary>
     public void Backward(ReadOnlySpan<float> embeddings, int batchSize, Span<float> dEmbeddings) =>
         BiInteraction.Backward(embeddings, Sum, DOutputFor(batchSize), batchSize, FieldCount, Dim, dEmbeddings);
+
+    /// <summary>The pooled [B, D] region the DNN reads.</summary>
+    public TapeRegion Lower(PlanBuilder plan, TapeRegion embeddings)
+    {
+        TapeRegion sum = plan.Allocate(Dim), output = plan.Allocate(Dim);
+        plan.Add(new BiInteractionOp(FieldCount, Dim, embeddings.Offset, sum.Offset, output.Offset));
+        return output;
+    }
 }

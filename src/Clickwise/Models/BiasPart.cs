@@ -1,3 +1,4 @@
+using Clickwise.Inference;
 using Clickwise.Layers;
 
 namespace Clickwise.Models;
@@ -19,4 +20,7 @@ internal sealed class BiasPart
 
     public void Backward(ReadOnlySpan<float> dLogits, int batchSize) =>
         Value.Grad![0] += GlobalBias.Backward(dLogits, batchSize);
+
+    /// <summary>w0 becomes the logit every row of the plan starts from.</summary>
+    public void Lower(PlanBuilder plan) => plan.AddToStartLogit(Value.Value[0]);
 }

@@ -2,6 +2,7 @@ using System.Numerics.Tensors;
 using Clickwise.Data;
 using Clickwise.Features;
 using Clickwise.Layers;
+using Clickwise.Inference;
 
 namespace Clickwise.Models;
 
@@ -66,6 +67,14 @@ public abstract class CrossDeepModel : CtrModel
         }
 
         _deep.Forward(x0, n, logits, training);
+    }
+
+    internal override void Lower(PlanBuilder plan)
+    {
+        _bias.Lower(plan);
+        TapeRegion x0 = _embedding.Lower(plan);
+        _cross.Lower(plan, _crossOutput.Value, x0);
+        _deep.Lower(plan, x0);
     }
 
     public override void Backward(Batch batch, ReadOnlySpan<float> dLogits)

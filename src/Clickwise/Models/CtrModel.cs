@@ -1,5 +1,6 @@
 using Clickwise.Data;
 using Clickwise.Features;
+using Clickwise.Inference;
 using Clickwise.Layers;
 
 namespace Clickwise.Models;
@@ -40,4 +41,10 @@ public abstract class CtrModel
 
     /// <summary>Accumulates parameter gradients from dLogits [B]; must follow a training forward of the same batch.</summary>
     public abstract void Backward(Batch batch, ReadOnlySpan<float> dLogits);
+
+    /// <summary>
+    /// Emits the model's evaluation forward into a compiled plan, part by part in the order of <see cref="Forward"/>,
+    /// binding the parts' parameters themselves: the model is its one description for training and serving.
+    /// </summary>
+    internal abstract void Lower(PlanBuilder plan);
 }

@@ -1,6 +1,7 @@
 using Clickwise.Data;
 using Clickwise.Features;
 using Clickwise.Layers;
+using Clickwise.Inference;
 
 namespace Clickwise.Models;
 
@@ -44,6 +45,15 @@ public sealed class DeepFMModel : CtrModel
         Span<float> emb = _embedding.OutputFor(n);
         _fm.Forward(emb, n, logits);
         _deep.Forward(emb, n, logits, training);
+    }
+
+    internal override void Lower(PlanBuilder plan)
+    {
+        _bias.Lower(plan);
+        _firstOrder.Lower(plan);
+        TapeRegion emb = _embedding.Lower(plan);
+        _fm.Lower(plan, emb);
+        _deep.Lower(plan, emb);
     }
 
     public override void Backward(Batch batch, ReadOnlySpan<float> dLogits)

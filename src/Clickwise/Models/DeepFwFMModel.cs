@@ -2,6 +2,7 @@ using Clickwise.Data;
 using Clickwise.Diagnostics;
 using Clickwise.Features;
 using Clickwise.Layers;
+using Clickwise.Inference;
 
 namespace Clickwise.Models;
 
@@ -44,6 +45,14 @@ public sealed class DeepFwFMModel : CtrModel
         _fwfm.Forward(_embedding.Output, n, logits);
         StepPhases.End("fwfm fwd");
         _deep.Forward(emb, n, logits, training);
+    }
+
+    internal override void Lower(PlanBuilder plan)
+    {
+        _bias.Lower(plan);
+        TapeRegion emb = _embedding.Lower(plan);
+        _fwfm.Lower(plan, emb);
+        _deep.Lower(plan, emb);
     }
 
     public override void Backward(Batch batch, ReadOnlySpan<float> dLogits)

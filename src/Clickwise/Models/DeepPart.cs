@@ -1,3 +1,4 @@
+using Clickwise.Inference;
 using Clickwise.Layers;
 
 namespace Clickwise.Models;
@@ -28,4 +29,8 @@ internal sealed class DeepPart
     /// <summary>Writes (not accumulates) dEmbeddings [B, F·D]: models run it first, so their buffer needs no clearing.</summary>
     public void Backward(ReadOnlySpan<float> embeddings, ReadOnlySpan<float> dLogits, int batchSize, Span<float> dEmbeddings) =>
         Mlp.Backward(embeddings, dLogits, batchSize, dEmbeddings, overwriteInput: true);
+
+    /// <summary>The DNN over <paramref name="input"/> into the logits, dense or as the sparse planner measures best.</summary>
+    public void Lower(PlanBuilder plan, TapeRegion input) =>
+        plan.Mlp([.. Mlp.Weights.Select(w => w.Value)], [.. Mlp.Biases.Select(b => b.Value)], Mlp.Activation, input);
 }

@@ -1,5 +1,6 @@
 using Clickwise.Data;
 using Clickwise.Features;
+using Clickwise.Inference;
 using Clickwise.Layers;
 
 namespace Clickwise.Models;
@@ -60,4 +61,7 @@ internal sealed class EmbeddingPart
 
     /// <summary>Scatters the accumulated dOut into the table's row gradient.</summary>
     public void EndBackward(Batch batch) => _scatter.Run(batch);
+
+    /// <summary>The gather of <see cref="Forward"/>: a new [B, F, D] region (the planner may store a pruned table compactly).</summary>
+    public TapeRegion Lower(PlanBuilder plan) => plan.Gather(Table.Value, Dim);
 }

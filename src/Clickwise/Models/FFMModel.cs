@@ -1,6 +1,7 @@
 using Clickwise.Data;
 using Clickwise.Features;
 using Clickwise.Layers;
+using Clickwise.Inference;
 
 namespace Clickwise.Models;
 
@@ -39,6 +40,13 @@ public sealed class FFMModel : CtrModel
         _bias.Forward(n, logits);
         _firstOrder.Forward(batch, logits);
         _ffm.Forward(batch, logits);
+    }
+
+    internal override void Lower(PlanBuilder plan)
+    {
+        _bias.Lower(plan);
+        _firstOrder.Lower(plan);
+        _ffm.Lower(plan);
     }
 
     public override void Backward(Batch batch, ReadOnlySpan<float> dLogits)

@@ -4,6 +4,7 @@ using Clickwise.Features;
 using Clickwise.Inference.Ops;
 using Clickwise.Kernels;
 using Clickwise.Kernels.Simd;
+using Clickwise.Inference;
 using Clickwise.Layers;
 
 namespace Clickwise.Models;
@@ -64,6 +65,9 @@ internal sealed class FFMPart
         _job.Run(batch, backward: true);
         StepPhases.End("ffm bwd");
     }
+
+    /// <summary>The pair term reads the field-aware table in place, as in training.</summary>
+    public void Lower(PlanBuilder plan) => plan.Add(new FFMOp(Table.Value, FieldCount, Dim));
 
     private sealed class Job(FFMPart part) : IComputeJob
     {

@@ -1,6 +1,7 @@
 using Clickwise.Data;
 using Clickwise.Features;
 using Clickwise.Layers;
+using Clickwise.Inference;
 
 namespace Clickwise.Models;
 
@@ -31,6 +32,14 @@ public sealed class FMModel : CtrModel
         _firstOrder.Forward(batch, logits);
         _embedding.Forward(batch);
         _fm.Forward(_embedding.OutputFor(n), n, logits);
+    }
+
+    internal override void Lower(PlanBuilder plan)
+    {
+        _bias.Lower(plan);
+        _firstOrder.Lower(plan);
+        TapeRegion emb = _embedding.Lower(plan);
+        _fm.Lower(plan, emb);
     }
 
     public override void Backward(Batch batch, ReadOnlySpan<float> dLogits)

@@ -1,3 +1,5 @@
+using Clickwise.Inference;
+using Clickwise.Inference.Ops;
 using Clickwise.Layers;
 
 namespace Clickwise.Models;
@@ -30,4 +32,7 @@ internal sealed class FMPart
 
     public void Backward(ReadOnlySpan<float> embeddings, ReadOnlySpan<float> dLogits, int batchSize, Span<float> dEmbeddings) =>
         FMInteraction.Backward(embeddings, Sum, dLogits, batchSize, FieldCount, Dim, dEmbeddings);
+
+    public void Lower(PlanBuilder plan, TapeRegion embeddings) =>
+        plan.Add(new FMOp(FieldCount, Dim, embeddings.Offset, plan.Allocate(Dim).Offset));
 }

@@ -2,6 +2,8 @@ using Clickwise.Data;
 using Clickwise.Diagnostics;
 using Clickwise.Features;
 using Clickwise.Layers;
+using Clickwise.Inference;
+using Clickwise.Inference.Ops;
 
 namespace Clickwise.Models;
 
@@ -76,6 +78,20 @@ public sealed class FiBiNetModel : CtrModel
         _bilinearV.Forward(_reweighted, n, _deepInput, 2 * w, w);
         StepPhases.End("bilinear fwd");
         _deep.Forward(_deepInput.AsSpan(0, 2 * n * w), n, logits, training);
+    }
+
+    internal override void Lower(PlanBuilder plan)
+    {
+        int w = _interactionWidth;
+        _bias.Lower(plan);
+        _firstOrder.Lower(plan);
+        TapeRegion emb = _embedding.Lower(plan);
+        TapeRegion reweighted = _senet.Lower(plan, emb);
+        TapeRegion deepInput = plan.Allocate(2 * w);
+        TapeRegion scratch = plan.Allocate(BilinearOp.ScratchWidth(Layout.FieldCount, _embedding.Dim)); // the two layers run in turn
+        _bilinearE.Lower(plan, emb, scratch, deepInput, 0, "e");
+        _bilinearV.Lower(plan, reweighted, scratch, deepInput, w, "senet(e)");
+        _deep.Lower(plan, deepInput);
     }
 
     public override void Backward(Batch batch, ReadOnlySpan<float> dLogits)

@@ -1,5 +1,7 @@
 using Clickwise.Data;
 using Clickwise.Features;
+using Clickwise.Inference;
+using Clickwise.Inference.Ops;
 using Clickwise.Layers;
 
 namespace Clickwise.Models;
@@ -33,4 +35,6 @@ internal sealed class FirstOrderPart
     public void Backward(Batch batch, ReadOnlySpan<float> dLogits) =>
         FirstOrder.Backward(Weights.Value, batch.IdsInUse, batch.ValuesInUse, batch.HasValues,
             dLogits, batch.Count, FieldCount, Weights.RowGrad!, default);
+
+    public void Lower(PlanBuilder plan) => plan.Add(new FirstOrderOp(Weights.Value, FieldCount));
 }

@@ -1,6 +1,7 @@
 using Clickwise.Data;
 using Clickwise.Features;
 using Clickwise.Layers;
+using Clickwise.Inference;
 
 namespace Clickwise.Models;
 
@@ -58,6 +59,17 @@ public sealed class FnnModel : CtrModel
         _embedding.Forward(batch);
         Join(_firstOrder.Output, _embedding.Output, n * Layout.FieldCount, _embedding.Dim, _input);
         _deep.Forward(_input.AsSpan(0, n * Layout.FieldCount * (_embedding.Dim + 1)), n, logits, training);
+    }
+
+    internal override void Lower(PlanBuilder plan)
+    {
+        _bias.Lower(plan);
+        // The two gathers and the join of Forward as one gather from a joined [V, D + 1] copy of the tables.
+        int rows = Layout.TotalRows, d = _embedding.Dim;
+        var joined = new float[checked(rows * (d + 1))];
+        Join(_firstOrder.Table.Value, _embedding.Table.Value, rows, d, joined);
+        TapeRegion z = plan.Gather(joined, d + 1);
+        _deep.Lower(plan, z);
     }
 
     public override void Backward(Batch batch, ReadOnlySpan<float> dLogits)

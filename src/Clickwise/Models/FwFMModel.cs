@@ -1,6 +1,7 @@
 using Clickwise.Data;
 using Clickwise.Features;
 using Clickwise.Layers;
+using Clickwise.Inference;
 
 namespace Clickwise.Models;
 
@@ -32,6 +33,13 @@ public sealed class FwFMModel : CtrModel
         _bias.Forward(n, logits);
         _embedding.Forward(batch);
         _fwfm.Forward(_embedding.Output, n, logits);
+    }
+
+    internal override void Lower(PlanBuilder plan)
+    {
+        _bias.Lower(plan);
+        TapeRegion emb = _embedding.Lower(plan);
+        _fwfm.Lower(plan, emb);
     }
 
     public override void Backward(Batch batch, ReadOnlySpan<float> dLogits)

@@ -1,5 +1,7 @@
 using System.Numerics.Tensors;
 using Clickwise.Features;
+using Clickwise.Inference;
+using Clickwise.Inference.Ops;
 using Clickwise.Kernels;
 using Clickwise.Kernels.Simd;
 using Clickwise.Layers;
@@ -80,6 +82,13 @@ internal sealed class FwFMPart
             FwFMInteraction.FoldPairGradient(_pairGrads[c], FieldCount, PairWeights.Grad);
             TensorPrimitives.Add(FieldVectors.Grad, _vectorGrads[c], FieldVectors.Grad);
         }
+    }
+
+    /// <summary>The linear term, then the pair term as a dense matrix or the list of pairs that survived pruning.</summary>
+    public void Lower(PlanBuilder plan, TapeRegion embeddings)
+    {
+        plan.Add(new FwFMLinearOp(FieldVectors.Value, FieldCount, Dim, embeddings.Offset));
+        plan.FwFMPairs(PairWeights.Value, Dim, embeddings);
     }
 
     private sealed class ForwardJob(FwFMPart part) : IComputeJob

@@ -1,6 +1,7 @@
 using Clickwise.Data;
 using Clickwise.Features;
 using Clickwise.Layers;
+using Clickwise.Inference;
 
 namespace Clickwise.Models;
 
@@ -25,6 +26,12 @@ public sealed class LRModel : CtrModel
         int n = batch.Count;
         _bias.Forward(n, logits);
         _firstOrder.Forward(batch, logits);
+    }
+
+    internal override void Lower(PlanBuilder plan)
+    {
+        _bias.Lower(plan);
+        _firstOrder.Lower(plan);
     }
 
     public override void Backward(Batch batch, ReadOnlySpan<float> dLogits)

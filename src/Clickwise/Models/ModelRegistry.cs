@@ -71,4 +71,39 @@ public static class ModelRegistry
 
         return factory(config, layout, maxBatchSize);
     }
+
+    /// <summary>
+    /// The model of a file: built from its config, its parameters set from <paramref name="tensors"/> by name. A missing or
+    /// misshapen tensor, or a config no model accepts, is bad data, not a bug.
+    /// </summary>
+    public static CtrModel Load(ModelConfig config, FeatureLayout layout, IReadOnlyDictionary<string, float[]> tensors)
+    {
+        CtrModel model;
+        try
+        {
+            model = Create(config, layout, maxBatchSize: 1);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException(e.Message, e);
+        }
+
+        foreach (Layers.Parameter parameter in model.Parameters)
+        {
+            if (!tensors.TryGetValue(parameter.Name, out float[]? values))
+            {
+                throw new InvalidDataException($"model '{config.Name}' needs tensor '{parameter.Name}', which is missing");
+            }
+
+            if (values.Length != parameter.Length)
+            {
+                throw new InvalidDataException(
+                    $"model '{config.Name}': tensor '{parameter.Name}' has {values.Length} values, expected {parameter.Length}");
+            }
+
+            values.CopyTo(parameter.Value, 0);
+        }
+
+        return model;
+    }
 }

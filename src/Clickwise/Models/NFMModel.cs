@@ -1,6 +1,7 @@
 using Clickwise.Data;
 using Clickwise.Features;
 using Clickwise.Layers;
+using Clickwise.Inference;
 
 namespace Clickwise.Models;
 
@@ -44,6 +45,15 @@ public sealed class NFMModel : CtrModel
         _embedding.Forward(batch);
         _biInteraction.Forward(_embedding.OutputFor(n), n);
         _deep.Forward(_biInteraction.OutputFor(n), n, logits, training);
+    }
+
+    internal override void Lower(PlanBuilder plan)
+    {
+        _bias.Lower(plan);
+        _firstOrder.Lower(plan);
+        TapeRegion emb = _embedding.Lower(plan);
+        TapeRegion pooled = _biInteraction.Lower(plan, emb);
+        _deep.Lower(plan, pooled);
     }
 
     public override void Backward(Batch batch, ReadOnlySpan<float> dLogits)

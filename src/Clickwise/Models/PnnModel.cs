@@ -1,6 +1,7 @@
 using Clickwise.Data;
 using Clickwise.Features;
 using Clickwise.Layers;
+using Clickwise.Inference;
 
 namespace Clickwise.Models;
 
@@ -51,6 +52,16 @@ public abstract class PnnModel : CtrModel
         _fm?.Forward(_embedding.OutputFor(n), n, logits);
         _product.Forward(_embedding.OutputFor(n), n);
         _deep.Forward(_product.Output.AsSpan(0, n * _product.Width), n, logits, training);
+    }
+
+    internal override void Lower(PlanBuilder plan)
+    {
+        _bias.Lower(plan);
+        _firstOrder?.Lower(plan);
+        TapeRegion emb = _embedding.Lower(plan);
+        _fm?.Lower(plan, emb);
+        TapeRegion products = _product.Lower(plan, emb);
+        _deep.Lower(plan, products);
     }
 
     public override void Backward(Batch batch, ReadOnlySpan<float> dLogits)

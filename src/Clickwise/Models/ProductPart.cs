@@ -1,4 +1,6 @@
 using Clickwise.Layers;
+using Clickwise.Inference;
+using Clickwise.Inference.Ops;
 
 namespace Clickwise.Models;
 
@@ -91,6 +93,26 @@ internal sealed class ProductPart
             _inner.AsSpan(b * InnerCount, InnerCount).CopyTo(row[embWidth..]);
             _outer.AsSpan(b * KernelCount, KernelCount).CopyTo(row[(embWidth + InnerCount)..]);
         }
+    }
+
+    /// <summary>The DNN input [e ‖ inner products ‖ outer-product signals] as a new region.</summary>
+    public TapeRegion Lower(PlanBuilder plan, TapeRegion embeddings)
+    {
+        int embeddingWidth = _fieldCount * _dim;
+        TapeRegion output = plan.Allocate(Width);
+        plan.Add(new CopyColumnsOp(embeddings.Offset, embeddingWidth, output.Offset, Width));
+        if (InnerCount > 0)
+        {
+            plan.Add(new InnerProductOp(_fieldCount, _dim, embeddings.Offset, output.Offset, Width, embeddingWidth));
+        }
+
+        if (KernelCount > 0)
+        {
+            plan.Add(new OuterProductOp(Kernels!.Value, _fieldCount, _dim, KernelCount, embeddings.Offset,
+                plan.Allocate(OuterProductOp.ScratchWidth(_dim, KernelCount)).Offset, output.Offset, Width, embeddingWidth + InnerCount));
+        }
+
+        return output;
     }
 
     /// <summary>Splits <see cref="DOutput"/>: writes (not accumulates) dEmbeddings, then adds the products' share.</summary>

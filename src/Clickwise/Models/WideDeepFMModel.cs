@@ -1,6 +1,7 @@
 using Clickwise.Data;
 using Clickwise.Features;
 using Clickwise.Layers;
+using Clickwise.Inference;
 
 namespace Clickwise.Models;
 
@@ -53,6 +54,16 @@ public sealed class WideDeepFMModel : CtrModel
         _fm.Forward(_wide.OutputFor(n), n, logits);
         _embedding.Forward(batch);
         _deep.Forward(_embedding.OutputFor(n), n, logits, training);
+    }
+
+    internal override void Lower(PlanBuilder plan)
+    {
+        _bias.Lower(plan);
+        _firstOrder.Lower(plan);
+        TapeRegion wide = _wide.Lower(plan);
+        _fm.Lower(plan, wide);
+        TapeRegion emb = _embedding.Lower(plan);
+        _deep.Lower(plan, emb);
     }
 
     public override void Backward(Batch batch, ReadOnlySpan<float> dLogits)

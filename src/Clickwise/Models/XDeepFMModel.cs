@@ -2,6 +2,7 @@ using System.Numerics.Tensors;
 using Clickwise.Data;
 using Clickwise.Features;
 using Clickwise.Layers;
+using Clickwise.Inference;
 
 namespace Clickwise.Models;
 
@@ -71,6 +72,15 @@ public sealed class XDeepFMModel : CtrModel
         }
 
         _deep.Forward(emb, n, logits, training);
+    }
+
+    internal override void Lower(PlanBuilder plan)
+    {
+        _bias.Lower(plan);
+        _firstOrder.Lower(plan);
+        TapeRegion emb = _embedding.Lower(plan);
+        plan.Add(_cin.Lower(_cinOutput.Value, emb, plan.Gemm));
+        _deep.Lower(plan, emb);
     }
 
     public override void Backward(Batch batch, ReadOnlySpan<float> dLogits)

@@ -48,7 +48,7 @@ public sealed unsafe class AttentionKernelTests
         layer.Forward(e, 1, expected);
 
         string[] parts = residual ? ["query", "key", "value", "residual"] : ["query", "key", "value"];
-        float[] packed = AutoIntLowering.Pack([.. parts.Select(p => parameters[$"att.{p}"].Value)], inputDim, heads, headDim);
+        float[] packed = SelfAttentionOp.Pack([.. parts.Select(p => parameters[$"att.{p}"].Value)], inputDim, heads, headDim);
         int stride = packed.Length / inputDim;
         var projections = new float[fields * stride];
         for (int f = 0; f < fields; f++)
@@ -100,7 +100,7 @@ public sealed unsafe class AttentionKernelTests
         layer.Forward(e, 1, output);
         Assert.All(output, v => Assert.True(float.IsFinite(v)));
 
-        float[] packed = AutoIntLowering.Pack([parameters["att.query"].Value, parameters["att.key"].Value, parameters["att.value"].Value],
+        float[] packed = SelfAttentionOp.Pack([parameters["att.query"].Value, parameters["att.key"].Value, parameters["att.value"].Value],
             InputDim, 1, HeadDim);
         int stride = 3 * HeadDim;
         var projections = new float[Fields * stride];

@@ -3,6 +3,7 @@ using Clickwise.Features;
 using Clickwise.Layers;
 using Clickwise.Models;
 using Clickwise.Training;
+using Clickwise.Inference;
 
 namespace Clickwise.Tests.Training;
 
@@ -52,6 +53,9 @@ internal sealed class TinyModel : CtrModel
         _h = new float[maxBatchSize * hidden];
         _mask = new float[maxBatchSize * hidden];
     }
+
+    /// <summary>The trainer never compiles it; a test that tried would be wrong, so it fails loudly.</summary>
+    internal override void Lower(PlanBuilder plan) => throw new NotSupportedException("the trainer's test model has no compiled form");
 
     /// <summary>The 1-based training forward at which logit 0 becomes NaN; 0 never.</summary>
     public long NaNAtTrainingForward { get; set; }

@@ -30,8 +30,28 @@ internal sealed unsafe class SelfAttentionOp : IInferenceOp
     private readonly bool _residual;
     private readonly int _embeddingOffset;
 
-    /// <param name="projections">Per layer, the prepared [D_in, K·block] projection (see <see cref="AutoIntLowering"/>).</param>
+    /// <param name="projections">Per layer, the prepared [D_in, K·block] projection (see <see cref="Pack"/>).</param>
     /// <param name="lanes">16, 8 or 1: the kernel's vector width; d' must be a multiple of it.</param>
+    /// <summary>[D_in, K·P·d'] with column h·P·d' + p·d' + c = weights[p][:, h·d' + c] (P = weights.Length).</summary>
+    public static float[] Pack(float[][] weights, int inputDim, int heads, int headDim)
+    {
+        int width = heads * headDim, columns = weights.Length * width;
+        float[] packed = new float[inputDim * columns];
+        for (int m = 0; m < inputDim; m++)
+        {
+            for (int h = 0; h < heads; h++)
+            {
+                for (int p = 0; p < weights.Length; p++)
+                {
+                    weights[p].AsSpan(m * width + h * headDim, headDim)
+                        .CopyTo(packed.AsSpan(m * columns + (h * weights.Length + p) * headDim, headDim));
+                }
+            }
+        }
+
+        return packed;
+    }
+
     public SelfAttentionOp(IDenseProduct[] projections, int[] inputDims, float[] outputWeight, int fieldCount, int dim, int headCount,
                            int headDim, bool residual, int embeddingOffset, long parameterCount, int lanes)
     {

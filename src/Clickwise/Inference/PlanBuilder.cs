@@ -1,0 +1,95 @@
+using Clickwise.Features;
+using Clickwise.Inference.Ops;
+using Clickwise.Kernels;
+using Clickwise.Layers;
+
+namespace Clickwise.Inference;
+
+/// <summary>
+/// What a model's lowering talks to: the parts emit their ops here in forward order, take tape regions for their
+/// activations, and ask the planner for the ops whose form depends on the weights (embedding gathers, FwFM pairs, the
+/// DNN), so the dense/sparse choices stay in one place while the model stays the one description of itself.
+/// </summary>
+internal sealed class PlanBuilder(FeatureLayout layout, IGemm gemm, IMatVec? matVec, bool sparse, PlanObjective objective)
+{
+    private readonly List<IInferenceOp> _ops = [];
+
+    public FeatureLayout Layout => layout;
+
+    public int FieldCount => layout.FieldCount;
+
+    public IGemm Gemm => gemm;
+
+    /// <summary>Floats per row of tape allocated so far.</summary>
+    public int TapeWidth { get; private set; }
+
+    /// <summary>The logit every row starts from: the folded global bias.</summary>
+    public float StartLogit { get; private set; }
+
+    public IReadOnlyList<IInferenceOp> Ops => _ops;
+
+    public void AddToStartLogit(float bias) => StartLogit += bias;
+
+    /// <summary>A new [B, <paramref name="width"/>] region of the tape.</summary>
+    public TapeRegion Allocate(int width)
+    {
+        var region = new TapeRegion(TapeWidth, width);
+        TapeWidth += width;
+        return region;
+    }
+
+    public void Add(IInferenceOp op) => _ops.Add(op);
+
+    /// <summary>Gathers the rows of <paramref name="table"/> ([V, rowWidth]) for every field into a new [B, F·rowWidth] region.</summary>
+    public TapeRegion Gather(float[] table, int rowWidth)
+    {
+        TapeRegion output = Allocate(FieldCount * rowWidth);
+        Add(sparse
+            ? SparsePlanner.Embedding(table, FieldCount, rowWidth, output.Offset, objective)
+            : new EmbeddingGatherOp(table, FieldCount, rowWidth, output.Offset));
+        return output;
+    }
+
+    /// <summary>Adds Σ_{i&lt;j} r_ij ⟨e_i, e_j⟩ over <paramref name="embeddings"/> [B, F, D], as a dense matrix or a list of surviving pairs.</summary>
+    public void FwFMPairs(float[] pairWeights, int dim, TapeRegion embeddings)
+    {
+        int f = FieldCount;
+        int survivors = pairWeights.Count(w => w != 0f);
+        // The dense form costs F²·D/16 vector FMAs whatever survives; the pair list costs one D-dot per survivor.
+        // In bytes the dense form holds two F² matrices, the list 12 bytes a survivor.
+        bool dense = !sparse || (objective == PlanObjective.Memory ? survivors * 3 >= 2 * f * f : survivors * 4 > pairWeights.Length);
+        Add(new FwFMPairsOp(pairWeights, f, dim, embeddings.Offset, Allocate(FwFMPairsOp.ScratchWidth(f, dim)).Offset, dense, gemm));
+    }
+
+    /// <summary>
+    /// A DNN over <paramref name="input"/> whose last layer adds its one output to the logits: dense layers, or for a pruned
+    /// ReLU network whatever the sparse planner measured fastest (or smallest).
+    /// </summary>
+    public void Mlp(IReadOnlyList<float[]> weights, IReadOnlyList<float[]> biases, Activation activation, TapeRegion input)
+    {
+        // The sparse planner's kernels and live sub-network assume ReLU (a dead unit outputs 0); tanh layers stay dense.
+        bool relu = activation == Activation.Relu;
+        if (sparse && relu)
+        {
+            foreach (IInferenceOp op in SparsePlanner.Mlp([.. weights], [.. biases], input.Offset, input.Width, w => Allocate(w).Offset,
+                         () => TapeWidth, gemm, matVec, objective))
+            {
+                Add(op);
+            }
+
+            return;
+        }
+
+        int offset = input.Offset, size = input.Width;
+        for (int l = 0; l < weights.Count; l++)
+        {
+            bool last = l == weights.Count - 1;
+            int outputSize = biases[l].Length;
+            int output = Allocate(outputSize).Offset;
+            Add(new DenseOp(weights[l], biases[l], size, outputSize, relu: !last && relu, offset, output, toLogits: last, gemm, matVec,
+                tanh: !last && !relu));
+            offset = output;
+            size = outputSize;
+        }
+    }
+}
