@@ -43,7 +43,8 @@ internal static class DeepFwFMSpeed
         var random = new Random(0);
 
         ComputeThreads.Count = threads;
-        var model = ModelRegistry.Create(config, layout, 2048);
+        var model = ModelRegistry.Create(config, layout);
+        model.PrepareTraining(2048);
         if (args.Contains("--block-rows-ab"))
         {
             CompareBlockRows(CompiledModel.Compile(model), predictReps, random);

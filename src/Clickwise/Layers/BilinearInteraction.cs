@@ -41,20 +41,19 @@ public sealed class BilinearInteraction
     private readonly int[] _columnStart;   // first output column of left field i's pairs: pair(i, i+1)·D [F − 1]
     private readonly float[] _matrices;    // M_i [D, (F−1−i)·D] at D·_columnStart[i]
     private readonly float[] _dMatrices;   // dM_i, same layout
-    private readonly float[] _gathered;    // E_i [B, D] at i·B·D
-    private readonly float[] _dGathered;   // dE_i [B, D] at i·B·D
-    private readonly float[] _projected;   // T_i [B, (F−1−i)·D] at B·_columnStart[i]
-    private readonly float[] _dProjected;  // dT_i, same layout
+    private float[] _gathered = [];    // E_i [B, D] at i·B·D
+    private float[] _dGathered = [];   // dE_i [B, D] at i·B·D
+    private float[] _projected = [];   // T_i [B, (F−1−i)·D] at B·_columnStart[i]
+    private float[] _dProjected = [];  // dT_i, same layout
     private readonly RowJob _job;
 
     public BilinearInteraction(ParameterSet parameters, string prefix, BilinearKind kind, int fieldCount, int dim,
-                               int maxBatchSize, SeededRandom initRandom)
+                               SeededRandom initRandom)
     {
         Kind = kind;
         FieldCount = fieldCount;
         Dim = dim;
         PairCount = FieldPairs.Count(fieldCount);
-        MaxBatchSize = maxBatchSize;
         int matrices = kind switch
         {
             BilinearKind.FieldAll => 1,
@@ -74,11 +73,19 @@ public sealed class BilinearInteraction
         int width = PairCount * dim;
         _matrices = new float[dim * width];
         _dMatrices = new float[_matrices.Length];
-        _gathered = new float[checked(maxBatchSize * lefts * dim)];
-        _dGathered = new float[_gathered.Length];
-        _projected = new float[checked(maxBatchSize * width)];
-        _dProjected = new float[_projected.Length];
         _job = new RowJob(this);
+    }
+
+    /// <summary>Plans the activations for batches of up to <paramref name="maxBatchSize"/> rows.</summary>
+    public BilinearInteraction Prepare(int maxBatchSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
+        _gathered = new float[checked(maxBatchSize * Math.Max(0, FieldCount - 1) * Dim)];
+        _dGathered = new float[_gathered.Length];
+        _projected = new float[checked(maxBatchSize * PairCount * Dim)];
+        _dProjected = new float[_projected.Length];
+        MaxBatchSize = maxBatchSize;
+        return this;
     }
 
     public BilinearKind Kind { get; }
@@ -89,7 +96,8 @@ public sealed class BilinearInteraction
 
     public int PairCount { get; }
 
-    public int MaxBatchSize { get; }
+    /// <summary>Rows the activations are planned for; 0 until <see cref="Prepare"/>.</summary>
+    public int MaxBatchSize { get; private set; }
 
     /// <summary>
     /// The pairs of <paramref name="input"/> [B, F, D] written as [B, P, D] into columns from <paramref name="column"/> of

@@ -24,29 +24,27 @@ public sealed class CompressedInteractionNetwork
     /// <summary>Columns (samples × D) per GEMM block: wide enough for the kernel, small enough that Z stays in cache.</summary>
     private const int BlockColumns = 512;
 
-    private readonly int _f, _d, _blockSamples;
+    private readonly int _f, _d;
+    private int _blockSamples;
     private readonly int[] _units;        // H_1..H_K
     private readonly int[] _nextRows;     // rows of X^k fed to layer k+1
     private readonly int[] _pooledStart;  // first pooled row of X^k
     private readonly int[] _outputOffset; // column of layer k's first pooled unit in the output
     private readonly Parameter[] _weights;
     private readonly Parameter[] _biases;
-    private readonly float[] _x0;          // X^0 blocks [F, c·D]
-    private readonly float[][] _layers;    // X^k blocks [H_k, c·D]
-    private readonly float[] _z, _dZ;      // one block [max H_{k−1}·F, c·D]
-    private readonly float[] _dA, _dB;     // ∂/∂X^k of one block [max H, c·D]
-    private readonly float[] _dX0;         // one block [F, c·D]
+    private readonly int _maxInput, _maxUnits;
+    private float[] _x0 = [];              // X^0 blocks [F, c·D]
+    private float[][] _layers = [];        // X^k blocks [H_k, c·D]
+    private float[] _z = [], _dZ = [];     // one block [max H_{k−1}·F, c·D]
+    private float[] _dA = [], _dB = [];     // ∂/∂X^k of one block [max H, c·D]
+    private float[] _dX0 = [];         // one block [F, c·D]
 
     public CompressedInteractionNetwork(ParameterSet parameters, string prefix, int fieldCount, int dim,
-                                        IReadOnlyList<int> layerSizes, bool splitHalf, int maxBatchSize, SeededRandom initRandom)
+                                        IReadOnlyList<int> layerSizes, bool splitHalf, SeededRandom initRandom)
     {
         ArgumentOutOfRangeException.ThrowIfZero(layerSizes.Count);
         _f = fieldCount;
         _d = dim;
-        MaxBatchSize = maxBatchSize;
-        _blockSamples = Math.Clamp(BlockColumns / dim, 1, maxBatchSize);
-        int blocks = (maxBatchSize + _blockSamples - 1) / _blockSamples;
-        int plannedColumns = checked(blocks * _blockSamples * dim), blockColumns = _blockSamples * dim;
         int layerCount = layerSizes.Count;
         _units = [.. layerSizes];
         SplitHalf = splitHalf;
@@ -55,7 +53,6 @@ public sealed class CompressedInteractionNetwork
         _outputOffset = new int[layerCount];
         _weights = new Parameter[layerCount];
         _biases = new Parameter[layerCount];
-        _layers = new float[layerCount][];
         int previous = fieldCount, maxInput = 0, maxUnits = 0;
         for (int k = 0; k < layerCount; k++)
         {
@@ -74,21 +71,34 @@ public sealed class CompressedInteractionNetwork
             _weights[k] = parameters.Add(Parameter.Dense($"{prefix}.{k}.weight", ParameterRole.CinFilter, input, h))
                 .Glorot(initRandom, input, h);
             _biases[k] = parameters.Add(Parameter.Dense($"{prefix}.{k}.bias", ParameterRole.Bias, h));
-            _layers[k] = new float[checked(h * plannedColumns)];
             maxInput = Math.Max(maxInput, input);
             maxUnits = Math.Max(maxUnits, h);
             previous = _nextRows[k];
         }
 
-        _x0 = new float[checked(fieldCount * plannedColumns)];
-        _z = new float[checked(maxInput * blockColumns)];
-        _dZ = new float[_z.Length];
-        _dA = new float[checked(maxUnits * blockColumns)];
-        _dB = new float[_dA.Length];
-        _dX0 = new float[checked(fieldCount * blockColumns)];
+        (_maxInput, _maxUnits) = (maxInput, maxUnits);
     }
 
-    public int MaxBatchSize { get; }
+    /// <summary>Plans the layer outputs and block buffers for batches of up to <paramref name="maxBatchSize"/> rows.</summary>
+    public CompressedInteractionNetwork Prepare(int maxBatchSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
+        _blockSamples = Math.Clamp(BlockColumns / _d, 1, maxBatchSize);
+        int blocks = (maxBatchSize + _blockSamples - 1) / _blockSamples;
+        int plannedColumns = checked(blocks * _blockSamples * _d), blockColumns = _blockSamples * _d;
+        _layers = [.. _units.Select(h => new float[checked(h * plannedColumns)])];
+        _x0 = new float[checked(_f * plannedColumns)];
+        _z = new float[checked(_maxInput * blockColumns)];
+        _dZ = new float[_z.Length];
+        _dA = new float[checked(_maxUnits * blockColumns)];
+        _dB = new float[_dA.Length];
+        _dX0 = new float[checked(_f * blockColumns)];
+        MaxBatchSize = maxBatchSize;
+        return this;
+    }
+
+    /// <summary>Rows the buffers are planned for; 0 until <see cref="Prepare"/>.</summary>
+    public int MaxBatchSize { get; private set; }
 
     /// <summary>Whether every layer but the last sends half its units on and sum-pools the other half.</summary>
     public bool SplitHalf { get; }

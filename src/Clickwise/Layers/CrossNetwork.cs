@@ -16,23 +16,25 @@ namespace Clickwise.Layers;
 public sealed class CrossNetwork
 {
     private readonly ICrossLayers _layers;
-    private readonly float[][] _inputs;   // x_1 .. x_{L-1} [B, X]
-    private readonly float[] _dA;
-    private readonly float[] _dB;
+    private float[][] _inputs = [];   // x_1 .. x_{L-1} [B, X]
+    private float[] _dA = [];
+    private float[] _dB = [];
 
     public CrossNetwork(ICrossLayers layers)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(layers.LayerCount, 1);
         _layers = layers;
-        int n = checked(layers.MaxBatchSize * layers.Width);
-        _inputs = new float[layers.LayerCount - 1][];
-        for (int l = 0; l < _inputs.Length; l++)
-        {
-            _inputs[l] = new float[n];
-        }
+    }
 
-        _dA = layers.LayerCount > 1 ? new float[n] : [];
-        _dB = layers.LayerCount > 2 ? new float[n] : [];
+    /// <summary>Plans the layers' activations and the network's own for batches of up to <paramref name="maxBatchSize"/> rows.</summary>
+    public CrossNetwork Prepare(int maxBatchSize)
+    {
+        _layers.Prepare(maxBatchSize);
+        int n = checked(maxBatchSize * Width);
+        _inputs = [.. Enumerable.Range(0, LayerCount - 1).Select(_ => new float[n])];
+        _dA = LayerCount > 1 ? new float[n] : [];
+        _dB = LayerCount > 2 ? new float[n] : [];
+        return this;
     }
 
     public int Width => _layers.Width;

@@ -13,31 +13,35 @@ public sealed class DcnCrossLayers : ICrossLayers
 {
     private readonly Parameter[] _weights;
     private readonly Parameter[] _biases;
-    private readonly float[][] _projections; // x_lᵀ w_l [B] per layer
+    private float[][] _projections = []; // x_lᵀ w_l [B] per layer
 
-    public DcnCrossLayers(ParameterSet parameters, string prefix, int width, int layerCount, int maxBatchSize, SeededRandom initRandom)
+    public DcnCrossLayers(ParameterSet parameters, string prefix, int width, int layerCount, SeededRandom initRandom)
     {
         Width = width;
         LayerCount = layerCount;
-        MaxBatchSize = maxBatchSize;
         _weights = new Parameter[layerCount];
         _biases = new Parameter[layerCount];
-        _projections = new float[layerCount][];
         for (int l = 0; l < layerCount; l++)
         {
             _weights[l] = parameters.Add(Parameter.Dense($"{prefix}.{l}.weight", ParameterRole.DenseWeight, width))
                 .Glorot(initRandom, width, 1);
             _biases[l] = parameters.Add(Parameter.Dense($"{prefix}.{l}.bias", ParameterRole.Bias, width));
-            _projections[l] = new float[maxBatchSize];
         }
+    }
 
+    public void Prepare(int maxBatchSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
+        _projections = [.. Enumerable.Range(0, LayerCount).Select(_ => new float[maxBatchSize])];
+        MaxBatchSize = maxBatchSize;
     }
 
     public int Width { get; }
 
     public int LayerCount { get; }
 
-    public int MaxBatchSize { get; }
+    /// <summary>Rows the activations are planned for; 0 until <see cref="Prepare"/>.</summary>
+    public int MaxBatchSize { get; private set; }
 
     public string Kind => "dcn";
 

@@ -13,33 +13,37 @@ public sealed class DcnV2CrossLayers : ICrossLayers
 {
     private readonly Parameter[] _weights;
     private readonly Parameter[] _biases;
-    private readonly float[][] _mixed;     // u_l [B, X] per layer
-    private readonly float[] _dMixed;      // ∂/∂u_l [B, X]
+    private float[][] _mixed = [];    // u_l [B, X] per layer
+    private float[] _dMixed = [];     // ∂/∂u_l [B, X]
 
-    public DcnV2CrossLayers(ParameterSet parameters, string prefix, int width, int layerCount, int maxBatchSize, SeededRandom initRandom)
+    public DcnV2CrossLayers(ParameterSet parameters, string prefix, int width, int layerCount, SeededRandom initRandom)
     {
         Width = width;
         LayerCount = layerCount;
-        MaxBatchSize = maxBatchSize;
         _weights = new Parameter[layerCount];
         _biases = new Parameter[layerCount];
-        _mixed = new float[layerCount][];
         for (int l = 0; l < layerCount; l++)
         {
             _weights[l] = parameters.Add(Parameter.Dense($"{prefix}.{l}.weight", ParameterRole.DenseWeight, width, width))
                 .Glorot(initRandom, width, width);
             _biases[l] = parameters.Add(Parameter.Dense($"{prefix}.{l}.bias", ParameterRole.Bias, width));
-            _mixed[l] = new float[checked(maxBatchSize * width)];
         }
+    }
 
-        _dMixed = new float[checked(maxBatchSize * width)];
+    public void Prepare(int maxBatchSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
+        _mixed = [.. Enumerable.Range(0, LayerCount).Select(_ => new float[checked(maxBatchSize * Width)])];
+        _dMixed = new float[checked(maxBatchSize * Width)];
+        MaxBatchSize = maxBatchSize;
     }
 
     public int Width { get; }
 
     public int LayerCount { get; }
 
-    public int MaxBatchSize { get; }
+    /// <summary>Rows the activations are planned for; 0 until <see cref="Prepare"/>.</summary>
+    public int MaxBatchSize { get; private set; }
 
     public string Kind => "dcnv2";
 

@@ -21,22 +21,21 @@ public sealed class DcnV2MixtureCrossLayers : ICrossLayers
     private readonly int _experts;
     private readonly Parameter[][] _v, _c, _u; // [layer][expert]
     private readonly Parameter[] _gates;
-    private readonly float[][] _probabilities;  // softmax gates [B, M] per layer
-    private readonly float[][] _low;            // tanh(x_l·V_i) [M, B, r] per layer
-    private readonly float[][] _mid;            // tanh(low·C_i) [M, B, r] per layer
-    private readonly float[][] _up;             // mid·U_i + b [M, B, X] per layer
+    private float[][] _probabilities = []; // softmax gates [B, M] per layer
+    private float[][] _low = [];           // tanh(x_l·V_i) [M, B, r] per layer
+    private float[][] _mid = [];           // tanh(low·C_i) [M, B, r] per layer
+    private float[][] _up = [];            // mid·U_i + b [M, B, X] per layer
     private readonly Parameter[] _biases;
-    private readonly float[] _dOutX0;           // dY ⊙ x_0 [B, X]
-    private readonly float[] _dUp;              // [B, X]
-    private readonly float[] _dMid, _dLow;      // [B, r]
-    private readonly float[] _dGates;           // [B, M]
+    private float[] _dOutX0 = [];          // dY ⊙ x_0 [B, X]
+    private float[] _dUp = [];             // [B, X]
+    private float[] _dMid = [], _dLow = [];     // [B, r]
+    private float[] _dGates = [];          // [B, M]
 
     public DcnV2MixtureCrossLayers(ParameterSet parameters, string prefix, int width, int layerCount, int rank, int expertCount,
-                                   int maxBatchSize, SeededRandom initRandom)
+                                   SeededRandom initRandom)
     {
         Width = width;
         LayerCount = layerCount;
-        MaxBatchSize = maxBatchSize;
         _rank = rank;
         _experts = expertCount;
         _v = new Parameter[layerCount][];
@@ -44,10 +43,6 @@ public sealed class DcnV2MixtureCrossLayers : ICrossLayers
         _u = new Parameter[layerCount][];
         _gates = new Parameter[layerCount];
         _biases = new Parameter[layerCount];
-        _probabilities = new float[layerCount][];
-        _low = new float[layerCount][];
-        _mid = new float[layerCount][];
-        _up = new float[layerCount][];
         for (int l = 0; l < layerCount; l++)
         {
             _v[l] = new Parameter[expertCount];
@@ -64,24 +59,31 @@ public sealed class DcnV2MixtureCrossLayers : ICrossLayers
             _gates[l] = parameters.Add(Parameter.Dense($"{prefix}.{l}.gate", ParameterRole.DenseWeight, width, expertCount))
                 .Glorot(initRandom, width, expertCount);
             _biases[l] = parameters.Add(Parameter.Dense($"{prefix}.{l}.bias", ParameterRole.Bias, width));
-            _probabilities[l] = new float[checked(maxBatchSize * expertCount)];
-            _low[l] = new float[checked(expertCount * maxBatchSize * rank)];
-            _mid[l] = new float[checked(expertCount * maxBatchSize * rank)];
-            _up[l] = new float[checked(expertCount * maxBatchSize * width)];
         }
+    }
 
-        _dOutX0 = new float[checked(maxBatchSize * width)];
-        _dUp = new float[checked(maxBatchSize * width)];
-        _dMid = new float[checked(maxBatchSize * rank)];
-        _dLow = new float[checked(maxBatchSize * rank)];
-        _dGates = new float[checked(maxBatchSize * expertCount)];
+    public void Prepare(int maxBatchSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
+        int b = maxBatchSize, m = _experts, r = _rank, x = Width;
+        _probabilities = [.. Enumerable.Range(0, LayerCount).Select(_ => new float[checked(b * m)])];
+        _low = [.. Enumerable.Range(0, LayerCount).Select(_ => new float[checked(m * b * r)])];
+        _mid = [.. Enumerable.Range(0, LayerCount).Select(_ => new float[checked(m * b * r)])];
+        _up = [.. Enumerable.Range(0, LayerCount).Select(_ => new float[checked(m * b * x)])];
+        _dOutX0 = new float[checked(b * x)];
+        _dUp = new float[checked(b * x)];
+        _dMid = new float[checked(b * r)];
+        _dLow = new float[checked(b * r)];
+        _dGates = new float[checked(b * m)];
+        MaxBatchSize = maxBatchSize;
     }
 
     public int Width { get; }
 
     public int LayerCount { get; }
 
-    public int MaxBatchSize { get; }
+    /// <summary>Rows the activations are planned for; 0 until <see cref="Prepare"/>.</summary>
+    public int MaxBatchSize { get; private set; }
 
     public string Kind => $"dcnv2 mixture M={_experts} r={_rank}";
 

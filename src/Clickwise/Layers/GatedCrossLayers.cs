@@ -17,23 +17,19 @@ public sealed class GatedCrossLayers : ICrossLayers
     private readonly Parameter[] _weights;
     private readonly Parameter[] _biases;
     private readonly Parameter[] _gateWeights;
-    private readonly float[][] _cross;     // c_l·W_c + b [B, X] per layer
-    private readonly float[][] _gates;     // σ(c_l·W_g) [B, X] per layer
-    private readonly float[] _gated;       // cross ⊙ gate [B, X]
-    private readonly float[] _dGated;      // ∂/∂(cross ⊙ gate) [B, X]
-    private readonly float[] _dPre;        // ∂/∂ of a pre-activation [B, X]
+    private float[][] _cross = [];    // c_l·W_c + b [B, X] per layer
+    private float[][] _gates = [];    // σ(c_l·W_g) [B, X] per layer
+    private float[] _gated = [];      // cross ⊙ gate [B, X]
+    private float[] _dGated = [];     // ∂/∂(cross ⊙ gate) [B, X]
+    private float[] _dPre = [];       // ∂/∂ of a pre-activation [B, X]
 
-    public GatedCrossLayers(ParameterSet parameters, string prefix, int width, int layerCount, int maxBatchSize, SeededRandom initRandom)
+    public GatedCrossLayers(ParameterSet parameters, string prefix, int width, int layerCount, SeededRandom initRandom)
     {
         Width = width;
         LayerCount = layerCount;
-        MaxBatchSize = maxBatchSize;
         _weights = new Parameter[layerCount];
         _biases = new Parameter[layerCount];
         _gateWeights = new Parameter[layerCount];
-        _cross = new float[layerCount][];
-        _gates = new float[layerCount][];
-        int n = checked(maxBatchSize * width);
         for (int l = 0; l < layerCount; l++)
         {
             _weights[l] = parameters.Add(Parameter.Dense($"{prefix}.{l}.weight", ParameterRole.DenseWeight, width, width))
@@ -41,20 +37,27 @@ public sealed class GatedCrossLayers : ICrossLayers
             _biases[l] = parameters.Add(Parameter.Dense($"{prefix}.{l}.bias", ParameterRole.Bias, width));
             _gateWeights[l] = parameters.Add(Parameter.Dense($"{prefix}.{l}.gate", ParameterRole.DenseWeight, width, width))
                 .Glorot(initRandom, width, width);
-            _cross[l] = new float[n];
-            _gates[l] = new float[n];
         }
+    }
 
+    public void Prepare(int maxBatchSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
+        int n = checked(maxBatchSize * Width);
+        _cross = [.. Enumerable.Range(0, LayerCount).Select(_ => new float[n])];
+        _gates = [.. Enumerable.Range(0, LayerCount).Select(_ => new float[n])];
         _gated = new float[n];
         _dGated = new float[n];
         _dPre = new float[n];
+        MaxBatchSize = maxBatchSize;
     }
 
     public int Width { get; }
 
     public int LayerCount { get; }
 
-    public int MaxBatchSize { get; }
+    /// <summary>Rows the activations are planned for; 0 until <see cref="Prepare"/>.</summary>
+    public int MaxBatchSize { get; private set; }
 
     public string Kind => "gdcn";
 

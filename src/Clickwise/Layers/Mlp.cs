@@ -13,10 +13,10 @@ public sealed class Mlp
     private readonly int[] _sizes;          // [in, H1, ..., Hn, 1]
     private readonly Parameter[] _weights;
     private readonly Parameter[] _biases;
-    private readonly float[][] _hidden;     // post-dropout outputs h(l) [B, H_l]
-    private readonly float[][] _dHidden;    // gradients w.r.t. h(l), then (in place) w.r.t. the pre-activations [B, H_l]
-    private readonly float[] _output;       // [B]
-    private readonly float[] _dOutput;      // [B]
+    private float[][] _hidden = [];         // post-dropout outputs h(l) [B, H_l]
+    private float[][] _dHidden = [];        // gradients w.r.t. h(l), then (in place) w.r.t. the pre-activations [B, H_l]
+    private float[] _output = [];           // [B]
+    private float[] _dOutput = [];          // [B]
     private readonly float _dropout;
     private readonly SeededRandom _dropoutRandom;
     private readonly LayerPhaseNames[] _phases;
@@ -27,10 +27,10 @@ public sealed class Mlp
     private readonly MlpPassJobs.OutputForward _outputForward = new();
     private readonly MlpPassJobs.OutputBackward _outputBackward = new();
     private float _lastForwardScale = 1f;
-    private readonly float[][]? _derivative; // tanh only: dropout(1 − tanh²) per hidden unit [B, H_l]
+    private float[][]? _derivative;          // tanh only: dropout(1 − tanh²) per hidden unit [B, H_l]
 
     public Mlp(ParameterSet parameters, string prefix, int inputSize, IReadOnlyList<int> hiddenUnits, float dropout,
-               int maxBatchSize, SeededRandom initRandom, long dropoutSeed, Activation activation = Activation.Relu)
+               SeededRandom initRandom, long dropoutSeed, Activation activation = Activation.Relu)
     {
         if (dropout is < 0f or >= 1f)
         {
@@ -48,39 +48,34 @@ public sealed class Mlp
             _biases[l] = parameters.Add(Parameter.Dense($"{prefix}.{l}.bias", ParameterRole.Bias, fanOut));
             // He-uniform before a ReLU, Xavier-uniform before a tanh and for the linear output layer; biases start at zero.
             double bound = l < layers - 1 && activation == Activation.Relu ? Math.Sqrt(6.0 / fanIn) : Math.Sqrt(6.0 / (fanIn + fanOut));
-            initRandom.FillUniform(_weights[l].Value, bound);
-        }
-
-        int hiddenCount = hiddenUnits.Count;
-        _hidden = new float[hiddenCount][];
-        _dHidden = new float[hiddenCount][];
-        for (int l = 0; l < hiddenCount; l++)
-        {
-            int n = checked(maxBatchSize * hiddenUnits[l]);
-            _hidden[l] = new float[n];
-            _dHidden[l] = new float[n];
-        }
-
-        if (activation == Activation.Tanh)
-        {
-            _derivative = [.. _hidden.Select(h => new float[h.Length])];
+            _weights[l].Uniform(initRandom, bound);
         }
 
         Activation = activation;
-        _output = new float[maxBatchSize];
-        _dOutput = new float[maxBatchSize];
-
         _phases = [.. Enumerable.Range(0, layers).Select(l => new LayerPhaseNames($"{prefix}.{l}"))];
         _dropout = dropout;
         _dropoutRandom = new SeededRandom(dropoutSeed);
+    }
+
+    /// <summary>Plans the activations for batches of up to <paramref name="maxBatchSize"/> rows.</summary>
+    public Mlp Prepare(int maxBatchSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
+        _hidden = [.. _sizes[1..^1].Select(h => new float[checked(maxBatchSize * h)])];
+        _dHidden = [.. _hidden.Select(h => new float[h.Length])];
+        _derivative = Activation == Activation.Tanh ? [.. _hidden.Select(h => new float[h.Length])] : null;
+        _output = new float[maxBatchSize];
+        _dOutput = new float[maxBatchSize];
         MaxBatchSize = maxBatchSize;
+        return this;
     }
 
     public int InputSize => _sizes[0];
 
-    public int HiddenLayerCount => _hidden.Length;
+    public int HiddenLayerCount => _sizes.Length - 2;
 
-    public int MaxBatchSize { get; }
+    /// <summary>Rows the activations are planned for; 0 until <see cref="Prepare"/>.</summary>
+    public int MaxBatchSize { get; private set; }
 
     public float DropoutRate => _dropout;
 

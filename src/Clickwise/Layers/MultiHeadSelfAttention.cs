@@ -20,23 +20,22 @@ public sealed class MultiHeadSelfAttention
     private readonly Parameter _query, _key, _value;
     private readonly Parameter? _residual;
     private readonly float _scale;
-    private readonly float[] _q, _k, _v;     // [B·F, K·d_h]
-    private readonly float[] _attention;     // [B, K, F, F_p], transposed: columns (queries) sum to 1
+    private float[] _q = [], _k = [], _v = [];  // [B·F, K·d_h]
+    private float[] _attention = [];     // [B, K, F, F_p], transposed: columns (queries) sum to 1
     private readonly int _lanes, _paddedFields;
     private float[][] _scratch = [];
-    private readonly float[] _output;        // ReLU output [B·F, K·d_h]
-    private readonly float[] _dPre;          // ∂/∂(pre-ReLU) [B·F, K·d_h]
-    private readonly float[] _dQ, _dK, _dV;  // [B·F, K·d_h]
+    private float[] _output = [];            // ReLU output [B·F, K·d_h]
+    private float[] _dPre = [];              // ∂/∂(pre-ReLU) [B·F, K·d_h]
+    private float[] _dQ = [], _dK = [], _dV = [];  // [B·F, K·d_h]
     private readonly SampleJob _forwardJob, _backwardJob;
 
     public MultiHeadSelfAttention(ParameterSet parameters, string prefix, int fieldCount, int inputDim, int headCount, int headDim,
-                                  bool useResidual, bool scaleScores, int maxBatchSize, SeededRandom initRandom)
+                                  bool useResidual, bool scaleScores, SeededRandom initRandom)
     {
         FieldCount = fieldCount;
         InputDim = inputDim;
         HeadCount = headCount;
         HeadDim = headDim;
-        MaxBatchSize = maxBatchSize;
         int width = OutputDim;
         _query = parameters.Add(Parameter.Dense($"{prefix}.query", ParameterRole.DenseWeight, inputDim, width)).Glorot(initRandom, inputDim, width);
         _key = parameters.Add(Parameter.Dense($"{prefix}.key", ParameterRole.DenseWeight, inputDim, width)).Glorot(initRandom, inputDim, width);
@@ -45,7 +44,17 @@ public sealed class MultiHeadSelfAttention
             ? parameters.Add(Parameter.Dense($"{prefix}.residual", ParameterRole.DenseWeight, inputDim, width)).Glorot(initRandom, inputDim, width)
             : null;
         _scale = scaleScores ? 1f / MathF.Sqrt(headDim) : 1f;
-        int n = checked(maxBatchSize * fieldCount * width);
+        _lanes = SelfAttentionLanes.For(headDim);
+        _paddedFields = (fieldCount + _lanes - 1) / _lanes * _lanes;
+        _forwardJob = new SampleJob(this, backward: false);
+        _backwardJob = new SampleJob(this, backward: true);
+    }
+
+    /// <summary>Plans the activations for batches of up to <paramref name="maxBatchSize"/> rows.</summary>
+    public MultiHeadSelfAttention Prepare(int maxBatchSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
+        int n = checked(maxBatchSize * FieldCount * OutputDim);
         _q = new float[n];
         _k = new float[n];
         _v = new float[n];
@@ -54,11 +63,9 @@ public sealed class MultiHeadSelfAttention
         _dQ = new float[n];
         _dK = new float[n];
         _dV = new float[n];
-        _lanes = SelfAttentionLanes.For(headDim);
-        _paddedFields = (fieldCount + _lanes - 1) / _lanes * _lanes;
-        _attention = new float[checked(maxBatchSize * headCount * fieldCount * _paddedFields)];
-        _forwardJob = new SampleJob(this, backward: false);
-        _backwardJob = new SampleJob(this, backward: true);
+        _attention = new float[checked(maxBatchSize * HeadCount * FieldCount * _paddedFields)];
+        MaxBatchSize = maxBatchSize;
+        return this;
     }
 
     public int FieldCount { get; }
@@ -72,7 +79,8 @@ public sealed class MultiHeadSelfAttention
     /// <summary>K·d_h, the width of each field's output.</summary>
     public int OutputDim => HeadCount * HeadDim;
 
-    public int MaxBatchSize { get; }
+    /// <summary>Rows the activations are planned for; 0 until <see cref="Prepare"/>.</summary>
+    public int MaxBatchSize { get; private set; }
 
     /// <summary>Whether the layer adds the residual projection e·W_res before its ReLU.</summary>
     public bool UsesResidual => _residual is not null;

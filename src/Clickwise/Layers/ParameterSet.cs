@@ -7,6 +7,17 @@ public sealed class ParameterSet : IReadOnlyList<Parameter>
 {
     private readonly List<Parameter> _items = [];
     private readonly Dictionary<string, Parameter> _byName = new(StringComparer.Ordinal);
+    private readonly IReadOnlyDictionary<string, float[]>? _source;
+
+    public ParameterSet()
+    {
+    }
+
+    /// <summary>
+    /// A set whose parameters take their values from <paramref name="source"/> (by name, not copied) as they are added,
+    /// so a saved model is rebuilt around its tensors; a parameter the source lacks is an error.
+    /// </summary>
+    public ParameterSet(IReadOnlyDictionary<string, float[]>? source) => _source = source;
 
     public int Count => _items.Count;
 
@@ -22,6 +33,13 @@ public sealed class ParameterSet : IReadOnlyList<Parameter>
             throw new ArgumentException($"duplicate parameter name '{parameter.Name}'");
         }
 
+        if (_source is not null)
+        {
+            parameter.Load(_source.TryGetValue(parameter.Name, out float[]? values)
+                ? values
+                : throw new InvalidDataException($"tensor '{parameter.Name}' is missing"));
+        }
+
         _items.Add(parameter);
         return parameter;
     }
@@ -29,6 +47,15 @@ public sealed class ParameterSet : IReadOnlyList<Parameter>
     public bool TryGet(string name, out Parameter? parameter) => _byName.TryGetValue(name, out parameter);
 
     public long TotalLength => _items.Sum(p => (long)p.Length);
+
+    /// <summary>The row gradients of every row-sparse parameter, for steps touching at most <paramref name="maxTouchedRows"/> rows of each.</summary>
+    public void PrepareRowGradients(int maxTouchedRows)
+    {
+        foreach (Parameter p in _items)
+        {
+            p.PrepareRowGradient(maxTouchedRows);
+        }
+    }
 
     public void ZeroGrad()
     {

@@ -19,33 +19,40 @@ public sealed class SqueezeExcitation
 {
     private readonly Parameter _squeeze;  // W1 [F, R]
     private readonly Parameter _excite;   // W2 [R, F]
-    private readonly float[] _means;      // z [B, F]
-    private readonly float[] _hidden;     // ReLU(z·W1) [B, R]
-    private readonly float[] _weights;    // a [B, F]
-    private readonly float[] _dWeights;   // [B, F]
-    private readonly float[] _dHidden;    // [B, R]
-    private readonly float[] _dMeans;     // [B, F]
+    private float[] _means = [];      // z [B, F]
+    private float[] _hidden = [];     // ReLU(z·W1) [B, R]
+    private float[] _weights = [];    // a [B, F]
+    private float[] _dWeights = [];   // [B, F]
+    private float[] _dHidden = [];    // [B, R]
+    private float[] _dMeans = [];     // [B, F]
     private readonly RowJob _job;
 
     public SqueezeExcitation(ParameterSet parameters, string prefix, int fieldCount, int dim, int reductionRatio,
-                             int maxBatchSize, SeededRandom initRandom)
+                             SeededRandom initRandom)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(reductionRatio, 1);
         FieldCount = fieldCount;
         Dim = dim;
         ReducedCount = Math.Max(1, fieldCount / reductionRatio);
-        MaxBatchSize = maxBatchSize;
         _squeeze = parameters.Add(Parameter.Dense($"{prefix}.squeeze", ParameterRole.DenseWeight, fieldCount, ReducedCount))
             .Glorot(initRandom, fieldCount, ReducedCount);
         _excite = parameters.Add(Parameter.Dense($"{prefix}.excite", ParameterRole.DenseWeight, ReducedCount, fieldCount))
             .Glorot(initRandom, ReducedCount, fieldCount);
-        _means = new float[checked(maxBatchSize * fieldCount)];
+        _job = new RowJob(this);
+    }
+
+    /// <summary>Plans the activations for batches of up to <paramref name="maxBatchSize"/> rows.</summary>
+    public SqueezeExcitation Prepare(int maxBatchSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
+        _means = new float[checked(maxBatchSize * FieldCount)];
         _hidden = new float[checked(maxBatchSize * ReducedCount)];
         _weights = new float[_means.Length];
         _dWeights = new float[_means.Length];
         _dHidden = new float[_hidden.Length];
         _dMeans = new float[_means.Length];
-        _job = new RowJob(this);
+        MaxBatchSize = maxBatchSize;
+        return this;
     }
 
     public int FieldCount { get; }
@@ -55,7 +62,8 @@ public sealed class SqueezeExcitation
     /// <summary>R, the width of the excitation bottleneck.</summary>
     public int ReducedCount { get; }
 
-    public int MaxBatchSize { get; }
+    /// <summary>Rows the activations are planned for; 0 until <see cref="Prepare"/>.</summary>
+    public int MaxBatchSize { get; private set; }
 
     /// <summary>The re-weighting of <paramref name="embeddings"/> [B, F, D] into a new region of the same shape.</summary>
     internal TapeRegion Lower(PlanBuilder plan, TapeRegion embeddings)

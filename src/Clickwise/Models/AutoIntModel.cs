@@ -25,13 +25,13 @@ public sealed class AutoIntModel : CtrModel
     private readonly BiasPart _bias;
     private readonly EmbeddingPart _embedding;
     private readonly MultiHeadSelfAttention[] _layers;
-    private readonly float[][] _outputs;   // e^(l+1) [B, F, K·d'] per layer
-    private readonly float[][] _dOutputs;  // ∂/∂e^(l) between layers, ping-pong [B, F, K·d']
+    private float[][] _outputs = [];   // e^(l+1) [B, F, K·d'] per layer
+    private float[][] _dOutputs = [];  // ∂/∂e^(l) between layers, ping-pong [B, F, K·d']
     private readonly Parameter _outputWeight;
     private readonly DeepPart? _deep;
 
-    public AutoIntModel(ModelConfig config, FeatureLayout layout, int maxBatchSize, bool deep)
-        : base(config, layout, maxBatchSize)
+    public AutoIntModel(ModelConfig config, FeatureLayout layout, bool deep, IReadOnlyDictionary<string, float[]>? weights = null)
+        : base(config, layout, weights)
     {
         if (config.AttentionLayers < 1 || config.AttentionHeads < 1 || config.AttentionDim < 1)
         {
@@ -41,24 +41,21 @@ public sealed class AutoIntModel : CtrModel
         }
 
         var random = new SeededRandom(config.Seed);
-        _embedding = new EmbeddingPart(Parameters, layout, config.EmbeddingDim, maxBatchSize, config.InitStd, random);
+        _embedding = new EmbeddingPart(Parameters, layout, config.EmbeddingDim, config.InitStd, random);
         _bias = new BiasPart(Parameters);
         int f = layout.FieldCount;
         _layers = new MultiHeadSelfAttention[config.AttentionLayers];
-        _outputs = new float[_layers.Length][];
         for (int l = 0; l < _layers.Length; l++)
         {
             int inputDim = l == 0 ? config.EmbeddingDim : config.AttentionHeads * config.AttentionDim;
             _layers[l] = new MultiHeadSelfAttention(Parameters, $"attention.{l}", f, inputDim, config.AttentionHeads, config.AttentionDim,
-                config.AttentionResidual, scaleScores: false, maxBatchSize, random);
-            _outputs[l] = new float[checked(maxBatchSize * f * _layers[l].OutputDim)];
+                config.AttentionResidual, scaleScores: false, random);
         }
 
         int width = OutputWidth;
-        _dOutputs = [.. Enumerable.Range(0, Math.Min(2, _layers.Length)).Select(_ => new float[checked(maxBatchSize * width)])];
         _outputWeight = Parameters.Add(Parameter.Dense("attention.output.weight", ParameterRole.DenseWeight, width, 1))
             .Glorot(random, width, 1);
-        _deep = deep ? new DeepPart(Parameters, config, _embedding.Width, maxBatchSize, random) : null;
+        _deep = deep ? new DeepPart(Parameters, config, _embedding.Width, random) : null;
     }
 
     /// <summary>F·K·d', the flattened width of the last interacting layer's output.</summary>
@@ -68,6 +65,19 @@ public sealed class AutoIntModel : CtrModel
     public Mlp? Mlp => _deep?.Mlp;
 
     public override void BeginStep(long globalStep) => _deep?.BeginStep(Config.Seed, globalStep);
+
+    protected override void Prepare(int maxBatchSize)
+    {
+        _embedding.Prepare(maxBatchSize);
+        foreach (MultiHeadSelfAttention layer in _layers)
+        {
+            layer.Prepare(maxBatchSize);
+        }
+
+        _outputs = [.. _layers.Select(l => new float[checked(maxBatchSize * Layout.FieldCount * l.OutputDim)])];
+        _dOutputs = [.. Enumerable.Range(0, Math.Min(2, _layers.Length)).Select(_ => new float[checked(maxBatchSize * OutputWidth)])];
+        _deep?.Prepare(maxBatchSize);
+    }
 
     public override void Forward(Batch batch, Span<float> logits, bool training)
     {

@@ -7,6 +7,11 @@ internal static class BatchGuard
 {
     public static void Check(CtrModel model, Batch batch, ReadOnlySpan<float> logits)
     {
+        if (model.MaxBatchSize == 0)
+        {
+            throw new InvalidOperationException($"{model.Config.Name}: call PrepareTraining(maxBatchSize) before running the model.");
+        }
+
         if (batch.Count > model.MaxBatchSize)
         {
             throw new ArgumentException($"batch of {batch.Count} rows exceeds the model's planned maximum of {model.MaxBatchSize}.");

@@ -7,11 +7,15 @@ namespace Clickwise.Models;
 /// <summary>NFM's bi-interaction pooling over the shared embeddings: its [B, D] output (the DNN input), field-sum and output gradient.</summary>
 internal sealed class BiInteractionPart
 {
-    public BiInteractionPart(int fieldCount, int dim, int maxBatchSize)
+    public BiInteractionPart(int fieldCount, int dim)
     {
         FieldCount = fieldCount;
         Dim = dim;
-        Sum = new float[checked(maxBatchSize * dim)];
+    }
+
+    public void Prepare(int maxBatchSize)
+    {
+        Sum = new float[checked(maxBatchSize * Dim)];
         Output = new float[Sum.Length];
         DOutput = new float[Sum.Length];
     }
@@ -20,11 +24,11 @@ internal sealed class BiInteractionPart
 
     public int Dim { get; }
 
-    public float[] Sum { get; }
+    public float[] Sum { get; private set; } = [];
 
-    public float[] Output { get; }
+    public float[] Output { get; private set; } = [];
 
-    public float[] DOutput { get; }
+    public float[] DOutput { get; private set; } = [];
 
     public Span<float> OutputFor(int batchSize) => Output.AsSpan(0, batchSize * Dim);
 

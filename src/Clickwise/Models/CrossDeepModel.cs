@@ -21,12 +21,12 @@ public abstract class CrossDeepModel : CtrModel
     private readonly CrossNetwork _cross;
     private readonly Parameter _crossOutput;
     private readonly DeepPart _deep;
-    private readonly float[] _crossTop;   // x_L [B, X]
-    private readonly float[] _dCrossTop;  // ∂/∂x_L [B, X]
+    private float[] _crossTop = [];   // x_L [B, X]
+    private float[] _dCrossTop = [];  // ∂/∂x_L [B, X]
 
-    private protected CrossDeepModel(ModelConfig config, FeatureLayout layout, int maxBatchSize,
+    private protected CrossDeepModel(ModelConfig config, FeatureLayout layout, IReadOnlyDictionary<string, float[]>? weights,
                                      Func<ParameterSet, int, SeededRandom, ICrossLayers> crossLayers)
-        : base(config, layout, maxBatchSize)
+        : base(config, layout, weights)
     {
         if (config.CrossLayers < 1)
         {
@@ -34,7 +34,7 @@ public abstract class CrossDeepModel : CtrModel
         }
 
         var random = new SeededRandom(config.Seed);
-        _embedding = new EmbeddingPart(Parameters, layout, config.EmbeddingDim, maxBatchSize, config.InitStd, random);
+        _embedding = new EmbeddingPart(Parameters, layout, config.EmbeddingDim, config.InitStd, random);
         _bias = new BiasPart(Parameters);
         int width = _embedding.Width;
         _cross = new CrossNetwork(crossLayers(Parameters, width, random));
@@ -42,15 +42,22 @@ public abstract class CrossDeepModel : CtrModel
         int top = config.HiddenUnits.Length > 0 ? config.HiddenUnits[^1] : width;
         _crossOutput = Parameters.Add(Parameter.Dense("cross.output.weight", ParameterRole.DenseWeight, width, 1))
             .Glorot(random, width + top, 1);
-        _deep = new DeepPart(Parameters, config, width, maxBatchSize, random);
-        _crossTop = new float[checked(maxBatchSize * width)];
-        _dCrossTop = new float[_crossTop.Length];
+        _deep = new DeepPart(Parameters, config, width, random);
     }
 
     /// <summary>The DNN component, e.g. to replay dropout masks.</summary>
     public Mlp Mlp => _deep.Mlp;
 
     public override void BeginStep(long globalStep) => _deep.BeginStep(Config.Seed, globalStep);
+
+    protected override void Prepare(int maxBatchSize)
+    {
+        _embedding.Prepare(maxBatchSize);
+        _cross.Prepare(maxBatchSize);
+        _deep.Prepare(maxBatchSize);
+        _crossTop = new float[checked(maxBatchSize * _embedding.Width)];
+        _dCrossTop = new float[_crossTop.Length];
+    }
 
     public override void Forward(Batch batch, Span<float> logits, bool training)
     {

@@ -6,27 +6,51 @@ using Clickwise.Layers;
 namespace Clickwise.Models;
 
 /// <summary>
-/// A CTR model is a readable program over planned memory: it owns its parameters and activations sized for
-/// <see cref="MaxBatchSize"/> rows, <see cref="Forward"/> calls its layers in order and <see cref="Backward"/>
-/// in reverse, accumulating into parameter gradients. No allocation happens inside a step.
+/// A CTR model is a readable program over planned memory. Construction builds the architecture and its weights
+/// (initialised from the config's seed, or taken from saved tensors) and nothing sized by a batch, so a model can be
+/// compiled, inspected or transformed as built. <see cref="PrepareTraining"/> then plans the activations and row
+/// gradients for <see cref="MaxBatchSize"/> rows; <see cref="Forward"/> calls the parts in order and
+/// <see cref="Backward"/> in reverse, accumulating into parameter gradients. No allocation happens inside a step.
 /// </summary>
 public abstract class CtrModel
 {
-    protected CtrModel(ModelConfig config, FeatureLayout layout, int maxBatchSize)
+    /// <param name="weights">Saved tensors by parameter name, taken as the values (not copied); null initialises.</param>
+    protected CtrModel(ModelConfig config, FeatureLayout layout, IReadOnlyDictionary<string, float[]>? weights)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
         Config = config;
         Layout = layout;
-        MaxBatchSize = maxBatchSize;
+        Parameters = new ParameterSet(weights);
     }
 
     public ModelConfig Config { get; }
 
     public FeatureLayout Layout { get; }
 
-    public int MaxBatchSize { get; }
+    /// <summary>Rows a step may hold; 0 until <see cref="PrepareTraining"/>.</summary>
+    public int MaxBatchSize { get; private set; }
 
-    public ParameterSet Parameters { get; } = new();
+    public ParameterSet Parameters { get; }
+
+    /// <summary>
+    /// Plans the training state for batches of up to <paramref name="maxBatchSize"/> rows: every part's activations
+    /// and the row gradients of the tables (a step touches at most B·F rows of each). Needed before
+    /// <see cref="Forward"/>, in training and evaluation alike; calling it again re-plans.
+    /// </summary>
+    public void PrepareTraining(int maxBatchSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
+        if (maxBatchSize == MaxBatchSize)
+        {
+            return;
+        }
+
+        Parameters.PrepareRowGradients(checked(maxBatchSize * Layout.FieldCount));
+        Prepare(maxBatchSize);
+        MaxBatchSize = maxBatchSize;
+    }
+
+    /// <summary>Allocates the parts' activations for <paramref name="maxBatchSize"/> rows.</summary>
+    protected abstract void Prepare(int maxBatchSize);
 
     /// <summary>Logits [B] for the batch; <paramref name="training"/> enables dropout and keeps what backward needs.</summary>
     public abstract void Forward(Batch batch, Span<float> logits, bool training);

@@ -8,6 +8,6 @@ namespace Clickwise.Models;
 /// over the flattened embeddings, combined by one linear unit (see <see cref="CrossDeepModel"/>).
 /// </summary>
 /// <remarks>Wang et al., "Deep &amp; Cross Network for Ad Click Predictions" (ADKDD 2017), eq. 3-5.</remarks>
-public sealed class DcnModel(ModelConfig config, FeatureLayout layout, int maxBatchSize)
-    : CrossDeepModel(config, layout, maxBatchSize,
-        (parameters, width, random) => new DcnCrossLayers(parameters, "cross", width, config.CrossLayers, maxBatchSize, random));
+public sealed class DcnModel(ModelConfig config, FeatureLayout layout, IReadOnlyDictionary<string, float[]>? weights = null)
+    : CrossDeepModel(config, layout, weights,
+        (parameters, width, random) => new DcnCrossLayers(parameters, "cross", width, config.CrossLayers, random));

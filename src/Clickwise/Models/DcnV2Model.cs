@@ -9,7 +9,7 @@ namespace Clickwise.Models;
 /// <see cref="DcnV2MixtureCrossLayers"/>, beside the DNN, combined by one linear unit (see <see cref="CrossDeepModel"/>).
 /// </summary>
 /// <remarks>Wang et al., "DCN V2: Improved Deep &amp; Cross Network and Practical Lessons for Web-scale Learning to Rank Systems" (WWW 2021), eq. 1-4, Fig. 2 (parallel).</remarks>
-public sealed class DcnV2Model(ModelConfig config, FeatureLayout layout, int maxBatchSize)
-    : CrossDeepModel(config, layout, maxBatchSize, (parameters, width, random) => config.CrossRank > 0
-        ? new DcnV2MixtureCrossLayers(parameters, "cross", width, config.CrossLayers, config.CrossRank, config.CrossExperts, maxBatchSize, random)
-        : new DcnV2CrossLayers(parameters, "cross", width, config.CrossLayers, maxBatchSize, random));
+public sealed class DcnV2Model(ModelConfig config, FeatureLayout layout, IReadOnlyDictionary<string, float[]>? weights = null)
+    : CrossDeepModel(config, layout, weights, (parameters, width, random) => config.CrossRank > 0
+        ? new DcnV2MixtureCrossLayers(parameters, "cross", width, config.CrossLayers, config.CrossRank, config.CrossExperts, random)
+        : new DcnV2CrossLayers(parameters, "cross", width, config.CrossLayers, random));

@@ -19,21 +19,29 @@ public sealed class DeepFMModel : CtrModel
     private readonly FMPart _fm;
     private readonly DeepPart _deep;
 
-    public DeepFMModel(ModelConfig config, FeatureLayout layout, int maxBatchSize)
-        : base(config, layout, maxBatchSize)
+    public DeepFMModel(ModelConfig config, FeatureLayout layout, IReadOnlyDictionary<string, float[]>? weights = null)
+        : base(config, layout, weights)
     {
         var random = new SeededRandom(config.Seed);
-        _embedding = new EmbeddingPart(Parameters, layout, config.EmbeddingDim, maxBatchSize, config.InitStd, random);
-        _firstOrder = new FirstOrderPart(Parameters, layout, maxBatchSize, config.InitStd, random);
+        _embedding = new EmbeddingPart(Parameters, layout, config.EmbeddingDim, config.InitStd, random);
+        _firstOrder = new FirstOrderPart(Parameters, layout, config.InitStd, random);
         _bias = new BiasPart(Parameters);
-        _fm = new FMPart(layout.FieldCount, config.EmbeddingDim, maxBatchSize);
-        _deep = new DeepPart(Parameters, config, _embedding.Width, maxBatchSize, random);
+        _fm = new FMPart(layout.FieldCount, config.EmbeddingDim);
+        _deep = new DeepPart(Parameters, config, _embedding.Width, random);
     }
 
     /// <summary>The DNN component, e.g. to replay dropout masks.</summary>
     public Mlp Mlp => _deep.Mlp;
 
     public override void BeginStep(long globalStep) => _deep.BeginStep(Config.Seed, globalStep);
+
+    protected override void Prepare(int maxBatchSize)
+    {
+        _embedding.Prepare(maxBatchSize);
+        _firstOrder.Prepare(maxBatchSize);
+        _fm.Prepare(maxBatchSize);
+        _deep.Prepare(maxBatchSize);
+    }
 
     public override void Forward(Batch batch, Span<float> logits, bool training)
     {

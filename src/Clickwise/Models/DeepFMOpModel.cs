@@ -4,5 +4,5 @@ namespace Clickwise.Models;
 
 /// <summary>DeepFM-OP: DeepFM's first-order and FM terms plus <see cref="OpnnModel"/>'s product DNN, over shared embeddings.</summary>
 /// <remarks>Guo et al., "DeepFM: An End-to-End Wide &amp; Deep Learning Framework for CTR Prediction" (extended version), §III.A.4 (DeepFM-P, deep component OPNN), eq. 1 and 9.</remarks>
-public sealed class DeepFMOpModel(ModelConfig config, FeatureLayout layout, int maxBatchSize)
-    : PnnModel(config, layout, maxBatchSize, inner: false, outer: true, fm: true);
+public sealed class DeepFMOpModel(ModelConfig config, FeatureLayout layout, IReadOnlyDictionary<string, float[]>? weights = null)
+    : PnnModel(config, layout, weights, inner: false, outer: true, fm: true);

@@ -6,12 +6,14 @@ namespace Clickwise.Models;
 /// <summary>φ_Deep: the <see cref="Mlp"/> over the flattened shared embeddings [B, F·D], adding its output to the logits.</summary>
 internal sealed class DeepPart
 {
-    private readonly float[] _output;
+    private float[] _output = [];
 
-    public DeepPart(ParameterSet parameters, ModelConfig config, int inputSize, int maxBatchSize, SeededRandom random)
+    public DeepPart(ParameterSet parameters, ModelConfig config, int inputSize, SeededRandom random) =>
+        Mlp = new Mlp(parameters, "mlp", inputSize, config.HiddenUnits, config.Dropout, random, DropoutSeeds.For(config.Seed), config.Activation);
+
+    public void Prepare(int maxBatchSize)
     {
-        Mlp = new Mlp(parameters, "mlp", inputSize, config.HiddenUnits, config.Dropout, maxBatchSize,
-            random, DropoutSeeds.For(config.Seed), config.Activation);
+        Mlp.Prepare(maxBatchSize);
         _output = new float[maxBatchSize];
     }
 

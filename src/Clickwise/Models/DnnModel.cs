@@ -16,19 +16,25 @@ public sealed class DnnModel : CtrModel
     private readonly EmbeddingPart _embedding;
     private readonly DeepPart _deep;
 
-    public DnnModel(ModelConfig config, FeatureLayout layout, int maxBatchSize)
-        : base(config, layout, maxBatchSize)
+    public DnnModel(ModelConfig config, FeatureLayout layout, IReadOnlyDictionary<string, float[]>? weights = null)
+        : base(config, layout, weights)
     {
         var random = new SeededRandom(config.Seed);
-        _embedding = new EmbeddingPart(Parameters, layout, config.EmbeddingDim, maxBatchSize, config.InitStd, random);
+        _embedding = new EmbeddingPart(Parameters, layout, config.EmbeddingDim, config.InitStd, random);
         _bias = new BiasPart(Parameters);
-        _deep = new DeepPart(Parameters, config, _embedding.Width, maxBatchSize, random);
+        _deep = new DeepPart(Parameters, config, _embedding.Width, random);
     }
 
     /// <summary>The DNN, e.g. to replay dropout masks.</summary>
     public Mlp Mlp => _deep.Mlp;
 
     public override void BeginStep(long globalStep) => _deep.BeginStep(Config.Seed, globalStep);
+
+    protected override void Prepare(int maxBatchSize)
+    {
+        _embedding.Prepare(maxBatchSize);
+        _deep.Prepare(maxBatchSize);
+    }
 
     public override void Forward(Batch batch, Span<float> logits, bool training)
     {

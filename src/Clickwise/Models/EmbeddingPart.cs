@@ -16,23 +16,28 @@ internal sealed class EmbeddingPart
     public const string DefaultName = "embedding";
 
     private readonly EmbeddingJobs.Gather _gather;
-    private readonly EmbeddingJobs.Scatter _scatter;
+    private EmbeddingJobs.Scatter? _scatter;
 
     /// <param name="role">
     /// <see cref="ParameterRole.Embedding"/>, or <see cref="ParameterRole.FirstOrder"/> for a [V, 1] first-order table
     /// gathered as a one-wide embedding (FNN's per-field w_i).
     /// </param>
-    public EmbeddingPart(ParameterSet parameters, FeatureLayout layout, int dim, int maxBatchSize, float initStd, SeededRandom random,
+    public EmbeddingPart(ParameterSet parameters, FeatureLayout layout, int dim, float initStd, SeededRandom random,
                          string name = DefaultName, ParameterRole role = ParameterRole.Embedding)
     {
         FieldCount = layout.FieldCount;
         Dim = dim;
-        int maxTouched = checked(maxBatchSize * layout.FieldCount);
-        Table = parameters.Add(Parameter.RowSparse(name, role, layout.TotalRows, dim, maxTouched));
-        random.FillNormal(Table.Value, initStd);
-        Output = new float[checked(maxTouched * dim)];
-        DOutput = new float[Output.Length];
+        Table = parameters.Add(Parameter.RowSparse(name, role, layout.TotalRows, dim)).Normal(random, initStd);
         _gather = new EmbeddingJobs.Gather(this);
+    }
+
+    /// <summary>Plans the activations, and the table's row gradient, for batches of up to <paramref name="maxBatchSize"/> rows.</summary>
+    public void Prepare(int maxBatchSize)
+    {
+        int maxTouched = checked(maxBatchSize * FieldCount);
+        Table.PrepareRowGradient(maxTouched);
+        Output = new float[checked(maxTouched * Dim)];
+        DOutput = new float[Output.Length];
         _scatter = new EmbeddingJobs.Scatter(this, new int[maxTouched]);
     }
 
@@ -43,10 +48,10 @@ internal sealed class EmbeddingPart
     public int Dim { get; }
 
     /// <summary>[B, F, D] embeddings scaled by the feature values; also the flattened [B, F·D] DNN input.</summary>
-    public float[] Output { get; }
+    public float[] Output { get; private set; } = [];
 
     /// <summary>[B, F, D] gradient w.r.t. <see cref="Output"/>, accumulated by every consumer.</summary>
-    public float[] DOutput { get; }
+    public float[] DOutput { get; private set; } = [];
 
     public int Width => FieldCount * Dim;
 
@@ -60,7 +65,7 @@ internal sealed class EmbeddingPart
     public void BeginBackward(int batchSize) => DOutputFor(batchSize).Clear();
 
     /// <summary>Scatters the accumulated dOut into the table's row gradient.</summary>
-    public void EndBackward(Batch batch) => _scatter.Run(batch);
+    public void EndBackward(Batch batch) => _scatter!.Run(batch);
 
     /// <summary>The gather of <see cref="Forward"/>: a new [B, F, D] region (the planner may store a pruned table compactly).</summary>
     public TapeRegion Lower(PlanBuilder plan) => plan.Gather(Table.Value, Dim);

@@ -24,13 +24,19 @@ public sealed class FFMModel : CtrModel
     private readonly FirstOrderPart _firstOrder;
     private readonly FFMPart _ffm;
 
-    public FFMModel(ModelConfig config, FeatureLayout layout, int maxBatchSize)
-        : base(config, layout, maxBatchSize)
+    public FFMModel(ModelConfig config, FeatureLayout layout, IReadOnlyDictionary<string, float[]>? weights = null)
+        : base(config, layout, weights)
     {
         var random = new SeededRandom(config.Seed);
-        _ffm = new FFMPart(Parameters, TableName, layout, config.EmbeddingDim, maxBatchSize, config.InitStd, random);
-        _firstOrder = new FirstOrderPart(Parameters, layout, maxBatchSize, config.InitStd, random);
+        _ffm = new FFMPart(Parameters, TableName, layout, config.EmbeddingDim, config.InitStd, random);
+        _firstOrder = new FirstOrderPart(Parameters, layout, config.InitStd, random);
         _bias = new BiasPart(Parameters);
+    }
+
+    protected override void Prepare(int maxBatchSize)
+    {
+        _ffm.Prepare(maxBatchSize);
+        _firstOrder.Prepare(maxBatchSize);
     }
 
     public override void Forward(Batch batch, Span<float> logits, bool training)

@@ -18,25 +18,29 @@ namespace Clickwise.Models;
 /// </summary>
 internal sealed class FFMPart
 {
-    private readonly int[] _slots;
-    private readonly float[] _dY;
+    private int[] _slots = [];
+    private float[] _dY = [];
     private readonly Job _job;
-    private readonly FFMOp _pairs;
+    private FFMOp? _pairs;
 
-    public FFMPart(ParameterSet parameters, string name, FeatureLayout layout, int dim, int maxBatchSize, float initStd,
-                   SeededRandom random)
+    public FFMPart(ParameterSet parameters, string name, FeatureLayout layout, int dim, float initStd, SeededRandom random)
     {
         FieldCount = layout.FieldCount;
         Dim = dim;
-        int maxTouched = checked(maxBatchSize * layout.FieldCount);
-        Table = parameters.Add(Parameter.RowSparse(name, ParameterRole.Embedding, layout.TotalRows, checked(FieldCount * dim),
-            maxTouched));
-        random.FillNormal(Table.Value, initStd);
-        _pairs = new FFMOp(Table.Value, FieldCount, dim);
+        Table = parameters.Add(Parameter.RowSparse(name, ParameterRole.Embedding, layout.TotalRows, checked(FieldCount * dim)))
+            .Normal(random, initStd);
+        _job = new Job(this);
+    }
+
+    /// <summary>Plans the outputs and the table's row gradient for batches of up to <paramref name="maxBatchSize"/> rows.</summary>
+    public void Prepare(int maxBatchSize)
+    {
+        int maxTouched = checked(maxBatchSize * FieldCount);
+        Table.PrepareRowGradient(maxTouched);
+        _pairs = new FFMOp(Table.Value, FieldCount, Dim);
         Output = new float[maxBatchSize];
         _dY = new float[maxBatchSize];
         _slots = new int[maxTouched];
-        _job = new Job(this);
     }
 
     public Parameter Table { get; }
@@ -46,7 +50,7 @@ internal sealed class FFMPart
     public int Dim { get; }
 
     /// <summary>[B] pair terms of the last forward.</summary>
-    public float[] Output { get; }
+    public float[] Output { get; private set; } = [];
 
     /// <summary>Adds the pair term of the batch to <paramref name="logits"/>.</summary>
     public void Forward(Batch batch, Span<float> logits)
@@ -94,7 +98,7 @@ internal sealed class FFMPart
 
             (int start, int end) = RowParallel.Range(batch.Count, index, partCount);
             part.Output.AsSpan(start, end - start).Clear();
-            part._pairs.AddRows(batch.IdsInUse, values, start, end, part.Output);
+            part._pairs!.AddRows(batch.IdsInUse, values, start, end, part.Output);
         }
     }
 }

@@ -14,14 +14,21 @@ public sealed class FMModel : CtrModel
     private readonly EmbeddingPart _embedding;
     private readonly FMPart _fm;
 
-    public FMModel(ModelConfig config, FeatureLayout layout, int maxBatchSize)
-        : base(config, layout, maxBatchSize)
+    public FMModel(ModelConfig config, FeatureLayout layout, IReadOnlyDictionary<string, float[]>? weights = null)
+        : base(config, layout, weights)
     {
         var random = new SeededRandom(config.Seed);
-        _embedding = new EmbeddingPart(Parameters, layout, config.EmbeddingDim, maxBatchSize, config.InitStd, random);
-        _firstOrder = new FirstOrderPart(Parameters, layout, maxBatchSize, config.InitStd, random);
+        _embedding = new EmbeddingPart(Parameters, layout, config.EmbeddingDim, config.InitStd, random);
+        _firstOrder = new FirstOrderPart(Parameters, layout, config.InitStd, random);
         _bias = new BiasPart(Parameters);
-        _fm = new FMPart(layout.FieldCount, config.EmbeddingDim, maxBatchSize);
+        _fm = new FMPart(layout.FieldCount, config.EmbeddingDim);
+    }
+
+    protected override void Prepare(int maxBatchSize)
+    {
+        _embedding.Prepare(maxBatchSize);
+        _firstOrder.Prepare(maxBatchSize);
+        _fm.Prepare(maxBatchSize);
     }
 
     public override void Forward(Batch batch, Span<float> logits, bool training)

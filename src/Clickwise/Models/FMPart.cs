@@ -7,11 +7,15 @@ namespace Clickwise.Models;
 /// <summary>The FM second-order term over the shared embeddings, with its [B, D] field-sum and [B] output.</summary>
 internal sealed class FMPart
 {
-    public FMPart(int fieldCount, int dim, int maxBatchSize)
+    public FMPart(int fieldCount, int dim)
     {
         FieldCount = fieldCount;
         Dim = dim;
-        Sum = new float[checked(maxBatchSize * dim)];
+    }
+
+    public void Prepare(int maxBatchSize)
+    {
+        Sum = new float[checked(maxBatchSize * Dim)];
         Output = new float[maxBatchSize];
     }
 
@@ -19,9 +23,9 @@ internal sealed class FMPart
 
     public int Dim { get; }
 
-    public float[] Sum { get; }
+    public float[] Sum { get; private set; } = [];
 
-    public float[] Output { get; }
+    public float[] Output { get; private set; } = [];
 
     /// <summary>Adds the FM second-order term to <paramref name="logits"/>.</summary>
     public void Forward(ReadOnlySpan<float> embeddings, int batchSize, Span<float> logits)

@@ -26,28 +26,24 @@ public sealed class FiBiNetModel : CtrModel
     private readonly BilinearInteraction _bilinearV;
     private readonly DeepPart _deep;
     private readonly int _interactionWidth;  // P·D
-    private readonly float[] _reweighted;    // V [B, F, D]
-    private readonly float[] _dReweighted;   // [B, F, D]
-    private readonly float[] _deepInput;     // [p ‖ q] [B, 2·P·D], written in place by the bilinear layers
-    private readonly float[] _dDeepInput;    // [B, 2·P·D], read in place by the bilinear layers
+    private float[] _reweighted = [];    // V [B, F, D]
+    private float[] _dReweighted = [];   // [B, F, D]
+    private float[] _deepInput = [];     // [p ‖ q] [B, 2·P·D], written in place by the bilinear layers
+    private float[] _dDeepInput = [];    // [B, 2·P·D], read in place by the bilinear layers
 
-    public FiBiNetModel(ModelConfig config, FeatureLayout layout, int maxBatchSize)
-        : base(config, layout, maxBatchSize)
+    public FiBiNetModel(ModelConfig config, FeatureLayout layout, IReadOnlyDictionary<string, float[]>? weights = null)
+        : base(config, layout, weights)
     {
         var random = new SeededRandom(config.Seed);
         int f = layout.FieldCount, d = config.EmbeddingDim;
-        _embedding = new EmbeddingPart(Parameters, layout, d, maxBatchSize, config.InitStd, random);
-        _firstOrder = new FirstOrderPart(Parameters, layout, maxBatchSize, config.InitStd, random);
+        _embedding = new EmbeddingPart(Parameters, layout, d, config.InitStd, random);
+        _firstOrder = new FirstOrderPart(Parameters, layout, config.InitStd, random);
         _bias = new BiasPart(Parameters);
-        _senet = new SqueezeExcitation(Parameters, SenetPrefix, f, d, config.SenetReduction, maxBatchSize, random);
-        _bilinearE = new BilinearInteraction(Parameters, BilinearEPrefix, config.BilinearType, f, d, maxBatchSize, random);
-        _bilinearV = new BilinearInteraction(Parameters, BilinearVPrefix, config.BilinearType, f, d, maxBatchSize, random);
+        _senet = new SqueezeExcitation(Parameters, SenetPrefix, f, d, config.SenetReduction, random);
+        _bilinearE = new BilinearInteraction(Parameters, BilinearEPrefix, config.BilinearType, f, d, random);
+        _bilinearV = new BilinearInteraction(Parameters, BilinearVPrefix, config.BilinearType, f, d, random);
         _interactionWidth = FieldPairs.Count(f) * d;
-        _deep = new DeepPart(Parameters, config, 2 * _interactionWidth, maxBatchSize, random);
-        _reweighted = new float[checked(maxBatchSize * f * d)];
-        _dReweighted = new float[_reweighted.Length];
-        _deepInput = new float[checked(2 * maxBatchSize * _interactionWidth)];
-        _dDeepInput = new float[_deepInput.Length];
+        _deep = new DeepPart(Parameters, config, 2 * _interactionWidth, random);
     }
 
     /// <summary>The SENET's parameter prefix: senet.squeeze [F, R], senet.excite [R, F].</summary>
@@ -63,6 +59,20 @@ public sealed class FiBiNetModel : CtrModel
     public Mlp Mlp => _deep.Mlp;
 
     public override void BeginStep(long globalStep) => _deep.BeginStep(Config.Seed, globalStep);
+
+    protected override void Prepare(int maxBatchSize)
+    {
+        _embedding.Prepare(maxBatchSize);
+        _firstOrder.Prepare(maxBatchSize);
+        _senet.Prepare(maxBatchSize);
+        _bilinearE.Prepare(maxBatchSize);
+        _bilinearV.Prepare(maxBatchSize);
+        _deep.Prepare(maxBatchSize);
+        _reweighted = new float[checked(maxBatchSize * _embedding.Width)];
+        _dReweighted = new float[_reweighted.Length];
+        _deepInput = new float[checked(2 * maxBatchSize * _interactionWidth)];
+        _dDeepInput = new float[_deepInput.Length];
+    }
 
     public override void Forward(Batch batch, Span<float> logits, bool training)
     {

@@ -9,12 +9,16 @@ namespace Clickwise.Models;
 /// <summary>The LR first-order term Σ_f w[id]·x with w a row-sparse [V, 1] table, and its output [B].</summary>
 internal sealed class FirstOrderPart
 {
-    public FirstOrderPart(ParameterSet parameters, FeatureLayout layout, int maxBatchSize, float initStd, SeededRandom random)
+    public FirstOrderPart(ParameterSet parameters, FeatureLayout layout, float initStd, SeededRandom random)
     {
         FieldCount = layout.FieldCount;
-        Weights = parameters.Add(Parameter.RowSparse("first_order", ParameterRole.FirstOrder, layout.TotalRows, 1,
-            checked(maxBatchSize * layout.FieldCount)));
-        random.FillNormal(Weights.Value, initStd);
+        Weights = parameters.Add(Parameter.RowSparse("first_order", ParameterRole.FirstOrder, layout.TotalRows, 1)).Normal(random, initStd);
+    }
+
+    /// <summary>Plans the output, and the table's row gradient, for batches of up to <paramref name="maxBatchSize"/> rows.</summary>
+    public void Prepare(int maxBatchSize)
+    {
+        Weights.PrepareRowGradient(checked(maxBatchSize * FieldCount));
         Output = new float[maxBatchSize];
     }
 
@@ -22,7 +26,7 @@ internal sealed class FirstOrderPart
 
     public int FieldCount { get; }
 
-    public float[] Output { get; }
+    public float[] Output { get; private set; } = [];
 
     /// <summary>Adds the first-order term to <paramref name="logits"/>.</summary>
     public void Forward(Batch batch, Span<float> logits)

@@ -25,21 +25,19 @@ public sealed class FnnModel : CtrModel
     private readonly EmbeddingPart _embedding;
     private readonly EmbeddingPart _firstOrder;
     private readonly DeepPart _deep;
-    private readonly float[] _input;
-    private readonly float[] _dInput;
+    private float[] _input = [];
+    private float[] _dInput = [];
 
-    public FnnModel(ModelConfig config, FeatureLayout layout, int maxBatchSize)
-        : base(config, layout, maxBatchSize)
+    public FnnModel(ModelConfig config, FeatureLayout layout, IReadOnlyDictionary<string, float[]>? weights = null)
+        : base(config, layout, weights)
     {
         var random = new SeededRandom(config.Seed);
         // The FM's parameters in the FM's order (and initialisation draws).
-        _embedding = new EmbeddingPart(Parameters, layout, config.EmbeddingDim, maxBatchSize, config.InitStd, random);
-        _firstOrder = new EmbeddingPart(Parameters, layout, 1, maxBatchSize, config.InitStd, random,
+        _embedding = new EmbeddingPart(Parameters, layout, config.EmbeddingDim, config.InitStd, random);
+        _firstOrder = new EmbeddingPart(Parameters, layout, 1, config.InitStd, random,
             "first_order", ParameterRole.FirstOrder);
         _bias = new BiasPart(Parameters);
-        _deep = new DeepPart(Parameters, config, InputWidth(layout.FieldCount, config.EmbeddingDim), maxBatchSize, random);
-        _input = new float[checked(maxBatchSize * InputWidth(layout.FieldCount, config.EmbeddingDim))];
-        _dInput = new float[_input.Length];
+        _deep = new DeepPart(Parameters, config, InputWidth(layout.FieldCount, config.EmbeddingDim), random);
     }
 
     /// <summary>The DNN, e.g. to replay dropout masks.</summary>
@@ -49,6 +47,15 @@ public sealed class FnnModel : CtrModel
     public static int InputWidth(int fieldCount, int dim) => checked(fieldCount * (dim + 1));
 
     public override void BeginStep(long globalStep) => _deep.BeginStep(Config.Seed, globalStep);
+
+    protected override void Prepare(int maxBatchSize)
+    {
+        _embedding.Prepare(maxBatchSize);
+        _firstOrder.Prepare(maxBatchSize);
+        _deep.Prepare(maxBatchSize);
+        _input = new float[checked(maxBatchSize * InputWidth(Layout.FieldCount, _embedding.Dim))];
+        _dInput = new float[_input.Length];
+    }
 
     public override void Forward(Batch batch, Span<float> logits, bool training)
     {

@@ -17,13 +17,19 @@ public sealed class FwFMModel : CtrModel
     private readonly EmbeddingPart _embedding;
     private readonly FwFMPart _fwfm;
 
-    public FwFMModel(ModelConfig config, FeatureLayout layout, int maxBatchSize)
-        : base(config, layout, maxBatchSize)
+    public FwFMModel(ModelConfig config, FeatureLayout layout, IReadOnlyDictionary<string, float[]>? weights = null)
+        : base(config, layout, weights)
     {
         var random = new SeededRandom(config.Seed);
-        _embedding = new EmbeddingPart(Parameters, layout, config.EmbeddingDim, maxBatchSize, config.InitStd, random);
-        _fwfm = new FwFMPart(Parameters, layout, config.EmbeddingDim, maxBatchSize, random);
+        _embedding = new EmbeddingPart(Parameters, layout, config.EmbeddingDim, config.InitStd, random);
+        _fwfm = new FwFMPart(Parameters, layout, config.EmbeddingDim, random);
         _bias = new BiasPart(Parameters);
+    }
+
+    protected override void Prepare(int maxBatchSize)
+    {
+        _embedding.Prepare(maxBatchSize);
+        _fwfm.Prepare(maxBatchSize);
     }
 
     public override void Forward(Batch batch, Span<float> logits, bool training)

@@ -19,31 +19,35 @@ internal sealed class FwFMPart
     public const int ChunkRows = 256;
 
     private readonly float[] _pairMatrix;
-    private readonly float[][] _pairGrads;
-    private readonly float[][] _vectorGrads;
-    private readonly float[] _dY;
+    private float[][] _pairGrads = [];
+    private float[][] _vectorGrads = [];
+    private float[] _dY = [];
     private readonly ForwardJob _forward;
     private readonly BackwardJob _backward;
 
-    public FwFMPart(ParameterSet parameters, FeatureLayout layout, int dim, int maxBatchSize, SeededRandom random)
+    public FwFMPart(ParameterSet parameters, FeatureLayout layout, int dim, SeededRandom random)
     {
         FieldCount = layout.FieldCount;
         Dim = dim;
-        FieldVectors = parameters.Add(Parameter.Dense("fwfm.v", ParameterRole.FieldLinear, layout.FieldCount, dim));
-        PairWeights = parameters.Add(Parameter.Dense("fwfm.r", ParameterRole.FieldMatrix, FieldPairs.Count(layout.FieldCount)));
         // The reference code builds v and R as nn.Linear weights; we keep PyTorch's default U(±1/√fan_in) scale.
-        random.FillUniform(FieldVectors.Value, 1.0 / Math.Sqrt(dim));
-        random.FillUniform(PairWeights.Value, 1.0 / Math.Sqrt(layout.FieldCount));
-        LinearOutput = new float[maxBatchSize];
-        PairOutput = new float[maxBatchSize];
-        int f = layout.FieldCount;
-        int chunks = (maxBatchSize + ChunkRows - 1) / ChunkRows;
-        _pairMatrix = new float[f * f];
-        _pairGrads = [.. Enumerable.Range(0, chunks).Select(_ => new float[f * f])];
-        _vectorGrads = [.. Enumerable.Range(0, chunks).Select(_ => new float[f * dim])];
-        _dY = new float[maxBatchSize];
+        FieldVectors = parameters.Add(Parameter.Dense("fwfm.v", ParameterRole.FieldLinear, layout.FieldCount, dim))
+            .Uniform(random, 1.0 / Math.Sqrt(dim));
+        PairWeights = parameters.Add(Parameter.Dense("fwfm.r", ParameterRole.FieldMatrix, FieldPairs.Count(layout.FieldCount)))
+            .Uniform(random, 1.0 / Math.Sqrt(layout.FieldCount));
+        _pairMatrix = new float[FieldCount * FieldCount];
         _forward = new ForwardJob(this);
         _backward = new BackwardJob(this);
+    }
+
+    /// <summary>Plans the outputs and the per-chunk gradient partials for batches of up to <paramref name="maxBatchSize"/> rows.</summary>
+    public void Prepare(int maxBatchSize)
+    {
+        int f = FieldCount, chunks = (maxBatchSize + ChunkRows - 1) / ChunkRows;
+        LinearOutput = new float[maxBatchSize];
+        PairOutput = new float[maxBatchSize];
+        _pairGrads = [.. Enumerable.Range(0, chunks).Select(_ => new float[f * f])];
+        _vectorGrads = [.. Enumerable.Range(0, chunks).Select(_ => new float[f * Dim])];
+        _dY = new float[maxBatchSize];
     }
 
     public Parameter FieldVectors { get; }
@@ -54,9 +58,9 @@ internal sealed class FwFMPart
 
     public int Dim { get; }
 
-    public float[] LinearOutput { get; }
+    public float[] LinearOutput { get; private set; } = [];
 
-    public float[] PairOutput { get; }
+    public float[] PairOutput { get; private set; } = [];
 
     private int Width => FieldCount * Dim;
 

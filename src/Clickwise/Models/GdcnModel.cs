@@ -9,6 +9,6 @@ namespace Clickwise.Models;
 /// (see <see cref="CrossDeepModel"/>).
 /// </summary>
 /// <remarks>Wang et al., "Towards Deeper, Lighter and Interpretable Cross Network for CTR Prediction" (CIKM 2023), eq. 1, Fig. 2 (GDCN-P).</remarks>
-public sealed class GdcnModel(ModelConfig config, FeatureLayout layout, int maxBatchSize)
-    : CrossDeepModel(config, layout, maxBatchSize,
-        (parameters, width, random) => new GatedCrossLayers(parameters, "cross", width, config.CrossLayers, maxBatchSize, random));
+public sealed class GdcnModel(ModelConfig config, FeatureLayout layout, IReadOnlyDictionary<string, float[]>? weights = null)
+    : CrossDeepModel(config, layout, weights,
+        (parameters, width, random) => new GatedCrossLayers(parameters, "cross", width, config.CrossLayers, random));

@@ -12,12 +12,17 @@ public sealed class LRModel : CtrModel
     private readonly BiasPart _bias;
     private readonly FirstOrderPart _firstOrder;
 
-    public LRModel(ModelConfig config, FeatureLayout layout, int maxBatchSize)
-        : base(config, layout, maxBatchSize)
+    public LRModel(ModelConfig config, FeatureLayout layout, IReadOnlyDictionary<string, float[]>? weights = null)
+        : base(config, layout, weights)
     {
         var random = new SeededRandom(config.Seed);
-        _firstOrder = new FirstOrderPart(Parameters, layout, maxBatchSize, config.InitStd, random);
+        _firstOrder = new FirstOrderPart(Parameters, layout, config.InitStd, random);
         _bias = new BiasPart(Parameters);
+    }
+
+    protected override void Prepare(int maxBatchSize)
+    {
+        _firstOrder.Prepare(maxBatchSize);
     }
 
     public override void Forward(Batch batch, Span<float> logits, bool training)

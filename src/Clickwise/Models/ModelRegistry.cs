@@ -5,39 +5,42 @@ namespace Clickwise.Models;
 /// <summary>Builds a model by its <see cref="ModelConfig.Name"/>.</summary>
 public static class ModelRegistry
 {
-    private static readonly Dictionary<string, Func<ModelConfig, FeatureLayout, int, CtrModel>> Factories =
+    private static readonly Dictionary<string, Func<ModelConfig, FeatureLayout, IReadOnlyDictionary<string, float[]>?, CtrModel>> Factories =
         new(StringComparer.Ordinal)
         {
-            ["lr"] = (c, l, b) => new LRModel(c, l, b),
-            ["fm"] = (c, l, b) => new FMModel(c, l, b),
-            ["fwfm"] = (c, l, b) => new FwFMModel(c, l, b),
-            ["deepfm"] = (c, l, b) => new DeepFMModel(c, l, b),
-            ["deepfwfm"] = (c, l, b) => new DeepFwFMModel(c, l, b),
-            ["nfm"] = (c, l, b) => new NFMModel(c, l, b),
-            ["dnn"] = (c, l, b) => new DnnModel(c, l, b),
-            ["wdl"] = (c, l, b) => new WideDeepModel(c, l, b),
-            ["dcn"] = (c, l, b) => new DcnModel(c, l, b),
-            ["dcnv2"] = (c, l, b) => new DcnV2Model(c, l, b),
-            ["gdcn"] = (c, l, b) => new GdcnModel(c, l, b),
-            ["ipnn"] = (c, l, b) => new IpnnModel(c, l, b),
-            ["opnn"] = (c, l, b) => new OpnnModel(c, l, b),
-            ["pnn"] = (c, l, b) => new PnnStarModel(c, l, b),
-            ["deepfm-ip"] = (c, l, b) => new DeepFMIpModel(c, l, b),
-            ["deepfm-op"] = (c, l, b) => new DeepFMOpModel(c, l, b),
-            ["deepfm-p"] = (c, l, b) => new DeepFMPnnStarModel(c, l, b),
-            ["xdeepfm"] = (c, l, b) => new XDeepFMModel(c, l, b),
-            ["fibinet"] = (c, l, b) => new FiBiNetModel(c, l, b),
-            ["ffm"] = (c, l, b) => new FFMModel(c, l, b),
-            ["fnn"] = (c, l, b) => new FnnModel(c, l, b),
-            ["wdl-fm"] = (c, l, b) => new WideDeepFMModel(c, l, b),
-            ["autoint"] = (c, l, b) => new AutoIntModel(c, l, b, deep: false),
-            ["autoint+"] = (c, l, b) => new AutoIntModel(c, l, b, deep: true),
+            ["lr"] = (c, l, w) => new LRModel(c, l, w),
+            ["fm"] = (c, l, w) => new FMModel(c, l, w),
+            ["fwfm"] = (c, l, w) => new FwFMModel(c, l, w),
+            ["deepfm"] = (c, l, w) => new DeepFMModel(c, l, w),
+            ["deepfwfm"] = (c, l, w) => new DeepFwFMModel(c, l, w),
+            ["nfm"] = (c, l, w) => new NFMModel(c, l, w),
+            ["dnn"] = (c, l, w) => new DnnModel(c, l, w),
+            ["wdl"] = (c, l, w) => new WideDeepModel(c, l, w),
+            ["dcn"] = (c, l, w) => new DcnModel(c, l, w),
+            ["dcnv2"] = (c, l, w) => new DcnV2Model(c, l, w),
+            ["gdcn"] = (c, l, w) => new GdcnModel(c, l, w),
+            ["ipnn"] = (c, l, w) => new IpnnModel(c, l, w),
+            ["opnn"] = (c, l, w) => new OpnnModel(c, l, w),
+            ["pnn"] = (c, l, w) => new PnnStarModel(c, l, w),
+            ["deepfm-ip"] = (c, l, w) => new DeepFMIpModel(c, l, w),
+            ["deepfm-op"] = (c, l, w) => new DeepFMOpModel(c, l, w),
+            ["deepfm-p"] = (c, l, w) => new DeepFMPnnStarModel(c, l, w),
+            ["xdeepfm"] = (c, l, w) => new XDeepFMModel(c, l, w),
+            ["fibinet"] = (c, l, w) => new FiBiNetModel(c, l, w),
+            ["ffm"] = (c, l, w) => new FFMModel(c, l, w),
+            ["fnn"] = (c, l, w) => new FnnModel(c, l, w),
+            ["wdl-fm"] = (c, l, w) => new WideDeepFMModel(c, l, w),
+            ["autoint"] = (c, l, w) => new AutoIntModel(c, l, deep: false, w),
+            ["autoint+"] = (c, l, w) => new AutoIntModel(c, l, deep: true, w),
         };
 
     /// <summary>Registered names in a stable order.</summary>
     public static IReadOnlyList<string> Names { get; } = ["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl", "dcn", "dcnv2", "gdcn", "ipnn", "opnn", "pnn", "deepfm-ip", "deepfm-op", "deepfm-p", "xdeepfm", "fibinet", "ffm", "fnn", "wdl-fm", "autoint", "autoint+"];
 
-    public static CtrModel Create(ModelConfig config, FeatureLayout layout, int maxBatchSize)
+    /// <summary>A new model, its weights initialised from the config's seed; call <see cref="CtrModel.PrepareTraining"/> to train it.</summary>
+    public static CtrModel Create(ModelConfig config, FeatureLayout layout) => Build(config, layout, null);
+
+    private static CtrModel Build(ModelConfig config, FeatureLayout layout, IReadOnlyDictionary<string, float[]>? weights)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(layout);
@@ -69,41 +72,26 @@ public static class ModelRegistry
                 $"senet reduction must be >= 1 and bilinear type one of {string.Join(", ", Enum.GetNames<Layers.BilinearKind>())}, got {config.SenetReduction} and {config.BilinearType}.", nameof(config));
         }
 
-        return factory(config, layout, maxBatchSize);
+        return factory(config, layout, weights);
     }
 
     /// <summary>
-    /// The model of a file: built from its config, its parameters set from <paramref name="tensors"/> by name. A missing or
+    /// The model of a file: built from its config around <paramref name="tensors"/> (taken by name, not copied). A missing or
     /// misshapen tensor, or a config no model accepts, is bad data, not a bug.
     /// </summary>
     public static CtrModel Load(ModelConfig config, FeatureLayout layout, IReadOnlyDictionary<string, float[]> tensors)
     {
-        CtrModel model;
         try
         {
-            model = Create(config, layout, maxBatchSize: 1);
+            return Build(config, layout, tensors);
         }
         catch (ArgumentException e)
         {
             throw new InvalidDataException(e.Message, e);
         }
-
-        foreach (Layers.Parameter parameter in model.Parameters)
+        catch (InvalidDataException e)
         {
-            if (!tensors.TryGetValue(parameter.Name, out float[]? values))
-            {
-                throw new InvalidDataException($"model '{config.Name}' needs tensor '{parameter.Name}', which is missing");
-            }
-
-            if (values.Length != parameter.Length)
-            {
-                throw new InvalidDataException(
-                    $"model '{config.Name}': tensor '{parameter.Name}' has {values.Length} values, expected {parameter.Length}");
-            }
-
-            values.CopyTo(parameter.Value, 0);
+            throw new InvalidDataException($"model '{config.Name}': {e.Message}", e);
         }
-
-        return model;
     }
 }

@@ -26,13 +26,13 @@ public static class ModelTransfer
     /// <summary>
     /// What a <paramref name="target"/> model takes from a <paramref name="source"/> model over
     /// <paramref name="fieldCount"/> fields; throws <see cref="ArgumentException"/> when it cannot start from it.
-    /// Built on probes (one row per field), so it costs nothing next to the real models.
+    /// Built on the two architectures over one row per field, so it costs nothing next to the real models.
     /// </summary>
     public static TransferPlan Plan(ModelConfig source, ModelConfig target, int fieldCount)
     {
         var layout = new FeatureLayout([.. Enumerable.Range(0, fieldCount).Select(f => $"f{f}")], [.. Enumerable.Repeat(1, fieldCount)]);
-        ParameterSet from = ModelRegistry.Create(source, layout, maxBatchSize: 1).Parameters;
-        ParameterSet to = ModelRegistry.Create(target, layout, maxBatchSize: 1).Parameters;
+        ParameterSet from = ModelRegistry.Create(source, layout).Parameters;
+        ParameterSet to = ModelRegistry.Create(target, layout).Parameters;
         var copied = new List<string>();
         var fresh = new List<string>();
         foreach (Parameter p in to)

@@ -20,21 +20,29 @@ public sealed class NFMModel : CtrModel
     private readonly BiInteractionPart _biInteraction;
     private readonly DeepPart _deep;
 
-    public NFMModel(ModelConfig config, FeatureLayout layout, int maxBatchSize)
-        : base(config, layout, maxBatchSize)
+    public NFMModel(ModelConfig config, FeatureLayout layout, IReadOnlyDictionary<string, float[]>? weights = null)
+        : base(config, layout, weights)
     {
         var random = new SeededRandom(config.Seed);
-        _embedding = new EmbeddingPart(Parameters, layout, config.EmbeddingDim, maxBatchSize, config.InitStd, random);
-        _firstOrder = new FirstOrderPart(Parameters, layout, maxBatchSize, config.InitStd, random);
+        _embedding = new EmbeddingPart(Parameters, layout, config.EmbeddingDim, config.InitStd, random);
+        _firstOrder = new FirstOrderPart(Parameters, layout, config.InitStd, random);
         _bias = new BiasPart(Parameters);
-        _biInteraction = new BiInteractionPart(layout.FieldCount, config.EmbeddingDim, maxBatchSize);
-        _deep = new DeepPart(Parameters, config, config.EmbeddingDim, maxBatchSize, random);
+        _biInteraction = new BiInteractionPart(layout.FieldCount, config.EmbeddingDim);
+        _deep = new DeepPart(Parameters, config, config.EmbeddingDim, random);
     }
 
     /// <summary>The DNN over the bi-interaction vector, e.g. to replay dropout masks.</summary>
     public Mlp Mlp => _deep.Mlp;
 
     public override void BeginStep(long globalStep) => _deep.BeginStep(Config.Seed, globalStep);
+
+    protected override void Prepare(int maxBatchSize)
+    {
+        _embedding.Prepare(maxBatchSize);
+        _firstOrder.Prepare(maxBatchSize);
+        _biInteraction.Prepare(maxBatchSize);
+        _deep.Prepare(maxBatchSize);
+    }
 
     public override void Forward(Batch batch, Span<float> logits, bool training)
     {

@@ -21,26 +21,35 @@ public abstract class PnnModel : CtrModel
     private readonly FirstOrderPart? _firstOrder;
     private readonly FMPart? _fm;
 
-    private protected PnnModel(ModelConfig config, FeatureLayout layout, int maxBatchSize, bool inner, bool outer, bool fm = false)
-        : base(config, layout, maxBatchSize)
+    private protected PnnModel(ModelConfig config, FeatureLayout layout, IReadOnlyDictionary<string, float[]>? weights, bool inner, bool outer, bool fm = false)
+        : base(config, layout, weights)
     {
         var random = new SeededRandom(config.Seed);
-        _embedding = new EmbeddingPart(Parameters, layout, config.EmbeddingDim, maxBatchSize, config.InitStd, random);
+        _embedding = new EmbeddingPart(Parameters, layout, config.EmbeddingDim, config.InitStd, random);
         if (fm)
         {
-            _firstOrder = new FirstOrderPart(Parameters, layout, maxBatchSize, config.InitStd, random);
-            _fm = new FMPart(layout.FieldCount, config.EmbeddingDim, maxBatchSize);
+            _firstOrder = new FirstOrderPart(Parameters, layout, config.InitStd, random);
+            _fm = new FMPart(layout.FieldCount, config.EmbeddingDim);
         }
 
-        _product = new ProductPart(Parameters, layout.FieldCount, config.EmbeddingDim, inner, outer, maxBatchSize, random);
+        _product = new ProductPart(Parameters, layout.FieldCount, config.EmbeddingDim, inner, outer, random);
         _bias = new BiasPart(Parameters);
-        _deep = new DeepPart(Parameters, config, _product.Width, maxBatchSize, random);
+        _deep = new DeepPart(Parameters, config, _product.Width, random);
     }
 
     /// <summary>The DNN component, e.g. to replay dropout masks.</summary>
     public Mlp Mlp => _deep.Mlp;
 
     public override void BeginStep(long globalStep) => _deep.BeginStep(Config.Seed, globalStep);
+
+    protected override void Prepare(int maxBatchSize)
+    {
+        _embedding.Prepare(maxBatchSize);
+        _firstOrder?.Prepare(maxBatchSize);
+        _fm?.Prepare(maxBatchSize);
+        _product.Prepare(maxBatchSize);
+        _deep.Prepare(maxBatchSize);
+    }
 
     public override void Forward(Batch batch, Span<float> logits, bool training)
     {

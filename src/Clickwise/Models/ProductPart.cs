@@ -13,16 +13,16 @@ internal sealed class ProductPart
 {
     private readonly int _fieldCount;
     private readonly int _dim;
-    private readonly float[] _inner;
-    private readonly float[] _dInner;
-    private readonly float[] _outer;
-    private readonly float[] _dOuter;
-    private readonly float[] _outerSum;
-    private readonly float[] _outerProjected;
-    private readonly float[] _dOuterSum;
-    private readonly float[] _dOuterProjected;
+    private float[] _inner = [];
+    private float[] _dInner = [];
+    private float[] _outer = [];
+    private float[] _dOuter = [];
+    private float[] _outerSum = [];
+    private float[] _outerProjected = [];
+    private float[] _dOuterSum = [];
+    private float[] _dOuterProjected = [];
 
-    public ProductPart(ParameterSet parameters, int fieldCount, int dim, bool inner, bool outer, int maxBatchSize, SeededRandom random)
+    public ProductPart(ParameterSet parameters, int fieldCount, int dim, bool inner, bool outer, SeededRandom random)
     {
         _fieldCount = fieldCount;
         _dim = dim;
@@ -34,16 +34,20 @@ internal sealed class ProductPart
             Kernels = parameters.Add(Parameter.Dense(KernelsName, ParameterRole.DenseWeight, dim, KernelCount, dim));
             // Xavier-uniform over the [D, H·D] matrix the batch GEMM sees; a per-kernel D×D bound (0.6 at D = 8) makes
             // the signals dwarf the embeddings (OPNN lost 0.015 test AUC on criteo_deeplight_tiny).
-            random.FillUniform(Kernels.Value, Math.Sqrt(6.0 / (dim + KernelCount * dim)));
+            Kernels.Uniform(random, Math.Sqrt(6.0 / (dim + KernelCount * dim)));
         }
+    }
 
+    /// <summary>Plans the products and the DNN input for batches of up to <paramref name="maxBatchSize"/> rows.</summary>
+    public void Prepare(int maxBatchSize)
+    {
         _inner = new float[checked(maxBatchSize * InnerCount)];
         _dInner = new float[_inner.Length];
         _outer = new float[checked(maxBatchSize * KernelCount)];
         _dOuter = new float[_outer.Length];
-        _outerSum = new float[outer ? checked(maxBatchSize * dim) : 0];
+        _outerSum = new float[KernelCount > 0 ? checked(maxBatchSize * _dim) : 0];
         _dOuterSum = new float[_outerSum.Length];
-        _outerProjected = new float[checked(maxBatchSize * KernelCount * dim)];
+        _outerProjected = new float[checked(maxBatchSize * KernelCount * _dim)];
         _dOuterProjected = new float[_outerProjected.Length];
         Output = new float[checked(maxBatchSize * Width)];
         DOutput = new float[Output.Length];
@@ -67,10 +71,10 @@ internal sealed class ProductPart
     public int Width { get; }
 
     /// <summary>[B, Width] DNN input.</summary>
-    public float[] Output { get; }
+    public float[] Output { get; private set; } = [];
 
     /// <summary>[B, Width] gradient w.r.t. <see cref="Output"/>, written by the DNN.</summary>
-    public float[] DOutput { get; }
+    public float[] DOutput { get; private set; } = [];
 
     public void Forward(ReadOnlySpan<float> embeddings, int batchSize)
     {

@@ -23,11 +23,11 @@ public sealed class XDeepFMModel : CtrModel
     private readonly CompressedInteractionNetwork _cin;
     private readonly Parameter _cinOutput;
     private readonly DeepPart _deep;
-    private readonly float[] _pooled;   // p⁺ [B, Σ pooled]
-    private readonly float[] _dPooled;  // ∂/∂p⁺ [B, Σ pooled]
+    private float[] _pooled = [];   // p⁺ [B, Σ pooled]
+    private float[] _dPooled = [];  // ∂/∂p⁺ [B, Σ pooled]
 
-    public XDeepFMModel(ModelConfig config, FeatureLayout layout, int maxBatchSize)
-        : base(config, layout, maxBatchSize)
+    public XDeepFMModel(ModelConfig config, FeatureLayout layout, IReadOnlyDictionary<string, float[]>? weights = null)
+        : base(config, layout, weights)
     {
         if (config.CinLayers.Length == 0 || config.CinLayers.Any(h => h < 1))
         {
@@ -36,25 +36,33 @@ public sealed class XDeepFMModel : CtrModel
         }
 
         var random = new SeededRandom(config.Seed);
-        _embedding = new EmbeddingPart(Parameters, layout, config.EmbeddingDim, maxBatchSize, config.InitStd, random);
-        _firstOrder = new FirstOrderPart(Parameters, layout, maxBatchSize, config.InitStd, random);
+        _embedding = new EmbeddingPart(Parameters, layout, config.EmbeddingDim, config.InitStd, random);
+        _firstOrder = new FirstOrderPart(Parameters, layout, config.InitStd, random);
         _bias = new BiasPart(Parameters);
         _cin = new CompressedInteractionNetwork(Parameters, "cin", layout.FieldCount, config.EmbeddingDim, config.CinLayers,
-            config.CinSplitHalf, maxBatchSize, random);
+            config.CinSplitHalf, random);
         // Initialised as the CIN half of one Xavier-uniform unit over [p⁺, h_top].
         int pooled = _cin.OutputSize;
         int top = config.HiddenUnits.Length > 0 ? config.HiddenUnits[^1] : _embedding.Width;
         _cinOutput = Parameters.Add(Parameter.Dense("cin.output.weight", ParameterRole.DenseWeight, pooled, 1))
             .Glorot(random, pooled + top, 1);
-        _deep = new DeepPart(Parameters, config, _embedding.Width, maxBatchSize, random);
-        _pooled = new float[checked(maxBatchSize * pooled)];
-        _dPooled = new float[_pooled.Length];
+        _deep = new DeepPart(Parameters, config, _embedding.Width, random);
     }
 
     /// <summary>The DNN component, e.g. to replay dropout masks.</summary>
     public Mlp Mlp => _deep.Mlp;
 
     public override void BeginStep(long globalStep) => _deep.BeginStep(Config.Seed, globalStep);
+
+    protected override void Prepare(int maxBatchSize)
+    {
+        _embedding.Prepare(maxBatchSize);
+        _firstOrder.Prepare(maxBatchSize);
+        _cin.Prepare(maxBatchSize);
+        _deep.Prepare(maxBatchSize);
+        _pooled = new float[checked(maxBatchSize * _cin.OutputSize)];
+        _dPooled = new float[_pooled.Length];
+    }
 
     public override void Forward(Batch batch, Span<float> logits, bool training)
     {

@@ -81,20 +81,11 @@ public sealed class ModelArtifact
     private static bool Prunable(string name) => name is "embedding" or "fwfm.r" || name.EndsWith(".embedding", StringComparison.Ordinal)
         || (name.StartsWith("mlp.", StringComparison.Ordinal) && name.EndsWith(".weight", StringComparison.Ordinal));
 
-    /// <summary>A trainable model with these weights (for fine-tuning or gradient-based tools).</summary>
+    /// <summary>A trainable model with (a copy of) these weights, planned for batches of up to <paramref name="maxBatchSize"/> rows.</summary>
     public CtrModel Instantiate(int maxBatchSize)
     {
-        CtrModel model = ModelRegistry.Create(Config, FeatureMap.Layout, maxBatchSize);
-        foreach (var parameter in model.Parameters)
-        {
-            if (!Tensors.TryGetValue(parameter.Name, out float[]? values) || values.Length != parameter.Length)
-            {
-                throw new InvalidDataException($"model file lacks parameter '{parameter.Name}' of {parameter.Length} values");
-            }
-
-            values.CopyTo(parameter.Value, 0);
-        }
-
+        CtrModel model = ModelRegistry.Load(Config, FeatureMap.Layout, Tensors.ToDictionary(t => t.Key, t => (float[])t.Value.Clone()));
+        model.PrepareTraining(maxBatchSize);
         return model;
     }
 }

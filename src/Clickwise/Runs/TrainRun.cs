@@ -84,7 +84,7 @@ public static class TrainRun
         TrainingResult? fmPretraining = null;
         if (init is null || Transfers(request, init))
         {
-            model = ModelRegistry.Create(request.Model, data.Map.Layout, request.Training.BatchSize);
+            model = ModelRegistry.Create(request.Model, data.Map.Layout);
             if (init is not null)
             {
                 start = ModelTransfer.Apply(init.Config, init.Tensors, model);
@@ -179,7 +179,7 @@ public static class TrainRun
                                                                           CancellationToken cancellationToken)
     {
         ModelConfig config = request.Model with { Name = "fm" };
-        CtrModel fm = ModelRegistry.Create(config, data.Map.Layout, request.Training.BatchSize);
+        CtrModel fm = ModelRegistry.Create(config, data.Map.Layout);
         string dir = Path.Combine(request.WorkDir, "fm-pretrain");
         Directory.CreateDirectory(dir);
         var trainer = new Trainer(fm, request.Training with { Epochs = request.Training.FmPretrainEpochs },
@@ -215,9 +215,10 @@ public static class TrainRun
         request.Training.Validate();
         request.Pruning?.Validate(request.Training.Epochs);
         ModelConfig architecture = init is null || Transfers(request, init) ? request.Model : init.Config;
-        // The model's constructor is the one validator of an architecture; two one-row fields make it cheap.
+        // The model's constructor is the one validator of an architecture; over two one-row fields, with no training
+        // state, building it costs microseconds.
         var layout = new Features.FeatureLayout(["a", "b"], [1, 1]);
-        CtrModel probe = ModelRegistry.Create(architecture, layout, maxBatchSize: 1);
+        CtrModel probe = ModelRegistry.Create(architecture, layout);
         if (init is not null && Transfers(request, init))
         {
             // Refuses a transfer that is not meaningful (an FFM from an FM, say) before any data is read.

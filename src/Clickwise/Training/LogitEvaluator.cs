@@ -18,6 +18,11 @@ public sealed class LogitEvaluator(LogitMetrics metrics) : IEvaluator
         float[] logits = new float[n];
         float[] labels = new float[n];
         int at = 0;
+        if (model.MaxBatchSize == 0)
+        {
+            model.PrepareTraining(batchSize);
+        }
+
         batchSize = Math.Min(batchSize, model.MaxBatchSize);
         foreach (Batch batch in data.Batches(batchSize, shuffle: false, seed: 0))
         {

@@ -26,9 +26,9 @@ public sealed class Trainer
     public Trainer(CtrModel model, TrainingConfig config, IEvaluator? evaluator = null)
     {
         config.Validate();
-        if (config.BatchSize > model.MaxBatchSize)
+        if (model.MaxBatchSize < config.BatchSize)
         {
-            throw new ArgumentException($"batch size {config.BatchSize} exceeds the model's max batch size {model.MaxBatchSize}");
+            model.PrepareTraining(config.BatchSize);
         }
 
         _model = model;

@@ -8,7 +8,7 @@ public sealed class ParameterTensorsTests
     private static ParameterSet Parameters(int hidden = 3)
     {
         var set = new ParameterSet();
-        set.Add(Parameter.RowSparse("embedding", ParameterRole.Embedding, 4, 2, 4));
+        set.Add(Parameter.RowSparse("embedding", ParameterRole.Embedding, 4, 2).PrepareRowGradient(4));
         set.Add(Parameter.Dense("w", ParameterRole.DenseWeight, 2, hidden));
         set.Add(Parameter.Dense("b", ParameterRole.Bias, hidden));
         return set;

@@ -41,8 +41,8 @@ public sealed unsafe class AttentionKernelTests
 
         int headDim = lanes == 1 ? 3 : 2 * lanes, inputDim = 5, width = heads * headDim;
         var parameters = new ParameterSet();
-        var layer = new MultiHeadSelfAttention(parameters, "att", fields, inputDim, heads, headDim, residual, scaleScores: false, 1,
-            new SeededRandom(fields * 10 + heads));
+        var layer = new MultiHeadSelfAttention(parameters, "att", fields, inputDim, heads, headDim, residual, scaleScores: false,
+            new SeededRandom(fields * 10 + heads)).Prepare(1);
         float[] e = GradientCheck.RandomWeights(fields * inputDim, 3);
         var expected = new float[fields * width];
         layer.Forward(e, 1, expected);
@@ -91,8 +91,8 @@ public sealed unsafe class AttentionKernelTests
         // Scores far above exp's range (~88) in both the layer and the kernel: the softmax subtracts the row maximum.
         const int Fields = 4, InputDim = 2, HeadDim = 8;
         var parameters = new ParameterSet();
-        var layer = new MultiHeadSelfAttention(parameters, "att", Fields, InputDim, 1, HeadDim, useResidual: false, scaleScores: false, 1,
-            new SeededRandom(1));
+        var layer = new MultiHeadSelfAttention(parameters, "att", Fields, InputDim, 1, HeadDim, useResidual: false, scaleScores: false,
+            new SeededRandom(1)).Prepare(1);
         parameters["att.query"].Value.AsSpan().Fill(3f);
         parameters["att.key"].Value.AsSpan().Fill(3f);
         float[] e = [4f, 4f, 3f, 3f, 1f, 1f, -2f, -2f];

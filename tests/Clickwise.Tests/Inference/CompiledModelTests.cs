@@ -32,7 +32,7 @@ public sealed class CompiledModelTests
     public void DcnV2LowRankMixtureMatchesForward(int layers, int experts, int rank)
     {
         var config = RandomModels.Config("dcnv2") with { CrossLayers = layers, CrossExperts = experts, CrossRank = rank };
-        CtrModel model = ModelRegistry.Create(config, RandomModels.Layout, 40);
+        CtrModel model = ModelRegistry.Create(config, RandomModels.Layout).Prepared(40);
         var random = new Clickwise.Layers.SeededRandom(8);
         foreach (var p in model.Parameters)
         {
@@ -60,7 +60,7 @@ public sealed class CompiledModelTests
         {
             AttentionLayers = layers, AttentionHeads = heads, AttentionDim = dim, AttentionResidual = residual,
         };
-        CtrModel model = ModelRegistry.Create(config, RandomModels.Layout, 40);
+        CtrModel model = ModelRegistry.Create(config, RandomModels.Layout).Prepared(40);
         var random = new Clickwise.Layers.SeededRandom(8);
         foreach (var p in model.Parameters)
         {
@@ -84,7 +84,7 @@ public sealed class CompiledModelTests
     public void FiBiNetBilinearTypesMatchForward(Clickwise.Layers.BilinearKind kind, int reduction)
     {
         var config = RandomModels.Config("fibinet") with { BilinearType = kind, SenetReduction = reduction };
-        CtrModel model = ModelRegistry.Create(config, RandomModels.Layout, 300);
+        CtrModel model = ModelRegistry.Create(config, RandomModels.Layout).Prepared(300);
         var random = new Clickwise.Layers.SeededRandom(8);
         foreach (var p in model.Parameters)
         {
@@ -190,7 +190,7 @@ public sealed class CompiledModelTests
     [InlineData("wdl-fm", new[] { 1 })]
     public void UnusualDnnShapesMatchForward(string name, int[] hidden)
     {
-        CtrModel model = ModelRegistry.Create(RandomModels.Config(name) with { HiddenUnits = hidden }, RandomModels.Layout, 40);
+        CtrModel model = ModelRegistry.Create(RandomModels.Config(name) with { HiddenUnits = hidden }, RandomModels.Layout).Prepared(40);
         var random = new Clickwise.Layers.SeededRandom(8);
         foreach (var p in model.Parameters)
         {
@@ -214,7 +214,7 @@ public sealed class CompiledModelTests
     public void CinShapesMatchForward(int[] cinLayers, bool splitHalf)
     {
         var config = RandomModels.Config("xdeepfm") with { CinLayers = cinLayers, CinSplitHalf = splitHalf };
-        CtrModel model = ModelRegistry.Create(config, RandomModels.Layout, 60);
+        CtrModel model = ModelRegistry.Create(config, RandomModels.Layout).Prepared(60);
         var random = new Clickwise.Layers.SeededRandom(8);
         foreach (var p in model.Parameters)
         {

@@ -23,7 +23,7 @@ internal static class RandomModels
     /// <summary>A model whose parameters are all uniform in ±0.5 (±1 for dnn; seeded), so no term is trivially zero.</summary>
     public static CtrModel Create(string name, int maxBatchSize, int seed = 3, int embeddingDim = 5)
     {
-        CtrModel model = ModelRegistry.Create(Config(name, embeddingDim), Layout, maxBatchSize);
+        CtrModel model = ModelRegistry.Create(Config(name, embeddingDim), Layout).Prepared(maxBatchSize);
         var random = new SeededRandom(seed);
         // A DNN-only logit (dnn, fnn) passes through three ±0.5 layers that shrink its spread below what the tests call
         // informative; ±1 restores it. Models with a first- or second-order term spread enough through it.

@@ -47,7 +47,7 @@ public sealed class SparsePlanTests
     public void TanhNetworksCompileToDenseTanhLayersThatMatchForward(string name, string? sparsity, PlanObjective objective)
     {
         var config = RandomModels.Config(name) with { Activation = Clickwise.Layers.Activation.Tanh };
-        CtrModel model = ModelRegistry.Create(config, RandomModels.Layout, 300);
+        CtrModel model = ModelRegistry.Create(config, RandomModels.Layout).Prepared(300);
         var random = new Clickwise.Layers.SeededRandom(8);
         foreach (var p in model.Parameters)
         {

@@ -10,7 +10,7 @@ public sealed class CompressedInteractionNetworkTests(ITestOutputHelper output)
 
     private static CompressedInteractionNetwork Create(ParameterSet parameters, int dim, int batch, bool splitHalf)
     {
-        var cin = new CompressedInteractionNetwork(parameters, "cin", F, dim, Sizes, splitHalf, batch, new SeededRandom(1));
+        var cin = new CompressedInteractionNetwork(parameters, "cin", F, dim, Sizes, splitHalf, new SeededRandom(1)).Prepare(batch);
         GradientCheck.RandomizeBiases(parameters);
         return cin;
     }

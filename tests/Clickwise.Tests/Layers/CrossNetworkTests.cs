@@ -14,10 +14,10 @@ public sealed class CrossNetworkTests(ITestOutputHelper output)
 
     private static ICrossLayers Create(string kind, ParameterSet parameters, int layers = L) => kind switch
     {
-        "dcn" => new DcnCrossLayers(parameters, kind, N, layers, B, new SeededRandom(1)),
-        "dcnv2" => new DcnV2CrossLayers(parameters, kind, N, layers, B, new SeededRandom(1)),
-        "dcnv2_mix" => new DcnV2MixtureCrossLayers(parameters, kind, N, layers, Rank, Experts, B, new SeededRandom(1)),
-        "gdcn" => new GatedCrossLayers(parameters, kind, N, layers, B, new SeededRandom(1)),
+        "dcn" => new DcnCrossLayers(parameters, kind, N, layers, new SeededRandom(1)),
+        "dcnv2" => new DcnV2CrossLayers(parameters, kind, N, layers, new SeededRandom(1)),
+        "dcnv2_mix" => new DcnV2MixtureCrossLayers(parameters, kind, N, layers, Rank, Experts, new SeededRandom(1)),
+        "gdcn" => new GatedCrossLayers(parameters, kind, N, layers, new SeededRandom(1)),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -26,7 +26,7 @@ public sealed class CrossNetworkTests(ITestOutputHelper output)
     public void ForwardFollowsThePaperRecursion(string kind)
     {
         ParameterSet parameters = GradientCheck.RandomizeBiases(new ParameterSet());
-        var network = new CrossNetwork(Create(kind, parameters));
+        var network = new CrossNetwork(Create(kind, parameters)).Prepare(B);
         float[] x0 = GradientCheck.RandomWeights(B * N, 2);
         var y = new float[B * N];
         network.Forward(x0, B, y);
@@ -53,7 +53,7 @@ public sealed class CrossNetworkTests(ITestOutputHelper output)
         foreach (int layers in new[] { 1, L })
         {
             ParameterSet parameters = GradientCheck.RandomizeBiases(new ParameterSet());
-            var network = new CrossNetwork(Create(kind, parameters, layers));
+            var network = new CrossNetwork(Create(kind, parameters, layers)).Prepare(B);
             float[] x0 = GradientCheck.RandomWeights(B * N, 3), r = GradientCheck.RandomWeights(B * N, 4);
             var y = new float[B * N];
             double Loss()
@@ -77,7 +77,7 @@ public sealed class CrossNetworkTests(ITestOutputHelper output)
     public void PartialBatchMatchesTheFullBatchRows(string kind)
     {
         ParameterSet parameters = GradientCheck.RandomizeBiases(new ParameterSet());
-        var network = new CrossNetwork(Create(kind, parameters));
+        var network = new CrossNetwork(Create(kind, parameters)).Prepare(B);
         float[] x0 = GradientCheck.RandomWeights(B * N, 5);
         var full = new float[B * N];
         var part = new float[B * N];

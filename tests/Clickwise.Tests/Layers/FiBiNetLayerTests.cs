@@ -11,7 +11,7 @@ public sealed class FiBiNetLayerTests(ITestOutputHelper output)
     public void SenetReweightsFieldsByTheExcitedMeans()
     {
         var parameters = new ParameterSet();
-        var senet = new SqueezeExcitation(parameters, "senet", F, D, reductionRatio: 2, B, new SeededRandom(1));
+        var senet = new SqueezeExcitation(parameters, "senet", F, D, reductionRatio: 2, new SeededRandom(1)).Prepare(B);
         Assert.Equal(3, senet.ReducedCount);
         float[] e = GradientCheck.RandomWeights(B * F * D, 2);
         var y = new float[e.Length];
@@ -37,7 +37,7 @@ public sealed class FiBiNetLayerTests(ITestOutputHelper output)
     public void SenetGradient()
     {
         var parameters = new ParameterSet();
-        var senet = new SqueezeExcitation(parameters, "senet", F, D, reductionRatio: 2, B, new SeededRandom(3));
+        var senet = new SqueezeExcitation(parameters, "senet", F, D, reductionRatio: 2, new SeededRandom(3)).Prepare(B);
         float[] e = GradientCheck.RandomWeights(B * F * D, 4), r = GradientCheck.RandomWeights(B * F * D, 5);
         var y = new float[e.Length];
         double Loss()
@@ -61,7 +61,7 @@ public sealed class FiBiNetLayerTests(ITestOutputHelper output)
     public void BilinearMatchesTheDefinition(BilinearKind kind, int matrices)
     {
         var parameters = new ParameterSet();
-        var bilinear = new BilinearInteraction(parameters, "bilinear", kind, F, D, B, new SeededRandom(6));
+        var bilinear = new BilinearInteraction(parameters, "bilinear", kind, F, D, new SeededRandom(6)).Prepare(B);
         float[] w = parameters["bilinear.weight"].Value;
         Assert.Equal(matrices * D * D, w.Length);
         float[] e = GradientCheck.RandomWeights(B * F * D, 7);
@@ -98,7 +98,7 @@ public sealed class FiBiNetLayerTests(ITestOutputHelper output)
     public void BilinearGradient(BilinearKind kind)
     {
         var parameters = new ParameterSet();
-        var bilinear = new BilinearInteraction(parameters, "bilinear", kind, F, D, B, new SeededRandom(8));
+        var bilinear = new BilinearInteraction(parameters, "bilinear", kind, F, D, new SeededRandom(8)).Prepare(B);
         int pairs = FieldPairs.Count(F);
         float[] e = GradientCheck.RandomWeights(B * F * D, 9), r = GradientCheck.RandomWeights(B * pairs * D, 10);
         var y = new float[r.Length];

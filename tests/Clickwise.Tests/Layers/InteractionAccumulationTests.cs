@@ -69,12 +69,12 @@ public sealed class InteractionAccumulationTests
         var parameters = new ParameterSet();
         ICrossLayers layers = kind switch
         {
-            "dcn" => new DcnCrossLayers(parameters, kind, X, 2, B, new SeededRandom(8)),
-            "dcnv2" => new DcnV2CrossLayers(parameters, kind, X, 2, B, new SeededRandom(8)),
-            "dcnv2_mix" => new DcnV2MixtureCrossLayers(parameters, kind, X, 2, rank: 2, expertCount: 2, B, new SeededRandom(8)),
-            _ => new GatedCrossLayers(parameters, kind, X, 2, B, new SeededRandom(8)),
+            "dcn" => new DcnCrossLayers(parameters, kind, X, 2, new SeededRandom(8)),
+            "dcnv2" => new DcnV2CrossLayers(parameters, kind, X, 2, new SeededRandom(8)),
+            "dcnv2_mix" => new DcnV2MixtureCrossLayers(parameters, kind, X, 2, rank: 2, expertCount: 2, new SeededRandom(8)),
+            _ => new GatedCrossLayers(parameters, kind, X, 2, new SeededRandom(8)),
         };
-        var network = new CrossNetwork(layers);
+        var network = new CrossNetwork(layers).Prepare(B);
         float[] x0 = Random(B * X, 9), dOutput = Random(B * X, 10);
         var dX0 = new float[x0.Length];
         network.Forward(x0, B, new float[B * X]);
@@ -87,12 +87,12 @@ public sealed class InteractionAccumulationTests
         float[] e = Random(B * F * D, 11);
         var dE = new float[e.Length];
         var senetParameters = new ParameterSet();
-        var senet = new SqueezeExcitation(senetParameters, "senet", F, D, 2, B, new SeededRandom(12));
+        var senet = new SqueezeExcitation(senetParameters, "senet", F, D, 2, new SeededRandom(12)).Prepare(B);
         senet.Forward(e, B, new float[e.Length]);
         AssertAccumulates(() => senet.Backward(e, Random(e.Length, 13), B, dE), Gradients(senetParameters, dE));
 
         var bilinearParameters = new ParameterSet();
-        var bilinear = new BilinearInteraction(bilinearParameters, "bilinear", BilinearKind.FieldEach, F, D, B, new SeededRandom(14));
+        var bilinear = new BilinearInteraction(bilinearParameters, "bilinear", BilinearKind.FieldEach, F, D, new SeededRandom(14)).Prepare(B);
         int pairs = FieldPairs.Count(F);
         bilinear.Forward(e, B, new float[B * pairs * D]);
         AssertAccumulates(() => bilinear.Backward(e, Random(B * pairs * D, 15), B, dE), Gradients(bilinearParameters, dE));
@@ -104,12 +104,12 @@ public sealed class InteractionAccumulationTests
         float[] e = Random(B * F * D, 16);
         var dE = new float[e.Length];
         var cinParameters = new ParameterSet();
-        var cin = new CompressedInteractionNetwork(cinParameters, "cin", F, D, [4, 2], splitHalf: true, B, new SeededRandom(17));
+        var cin = new CompressedInteractionNetwork(cinParameters, "cin", F, D, [4, 2], splitHalf: true, new SeededRandom(17)).Prepare(B);
         cin.Forward(e, B, new float[B * cin.OutputSize]);
         AssertAccumulates(() => cin.Backward(Random(B * cin.OutputSize, 18), B, dE), Gradients(cinParameters, dE));
 
         var attentionParameters = new ParameterSet();
-        var attention = new MultiHeadSelfAttention(attentionParameters, "att", F, D, 2, 2, true, false, B, new SeededRandom(19));
+        var attention = new MultiHeadSelfAttention(attentionParameters, "att", F, D, 2, 2, true, false, new SeededRandom(19)).Prepare(B);
         attention.Forward(e, B, new float[B * F * attention.OutputDim]);
         AssertAccumulates(() => attention.Backward(e, Random(B * F * attention.OutputDim, 20), B, dE), Gradients(attentionParameters, dE));
     }

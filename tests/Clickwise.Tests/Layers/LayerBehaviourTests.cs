@@ -157,7 +157,7 @@ public sealed class LayerBehaviourTests
     {
         // One hidden layer of width 8, identity-like weights: a dropped unit must get zero weight gradient.
         var parameters = new ParameterSet();
-        var mlp = new Mlp(parameters, "mlp", 8, [8], 0.5f, 1, new SeededRandom(1), dropoutSeed: 5);
+        var mlp = new Mlp(parameters, "mlp", 8, [8], 0.5f, new SeededRandom(1), dropoutSeed: 5).Prepare(1);
         Parameter w0 = parameters["mlp.0.weight"];
         w0.Value.AsSpan().Clear();
         for (int i = 0; i < 8; i++)
@@ -192,7 +192,7 @@ public sealed class LayerBehaviourTests
     [Fact]
     public void ResettingTheDropoutSeedReplaysTheMasks()
     {
-        var mlp = new Mlp(new ParameterSet(), "mlp", 4, [32], 0.5f, 2, new SeededRandom(1), dropoutSeed: 8);
+        var mlp = new Mlp(new ParameterSet(), "mlp", 4, [32], 0.5f, new SeededRandom(1), dropoutSeed: 8).Prepare(2);
         float[] x = [1, 2, 3, 4, 5, 6, 7, 8];
         var first = new float[2];
         var again = new float[2];

@@ -45,7 +45,7 @@ public sealed class LayerGradientTests(ITestOutputHelper output)
             return GradientCheck.Dot(outBuf, r);
         }
 
-        Parameter p = Parameter.RowSparse("embedding", ParameterRole.Embedding, V, D, B * F);
+        Parameter p = Parameter.RowSparse("embedding", ParameterRole.Embedding, V, D).PrepareRowGradient(B * F);
         table.CopyTo(p.Value, 0);
         var dValues = new float[B * F];
         Embedding.Backward(table, ids, values, hasValues, r, B, F, D, p.RowGrad!, dValues);
@@ -68,7 +68,7 @@ public sealed class LayerGradientTests(ITestOutputHelper output)
             return GradientCheck.Dot(outBuf, r);
         }
 
-        Parameter p = Parameter.RowSparse("first_order", ParameterRole.FirstOrder, V, 1, B * F);
+        Parameter p = Parameter.RowSparse("first_order", ParameterRole.FirstOrder, V, 1).PrepareRowGradient(B * F);
         var dValues = new float[B * F];
         FirstOrder.Backward(w, ids, values, true, r, B, F, p.RowGrad!, dValues);
         GradientCheck.Check("first_order.w", w, GradientCheck.Densify(p), Loss, output: output);
@@ -229,7 +229,7 @@ public sealed class LayerGradientTests(ITestOutputHelper output)
     {
         const int In = 6;
         var parameters = new ParameterSet();
-        var mlp = new Mlp(parameters, "mlp", In, [5, 4], dropout, B, new SeededRandom(27), dropoutSeed: 99, activation);
+        var mlp = new Mlp(parameters, "mlp", In, [5, 4], dropout, new SeededRandom(27), dropoutSeed: 99, activation).Prepare(B);
         foreach (Parameter p in parameters.Where(p => p.Role == ParameterRole.Bias))
         {
             new SeededRandom(28).FillUniform(p.Value, 0.1); // non-zero biases so their effect is visible

@@ -26,7 +26,7 @@ public sealed class MultiHeadSelfAttentionTests(ITestOutputHelper output)
     public void ForwardIsReluOfAttendedValuesPlusResidual(int F, int HeadDim, bool residual, bool scaled)
     {
         var parameters = new ParameterSet();
-        var attention = new MultiHeadSelfAttention(parameters, "att", F, Din, Heads, HeadDim, residual, scaled, B, new SeededRandom(1));
+        var attention = new MultiHeadSelfAttention(parameters, "att", F, Din, Heads, HeadDim, residual, scaled, new SeededRandom(1)).Prepare(B);
         float[] e = GradientCheck.RandomWeights(B * F * Din, 2);
         int width = Heads * HeadDim;
         var y = new float[B * F * width];
@@ -60,7 +60,7 @@ public sealed class MultiHeadSelfAttentionTests(ITestOutputHelper output)
     public void GradientOfInputAndEveryParameter(int F, int HeadDim, bool residual, bool scaled)
     {
         var parameters = new ParameterSet();
-        var attention = new MultiHeadSelfAttention(parameters, "att", F, Din, Heads, HeadDim, residual, scaled, B, new SeededRandom(3));
+        var attention = new MultiHeadSelfAttention(parameters, "att", F, Din, Heads, HeadDim, residual, scaled, new SeededRandom(3)).Prepare(B);
         float[] e = GradientCheck.RandomWeights(B * F * Din, 4), r = GradientCheck.RandomWeights(B * F * Heads * HeadDim, 5);
         var y = new float[r.Length];
         double Loss()

@@ -96,7 +96,7 @@ public sealed class ReluDropoutTests
             {
                 const int B = 300, In = 37;
                 var parameters = new ParameterSet();
-                var mlp = new Mlp(parameters, "mlp", In, [70, 33], dropout, B, new SeededRandom(3), dropoutSeed: 4, activation);
+                var mlp = new Mlp(parameters, "mlp", In, [70, 33], dropout, new SeededRandom(3), dropoutSeed: 4, activation).Prepare(B);
                 float[] x = KernelData.Random(B * In, 5), dY = KernelData.Random(B, 6);
                 float[] y = new float[B], dX = new float[B * In];
                 mlp.Forward(x, B, y, training: true);

@@ -89,7 +89,7 @@ public sealed class ModelGoldenTests(ITestOutputHelper output)
     private static (GoldenFixture Fixture, CtrModel Model) CreateAtInitialWeights(string name)
     {
         GoldenFixture fixture = GoldenFixture.Load(name);
-        CtrModel model = ModelRegistry.Create(fixture.Config(), fixture.Layout(), fixture.BatchSize);
+        CtrModel model = ModelRegistry.Create(fixture.Config(), fixture.Layout()).Prepared(fixture.BatchSize);
         Dictionary<string, double[]> values = GoldenFixture.Tensors(fixture.Root.GetProperty("initial"));
         foreach (Parameter p in model.Parameters)
         {

@@ -57,18 +57,18 @@ public sealed class ModelGradientTests(ITestOutputHelper output)
     [Theory]
     [MemberData(nameof(Models))]
     public void EveryParameterMatchesCentralDifferences(string name) =>
-        CheckModel(ModelRegistry.Create(Config(name), Layout, B), replayDropout: null);
+        CheckModel(ModelRegistry.Create(Config(name), Layout).Prepared(B), replayDropout: null);
 
     [Fact]
     public void DcnV2LowRankMixtureMatchesCentralDifferences() =>
-        CheckModel(ModelRegistry.Create(Config("dcnv2") with { CrossLayers = 2, CrossRank = 2, CrossExperts = 3 }, Layout, B),
+        CheckModel(ModelRegistry.Create(Config("dcnv2") with { CrossLayers = 2, CrossRank = 2, CrossExperts = 3 }, Layout).Prepared(B),
             replayDropout: null);
 
     // One layer: without the residual, a second layer's input rows are all ReLUs of averages of the same values, so
     // its scores barely differ between fields and its query/key gradients (~1e-6) drown in float32 rounding.
     [Fact]
     public void AutoIntWithoutResidualMatchesCentralDifferences() =>
-        CheckModel(ModelRegistry.Create(Config("autoint") with { AttentionResidual = false, AttentionLayers = 1 }, Layout, B),
+        CheckModel(ModelRegistry.Create(Config("autoint") with { AttentionResidual = false, AttentionLayers = 1 }, Layout).Prepared(B),
             replayDropout: null);
 
     [Theory]
@@ -95,7 +95,7 @@ public sealed class ModelGradientTests(ITestOutputHelper output)
     [InlineData("autoint+", 123)]
     public void DropoutModelsMatchWithAReplayedMask(string name, int maskSeed)
     {
-        CtrModel model = ModelRegistry.Create(Config(name, dropout: 0.3f), Layout, B);
+        CtrModel model = ModelRegistry.Create(Config(name, dropout: 0.3f), Layout).Prepared(B);
         Mlp mlp = model switch
         {
             DeepFMModel m => m.Mlp,

@@ -43,7 +43,7 @@ public sealed class ModelLearningTests(ITestOutputHelper output)
     public void SecondOrderModelsLearnAPlantedPairInteraction(string name, bool canLearn)
     {
         var config = new ModelConfig { Name = name, EmbeddingDim = 4, HiddenUnits = [16], Dropout = 0f, InitStd = 0.1f, Seed = 3 };
-        CtrModel model = ModelRegistry.Create(config, Layout, BatchSize);
+        CtrModel model = ModelRegistry.Create(config, Layout).Prepared(BatchSize);
         var optimizer = OptimizerFactory.Create("adam", new OptimizerSettings { LearningRate = 0.05 });
         var random = new SeededRandom(9);
         var batch = new Batch(BatchSize, 3) { Count = BatchSize };

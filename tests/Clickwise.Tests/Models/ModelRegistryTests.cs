@@ -42,14 +42,14 @@ public sealed class ModelRegistryTests
     [InlineData("autoint+", "embedding,bias,attention.0.query,attention.0.key,attention.0.value,attention.0.residual,attention.1.query,attention.1.key,attention.1.value,attention.1.residual,attention.output.weight,mlp.0.weight,mlp.0.bias,mlp.1.weight,mlp.1.bias,mlp.2.weight,mlp.2.bias")]
     public void ParameterNamesAreStable(string name, string expected)
     {
-        CtrModel model = ModelRegistry.Create(Config(name), Layout, 8);
+        CtrModel model = ModelRegistry.Create(Config(name), Layout).Prepared(8);
         Assert.Equal(expected, string.Join(",", model.Parameters.Select(p => p.Name)));
     }
 
     [Fact]
     public void ShapesAndRolesFollowTheLayout()
     {
-        CtrModel model = ModelRegistry.Create(Config("deepfwfm"), Layout, 8);
+        CtrModel model = ModelRegistry.Create(Config("deepfwfm"), Layout).Prepared(8);
         ParameterSet p = model.Parameters;
         Assert.Equal([9, 3], p["embedding"].Shape);
         Assert.True(p["embedding"].IsRowSparse);
@@ -65,7 +65,7 @@ public sealed class ModelRegistryTests
         Assert.Equal(ParameterRole.Bias, p["bias"].Role);
         Assert.False(p["mlp.0.weight"].IsRowSparse);
 
-        CtrModel lr = ModelRegistry.Create(Config("lr"), Layout, 8);
+        CtrModel lr = ModelRegistry.Create(Config("lr"), Layout).Prepared(8);
         Assert.Equal([9, 1], lr.Parameters["first_order"].Shape);
         Assert.Equal(ParameterRole.FirstOrder, lr.Parameters["first_order"].Role);
         Assert.True(lr.Parameters["first_order"].IsRowSparse);
@@ -74,7 +74,7 @@ public sealed class ModelRegistryTests
     [Fact]
     public void UnknownNameListsTheKnownOnes()
     {
-        var ex = Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("nosuchmodel"), Layout, 8));
+        var ex = Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("nosuchmodel"), Layout).Prepared(8));
         Assert.Contains("nosuchmodel", ex.Message);
         Assert.Contains("deepfwfm", ex.Message);
     }
@@ -82,9 +82,9 @@ public sealed class ModelRegistryTests
     [Fact]
     public void InitialisationIsDeterministicForASeed()
     {
-        CtrModel a = ModelRegistry.Create(Config("deepfwfm", seed: 1), Layout, 8);
-        CtrModel b = ModelRegistry.Create(Config("deepfwfm", seed: 1), Layout, 8);
-        CtrModel c = ModelRegistry.Create(Config("deepfwfm", seed: 2), Layout, 8);
+        CtrModel a = ModelRegistry.Create(Config("deepfwfm", seed: 1), Layout).Prepared(8);
+        CtrModel b = ModelRegistry.Create(Config("deepfwfm", seed: 1), Layout).Prepared(8);
+        CtrModel c = ModelRegistry.Create(Config("deepfwfm", seed: 2), Layout).Prepared(8);
         foreach (Parameter p in a.Parameters)
         {
             Assert.Equal(p.Value, b.Parameters[p.Name].Value);
@@ -99,7 +99,7 @@ public sealed class ModelRegistryTests
     {
         var layout = new FeatureLayout(["a", "b"], [3000, 2000]);
         var config = new ModelConfig { Name = "deepfm", EmbeddingDim = 10, HiddenUnits = [50], InitStd = 0.01f, Seed = 3 };
-        CtrModel model = ModelRegistry.Create(config, layout, 4);
+        CtrModel model = ModelRegistry.Create(config, layout).Prepared(4);
         float[] emb = model.Parameters["embedding"].Value;
         double std = Math.Sqrt(emb.Select(v => (double)v * v).Average());
         Assert.InRange(std, 0.0095, 0.0105);
@@ -126,8 +126,8 @@ public sealed class ModelRegistryTests
             return logits;
         }
 
-        CtrModel a = ModelRegistry.Create(Config("deepfm"), Layout, 8);
-        CtrModel b = ModelRegistry.Create(Config("deepfm"), Layout, 8);
+        CtrModel a = ModelRegistry.Create(Config("deepfm"), Layout).Prepared(8);
+        CtrModel b = ModelRegistry.Create(Config("deepfm"), Layout).Prepared(8);
         float[] trainA = Run(a, true);
         Assert.Equal(trainA, Run(b, true));              // same seed → same masks
         Assert.NotEqual(trainA, Run(a, true));           // next step → new masks
@@ -140,7 +140,7 @@ public sealed class ModelRegistryTests
     [InlineData("dcnv2", 2)]
     public void TrainingStepAllocatesNothing(string name, int crossRank = 0)
     {
-        CtrModel model = ModelRegistry.Create(Config(name) with { CrossRank = crossRank }, Layout, 8);
+        CtrModel model = ModelRegistry.Create(Config(name) with { CrossRank = crossRank }, Layout).Prepared(8);
         Batch batch = new(8, 3) { Count = 8 };
         for (int i = 0; i < 24; i++)
         {
@@ -167,19 +167,19 @@ public sealed class ModelRegistryTests
     public void TheZoosSecondTablesHaveTheirOwnNamesShapesAndRowSparseUpdates()
     {
         // FFM: one [V, F·D] field-aware table; FNN: the FM's tables, a DNN over F·(D + 1); FM & DNN: two [V, D] tables.
-        ParameterSet ffm = ModelRegistry.Create(Config("ffm"), Layout, 8).Parameters;
+        ParameterSet ffm = ModelRegistry.Create(Config("ffm"), Layout).Prepared(8).Parameters;
         Assert.Equal([9, 3 * 3], ffm["ffm.embedding"].Shape);
         Assert.Equal(ParameterRole.Embedding, ffm["ffm.embedding"].Role);
         Assert.True(ffm["ffm.embedding"].IsRowSparse);
 
-        ParameterSet fnn = ModelRegistry.Create(Config("fnn"), Layout, 8).Parameters;
+        ParameterSet fnn = ModelRegistry.Create(Config("fnn"), Layout).Prepared(8).Parameters;
         Assert.Equal([9, 3], fnn["embedding"].Shape);
         Assert.Equal([9, 1], fnn["first_order"].Shape);
         Assert.Equal(ParameterRole.FirstOrder, fnn["first_order"].Role);
         Assert.True(fnn["first_order"].IsRowSparse);
         Assert.Equal([3 * (3 + 1), 4], fnn["mlp.0.weight"].Shape);
 
-        ParameterSet wdlFm = ModelRegistry.Create(Config("wdl-fm"), Layout, 8).Parameters;
+        ParameterSet wdlFm = ModelRegistry.Create(Config("wdl-fm"), Layout).Prepared(8).Parameters;
         Assert.Equal([9, 3], wdlFm["wide.embedding"].Shape);
         Assert.Equal(ParameterRole.Embedding, wdlFm["wide.embedding"].Role);
         Assert.True(wdlFm["wide.embedding"].IsRowSparse);
@@ -191,7 +191,7 @@ public sealed class ModelRegistryTests
     [Fact]
     public void DcnV2CrossRankSelectsTheLowRankMixture()
     {
-        CtrModel model = ModelRegistry.Create(Config("dcnv2") with { CrossRank = 2, CrossExperts = 3 }, Layout, 8);
+        CtrModel model = ModelRegistry.Create(Config("dcnv2") with { CrossRank = 2, CrossExperts = 3 }, Layout).Prepared(8);
         ParameterSet p = model.Parameters;
         Assert.False(p.TryGet("cross.0.weight", out _));
         Assert.Equal([9, 2], p["cross.1.expert.2.v"].Shape);
@@ -203,9 +203,9 @@ public sealed class ModelRegistryTests
     [Fact]
     public void InvalidCrossSettingsAreRejected()
     {
-        Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("dcn") with { CrossLayers = 0 }, Layout, 8));
-        Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("dcnv2") with { CrossRank = -1 }, Layout, 8));
-        Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("dcnv2") with { CrossRank = 2, CrossExperts = 0 }, Layout, 8));
+        Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("dcn") with { CrossLayers = 0 }, Layout).Prepared(8));
+        Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("dcnv2") with { CrossRank = -1 }, Layout).Prepared(8));
+        Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("dcnv2") with { CrossRank = 2, CrossExperts = 0 }, Layout).Prepared(8));
     }
 
     [Theory]
@@ -214,7 +214,7 @@ public sealed class ModelRegistryTests
     [InlineData(BilinearKind.FieldInteraction, 3)]
     public void FiBiNetBilinearTypeSetsTheMatricesAndSenetReductionTheBottleneck(BilinearKind kind, int matrices)
     {
-        CtrModel model = ModelRegistry.Create(Config("fibinet") with { BilinearType = kind, SenetReduction = 2 }, Layout, 8);
+        CtrModel model = ModelRegistry.Create(Config("fibinet") with { BilinearType = kind, SenetReduction = 2 }, Layout).Prepared(8);
         ParameterSet p = model.Parameters;
         Assert.Equal([3, 1], p["senet.squeeze"].Shape);   // R = max(1, 3 / 2)
         Assert.Equal([1, 3], p["senet.excite"].Shape);
@@ -226,14 +226,14 @@ public sealed class ModelRegistryTests
     [Fact]
     public void InvalidFiBiNetSettingsAreRejected()
     {
-        Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("fibinet") with { SenetReduction = 0 }, Layout, 8));
-        Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("fibinet") with { BilinearType = (BilinearKind)7 }, Layout, 8));
+        Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("fibinet") with { SenetReduction = 0 }, Layout).Prepared(8));
+        Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("fibinet") with { BilinearType = (BilinearKind)7 }, Layout).Prepared(8));
     }
 
     [Fact]
     public void AutoIntLayersFollowTheAttentionSettings()
     {
-        CtrModel model = ModelRegistry.Create(Config("autoint") with { AttentionLayers = 3, AttentionHeads = 2, AttentionDim = 4 }, Layout, 8);
+        CtrModel model = ModelRegistry.Create(Config("autoint") with { AttentionLayers = 3, AttentionHeads = 2, AttentionDim = 4 }, Layout).Prepared(8);
         ParameterSet p = model.Parameters;
         Assert.Equal([3, 8], p["attention.0.query"].Shape);   // [D, K·d']
         Assert.Equal([8, 8], p["attention.2.residual"].Shape); // [K·d', K·d'] after the first layer
@@ -241,7 +241,7 @@ public sealed class ModelRegistryTests
         Assert.Equal(ParameterRole.DenseWeight, p["attention.1.value"].Role);
         Assert.False(p.TryGet("mlp.0.weight", out _));
 
-        CtrModel plain = ModelRegistry.Create(Config("autoint") with { AttentionResidual = false }, Layout, 8);
+        CtrModel plain = ModelRegistry.Create(Config("autoint") with { AttentionResidual = false }, Layout).Prepared(8);
         Assert.False(plain.Parameters.TryGet("attention.0.residual", out _));
         Assert.True(plain.Parameters.TryGet("attention.0.value", out _));
     }
@@ -249,10 +249,10 @@ public sealed class ModelRegistryTests
     [Fact]
     public void InvalidAttentionSettingsAreRejected()
     {
-        Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("autoint") with { AttentionLayers = 0 }, Layout, 8));
-        Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("autoint+") with { AttentionHeads = 0 }, Layout, 8));
-        Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("autoint") with { AttentionDim = 0 }, Layout, 8));
-        ModelRegistry.Create(Config("deepfm") with { AttentionLayers = 0 }, Layout, 8); // other models ignore them
+        Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("autoint") with { AttentionLayers = 0 }, Layout).Prepared(8));
+        Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("autoint+") with { AttentionHeads = 0 }, Layout).Prepared(8));
+        Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("autoint") with { AttentionDim = 0 }, Layout).Prepared(8));
+        ModelRegistry.Create(Config("deepfm") with { AttentionLayers = 0 }, Layout).Prepared(8); // other models ignore them
     }
 
     [Fact]
@@ -272,7 +272,7 @@ public sealed class ModelRegistryTests
     [MemberData(nameof(EveryModel))]
     public void UnitValuesEqualNoValuesAndValuesAreIgnoredWithoutHasValues(string name)
     {
-        CtrModel model = ModelRegistry.Create(Config(name), Layout, 4);
+        CtrModel model = ModelRegistry.Create(Config(name), Layout).Prepared(4);
         var batch = new Batch(4, 3) { Count = 4 };
         for (int i = 0; i < 12; i++)
         {
@@ -299,7 +299,7 @@ public sealed class ModelRegistryTests
     [Fact]
     public void OversizedBatchIsRejectedWithBothSizes()
     {
-        CtrModel model = ModelRegistry.Create(Config("fm"), Layout, 2);
+        CtrModel model = ModelRegistry.Create(Config("fm"), Layout).Prepared(2);
         var batch = new Batch(4, 3) { Count = 3 };
         var ex = Assert.Throws<ArgumentException>(() => model.Forward(batch, new float[3], training: false));
         Assert.Contains("3 rows", ex.Message);
@@ -311,7 +311,7 @@ public sealed class ModelRegistryTests
     {
         // 39 fields; the DNN part is independent of the vocabulary: 390·400 + 2·400·400 + 400 weights, 3·400 + 1 biases.
         var layout = new FeatureLayout(Enumerable.Range(0, 39).Select(f => $"f{f}").ToArray(), Enumerable.Repeat(2, 39).ToArray());
-        CtrModel model = ModelRegistry.Create(ModelPresets.Criteo(), layout, 1);
+        CtrModel model = ModelRegistry.Create(ModelPresets.Criteo(), layout).Prepared(1);
         long dnn = model.Parameters.Where(p => p.Name.StartsWith("mlp.", StringComparison.Ordinal)).Sum(p => (long)p.Length);
         Assert.Equal(390 * 400 + 2 * 400 * 400 + 400 + 3 * 400 + 1, dnn);
         Assert.Equal(741, model.Parameters["fwfm.r"].Length);

@@ -44,7 +44,7 @@ public sealed class ModelThreadingTests
             const int BatchSize = 600, Fields = 7;
             var layout = new FeatureLayout([.. Enumerable.Range(0, Fields).Select(f => $"f{f}")], [.. Enumerable.Repeat(500, Fields)]);
             var config = new ModelConfig { Name = name, EmbeddingDim = 6, HiddenUnits = [70, 40], Dropout = 0.5f, Seed = 3 };
-            CtrModel model = ModelRegistry.Create(config, layout, BatchSize);
+            CtrModel model = ModelRegistry.Create(config, layout).Prepared(BatchSize);
             var adam = new Adam(new OptimizerSettings { LearningRate = 1e-2, L2Net = 1e-3, L2Embedding = 1e-3 });
             var random = new SeededRandom(4);
             var batch = new Batch(BatchSize, Fields) { Count = BatchSize };

@@ -49,7 +49,7 @@ public sealed class ModelTransferTests
     public void ApplyCopiesTheFMsTablesIntoAnFnnAndLeavesItsDnnAlone()
     {
         CtrModel fm = Clickwise.Tests.Runs.RunData.RandomModel("fm", Layout, 4);
-        CtrModel fnn = ModelRegistry.Create(fm.Config with { Name = "fnn" }, Layout, 4);
+        CtrModel fnn = ModelRegistry.Create(fm.Config with { Name = "fnn" }, Layout).Prepared(4);
         float[] mlp = (float[])fnn.Parameters["mlp.0.weight"].Value.Clone();
         ModelTransfer.Apply(fm.Config, fm.Parameters.ToDictionary(p => p.Name, p => p.Value), fnn);
         foreach (string name in new[] { "embedding", "first_order", "bias" })
@@ -64,7 +64,7 @@ public sealed class ModelTransferTests
     public void TensorsOfAnotherVocabularyAreRefused()
     {
         CtrModel fm = Clickwise.Tests.Runs.RunData.RandomModel("fm", Layout, 4);
-        CtrModel fnn = ModelRegistry.Create(fm.Config with { Name = "fnn" }, new FeatureLayout(["a", "b", "c"], [3, 4, 5]), 4);
+        CtrModel fnn = ModelRegistry.Create(fm.Config with { Name = "fnn" }, new FeatureLayout(["a", "b", "c"], [3, 4, 5])).Prepared(4);
         var error = Assert.Throws<InvalidDataException>(() => ModelTransfer.Apply(fm.Config, fm.Parameters.ToDictionary(p => p.Name, p => p.Value), fnn));
         Assert.Contains("another vocabulary", error.Message);
     }

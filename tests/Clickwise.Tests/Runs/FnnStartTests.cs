@@ -69,7 +69,7 @@ public sealed class FnnStartTests : IClassFixture<FnnStartTests.Runs>
     {
         using PreparedDataset data = _runs.OpenCache();
         TrainRequest request = _runs.Request with { WorkDir = _runs.Directory.File("pretrain-only") };
-        CtrModel fnn = ModelRegistry.Create(request.Model, data.Map.Layout, request.Training.BatchSize);
+        CtrModel fnn = ModelRegistry.Create(request.Model, data.Map.Layout).Prepared(request.Training.BatchSize);
         float[] initialEmbedding = (float[])fnn.Parameters["embedding"].Value.Clone();
         float[] initialMlp = (float[])fnn.Parameters["mlp.0.weight"].Value.Clone();
 

@@ -32,7 +32,7 @@ internal static class RunData
     public static CtrModel RandomModel(string name, FeatureLayout layout, int maxBatchSize, int seed = 1)
     {
         CtrModel model = ModelRegistry.Create(
-            new ModelConfig { Name = name, EmbeddingDim = 6, HiddenUnits = [16, 8], Dropout = 0.2f, Seed = seed }, layout, maxBatchSize);
+            new ModelConfig { Name = name, EmbeddingDim = 6, HiddenUnits = [16, 8], Dropout = 0.2f, Seed = seed }, layout).Prepared(maxBatchSize);
         var random = new SeededRandom(seed + 100);
         foreach (Parameter p in model.Parameters)
         {

@@ -127,7 +127,7 @@ public sealed class RunPresetsTests
         {
             ModelConfig config = preset.Model(model);
             Assert.Equal(model, config.Name);
-            Assert.NotNull(ModelRegistry.Create(config, layout, maxBatchSize: 2));
+            Assert.NotNull(ModelRegistry.Create(config, layout).Prepared(2));
         }
     }
 }

@@ -23,23 +23,22 @@ internal sealed class TinyModel : CtrModel
     private readonly Parameter _b2;
     private readonly int _inputs;
     private readonly int _hidden;
-    private readonly float[] _x;
-    private readonly float[] _h;
-    private readonly float[] _mask;
+    private float[] _x = [];
+    private float[] _h = [];
+    private float[] _mask = [];
     private long _step;
     private long _trainingForwards;
     private long _backwards;
 
     public TinyModel(FeatureLayout layout, int maxBatchSize, int dim = 4, int hidden = 8, float dropout = 0f, int seed = 7)
         : base(new ModelConfig { Name = "tiny", EmbeddingDim = dim, HiddenUnits = [hidden], Dropout = dropout, Seed = seed },
-            layout, maxBatchSize)
+            layout, weights: null)
     {
         int rows = layout.TotalRows;
-        int touched = maxBatchSize * layout.FieldCount;
         _inputs = layout.FieldCount * dim;
         _hidden = hidden;
-        _embedding = Parameters.Add(Parameter.RowSparse("embedding", ParameterRole.Embedding, rows, dim, touched));
-        _firstOrder = Parameters.Add(Parameter.RowSparse("first_order", ParameterRole.FirstOrder, rows, 1, touched));
+        _embedding = Parameters.Add(Parameter.RowSparse("embedding", ParameterRole.Embedding, rows, dim));
+        _firstOrder = Parameters.Add(Parameter.RowSparse("first_order", ParameterRole.FirstOrder, rows, 1));
         _bias = Parameters.Add(Parameter.Dense("bias", ParameterRole.Bias, 1));
         _w1 = Parameters.Add(Parameter.Dense("mlp.0.weight", ParameterRole.DenseWeight, _inputs, hidden));
         _b1 = Parameters.Add(Parameter.Dense("mlp.0.bias", ParameterRole.Bias, hidden));
@@ -49,9 +48,14 @@ internal sealed class TinyModel : CtrModel
         Fill(_embedding.Value, random, 0.1f);
         Fill(_w1.Value, random, 1f / MathF.Sqrt(_inputs));
         Fill(_w2.Value, random, 1f / MathF.Sqrt(hidden));
+        PrepareTraining(maxBatchSize);
+    }
+
+    protected override void Prepare(int maxBatchSize)
+    {
         _x = new float[maxBatchSize * _inputs];
-        _h = new float[maxBatchSize * hidden];
-        _mask = new float[maxBatchSize * hidden];
+        _h = new float[maxBatchSize * _hidden];
+        _mask = new float[maxBatchSize * _hidden];
     }
 
     /// <summary>The trainer never compiles it; a test that tried would be wrong, so it fails loudly.</summary>

@@ -175,7 +175,7 @@ public sealed class TrainerTests : IDisposable
     {
         // The real model: dropout masks come from (seed, global step), so a resumed run draws the same masks.
         var config = new ModelConfig { Name = "deepfwfm", EmbeddingDim = 4, HiddenUnits = [8, 8], Dropout = 0.3f, Seed = 11 };
-        CtrModel Deep() => ModelRegistry.Create(config, Layout, 32);
+        CtrModel Deep() => ModelRegistry.Create(config, Layout).Prepared(32);
         InMemoryBatchSource train = Separable(300, 1), valid = Separable(100, 2);
         CtrModel straight = Deep();
         new Trainer(straight, Config with { Epochs = 3 }, ExactEvaluator).Fit(train, valid, cancellationToken: Ct);

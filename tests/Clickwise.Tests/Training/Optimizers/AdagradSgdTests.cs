@@ -40,7 +40,7 @@ public sealed class AdagradSgdTests
     [Fact]
     public void AdagradRowSparseTouchesOnlyRowsInTheGradient()
     {
-        Parameter table = Parameter.RowSparse("emb", ParameterRole.Embedding, 3, 2, 3);
+        Parameter table = Parameter.RowSparse("emb", ParameterRole.Embedding, 3, 2).PrepareRowGradient(3);
         Fill(table.Value, 4);
         float[] before = table.Value.ToArray();
         table.RowGrad!.Row(1)[0] = 2f;
@@ -89,7 +89,7 @@ public sealed class AdagradSgdTests
     [Fact]
     public void L2DecaysOnlyTouchedRowsOfASparseTable()
     {
-        Parameter table = Parameter.RowSparse("fo", ParameterRole.FirstOrder, 3, 1, 3);
+        Parameter table = Parameter.RowSparse("fo", ParameterRole.FirstOrder, 3, 1).PrepareRowGradient(3);
         table.Value.AsSpan().Fill(2f);
         table.RowGrad!.Row(1)[0] = 0f;
         new Sgd(new OptimizerSettings { LearningRate = 1, L2Embedding = 0.25 }).Step(Set(table));

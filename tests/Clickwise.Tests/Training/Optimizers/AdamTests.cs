@@ -63,7 +63,7 @@ public sealed class AdamTests
     [Fact]
     public void LazyRowStepUpdatesOnlyTouchedRowsWithTheirOwnStepCounts()
     {
-        Parameter table = Parameter.RowSparse("emb", ParameterRole.Embedding, 4, 3, 4);
+        Parameter table = Parameter.RowSparse("emb", ParameterRole.Embedding, 4, 3).PrepareRowGradient(4);
         Fill(table.Value, 1);
         float[] before = table.Value.ToArray();
         table.RowGrad!.Row(2)[1] = 0.25f;
@@ -93,7 +93,7 @@ public sealed class AdamTests
     {
         const int rows = 5, width = 19;
         Parameter dense = Parameter.Dense("w", ParameterRole.Embedding, rows, width);
-        Parameter sparse = Parameter.RowSparse("w", ParameterRole.Embedding, rows, width, rows);
+        Parameter sparse = Parameter.RowSparse("w", ParameterRole.Embedding, rows, width).PrepareRowGradient(rows);
         Fill(dense.Value, 3);
         dense.Value.CopyTo(sparse.Value, 0);
         var denseAdam = new Adam(Settings);
@@ -126,7 +126,7 @@ public sealed class AdamTests
     public void RowFirstTouchedLateGetsAFirstStepBiasCorrection()
     {
         // Row 0 is touched at steps 1..3, row 1 only at step 3: its update must equal a fresh Adam's first step.
-        Parameter table = Parameter.RowSparse("emb", ParameterRole.Embedding, 2, 4, 2);
+        Parameter table = Parameter.RowSparse("emb", ParameterRole.Embedding, 2, 4).PrepareRowGradient(2);
         Fill(table.Value, 5);
         float[] row1Before = table.Value.AsSpan(4, 4).ToArray();
         float[] row1Grad = [0.3f, -0.2f, 0.1f, 0.05f];
@@ -154,7 +154,7 @@ public sealed class AdamTests
     [Fact]
     public void ExportedStateResumesBitIdentically()
     {
-        Parameter a = Parameter.RowSparse("emb", ParameterRole.Embedding, 3, 2, 3);
+        Parameter a = Parameter.RowSparse("emb", ParameterRole.Embedding, 3, 2).PrepareRowGradient(3);
         Parameter b = Parameter.Dense("w", ParameterRole.DenseWeight, 5);
         ParameterSet set = Set(a, b);
         Fill(a.Value, 8);
@@ -235,7 +235,7 @@ public sealed class AdamThreadingTests
             try
             {
                 Parameter dense = Parameter.Dense("w", ParameterRole.DenseWeight, 300_001);
-                Parameter table = Parameter.RowSparse("emb", ParameterRole.Embedding, 60_000, 10, 50_000);
+                Parameter table = Parameter.RowSparse("emb", ParameterRole.Embedding, 60_000, 10).PrepareRowGradient(50_000);
                 ParameterSet set = AdamTests.Set(dense, table);
                 AdamTests.Fill(dense.Value, 1);
                 AdamTests.Fill(table.Value, 2);

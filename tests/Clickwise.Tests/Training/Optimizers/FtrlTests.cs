@@ -57,7 +57,7 @@ public sealed class FtrlTests
     [Fact]
     public void RowSparseTouchesOnlyRowsInTheGradient()
     {
-        Parameter table = Parameter.RowSparse("fo", ParameterRole.FirstOrder, 3, 1, 3);
+        Parameter table = Parameter.RowSparse("fo", ParameterRole.FirstOrder, 3, 1).PrepareRowGradient(3);
         table.Value.AsSpan().Fill(0.5f);
         table.RowGrad!.Row(1)[0] = 0.5f;
         var ftrl = new Ftrl(new OptimizerSettings { LearningRate = 0.1 });
