@@ -3,6 +3,7 @@ using Clickwise.Data.Cache;
 using Clickwise.Data.Pipeline;
 using Clickwise.Data.Readers;
 using Clickwise.Data.Synthetic;
+using Clickwise.Experiments;
 using Clickwise.Inference;
 using Clickwise.Layers;
 using Clickwise.Models;
