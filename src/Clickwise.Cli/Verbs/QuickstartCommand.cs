@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Clickwise.Data.Cache;
 using Clickwise.Data.Pipeline;
 using Clickwise.Data.Readers;
 using Clickwise.Data.Synthetic;

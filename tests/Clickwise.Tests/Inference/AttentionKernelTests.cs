@@ -1,6 +1,5 @@
 using System.Runtime.Intrinsics;
 using Clickwise.Inference;
-using Clickwise.Inference.Ops;
 using Clickwise.Kernels.Simd;
 using Clickwise.Layers;
 using Clickwise.Tests.Layers;
