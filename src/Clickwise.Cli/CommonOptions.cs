@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Clickwise.Data.Readers;
 using Clickwise.Kernels;
-using Clickwise.Runs;
 
 namespace Clickwise.Cli;
 

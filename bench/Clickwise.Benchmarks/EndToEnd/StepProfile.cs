@@ -13,7 +13,7 @@ internal sealed class StepProfile : IStepPhaseSink
     private readonly List<string> _names = [];
     private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
     private readonly List<double[]> _steps = [];
-    private double[] _current = new double[64];
+    private readonly double[] _current = new double[64];
     private long _last;
 
     /// <summary>Starts a step: the first phase is timed from here.</summary>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Clickwise.Data;
 using Clickwise.Data.Readers;
+using Clickwise.Experiments;
 using Clickwise.Inference;
 using Clickwise.Runs;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text;
+using Clickwise.Experiments;
 using Clickwise.IO;
 using Clickwise.Models;
 using Clickwise.Runs;

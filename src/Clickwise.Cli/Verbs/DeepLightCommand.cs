@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Clickwise.Experiments;
 using Clickwise.Runs;
 
 namespace Clickwise.Cli.Verbs;

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Clickwise.Data;
-using Clickwise.Inference;
 using Clickwise.Layers;
 using Clickwise.Runs;
 

@@ -1,8 +1,8 @@
 using System.CommandLine;
-using Clickwise.Data.Cache;
 using Clickwise.Data.Pipeline;
 using Clickwise.Data.Readers;
 using Clickwise.Data.Synthetic;
+using Clickwise.Experiments;
 using Clickwise.Inference;
 using Clickwise.Layers;
 using Clickwise.Models;

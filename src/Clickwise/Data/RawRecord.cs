@@ -59,7 +59,7 @@ public sealed class RawRecord
         _missing[field] = length == 0;
     }
 
-    /// <summary>A numeric field; <paramref name="text"/> is kept as its token for error messages and hashing.</summary>
+    /// <summary>A numeric field; its text, <paramref name="length"/> bytes of <paramref name="buffer"/> from <paramref name="start"/>, is kept as its token for error messages and hashing.</summary>
     public void SetNumber(int field, double number, byte[] buffer, int start, int length)
     {
         _buffers[field] = buffer;

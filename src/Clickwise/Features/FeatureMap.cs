@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using Clickwise.Data;
-using Clickwise.Data.Cache;
 using Clickwise.IO;
 
 namespace Clickwise.Features;

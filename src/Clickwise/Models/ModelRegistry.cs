@@ -2,40 +2,114 @@ using Clickwise.Features;
 
 namespace Clickwise.Models;
 
-/// <summary>Builds a model by its <see cref="ModelConfig.Name"/>.</summary>
+/// <summary>
+/// One registered model: its <see cref="ModelConfig.Name"/>, how the documentation presents it
+/// (<c>docs/models.md</c> is generated from these entries), and how to build it.
+/// </summary>
+/// <param name="Name">The <c>--model</c> and config name.</param>
+/// <param name="Title">The name papers and tables use ("DeepFM-IP").</param>
+/// <param name="Family">The group the documentation lists it under.</param>
+/// <param name="Create">Builds the model for a config and a feature layout, around saved weights when given (null initialises).</param>
+/// <param name="Logit">What the model computes, in one line (Markdown).</param>
+/// <param name="Paper">Where the model comes from.</param>
+/// <param name="Settings">The <c>model</c> config keys only this model reads, and where its math is (Markdown); null: none.</param>
+public sealed record ModelEntry(string Name, string Title, string Family, Func<ModelConfig, FeatureLayout, IReadOnlyDictionary<string, float[]>?, CtrModel> Create,
+                                string Logit, string Paper, string? Settings = null);
+
+/// <summary>Builds a model by its <see cref="ModelConfig.Name"/>: one ordered list of <see cref="ModelEntry"/>.</summary>
 public static class ModelRegistry
 {
-    private static readonly Dictionary<string, Func<ModelConfig, FeatureLayout, IReadOnlyDictionary<string, float[]>?, CtrModel>> Factories =
-        new(StringComparer.Ordinal)
-        {
-            ["lr"] = (c, l, w) => new LRModel(c, l, w),
-            ["fm"] = (c, l, w) => new FMModel(c, l, w),
-            ["fwfm"] = (c, l, w) => new FwFMModel(c, l, w),
-            ["deepfm"] = (c, l, w) => new DeepFMModel(c, l, w),
-            ["deepfwfm"] = (c, l, w) => new DeepFwFMModel(c, l, w),
-            ["nfm"] = (c, l, w) => new NFMModel(c, l, w),
-            ["dnn"] = (c, l, w) => new DnnModel(c, l, w),
-            ["wdl"] = (c, l, w) => new WideDeepModel(c, l, w),
-            ["dcn"] = (c, l, w) => new DcnModel(c, l, w),
-            ["dcnv2"] = (c, l, w) => new DcnV2Model(c, l, w),
-            ["gdcn"] = (c, l, w) => new GdcnModel(c, l, w),
-            ["ipnn"] = (c, l, w) => new IpnnModel(c, l, w),
-            ["opnn"] = (c, l, w) => new OpnnModel(c, l, w),
-            ["pnn"] = (c, l, w) => new PnnStarModel(c, l, w),
-            ["deepfm-ip"] = (c, l, w) => new DeepFMIpModel(c, l, w),
-            ["deepfm-op"] = (c, l, w) => new DeepFMOpModel(c, l, w),
-            ["deepfm-p"] = (c, l, w) => new DeepFMPnnStarModel(c, l, w),
-            ["xdeepfm"] = (c, l, w) => new XDeepFMModel(c, l, w),
-            ["fibinet"] = (c, l, w) => new FiBiNetModel(c, l, w),
-            ["ffm"] = (c, l, w) => new FFMModel(c, l, w),
-            ["fnn"] = (c, l, w) => new FnnModel(c, l, w),
-            ["wdl-fm"] = (c, l, w) => new WideDeepFMModel(c, l, w),
-            ["autoint"] = (c, l, w) => new AutoIntModel(c, l, deep: false, w),
-            ["autoint+"] = (c, l, w) => new AutoIntModel(c, l, deep: true, w),
-        };
+    private const string Shallow = "linear and factorization machines";
+    private const string Deep = "embeddings + DNN";
+    private const string Cross = "cross networks";
+    private const string Product = "product networks";
+    private const string Interaction = "learned interactions";
 
-    /// <summary>Registered names in a stable order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl", "dcn", "dcnv2", "gdcn", "ipnn", "opnn", "pnn", "deepfm-ip", "deepfm-op", "deepfm-p", "xdeepfm", "fibinet", "ffm", "fnn", "wdl-fm", "autoint", "autoint+"];
+    private const string CrossLayers = "`cross_layers` (L, default 3); math and shapes: [math/cross.md](math/cross.md)";
+    private const string Attention = "`attention_layers` (L, default 3), `attention_heads` (K, 2), `attention_dim` (d' per head, 32) and "
+        + "`attention_residual` (true): [math/autoint.md](math/autoint.md)";
+
+    /// <summary>Every model, in the order the CLI lists them and <c>compare</c> trains them.</summary>
+    public static IReadOnlyList<ModelEntry> Entries { get; } =
+    [
+        new("lr", "LR", Shallow, (c, l, w) => new LRModel(c, l, w),
+            "w₀ + Σ_f w[id_f]·x_f", "—"),
+        new("fm", "FM", Shallow, (c, l, w) => new FMModel(c, l, w),
+            "LR + Σ_{i<j} ⟨x_i e_i, x_j e_j⟩", "Rendle 2010"),
+        new("fwfm", "FwFM", Shallow, (c, l, w) => new FwFMModel(c, l, w),
+            "w₀ + Σ_f ⟨e_f, v_f⟩ + Σ_{i<j} ⟨e_i, e_j⟩ r_{f_i f_j} (R symmetric, stored as the P = F(F−1)/2 pairs)",
+            "Pan et al. 2018; DeepLight eq. 6"),
+        new("deepfm", "DeepFM", Deep, (c, l, w) => new DeepFMModel(c, l, w),
+            "LR + FM + DNN over the shared embeddings (DeepFM-D)", "Guo et al."),
+        new("deepfwfm", "DeepFwFM", Deep, (c, l, w) => new DeepFwFMModel(c, l, w),
+            "FwFM + DNN over the shared embeddings", "Deng et al. (DeepLight)"),
+        new("nfm", "NFM", Deep, (c, l, w) => new NFMModel(c, l, w),
+            "LR + DNN over the bi-interaction vector Σ_{i<j} x_i e_i ⊙ x_j e_j [D]", "He & Chua 2017"),
+        new("dnn", "DNN", Deep, (c, l, w) => new DnnModel(c, l, w),
+            "w₀ + DNN over the embeddings (the DeepFM paper's DNN baseline)", "Guo et al."),
+        new("wdl", "Wide & Deep (LR & DNN)", Deep, (c, l, w) => new WideDeepModel(c, l, w),
+            "LR + DNN over the embeddings (Wide & Deep in the DeepFM paper's \"LR & DNN\" form)", "Cheng et al. 2016"),
+        new("dcn", "DCN", Cross, (c, l, w) => new DcnModel(c, l, w),
+            "w₀ + x_L·w_x + DNN(x₀): a cross network x_{l+1} = x₀ (x_lᵀ w_l) + b_l + x_l beside the DNN, both over x₀ = the "
+            + "flattened embeddings, joined by one linear unit over [x_L, h]", "Wang et al. 2017 (DCN)", CrossLayers),
+        new("dcnv2", "DCNv2", Cross, (c, l, w) => new DcnV2Model(c, l, w),
+            "as `dcn` with x_{l+1} = x₀ ⊙ (x_l W_l + b_l) + x_l (full rank); `cross_rank` r > 0 selects the low-rank mixture of "
+            + "`cross_experts` experts", "Wang et al. 2021 (DCN V2)",
+            CrossLayers + "; also `cross_rank` (default 0 = full rank) and `cross_experts` (default 4)"),
+        new("gdcn", "GDCN", Cross, (c, l, w) => new GdcnModel(c, l, w),
+            "as `dcn` with the gated layer c_{l+1} = c₀ ⊙ (c_l W_c + b) ⊙ σ(c_l W_g) + c_l (GDCN-P, parallel)",
+            "Wang et al. 2023 (GDCN)", CrossLayers),
+        new("ipnn", "IPNN", Product, (c, l, w) => new IpnnModel(c, l, w),
+            "w₀ + DNN over [e ‖ ⟨e_i, e_j⟩ for the P pairs] (product layer, no FM/LR side)", "Qu et al. 2016; DeepFM paper §III"),
+        new("opnn", "OPNN", Product, (c, l, w) => new OpnnModel(c, l, w),
+            "w₀ + DNN over [e ‖ sᵀW_n s for H = P kernels], s = Σ_f e_f (outer products in superposition form)",
+            "Qu et al. 2016; DeepFM paper §III"),
+        new("pnn", "PNN*", Product, (c, l, w) => new PnnStarModel(c, l, w),
+            "w₀ + DNN over [e ‖ inner products ‖ outer-product signals] (PNN*)", "Qu et al. 2016; DeepFM paper §III"),
+        new("deepfm-ip", "DeepFM-IP", Product, (c, l, w) => new DeepFMIpModel(c, l, w),
+            "LR + FM + the `ipnn` product DNN over the shared embeddings", "Guo et al. §III.A.4"),
+        new("deepfm-op", "DeepFM-OP", Product, (c, l, w) => new DeepFMOpModel(c, l, w),
+            "LR + FM + the `opnn` product DNN over the shared embeddings", "Guo et al. §III.A.4"),
+        new("deepfm-p", "DeepFM-*P", Product, (c, l, w) => new DeepFMPnnStarModel(c, l, w),
+            "LR + FM + the `pnn` product DNN over the shared embeddings", "Guo et al. §III.A.4"),
+        new("xdeepfm", "xDeepFM", Interaction, (c, l, w) => new XDeepFMModel(c, l, w),
+            "LR + p⁺·w_cin + DNN over the shared embeddings, p⁺ the sum-pooled Compressed Interaction Network "
+            + "X^k = W^kᵀ(X^{k−1} ∘ X^0) + b^k", "Lian et al. 2018 (xDeepFM)",
+            "`cin_layers` (H_1..H_K, default `[100, 100, 50]` as in the paper) and `cin_split_half` (default true, the authors' "
+            + "code: each layer but the last feeds half its rows on and pools the other half); model files written before these "
+            + "keys existed load with the defaults. The compiled plan runs each CIN layer as one packed GEMM over groups of "
+            + "samples' embedding positions. Math: [math/cin.md](math/cin.md); its filters are DeepLight component C "
+            + "(`--sparsity \"D-90% & C-50%\"`, flag `cin=0.5`)"),
+        new("fibinet", "FiBiNet", Interaction, (c, l, w) => new FiBiNetModel(c, l, w),
+            "LR + DNN over [p ‖ q]: SENET re-weights the embeddings E into V, p = bilinear(E) and q = bilinear(V) with "
+            + "p_ij = (e_i·W) ⊙ e_j (two layers, own weights)", "Huang et al. 2019 (FiBiNET)",
+            "`bilinear_type` (`field_all`: one W, `field_each`: one W_i per field, `field_interaction`: one W_ij per pair, the "
+            + "default as in DeepCTR and FuxiCTR) and `senet_reduction` (r, default 3 as in DeepCTR and FuxiCTR; R = max(1, F / r)). "
+            + "Its DNN input is 2·P·D wide (14,820 for Criteo's 39 fields at D = 10), so the first DNN layer dominates its cost. "
+            + "Math and lowering: [math/fibinet.md](math/fibinet.md)"),
+        new("ffm", "FFM", Shallow, (c, l, w) => new FFMModel(c, l, w),
+            "LR + Σ_{i<j} ⟨v_{i,f_j}, v_{j,f_i}⟩ x_i x_j: each feature keeps one D-wide vector per field (table `ffm.embedding` "
+            + "[V, F·D], F times an FM's: use a small D)", "Juan et al. 2016 (FFM)"),
+        new("fnn", "FNN", Deep, (c, l, w) => new FnnModel(c, l, w),
+            "w₀ + DNN over z_i = x_i·(w_i, e_i) per field (D + 1 wide), on an FM's `first_order` and `embedding` tables",
+            "Zhang et al. 2016 (FNN); DeepFM paper §III.C.1",
+            "`train` pre-trains an FM first for the training section's `fm_pretrain_epochs` (default 1, `--fm-pretrain-epochs`) "
+            + "and starts the FNN from its tables"),
+        new("wdl-fm", "Wide & Deep (FM & DNN)", Deep, (c, l, w) => new WideDeepFMModel(c, l, w),
+            "FM over its own table `wide.embedding` + DNN over a separate `embedding` (Wide & Deep in the DeepFM paper's "
+            + "\"FM & DNN\" form; DeepFM shares one table)", "Cheng et al. 2016; DeepFM paper §IV.A.3"),
+        new("autoint", "AutoInt", Interaction, (c, l, w) => new AutoIntModel(c, l, deep: false, w),
+            "w₀ + vec(e^(L))·w: L interacting layers e^(l+1) = ReLU(multi-head self-attention over fields + e^(l)·W_res), "
+            + "no first-order term", "Song et al. 2019 (AutoInt)", Attention),
+        new("autoint+", "AutoInt+", Interaction, (c, l, w) => new AutoIntModel(c, l, deep: true, w),
+            "`autoint` + DNN over the flattened embeddings, logits summed", "Song et al. 2019 (AutoInt+)", Attention),
+    ];
+
+    /// <summary>Registered names in a stable order: <see cref="Entries"/>' names.</summary>
+    public static IReadOnlyList<string> Names { get; } = [.. Entries.Select(e => e.Name)];
+
+    /// <summary>The entry called <paramref name="name"/>, or null.</summary>
+    public static ModelEntry? Find(string name) => Entries.FirstOrDefault(e => e.Name == name);
 
     /// <summary>A new model, its weights initialised from the config's seed; call <see cref="CtrModel.PrepareTraining"/> to train it.</summary>
     public static CtrModel Create(ModelConfig config, FeatureLayout layout) => Build(config, layout, null);
@@ -44,11 +118,8 @@ public static class ModelRegistry
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(layout);
-        if (!Factories.TryGetValue(config.Name, out var factory))
-        {
-            throw new ArgumentException(
-                $"unknown model '{config.Name}'; known models: {string.Join(", ", Names)}.", nameof(config));
-        }
+        ModelEntry entry = Find(config.Name) ?? throw new ArgumentException(
+            $"unknown model '{config.Name}'; known models: {string.Join(", ", Names)}.", nameof(config));
 
         if (config.EmbeddingDim < 1)
         {
@@ -72,7 +143,7 @@ public static class ModelRegistry
                 $"senet reduction must be >= 1 and bilinear type one of {string.Join(", ", Enum.GetNames<Layers.BilinearKind>())}, got {config.SenetReduction} and {config.BilinearType}.", nameof(config));
         }
 
-        return factory(config, layout, weights);
+        return entry.Create(config, layout, weights);
     }
 
     /// <summary>

@@ -16,6 +16,9 @@ namespace Clickwise.Runs;
 public sealed record RunPreset(string Name, string Source, IReadOnlyList<string> Covers, DataConfig Data, TrainingConfig Training,
                                Func<string, ModelConfig> Model, Func<string, TrainingConfig?>? TrainingByModel = null)
 {
+    /// <summary>What the documentation adds about this preset (Markdown); null: nothing.</summary>
+    public string? Notes { get; init; }
+
     /// <summary>The training settings of model <paramref name="model"/>.</summary>
     public TrainingConfig TrainingFor(string model) => TrainingByModel?.Invoke(model) ?? Training;
 }
@@ -33,6 +36,9 @@ public static class RunPresets
         SplitMode = SplitMode.Sequential,
     };
 
+    private const string LowRankNotes = "The paper's \"weight decay 1e-3\" is Clickwise's L2 (PyTorch's Adam adds 1e-3·w to the "
+        + "gradient, as the L2 here does); the L2 loss term it also names (ratio 1e-5, 2% of that) is not added.";
+
     public static IReadOnlyList<RunPreset> All { get; } =
     [
         new("criteo", "DeepLight §5.1.4 (as deeplight-criteo; wdl-fm at embedding 11 as in the DeepFM paper)", DeepLightModels,
@@ -43,15 +49,23 @@ public static class RunPresets
             model => ModelPresets.DeepLight(model, avazu: false)),
         new("deeplight-avazu", "seed 000 §5.1.4", DeepLightModels, DataConfig.Avazu, TrainingConfig.Avazu,
             model => ModelPresets.DeepLight(model, avazu: true)),
-        // Table III gives no learning rate, batch or L2 ("follow the setting in [9]"): those stay the general Criteo ones.
         new("deepfm-criteo-random", "seed 003 Table III, Criteo-Random", ["lr", .. ModelPresets.TableIIIModels], DataConfig.Criteo,
-            TrainingConfig.Criteo, model => ModelPresets.DeepFMPaper(model, sequential: false), DeepFMPaperTraining),
+            TrainingConfig.Criteo, model => ModelPresets.DeepFMPaper(model, sequential: false), DeepFMPaperTraining)
+        {
+            Notes = "Table III gives no learning rate, batch or L2 (\"follow the setting in [9]\"): those of `criteo`. Embedding 10 for FM "
+                + "and the DeepFMs (and `fnn`, whose input is D + 1 = 11 wide), 11 for the other deep models. The paper trains LR with "
+                + "FTRL and gives no FTRL settings: `lr` trains with FTRL-Proximal at α = 2, β = 1, λ1 = 0.",
+        },
         new("deepfm-criteo-sequential", "seed 003 Table III, Criteo-Sequential", ["lr", .. ModelPresets.TableIIIModels], CriteoSequential,
-            TrainingConfig.Criteo, model => ModelPresets.DeepFMPaper(model, sequential: true), DeepFMPaperTraining),
+            TrainingConfig.Criteo, model => ModelPresets.DeepFMPaper(model, sequential: true), DeepFMPaperTraining)
+        {
+            Notes = "Criteo-Sequential: the first 6/7 of the rows (six of seven days) train, the last 1/7 tests, a tenth of train "
+                + "validates. Otherwise as `deepfm-criteo-random`.",
+        },
         new("lowrank-criteo", "seed 002 §4.2 and appendix A.2", LowRankModels, DataConfig.Criteo, LowRank(batchSize: 1000),
-            model => ModelPresets.LowRank(model, avazu: false)),
+            model => ModelPresets.LowRank(model, avazu: false)) { Notes = LowRankNotes },
         new("lowrank-avazu", "seed 002 §4.2 and appendix A.2", LowRankModels, DataConfig.Avazu, LowRank(batchSize: 500),
-            model => ModelPresets.LowRank(model, avazu: true)),
+            model => ModelPresets.LowRank(model, avazu: true)) { Notes = LowRankNotes },
     ];
 
     public static IReadOnlyList<string> Names { get; } = [.. All.Select(p => p.Name)];

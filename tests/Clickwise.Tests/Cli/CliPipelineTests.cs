@@ -84,12 +84,13 @@ public sealed class CliPipelineTests : IClassFixture<CliPipelineTests.Pipeline>
         Assert.Matches(@"dense \d+x16 tanh", shown);
         Assert.Contains("dense 16x8 tanh", shown);
 
-        foreach ((string model, string[] flags, string knobs) in new[]
-        {
-            ("xdeepfm", new[] { "--cin-layers", "4,4,2", "--activation", "relu" }, "activation relu, CIN [4, 4, 2] split-half"),
-            ("dcn", new[] { "--cross-layers", "2" }, "cross layers 2"),
-            ("fibinet", new[] { "--bilinear-type", "field_each" }, "bilinear field_each, SENET reduction 3"),
-        })
+        (string Model, string[] Flags, string Knobs)[] cases =
+        [
+            ("xdeepfm", ["--cin-layers", "4,4,2", "--activation", "relu"], "activation relu, CIN [4, 4, 2] split-half"),
+            ("dcn", ["--cross-layers", "2"], "cross layers 2"),
+            ("fibinet", ["--bilinear-type", "field_each"], "bilinear field_each, SENET reduction 3"),
+        ];
+        foreach ((string model, string[] flags, string knobs) in cases)
         {
             string path = _pipeline.Directory.File(model + ".cwm");
             CliRunner.Expect(0, ["train", .. common, "--model", model, "--hidden", "8", .. flags, "-o", path]);

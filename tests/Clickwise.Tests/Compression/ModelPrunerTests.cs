@@ -128,7 +128,7 @@ public sealed class ModelPrunerTests
 
         Assert.Equal(0, Zeros(model.Parameters["cin.output.weight"]));
         Assert.Equal(0, Zeros(model.Parameters["mlp.0.weight"]));
-        Assert.Equal((lengths.Sum(n => (long)MagnitudePruning.PrunedCount(n, 0.8)), lengths.Sum()), pruner.Sparsity()[PruningComponent.Cin]);
+        Assert.Equal((lengths.Sum(n => MagnitudePruning.PrunedCount(n, 0.8)), lengths.Sum()), pruner.Sparsity()[PruningComponent.Cin]);
     }
 
     [Fact]

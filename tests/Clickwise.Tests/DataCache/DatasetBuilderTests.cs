@@ -25,7 +25,7 @@ public sealed class DatasetBuilderTests
 
         Assert.Equal(3, opened); // schema probe, pass 1, pass 2
         Assert.Equal(10, data.Rows);
-        Assert.Equal([6L, 2L, 2L], new[] { data.Train.RowCount, data.Valid.RowCount, data.Test.RowCount });
+        Assert.Equal([6L, 2L, 2L], [data.Train.RowCount, data.Valid.RowCount, data.Test.RowCount]);
         Assert.Equal(10, data.Stats.RowsParsed);
         Assert.Equal(FeatureMap.Load(data.FeatureMapPath).Checksum, data.Map.Checksum);
         for (int row = 0; row < 10; row++)

@@ -1,4 +1,3 @@
-using System.Text;
 using Clickwise.Data;
 using Clickwise.Features;
 using Clickwise.Tests.DataCache;

@@ -1,5 +1,4 @@
 using System.Runtime.Intrinsics;
-using Clickwise.Inference;
 using Clickwise.Inference.Ops;
 using Clickwise.Kernels.Simd;
 using Clickwise.Layers;

@@ -1,6 +1,5 @@
 using Clickwise.Data;
 using Clickwise.Inference;
-using Clickwise.Layers;
 using Clickwise.Models;
 using Clickwise.Tests.Inference;
 

@@ -16,7 +16,7 @@ public sealed class ModelGradientTests(ITestOutputHelper output)
     private const int B = 4;
     private static readonly FeatureLayout Layout = new(["a", "b", "c", "d", "e"], [4, 6, 3, 5, 2]);
 
-    public static TheoryData<string> Models => ["lr", "fm", "fwfm", "deepfm", "deepfwfm", "nfm", "dnn", "wdl", "dcn", "dcnv2", "gdcn", "ipnn", "opnn", "pnn", "deepfm-ip", "deepfm-op", "deepfm-p", "xdeepfm", "fibinet", "ffm", "fnn", "wdl-fm", "autoint", "autoint+"];
+    public static TheoryData<string> Models => [.. ModelRegistry.Names];
 
     private static Batch MakeBatch()
     {

@@ -80,6 +80,20 @@ public sealed class ModelRegistryTests
     }
 
     [Fact]
+    public void EveryEntryHasOneLowerCaseNameATitleAFamilyAndAPaper()
+    {
+        Assert.Equal(ModelRegistry.Entries.Count, ModelRegistry.Names.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+        foreach (ModelEntry entry in ModelRegistry.Entries)
+        {
+            Assert.Equal(entry.Name.ToLowerInvariant(), entry.Name);
+            Assert.Same(entry, ModelRegistry.Find(entry.Name));
+            Assert.All([entry.Title, entry.Family, entry.Logit, entry.Paper], text => Assert.False(string.IsNullOrWhiteSpace(text)));
+        }
+
+        Assert.Null(ModelRegistry.Find("nosuchmodel"));
+    }
+
+    [Fact]
     public void InitialisationIsDeterministicForASeed()
     {
         CtrModel a = ModelRegistry.Create(Config("deepfwfm", seed: 1), Layout).Prepared(8);

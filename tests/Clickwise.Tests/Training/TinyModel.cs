@@ -2,7 +2,6 @@ using Clickwise.Data;
 using Clickwise.Features;
 using Clickwise.Layers;
 using Clickwise.Models;
-using Clickwise.Training;
 using Clickwise.Inference;
 
 namespace Clickwise.Tests.Training;

@@ -23,7 +23,7 @@ public sealed class RowSplit
         Mode = mode;
         Ratios = ratios;
         Seed = seed;
-        _key = MurmurHash3.FMix64((ulong)(uint)seed ^ 0x5851F42D4C957F2DUL);
+        _key = MurmurHash3.FMix64((uint)seed ^ 0x5851F42D4C957F2DUL);
         _trainEnd = ratios.Train;
         _validEnd = ratios.Train + ratios.Valid;
         if (mode == SplitMode.Sequential)

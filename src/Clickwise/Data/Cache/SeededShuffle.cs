@@ -8,7 +8,7 @@ internal static class SeededShuffle
 {
     public static void Shuffle(Span<int> items, int seed)
     {
-        ulong state = (ulong)(uint)seed * 0xD1B54A32D192ED03UL + 0x9E3779B97F4A7C15UL;
+        ulong state = (uint)seed * 0xD1B54A32D192ED03UL + 0x9E3779B97F4A7C15UL;
         for (int i = items.Length - 1; i > 0; i--)
         {
             // Lemire's multiply-shift maps 64 random bits onto 0..i without a modulo; the bias is < 2⁻³².

@@ -30,8 +30,6 @@ internal sealed unsafe class SelfAttentionOp : IInferenceOp
     private readonly bool _residual;
     private readonly int _embeddingOffset;
 
-    /// <param name="projections">Per layer, the prepared [D_in, K·block] projection (see <see cref="Pack"/>).</param>
-    /// <param name="lanes">16, 8 or 1: the kernel's vector width; d' must be a multiple of it.</param>
     /// <summary>[D_in, K·P·d'] with column h·P·d' + p·d' + c = weights[p][:, h·d' + c] (P = weights.Length).</summary>
     public static float[] Pack(float[][] weights, int inputDim, int heads, int headDim)
     {
@@ -52,6 +50,8 @@ internal sealed unsafe class SelfAttentionOp : IInferenceOp
         return packed;
     }
 
+    /// <param name="projections">Per layer, the prepared [D_in, K·block] projection (see <see cref="Pack"/>).</param>
+    /// <param name="lanes">16, 8 or 1: the kernel's vector width; d' must be a multiple of it.</param>
     public SelfAttentionOp(IDenseProduct[] projections, int[] inputDims, float[] outputWeight, int fieldCount, int dim, int headCount,
                            int headDim, bool residual, int embeddingOffset, long parameterCount, int lanes)
     {

@@ -51,7 +51,7 @@ public sealed class FtrlTests
 
         // The third coordinate's gradients sum to |z| = 0.007 < λ1: L1 holds it at exactly zero.
         Assert.Equal(0f, p.Value[2]);
-        Assert.All(new[] { 0, 1, 3 }, i => Assert.NotEqual(0f, p.Value[i]));
+        Assert.All([0, 1, 3], i => Assert.NotEqual(0f, p.Value[i]));
     }
 
     [Fact]

@@ -1,9 +1,10 @@
 using Clickwise.Compression.Pruning;
 using Clickwise.Data.Readers;
+using Clickwise.Experiments;
 using Clickwise.Runs;
 using Clickwise.Tests.DataCache;
 
-namespace Clickwise.Tests.Runs;
+namespace Clickwise.Tests.Experiments;
 
 /// <summary>
 /// DeepLight's "high performance" setting on the tiny Criteo sample keeps the dense model's accuracy (the paper

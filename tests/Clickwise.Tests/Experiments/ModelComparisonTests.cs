@@ -1,7 +1,9 @@
+using Clickwise.Experiments;
 using Clickwise.Runs;
 using Clickwise.Tests.DataCache;
+using Clickwise.Tests.Runs;
 
-namespace Clickwise.Tests.Runs;
+namespace Clickwise.Tests.Experiments;
 
 public sealed class ModelComparisonTests
 {

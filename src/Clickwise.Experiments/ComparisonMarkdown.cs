@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Clickwise.Runs;
+namespace Clickwise.Experiments;
 
 /// <summary>A <see cref="ComparisonReport"/> as the seed paper's Table 2, in Markdown (printed and committed alike).</summary>
 public static class ComparisonMarkdown

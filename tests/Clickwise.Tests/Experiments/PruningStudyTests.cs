@@ -1,8 +1,10 @@
 using Clickwise.Compression.Pruning;
+using Clickwise.Experiments;
 using Clickwise.Runs;
 using Clickwise.Tests.DataCache;
+using Clickwise.Tests.Runs;
 
-namespace Clickwise.Tests.Runs;
+namespace Clickwise.Tests.Experiments;
 
 public sealed class PruningStudyTests
 {

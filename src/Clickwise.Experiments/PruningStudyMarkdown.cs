@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Clickwise.Runs;
+namespace Clickwise.Experiments;
 
 /// <summary>A <see cref="PruningStudyReport"/> as the paper's tables, in Markdown (printed and committed alike).</summary>
 public static class PruningStudyMarkdown

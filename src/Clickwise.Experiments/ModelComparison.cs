@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using Clickwise.Data.Pipeline;
 using Clickwise.Inference;
+using Clickwise.Runs;
 using Clickwise.Training;
 
-namespace Clickwise.Runs;
+namespace Clickwise.Experiments;
 
 /// <summary>One model of a comparison: test metrics over seeds (mean and sample standard deviation), size and speed.</summary>
 public sealed record ComparisonRow(

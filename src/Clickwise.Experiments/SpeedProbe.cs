@@ -3,7 +3,7 @@ using Clickwise.Data;
 using Clickwise.Inference;
 using Clickwise.Kernels;
 
-namespace Clickwise.Runs;
+namespace Clickwise.Experiments;
 
 /// <summary>Latency percentiles of single requests and throughput of large batches, measured on a compiled model.</summary>
 public sealed record SpeedReport(int Requests, double P50Micros, double P99Micros, int BatchSize, double BatchSamplesPerSec, int BatchThreads);

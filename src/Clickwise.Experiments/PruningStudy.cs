@@ -4,9 +4,10 @@ using Clickwise.Data;
 using Clickwise.Data.Pipeline;
 using Clickwise.Inference;
 using Clickwise.Metrics;
+using Clickwise.Runs;
 using Clickwise.Training;
 
-namespace Clickwise.Runs;
+namespace Clickwise.Experiments;
 
 /// <summary>One trained model of a study: its settings, test metrics, size and measured speed.</summary>
 public sealed record PruningStudyRow(
