@@ -25,8 +25,11 @@ public static class KernelRegistry
             new PackedGemm<ScalarGemmKernel>());
         Gemm = Pick(AllGemm, forced, g => g.Name == "reference" ? "gemm-reference" : g.Name);
 
-        AllMatVec = Available<IMatVec>(new ReferenceMatVec(), SimdMatVec.Vector512Variant, SimdMatVec.Vector256Variant,
-            SimdMatVec.ScalarVariant);
+        AllMatVec = Available<IMatVec>(
+            new ReferenceMatVec(),
+            Lanes512.IsSupported ? new LaneMatVec<Lanes512, Vector512<float>>() : null,
+            Lanes256.IsSupported ? new LaneMatVec<Lanes256, Vector256<float>>() : null,
+            new LaneMatVec<LanesScalar, float>());
         MatVec = Pick(AllMatVec, forced, v => v.Name);
         MatVecForced = !ReferenceEquals(MatVec, Pick(AllMatVec, [], v => v.Name));
 

@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics.X86;
+using Clickwise.Kernels;
 
 namespace Clickwise.Layers;
 
@@ -19,34 +20,15 @@ public static class Embedding
 
     private const int CacheLineFloats = 16;
 
-    // Rows are scattered over a table far larger than the caches: fetch this many lookups ahead.
-    private const int PrefetchDistance = 16;
-
     /// <param name="table">[V, D] embedding rows.</param>
     /// <param name="ids">[B, F] global row ids.</param>
     /// <param name="values">[B, F] scales; ignored (treated as 1) when <paramref name="hasValues"/> is false.</param>
     /// <param name="output">[B, F, D].</param>
-    public static unsafe void Forward(ReadOnlySpan<float> table, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, bool hasValues,
-                                      int batchSize, int fieldCount, int dim, Span<float> output)
+    public static void Forward(ReadOnlySpan<float> table, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, bool hasValues,
+                               int batchSize, int fieldCount, int dim, Span<float> output)
     {
         int n = batchSize * fieldCount;
-        fixed (float* t = table)
-        {
-            for (int i = 0; i < Math.Min(n, PrefetchDistance); i++)
-            {
-                Prefetch(t, ids[i], dim);
-            }
-
-            for (int i = 0; i < n; i++)
-            {
-                if (i + PrefetchDistance < n)
-                {
-                    Prefetch(t, ids[i + PrefetchDistance], dim);
-                }
-
-                Copy(table, ids[i], values, hasValues, i, dim, output);
-            }
-        }
+        KernelRegistry.Embedding.Gather(table, dim, ids[..n], hasValues ? values[..n] : default, output[..(n * dim)]);
     }
 
     /// <summary>
@@ -125,31 +107,6 @@ public static class Embedding
             }
 
             Sse.Prefetch0(row + stride - 1);
-        }
-    }
-
-    private static unsafe void Prefetch(float* table, int id, int dim)
-    {
-        if (Sse.IsSupported)
-        {
-            float* row = table + (long)id * dim;
-            Sse.Prefetch0(row);
-            Sse.Prefetch0(row + dim - 1);
-        }
-    }
-
-    private static void Copy(ReadOnlySpan<float> table, int id, ReadOnlySpan<float> values, bool hasValues, int i, int dim,
-                             Span<float> output)
-    {
-        ReadOnlySpan<float> row = table.Slice(id * dim, dim);
-        Span<float> dst = output.Slice(i * dim, dim);
-        if (hasValues)
-        {
-            TensorPrimitives.Multiply(row, values[i], dst);
-        }
-        else
-        {
-            row.CopyTo(dst);
         }
     }
 }

@@ -59,10 +59,13 @@ public sealed class ModelGradientTests(ITestOutputHelper output)
     public void EveryParameterMatchesCentralDifferences(string name) =>
         CheckModel(ModelRegistry.Create(Config(name), Layout).Prepared(B), replayDropout: null);
 
+    // The second expert's v and c gradients are ~1.5e-3, where a 1e-2 step leaves ~3e-6 of float32 rounding in the
+    // difference (relative 1.7e-3 with AVX2, 2.1-2.4e-3 with Vector128 or scalar sums); a 3e-2 step keeps every
+    // width under 1e-3, and the tanh experts are smooth enough that the step adds no visible truncation.
     [Fact]
     public void DcnV2LowRankMixtureMatchesCentralDifferences() =>
         CheckModel(ModelRegistry.Create(Config("dcnv2") with { CrossLayers = 2, CrossRank = 2, CrossExperts = 3 }, Layout).Prepared(B),
-            replayDropout: null);
+            replayDropout: null, smallEps: 3e-2f);
 
     // One layer: without the residual, a second layer's input rows are all ReLUs of averages of the same values, so
     // its scores barely differ between fields and its query/key gradients (~1e-6) drown in float32 rounding.
@@ -115,7 +118,7 @@ public sealed class ModelGradientTests(ITestOutputHelper output)
         CheckModel(model, () => mlp.ResetDropout(maskSeed));
     }
 
-    private void CheckModel(CtrModel model, Action? replayDropout)
+    private void CheckModel(CtrModel model, Action? replayDropout, float smallEps = 1e-2f)
     {
         Batch batch = MakeBatch();
         // Zero-initialised biases put a unit whose whole input is dead exactly on the ReLU kink, where the
@@ -160,7 +163,7 @@ public sealed class ModelGradientTests(ITestOutputHelper output)
             bool small = p.Name.StartsWith("cross.", StringComparison.Ordinal) || p.Name.StartsWith("cin.", StringComparison.Ordinal)
                 || (p.Name.StartsWith("attention.", StringComparison.Ordinal) && (p.Name.EndsWith(".query", StringComparison.Ordinal)
                     || p.Name.EndsWith(".key", StringComparison.Ordinal)));
-            float eps = small ? 1e-2f : 1e-3f;
+            float eps = small ? smallEps : 1e-3f;
             float[] analytic = GradientCheck.Densify(p);
             GradientCheck.Check(p.Name, p.Value, analytic, Loss, eps: eps, output: output);
             if (p.IsRowSparse)

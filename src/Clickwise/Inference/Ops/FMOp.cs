@@ -1,10 +1,14 @@
 using System.Numerics.Tensors;
+using Clickwise.Kernels;
 
 namespace Clickwise.Inference.Ops;
 
-/// <summary>Adds the FM second-order term ½ Σ_d ((Σ_f e)² − Σ_f e²) to the logits.</summary>
+/// <summary>Adds the FM second-order term ½ Σ_d ((Σ_f e)² − Σ_f e²) to the logits, through the registry's kernel
+/// (the one the training layer <see cref="Layers.FMInteraction"/> calls).</summary>
 internal sealed class FMOp(int fieldCount, int dim, int embeddingOffset, int sumOffset) : IInferenceOp
 {
+    private const int Chunk = 256;
+
     public long ParameterCount => 0;
 
     public long Bytes => 0;
@@ -15,20 +19,12 @@ internal sealed class FMOp(int fieldCount, int dim, int embeddingOffset, int sum
         int width = fieldCount * dim;
         ReadOnlySpan<float> emb = tape.Region(embeddingOffset, width, batchSize);
         Span<float> sums = tape.Region(sumOffset, dim, batchSize);
-        for (int b = rowStart; b < rowEnd; b++)
+        Span<float> y = stackalloc float[Math.Min(Chunk, rowEnd - rowStart)];
+        for (int b = rowStart; b < rowEnd; b += Chunk)
         {
-            ReadOnlySpan<float> e = emb.Slice(b * width, width);
-            Span<float> sum = sums.Slice(b * dim, dim);
-            sum.Clear();
-            float squares = 0f;
-            for (int f = 0; f < fieldCount; f++)
-            {
-                ReadOnlySpan<float> row = e.Slice(f * dim, dim);
-                TensorPrimitives.Add(sum, row, sum);
-                squares += TensorPrimitives.Dot(row, row);
-            }
-
-            logits[b] += 0.5f * (TensorPrimitives.Dot(sum, sum) - squares);
+            int n = Math.Min(Chunk, rowEnd - b);
+            KernelRegistry.FM.Forward(emb.Slice(b * width, n * width), n, fieldCount, dim, sums.Slice(b * dim, n * dim), y[..n]);
+            TensorPrimitives.Add(logits.Slice(b, n), y[..n], logits.Slice(b, n));
         }
     }
 

@@ -20,10 +20,12 @@ public unsafe interface ILaneOps<TVector>
 
     static abstract void Store(TVector value, float* destination);
 
-    /// <summary>a·b + c, fused.</summary>
+    /// <summary>a·b + c, fused where the hardware has FMA.</summary>
     static abstract TVector MultiplyAdd(TVector a, TVector b, TVector c);
 
     static abstract TVector Multiply(TVector a, TVector b);
 
     static abstract TVector Add(TVector a, TVector b);
+
+    static abstract TVector Max(TVector a, TVector b);
 }

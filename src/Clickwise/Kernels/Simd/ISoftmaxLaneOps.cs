@@ -9,8 +9,6 @@ public interface ISoftmaxLaneOps<TVector> : ILaneOps<TVector>
 
     static abstract TVector Subtract(TVector a, TVector b);
 
-    static abstract TVector Max(TVector a, TVector b);
-
     /// <summary>e^x for x ≤ 0 (<see cref="LaneExp"/>).</summary>
     static abstract TVector Exp(TVector x);
 
