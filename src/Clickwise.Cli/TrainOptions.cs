@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.CommandLine;
 using Clickwise.Compression.Pruning;
 using Clickwise.Data.Cache;
@@ -29,8 +30,14 @@ internal sealed class TrainOptions
     private readonly Option<string?> _hidden = new("--hidden") { Description = "DNN hidden units, e.g. 400,400,400" };
     private readonly Option<float?> _dropout = new("--dropout") { Description = "Dropout rate of the DNN" };
     private readonly Option<string?> _activation = new("--activation") { Description = "DNN hidden activation: relu or tanh" };
-    private readonly Option<int?> _crossLayers = new("--cross-layers") { Description = "Cross layers L of dcn, dcnv2, gdcn" };
-    private readonly Option<string?> _cinLayers = new("--cin-layers") { Description = "xdeepfm's CIN feature maps per layer, e.g. 100,100,50" };
+    private readonly Option<int?> _crossLayers = new("--cross-layers") { Description = "Cross layers L of dcn, dcnv2, gdcn (= --set cross_layers=L)" };
+    private readonly Option<string?> _cinLayers = new("--cin-layers") { Description = "xdeepfm's CIN feature maps per layer, e.g. 100,100,50 (= --set cin_layers=...)" };
+    private readonly Option<string[]> _set = new("--set")
+    {
+        Description = "A model setting by its config key, key=value (repeatable), e.g. --set cross_rank=2; `inspect` lists a model's keys",
+        Arity = ArgumentArity.ZeroOrMore,
+        AllowMultipleArgumentsPerToken = false,
+    };
     private readonly Option<string?> _bilinearType = new("--bilinear-type")
     {
         Description = "fibinet's bilinear sharing: field_all, field_each or field_interaction",
@@ -80,7 +87,7 @@ internal sealed class TrainOptions
         }
 
         CommonOptions.AddAll(command, _config, _preset, _epochs, _seed, _batchSize, _lr, _optimizer, _embeddingDim, _hidden, _dropout, _activation,
-            _crossLayers, _cinLayers, _bilinearType, _minCount,
+            _crossLayers, _cinLayers, _bilinearType, _set, _minCount,
             _splitMode, _fmPretrainEpochs);
         if (sparsity)
         {
@@ -106,7 +113,7 @@ internal sealed class TrainOptions
         string formatName = parse.GetResult(_format) is not { Implicit: false } && run.Format is not null ? run.Format : parse.GetValue(_format)!;
         var preprocessing = run.ResolvedPreprocessing;
         // The preset's architecture is per model, so it is resolved for the model named on the command line.
-        var modelConfig = ApplyModelFlags(parse, run.ModelFor(parse.GetValue(_model)));
+        var modelConfig = ApplyModelFlags(parse, run.ModelFor(parse.GetValue(_model)), lenient: false);
         if (!ModelRegistry.Names.Contains(modelConfig.Name))
         {
             throw new UsageException($"unknown model '{modelConfig.Name}'; expected one of: {string.Join(", ", ModelRegistry.Names)}");
@@ -168,7 +175,8 @@ internal sealed class TrainOptions
     /// The architecture of model <paramref name="name"/> as <see cref="Request"/> would build it: the preset's (or config
     /// file's) settings for that model, then the flags. <c>compare</c> asks it once per model, so each gets its own preset row.
     /// </summary>
-    public ModelConfig ModelFor(ParseResult parse, string name) => ApplyModelFlags(parse, Run(parse).ModelFor(name));
+    /// Settings a compared model does not have are left out for it (<c>--cross-layers</c> sets the cross models only).
+    public ModelConfig ModelFor(ParseResult parse, string name) => ApplyModelFlags(parse, Run(parse).ModelFor(name), lenient: true);
 
     /// <summary>
     /// The training settings of model <paramref name="name"/> as <see cref="Request"/> would build them (a preset can give
@@ -206,17 +214,45 @@ internal sealed class TrainOptions
         return run;
     }
 
-    /// <summary>The architecture flags (and <c>--seed</c>) over <paramref name="model"/>: flags win over preset and config.</summary>
-    private ModelConfig ApplyModelFlags(ParseResult parse, ModelConfig model)
+    /// <summary>
+    /// The architecture flags (and <c>--seed</c>) over <paramref name="model"/>: flags win over preset and config. Model-specific
+    /// settings (<c>--set</c> and the named flags) go through the model's own settings; <paramref name="lenient"/> skips the ones
+    /// it does not have instead of refusing them.
+    /// </summary>
+    private ModelConfig ApplyModelFlags(ParseResult parse, ModelConfig model, bool lenient)
     {
         if (parse.GetValue(_seed) is int s) model = model with { Seed = s };
         if (parse.GetValue(_embeddingDim) is int dim) model = model with { EmbeddingDim = dim };
         if (parse.GetValue(_dropout) is float p) model = model with { Dropout = p };
         if (parse.GetValue(_hidden) is { } units) model = model with { HiddenUnits = ParseUnits(units, "--hidden") };
         if (parse.GetValue(_activation) is { } act) model = model with { Activation = ParseEnum<Activation>(act, "--activation") };
-        if (parse.GetValue(_crossLayers) is int cross) model = model with { CrossLayers = cross };
-        if (parse.GetValue(_cinLayers) is { } cin) model = model with { CinLayers = ParseUnits(cin, "--cin-layers") };
-        if (parse.GetValue(_bilinearType) is { } bilinear) model = model with { BilinearType = ParseEnum<BilinearKind>(bilinear, "--bilinear-type") };
+        var settings = new List<(string Key, string Value, string Flag)>();
+        if (parse.GetValue(_crossLayers) is int cross) settings.Add(("cross_layers", cross.ToString(CultureInfo.InvariantCulture), "--cross-layers"));
+        if (parse.GetValue(_cinLayers) is { } cin) settings.Add(("cin_layers", cin, "--cin-layers"));
+        if (parse.GetValue(_bilinearType) is { } bilinear) settings.Add(("bilinear_type", bilinear, "--bilinear-type"));
+        foreach (string pair in parse.GetValue(_set) ?? [])
+        {
+            int eq = pair.IndexOf('=');
+            if (eq <= 0)
+            {
+                throw new UsageException($"--set wants key=value, got '{pair}'");
+            }
+
+            settings.Add((pair[..eq].Trim(), pair[(eq + 1)..].Trim(), "--set"));
+        }
+
+        // A compared model takes the settings it has; any other setting is refused in the flag's terms.
+        var own = lenient ? settings.Where(setting => model.SettingKeys.Contains(setting.Key)).ToList() : settings;
+        try
+        {
+            model = own.Count == 0 ? model : model.With(own.Select(setting => (setting.Key, setting.Value)));
+        }
+        catch (ArgumentException invalid)
+        {
+            string flags = string.Join(", ", own.Select(setting => setting.Flag).Distinct());
+            throw new UsageException($"{flags}: {invalid.Message}");
+        }
+
         return model;
     }
 

@@ -112,17 +112,17 @@ public static class ModelDocs
 
     private static void Rows(StringBuilder md, RunPreset preset, IReadOnlyList<string> models, string prefix)
     {
-        foreach (var group in models.GroupBy(m => (Architecture: Describe(m, preset.Model(m)), Training: Describe(preset.TrainingFor(m)))))
+        foreach (var group in models.GroupBy(m => (Architecture: Describe(preset.Model(m)), Training: Describe(preset.TrainingFor(m)))))
         {
             Line(md, $"| {prefix}{string.Join(", ", group.Select(m => $"`{m}`"))} | {group.Key.Architecture} | {group.Key.Training} |");
         }
     }
 
-    private static string Describe(string model, ModelConfig c)
+    private static string Describe(ModelConfig c)
     {
         string text = string.Create(Invariant,
             $"embedding {c.EmbeddingDim}, DNN {string.Join("×", c.HiddenUnits)} {c.Activation.ToString().ToLowerInvariant()}, dropout {c.Dropout:0.##}");
-        return model == "xdeepfm" ? text + $", CIN {string.Join("×", c.CinLayers)}" : text;
+        return c.Options is XDeepFMOptions cin ? text + $", CIN {string.Join("×", cin.CinLayers)}" : text;
     }
 
     private static string Describe(TrainingConfig t)

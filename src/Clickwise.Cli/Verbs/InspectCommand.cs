@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using Clickwise.Inference;
-using Clickwise.Models;
 using Clickwise.Runs;
 
 namespace Clickwise.Cli.Verbs;
@@ -62,8 +61,7 @@ internal static class InspectCommand
             }
 
             Console.WriteLine($"{path}: {summary.bytes:N0} bytes, checksum ok");
-            Console.WriteLine($"model {artifact.Config.Name}: embedding {artifact.Config.EmbeddingDim}, hidden [{string.Join(", ", artifact.Config.HiddenUnits)}], "
-                + $"dropout {artifact.Config.Dropout}, activation {ConfigName(artifact.Config.Activation)}{Knobs(artifact.Config)}");
+            Console.WriteLine($"model {artifact.Config.Name}: {string.Join(", ", artifact.Config.Describe())}");
             Console.WriteLine($"features: {fields.Length} fields, {summary.vocabulary_rows:N0} rows");
             foreach (var field in fields)
             {
@@ -91,17 +89,4 @@ internal static class InspectCommand
 
     /// <summary>Component of a parameter name: "mlp.0.weight" → "mlp", "fwfm.r" → "fwfm.r".</summary>
     private static string Component(string name) => name.StartsWith("mlp.", StringComparison.Ordinal) ? "mlp" : name;
-
-    /// <summary>The model-specific architecture knobs (the cross, CIN and bilinear settings) of the models that read them.</summary>
-    private static string Knobs(ModelConfig config) => config.Name switch
-    {
-        "dcn" or "gdcn" => $", cross layers {config.CrossLayers}",
-        "dcnv2" => $", cross layers {config.CrossLayers}" + (config.CrossRank > 0 ? $", rank {config.CrossRank}, experts {config.CrossExperts}" : ", full rank"),
-        "xdeepfm" => $", CIN [{string.Join(", ", config.CinLayers)}]{(config.CinSplitHalf ? " split-half" : "")}",
-        "fibinet" => $", bilinear {ConfigName(config.BilinearType)}, SENET reduction {config.SenetReduction}",
-        _ => "",
-    };
-
-    private static string ConfigName<T>(T value)
-        where T : struct, Enum => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 }

@@ -9,6 +9,12 @@ public sealed record ModelFileContent
 {
     public required ModelFileKind Kind { get; init; }
 
+    /// <summary>The format version the file was written in (<see cref="ModelFileFormat.CurrentVersion"/> for new content).</summary>
+    public uint FormatVersion { get; init; } = ModelFileFormat.CurrentVersion;
+
+    /// <summary>The config text in the current version's form: a version-1 config keeps only its model's own keys.</summary>
+    public string CurrentConfigJson => FormatVersion == 1 ? Models.ModelConfigJson.MigrateVersion1(ConfigJson) : ConfigJson;
+
     public required string ConfigJson { get; init; }
 
     /// <summary>The feature map; null when the caller has none (synthetic layouts in tests).</summary>

@@ -6,8 +6,11 @@ public static class ModelFileFormat
     /// <summary>"CLKW" in ASCII, the first four bytes.</summary>
     public static ReadOnlySpan<byte> Magic => "CLKW"u8;
 
-    /// <summary>The version this build writes and the newest it reads.</summary>
-    public const uint CurrentVersion = 1;
+    /// <summary>
+    /// The version this build writes and the newest it reads. Version 2 changed only the model config in the header: each
+    /// model writes its own settings (format 1 wrote every model's); a version-1 config is migrated when it is read.
+    /// </summary>
+    public const uint CurrentVersion = 2;
 
     /// <summary>Magic (4) + version (4) + header length (4).</summary>
     public const int PreambleLength = 12;

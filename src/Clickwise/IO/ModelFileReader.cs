@@ -116,6 +116,7 @@ public static class ModelFileReader
         return new ModelFileContent
         {
             Kind = parsed.Kind,
+            FormatVersion = version,
             ConfigJson = parsed.ConfigJson ?? "null",
             FeatureMapJson = parsed.FeatureMapJson,
             ExtraJson = parsed.ExtraJson,

@@ -25,7 +25,7 @@ public static class ModelFiles
     {
         try
         {
-            return JsonSerializer.Deserialize<ModelConfig>(content.ConfigJson, JsonOptions)
+            return JsonSerializer.Deserialize<ModelConfig>(content.CurrentConfigJson, JsonOptions)
                 ?? throw new ModelFormatException("model file has a null config");
         }
         catch (JsonException e)

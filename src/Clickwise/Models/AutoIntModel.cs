@@ -9,9 +9,9 @@ using Clickwise.Kernels.Simd;
 namespace Clickwise.Models;
 
 /// <summary>
-/// AutoInt: the value-scaled embeddings e [B, F, D] pass through <see cref="ModelConfig.AttentionLayers"/> interacting
-/// layers (<see cref="MultiHeadSelfAttention"/>: K = <see cref="ModelConfig.AttentionHeads"/> heads of width
-/// d' = <see cref="ModelConfig.AttentionDim"/>, the residual projection when <see cref="ModelConfig.AttentionResidual"/>,
+/// AutoInt: the value-scaled embeddings e [B, F, D] pass through <see cref="AutoIntOptions.AttentionLayers"/> interacting
+/// layers (<see cref="MultiHeadSelfAttention"/>: K = <see cref="AutoIntOptions.AttentionHeads"/> heads of width
+/// d' = <see cref="AutoIntOptions.AttentionDim"/>, the residual projection when <see cref="AutoIntOptions.AttentionResidual"/>,
 /// ReLU, unscaled scores), and one linear unit over the flattened output [B, F·K·d'] gives the logit:
 /// logit = w0 + vec(e^(L))·w, the paper's output layer with its bias as the global w0. As in the paper there is no
 /// first-order (LR) term and no DNN. AutoInt+ (<c>autoint+</c>) adds the DNN over the flattened embeddings [B, F·D],
@@ -33,23 +33,17 @@ public sealed class AutoIntModel : CtrModel
     public AutoIntModel(ModelConfig config, FeatureLayout layout, bool deep, IReadOnlyDictionary<string, float[]>? weights = null)
         : base(config, layout, weights)
     {
-        if (config.AttentionLayers < 1 || config.AttentionHeads < 1 || config.AttentionDim < 1)
-        {
-            throw new ArgumentException(
-                $"{config.Name} needs attention layers, heads and dim >= 1, got {config.AttentionLayers}, {config.AttentionHeads} and {config.AttentionDim}.",
-                nameof(config));
-        }
-
         var random = new SeededRandom(config.Seed);
         _embedding = new EmbeddingPart(Parameters, layout, config.EmbeddingDim, config.InitStd, random);
         _bias = new BiasPart(Parameters);
         int f = layout.FieldCount;
-        _layers = new MultiHeadSelfAttention[config.AttentionLayers];
+        AutoIntOptions options = config.OptionsOf<AutoIntOptions>();
+        _layers = new MultiHeadSelfAttention[options.AttentionLayers];
         for (int l = 0; l < _layers.Length; l++)
         {
-            int inputDim = l == 0 ? config.EmbeddingDim : config.AttentionHeads * config.AttentionDim;
-            _layers[l] = new MultiHeadSelfAttention(Parameters, $"attention.{l}", f, inputDim, config.AttentionHeads, config.AttentionDim,
-                config.AttentionResidual, scaleScores: false, random);
+            int inputDim = l == 0 ? config.EmbeddingDim : options.AttentionHeads * options.AttentionDim;
+            _layers[l] = new MultiHeadSelfAttention(Parameters, $"attention.{l}", f, inputDim, options.AttentionHeads, options.AttentionDim,
+                options.AttentionResidual, scaleScores: false, random);
         }
 
         int width = OutputWidth;

@@ -8,7 +8,7 @@ namespace Clickwise.Models;
 
 /// <summary>
 /// The parallel cross + deep structure shared by DCN, DCNv2 and GDCN: x_0 is the flattened embeddings [B, F·D]; a
-/// <see cref="CrossNetwork"/> of <see cref="ModelConfig.CrossLayers"/> layers and the DNN both read x_0, and the
+/// <see cref="CrossNetwork"/> of <see cref="CrossOptions.CrossLayers"/> layers and the DNN both read x_0, and the
 /// combination layer is one linear unit over [x_L, h_top]. That unit is split in two: its DNN half is the
 /// <see cref="Mlp"/>'s own output layer (mlp.{H}.weight, mlp.{H}.bias) and its cross half is cross.output.weight [X, 1],
 /// so logit = w0 + x_L·w_cross + DNN(x_0), the same function as the concatenation with no copy of either branch.
@@ -28,11 +28,6 @@ public abstract class CrossDeepModel : CtrModel
                                      Func<ParameterSet, int, SeededRandom, ICrossLayers> crossLayers)
         : base(config, layout, weights)
     {
-        if (config.CrossLayers < 1)
-        {
-            throw new ArgumentException($"{config.Name} needs at least one cross layer, got {config.CrossLayers}.", nameof(config));
-        }
-
         var random = new SeededRandom(config.Seed);
         _embedding = new EmbeddingPart(Parameters, layout, config.EmbeddingDim, config.InitStd, random);
         _bias = new BiasPart(Parameters);

@@ -10,4 +10,4 @@ namespace Clickwise.Models;
 /// <remarks>Wang et al., "Deep &amp; Cross Network for Ad Click Predictions" (ADKDD 2017), eq. 3-5.</remarks>
 public sealed class DcnModel(ModelConfig config, FeatureLayout layout, IReadOnlyDictionary<string, float[]>? weights = null)
     : CrossDeepModel(config, layout, weights,
-        (parameters, width, random) => new DcnCrossLayers(parameters, "cross", width, config.CrossLayers, random));
+        (parameters, width, random) => new DcnCrossLayers(parameters, "cross", width, config.OptionsOf<CrossOptions>().CrossLayers, random));

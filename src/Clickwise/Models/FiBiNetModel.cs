@@ -11,7 +11,7 @@ namespace Clickwise.Models;
 /// FiBiNet: logit = w0 + Σ_f w[id_f]·x_f + DNN([p ‖ q]). The <see cref="SqueezeExcitation"/> (SENET) re-weights the
 /// shared embeddings E into V; one <see cref="BilinearInteraction"/> turns E into p [B, P, D] and another, with its own
 /// weights, V into q [B, P, D]; the DNN reads their concatenation [B, 2·P·D]. The bilinear sharing
-/// (<see cref="ModelConfig.BilinearType"/>) and the SENET reduction ratio (<see cref="ModelConfig.SenetReduction"/>)
+/// (<see cref="FiBiNetOptions.BilinearType"/>) and the SENET reduction ratio (<see cref="FiBiNetOptions.SenetReduction"/>)
 /// come from the config. Parameters: embedding, first_order, bias, senet.squeeze, senet.excite, bilinear.e.weight,
 /// bilinear.v.weight, mlp.*.
 /// </summary>
@@ -39,9 +39,10 @@ public sealed class FiBiNetModel : CtrModel
         _embedding = new EmbeddingPart(Parameters, layout, d, config.InitStd, random);
         _firstOrder = new FirstOrderPart(Parameters, layout, config.InitStd, random);
         _bias = new BiasPart(Parameters);
-        _senet = new SqueezeExcitation(Parameters, SenetPrefix, f, d, config.SenetReduction, random);
-        _bilinearE = new BilinearInteraction(Parameters, BilinearEPrefix, config.BilinearType, f, d, random);
-        _bilinearV = new BilinearInteraction(Parameters, BilinearVPrefix, config.BilinearType, f, d, random);
+        FiBiNetOptions options = config.OptionsOf<FiBiNetOptions>();
+        _senet = new SqueezeExcitation(Parameters, SenetPrefix, f, d, options.SenetReduction, random);
+        _bilinearE = new BilinearInteraction(Parameters, BilinearEPrefix, options.BilinearType, f, d, random);
+        _bilinearV = new BilinearInteraction(Parameters, BilinearVPrefix, options.BilinearType, f, d, random);
         _interactionWidth = FieldPairs.Count(f) * d;
         _deep = new DeepPart(Parameters, config, 2 * _interactionWidth, random);
     }

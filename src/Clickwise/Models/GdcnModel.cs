@@ -11,4 +11,4 @@ namespace Clickwise.Models;
 /// <remarks>Wang et al., "Towards Deeper, Lighter and Interpretable Cross Network for CTR Prediction" (CIKM 2023), eq. 1, Fig. 2 (GDCN-P).</remarks>
 public sealed class GdcnModel(ModelConfig config, FeatureLayout layout, IReadOnlyDictionary<string, float[]>? weights = null)
     : CrossDeepModel(config, layout, weights,
-        (parameters, width, random) => new GatedCrossLayers(parameters, "cross", width, config.CrossLayers, random));
+        (parameters, width, random) => new GatedCrossLayers(parameters, "cross", width, config.OptionsOf<CrossOptions>().CrossLayers, random));

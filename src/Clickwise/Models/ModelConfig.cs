@@ -1,72 +1,117 @@
+using System.Text.Json.Serialization;
 using Clickwise.Layers;
 
 namespace Clickwise.Models;
 
 /// <summary>
-/// The architecture of a model, serialised verbatim into model files. Training settings (optimizer, epochs,
-/// batch size) live in the training config, not here: a model file must be loadable without them.
+/// The architecture of a model, serialised into model files: a common core every model reads (name, embedding dim,
+/// seed, initialisation; the DNN's hidden units, activation and dropout for the models that have one) and the
+/// <see cref="Options"/> record of the model itself. Training settings (optimizer, epochs, batch size) live in the
+/// training config: a model file must be loadable without them. In JSON the two are one flat object of snake_case
+/// keys (<see cref="ModelConfigJson"/>), whose <c>name</c> decides which keys exist.
 /// </summary>
+[JsonConverter(typeof(ModelConfigJson))]
 public sealed record ModelConfig
 {
-    /// <summary>Registry name: lr, fm, fwfm, deepfm, deepfwfm, nfm, dnn, wdl, dcn, dcnv2, gdcn, ipnn, opnn, pnn, deepfm-ip, deepfm-op, deepfm-p, xdeepfm, fibinet, ffm, fnn, wdl-fm, autoint, autoint+.</summary>
-    public string Name { get; init; } = "deepfwfm";
+    private readonly string _name = "deepfwfm";
+    private readonly ModelOptions? _options;
+
+    /// <summary>The registry name (<see cref="ModelRegistry.Names"/>). Renaming keeps <see cref="Options"/> only if the new model takes them.</summary>
+    public string Name
+    {
+        get => _name;
+        init
+        {
+            _name = value;
+            if (_options is not null && !ModelRegistry.TakesOptions(value, _options))
+            {
+                _options = null;
+            }
+        }
+    }
 
     /// <summary>D, the embedding width of every field (FFM: of each of a feature's F field-aware vectors; FNN's per-field input is D + 1).</summary>
     public int EmbeddingDim { get; init; } = 10;
 
-    /// <summary>H per hidden layer of the DNN part (DeepFM, DeepFwFM, NFM, DNN, Wide &amp; Deep, the cross models, the PNNs, xDeepFM, FiBiNet, FNN, both Wide &amp; Deeps, AutoInt+).</summary>
+    /// <summary>H per hidden layer of the DNN, for the models that have one.</summary>
     public int[] HiddenUnits { get; init; } = [400, 400, 400];
 
     /// <summary>The DNN's hidden-layer activation, relu or tanh (the DeepFM paper's Table III); files written before it existed load as relu.</summary>
     public Activation Activation { get; init; } = Activation.Relu;
 
-    /// <summary>Dropout rate applied after every hidden layer while training (0 disables).</summary>
+    /// <summary>Dropout rate applied after every hidden layer of the DNN while training (0 disables).</summary>
     public float Dropout { get; init; } = 0.5f;
-
-    /// <summary>L, the number of cross layers of the cross-network models (dcn, dcnv2, gdcn); others ignore it.</summary>
-    public int CrossLayers { get; init; } = 3;
-
-    /// <summary>
-    /// DCNv2's cross form: 0 is the full-rank layer (W [X, X]); r &gt; 0 the low-rank mixture of
-    /// <see cref="CrossExperts"/> experts of rank r. Only dcnv2 reads it.
-    /// </summary>
-    public int CrossRank { get; init; }
-
-    /// <summary>M, the experts of DCNv2's low-rank mixture (used when <see cref="CrossRank"/> &gt; 0); 4 as in the paper.</summary>
-    public int CrossExperts { get; init; } = 4;
-
-    /// <summary>H_1..H_K, the feature maps per CIN layer of xdeepfm (the paper's 100×100×50); others ignore it.</summary>
-    public int[] CinLayers { get; init; } = [100, 100, 50];
-
-    /// <summary>
-    /// xdeepfm's CIN sends only half of each layer but the last to the next layer and sum-pools the other half (the
-    /// authors' code); every layer before the last then needs an even size.
-    /// </summary>
-    public bool CinSplitHalf { get; init; } = true;
-    /// <summary>
-    /// FiBiNet's bilinear sharing (field_all, field_each, field_interaction); only fibinet reads it. The default,
-    /// one W_ij per pair, is the default of DeepCTR(-Torch) and FuxiCTR's FiBiNET.
-    /// </summary>
-    public BilinearKind BilinearType { get; init; } = BilinearKind.FieldInteraction;
-
-    /// <summary>FiBiNet's SENET reduction ratio r (bottleneck R = max(1, F / r)); 3 as in DeepCTR and FuxiCTR. Only fibinet reads it.</summary>
-    public int SenetReduction { get; init; } = 3;
-
-    /// <summary>L, the interacting (multi-head self-attention) layers of autoint and autoint+; 3 as in the AutoInt paper. Others ignore it.</summary>
-    public int AttentionLayers { get; init; } = 3;
-
-    /// <summary>K, the attention heads of every interacting layer; 2 as in the AutoInt paper.</summary>
-    public int AttentionHeads { get; init; } = 2;
-
-    /// <summary>d', the width of one attention head (a layer's output per field is K·d'); 32 as in the AutoInt paper.</summary>
-    public int AttentionDim { get; init; } = 32;
-
-    /// <summary>Whether every interacting layer adds the residual projection e·W_res before its ReLU (the paper's default).</summary>
-    public bool AttentionResidual { get; init; } = true;
 
     /// <summary>Standard deviation of the normal initialisation of embeddings.</summary>
     public float InitStd { get; init; } = 0.01f;
 
     /// <summary>Seeds initialisation and dropout masks.</summary>
     public int Seed { get; init; } = 2019;
+
+    /// <summary>The model's own settings: the registered defaults of <see cref="Name"/> unless set.</summary>
+    public ModelOptions Options
+    {
+        get => _options ?? ModelRegistry.DefaultOptions(Name);
+        init => _options = value;
+    }
+
+    /// <summary>The options as the model's own record type; a model asks for its own, so a mismatch is a bug.</summary>
+    public T OptionsOf<T>()
+        where T : ModelOptions =>
+        Options as T ?? throw new InvalidOperationException($"model '{Name}' was given {Options.GetType().Name}, not {typeof(T).Name}");
+
+    /// <summary>The config keys the model reads: the core's (the DNN's only when it has one), then its own settings'.</summary>
+    public IReadOnlyList<string> SettingKeys => ModelConfigJson.Keys(this);
+
+    /// <summary>Whether the model has the DNN the core's hidden units, activation and dropout describe.</summary>
+    public bool HasDnn => ModelRegistry.HasDnn(Name);
+
+    /// <summary>Rejects settings no model could build with (<see cref="ArgumentException"/> in config-key terms), core and options.</summary>
+    public void Validate()
+    {
+        if (EmbeddingDim < 1)
+        {
+            throw new ArgumentException($"embedding_dim must be at least 1, got {EmbeddingDim}.");
+        }
+
+        if (HasDnn && HiddenUnits.Any(h => h < 1))
+        {
+            throw new ArgumentException($"every hidden layer needs at least one unit, got hidden_units [{string.Join(", ", HiddenUnits)}].");
+        }
+
+        if (HasDnn && Dropout is < 0f or >= 1f)
+        {
+            throw new ArgumentException($"dropout is a rate in [0, 1), got {Dropout}.");
+        }
+
+        Options.Validate();
+    }
+
+    /// <summary>
+    /// This config with one setting changed, by its config key (<c>--set cross_layers=2</c>): the value is read as the
+    /// key's JSON type (numbers, true/false, names; lists as <c>400,400</c> or <c>[400, 400]</c>). An unknown key or a value
+    /// of the wrong kind is an <see cref="ArgumentException"/> naming the key and what it takes.
+    /// </summary>
+    public ModelConfig With(string key, string value) => With([(key, value)]);
+
+    /// <summary>This config with several settings changed at once (validated together, so a pair that only holds jointly, like
+    /// odd <c>cin_layers</c> with <c>cin_split_half=false</c>, is accepted in any order).</summary>
+    public ModelConfig With(IEnumerable<(string Key, string Value)> settings) => ModelConfigJson.With(this, settings);
+
+    /// <summary>The settings the model has, as "key value" phrases (the DNN's only when it has one).</summary>
+    public IEnumerable<string> Describe()
+    {
+        yield return $"embedding_dim {EmbeddingDim}";
+        if (HasDnn)
+        {
+            yield return $"hidden_units [{string.Join(", ", HiddenUnits)}]";
+            yield return $"activation {ModelConfigJson.EnumName(Activation)}";
+            yield return $"dropout {Dropout.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        }
+
+        foreach (string setting in Options.Describe())
+        {
+            yield return setting;
+        }
+    }
 }

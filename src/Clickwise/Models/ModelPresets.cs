@@ -43,7 +43,6 @@ public static class ModelPresets
         EmbeddingDim = avazu ? 20 : 10,
         HiddenUnits = avazu ? [300, 300, 300] : [400, 400, 400],
         Dropout = 0.5f,
-        CinLayers = [100, 100, 50],
     };
 
     /// <summary>

@@ -13,8 +13,10 @@ namespace Clickwise.Models;
 /// <param name="Logit">What the model computes, in one line (Markdown).</param>
 /// <param name="Paper">Where the model comes from.</param>
 /// <param name="Settings">The <c>model</c> config keys only this model reads, and where its math is (Markdown); null: none.</param>
+/// <param name="Options">The defaults of the model's own settings record (<see cref="ModelOptions.None"/> when it has none).</param>
+/// <param name="Dnn">Whether the model has the DNN the core's hidden units, activation and dropout describe.</param>
 public sealed record ModelEntry(string Name, string Title, string Family, Func<ModelConfig, FeatureLayout, IReadOnlyDictionary<string, float[]>?, CtrModel> Create,
-                                string Logit, string Paper, string? Settings = null);
+                                string Logit, string Paper, string? Settings = null, ModelOptions? Options = null, bool Dnn = true);
 
 /// <summary>Builds a model by its <see cref="ModelConfig.Name"/>: one ordered list of <see cref="ModelEntry"/>.</summary>
 public static class ModelRegistry
@@ -33,12 +35,12 @@ public static class ModelRegistry
     public static IReadOnlyList<ModelEntry> Entries { get; } =
     [
         new("lr", "LR", Shallow, (c, l, w) => new LRModel(c, l, w),
-            "w₀ + Σ_f w[id_f]·x_f", "—"),
+            "w₀ + Σ_f w[id_f]·x_f", "—", Dnn: false),
         new("fm", "FM", Shallow, (c, l, w) => new FMModel(c, l, w),
-            "LR + Σ_{i<j} ⟨x_i e_i, x_j e_j⟩", "Rendle 2010"),
+            "LR + Σ_{i<j} ⟨x_i e_i, x_j e_j⟩", "Rendle 2010", Dnn: false),
         new("fwfm", "FwFM", Shallow, (c, l, w) => new FwFMModel(c, l, w),
             "w₀ + Σ_f ⟨e_f, v_f⟩ + Σ_{i<j} ⟨e_i, e_j⟩ r_{f_i f_j} (R symmetric, stored as the P = F(F−1)/2 pairs)",
-            "Pan et al. 2018; DeepLight eq. 6"),
+            "Pan et al. 2018; DeepLight eq. 6", Dnn: false),
         new("deepfm", "DeepFM", Deep, (c, l, w) => new DeepFMModel(c, l, w),
             "LR + FM + DNN over the shared embeddings (DeepFM-D)", "Guo et al."),
         new("deepfwfm", "DeepFwFM", Deep, (c, l, w) => new DeepFwFMModel(c, l, w),
@@ -51,14 +53,14 @@ public static class ModelRegistry
             "LR + DNN over the embeddings (Wide & Deep in the DeepFM paper's \"LR & DNN\" form)", "Cheng et al. 2016"),
         new("dcn", "DCN", Cross, (c, l, w) => new DcnModel(c, l, w),
             "w₀ + x_L·w_x + DNN(x₀): a cross network x_{l+1} = x₀ (x_lᵀ w_l) + b_l + x_l beside the DNN, both over x₀ = the "
-            + "flattened embeddings, joined by one linear unit over [x_L, h]", "Wang et al. 2017 (DCN)", CrossLayers),
+            + "flattened embeddings, joined by one linear unit over [x_L, h]", "Wang et al. 2017 (DCN)", CrossLayers, Options: new CrossOptions()),
         new("dcnv2", "DCNv2", Cross, (c, l, w) => new DcnV2Model(c, l, w),
             "as `dcn` with x_{l+1} = x₀ ⊙ (x_l W_l + b_l) + x_l (full rank); `cross_rank` r > 0 selects the low-rank mixture of "
             + "`cross_experts` experts", "Wang et al. 2021 (DCN V2)",
-            CrossLayers + "; also `cross_rank` (default 0 = full rank) and `cross_experts` (default 4)"),
+            CrossLayers + "; also `cross_rank` (default 0 = full rank) and `cross_experts` (default 4)", Options: new DcnV2Options()),
         new("gdcn", "GDCN", Cross, (c, l, w) => new GdcnModel(c, l, w),
             "as `dcn` with the gated layer c_{l+1} = c₀ ⊙ (c_l W_c + b) ⊙ σ(c_l W_g) + c_l (GDCN-P, parallel)",
-            "Wang et al. 2023 (GDCN)", CrossLayers),
+            "Wang et al. 2023 (GDCN)", CrossLayers, Options: new CrossOptions()),
         new("ipnn", "IPNN", Product, (c, l, w) => new IpnnModel(c, l, w),
             "w₀ + DNN over [e ‖ ⟨e_i, e_j⟩ for the P pairs] (product layer, no FM/LR side)", "Qu et al. 2016; DeepFM paper §III"),
         new("opnn", "OPNN", Product, (c, l, w) => new OpnnModel(c, l, w),
@@ -79,17 +81,17 @@ public static class ModelRegistry
             + "code: each layer but the last feeds half its rows on and pools the other half); model files written before these "
             + "keys existed load with the defaults. The compiled plan runs each CIN layer as one packed GEMM over groups of "
             + "samples' embedding positions. Math: [math/cin.md](math/cin.md); its filters are DeepLight component C "
-            + "(`--sparsity \"D-90% & C-50%\"`, flag `cin=0.5`)"),
+            + "(`--sparsity \"D-90% & C-50%\"`, flag `cin=0.5`)", Options: new XDeepFMOptions()),
         new("fibinet", "FiBiNet", Interaction, (c, l, w) => new FiBiNetModel(c, l, w),
             "LR + DNN over [p ‖ q]: SENET re-weights the embeddings E into V, p = bilinear(E) and q = bilinear(V) with "
             + "p_ij = (e_i·W) ⊙ e_j (two layers, own weights)", "Huang et al. 2019 (FiBiNET)",
             "`bilinear_type` (`field_all`: one W, `field_each`: one W_i per field, `field_interaction`: one W_ij per pair, the "
             + "default as in DeepCTR and FuxiCTR) and `senet_reduction` (r, default 3 as in DeepCTR and FuxiCTR; R = max(1, F / r)). "
             + "Its DNN input is 2·P·D wide (14,820 for Criteo's 39 fields at D = 10), so the first DNN layer dominates its cost. "
-            + "Math and lowering: [math/fibinet.md](math/fibinet.md)"),
+            + "Math and lowering: [math/fibinet.md](math/fibinet.md)", Options: new FiBiNetOptions()),
         new("ffm", "FFM", Shallow, (c, l, w) => new FFMModel(c, l, w),
             "LR + Σ_{i<j} ⟨v_{i,f_j}, v_{j,f_i}⟩ x_i x_j: each feature keeps one D-wide vector per field (table `ffm.embedding` "
-            + "[V, F·D], F times an FM's: use a small D)", "Juan et al. 2016 (FFM)"),
+            + "[V, F·D], F times an FM's: use a small D)", "Juan et al. 2016 (FFM)", Dnn: false),
         new("fnn", "FNN", Deep, (c, l, w) => new FnnModel(c, l, w),
             "w₀ + DNN over z_i = x_i·(w_i, e_i) per field (D + 1 wide), on an FM's `first_order` and `embedding` tables",
             "Zhang et al. 2016 (FNN); DeepFM paper §III.C.1",
@@ -100,9 +102,9 @@ public static class ModelRegistry
             + "\"FM & DNN\" form; DeepFM shares one table)", "Cheng et al. 2016; DeepFM paper §IV.A.3"),
         new("autoint", "AutoInt", Interaction, (c, l, w) => new AutoIntModel(c, l, deep: false, w),
             "w₀ + vec(e^(L))·w: L interacting layers e^(l+1) = ReLU(multi-head self-attention over fields + e^(l)·W_res), "
-            + "no first-order term", "Song et al. 2019 (AutoInt)", Attention),
+            + "no first-order term", "Song et al. 2019 (AutoInt)", Attention, Options: new AutoIntOptions(), Dnn: false),
         new("autoint+", "AutoInt+", Interaction, (c, l, w) => new AutoIntModel(c, l, deep: true, w),
-            "`autoint` + DNN over the flattened embeddings, logits summed", "Song et al. 2019 (AutoInt+)", Attention),
+            "`autoint` + DNN over the flattened embeddings, logits summed", "Song et al. 2019 (AutoInt+)", Attention, Options: new AutoIntOptions()),
     ];
 
     /// <summary>Registered names in a stable order: <see cref="Entries"/>' names.</summary>
@@ -110,6 +112,15 @@ public static class ModelRegistry
 
     /// <summary>The entry called <paramref name="name"/>, or null.</summary>
     public static ModelEntry? Find(string name) => Entries.FirstOrDefault(e => e.Name == name);
+
+    /// <summary>The defaults of <paramref name="name"/>'s own settings (none for an unknown name, which fails when built).</summary>
+    public static ModelOptions DefaultOptions(string name) => Find(name)?.Options ?? ModelOptions.None;
+
+    /// <summary>Whether <paramref name="options"/> are settings of model <paramref name="name"/>.</summary>
+    public static bool TakesOptions(string name, ModelOptions options) => DefaultOptions(name).GetType() == options.GetType();
+
+    /// <summary>Whether model <paramref name="name"/> has a DNN (unknown names: true, so nothing is hidden).</summary>
+    public static bool HasDnn(string name) => Find(name)?.Dnn ?? true;
 
     /// <summary>A new model, its weights initialised from the config's seed; call <see cref="CtrModel.PrepareTraining"/> to train it.</summary>
     public static CtrModel Create(ModelConfig config, FeatureLayout layout) => Build(config, layout, null);
@@ -121,28 +132,7 @@ public static class ModelRegistry
         ModelEntry entry = Find(config.Name) ?? throw new ArgumentException(
             $"unknown model '{config.Name}'; known models: {string.Join(", ", Names)}.", nameof(config));
 
-        if (config.EmbeddingDim < 1)
-        {
-            throw new ArgumentException($"embedding dim must be >= 1, got {config.EmbeddingDim}.", nameof(config));
-        }
-
-        if (config.HiddenUnits.Any(h => h < 1))
-        {
-            throw new ArgumentException("every hidden layer needs at least one unit.", nameof(config));
-        }
-
-        if (config.CrossRank < 0 || config.CrossExperts < 1)
-        {
-            throw new ArgumentException(
-                $"cross rank must be >= 0 and cross experts >= 1, got {config.CrossRank} and {config.CrossExperts}.", nameof(config));
-        }
-
-        if (config.SenetReduction < 1 || !Enum.IsDefined(config.BilinearType))
-        {
-            throw new ArgumentException(
-                $"senet reduction must be >= 1 and bilinear type one of {string.Join(", ", Enum.GetNames<Layers.BilinearKind>())}, got {config.SenetReduction} and {config.BilinearType}.", nameof(config));
-        }
-
+        config.Validate();
         return entry.Create(config, layout, weights);
     }
 

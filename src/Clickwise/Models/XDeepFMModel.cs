@@ -9,7 +9,7 @@ namespace Clickwise.Models;
 /// <summary>
 /// xDeepFM: logit = w0 + Σ_f w[id_f]·x_f + p⁺·w_cin + DNN(x_0) over one shared embedding, where p⁺ [B, Σ pooled] is
 /// the sum-pooled output of the <see cref="CompressedInteractionNetwork"/> over the embeddings [B, F, D]
-/// (<see cref="ModelConfig.CinLayers"/>, <see cref="ModelConfig.CinSplitHalf"/>) and the DNN the <see cref="Mlp"/>
+/// (<see cref="XDeepFMOptions"/>) and the DNN the <see cref="Mlp"/>
 /// over the flattened embeddings [B, F·D]. The paper's single output unit over [a, x_dnn, p⁺] is split like the
 /// cross models' combination unit: the DNN half is the Mlp's output layer, the CIN half is cin.output.weight
 /// [Σ pooled, 1], and the linear half is the first-order table itself.
@@ -29,18 +29,13 @@ public sealed class XDeepFMModel : CtrModel
     public XDeepFMModel(ModelConfig config, FeatureLayout layout, IReadOnlyDictionary<string, float[]>? weights = null)
         : base(config, layout, weights)
     {
-        if (config.CinLayers.Length == 0 || config.CinLayers.Any(h => h < 1))
-        {
-            throw new ArgumentException(
-                $"xdeepfm needs at least one CIN layer, each with at least one unit, got [{string.Join(", ", config.CinLayers)}].", nameof(config));
-        }
-
         var random = new SeededRandom(config.Seed);
         _embedding = new EmbeddingPart(Parameters, layout, config.EmbeddingDim, config.InitStd, random);
         _firstOrder = new FirstOrderPart(Parameters, layout, config.InitStd, random);
         _bias = new BiasPart(Parameters);
-        _cin = new CompressedInteractionNetwork(Parameters, "cin", layout.FieldCount, config.EmbeddingDim, config.CinLayers,
-            config.CinSplitHalf, random);
+        XDeepFMOptions options = config.OptionsOf<XDeepFMOptions>();
+        _cin = new CompressedInteractionNetwork(Parameters, "cin", layout.FieldCount, config.EmbeddingDim, options.CinLayers,
+            options.CinSplitHalf, random);
         // Initialised as the CIN half of one Xavier-uniform unit over [p⁺, h_top].
         int pooled = _cin.OutputSize;
         int top = config.HiddenUnits.Length > 0 ? config.HiddenUnits[^1] : _embedding.Width;

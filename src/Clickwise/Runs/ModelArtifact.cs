@@ -52,7 +52,7 @@ public sealed class ModelArtifact
             throw new InvalidDataException($"{path}: not a model file (kind {content.Kind})");
         }
 
-        ModelConfig config = ConfigJson.Deserialize<ModelConfig>(content.ConfigJson, $"{path}: model config");
+        ModelConfig config = ConfigJson.Deserialize<ModelConfig>(content.CurrentConfigJson, $"{path}: model config");
         if (content.FeatureMapJson is null)
         {
             throw new InvalidDataException($"{path}: the model file has no feature map");

@@ -215,10 +215,12 @@ public static class TrainRun
         request.Training.Validate();
         request.Pruning?.Validate(request.Training.Epochs);
         ModelConfig architecture = init is null || Transfers(request, init) ? request.Model : init.Config;
-        // The model's constructor is the one validator of an architecture; over two one-row fields, with no training
-        // state, building it costs microseconds.
-        var layout = new Features.FeatureLayout(["a", "b"], [1, 1]);
-        CtrModel probe = ModelRegistry.Create(architecture, layout);
+        if (!ModelRegistry.Names.Contains(architecture.Name))
+        {
+            throw new ArgumentException($"unknown model '{architecture.Name}'; known models: {string.Join(", ", ModelRegistry.Names)}.");
+        }
+
+        architecture.Validate();
         if (init is not null && Transfers(request, init))
         {
             // Refuses a transfer that is not meaningful (an FFM from an FM, say) before any data is read.
@@ -227,8 +229,10 @@ public static class TrainRun
 
         if (request.Pruning is { } pruning)
         {
-            // Names a component the architecture lacks (R of a DeepFM, say) before any data is read.
-            _ = new ModelPruner(probe.Parameters, layout, pruning.Targets);
+            // Names a component the architecture lacks (R of a DeepFM, say) before any data is read: the model's parameters
+            // over two one-row fields (built without training state, in microseconds) say which components it has.
+            var layout = new Features.FeatureLayout(["a", "b"], [1, 1]);
+            _ = new ModelPruner(ModelRegistry.Create(architecture, layout).Parameters, layout, pruning.Targets);
         }
     }
 }

@@ -48,10 +48,12 @@ public static class Checkpoint
             throw new ModelFormatException($"{path}: is a finished model, not a checkpoint; it cannot resume training");
         }
 
+        // Compared in the current form, so a checkpoint written by the previous format still resumes.
         string expectedConfig = ModelFiles.ConfigJson(model.Config);
-        if (content.ConfigJson != expectedConfig)
+        string writtenConfig = ModelFiles.ConfigJson(ModelFiles.ParseConfig(content));
+        if (writtenConfig != expectedConfig)
         {
-            throw new ModelFormatException($"{path}: written for model config {content.ConfigJson}, but this model is {expectedConfig}");
+            throw new ModelFormatException($"{path}: written for model config {writtenConfig}, but this model is {expectedConfig}");
         }
 
         CheckpointExtra extra;

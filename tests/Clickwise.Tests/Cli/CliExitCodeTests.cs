@@ -61,6 +61,22 @@ public sealed class CliExitCodeTests : IClassFixture<CliExitCodeTests.Files>
     }
 
     [Fact]
+    public void AModelSettingIsRefusedInTheConfigsTerms()
+    {
+        string model = _files.Directory.File("m.cwm");
+        CliResult absent = CliRunner.Expect(Usage, "train", "-d", _files.DataPath, "-o", model, "--model", "fm", "--set", "cross_layers=2");
+        Assert.Equal("clickwise: --set: model 'fm' has no setting 'cross_layers'; its settings are embedding_dim, hidden_units, activation, "
+            + "dropout, init_std, seed", absent.Error.Trim());
+
+        CliResult wrongKind = CliRunner.Expect(Usage, "train", "-d", _files.DataPath, "-o", model, "--model", "dcnv2", "--set", "cross_rank=two");
+        Assert.Equal("clickwise: --set: cross_rank takes a whole number, got \"two\"", wrongKind.Error.Trim());
+
+        CliResult invalid = CliRunner.Expect(Usage, "train", "-d", _files.DataPath, "-o", model, "--model", "xdeepfm", "--cin-layers", "3,2");
+        Assert.Equal("clickwise: --cin-layers: cin_split_half needs an even size for every layer but the last, got [3, 2].", invalid.Error.Trim());
+        Assert.False(File.Exists(model));
+    }
+
+    [Fact]
     public void AnUnknownModelExits2()
     {
         CliResult result = CliRunner.Expect(Usage, "train", "-d", _files.DataPath, "-o", _files.Directory.File("m.cwm"), "--model", "nosuchmodel");
@@ -84,8 +100,11 @@ public sealed class CliExitCodeTests : IClassFixture<CliExitCodeTests.Files>
     [InlineData("train", "-d", "{data}", "-o", "{dir}/m.cwm", "--split-mode", "stratified")]
     [InlineData("train", "-d", "{data}", "-o", "{dir}/m.cwm", "--preset", "deepfm")]
     [InlineData("train", "-d", "{data}", "-o", "{dir}/m.cwm", "--activation", "sigmoid")]
-    [InlineData("train", "-d", "{data}", "-o", "{dir}/m.cwm", "--cin-layers", "100,0")]
-    [InlineData("train", "-d", "{data}", "-o", "{dir}/m.cwm", "--bilinear-type", "FieldAll")]
+    [InlineData("train", "-d", "{data}", "-o", "{dir}/m.cwm", "--model", "xdeepfm", "--cin-layers", "100,0")]
+    [InlineData("train", "-d", "{data}", "-o", "{dir}/m.cwm", "--model", "fibinet", "--bilinear-type", "FieldAll")]
+    [InlineData("train", "-d", "{data}", "-o", "{dir}/m.cwm", "--cin-layers", "100,50")] // deepfwfm has no CIN
+    [InlineData("train", "-d", "{data}", "-o", "{dir}/m.cwm", "--model", "dcnv2", "--set", "cross_rank")]
+    [InlineData("train", "-d", "{data}", "-o", "{dir}/m.cwm", "--model", "dcnv2", "--set", "cross_rank=two")]
     [InlineData("predict", "-m", "{model}", "-d", "{data}", "-o", "{dir}/p.txt", "--output-type", "odds")]
     [InlineData("synth", "--profile", "movielens", "-o", "{dir}/s.tsv")]
     [InlineData("quickstart", "--rows", "10")]

@@ -80,15 +80,17 @@ public sealed class CliPipelineTests : IClassFixture<CliPipelineTests.Pipeline>
         // Table III, Criteo-Sequential, IPNN: tanh;0.8;800-800-800 (keep 0.8 = dropout 0.2); --hidden overrides the layers only.
         CliRunner.Expect(0, ["train", .. common, "--preset", "deepfm-criteo-sequential", "--model", "ipnn", "--hidden", "16,8", "-o", ipnn]);
         string shown = CliRunner.Expect(0, "inspect", "-m", ipnn).Out;
-        Assert.Contains("model ipnn: embedding 4, hidden [16, 8], dropout 0.2, activation tanh", shown);
+        Assert.Contains("model ipnn: embedding_dim 4, hidden_units [16, 8], activation tanh, dropout 0.2", shown);
         Assert.Matches(@"dense \d+x16 tanh", shown);
         Assert.Contains("dense 16x8 tanh", shown);
 
         (string Model, string[] Flags, string Knobs)[] cases =
         [
-            ("xdeepfm", ["--cin-layers", "4,4,2", "--activation", "relu"], "activation relu, CIN [4, 4, 2] split-half"),
-            ("dcn", ["--cross-layers", "2"], "cross layers 2"),
-            ("fibinet", ["--bilinear-type", "field_each"], "bilinear field_each, SENET reduction 3"),
+            ("xdeepfm", ["--cin-layers", "4,4,2", "--activation", "relu"], "activation relu, dropout 0.5, cin_layers [4, 4, 2], cin_split_half true"),
+            ("dcn", ["--cross-layers", "2"], "dropout 0.5, cross_layers 2"),
+            ("fibinet", ["--bilinear-type", "field_each"], "bilinear_type field_each, senet_reduction 3"),
+            ("dcnv2", ["--set", "cross_rank=2", "--set", "cross_experts=3"], "cross_layers 3, cross_rank 2, cross_experts 3"),
+            ("fm", [], "model fm: embedding_dim 4\n"),
         ];
         foreach ((string model, string[] flags, string knobs) in cases)
         {
@@ -101,9 +103,9 @@ public sealed class CliPipelineTests : IClassFixture<CliPipelineTests.Pipeline>
         string compare = _pipeline.Directory.File("compare");
         CliRunner.Expect(0, ["compare", .. common, "-o", compare, "--preset", "deepfm-criteo-sequential", "--models", "ipnn,deepfm-ip",
             "--seeds", "1", "--seed", "1", "--requests", "100"]);
-        Assert.Contains("model ipnn: embedding 4, hidden [800, 800, 800], dropout 0.2, activation tanh",
+        Assert.Contains("model ipnn: embedding_dim 4, hidden_units [800, 800, 800], activation tanh, dropout 0.2",
             CliRunner.Expect(0, "inspect", "-m", Path.Combine(compare, "runs", "ipnn-seed1.cwm")).Out);
-        Assert.Contains("model deepfm-ip: embedding 4, hidden [800, 800, 800], dropout 0.2, activation relu",
+        Assert.Contains("model deepfm-ip: embedding_dim 4, hidden_units [800, 800, 800], activation relu, dropout 0.2",
             CliRunner.Expect(0, "inspect", "-m", Path.Combine(compare, "runs", "deepfm-ip-seed1.cwm")).Out);
     }
 
@@ -333,7 +335,7 @@ public sealed class CliPipelineTests : IClassFixture<CliPipelineTests.Pipeline>
         CliResult text = CliRunner.Expect(0, "inspect", "-m", _pipeline.ModelPath);
         Assert.Contains("bytes in memory (smallest plan, bench --plan memory: ", text.Out);
         Assert.Contains("checksum ok", text.Out);
-        Assert.Contains("model deepfwfm: embedding 4, hidden [32, 16]", text.Out);
+        Assert.Contains("model deepfwfm: embedding_dim 4, hidden_units [32, 16]", text.Out);
     }
 
     [Fact]

@@ -12,7 +12,7 @@ public sealed class ModelPrunerTests
     private static CtrModel Model(string name, int[]? cinLayers = null)
     {
         var config = new ModelConfig { Name = name, EmbeddingDim = 4, HiddenUnits = [16, 8], Seed = 5 };
-        CtrModel model = ModelRegistry.Create(cinLayers is null ? config : config with { CinLayers = cinLayers }, Layout).Prepared(8);
+        CtrModel model = ModelRegistry.Create(cinLayers is null ? config : config with { Options = new XDeepFMOptions { CinLayers = cinLayers } }, Layout).Prepared(8);
         // Embeddings start small and equal-ish; spread them so magnitudes differ, as after training.
         var random = new Random(1);
         foreach (Parameter p in model.Parameters)

@@ -21,7 +21,8 @@ public sealed class PruningHookTests
 
     private static (CtrModel Model, Trainer Trainer, PruningHook Hook) Setup(string targets, bool regrow = false, string name = "deepfwfm")
     {
-        var config = new ModelConfig { Name = name, EmbeddingDim = 4, HiddenUnits = [16, 16], Dropout = 0f, CinLayers = [8, 6, 4], Seed = 2 };
+        var config = new ModelConfig { Name = name, EmbeddingDim = 4, HiddenUnits = [16, 16], Dropout = 0f, Seed = 2 };
+        config = name == "xdeepfm" ? config with { Options = new XDeepFMOptions { CinLayers = [8, 6, 4] } } : config;
         CtrModel model = ModelRegistry.Create(config, Layout).Prepared(32);
         var pruner = new ModelPruner(model.Parameters, Layout, SparsityTargets.Parse(targets), regrow: regrow);
         var hook = new PruningHook(pruner, new PruningSchedule(WarmupEpochs: 1, DecayIterations: 5, Interval: 3));

@@ -71,7 +71,7 @@ public sealed class ModelFileTests : IDisposable
         byte[] bytes = File.ReadAllBytes(path);
 
         Assert.Equal("CLKW"u8.ToArray(), bytes[..4]);
-        Assert.Equal(1u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(4)));
+        Assert.Equal(ModelFileFormat.CurrentVersion, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(4)));
         int headerLength = (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8));
         using JsonDocument header = JsonDocument.Parse(bytes.AsMemory(12, headerLength));
         long dataStart = ModelFileFormat.AlignUp(12 + headerLength);
@@ -145,7 +145,7 @@ public sealed class ModelFileTests : IDisposable
         File.WriteAllBytes(path, bytes);
 
         var e = Assert.Throws<ModelFormatException>(() => ModelFileReader.Read(path));
-        Assert.Contains("format version 7 is newer than this build's 1", e.Message);
+        Assert.Contains($"format version 7 is newer than this build's {ModelFileFormat.CurrentVersion}", e.Message);
     }
 
     [Fact]

@@ -33,56 +33,70 @@ public sealed class ModelFilesTests
     }
 
     [Fact]
-    public void ConfigsWrittenBeforeTheCinKeysLoadWithTheirDefaultsAndNewOnesRoundTrip()
+    public void AVersion1HeaderKeepsOnlyItsModelsSettings()
     {
-        const string Old = """{"name":"deepfwfm","embedding_dim":10,"hidden_units":[400,400,400],"dropout":0.5,"cross_layers":3,"cross_rank":0,"cross_experts":4,"init_std":0.01,"seed":2019}""";
-        ModelConfig old = ModelFiles.ParseConfig(new ModelFileContent { Kind = ModelFileKind.Model, ConfigJson = Old, Tensors = [] });
-        Assert.Equal([100, 100, 50], old.CinLayers);
-        Assert.True(old.CinSplitHalf);
+        // Format 1 wrote every model's keys into every header: a deepfwfm carried the cross and CIN settings.
+        const string V1 = """{"name":"deepfwfm","embedding_dim":10,"hidden_units":[400,400,400],"dropout":0.5,"cross_layers":3,"cross_rank":0,"cross_experts":4,"cin_layers":[100,100,50],"cin_split_half":true,"init_std":0.01,"seed":2019}""";
+        ModelConfig old = ModelFiles.ParseConfig(new ModelFileContent { Kind = ModelFileKind.Model, FormatVersion = 1, ConfigJson = V1, Tensors = [] });
+        Assert.Equal(("deepfwfm", 10, 2019), (old.Name, old.EmbeddingDim, old.Seed));
+        Assert.Same(ModelOptions.None, old.Options);
+        Assert.DoesNotContain("cross_layers", ModelFiles.ConfigJson(old));
 
-        var xdeepfm = new ModelConfig { Name = "xdeepfm", CinLayers = [64, 32], CinSplitHalf = false };
-        string json = ModelFiles.ConfigJson(xdeepfm);
-        Assert.Contains("\"cin_layers\":[64,32]", json);
-        Assert.Contains("\"cin_split_half\":false", json);
-        ModelConfig back = ModelFiles.ParseConfig(new ModelFileContent { Kind = ModelFileKind.Model, ConfigJson = json, Tensors = [] });
-        Assert.Equal([64, 32], back.CinLayers);
-        Assert.False(back.CinSplitHalf);
+        // The same header in format 2 names a setting deepfwfm does not have.
+        var error = Assert.Throws<ModelFormatException>(() =>
+            ModelFiles.ParseConfig(new ModelFileContent { Kind = ModelFileKind.Model, ConfigJson = V1, Tensors = [] }));
+        Assert.Contains("model 'deepfwfm' has no setting 'cross_layers'", error.Message);
+
+        // A version-1 dcnv2 keeps its own cross settings.
+        const string V1Dcn = """{"name":"dcnv2","embedding_dim":4,"hidden_units":[8],"dropout":0.5,"cross_layers":2,"cross_rank":3,"cross_experts":2,"cin_layers":[100,100,50],"attention_dim":32,"init_std":0.01,"seed":1}""";
+        ModelConfig dcn = ModelFiles.ParseConfig(new ModelFileContent { Kind = ModelFileKind.Model, FormatVersion = 1, ConfigJson = V1Dcn, Tensors = [] });
+        Assert.Equal(new DcnV2Options { CrossLayers = 2, CrossRank = 3, CrossExperts = 2 }, dcn.Options);
     }
 
     [Fact]
-    public void FiBiNetSettingsRoundTripAndFilesWrittenBeforeThemGetTheDefaults()
+    public void EachModelsSettingsRoundTripAndOlderFilesWithoutThemGetTheDefaults()
     {
-        var config = new ModelConfig { Name = "fibinet", BilinearType = Clickwise.Layers.BilinearKind.FieldEach, SenetReduction = 2 };
-        string json = ModelFiles.ConfigJson(config);
-        Assert.Contains("\"bilinear_type\":\"field_each\"", json);
-        Assert.Contains("\"senet_reduction\":2", json);
-        ModelConfig back = ModelFiles.ParseConfig(new ModelFileContent { Kind = ModelFileKind.Model, ConfigJson = json, Tensors = [] });
-        Assert.Equal((Clickwise.Layers.BilinearKind.FieldEach, 2), (back.BilinearType, back.SenetReduction));
-
-        // A config written before FiBiNet (no bilinear_type or senet_reduction keys) still loads.
-        ModelConfig old = ModelFiles.ParseConfig(new ModelFileContent
+        ModelConfig[] configs =
+        [
+            new() { Name = "xdeepfm", Options = new XDeepFMOptions { CinLayers = [64, 32], CinSplitHalf = false } },
+            new() { Name = "fibinet", Options = new FiBiNetOptions { BilinearType = Clickwise.Layers.BilinearKind.FieldEach, SenetReduction = 2 } },
+            new() { Name = "autoint+", Options = new AutoIntOptions { AttentionLayers = 2, AttentionHeads = 4, AttentionDim = 8, AttentionResidual = false } },
+            new() { Name = "dcnv2", Options = new DcnV2Options { CrossLayers = 5, CrossRank = 2, CrossExperts = 3 } },
+        ];
+        string[] expected =
+        [
+            "\"cin_layers\":[64,32],\"cin_split_half\":false",
+            "\"bilinear_type\":\"field_each\",\"senet_reduction\":2",
+            "\"attention_layers\":2,\"attention_heads\":4,\"attention_dim\":8,\"attention_residual\":false",
+            "\"cross_rank\":2,\"cross_experts\":3",
+        ];
+        for (int i = 0; i < configs.Length; i++)
         {
-            Kind = ModelFileKind.Model,
-            ConfigJson = """{"name":"deepfwfm","embedding_dim":4,"hidden_units":[8],"dropout":0.5,"cross_layers":3,"cross_rank":0,"cross_experts":4,"init_std":0.01,"seed":1}""",
-            Tensors = [],
+            string json = ModelFiles.ConfigJson(configs[i]);
+            Assert.Contains(expected[i], json);
+            ModelConfig back = ModelFiles.ParseConfig(new ModelFileContent { Kind = ModelFileKind.Model, ConfigJson = json, Tensors = [] });
+            Assert.Equal(json, ModelFiles.ConfigJson(back));
+            Assert.Equal(configs[i].Options.GetType(), back.Options.GetType());
+        }
+
+        // Files written before a model's keys existed have none of them.
+        var dcn = ModelFiles.ParseConfig(new ModelFileContent
+        {
+            Kind = ModelFileKind.Model, FormatVersion = 1, ConfigJson = """{"name":"autoint","embedding_dim":4}""", Tensors = [],
         });
-        Assert.Equal((Clickwise.Layers.BilinearKind.FieldInteraction, 3), (old.BilinearType, old.SenetReduction));
+        Assert.Equal(new AutoIntOptions(), dcn.Options);
+        var fibinet = ModelFiles.ParseConfig(new ModelFileContent { Kind = ModelFileKind.Model, ConfigJson = """{"name":"fibinet"}""", Tensors = [] });
+        Assert.Equal(new FiBiNetOptions(), fibinet.Options);
     }
 
     [Fact]
-    public void ConfigsWrittenBeforeTheAttentionKeysLoadWithThePapersDefaults()
+    public void AModelWithoutADnnWritesNoDnnSettings()
     {
-        // A model file from before the AutoInt settings existed has no attention_* keys in its config.
-        var old = new ModelFileContent { Kind = ModelFileKind.Model, ConfigJson = """{"name":"dcn","embedding_dim":4,"cross_layers":2}""", Tensors = [] };
-        ModelConfig config = ModelFiles.ParseConfig(old);
-        Assert.Equal((3, 2, 32, true), (config.AttentionLayers, config.AttentionHeads, config.AttentionDim, config.AttentionResidual));
-
-        var written = new ModelConfig { Name = "autoint+", AttentionLayers = 2, AttentionHeads = 4, AttentionDim = 8, AttentionResidual = false };
-        string json = ModelFiles.ConfigJson(written);
-        Assert.Contains("\"attention_layers\":2", json);
-        Assert.Contains("\"attention_residual\":false", json);
-        ModelConfig reread = ModelFiles.ParseConfig(new ModelFileContent { Kind = ModelFileKind.Model, ConfigJson = json, Tensors = [] });
-        Assert.Equal((2, 4, 8, false), (reread.AttentionLayers, reread.AttentionHeads, reread.AttentionDim, reread.AttentionResidual));
+        string json = ModelFiles.ConfigJson(new ModelConfig { Name = "fm", EmbeddingDim = 4 });
+        Assert.Equal("""{"name":"fm","embedding_dim":4,"init_std":0.01,"seed":2019}""", json);
+        Assert.Equal(["name", "embedding_dim", "init_std", "seed"], new ModelConfig { Name = "fm" }.SettingKeys);
+        Assert.Equal(["name", "embedding_dim", "hidden_units", "activation", "dropout", "init_std", "seed", "cin_layers", "cin_split_half"],
+            new ModelConfig { Name = "xdeepfm" }.SettingKeys);
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public sealed class CompiledModelTests
     [InlineData(2, 3, 4)]
     public void DcnV2LowRankMixtureMatchesForward(int layers, int experts, int rank)
     {
-        var config = RandomModels.Config("dcnv2") with { CrossLayers = layers, CrossExperts = experts, CrossRank = rank };
+        var config = RandomModels.Config("dcnv2") with { Options = new DcnV2Options { CrossLayers = layers, CrossExperts = experts, CrossRank = rank } };
         CtrModel model = ModelRegistry.Create(config, RandomModels.Layout).Prepared(40);
         var random = new Clickwise.Layers.SeededRandom(8);
         foreach (var p in model.Parameters)
@@ -54,7 +54,7 @@ public sealed class CompiledModelTests
     {
         var config = RandomModels.Config(name) with
         {
-            AttentionLayers = layers, AttentionHeads = heads, AttentionDim = dim, AttentionResidual = residual,
+            Options = new AutoIntOptions { AttentionLayers = layers, AttentionHeads = heads, AttentionDim = dim, AttentionResidual = residual },
         };
         CtrModel model = ModelRegistry.Create(config, RandomModels.Layout).Prepared(40);
         var random = new Clickwise.Layers.SeededRandom(8);
@@ -79,7 +79,7 @@ public sealed class CompiledModelTests
     [InlineData(Clickwise.Layers.BilinearKind.FieldInteraction, 3)]
     public void FiBiNetBilinearTypesMatchForward(Clickwise.Layers.BilinearKind kind, int reduction)
     {
-        var config = RandomModels.Config("fibinet") with { BilinearType = kind, SenetReduction = reduction };
+        var config = RandomModels.Config("fibinet") with { Options = new FiBiNetOptions { BilinearType = kind, SenetReduction = reduction } };
         CtrModel model = ModelRegistry.Create(config, RandomModels.Layout).Prepared(300);
         var random = new Clickwise.Layers.SeededRandom(8);
         foreach (var p in model.Parameters)
@@ -209,7 +209,7 @@ public sealed class CompiledModelTests
     [InlineData(new[] { 100, 100, 50 }, true)] // the paper's default; 60 rows are three groups of 24 samples
     public void CinShapesMatchForward(int[] cinLayers, bool splitHalf)
     {
-        var config = RandomModels.Config("xdeepfm") with { CinLayers = cinLayers, CinSplitHalf = splitHalf };
+        var config = RandomModels.Config("xdeepfm") with { Options = new XDeepFMOptions { CinLayers = cinLayers, CinSplitHalf = splitHalf } };
         CtrModel model = ModelRegistry.Create(config, RandomModels.Layout).Prepared(60);
         var random = new Clickwise.Layers.SeededRandom(8);
         foreach (var p in model.Parameters)

@@ -36,32 +36,27 @@ internal sealed class GoldenFixture
         return new FeatureLayout(sizes.Select((_, f) => $"f{f}").ToArray(), sizes);
     }
 
-    public ModelConfig Config() => new()
+    public ModelConfig Config()
     {
-        Name = Model,
-        EmbeddingDim = Root.GetProperty("embedding_dim").GetInt32(),
-        HiddenUnits = Ints(Root.GetProperty("hidden_units")),
-        Dropout = (float)Root.GetProperty("dropout").GetDouble(),
-        CrossLayers = Optional("cross_layers") ?? new ModelConfig().CrossLayers,
-        CrossRank = Optional("cross_rank") ?? 0,
-        CrossExperts = Optional("cross_experts") ?? new ModelConfig().CrossExperts,
-        CinLayers = Root.TryGetProperty("cin_layers", out JsonElement cin) ? Ints(cin) : new ModelConfig().CinLayers,
-        CinSplitHalf = !Root.TryGetProperty("cin_split_half", out JsonElement split) || split.GetBoolean(),
-        BilinearType = Root.TryGetProperty("bilinear_type", out JsonElement bilinear)
-            ? Enum.Parse<BilinearKind>(bilinear.GetString()!.Replace("_", "", StringComparison.Ordinal), ignoreCase: true)
-            : new ModelConfig().BilinearType,
-        SenetReduction = Optional("senet_reduction") ?? new ModelConfig().SenetReduction,
-        AttentionLayers = Optional("attention_layers") ?? new ModelConfig().AttentionLayers,
-        AttentionHeads = Optional("attention_heads") ?? new ModelConfig().AttentionHeads,
-        AttentionDim = Optional("attention_dim") ?? new ModelConfig().AttentionDim,
-        AttentionResidual = Root.TryGetProperty("attention_residual", out JsonElement residual) ? residual.GetBoolean() : new ModelConfig().AttentionResidual,
-        Activation = Root.TryGetProperty("activation", out JsonElement activation)
-            ? Enum.Parse<Activation>(activation.GetString()!, ignoreCase: true)
-            : Activation.Relu,
-        Seed = 1,
-    };
+        var config = new ModelConfig
+        {
+            Name = Model,
+            EmbeddingDim = Root.GetProperty("embedding_dim").GetInt32(),
+            HiddenUnits = Ints(Root.GetProperty("hidden_units")),
+            Dropout = (float)Root.GetProperty("dropout").GetDouble(),
+            Activation = Root.TryGetProperty("activation", out JsonElement activation)
+                ? Enum.Parse<Activation>(activation.GetString()!, ignoreCase: true)
+                : Activation.Relu,
+            Seed = 1,
+        };
 
-    private int? Optional(string key) => Root.TryGetProperty(key, out JsonElement v) ? v.GetInt32() : null;
+        // The model's own settings (cross_rank, cin_layers, attention_dim …) as the fixture spells them, through the
+        // same path as `--set`.
+        return config.With(config.SettingKeys
+            .Where(key => key is not ("name" or "embedding_dim" or "hidden_units" or "dropout" or "activation"))
+            .Where(key => Root.TryGetProperty(key, out _))
+            .Select(key => (key, Root.GetProperty(key).GetRawText())));
+    }
 
     public Batch Batch(int index)
     {

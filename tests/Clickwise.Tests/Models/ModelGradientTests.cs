@@ -43,12 +43,15 @@ public sealed class ModelGradientTests(ITestOutputHelper output)
         Name = name,
         EmbeddingDim = 4,
         HiddenUnits = [6, 5],
-        CinLayers = [6, 4, 3], // xdeepfm: small, even before the last (split-half)
+        Options = name switch
+        {
+            "xdeepfm" => new XDeepFMOptions { CinLayers = [6, 4, 3] }, // small, even before the last (split-half)
+            // D = 4 → K·d' = 6 → 6, a residual projection in both layers
+            "autoint" or "autoint+" => new AutoIntOptions { AttentionLayers = 2, AttentionHeads = 2, AttentionDim = 3 },
+            _ => ModelRegistry.DefaultOptions(name),
+        },
         Dropout = dropout,
         InitStd = 0.3f, // large enough that second-order terms matter in the check
-        AttentionLayers = 2, // autoint: D = 4 → K·d' = 6 → 6, a residual projection in both layers
-        AttentionHeads = 2,
-        AttentionDim = 3,
         // Seed 5 fails wdl-fm's deep-embedding check by a relative 3e-2, the size a hidden unit next to its ReLU kink
         // gives (see the PNN* note below); seed 6 passes, and its gradients match PyTorch in the golden test.
         Seed = name == "wdl-fm" ? 6 : 5,
@@ -64,14 +67,14 @@ public sealed class ModelGradientTests(ITestOutputHelper output)
     // width under 1e-3, and the tanh experts are smooth enough that the step adds no visible truncation.
     [Fact]
     public void DcnV2LowRankMixtureMatchesCentralDifferences() =>
-        CheckModel(ModelRegistry.Create(Config("dcnv2") with { CrossLayers = 2, CrossRank = 2, CrossExperts = 3 }, Layout).Prepared(B),
+        CheckModel(ModelRegistry.Create(Config("dcnv2") with { Options = new DcnV2Options { CrossLayers = 2, CrossRank = 2, CrossExperts = 3 } }, Layout).Prepared(B),
             replayDropout: null, smallEps: 3e-2f);
 
     // One layer: without the residual, a second layer's input rows are all ReLUs of averages of the same values, so
     // its scores barely differ between fields and its query/key gradients (~1e-6) drown in float32 rounding.
     [Fact]
     public void AutoIntWithoutResidualMatchesCentralDifferences() =>
-        CheckModel(ModelRegistry.Create(Config("autoint") with { AttentionResidual = false, AttentionLayers = 1 }, Layout).Prepared(B),
+        CheckModel(ModelRegistry.Create(Config("autoint") with { Options = new AutoIntOptions { AttentionResidual = false, AttentionLayers = 1, AttentionHeads = 2, AttentionDim = 3 } }, Layout).Prepared(B),
             replayDropout: null);
 
     [Theory]

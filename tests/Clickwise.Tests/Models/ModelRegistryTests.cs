@@ -12,8 +12,17 @@ public sealed class ModelRegistryTests
 
     private static readonly FeatureLayout Layout = new(["a", "b", "c"], [3, 4, 2]);
 
-    private static ModelConfig Config(string name, int seed = 7) =>
-        new() { Name = name, EmbeddingDim = 3, HiddenUnits = [4, 4], Dropout = 0.5f, CrossLayers = 2, AttentionLayers = 2, AttentionDim = 5, Seed = seed };
+    private static ModelConfig Config(string name, int seed = 7) => new()
+    {
+        Name = name, EmbeddingDim = 3, HiddenUnits = [4, 4], Dropout = 0.5f, Seed = seed,
+        Options = ModelRegistry.DefaultOptions(name) switch
+        {
+            DcnV2Options => new DcnV2Options { CrossLayers = 2 },
+            CrossOptions => new CrossOptions { CrossLayers = 2 },
+            AutoIntOptions => new AutoIntOptions { AttentionLayers = 2, AttentionDim = 5 },
+            var options => options,
+        },
+    };
 
     [Theory]
     [InlineData("lr", "first_order,bias")]
@@ -154,7 +163,7 @@ public sealed class ModelRegistryTests
     [InlineData("dcnv2", 2)]
     public void TrainingStepAllocatesNothing(string name, int crossRank = 0)
     {
-        CtrModel model = ModelRegistry.Create(Config(name) with { CrossRank = crossRank }, Layout).Prepared(8);
+        CtrModel model = ModelRegistry.Create((crossRank > 0 ? Config(name) with { Options = new DcnV2Options { CrossLayers = 2, CrossRank = crossRank } } : Config(name)), Layout).Prepared(8);
         Batch batch = new(8, 3) { Count = 8 };
         for (int i = 0; i < 24; i++)
         {
@@ -205,7 +214,7 @@ public sealed class ModelRegistryTests
     [Fact]
     public void DcnV2CrossRankSelectsTheLowRankMixture()
     {
-        CtrModel model = ModelRegistry.Create(Config("dcnv2") with { CrossRank = 2, CrossExperts = 3 }, Layout).Prepared(8);
+        CtrModel model = ModelRegistry.Create(Config("dcnv2") with { Options = new DcnV2Options { CrossLayers = 2, CrossRank = 2, CrossExperts = 3 } }, Layout).Prepared(8);
         ParameterSet p = model.Parameters;
         Assert.False(p.TryGet("cross.0.weight", out _));
         Assert.Equal([9, 2], p["cross.1.expert.2.v"].Shape);
@@ -217,9 +226,9 @@ public sealed class ModelRegistryTests
     [Fact]
     public void InvalidCrossSettingsAreRejected()
     {
-        Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("dcn") with { CrossLayers = 0 }, Layout).Prepared(8));
-        Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("dcnv2") with { CrossRank = -1 }, Layout).Prepared(8));
-        Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("dcnv2") with { CrossRank = 2, CrossExperts = 0 }, Layout).Prepared(8));
+        Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("dcn") with { Options = new CrossOptions { CrossLayers = 0 } }, Layout).Prepared(8));
+        Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("dcnv2") with { Options = new DcnV2Options { CrossRank = -1 } }, Layout).Prepared(8));
+        Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("dcnv2") with { Options = new DcnV2Options { CrossRank = 2, CrossExperts = 0 } }, Layout).Prepared(8));
     }
 
     [Theory]
@@ -228,7 +237,7 @@ public sealed class ModelRegistryTests
     [InlineData(BilinearKind.FieldInteraction, 3)]
     public void FiBiNetBilinearTypeSetsTheMatricesAndSenetReductionTheBottleneck(BilinearKind kind, int matrices)
     {
-        CtrModel model = ModelRegistry.Create(Config("fibinet") with { BilinearType = kind, SenetReduction = 2 }, Layout).Prepared(8);
+        CtrModel model = ModelRegistry.Create(Config("fibinet") with { Options = new FiBiNetOptions { BilinearType = kind, SenetReduction = 2 } }, Layout).Prepared(8);
         ParameterSet p = model.Parameters;
         Assert.Equal([3, 1], p["senet.squeeze"].Shape);   // R = max(1, 3 / 2)
         Assert.Equal([1, 3], p["senet.excite"].Shape);
@@ -240,14 +249,14 @@ public sealed class ModelRegistryTests
     [Fact]
     public void InvalidFiBiNetSettingsAreRejected()
     {
-        Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("fibinet") with { SenetReduction = 0 }, Layout).Prepared(8));
-        Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("fibinet") with { BilinearType = (BilinearKind)7 }, Layout).Prepared(8));
+        Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("fibinet") with { Options = new FiBiNetOptions { SenetReduction = 0 } }, Layout).Prepared(8));
+        Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("fibinet") with { Options = new FiBiNetOptions { BilinearType = (BilinearKind)7 } }, Layout).Prepared(8));
     }
 
     [Fact]
     public void AutoIntLayersFollowTheAttentionSettings()
     {
-        CtrModel model = ModelRegistry.Create(Config("autoint") with { AttentionLayers = 3, AttentionHeads = 2, AttentionDim = 4 }, Layout).Prepared(8);
+        CtrModel model = ModelRegistry.Create(Config("autoint") with { Options = new AutoIntOptions { AttentionLayers = 3, AttentionHeads = 2, AttentionDim = 4 } }, Layout).Prepared(8);
         ParameterSet p = model.Parameters;
         Assert.Equal([3, 8], p["attention.0.query"].Shape);   // [D, K·d']
         Assert.Equal([8, 8], p["attention.2.residual"].Shape); // [K·d', K·d'] after the first layer
@@ -255,7 +264,7 @@ public sealed class ModelRegistryTests
         Assert.Equal(ParameterRole.DenseWeight, p["attention.1.value"].Role);
         Assert.False(p.TryGet("mlp.0.weight", out _));
 
-        CtrModel plain = ModelRegistry.Create(Config("autoint") with { AttentionResidual = false }, Layout).Prepared(8);
+        CtrModel plain = ModelRegistry.Create(Config("autoint") with { Options = new AutoIntOptions { AttentionLayers = 2, AttentionDim = 5, AttentionResidual = false } }, Layout).Prepared(8);
         Assert.False(plain.Parameters.TryGet("attention.0.residual", out _));
         Assert.True(plain.Parameters.TryGet("attention.0.value", out _));
     }
@@ -263,10 +272,12 @@ public sealed class ModelRegistryTests
     [Fact]
     public void InvalidAttentionSettingsAreRejected()
     {
-        Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("autoint") with { AttentionLayers = 0 }, Layout).Prepared(8));
-        Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("autoint+") with { AttentionHeads = 0 }, Layout).Prepared(8));
-        Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("autoint") with { AttentionDim = 0 }, Layout).Prepared(8));
-        ModelRegistry.Create(Config("deepfm") with { AttentionLayers = 0 }, Layout).Prepared(8); // other models ignore them
+        Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("autoint") with { Options = new AutoIntOptions { AttentionLayers = 0 } }, Layout).Prepared(8));
+        Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("autoint+") with { Options = new AutoIntOptions { AttentionHeads = 0 } }, Layout).Prepared(8));
+        Assert.Throws<ArgumentException>(() => ModelRegistry.Create(Config("autoint") with { Options = new AutoIntOptions { AttentionDim = 0 } }, Layout).Prepared(8));
+        // Another model's settings do not stick to a model: renaming drops them.
+        Assert.IsType<AutoIntOptions>(Config("autoint").Options);
+        Assert.Same(ModelOptions.None, (Config("autoint") with { Name = "deepfm" }).Options);
     }
 
     [Fact]

@@ -18,7 +18,7 @@ public sealed class RunPresetsTests
         ModelConfig xdeepfm = criteo.Model("xdeepfm");
         Assert.Equal((10, 0.5f, Activation.Relu), (xdeepfm.EmbeddingDim, xdeepfm.Dropout, xdeepfm.Activation));
         Assert.Equal([400, 400, 400], xdeepfm.HiddenUnits);
-        Assert.Equal([100, 100, 50], xdeepfm.CinLayers);
+        Assert.Equal([100, 100, 50], xdeepfm.OptionsOf<XDeepFMOptions>().CinLayers);
         Assert.Equal(("adam", 1e-3, 2048, 3e-7, 3e-7), (criteo.Training.Optimizer, criteo.Training.LearningRate, criteo.Training.BatchSize,
             criteo.Training.L2Embedding, criteo.Training.L2Net));
 

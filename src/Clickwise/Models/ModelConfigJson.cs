@@ -1,0 +1,208 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Clickwise.Layers;
+
+namespace Clickwise.Models;
+
+/// <summary>
+/// A <see cref="ModelConfig"/> in JSON: one flat object, the core keys and then the keys of the model's
+/// <see cref="ModelOptions"/> record, polymorphic by <c>name</c>. Reading rejects a key the named model does not have,
+/// and a value of the wrong kind, in the config's terms (never .NET type names). Format-1 model files wrote every
+/// model's keys into every header; <see cref="MigrateVersion1"/> drops the ones the model does not own.
+/// </summary>
+public sealed class ModelConfigJson : JsonConverter<ModelConfig>
+{
+    private const string DefaultName = "deepfwfm";
+
+    /// <summary>The keys every model reads (the DNN's three only matter to the models that have one).</summary>
+    private static readonly string[] CoreKeys = ["name", "embedding_dim", "hidden_units", "activation", "dropout", "init_std", "seed"];
+
+    /// <summary>Every model-specific key a format-1 header could hold.</summary>
+    private static readonly string[] Version1Keys =
+    [
+        "cross_layers", "cross_rank", "cross_experts", "cin_layers", "cin_split_half", "bilinear_type", "senet_reduction",
+        "attention_layers", "attention_heads", "attention_dim", "attention_residual",
+    ];
+
+    private static readonly JsonSerializerOptions Plain = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false) },
+    };
+
+    public override ModelConfig Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        JsonNode.Parse(ref reader) is JsonObject json
+            ? FromJson(json)
+            : throw new JsonException("the model config must be a JSON object of settings");
+
+    public override void Write(Utf8JsonWriter writer, ModelConfig value, JsonSerializerOptions options) => ToJson(value).WriteTo(writer);
+
+    /// <summary>A format-1 header's config text with the keys of other models dropped, ready for the reader.</summary>
+    public static string MigrateVersion1(string json)
+    {
+        if (JsonNode.Parse(json) is not JsonObject config)
+        {
+            return json;
+        }
+
+        string name = config["name"]?.GetValue<string>() ?? DefaultName;
+        HashSet<string> own = [.. OptionKeys(ModelRegistry.DefaultOptions(name).GetType())];
+        foreach (string key in Version1Keys.Where(k => !own.Contains(k)))
+        {
+            config.Remove(key);
+        }
+
+        return config.ToJsonString();
+    }
+
+    internal static ModelConfig With(ModelConfig config, IEnumerable<(string Key, string Value)> settings)
+    {
+        JsonObject json = ToJson(config);
+        foreach ((string key, string value) in settings)
+        {
+            json[key] = Value(value);
+        }
+
+        try
+        {
+            ModelConfig changed = FromJson(json);
+            changed.Validate();
+            return changed;
+        }
+        catch (JsonException e)
+        {
+            throw new ArgumentException(e.Message, e);
+        }
+    }
+
+    internal static IReadOnlyList<string> Keys(ModelConfig config) =>
+        [.. CoreKeys.Where(k => config.HasDnn || k is not ("hidden_units" or "activation" or "dropout")), .. OptionKeys(config.Options.GetType())];
+
+    internal static string EnumName<T>(T value)
+        where T : struct, Enum => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+
+    private static JsonObject ToJson(ModelConfig config)
+    {
+        var json = new JsonObject
+        {
+            ["name"] = config.Name,
+            ["embedding_dim"] = config.EmbeddingDim,
+        };
+        if (config.HasDnn)
+        {
+            json["hidden_units"] = JsonSerializer.SerializeToNode(config.HiddenUnits, Plain);
+            json["activation"] = EnumName(config.Activation);
+            json["dropout"] = config.Dropout;
+        }
+
+        json["init_std"] = config.InitStd;
+        json["seed"] = config.Seed;
+        if (JsonSerializer.SerializeToNode(config.Options, config.Options.GetType(), Plain) is JsonObject own)
+        {
+            foreach ((string key, JsonNode? node) in own)
+            {
+                json[key] = node?.DeepClone();
+            }
+        }
+
+        return json;
+    }
+
+    private static ModelConfig FromJson(JsonObject json)
+    {
+        string name = Read<string>(json, "name", typeof(string)) ?? DefaultName;
+        Type optionsType = ModelRegistry.DefaultOptions(name).GetType();
+        string[] ownKeys = OptionKeys(optionsType);
+        var own = new JsonObject();
+        foreach ((string key, JsonNode? node) in json)
+        {
+            if (Array.IndexOf(ownKeys, key) >= 0)
+            {
+                own[key] = node?.DeepClone();
+            }
+            else if (Array.IndexOf(CoreKeys, key) < 0)
+            {
+                throw new JsonException($"model '{name}' has no setting '{key}'; its settings are {string.Join(", ", CoreKeys.Skip(1).Concat(ownKeys))}");
+            }
+        }
+
+        var config = new ModelConfig { Name = name };
+        config = json.ContainsKey("embedding_dim") ? config with { EmbeddingDim = Read<int>(json, "embedding_dim", typeof(int)) } : config;
+        config = json.ContainsKey("hidden_units") ? config with { HiddenUnits = Read<int[]>(json, "hidden_units", typeof(int[]))! } : config;
+        config = json.ContainsKey("activation") ? config with { Activation = Read<Activation>(json, "activation", typeof(Activation)) } : config;
+        config = json.ContainsKey("dropout") ? config with { Dropout = Read<float>(json, "dropout", typeof(float)) } : config;
+        config = json.ContainsKey("init_std") ? config with { InitStd = Read<float>(json, "init_std", typeof(float)) } : config;
+        config = json.ContainsKey("seed") ? config with { Seed = Read<int>(json, "seed", typeof(int)) } : config;
+        if (own.Count > 0)
+        {
+            foreach ((string key, _) in own)
+            {
+                // Each value on its own first, so a wrong kind is reported by its key.
+                _ = Read<object>(own, key, PropertyType(optionsType, key));
+            }
+
+            config = config with { Options = (ModelOptions)own.Deserialize(optionsType, Plain)! };
+        }
+
+        return config;
+    }
+
+    private static T? Read<T>(JsonObject json, string key, Type type)
+    {
+        // The serializer also takes an enum's C# spelling ("FieldAll"); configs are snake_case only.
+        if (type.IsEnum && !(json[key] is JsonValue name && name.TryGetValue(out string? text)
+                && Enum.GetNames(type).Select(JsonNamingPolicy.SnakeCaseLower.ConvertName).Contains(text)))
+        {
+            throw new JsonException($"{key} takes {Kind(type)}, got {json[key]?.ToJsonString() ?? "null"}");
+        }
+
+        try
+        {
+            return (T?)json[key].Deserialize(type, Plain);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            throw new JsonException($"{key} takes {Kind(type)}, got {json[key]?.ToJsonString() ?? "null"}", e);
+        }
+    }
+
+    /// <summary>A <c>--set</c> value as JSON: itself when it parses (numbers, true/false, lists), a list for "400,400", else a name.</summary>
+    private static JsonNode? Value(string text)
+    {
+        if (text.Contains(',') && !text.TrimStart().StartsWith('['))
+        {
+            text = $"[{text}]";
+        }
+
+        try
+        {
+            return JsonNode.Parse(text);
+        }
+        catch (JsonException)
+        {
+            return JsonValue.Create(text);
+        }
+    }
+
+    private static string[] OptionKeys(Type optionsType) =>
+        [.. Settings(optionsType).Select(p => JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name))];
+
+    private static Type PropertyType(Type optionsType, string key) =>
+        Settings(optionsType).First(p => JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name) == key).PropertyType;
+
+    private static IEnumerable<PropertyInfo> Settings(Type optionsType) =>
+        optionsType.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite && p.Name != "EqualityContract");
+
+    private static string Kind(Type type) => type switch
+    {
+        _ when type == typeof(int) => "a whole number",
+        _ when type == typeof(float) || type == typeof(double) => "a number",
+        _ when type == typeof(bool) => "true or false",
+        _ when type == typeof(string) => "a name",
+        _ when type == typeof(int[]) => "whole numbers (a list such as [400, 400] or 400,400)",
+        _ when type.IsEnum => $"one of {string.Join(", ", Enum.GetNames(type).Select(JsonNamingPolicy.SnakeCaseLower.ConvertName))}",
+        _ => "a value of another kind",
+    };
+}
