@@ -68,14 +68,15 @@ internal static class CommonOptions
         return new ReaderOptions { Format = parsed, Strict = !skipBad, MaxBadRatio = maxBadRatio, Labeled = labeled };
     }
 
-    public static void ApplyThreads(int threads)
+    /// <summary>The compute context of <c>--threads</c>: the default kernels over that many threads.</summary>
+    public static ComputeContext Compute(int threads)
     {
         if (threads < 1)
         {
             throw new UsageException($"--threads must be >= 1, got {threads}");
         }
 
-        ComputeThreads.Count = threads;
+        return ComputeContext.Default with { Threads = threads };
     }
 
     public static void RequireFile(string path)

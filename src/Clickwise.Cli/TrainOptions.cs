@@ -2,6 +2,7 @@ using System.Globalization;
 using System.CommandLine;
 using Clickwise.Compression.Pruning;
 using Clickwise.Data.Cache;
+using Clickwise.Kernels;
 using Clickwise.Layers;
 using Clickwise.Models;
 using Clickwise.Runs;
@@ -105,7 +106,7 @@ internal sealed class TrainOptions
     /// <summary>The request the options describe (validated, with <see cref="UsageException"/> for bad values).</summary>
     public TrainRequest Request(ParseResult parse, string modelPath, string workDir, string? resumeFrom = null, bool pruningDefaults = false)
     {
-        CommonOptions.ApplyThreads(parse.GetValue(_threads));
+        ComputeContext compute = CommonOptions.Compute(parse.GetValue(_threads));
         string path = parse.GetValue(_data)!;
         CommonOptions.RequireFile(path);
         RunConfig run = Run(parse);
@@ -156,6 +157,7 @@ internal sealed class TrainOptions
             // --init alone continues the saved model; naming a model of another architecture starts that one from it.
             InitTransfer = parse.GetValue(_model) is not null,
             Pruning = Pruning(parse, run.Pruning ?? (pruningDefaults ? new PruningConfig() : null)),
+            Compute = compute,
         };
         try
         {

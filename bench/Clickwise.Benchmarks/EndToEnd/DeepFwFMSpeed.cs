@@ -5,7 +5,6 @@ using Clickwise.Benchmarks.Kernels;
 using Clickwise.Data;
 using Clickwise.Data.Readers;
 using Clickwise.Data.Synthetic;
-using Clickwise.Diagnostics;
 using Clickwise.Features;
 using Clickwise.Inference;
 using Clickwise.Kernels;
@@ -42,12 +41,12 @@ internal static class DeepFwFMSpeed
         var config = ModelPresets.Criteo(ArgOr(args, "--model", "deepfwfm"));
         var random = new Random(0);
 
-        ComputeThreads.Count = threads;
+        var compute = ComputeContext.Default with { Threads = threads, Phases = profile };
         var model = ModelRegistry.Create(config, layout);
-        model.PrepareTraining(2048);
+        model.PrepareTraining(2048, compute);
         if (args.Contains("--block-rows-ab"))
         {
-            CompareBlockRows(CompiledModel.Compile(model), predictReps, random);
+            CompareBlockRows(CompiledModel.Compile(model, compute), predictReps, random);
             return;
         }
 
@@ -55,7 +54,7 @@ internal static class DeepFwFMSpeed
         {
             ["simd"] = SimdInfo.Describe(),
             ["threads"] = threads,
-            ["gemm"] = KernelRegistry.Gemm.Name,
+            ["gemm"] = compute.Gemm.Name,
             ["train"] = Train(model, trainSteps, random, profile),
         };
         if (profile is not null)
@@ -70,15 +69,15 @@ internal static class DeepFwFMSpeed
             return;
         }
 
-        CompiledModel compiled = CompiledModel.Compile(model);
+        CompiledModel compiled = CompiledModel.Compile(model, compute);
         result["predict_10k"] = Predict(compiled, predictReps, random);
         Batch chunk = RandomBatch(2048, random);
         result["batch2048_ops_us"] = compiled.TimeOps(chunk.Ids, 2048, 2048, repetitions: 5)
             .Select(o => new { op = o.Op, median_us = o.Micros }).ToArray();
-        ComputeThreads.Count = 1;
-        var latency = Latency(compiled, requests, random);
+        CompiledModel single = compiled.WithRowSplit(threads: 1);
+        var latency = Latency(single, requests, random);
         result["latency_batch1_1thread"] = latency;
-        result["latency_batch1_1thread_one_repeated_row"] = Latency(compiled, requests, random, sameRow: true);
+        result["latency_batch1_1thread_one_repeated_row"] = Latency(single, requests, random, sameRow: true);
         Batch probe = RandomBatch(256, random);
         result["batch1_ops_us"] = compiled.TimeOps(probe.Ids.AsSpan(0, 256 * Fields), 256, 1)
             .Select(o => new { op = o.Op, median_us = o.Micros }).ToArray();
@@ -103,25 +102,24 @@ internal static class DeepFwFMSpeed
     {
         const int Batch = 2048;
         var batches = Enumerable.Range(0, 8).Select(_ => RandomBatch(Batch, random)).ToArray();
-        var optimizer = OptimizerFactory.Create("adam", new OptimizerSettings { LearningRate = 1e-3 });
+        ComputeContext compute = model.Compute;
+        var optimizer = OptimizerFactory.Create("adam", new OptimizerSettings { LearningRate = 1e-3 }, compute);
         float[] logits = new float[Batch];
         float[] dLogits = new float[Batch];
         var times = new List<double>();
         for (int step = 0; step < steps + 5; step++)
         {
             Batch batch = batches[step % batches.Length];
-            StepPhases.Sink = profile;
             profile?.BeginStep();
             long t0 = Stopwatch.GetTimestamp();
             model.Parameters.ZeroGrad();
-            StepPhases.End("zero grad");
+            compute.EndPhase("zero grad");
             model.Forward(batch, logits, training: true);
-            StepPhases.End("logit sum");
+            compute.EndPhase("logit sum");
             BinaryLogLoss.Forward(logits, batch.LabelsInUse, Batch, dLogits);
-            StepPhases.End("loss");
+            compute.EndPhase("loss");
             model.Backward(batch, dLogits);
             optimizer.Step(model.Parameters);
-            StepPhases.Sink = null;
             profile?.EndStep(keep: step >= 5);
             if (step >= 5)
             {
@@ -164,14 +162,13 @@ internal static class DeepFwFMSpeed
         float[] logits = new float[Batch];
         InferenceTape tape = model.CreateTape(2048);
         var samples = blockRows.Select(_ => new List<double>()).ToArray();
-        int saved = RowStage.BlockRows;
+        CompiledModel[] plans = [.. blockRows.Select(rows => model.WithRowSplit(model.Compute.Threads, rows))];
         for (int round = 0; round <= reps; round++)
         {
             for (int s = 0; s < blockRows.Length; s++)
             {
-                RowStage.BlockRows = blockRows[s];
                 long t0 = Stopwatch.GetTimestamp();
-                model.PredictLogits(batch.IdsInUse, default, Batch, logits, tape);
+                plans[s].PredictLogits(batch.IdsInUse, default, Batch, logits, tape);
                 if (round > 0)
                 {
                     samples[s].Add(Batch / Stopwatch.GetElapsedTime(t0).TotalSeconds);
@@ -179,7 +176,6 @@ internal static class DeepFwFMSpeed
             }
         }
 
-        RowStage.BlockRows = saved;
         for (int s = 0; s < blockRows.Length; s++)
         {
             Console.WriteLine($"block {blockRows[s],5} rows: median {Median(samples[s]),8:F0} samples/s, best {samples[s].Max(),8:F0}");

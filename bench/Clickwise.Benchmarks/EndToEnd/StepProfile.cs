@@ -4,8 +4,8 @@ using Clickwise.Diagnostics;
 namespace Clickwise.Benchmarks.EndToEnd;
 
 /// <summary>
-/// `e2e --profile`: collects <see cref="StepPhases"/> marks of every timed training step and reports, per phase, the
-/// median milliseconds over steps (phases in first-seen order), plus the median of the whole step for comparison.
+/// `e2e --profile`: the context's phase sink (<see cref="Clickwise.Kernels.ComputeContext.Phases"/>) collects the marks
+/// of every timed training step and reports, per phase, the median milliseconds over steps (phases in first-seen order), plus the median of the whole step for comparison.
 /// Phases marked more than once in a step (one per parameter, say) are summed within the step.
 /// </summary>
 internal sealed class StepProfile : IStepPhaseSink

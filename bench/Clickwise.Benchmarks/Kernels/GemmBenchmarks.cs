@@ -14,7 +14,7 @@ public class GemmBenchmarks
     private float[] _a = [];
     private float[] _b = [];
     private float[] _c = [];
-    private IThreadedGemm _gemm = null!;
+    private IGemm _gemm = null!;
 
     public static IEnumerable<GemmShape> Shapes => GemmShape.Training;
 
@@ -27,7 +27,7 @@ public class GemmBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _gemm = (IThreadedGemm)KernelRegistry.AllGemm[1];
+        _gemm = KernelRegistry.AllGemm[1];
         var random = new Random(1);
         _a = [.. Enumerable.Range(0, Shape.M * Shape.K).Select(_ => (float)random.NextDouble() - 0.5f)];
         _b = [.. Enumerable.Range(0, Shape.K * Shape.N).Select(_ => (float)random.NextDouble() - 0.5f)];

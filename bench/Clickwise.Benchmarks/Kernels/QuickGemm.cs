@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Clickwise.Kernels;
+using Clickwise.Kernels.Simd;
 
 namespace Clickwise.Benchmarks.Kernels;
 
@@ -12,9 +13,10 @@ internal static class QuickGemm
     public static void Run(string[] args)
     {
         // Tuning knobs: kc=N sets the K block used when K is split (the weight-gradient shape).
+        var blocking = PackedGemmBlocking.Default;
         foreach (string arg in args.Where(a => a.StartsWith("kc=", StringComparison.Ordinal)))
         {
-            Clickwise.Kernels.Simd.PackedGemmLayout.KBlockSplit = int.Parse(arg[3..], System.Globalization.CultureInfo.InvariantCulture);
+            blocking = blocking with { KBlockSplit = int.Parse(arg[3..], System.Globalization.CultureInfo.InvariantCulture) };
         }
 
         if (args.Contains("ab"))
@@ -27,8 +29,9 @@ internal static class QuickGemm
         IGemm gemm = variant is null
             ? KernelRegistry.Gemm
             : KernelRegistry.AllGemm.Single(g => g.Name == variant || "gemm-" + g.Name == variant);
+        gemm = gemm is IBlockedGemm blocked ? blocked.WithBlocking(blocking) : gemm;
         Console.WriteLine($"{SimdInfo.Describe()}; gemm {gemm.Name}; cores {Environment.ProcessorCount}; " +
-                          $"K block when split {Clickwise.Kernels.Simd.PackedGemmLayout.KBlockSplit}");
+                          $"K block when split {blocking.KBlockSplit}");
         double peak1 = MeasurePeak(1);
         double peak2 = MeasurePeak(2);
         Console.WriteLine($"peak fp32 (FMA loop, best of 15): 1 thread {peak1:F1} GFLOP/s, 2 threads {peak2:F1} GFLOP/s");
@@ -49,32 +52,23 @@ internal static class QuickGemm
 
     private static (double Median, double Best) Gflops(IGemm gemm, GemmShape s, float[] a, float[] b, float[] c, int threads)
     {
-        int saved = ComputeThreads.Count;
-        ComputeThreads.Count = threads;
-        try
+        // Warm up past tiered compilation of the driver code and the workers' first wake-up.
+        var warmup = Stopwatch.StartNew();
+        for (int i = 0; i < 5 || warmup.ElapsedMilliseconds < 200; i++)
         {
-            // Warm up past tiered compilation of the driver code and the workers' first wake-up.
-            var warmup = Stopwatch.StartNew();
-            for (int i = 0; i < 5 || warmup.ElapsedMilliseconds < 200; i++)
-            {
-                gemm.Multiply(a, b, c, s.M, s.N, s.K, s.TransA, s.TransB, accumulate: false);
-            }
-
-            var samples = new double[21];
-            for (int i = 0; i < samples.Length; i++)
-            {
-                long start = Stopwatch.GetTimestamp();
-                gemm.Multiply(a, b, c, s.M, s.N, s.K, s.TransA, s.TransB, accumulate: false);
-                samples[i] = s.Flops / Stopwatch.GetElapsedTime(start).TotalSeconds / 1e9;
-            }
-
-            Array.Sort(samples);
-            return (samples[samples.Length / 2], samples[^1]);
+            gemm.Multiply(a, b, c, s.M, s.N, s.K, s.TransA, s.TransB, accumulate: false, threads);
         }
-        finally
+
+        var samples = new double[21];
+        for (int i = 0; i < samples.Length; i++)
         {
-            ComputeThreads.Count = saved;
+            long start = Stopwatch.GetTimestamp();
+            gemm.Multiply(a, b, c, s.M, s.N, s.K, s.TransA, s.TransB, accumulate: false, threads);
+            samples[i] = s.Flops / Stopwatch.GetElapsedTime(start).TotalSeconds / 1e9;
         }
+
+        Array.Sort(samples);
+        return (samples[samples.Length / 2], samples[^1]);
     }
 
     /// <summary>
@@ -83,12 +77,12 @@ internal static class QuickGemm
     /// </summary>
     private static void CompareSettings()
     {
-        var settings = new (string Name, Action Apply)[]
+        var fastest = (IBlockedGemm)KernelRegistry.AllGemm[1];
+        var settings = new (string Name, IGemm Gemm)[]
         {
-            ("K block 128", () => Clickwise.Kernels.Simd.PackedGemmLayout.KBlockSplit = 128),
-            ("K block 256", () => Clickwise.Kernels.Simd.PackedGemmLayout.KBlockSplit = 256),
+            ("K block 128", fastest.WithBlocking(PackedGemmBlocking.Default with { KBlockSplit = 128 })),
+            ("K block 256", fastest.WithBlocking(PackedGemmBlocking.Default with { KBlockSplit = 256 })),
         };
-        var gemm = (IThreadedGemm)KernelRegistry.AllGemm[1];
         foreach (GemmShape shape in GemmShape.Training)
         {
             var a = Random(shape.M * shape.K, 1);
@@ -101,9 +95,8 @@ internal static class QuickGemm
                 {
                     for (int s = 0; s < settings.Length; s++)
                     {
-                        settings[s].Apply();
                         long start = Stopwatch.GetTimestamp();
-                        gemm.Multiply(a, b, c, shape.M, shape.N, shape.K, shape.TransA, shape.TransB, false, threads);
+                        settings[s].Gemm.Multiply(a, b, c, shape.M, shape.N, shape.K, shape.TransA, shape.TransB, false, threads);
                         samples[s].Add(shape.Flops / Stopwatch.GetElapsedTime(start).TotalSeconds / 1e9);
                     }
                 }

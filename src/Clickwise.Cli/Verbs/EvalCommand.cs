@@ -22,14 +22,14 @@ internal static class EvalCommand
         CommonOptions.AddAll(command, model, data, format, json, skipBad, maxBad, threads);
         command.SetAction(parse => VerbRunner.Run(() =>
         {
-            CommonOptions.ApplyThreads(parse.GetValue(threads));
+            var compute = CommonOptions.Compute(parse.GetValue(threads));
             string path = parse.GetValue(data)!;
             CommonOptions.RequireFile(parse.GetValue(model)!);
             CommonOptions.RequireFile(path);
             ModelArtifact artifact = ModelArtifact.Load(parse.GetValue(model)!);
             ReaderOptions options = CommonOptions.Reader(parse.GetValue(format)!, parse.GetValue(skipBad), parse.GetValue(maxBad));
             using IRecordReader reader = RecordReaders.Open(path, options);
-            var (result, calibration, stats) = Scoring.Evaluate(artifact.Compile(), artifact.FeatureMap, reader);
+            var (result, calibration, stats) = Scoring.Evaluate(artifact.Compile(compute: compute), artifact.FeatureMap, reader);
             if (parse.GetValue(json))
             {
                 var payload = new

@@ -15,7 +15,7 @@ internal static class InfoCommand
         {
             string version = typeof(KernelRegistry).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
             Console.WriteLine($"clickwise {version}; model file format {ModelFileFormat.CurrentVersion}; .NET {Environment.Version}");
-            Console.WriteLine($"cores {Environment.ProcessorCount}, compute threads {ComputeThreads.Count}");
+            Console.WriteLine($"cores {Environment.ProcessorCount}, default compute: {ComputeContext.Default.Describe()}");
             Console.WriteLine(KernelRegistry.Describe());
             return ExitCodes.Success;
         }));

@@ -25,7 +25,7 @@ internal static class PredictCommand
         CommonOptions.AddAll(command, model, data, format, output, unlabeled, outputType, skipBad, maxBad, threads);
         command.SetAction(parse => VerbRunner.Run(() =>
         {
-            CommonOptions.ApplyThreads(parse.GetValue(threads));
+            var compute = CommonOptions.Compute(parse.GetValue(threads));
             string kind = parse.GetValue(outputType)!;
             if (kind is not ("prob" or "logit"))
             {
@@ -46,7 +46,7 @@ internal static class PredictCommand
                 stats = WriteAtomically(target, writer =>
                 {
                     var line = new StringBuilder();
-                    return Scoring.Stream(artifact.Compile(), artifact.FeatureMap, reader, (_, logits) =>
+                    return Scoring.Stream(artifact.Compile(compute: compute), artifact.FeatureMap, reader, (_, logits) =>
                     {
                         line.Clear();
                         foreach (float z in logits)

@@ -29,7 +29,7 @@ internal static class QuickstartCommand
         CommonOptions.AddAll(command, rows, epochs, model, seed, workdir, threads);
         command.SetAction(parse => VerbRunner.Run(() =>
         {
-            CommonOptions.ApplyThreads(parse.GetValue(threads));
+            var compute = CommonOptions.Compute(parse.GetValue(threads));
             string dir = parse.GetValue(workdir)!;
             Directory.CreateDirectory(dir);
             string dataPath = Path.Combine(dir, "synthetic-criteo.tsv");
@@ -55,6 +55,7 @@ internal static class QuickstartCommand
                 Training = TrainingConfig.Criteo with { Epochs = parse.GetValue(epochs), Seed = s },
                 WorkDir = Path.Combine(dir, "run"),
                 ModelPath = modelPath,
+                Compute = compute,
             };
             Console.WriteLine($"2/5 train {request.Model.Name} (embedding {request.Model.EmbeddingDim}, DNN {string.Join("x", request.Model.HiddenUnits)}, "
                 + $"batch {request.Training.BatchSize}, {request.Training.Epochs} epochs)");
@@ -62,7 +63,7 @@ internal static class QuickstartCommand
 
             Console.WriteLine($"3/5 reload {modelPath} and re-evaluate the held-out test split");
             ModelArtifact artifact = ModelArtifact.Load(modelPath);
-            CompiledModel compiled = artifact.Compile();
+            CompiledModel compiled = artifact.Compile(compute: compute);
             using PreparedDataset data = DatasetBuilder.Open(Path.Combine(request.WorkDir, "cache"), preprocessing);
             var reloaded = Evaluation.Run(compiled, data.Test).Result;
             if (Math.Abs(reloaded.Auc - report.Test.Auc) > 1e-6)
@@ -83,7 +84,7 @@ internal static class QuickstartCommand
             Console.WriteLine($"  test AUC       {report.Test.Auc:F4}   (teacher ceiling {synth.TeacherAuc:F4})");
             Console.WriteLine($"  test logloss   {report.Test.LogLoss:F4}");
             Console.WriteLine($"  parameters     {report.Parameters:N0}");
-            Console.WriteLine($"  train speed    {report.TrainSamplesPerSec:N0} samples/s ({Clickwise.Kernels.ComputeThreads.Count} threads)");
+            Console.WriteLine($"  train speed    {report.TrainSamplesPerSec:N0} samples/s ({compute.Threads} threads)");
             Console.WriteLine($"  predict        batch 1: p50 {speed.P50Micros:F1} µs, p99 {speed.P99Micros:F1} µs; batch {speed.BatchSize:N0}: {speed.BatchSamplesPerSec:N0} samples/s");
             Console.WriteLine($"  files          {modelPath}, {predictionsPath} ({predicted:N0} rows), {Path.Combine(request.WorkDir, "metrics.jsonl")}");
             return ExitCodes.Success;

@@ -17,12 +17,13 @@ public sealed class CompiledModel
     private readonly float _bias;
     private readonly int _floatsPerRow;
 
-    private CompiledModel(ModelConfig config, FeatureLayout layout, IInferenceOp[] ops, float bias, int floatsPerRow)
+    private CompiledModel(ModelConfig config, FeatureLayout layout, ComputeContext compute, IInferenceOp[] ops, float bias, int floatsPerRow)
     {
         Config = config;
         Layout = layout;
+        Compute = compute;
         _ops = ops;
-        _stage = new RowStage(ops);
+        _stage = new RowStage(ops, compute);
         _bias = bias;
         _floatsPerRow = floatsPerRow;
     }
@@ -30,6 +31,9 @@ public sealed class CompiledModel
     public ModelConfig Config { get; }
 
     public FeatureLayout Layout { get; }
+
+    /// <summary>The kernels the plan was built with, and the threads and block rows a batch is split into.</summary>
+    public ComputeContext Compute { get; }
 
     public int FieldCount => Layout.FieldCount;
 
@@ -44,25 +48,31 @@ public sealed class CompiledModel
     public InferenceTape CreateTape(int maxBatchSize = 1) => new(maxBatchSize, _floatsPerRow);
 
     /// <summary>Compiles from named parameter values (a model file's tensors): the model is built around them, then lowered.</summary>
+    /// <param name="compute">Kernels, threads and block rows of the plan; null is <see cref="ComputeContext.Default"/>.</param>
     /// <param name="sparse">
     /// False compiles pruned weights with the dense kernels only (the baseline a sparse plan's speed-up is measured
     /// against); results are the same either way.
     /// </param>
     public static CompiledModel Compile(ModelConfig config, FeatureLayout layout, IReadOnlyDictionary<string, float[]> tensors,
-                                        IGemm? gemm = null, IMatVec? matVec = null, bool sparse = true,
+                                        ComputeContext? compute = null, bool sparse = true,
                                         PlanObjective objective = PlanObjective.Speed) =>
-        Compile(ModelRegistry.Load(config, layout, tensors), gemm, matVec, objective, sparse);
+        Compile(ModelRegistry.Load(config, layout, tensors), compute, objective, sparse);
 
     /// <summary>Compiles a live model: its parts emit their ops (current parameter values are shared, not copied).</summary>
-    public static CompiledModel Compile(CtrModel model, IGemm? gemm = null, IMatVec? matVec = null,
+    /// <param name="compute">Kernels, threads and block rows of the plan; null is <see cref="ComputeContext.Default"/>.</param>
+    public static CompiledModel Compile(CtrModel model, ComputeContext? compute = null,
                                         PlanObjective objective = PlanObjective.Speed, bool sparse = true)
     {
-        // Without a forced matvec, dense layers repack their weights for the streaming batch-1 kernel.
-        matVec ??= KernelRegistry.MatVecForced ? KernelRegistry.MatVec : null;
-        var plan = new PlanBuilder(model.Layout, gemm ?? KernelRegistry.Gemm, matVec, sparse, objective);
+        compute ??= ComputeContext.Default;
+        var plan = new PlanBuilder(model.Layout, compute, sparse, objective);
         model.Lower(plan);
-        return new CompiledModel(model.Config, model.Layout, [.. plan.Ops], plan.StartLogit, Math.Max(plan.TapeWidth, 1));
+        return new CompiledModel(model.Config, model.Layout, compute, [.. plan.Ops], plan.StartLogit, Math.Max(plan.TapeWidth, 1));
     }
+
+    /// <summary>The same plan (sharing its ops and weights) run with other threads or block rows.</summary>
+    /// <remarks>Only the row split changes, so logits are identical; kernels stay those the plan was built with.</remarks>
+    public CompiledModel WithRowSplit(int threads, int? blockRows = null) =>
+        new(Config, Layout, Compute with { Threads = threads, InferenceBlockRows = blockRows ?? Compute.InferenceBlockRows }, _ops, _bias, _floatsPerRow);
 
     /// <summary>Logits [B] for ids [B, F] (global rows) and values [B, F] (empty = all ones), in tape-sized chunks.</summary>
     public void PredictLogits(ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, Span<float> logits, InferenceTape tape)

@@ -10,15 +10,21 @@ namespace Clickwise.Inference;
 /// activations, and ask the planner for the ops whose form depends on the weights (embedding gathers, FwFM pairs, the
 /// DNN), so the dense/sparse choices stay in one place while the model stays the one description of itself.
 /// </summary>
-internal sealed class PlanBuilder(FeatureLayout layout, IGemm gemm, IMatVec? matVec, bool sparse, PlanObjective objective)
+internal sealed class PlanBuilder(FeatureLayout layout, ComputeContext compute, bool sparse, PlanObjective objective)
 {
+    private readonly IGemm _gemm = compute.Gemm;
+    private readonly IMatVec? _matVec = compute.MatVec;
+
     private readonly List<IInferenceOp> _ops = [];
 
     public FeatureLayout Layout => layout;
 
     public int FieldCount => layout.FieldCount;
 
-    public IGemm Gemm => gemm;
+    /// <summary>The context the plan runs with: its kernels choose the ops' forms, its threads and block rows split the rows.</summary>
+    public ComputeContext Compute => compute;
+
+    public IGemm Gemm => _gemm;
 
     /// <summary>Floats per row of tape allocated so far.</summary>
     public int TapeWidth { get; private set; }
@@ -58,7 +64,7 @@ internal sealed class PlanBuilder(FeatureLayout layout, IGemm gemm, IMatVec? mat
         // The dense form costs F²·D/16 vector FMAs whatever survives; the pair list costs one D-dot per survivor.
         // In bytes the dense form holds two F² matrices, the list 12 bytes a survivor.
         bool dense = !sparse || (objective == PlanObjective.Memory ? survivors * 3 >= 2 * f * f : survivors * 4 > pairWeights.Length);
-        Add(new FwFMPairsOp(pairWeights, f, dim, embeddings.Offset, Allocate(FwFMPairsOp.ScratchWidth(f, dim)).Offset, dense, gemm));
+        Add(new FwFMPairsOp(pairWeights, f, dim, embeddings.Offset, Allocate(FwFMPairsOp.ScratchWidth(f, dim)).Offset, dense, compute));
     }
 
     /// <summary>
@@ -72,7 +78,7 @@ internal sealed class PlanBuilder(FeatureLayout layout, IGemm gemm, IMatVec? mat
         if (sparse && relu)
         {
             foreach (IInferenceOp op in SparsePlanner.Mlp([.. weights], [.. biases], input.Offset, input.Width, w => Allocate(w).Offset,
-                         () => TapeWidth, gemm, matVec, objective))
+                         () => TapeWidth, _gemm, _matVec, objective))
             {
                 Add(op);
             }
@@ -86,7 +92,7 @@ internal sealed class PlanBuilder(FeatureLayout layout, IGemm gemm, IMatVec? mat
             bool last = l == weights.Count - 1;
             int outputSize = biases[l].Length;
             int output = Allocate(outputSize).Offset;
-            Add(new DenseOp(weights[l], biases[l], size, outputSize, relu: !last && relu, offset, output, toLogits: last, gemm, matVec,
+            Add(new DenseOp(weights[l], biases[l], size, outputSize, relu: !last && relu, offset, output, toLogits: last, _gemm, _matVec,
                 tanh: !last && !relu));
             offset = output;
             size = outputSize;

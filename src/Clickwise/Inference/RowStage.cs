@@ -5,29 +5,29 @@ using Clickwise.Kernels.Simd;
 namespace Clickwise.Inference;
 
 /// <summary>
-/// Runs a plan's ops over a batch: rows split into fixed ranges over the compute threads (one range per thread,
-/// in order), and each thread runs every op over blocks of <see cref="BlockRows"/> of its rows before moving on,
+/// Runs a plan's ops over a batch: rows split into fixed ranges over the context's threads (one range per thread,
+/// in order), and each thread runs every op over blocks of at most <see cref="ComputeContext.InferenceBlockRows"/> of
+/// its rows before moving on,
 /// so a block's activations stay in the core's L2 between layers instead of round-tripping through L3 per op.
 /// Each row's result is the same whatever the split. Small batches, and calls while the pool is busy (another
 /// caller's GEMM), run inline.
 /// </summary>
-internal sealed class RowStage(IInferenceOp[] ops)
+/// <remarks>
+/// The weights (1.9 MB for three 400-wide layers) are re-read from L3 once per block, so a thread's rows are cut into
+/// as few blocks as the block rows allow, of equal size rounded up to a multiple of every GEMM tile height (12, 6, 4):
+/// only the last block has a partial row tile.
+/// </remarks>
+internal sealed class RowStage(IInferenceOp[] ops, ComputeContext compute)
 {
-    /// <summary>
-    /// Most rows per block: a dense layer's input and output rows (2 × 400 floats each, 0.85 MB) and its packed
-    /// weights (640 KB) fit a 2 MB L2. The weights (1.9 MB for three layers) are re-read from L3 once per block, so a
-    /// thread's rows are cut into as few blocks as this allows, of equal size rounded up to a multiple of every GEMM
-    /// tile height (12, 6, 4): only the last block has a partial row tile.
-    /// </summary>
-    public static int BlockRows { get; set; } = 264;
-
     private const int TileRowsMultiple = 12;
+
+    private readonly int _blockRows = compute.InferenceBlockRows;
 
     public unsafe void Run(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, Span<float> logits)
     {
         if (batchSize < 2 * RowParallel.MinRowsPerPart)
         {
-            RunBlocks(ops, tape, ids, values, batchSize, 0, batchSize, logits);
+            RunBlocks(ops, _blockRows, tape, ids, values, batchSize, 0, batchSize, logits);
             return;
         }
 
@@ -35,15 +35,15 @@ internal sealed class RowStage(IInferenceOp[] ops)
         fixed (float* valuesPointer = values)
         fixed (float* logitsPointer = logits)
         {
-            RowParallel.For(batchSize, new Job(ops, tape, idsPointer, ids.Length, valuesPointer, values.Length, logitsPointer,
+            RowParallel.For(compute, batchSize, new Job(ops, _blockRows, tape, idsPointer, ids.Length, valuesPointer, values.Length, logitsPointer,
                 logits.Length, batchSize));
         }
     }
 
-    private static void RunBlocks(IInferenceOp[] ops, InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values,
+    private static void RunBlocks(IInferenceOp[] ops, int blockRows, InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values,
                                   int batchSize, int start, int end, Span<float> logits)
     {
-        int blocks = Math.Max(1, (end - start + BlockRows - 1) / BlockRows);
+        int blocks = Math.Max(1, (end - start + blockRows - 1) / blockRows);
         int block = ((end - start + blocks - 1) / blocks + TileRowsMultiple - 1) / TileRowsMultiple * TileRowsMultiple;
         for (int blockStart = start; blockStart < end; blockStart += block)
         {
@@ -55,13 +55,13 @@ internal sealed class RowStage(IInferenceOp[] ops)
         }
     }
 
-    private sealed unsafe class Job(IInferenceOp[] ops, InferenceTape tape, int* ids, int idsLength, float* values, int valuesLength,
+    private sealed unsafe class Job(IInferenceOp[] ops, int blockRows, InferenceTape tape, int* ids, int idsLength, float* values, int valuesLength,
                                     float* logits, int logitsLength, int batchSize) : IComputeJob
     {
         public void Run(int part, int partCount)
         {
             (int start, int end) = RowParallel.Range(batchSize, part, partCount);
-            RunBlocks(ops, tape, new ReadOnlySpan<int>(ids, idsLength), new ReadOnlySpan<float>(values, valuesLength),
+            RunBlocks(ops, blockRows, tape, new ReadOnlySpan<int>(ids, idsLength), new ReadOnlySpan<float>(values, valuesLength),
                       batchSize, start, end, new Span<float>(logits, logitsLength));
         }
     }

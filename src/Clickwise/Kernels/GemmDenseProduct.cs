@@ -13,7 +13,7 @@ internal sealed class GemmDenseProduct(IGemm gemm, float[] weight, float[] bias,
 
     public void Forward(ReadOnlySpan<float> x, int rows, Span<float> y)
     {
-        gemm.Multiply(x, weight, y, rows, outputSize, inputSize, transA: false, transB: false, accumulate: false);
+        gemm.Multiply(x, weight, y, rows, outputSize, inputSize, transA: false, transB: false, accumulate: false, threads: 1);
         for (int r = 0; r < rows; r++)
         {
             Span<float> row = y.Slice(r * outputSize, outputSize);

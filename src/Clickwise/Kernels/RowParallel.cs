@@ -3,7 +3,7 @@ using Clickwise.Kernels.Simd;
 namespace Clickwise.Kernels;
 
 /// <summary>
-/// Runs a row-range body over the compute threads with fixed, ordered ranges, inline when the batch is small or
+/// Runs a row-range body over a context's <see cref="ComputeContext.Threads"/> with fixed, ordered ranges, inline when the batch is small or
 /// the pool is busy with another caller. Because the part count can thus change from call to call, a body must give
 /// the same result for any split: element-wise work, or reductions whose order does not depend on the split.
 /// </summary>
@@ -11,12 +11,12 @@ internal static class RowParallel
 {
     public const int MinRowsPerPart = 64;
 
-    public static void For(int rows, IComputeJob body) => For(rows, MinRowsPerPart, body);
+    public static void For(ComputeContext compute, int rows, IComputeJob body) => For(compute, rows, MinRowsPerPart, body);
 
-    /// <summary>As <see cref="For(int, IComputeJob)"/> with at least <paramref name="minRowsPerPart"/> rows per part.</summary>
-    public static void For(int rows, int minRowsPerPart, IComputeJob body)
+    /// <summary>As <see cref="For(ComputeContext, int, IComputeJob)"/> with at least <paramref name="minRowsPerPart"/> rows per part.</summary>
+    public static void For(ComputeContext compute, int rows, int minRowsPerPart, IComputeJob body)
     {
-        int parts = Math.Min(ComputeThreads.Count, rows / Math.Max(1, minRowsPerPart));
+        int parts = Math.Min(compute.Threads, rows / Math.Max(1, minRowsPerPart));
         ComputePool pool = ComputePool.Shared;
         if (parts <= 1 || !pool.TryEnter())
         {

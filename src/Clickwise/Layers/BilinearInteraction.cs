@@ -37,6 +37,7 @@ public enum BilinearKind
 /// </remarks>
 public sealed class BilinearInteraction
 {
+    private ComputeContext _compute = ComputeContext.Default;
     private readonly Parameter _weight;
     private readonly int[] _columnStart;   // first output column of left field i's pairs: pair(i, i+1)·D [F − 1]
     private readonly float[] _matrices;    // M_i [D, (F−1−i)·D] at D·_columnStart[i]
@@ -76,9 +77,10 @@ public sealed class BilinearInteraction
         _job = new RowJob(this);
     }
 
-    /// <summary>Plans the activations for batches of up to <paramref name="maxBatchSize"/> rows.</summary>
-    public BilinearInteraction Prepare(int maxBatchSize)
+    /// <summary>Plans the activations for batches of up to <paramref name="maxBatchSize"/> rows, run with <paramref name="compute"/> (default: <see cref="ComputeContext.Default"/>).</summary>
+    public BilinearInteraction Prepare(int maxBatchSize, ComputeContext? compute = null)
     {
+        _compute = compute ?? ComputeContext.Default;
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
         _gathered = new float[checked(maxBatchSize * Math.Max(0, FieldCount - 1) * Dim)];
         _dGathered = new float[_gathered.Length];
@@ -124,7 +126,7 @@ public sealed class BilinearInteraction
         for (int i = 0; i < FieldCount - 1; i++)
         {
             int n = Width(i);
-            Gemms.Active.Multiply(Gathered(_gathered, i, batchSize), Matrix(_matrices, i), Projected(_projected, i, batchSize),
+            _compute.Multiply(Gathered(_gathered, i, batchSize), Matrix(_matrices, i), Projected(_projected, i, batchSize),
                 batchSize, n, d, transA: false, transB: false, accumulate: false);
         }
 
@@ -147,9 +149,9 @@ public sealed class BilinearInteraction
         {
             int n = Width(i);
             ReadOnlySpan<float> dT = Projected(_dProjected, i, batchSize);
-            Gemms.Active.Multiply(dT, Matrix(_matrices, i), Gathered(_dGathered, i, batchSize),
+            _compute.Multiply(dT, Matrix(_matrices, i), Gathered(_dGathered, i, batchSize),
                 batchSize, d, n, transA: false, transB: true, accumulate: false);
-            Gemms.Active.Multiply(Gathered(_gathered, i, batchSize), dT, Matrix(_dMatrices, i),
+            _compute.Multiply(Gathered(_gathered, i, batchSize), dT, Matrix(_dMatrices, i),
                 d, n, batchSize, transA: true, transB: false, accumulate: false);
         }
 
@@ -240,7 +242,7 @@ public sealed class BilinearInteraction
         {
             (_pass, _embeddings, _pairs, _stride, _column, _rows, _dEmbeddings) =
                 (pass, embeddings, pairs, stride, column, rows, dEmbeddings ?? []);
-            RowParallel.For(rows, MinRowsPerPart, this);
+            RowParallel.For(layer._compute, rows, MinRowsPerPart, this);
         }
 
         public void Run(int part, int partCount)

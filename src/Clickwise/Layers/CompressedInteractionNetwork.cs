@@ -22,6 +22,7 @@ namespace Clickwise.Layers;
 public sealed class CompressedInteractionNetwork
 {
     /// <summary>Columns (samples × D) per GEMM block: wide enough for the kernel, small enough that Z stays in cache.</summary>
+    private ComputeContext _compute = ComputeContext.Default;
     private const int BlockColumns = 512;
 
     private readonly int _f, _d;
@@ -80,8 +81,9 @@ public sealed class CompressedInteractionNetwork
     }
 
     /// <summary>Plans the layer outputs and block buffers for batches of up to <paramref name="maxBatchSize"/> rows.</summary>
-    public CompressedInteractionNetwork Prepare(int maxBatchSize)
+    public CompressedInteractionNetwork Prepare(int maxBatchSize, ComputeContext? compute = null)
     {
+        _compute = compute ?? ComputeContext.Default;
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
         _blockSamples = Math.Clamp(BlockColumns / _d, 1, maxBatchSize);
         int blocks = (maxBatchSize + _blockSamples - 1) / _blockSamples;
@@ -135,7 +137,7 @@ public sealed class CompressedInteractionNetwork
                 int h = _units[k], input = previousRows * _f;
                 Span<float> z = _z.AsSpan(0, input * cols), x = Block(_layers[k], h, first, cols);
                 OuterRows(previous, x0, previousRows, cols, z);
-                Gemms.Active.Multiply(_weights[k].Value, z, x, h, cols, input, transA: true, transB: false, accumulate: false);
+                _compute.Multiply(_weights[k].Value, z, x, h, cols, input, transA: true, transB: false, accumulate: false);
                 ReadOnlySpan<float> bias = _biases[k].Value;
                 for (int u = 0; u < h; u++)
                 {
@@ -184,8 +186,8 @@ public sealed class CompressedInteractionNetwork
                 Span<float> z = _z.AsSpan(0, input * cols), dZ = _dZ.AsSpan(0, input * cols);
                 OuterRows(previous, x0, previousRows, cols, z);
                 // W^k is stored [in, out] = [H_{k−1}·F, H_k]: dW += Z·dXᵀ, dZ = W·dX.
-                Gemms.Active.Multiply(z, dX, _weights[k].Grad!, input, h, cols, transA: false, transB: true, accumulate: true);
-                Gemms.Active.Multiply(_weights[k].Value, dX, dZ, input, cols, h, transA: false, transB: false, accumulate: false);
+                _compute.Multiply(z, dX, _weights[k].Grad!, input, h, cols, transA: false, transB: true, accumulate: true);
+                _compute.Multiply(_weights[k].Value, dX, dZ, input, cols, h, transA: false, transB: false, accumulate: false);
 
                 Span<float> dPrevious = dX0;
                 if (k > 0)

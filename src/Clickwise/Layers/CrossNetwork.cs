@@ -1,5 +1,6 @@
 using Clickwise.Inference;
 using Clickwise.Inference.Ops;
+using Clickwise.Kernels;
 
 namespace Clickwise.Layers;
 
@@ -15,6 +16,7 @@ namespace Clickwise.Layers;
 /// </remarks>
 public sealed class CrossNetwork
 {
+    private ComputeContext _compute = ComputeContext.Default;
     private readonly ICrossLayers _layers;
     private float[][] _inputs = [];   // x_1 .. x_{L-1} [B, X]
     private float[] _dA = [];
@@ -27,9 +29,10 @@ public sealed class CrossNetwork
     }
 
     /// <summary>Plans the layers' activations and the network's own for batches of up to <paramref name="maxBatchSize"/> rows.</summary>
-    public CrossNetwork Prepare(int maxBatchSize)
+    public CrossNetwork Prepare(int maxBatchSize, ComputeContext? compute = null)
     {
-        _layers.Prepare(maxBatchSize);
+        _compute = compute ?? ComputeContext.Default;
+        _layers.Prepare(maxBatchSize, _compute);
         int n = checked(maxBatchSize * Width);
         _inputs = [.. Enumerable.Range(0, LayerCount - 1).Select(_ => new float[n])];
         _dA = LayerCount > 1 ? new float[n] : [];

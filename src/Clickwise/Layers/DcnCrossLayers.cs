@@ -29,7 +29,7 @@ public sealed class DcnCrossLayers : ICrossLayers
         }
     }
 
-    public void Prepare(int maxBatchSize)
+    public void Prepare(int maxBatchSize, ComputeContext compute)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
         _projections = [.. Enumerable.Range(0, LayerCount).Select(_ => new float[maxBatchSize])];

@@ -11,6 +11,7 @@ namespace Clickwise.Layers;
 /// <remarks>DCNv2 (Wang et al., "DCN V2: Improved Deep &amp; Cross Network", WWW 2021), eq. 1.</remarks>
 public sealed class DcnV2CrossLayers : ICrossLayers
 {
+    private ComputeContext _compute = ComputeContext.Default;
     private readonly Parameter[] _weights;
     private readonly Parameter[] _biases;
     private float[][] _mixed = [];    // u_l [B, X] per layer
@@ -30,8 +31,9 @@ public sealed class DcnV2CrossLayers : ICrossLayers
         }
     }
 
-    public void Prepare(int maxBatchSize)
+    public void Prepare(int maxBatchSize, ComputeContext compute)
     {
+        _compute = compute;
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
         _mixed = [.. Enumerable.Range(0, LayerCount).Select(_ => new float[checked(maxBatchSize * Width)])];
         _dMixed = new float[checked(maxBatchSize * Width)];
@@ -54,7 +56,7 @@ public sealed class DcnV2CrossLayers : ICrossLayers
     {
         int n = batchSize * Width;
         Span<float> u = _mixed[layer].AsSpan(0, n);
-        Linear.Forward(input, _weights[layer].Value, _biases[layer].Value, batchSize, Width, Width, u);
+        Linear.Forward(_compute, input, _weights[layer].Value, _biases[layer].Value, batchSize, Width, Width, u);
         CrossProduct.Forward(x0[..n], u, input[..n], output[..n]);
     }
 
@@ -64,6 +66,6 @@ public sealed class DcnV2CrossLayers : ICrossLayers
         int n = batchSize * Width;
         Span<float> dU = _dMixed.AsSpan(0, n);
         CrossProduct.Backward(x0[..n], _mixed[layer].AsSpan(0, n), dOutput[..n], dX0[..n], dU, dInput[..n]);
-        Linear.Backward(input, _weights[layer].Value, dU, batchSize, Width, Width, dInput, _weights[layer].Grad!, _biases[layer].Grad!);
+        Linear.Backward(_compute, input, _weights[layer].Value, dU, batchSize, Width, Width, dInput, _weights[layer].Grad!, _biases[layer].Grad!);
     }
 }

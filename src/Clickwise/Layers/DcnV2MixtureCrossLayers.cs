@@ -17,6 +17,7 @@ namespace Clickwise.Layers;
 /// </remarks>
 public sealed class DcnV2MixtureCrossLayers : ICrossLayers
 {
+    private ComputeContext _compute = ComputeContext.Default;
     private readonly int _rank;
     private readonly int _experts;
     private readonly Parameter[][] _v, _c, _u; // [layer][expert]
@@ -62,8 +63,9 @@ public sealed class DcnV2MixtureCrossLayers : ICrossLayers
         }
     }
 
-    public void Prepare(int maxBatchSize)
+    public void Prepare(int maxBatchSize, ComputeContext compute)
     {
+        _compute = compute;
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
         int b = maxBatchSize, m = _experts, r = _rank, x = Width;
         _probabilities = [.. Enumerable.Range(0, LayerCount).Select(_ => new float[checked(b * m)])];
@@ -95,7 +97,7 @@ public sealed class DcnV2MixtureCrossLayers : ICrossLayers
     {
         int n = Width, r = _rank, m = _experts;
         Span<float> p = _probabilities[layer].AsSpan(0, batchSize * m);
-        Projection.Forward(input, _gates[layer].Value, batchSize, n, m, p);
+        Projection.Forward(_compute, input, _gates[layer].Value, batchSize, n, m, p);
         for (int b = 0; b < batchSize; b++)
         {
             TensorPrimitives.SoftMax(p.Slice(b * m, m), p.Slice(b * m, m));
@@ -105,11 +107,11 @@ public sealed class DcnV2MixtureCrossLayers : ICrossLayers
         for (int i = 0; i < m; i++)
         {
             Span<float> low = Low(layer, i, batchSize), mid = Mid(layer, i, batchSize), up = Up(layer, i, batchSize);
-            Projection.Forward(input, _v[layer][i].Value, batchSize, n, r, low);
+            Projection.Forward(_compute, input, _v[layer][i].Value, batchSize, n, r, low);
             TensorPrimitives.Tanh(low, low);
-            Projection.Forward(low, _c[layer][i].Value, batchSize, r, r, mid);
+            Projection.Forward(_compute, low, _c[layer][i].Value, batchSize, r, r, mid);
             TensorPrimitives.Tanh(mid, mid);
-            Linear.Forward(mid, _u[layer][i].Value, _biases[layer].Value, batchSize, r, n, up);
+            Linear.Forward(_compute, mid, _u[layer][i].Value, _biases[layer].Value, batchSize, r, n, up);
             for (int b = 0; b < batchSize; b++)
             {
                 float g = p[b * m + i];
@@ -148,7 +150,7 @@ public sealed class DcnV2MixtureCrossLayers : ICrossLayers
             }
         }
 
-        Projection.Backward(input, _gates[layer].Value, dP, batchSize, n, m, dInput, _gates[layer].Grad!);
+        Projection.Backward(_compute, input, _gates[layer].Value, dP, batchSize, n, m, dInput, _gates[layer].Grad!);
 
         for (int i = 0; i < m; i++)
         {
@@ -164,12 +166,12 @@ public sealed class DcnV2MixtureCrossLayers : ICrossLayers
             }
 
             dMid.Clear();
-            Linear.Backward(mid, _u[layer][i].Value, dUp, batchSize, r, n, dMid, _u[layer][i].Grad!, _biases[layer].Grad!);
+            Linear.Backward(_compute, mid, _u[layer][i].Value, dUp, batchSize, r, n, dMid, _u[layer][i].Grad!, _biases[layer].Grad!);
             TanhBackward(mid, dMid);
             dLow.Clear();
-            Projection.Backward(low, _c[layer][i].Value, dMid, batchSize, r, r, dLow, _c[layer][i].Grad!);
+            Projection.Backward(_compute, low, _c[layer][i].Value, dMid, batchSize, r, r, dLow, _c[layer][i].Grad!);
             TanhBackward(low, dLow);
-            Projection.Backward(input, _v[layer][i].Value, dLow, batchSize, n, r, dInput, _v[layer][i].Grad!);
+            Projection.Backward(_compute, input, _v[layer][i].Value, dLow, batchSize, n, r, dInput, _v[layer][i].Grad!);
         }
     }
 

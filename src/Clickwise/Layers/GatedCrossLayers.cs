@@ -14,6 +14,7 @@ namespace Clickwise.Layers;
 /// CIKM 2023), eq. 1.</remarks>
 public sealed class GatedCrossLayers : ICrossLayers
 {
+    private ComputeContext _compute = ComputeContext.Default;
     private readonly Parameter[] _weights;
     private readonly Parameter[] _biases;
     private readonly Parameter[] _gateWeights;
@@ -40,8 +41,9 @@ public sealed class GatedCrossLayers : ICrossLayers
         }
     }
 
-    public void Prepare(int maxBatchSize)
+    public void Prepare(int maxBatchSize, ComputeContext compute)
     {
+        _compute = compute;
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
         int n = checked(maxBatchSize * Width);
         _cross = [.. Enumerable.Range(0, LayerCount).Select(_ => new float[n])];
@@ -68,8 +70,8 @@ public sealed class GatedCrossLayers : ICrossLayers
     {
         int n = batchSize * Width;
         Span<float> cross = _cross[layer].AsSpan(0, n), gate = _gates[layer].AsSpan(0, n), gated = _gated.AsSpan(0, n);
-        Linear.Forward(input, _weights[layer].Value, _biases[layer].Value, batchSize, Width, Width, cross);
-        Projection.Forward(input, _gateWeights[layer].Value, batchSize, Width, Width, gate);
+        Linear.Forward(_compute, input, _weights[layer].Value, _biases[layer].Value, batchSize, Width, Width, cross);
+        Projection.Forward(_compute, input, _gateWeights[layer].Value, batchSize, Width, Width, gate);
         TensorPrimitives.Sigmoid(gate, gate);
         TensorPrimitives.Multiply(cross, gate, gated);
         CrossProduct.Forward(x0[..n], gated, input[..n], output[..n]);
@@ -86,7 +88,7 @@ public sealed class GatedCrossLayers : ICrossLayers
 
         // Through the cross term: ∂/∂cross = dGated ⊙ gate.
         TensorPrimitives.Multiply(dGated, gate, dPre);
-        Linear.Backward(input, _weights[layer].Value, dPre, batchSize, Width, Width, dInput, _weights[layer].Grad!, _biases[layer].Grad!);
+        Linear.Backward(_compute, input, _weights[layer].Value, dPre, batchSize, Width, Width, dInput, _weights[layer].Grad!, _biases[layer].Grad!);
 
         // Through the gate: ∂/∂(c_l·W_g) = dGated ⊙ cross ⊙ σ(1 − σ).
         for (int i = 0; i < n; i++)
@@ -94,6 +96,6 @@ public sealed class GatedCrossLayers : ICrossLayers
             dPre[i] = dGated[i] * cross[i] * gate[i] * (1f - gate[i]);
         }
 
-        Projection.Backward(input, _gateWeights[layer].Value, dPre, batchSize, Width, Width, dInput, _gateWeights[layer].Grad!);
+        Projection.Backward(_compute, input, _gateWeights[layer].Value, dPre, batchSize, Width, Width, dInput, _gateWeights[layer].Grad!);
     }
 }

@@ -18,7 +18,7 @@ public interface ICrossLayers
     int MaxBatchSize { get; }
 
     /// <summary>Plans every layer's activations for batches of up to <paramref name="maxBatchSize"/> rows.</summary>
-    void Prepare(int maxBatchSize);
+    void Prepare(int maxBatchSize, ComputeContext compute);
 
     /// <summary>The layer kind as a compiled plan describes it (dcn, dcnv2, dcnv2 mixture …, gdcn).</summary>
     string Kind { get; }

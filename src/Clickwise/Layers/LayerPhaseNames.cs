@@ -1,6 +1,6 @@
 namespace Clickwise.Layers;
 
-/// <summary>The <see cref="Diagnostics.StepPhases"/> names of one Mlp layer, built once so marking allocates nothing.</summary>
+/// <summary>The <see cref="Kernels.ComputeContext.EndPhase"/> names of one Mlp layer, built once so marking allocates nothing.</summary>
 internal sealed class LayerPhaseNames(string layer)
 {
     public string Forward { get; } = $"{layer} fwd";

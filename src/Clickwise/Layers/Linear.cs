@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Clickwise.Kernels;
 
 namespace Clickwise.Layers;
 
@@ -12,10 +13,10 @@ public static class Linear
     /// <param name="weight">[in, out].</param>
     /// <param name="bias">[out].</param>
     /// <param name="output">[B, out].</param>
-    public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+    public static void Forward(ComputeContext compute, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
                                int batchSize, int inputSize, int outputSize, Span<float> output)
     {
-        ForwardUnbiased(input, weight, batchSize, inputSize, outputSize, output);
+        ForwardUnbiased(compute, input, weight, batchSize, inputSize, outputSize, output);
         for (int b = 0; b < batchSize; b++)
         {
             Span<float> row = output.Slice(b * outputSize, outputSize);
@@ -24,53 +25,53 @@ public static class Linear
     }
 
     /// <summary>output [B, out] = input·W, for callers that fuse the bias into their next pass over the output.</summary>
-    public static void ForwardUnbiased(ReadOnlySpan<float> input, ReadOnlySpan<float> weight,
+    public static void ForwardUnbiased(ComputeContext compute, ReadOnlySpan<float> input, ReadOnlySpan<float> weight,
                                        int batchSize, int inputSize, int outputSize, Span<float> output)
     {
-        Gemms.Active.Multiply(input, weight, output, batchSize, outputSize, inputSize,
+        compute.Multiply(input, weight, output, batchSize, outputSize, inputSize,
             transA: false, transB: false, accumulate: false);
     }
 
     /// <param name="dInput">[B, in], accumulated; pass an empty span when the input needs no gradient.</param>
     /// <param name="dWeight">[in, out], accumulated.</param>
     /// <param name="dBias">[out], accumulated.</param>
-    public static void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> dOutput,
+    public static void Backward(ComputeContext compute, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> dOutput,
                                 int batchSize, int inputSize, int outputSize,
                                 Span<float> dInput, Span<float> dWeight, Span<float> dBias)
     {
         if (!dInput.IsEmpty)
         {
-            BackwardData(weight, dOutput, batchSize, inputSize, outputSize, dInput);
+            BackwardData(compute, weight, dOutput, batchSize, inputSize, outputSize, dInput);
         }
 
-        BackwardWeights(input, dOutput, batchSize, inputSize, outputSize, dWeight);
+        BackwardWeights(compute, input, dOutput, batchSize, inputSize, outputSize, dWeight);
         BackwardBias(dOutput, batchSize, outputSize, dBias);
     }
 
     /// <summary>dInput [B, in] += dOutput·Wᵀ.</summary>
-    public static void BackwardData(ReadOnlySpan<float> weight, ReadOnlySpan<float> dOutput,
+    public static void BackwardData(ComputeContext compute, ReadOnlySpan<float> weight, ReadOnlySpan<float> dOutput,
                                     int batchSize, int inputSize, int outputSize, Span<float> dInput) =>
-        MultiplyTransposedWeights(dOutput, weight, batchSize, inputSize, outputSize, dInput, accumulate: true);
+        MultiplyTransposedWeights(compute, dOutput, weight, batchSize, inputSize, outputSize, dInput, accumulate: true);
 
     /// <summary>
     /// product [B, in] = (accumulate ? product : 0) + dOutput·Wᵀ: <see cref="BackwardData"/>, or its overwriting form for
     /// a caller that owns the product buffer and would otherwise have to clear it first.
     /// </summary>
-    public static void MultiplyTransposedWeights(ReadOnlySpan<float> dOutput, ReadOnlySpan<float> weight,
+    public static void MultiplyTransposedWeights(ComputeContext compute, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> weight,
                                                  int batchSize, int inputSize, int outputSize, Span<float> product,
                                                  bool accumulate)
     {
         // W is stored [in, out] = [n, k] of this product, hence transB.
-        Gemms.Active.Multiply(dOutput, weight, product, batchSize, inputSize, outputSize,
+        compute.Multiply(dOutput, weight, product, batchSize, inputSize, outputSize,
             transA: false, transB: true, accumulate: accumulate);
     }
 
     /// <summary>dWeight [in, out] += inputᵀ·dOutput.</summary>
-    public static void BackwardWeights(ReadOnlySpan<float> input, ReadOnlySpan<float> dOutput,
+    public static void BackwardWeights(ComputeContext compute, ReadOnlySpan<float> input, ReadOnlySpan<float> dOutput,
                                        int batchSize, int inputSize, int outputSize, Span<float> dWeight)
     {
         // x is stored [B, in] = [k, m] of this product, hence transA.
-        Gemms.Active.Multiply(input, dOutput, dWeight, inputSize, outputSize, batchSize,
+        compute.Multiply(input, dOutput, dWeight, inputSize, outputSize, batchSize,
             transA: true, transB: false, accumulate: true);
     }
 

@@ -1,4 +1,4 @@
-using Clickwise.Diagnostics;
+using Clickwise.Kernels;
 
 namespace Clickwise.Layers;
 
@@ -10,6 +10,7 @@ namespace Clickwise.Layers;
 /// </summary>
 public sealed class Mlp
 {
+    private ComputeContext _compute = ComputeContext.Default;
     private readonly int[] _sizes;          // [in, H1, ..., Hn, 1]
     private readonly Parameter[] _weights;
     private readonly Parameter[] _biases;
@@ -57,9 +58,10 @@ public sealed class Mlp
         _dropoutRandom = new SeededRandom(dropoutSeed);
     }
 
-    /// <summary>Plans the activations for batches of up to <paramref name="maxBatchSize"/> rows.</summary>
-    public Mlp Prepare(int maxBatchSize)
+    /// <summary>Plans the activations for batches of up to <paramref name="maxBatchSize"/> rows, run with <paramref name="compute"/> (default: <see cref="ComputeContext.Default"/>).</summary>
+    public Mlp Prepare(int maxBatchSize, ComputeContext? compute = null)
     {
+        _compute = compute ?? ComputeContext.Default;
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
         _hidden = [.. _sizes[1..^1].Select(h => new float[checked(maxBatchSize * h)])];
         _dHidden = [.. _hidden.Select(h => new float[h.Length])];
@@ -101,35 +103,35 @@ public sealed class Mlp
         for (int l = 0; l < _hidden.Length; l++)
         {
             int width = _sizes[l + 1];
-            Linear.ForwardUnbiased(a, _weights[l].Value, batchSize, _sizes[l], width, _hidden[l]);
-            StepPhases.End(_phases[l].Forward);
+            Linear.ForwardUnbiased(_compute, a, _weights[l].Value, batchSize, _sizes[l], width, _hidden[l]);
+            _compute.EndPhase(_phases[l].Forward);
             DropoutStream? dropout = useDropout ? DropoutStream.Take(_dropoutRandom, _dropout, (long)batchSize * width) : null;
             if (_derivative is null)
             {
-                _activationForward.Run(_hidden[l], _biases[l].Value, width, batchSize, dropout);
+                _activationForward.Run(_compute, _hidden[l], _biases[l].Value, width, batchSize, dropout);
             }
             else
             {
-                _tanhForward.Run(_hidden[l], _biases[l].Value, _derivative[l], width, batchSize, dropout);
+                _tanhForward.Run(_compute, _hidden[l], _biases[l].Value, _derivative[l], width, batchSize, dropout);
             }
 
             _lastForwardScale = dropout?.Scale ?? 1f;
-            StepPhases.End(_phases[l].Activation);
+            _compute.EndPhase(_phases[l].Activation);
             a = _hidden[l].AsSpan(0, batchSize * width);
         }
 
         int last = _weights.Length - 1;
         if (_hidden.Length == 0)
         {
-            Linear.Forward(a, _weights[last].Value, _biases[last].Value, batchSize, _sizes[last], 1, output);
+            Linear.Forward(_compute, a, _weights[last].Value, _biases[last].Value, batchSize, _sizes[last], 1, output);
         }
         else
         {
-            _outputForward.Run(_hidden[last - 1], _weights[last].Value, _biases[last].Value[0], _output, _sizes[last], batchSize);
+            _outputForward.Run(_compute, _hidden[last - 1], _weights[last].Value, _biases[last].Value[0], _output, _sizes[last], batchSize);
             _output.AsSpan(0, batchSize).CopyTo(output);
         }
 
-        StepPhases.End(_phases[last].Forward);
+        _compute.EndPhase(_phases[last].Forward);
     }
 
     /// <param name="dInput">[B, in], accumulated; empty when the input needs no gradient.</param>
@@ -148,7 +150,7 @@ public sealed class Mlp
                 dInput[..(batchSize * _sizes[0])].Clear();
             }
 
-            Linear.Backward(input, _weights[last].Value, dOutput, batchSize, _sizes[0], 1, dInput,
+            Linear.Backward(_compute, input, _weights[last].Value, dOutput, batchSize, _sizes[0], 1, dInput,
                 _weights[last].Grad!, _biases[last].Grad!);
             return;
         }
@@ -158,46 +160,46 @@ public sealed class Mlp
         Linear.BackwardBias(dOutput, batchSize, 1, _biases[last].Grad!);
         if (_derivative is not null)
         {
-            Linear.BackwardWeights(_hidden[last - 1], _dOutput, batchSize, _sizes[last], 1, _weights[last].Grad!);
-            Linear.MultiplyTransposedWeights(_dOutput, _weights[last].Value, batchSize, _sizes[last], 1, _dHidden[last - 1], accumulate: false);
-            _tanhBackward.Run(_derivative[last - 1], _dHidden[last - 1], _biases[last - 1].Grad!, _sizes[last], batchSize);
+            Linear.BackwardWeights(_compute, _hidden[last - 1], _dOutput, batchSize, _sizes[last], 1, _weights[last].Grad!);
+            Linear.MultiplyTransposedWeights(_compute, _dOutput, _weights[last].Value, batchSize, _sizes[last], 1, _dHidden[last - 1], accumulate: false);
+            _tanhBackward.Run(_compute, _derivative[last - 1], _dHidden[last - 1], _biases[last - 1].Grad!, _sizes[last], batchSize);
         }
         else
         {
-            _outputBackward.Run(_hidden[last - 1], _dOutput, _weights[last].Value, _weights[last].Grad!, _dHidden[last - 1],
+            _outputBackward.Run(_compute, _hidden[last - 1], _dOutput, _weights[last].Value, _weights[last].Grad!, _dHidden[last - 1],
             _biases[last - 1].Grad!, _sizes[last], batchSize, _lastForwardScale);
         }
 
-        StepPhases.End(_phases[last].OutputBackward);
+        _compute.EndPhase(_phases[last].OutputBackward);
         for (int l = last - 1; l >= 0; l--)
         {
             ReadOnlySpan<float> a = l == 0 ? input : _hidden[l - 1].AsSpan(0, batchSize * _sizes[l]);
             ReadOnlySpan<float> dZ = _dHidden[l].AsSpan(0, batchSize * _sizes[l + 1]);
-            Linear.BackwardWeights(a, dZ, batchSize, _sizes[l], _sizes[l + 1], _weights[l].Grad!);
-            StepPhases.End(_phases[l].BackwardWeights);
+            Linear.BackwardWeights(_compute, a, dZ, batchSize, _sizes[l], _sizes[l + 1], _weights[l].Grad!);
+            _compute.EndPhase(_phases[l].BackwardWeights);
             if (l > 0)
             {
                 // _dHidden[l - 1] is this step's own buffer: overwrite it rather than clear and accumulate.
-                Linear.MultiplyTransposedWeights(dZ, _weights[l].Value, batchSize, _sizes[l], _sizes[l + 1],
+                Linear.MultiplyTransposedWeights(_compute, dZ, _weights[l].Value, batchSize, _sizes[l], _sizes[l + 1],
                     _dHidden[l - 1], accumulate: false);
-                StepPhases.End(_phases[l].BackwardData);
+                _compute.EndPhase(_phases[l].BackwardData);
                 if (_derivative is null)
                 {
-                    _activationBackward.Run(_hidden[l - 1], _dHidden[l - 1], _biases[l - 1].Grad!, _sizes[l], batchSize,
+                    _activationBackward.Run(_compute, _hidden[l - 1], _dHidden[l - 1], _biases[l - 1].Grad!, _sizes[l], batchSize,
                         _lastForwardScale);
                 }
                 else
                 {
-                    _tanhBackward.Run(_derivative[l - 1], _dHidden[l - 1], _biases[l - 1].Grad!, _sizes[l], batchSize);
+                    _tanhBackward.Run(_compute, _derivative[l - 1], _dHidden[l - 1], _biases[l - 1].Grad!, _sizes[l], batchSize);
                 }
 
-                StepPhases.End(_phases[l - 1].ActivationBackward);
+                _compute.EndPhase(_phases[l - 1].ActivationBackward);
             }
             else if (!dInput.IsEmpty)
             {
-                Linear.MultiplyTransposedWeights(dZ, _weights[l].Value, batchSize, _sizes[l], _sizes[l + 1], dInput,
+                Linear.MultiplyTransposedWeights(_compute, dZ, _weights[l].Value, batchSize, _sizes[l], _sizes[l + 1], dInput,
                     accumulate: !overwriteInput);
-                StepPhases.End(_phases[l].BackwardData);
+                _compute.EndPhase(_phases[l].BackwardData);
             }
         }
     }

@@ -23,10 +23,10 @@ internal static class MlpPassJobs
         private int _width, _rows;
         private DropoutStream? _dropout;
 
-        public void Run(float[] h, float[] bias, int width, int rows, DropoutStream? dropout)
+        public void Run(ComputeContext compute, float[] h, float[] bias, int width, int rows, DropoutStream? dropout)
         {
             (_h, _bias, _width, _rows, _dropout) = (h, bias, width, rows, dropout);
-            RowParallel.For(rows, this);
+            RowParallel.For(compute, rows, this);
         }
 
         public void Run(int part, int partCount)
@@ -46,10 +46,10 @@ internal static class MlpPassJobs
         private int _width, _rows;
         private float _scale;
 
-        public void Run(float[] h, float[] d, float[] dBias, int width, int rows, float scale)
+        public void Run(ComputeContext compute, float[] h, float[] d, float[] dBias, int width, int rows, float scale)
         {
             (_h, _d, _dBias, _width, _rows, _scale) = (h, d, dBias, width, rows, scale);
-            RowParallel.For(width, Align, this);
+            RowParallel.For(compute, width, Align, this);
         }
 
         public void Run(int part, int partCount)
@@ -68,10 +68,10 @@ internal static class MlpPassJobs
         private int _width, _rows;
         private DropoutStream? _dropout;
 
-        public void Run(float[] h, float[] bias, float[] derivative, int width, int rows, DropoutStream? dropout)
+        public void Run(ComputeContext compute, float[] h, float[] bias, float[] derivative, int width, int rows, DropoutStream? dropout)
         {
             (_h, _bias, _derivative, _width, _rows, _dropout) = (h, bias, derivative, width, rows, dropout);
-            RowParallel.For(rows, this);
+            RowParallel.For(compute, rows, this);
         }
 
         public void Run(int part, int partCount)
@@ -91,10 +91,10 @@ internal static class MlpPassJobs
         private float[] _dBias = [];
         private int _width, _rows;
 
-        public void Run(float[] derivative, float[] d, float[] dBias, int width, int rows)
+        public void Run(ComputeContext compute, float[] derivative, float[] d, float[] dBias, int width, int rows)
         {
             (_derivative, _d, _dBias, _width, _rows) = (derivative, d, dBias, width, rows);
-            RowParallel.For(width, Align, this);
+            RowParallel.For(compute, width, Align, this);
         }
 
         public void Run(int part, int partCount)
@@ -113,10 +113,10 @@ internal static class MlpPassJobs
         private int _width, _rows;
         private float _bias;
 
-        public void Run(float[] h, float[] w, float bias, float[] y, int width, int rows)
+        public void Run(ComputeContext compute, float[] h, float[] w, float bias, float[] y, int width, int rows)
         {
             (_h, _w, _bias, _y, _width, _rows) = (h, w, bias, y, width, rows);
-            RowParallel.For(rows, this);
+            RowParallel.For(compute, rows, this);
         }
 
         public void Run(int part, int partCount)
@@ -145,10 +145,10 @@ internal static class MlpPassJobs
         private int _width, _rows;
         private float _scale;
 
-        public void Run(float[] h, float[] dY, float[] w, float[] dW, float[] dZ, float[] dBias, int width, int rows, float scale)
+        public void Run(ComputeContext compute, float[] h, float[] dY, float[] w, float[] dW, float[] dZ, float[] dBias, int width, int rows, float scale)
         {
             (_h, _dY, _w, _dW, _dZ, _dBias, _width, _rows, _scale) = (h, dY, w, dW, dZ, dBias, width, rows, scale);
-            RowParallel.For(width, Align, this);
+            RowParallel.For(compute, width, Align, this);
         }
 
         public void Run(int part, int partCount)

@@ -17,6 +17,7 @@ namespace Clickwise.Layers;
 /// Networks", CIKM 2019), eq. 5-8.</remarks>
 public sealed class MultiHeadSelfAttention
 {
+    private ComputeContext _compute = ComputeContext.Default;
     private readonly Parameter _query, _key, _value;
     private readonly Parameter? _residual;
     private readonly float _scale;
@@ -50,9 +51,10 @@ public sealed class MultiHeadSelfAttention
         _backwardJob = new SampleJob(this, backward: true);
     }
 
-    /// <summary>Plans the activations for batches of up to <paramref name="maxBatchSize"/> rows.</summary>
-    public MultiHeadSelfAttention Prepare(int maxBatchSize)
+    /// <summary>Plans the activations for batches of up to <paramref name="maxBatchSize"/> rows, run with <paramref name="compute"/> (default: <see cref="ComputeContext.Default"/>).</summary>
+    public MultiHeadSelfAttention Prepare(int maxBatchSize, ComputeContext? compute = null)
     {
+        _compute = compute ?? ComputeContext.Default;
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
         int n = checked(maxBatchSize * FieldCount * OutputDim);
         _q = new float[n];
@@ -106,21 +108,21 @@ public sealed class MultiHeadSelfAttention
         ArgumentOutOfRangeException.ThrowIfGreaterThan(batchSize, MaxBatchSize);
         int rows = batchSize * FieldCount, width = OutputDim, n = rows * width;
         Span<float> q = _q.AsSpan(0, n), k = _k.AsSpan(0, n), v = _v.AsSpan(0, n), o = _output.AsSpan(0, n);
-        Projection.Forward(input, _query.Value, rows, InputDim, width, q);
-        Projection.Forward(input, _key.Value, rows, InputDim, width, k);
-        Projection.Forward(input, _value.Value, rows, InputDim, width, v);
+        Projection.Forward(_compute, input, _query.Value, rows, InputDim, width, q);
+        Projection.Forward(_compute, input, _key.Value, rows, InputDim, width, k);
+        Projection.Forward(_compute, input, _value.Value, rows, InputDim, width, v);
         if (_residual is null)
         {
             o.Clear();
         }
         else
         {
-            Projection.Forward(input, _residual.Value, rows, InputDim, width, o);
+            Projection.Forward(_compute, input, _residual.Value, rows, InputDim, width, o);
         }
 
         EnsureScratch();
         _forwardJob.BatchSize = batchSize;
-        RowParallel.For(batchSize, _forwardJob);
+        RowParallel.For(_compute, batchSize, _forwardJob);
 
         Relu.Forward(o, n, o);
         o.CopyTo(output);
@@ -139,16 +141,16 @@ public sealed class MultiHeadSelfAttention
         Relu.Backward(_output.AsSpan(0, n), dOutput, n, dPre);
         if (_residual is not null)
         {
-            Projection.Backward(input, _residual.Value, dPre, rows, InputDim, width, dInput, _residual.Grad!);
+            Projection.Backward(_compute, input, _residual.Value, dPre, rows, InputDim, width, dInput, _residual.Grad!);
         }
 
         EnsureScratch();
         _backwardJob.BatchSize = batchSize;
-        RowParallel.For(batchSize, _backwardJob);
+        RowParallel.For(_compute, batchSize, _backwardJob);
 
-        Projection.Backward(input, _query.Value, dQ, rows, InputDim, width, dInput, _query.Grad!);
-        Projection.Backward(input, _key.Value, dK, rows, InputDim, width, dInput, _key.Grad!);
-        Projection.Backward(input, _value.Value, dV, rows, InputDim, width, dInput, _value.Grad!);
+        Projection.Backward(_compute, input, _query.Value, dQ, rows, InputDim, width, dInput, _query.Grad!);
+        Projection.Backward(_compute, input, _key.Value, dK, rows, InputDim, width, dInput, _key.Grad!);
+        Projection.Backward(_compute, input, _value.Value, dV, rows, InputDim, width, dInput, _value.Grad!);
     }
 
     /// <summary>
@@ -202,7 +204,7 @@ public sealed class MultiHeadSelfAttention
     /// <summary>One scratch per compute part, grown before a pass (single-threaded) when the thread count grew.</summary>
     private void EnsureScratch()
     {
-        int parts = ComputeThreads.Count;
+        int parts = _compute.Threads;
         if (_scratch.Length < parts)
         {
             int floats = _lanes switch

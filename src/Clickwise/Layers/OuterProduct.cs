@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Clickwise.Kernels;
 
 namespace Clickwise.Layers;
 
@@ -20,13 +21,13 @@ public static class OuterProduct
     /// <param name="sum">[B, D] scratch kept for backward: s.</param>
     /// <param name="projected">[B, H·D] scratch kept for backward: s·W.</param>
     /// <param name="output">[B, H].</param>
-    public static void Forward(ReadOnlySpan<float> embeddings, ReadOnlySpan<float> kernels,
+    public static void Forward(ComputeContext compute, ReadOnlySpan<float> embeddings, ReadOnlySpan<float> kernels,
                                int batchSize, int fieldCount, int dim, int kernelCount,
                                Span<float> sum, Span<float> projected, Span<float> output)
     {
         int width = kernelCount * dim;
         SumFields(embeddings, batchSize, fieldCount, dim, sum);
-        Gemms.Active.Multiply(sum, kernels, projected, batchSize, width, dim, transA: false, transB: false, accumulate: false);
+        compute.Multiply(sum, kernels, projected, batchSize, width, dim, transA: false, transB: false, accumulate: false);
         for (int b = 0; b < batchSize; b++)
         {
             ReadOnlySpan<float> s = sum.Slice(b * dim, dim);
@@ -50,7 +51,7 @@ public static class OuterProduct
     /// <param name="dSum">[B, D] scratch.</param>
     /// <param name="dEmbeddings">[B, F, D], accumulated.</param>
     /// <param name="dKernels">[D, H, D], accumulated.</param>
-    public static void Backward(ReadOnlySpan<float> kernels, ReadOnlySpan<float> sum, ReadOnlySpan<float> projected,
+    public static void Backward(ComputeContext compute, ReadOnlySpan<float> kernels, ReadOnlySpan<float> sum, ReadOnlySpan<float> projected,
                                 ReadOnlySpan<float> dOutput, int batchSize, int fieldCount, int dim, int kernelCount,
                                 Span<float> dProjected, Span<float> dSum, Span<float> dEmbeddings, Span<float> dKernels)
     {
@@ -73,8 +74,8 @@ public static class OuterProduct
         }
 
         // W is stored [D, H·D] = [n, k] of dSum += dT·Wᵀ, hence transB; s is [B, D] = [k, m] of dW += sᵀ·dT, hence transA.
-        Gemms.Active.Multiply(dProjected, kernels, dSum, batchSize, dim, width, transA: false, transB: true, accumulate: true);
-        Gemms.Active.Multiply(sum, dProjected, dKernels, dim, width, batchSize, transA: true, transB: false, accumulate: true);
+        compute.Multiply(dProjected, kernels, dSum, batchSize, dim, width, transA: false, transB: true, accumulate: true);
+        compute.Multiply(sum, dProjected, dKernels, dim, width, batchSize, transA: true, transB: false, accumulate: true);
         for (int b = 0; b < batchSize; b++)
         {
             ReadOnlySpan<float> ds = dSum.Slice(b * dim, dim);

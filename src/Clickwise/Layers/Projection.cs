@@ -1,3 +1,5 @@
+using Clickwise.Kernels;
+
 namespace Clickwise.Layers;
 
 /// <summary>
@@ -9,20 +11,20 @@ public static class Projection
     /// <param name="input">[B, in].</param>
     /// <param name="weight">[in, out].</param>
     /// <param name="output">[B, out], overwritten.</param>
-    public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> weight, int batchSize, int inputSize, int outputSize,
+    public static void Forward(ComputeContext compute, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, int batchSize, int inputSize, int outputSize,
                                Span<float> output) =>
-        Gemms.Active.Multiply(input, weight, output, batchSize, outputSize, inputSize, transA: false, transB: false, accumulate: false);
+        compute.Multiply(input, weight, output, batchSize, outputSize, inputSize, transA: false, transB: false, accumulate: false);
 
     /// <param name="dInput">[B, in], accumulated; empty when the input needs no gradient.</param>
     /// <param name="dWeight">[in, out], accumulated.</param>
-    public static void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> dOutput,
+    public static void Backward(ComputeContext compute, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> dOutput,
                                 int batchSize, int inputSize, int outputSize, Span<float> dInput, Span<float> dWeight)
     {
         if (!dInput.IsEmpty)
         {
-            Gemms.Active.Multiply(dOutput, weight, dInput, batchSize, inputSize, outputSize, transA: false, transB: true, accumulate: true);
+            compute.Multiply(dOutput, weight, dInput, batchSize, inputSize, outputSize, transA: false, transB: true, accumulate: true);
         }
 
-        Gemms.Active.Multiply(input, dOutput, dWeight, inputSize, outputSize, batchSize, transA: true, transB: false, accumulate: true);
+        compute.Multiply(input, dOutput, dWeight, inputSize, outputSize, batchSize, transA: true, transB: false, accumulate: true);
     }
 }

@@ -17,6 +17,7 @@ namespace Clickwise.Layers;
 /// Prediction", RecSys 2019), §3.3 eq. 3-6, with mean pooling as the squeeze and ReLU for both σ1 and σ2.</remarks>
 public sealed class SqueezeExcitation
 {
+    private ComputeContext _compute = ComputeContext.Default;
     private readonly Parameter _squeeze;  // W1 [F, R]
     private readonly Parameter _excite;   // W2 [R, F]
     private float[] _means = [];      // z [B, F]
@@ -41,9 +42,10 @@ public sealed class SqueezeExcitation
         _job = new RowJob(this);
     }
 
-    /// <summary>Plans the activations for batches of up to <paramref name="maxBatchSize"/> rows.</summary>
-    public SqueezeExcitation Prepare(int maxBatchSize)
+    /// <summary>Plans the activations for batches of up to <paramref name="maxBatchSize"/> rows, run with <paramref name="compute"/> (default: <see cref="ComputeContext.Default"/>).</summary>
+    public SqueezeExcitation Prepare(int maxBatchSize, ComputeContext? compute = null)
     {
+        _compute = compute ?? ComputeContext.Default;
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
         _means = new float[checked(maxBatchSize * FieldCount)];
         _hidden = new float[checked(maxBatchSize * ReducedCount)];
@@ -83,9 +85,9 @@ public sealed class SqueezeExcitation
         int f = FieldCount, r = ReducedCount, rows = batchSize * f;
         Span<float> h = _hidden.AsSpan(0, batchSize * r), a = _weights.AsSpan(0, rows);
         _job.Run(RowPass.Squeeze, embeddings, output, batchSize);
-        Projection.Forward(_means.AsSpan(0, rows), _squeeze.Value, batchSize, f, r, h);
+        Projection.Forward(_compute, _means.AsSpan(0, rows), _squeeze.Value, batchSize, f, r, h);
         Relu.Forward(h, h.Length, h);
-        Projection.Forward(h, _excite.Value, batchSize, r, f, a);
+        Projection.Forward(_compute, h, _excite.Value, batchSize, r, f, a);
         Relu.Forward(a, a.Length, a);
         _job.Run(RowPass.Reweight, embeddings, output, batchSize);
     }
@@ -99,14 +101,14 @@ public sealed class SqueezeExcitation
         Span<float> dH = _dHidden.AsSpan(0, batchSize * r), dZ = _dMeans.AsSpan(0, rows);
         _job.Run(RowPass.ReweightBackward, embeddings, dOutput, batchSize, dEmbeddings);
         dH.Clear();
-        Projection.Backward(h, _excite.Value, _dWeights.AsSpan(0, rows), batchSize, r, f, dH, _excite.Grad!);
+        Projection.Backward(_compute, h, _excite.Value, _dWeights.AsSpan(0, rows), batchSize, r, f, dH, _excite.Grad!);
         for (int i = 0; i < dH.Length; i++)
         {
             dH[i] = h[i] > 0f ? dH[i] : 0f;
         }
 
         dZ.Clear();
-        Projection.Backward(_means.AsSpan(0, rows), _squeeze.Value, dH, batchSize, f, r, dZ, _squeeze.Grad!);
+        Projection.Backward(_compute, _means.AsSpan(0, rows), _squeeze.Value, dH, batchSize, f, r, dZ, _squeeze.Grad!);
         _job.Run(RowPass.SqueezeBackward, embeddings, dOutput, batchSize, dEmbeddings);
     }
 
@@ -133,7 +135,7 @@ public sealed class SqueezeExcitation
         public void Run(RowPass pass, float[] embeddings, float[] values, int rows, float[]? dEmbeddings = null)
         {
             (_pass, _embeddings, _values, _rows, _dEmbeddings) = (pass, embeddings, values, rows, dEmbeddings ?? []);
-            RowParallel.For(rows, MinRowsPerPart, this);
+            RowParallel.For(layer._compute, rows, MinRowsPerPart, this);
         }
 
         public void Run(int part, int partCount)

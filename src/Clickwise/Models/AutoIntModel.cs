@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using Clickwise.Data;
 using Clickwise.Features;
+using Clickwise.Kernels;
 using Clickwise.Layers;
 using Clickwise.Inference;
 using Clickwise.Inference.Ops;
@@ -60,17 +61,17 @@ public sealed class AutoIntModel : CtrModel
 
     public override void BeginStep(long globalStep) => _deep?.BeginStep(Config.Seed, globalStep);
 
-    protected override void Prepare(int maxBatchSize)
+    protected override void Prepare(int maxBatchSize, ComputeContext compute)
     {
-        _embedding.Prepare(maxBatchSize);
+        _embedding.Prepare(maxBatchSize, compute);
         foreach (MultiHeadSelfAttention layer in _layers)
         {
-            layer.Prepare(maxBatchSize);
+            layer.Prepare(maxBatchSize, compute);
         }
 
         _outputs = [.. _layers.Select(l => new float[checked(maxBatchSize * Layout.FieldCount * l.OutputDim)])];
         _dOutputs = [.. Enumerable.Range(0, Math.Min(2, _layers.Length)).Select(_ => new float[checked(maxBatchSize * OutputWidth)])];
-        _deep?.Prepare(maxBatchSize);
+        _deep?.Prepare(maxBatchSize, compute);
     }
 
     public override void Forward(Batch batch, Span<float> logits, bool training)

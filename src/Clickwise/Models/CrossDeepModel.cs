@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using Clickwise.Data;
 using Clickwise.Features;
+using Clickwise.Kernels;
 using Clickwise.Layers;
 using Clickwise.Inference;
 
@@ -45,11 +46,11 @@ public abstract class CrossDeepModel : CtrModel
 
     public override void BeginStep(long globalStep) => _deep.BeginStep(Config.Seed, globalStep);
 
-    protected override void Prepare(int maxBatchSize)
+    protected override void Prepare(int maxBatchSize, ComputeContext compute)
     {
-        _embedding.Prepare(maxBatchSize);
-        _cross.Prepare(maxBatchSize);
-        _deep.Prepare(maxBatchSize);
+        _embedding.Prepare(maxBatchSize, compute);
+        _cross.Prepare(maxBatchSize, compute);
+        _deep.Prepare(maxBatchSize, compute);
         _crossTop = new float[checked(maxBatchSize * _embedding.Width)];
         _dCrossTop = new float[_crossTop.Length];
     }

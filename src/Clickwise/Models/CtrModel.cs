@@ -1,6 +1,7 @@
 using Clickwise.Data;
 using Clickwise.Features;
 using Clickwise.Inference;
+using Clickwise.Kernels;
 using Clickwise.Layers;
 
 namespace Clickwise.Models;
@@ -31,26 +32,33 @@ public abstract class CtrModel
 
     public ParameterSet Parameters { get; }
 
+    /// <summary>The threads, kernels and phase sink of <see cref="Forward"/> and <see cref="Backward"/>, from <see cref="PrepareTraining"/>.</summary>
+    public ComputeContext Compute { get; private set; } = ComputeContext.Default;
+
     /// <summary>
     /// Plans the training state for batches of up to <paramref name="maxBatchSize"/> rows: every part's activations
     /// and the row gradients of the tables (a step touches at most B·F rows of each). Needed before
-    /// <see cref="Forward"/>, in training and evaluation alike; calling it again re-plans.
+    /// <see cref="Forward"/>, in training and evaluation alike; calling it again with another size or context re-plans.
     /// </summary>
-    public void PrepareTraining(int maxBatchSize)
+    /// <param name="maxBatchSize">Most rows of a step.</param>
+    /// <param name="compute">How the steps run; null is <see cref="ComputeContext.Default"/>.</param>
+    public void PrepareTraining(int maxBatchSize, ComputeContext? compute = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
-        if (maxBatchSize == MaxBatchSize)
+        compute ??= ComputeContext.Default;
+        if (maxBatchSize == MaxBatchSize && compute == Compute)
         {
             return;
         }
 
         Parameters.PrepareRowGradients(checked(maxBatchSize * Layout.FieldCount));
-        Prepare(maxBatchSize);
+        Compute = compute;
+        Prepare(maxBatchSize, compute);
         MaxBatchSize = maxBatchSize;
     }
 
-    /// <summary>Allocates the parts' activations for <paramref name="maxBatchSize"/> rows.</summary>
-    protected abstract void Prepare(int maxBatchSize);
+    /// <summary>Allocates the parts' activations for <paramref name="maxBatchSize"/> rows; the parts keep <paramref name="compute"/>.</summary>
+    protected abstract void Prepare(int maxBatchSize, ComputeContext compute);
 
     /// <summary>Logits [B] for the batch; <paramref name="training"/> enables dropout and keeps what backward needs.</summary>
     public abstract void Forward(Batch batch, Span<float> logits, bool training);

@@ -1,6 +1,6 @@
 using Clickwise.Data;
-using Clickwise.Diagnostics;
 using Clickwise.Features;
+using Clickwise.Kernels;
 using Clickwise.Layers;
 using Clickwise.Inference;
 
@@ -34,11 +34,11 @@ public sealed class DeepFwFMModel : CtrModel
 
     public override void BeginStep(long globalStep) => _deep.BeginStep(Config.Seed, globalStep);
 
-    protected override void Prepare(int maxBatchSize)
+    protected override void Prepare(int maxBatchSize, ComputeContext compute)
     {
-        _embedding.Prepare(maxBatchSize);
-        _fwfm.Prepare(maxBatchSize);
-        _deep.Prepare(maxBatchSize);
+        _embedding.Prepare(maxBatchSize, compute);
+        _fwfm.Prepare(maxBatchSize, compute);
+        _deep.Prepare(maxBatchSize, compute);
     }
 
     public override void Forward(Batch batch, Span<float> logits, bool training)
@@ -47,10 +47,10 @@ public sealed class DeepFwFMModel : CtrModel
         int n = batch.Count;
         _bias.Forward(n, logits);
         _embedding.Forward(batch);
-        StepPhases.End("embedding gather");
+        Compute.EndPhase("embedding gather");
         Span<float> emb = _embedding.OutputFor(n);
         _fwfm.Forward(_embedding.Output, n, logits);
-        StepPhases.End("fwfm fwd");
+        Compute.EndPhase("fwfm fwd");
         _deep.Forward(emb, n, logits, training);
     }
 
@@ -69,9 +69,9 @@ public sealed class DeepFwFMModel : CtrModel
         Span<float> dEmb = _embedding.DOutputFor(n);
         _deep.Backward(emb, dLogits, n, dEmb); // first consumer: writes dEmb, so no clearing first
         _fwfm.Backward(_embedding.Output, dLogits, n, _embedding.DOutput);
-        StepPhases.End("fwfm bwd");
+        Compute.EndPhase("fwfm bwd");
         _embedding.EndBackward(batch);
         _bias.Backward(dLogits, n);
-        StepPhases.End("embedding scatter");
+        Compute.EndPhase("embedding scatter");
     }
 }

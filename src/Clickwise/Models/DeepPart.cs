@@ -1,4 +1,5 @@
 using Clickwise.Inference;
+using Clickwise.Kernels;
 using Clickwise.Layers;
 
 namespace Clickwise.Models;
@@ -11,9 +12,9 @@ internal sealed class DeepPart
     public DeepPart(ParameterSet parameters, ModelConfig config, int inputSize, SeededRandom random) =>
         Mlp = new Mlp(parameters, "mlp", inputSize, config.HiddenUnits, config.Dropout, random, DropoutSeeds.For(config.Seed), config.Activation);
 
-    public void Prepare(int maxBatchSize)
+    public void Prepare(int maxBatchSize, ComputeContext compute)
     {
-        Mlp.Prepare(maxBatchSize);
+        Mlp.Prepare(maxBatchSize, compute);
         _output = new float[maxBatchSize];
     }
 

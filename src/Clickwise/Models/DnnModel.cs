@@ -1,5 +1,6 @@
 using Clickwise.Data;
 using Clickwise.Features;
+using Clickwise.Kernels;
 using Clickwise.Layers;
 using Clickwise.Inference;
 
@@ -30,10 +31,10 @@ public sealed class DnnModel : CtrModel
 
     public override void BeginStep(long globalStep) => _deep.BeginStep(Config.Seed, globalStep);
 
-    protected override void Prepare(int maxBatchSize)
+    protected override void Prepare(int maxBatchSize, ComputeContext compute)
     {
-        _embedding.Prepare(maxBatchSize);
-        _deep.Prepare(maxBatchSize);
+        _embedding.Prepare(maxBatchSize, compute);
+        _deep.Prepare(maxBatchSize, compute);
     }
 
     public override void Forward(Batch batch, Span<float> logits, bool training)

@@ -1,5 +1,4 @@
 using Clickwise.Data;
-using Clickwise.Diagnostics;
 using Clickwise.Kernels;
 using Clickwise.Kernels.Simd;
 using Clickwise.Layers;
@@ -19,7 +18,7 @@ internal static class EmbeddingJobs
         public void Run(Batch batch)
         {
             _batch = batch;
-            RowParallel.For(batch.Count, this);
+            RowParallel.For(part.Compute, batch.Count, this);
         }
 
         public void Run(int index, int partCount)
@@ -42,8 +41,8 @@ internal static class EmbeddingJobs
             _batch = batch;
             int n = batch.Count * part.FieldCount;
             part.Table.RowGrad!.Register(batch.IdsInUse[..n], slots);
-            StepPhases.End("embedding register rows");
-            RowParallel.For(batch.Count, this);
+            part.Compute.EndPhase("embedding register rows");
+            RowParallel.For(part.Compute, batch.Count, this);
         }
 
         public void Run(int index, int partCount)

@@ -1,6 +1,7 @@
 using Clickwise.Data;
 using Clickwise.Features;
 using Clickwise.Inference;
+using Clickwise.Kernels;
 using Clickwise.Layers;
 
 namespace Clickwise.Models;
@@ -32,14 +33,18 @@ internal sealed class EmbeddingPart
     }
 
     /// <summary>Plans the activations, and the table's row gradient, for batches of up to <paramref name="maxBatchSize"/> rows.</summary>
-    public void Prepare(int maxBatchSize)
+    public void Prepare(int maxBatchSize, ComputeContext compute)
     {
+        Compute = compute;
         int maxTouched = checked(maxBatchSize * FieldCount);
         Table.PrepareRowGradient(maxTouched);
         Output = new float[checked(maxTouched * Dim)];
         DOutput = new float[Output.Length];
         _scatter = new EmbeddingJobs.Scatter(this, new int[maxTouched]);
     }
+
+    /// <summary>The context of the last <see cref="Prepare"/>: threads, kernels and phase marks of this part's passes.</summary>
+    public ComputeContext Compute { get; private set; } = ComputeContext.Default;
 
     public Parameter Table { get; }
 

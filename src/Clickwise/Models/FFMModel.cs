@@ -1,5 +1,6 @@
 using Clickwise.Data;
 using Clickwise.Features;
+using Clickwise.Kernels;
 using Clickwise.Layers;
 using Clickwise.Inference;
 
@@ -33,9 +34,9 @@ public sealed class FFMModel : CtrModel
         _bias = new BiasPart(Parameters);
     }
 
-    protected override void Prepare(int maxBatchSize)
+    protected override void Prepare(int maxBatchSize, ComputeContext compute)
     {
-        _ffm.Prepare(maxBatchSize);
+        _ffm.Prepare(maxBatchSize, compute);
         _firstOrder.Prepare(maxBatchSize);
     }
 

@@ -1,5 +1,4 @@
 using Clickwise.Data;
-using Clickwise.Diagnostics;
 using Clickwise.Features;
 using Clickwise.Inference.Ops;
 using Clickwise.Kernels;
@@ -33,8 +32,9 @@ internal sealed class FFMPart
     }
 
     /// <summary>Plans the outputs and the table's row gradient for batches of up to <paramref name="maxBatchSize"/> rows.</summary>
-    public void Prepare(int maxBatchSize)
+    public void Prepare(int maxBatchSize, ComputeContext compute)
     {
+        Compute = compute;
         int maxTouched = checked(maxBatchSize * FieldCount);
         Table.PrepareRowGradient(maxTouched);
         _pairs = new FFMOp(Table.Value, FieldCount, Dim);
@@ -42,6 +42,9 @@ internal sealed class FFMPart
         _dY = new float[maxBatchSize];
         _slots = new int[maxTouched];
     }
+
+    /// <summary>The context of the last <see cref="Prepare"/>: threads, kernels and phase marks of this part's passes.</summary>
+    public ComputeContext Compute { get; private set; } = ComputeContext.Default;
 
     public Parameter Table { get; }
 
@@ -57,7 +60,7 @@ internal sealed class FFMPart
     {
         _job.Run(batch, backward: false);
         LogitSum.Add(Output, batch.Count, logits);
-        StepPhases.End("ffm fwd");
+        Compute.EndPhase("ffm fwd");
     }
 
     /// <summary>Registers the batch's rows in the table's row gradient and accumulates their gradient.</summary>
@@ -65,9 +68,9 @@ internal sealed class FFMPart
     {
         dLogits[..batch.Count].CopyTo(_dY);
         Table.RowGrad!.Register(batch.IdsInUse, _slots);
-        StepPhases.End("ffm register rows");
+        Compute.EndPhase("ffm register rows");
         _job.Run(batch, backward: true);
-        StepPhases.End("ffm bwd");
+        Compute.EndPhase("ffm bwd");
     }
 
     /// <summary>The pair term reads the field-aware table in place, as in training.</summary>
@@ -81,7 +84,7 @@ internal sealed class FFMPart
         public void Run(Batch batch, bool backward)
         {
             (_batch, _backward) = (batch, backward);
-            RowParallel.For(batch.Count, this);
+            RowParallel.For(part.Compute, batch.Count, this);
         }
 
         public void Run(int index, int partCount)

@@ -1,5 +1,6 @@
 using Clickwise.Data;
 using Clickwise.Features;
+using Clickwise.Kernels;
 using Clickwise.Layers;
 using Clickwise.Inference;
 
@@ -24,9 +25,9 @@ public sealed class FMModel : CtrModel
         _fm = new FMPart(layout.FieldCount, config.EmbeddingDim);
     }
 
-    protected override void Prepare(int maxBatchSize)
+    protected override void Prepare(int maxBatchSize, ComputeContext compute)
     {
-        _embedding.Prepare(maxBatchSize);
+        _embedding.Prepare(maxBatchSize, compute);
         _firstOrder.Prepare(maxBatchSize);
         _fm.Prepare(maxBatchSize);
     }

@@ -1,6 +1,6 @@
 using Clickwise.Data;
-using Clickwise.Diagnostics;
 using Clickwise.Features;
+using Clickwise.Kernels;
 using Clickwise.Layers;
 using Clickwise.Inference;
 using Clickwise.Inference.Ops;
@@ -61,14 +61,14 @@ public sealed class FiBiNetModel : CtrModel
 
     public override void BeginStep(long globalStep) => _deep.BeginStep(Config.Seed, globalStep);
 
-    protected override void Prepare(int maxBatchSize)
+    protected override void Prepare(int maxBatchSize, ComputeContext compute)
     {
-        _embedding.Prepare(maxBatchSize);
+        _embedding.Prepare(maxBatchSize, compute);
         _firstOrder.Prepare(maxBatchSize);
-        _senet.Prepare(maxBatchSize);
-        _bilinearE.Prepare(maxBatchSize);
-        _bilinearV.Prepare(maxBatchSize);
-        _deep.Prepare(maxBatchSize);
+        _senet.Prepare(maxBatchSize, compute);
+        _bilinearE.Prepare(maxBatchSize, compute);
+        _bilinearV.Prepare(maxBatchSize, compute);
+        _deep.Prepare(maxBatchSize, compute);
         _reweighted = new float[checked(maxBatchSize * _embedding.Width)];
         _dReweighted = new float[_reweighted.Length];
         _deepInput = new float[checked(2 * maxBatchSize * _interactionWidth)];
@@ -82,12 +82,12 @@ public sealed class FiBiNetModel : CtrModel
         _bias.Forward(n, logits);
         _firstOrder.Forward(batch, logits);
         _embedding.Forward(batch);
-        StepPhases.End("embedding gather");
+        Compute.EndPhase("embedding gather");
         _senet.Forward(_embedding.Output, n, _reweighted);
-        StepPhases.End("senet fwd");
+        Compute.EndPhase("senet fwd");
         _bilinearE.Forward(_embedding.Output, n, _deepInput, 2 * w, 0);
         _bilinearV.Forward(_reweighted, n, _deepInput, 2 * w, w);
-        StepPhases.End("bilinear fwd");
+        Compute.EndPhase("bilinear fwd");
         _deep.Forward(_deepInput.AsSpan(0, 2 * n * w), n, logits, training);
     }
 
@@ -113,11 +113,11 @@ public sealed class FiBiNetModel : CtrModel
         _dReweighted.AsSpan(0, n * _embedding.Width).Clear();
         _bilinearV.Backward(_reweighted, _dDeepInput, 2 * w, w, n, _dReweighted);
         _bilinearE.Backward(_embedding.Output, _dDeepInput, 2 * w, 0, n, _embedding.DOutput);
-        StepPhases.End("bilinear bwd");
+        Compute.EndPhase("bilinear bwd");
         _senet.Backward(_embedding.Output, _dReweighted, n, _embedding.DOutput);
-        StepPhases.End("senet bwd");
+        Compute.EndPhase("senet bwd");
         _embedding.EndBackward(batch);
-        StepPhases.End("embedding scatter");
+        Compute.EndPhase("embedding scatter");
         _firstOrder.Backward(batch, dLogits);
         _bias.Backward(dLogits, n);
     }

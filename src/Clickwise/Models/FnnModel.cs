@@ -1,5 +1,6 @@
 using Clickwise.Data;
 using Clickwise.Features;
+using Clickwise.Kernels;
 using Clickwise.Layers;
 using Clickwise.Inference;
 
@@ -48,11 +49,11 @@ public sealed class FnnModel : CtrModel
 
     public override void BeginStep(long globalStep) => _deep.BeginStep(Config.Seed, globalStep);
 
-    protected override void Prepare(int maxBatchSize)
+    protected override void Prepare(int maxBatchSize, ComputeContext compute)
     {
-        _embedding.Prepare(maxBatchSize);
-        _firstOrder.Prepare(maxBatchSize);
-        _deep.Prepare(maxBatchSize);
+        _embedding.Prepare(maxBatchSize, compute);
+        _firstOrder.Prepare(maxBatchSize, compute);
+        _deep.Prepare(maxBatchSize, compute);
         _input = new float[checked(maxBatchSize * InputWidth(Layout.FieldCount, _embedding.Dim))];
         _dInput = new float[_input.Length];
     }

@@ -1,5 +1,6 @@
 using Clickwise.Data;
 using Clickwise.Features;
+using Clickwise.Kernels;
 using Clickwise.Layers;
 using Clickwise.Inference;
 
@@ -26,10 +27,10 @@ public sealed class FwFMModel : CtrModel
         _bias = new BiasPart(Parameters);
     }
 
-    protected override void Prepare(int maxBatchSize)
+    protected override void Prepare(int maxBatchSize, ComputeContext compute)
     {
-        _embedding.Prepare(maxBatchSize);
-        _fwfm.Prepare(maxBatchSize);
+        _embedding.Prepare(maxBatchSize, compute);
+        _fwfm.Prepare(maxBatchSize, compute);
     }
 
     public override void Forward(Batch batch, Span<float> logits, bool training)

@@ -40,8 +40,9 @@ internal sealed class FwFMPart
     }
 
     /// <summary>Plans the outputs and the per-chunk gradient partials for batches of up to <paramref name="maxBatchSize"/> rows.</summary>
-    public void Prepare(int maxBatchSize)
+    public void Prepare(int maxBatchSize, ComputeContext compute)
     {
+        Compute = compute;
         int f = FieldCount, chunks = (maxBatchSize + ChunkRows - 1) / ChunkRows;
         LinearOutput = new float[maxBatchSize];
         PairOutput = new float[maxBatchSize];
@@ -49,6 +50,9 @@ internal sealed class FwFMPart
         _vectorGrads = [.. Enumerable.Range(0, chunks).Select(_ => new float[f * Dim])];
         _dY = new float[maxBatchSize];
     }
+
+    /// <summary>The context of the last <see cref="Prepare"/>: threads, kernels and phase marks of this part's passes.</summary>
+    public ComputeContext Compute { get; private set; } = ComputeContext.Default;
 
     public Parameter FieldVectors { get; }
 
@@ -103,7 +107,7 @@ internal sealed class FwFMPart
         public void Run(float[] embeddings, int rows)
         {
             (_embeddings, _rows) = (embeddings, rows);
-            RowParallel.For(rows, this);
+            RowParallel.For(part.Compute, rows, this);
         }
 
         public void Run(int index, int partCount)
@@ -125,7 +129,7 @@ internal sealed class FwFMPart
         public void Run(float[] embeddings, float[] dEmbeddings, int rows, int chunks)
         {
             (_embeddings, _dEmbeddings, _rows, _chunks) = (embeddings, dEmbeddings, rows, chunks);
-            RowParallel.For(chunks, 1, this);
+            RowParallel.For(part.Compute, chunks, 1, this);
         }
 
         public void Run(int index, int partCount)

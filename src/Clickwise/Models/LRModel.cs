@@ -1,5 +1,6 @@
 using Clickwise.Data;
 using Clickwise.Features;
+using Clickwise.Kernels;
 using Clickwise.Layers;
 using Clickwise.Inference;
 
@@ -20,7 +21,7 @@ public sealed class LRModel : CtrModel
         _bias = new BiasPart(Parameters);
     }
 
-    protected override void Prepare(int maxBatchSize)
+    protected override void Prepare(int maxBatchSize, ComputeContext compute)
     {
         _firstOrder.Prepare(maxBatchSize);
     }

@@ -1,3 +1,4 @@
+using Clickwise.Kernels;
 using Clickwise.Layers;
 using Clickwise.Inference;
 using Clickwise.Inference.Ops;
@@ -39,8 +40,9 @@ internal sealed class ProductPart
     }
 
     /// <summary>Plans the products and the DNN input for batches of up to <paramref name="maxBatchSize"/> rows.</summary>
-    public void Prepare(int maxBatchSize)
+    public void Prepare(int maxBatchSize, ComputeContext compute)
     {
+        Compute = compute;
         _inner = new float[checked(maxBatchSize * InnerCount)];
         _dInner = new float[_inner.Length];
         _outer = new float[checked(maxBatchSize * KernelCount)];
@@ -52,6 +54,9 @@ internal sealed class ProductPart
         Output = new float[checked(maxBatchSize * Width)];
         DOutput = new float[Output.Length];
     }
+
+    /// <summary>The context of the last <see cref="Prepare"/>: threads, kernels and phase marks of this part's passes.</summary>
+    public ComputeContext Compute { get; private set; } = ComputeContext.Default;
 
     /// <summary>The outer-product kernels' parameter name, [D, H, D].</summary>
     public const string KernelsName = "product.kernels";
@@ -86,7 +91,7 @@ internal sealed class ProductPart
 
         if (KernelCount > 0)
         {
-            OuterProduct.Forward(embeddings, Kernels!.Value, batchSize, _fieldCount, _dim, KernelCount,
+            OuterProduct.Forward(Compute, embeddings, Kernels!.Value, batchSize, _fieldCount, _dim, KernelCount,
                 _outerSum, _outerProjected, _outer);
         }
 
@@ -138,7 +143,7 @@ internal sealed class ProductPart
 
         if (KernelCount > 0)
         {
-            OuterProduct.Backward(Kernels!.Value, _outerSum, _outerProjected, _dOuter, batchSize, _fieldCount, _dim,
+            OuterProduct.Backward(Compute, Kernels!.Value, _outerSum, _outerProjected, _dOuter, batchSize, _fieldCount, _dim,
                 KernelCount, _dOuterProjected, _dOuterSum, dEmbeddings, Kernels.Grad!);
         }
     }

@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using Clickwise.Data;
 using Clickwise.Features;
+using Clickwise.Kernels;
 using Clickwise.Layers;
 using Clickwise.Inference;
 
@@ -49,12 +50,12 @@ public sealed class XDeepFMModel : CtrModel
 
     public override void BeginStep(long globalStep) => _deep.BeginStep(Config.Seed, globalStep);
 
-    protected override void Prepare(int maxBatchSize)
+    protected override void Prepare(int maxBatchSize, ComputeContext compute)
     {
-        _embedding.Prepare(maxBatchSize);
+        _embedding.Prepare(maxBatchSize, compute);
         _firstOrder.Prepare(maxBatchSize);
-        _cin.Prepare(maxBatchSize);
-        _deep.Prepare(maxBatchSize);
+        _cin.Prepare(maxBatchSize, compute);
+        _deep.Prepare(maxBatchSize, compute);
         _pooled = new float[checked(maxBatchSize * _cin.OutputSize)];
         _dPooled = new float[_pooled.Length];
     }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Clickwise.Features;
 using Clickwise.Inference;
 using Clickwise.IO;
+using Clickwise.Kernels;
 using Clickwise.Models;
 
 namespace Clickwise.Runs;
@@ -72,8 +73,10 @@ public sealed class ModelArtifact
     }
 
     /// <param name="sparse">False: dense kernels only, whatever was pruned (the baseline of a sparse plan).</param>
-    public CompiledModel Compile(bool sparse = true, PlanObjective objective = PlanObjective.Speed) =>
-        CompiledModel.Compile(Config, FeatureMap.Layout, Tensors, sparse: sparse, objective: objective);
+    /// <param name="objective">Speed or memory, for the planner's sparse choices.</param>
+    /// <param name="compute">Kernels, threads and block rows of the plan; null is <see cref="ComputeContext.Default"/>.</param>
+    public CompiledModel Compile(bool sparse = true, PlanObjective objective = PlanObjective.Speed, ComputeContext? compute = null) =>
+        CompiledModel.Compile(Config, FeatureMap.Layout, Tensors, compute, sparse, objective);
 
     /// <summary>Whether a prunable tensor (embedding tables, field pairs, DNN weights) holds zeros: a pruned model.</summary>
     public bool IsPruned => Tensors.Any(t => Prunable(t.Key) && Array.IndexOf(t.Value, 0f) >= 0);
@@ -82,10 +85,10 @@ public sealed class ModelArtifact
         || (name.StartsWith("mlp.", StringComparison.Ordinal) && name.EndsWith(".weight", StringComparison.Ordinal));
 
     /// <summary>A trainable model with (a copy of) these weights, planned for batches of up to <paramref name="maxBatchSize"/> rows.</summary>
-    public CtrModel Instantiate(int maxBatchSize)
+    public CtrModel Instantiate(int maxBatchSize, ComputeContext? compute = null)
     {
         CtrModel model = ModelRegistry.Load(Config, FeatureMap.Layout, Tensors.ToDictionary(t => t.Key, t => (float[])t.Value.Clone()));
-        model.PrepareTraining(maxBatchSize);
+        model.PrepareTraining(maxBatchSize, compute);
         return model;
     }
 }

@@ -1,5 +1,7 @@
+using System.Text.Json.Serialization;
 using Clickwise.Compression.Pruning;
 using Clickwise.Data.Pipeline;
+using Clickwise.Kernels;
 using Clickwise.Models;
 using Clickwise.Training;
 
@@ -46,4 +48,8 @@ public sealed record TrainRequest
 
     /// <summary>Continue from this checkpoint instead of starting fresh.</summary>
     public string? ResumeFrom { get; init; }
+
+    /// <summary>How the run computes (threads, kernels): a setting of this process, not of the experiment, so never in a config file.</summary>
+    [JsonIgnore]
+    public ComputeContext Compute { get; init; } = ComputeContext.Default;
 }

@@ -96,13 +96,13 @@ public static class TrainRun
         }
         else
         {
-            model = init.Instantiate(request.Training.BatchSize);
+            model = init.Instantiate(request.Training.BatchSize, request.Compute);
         }
 
         // A pruned run's best-validation epoch may be a less sparse one, and stopping early would cut the schedule
         // short: a pruned run trains every epoch and keeps the last, which has the targets.
         TrainingConfig trainingConfig = request.Pruning is null ? request.Training : request.Training with { RestoreBest = false, Patience = 0 };
-        var trainer = new Trainer(model, trainingConfig, new LogitEvaluator(Evaluation.FromLogits))
+        var trainer = new Trainer(model, trainingConfig, new LogitEvaluator(Evaluation.FromLogits), request.Compute)
         {
             CheckpointPath = Path.Combine(request.WorkDir, "checkpoint.cwm"),
             FeatureMapJson = data.Map.ToJson(),
@@ -142,7 +142,7 @@ public static class TrainRun
         TrainingResult training = trainer.Fit(data.Train, data.Valid.RowCount > 0 ? data.Valid : null, cancellationToken);
         double trainSeconds = clock.Elapsed.TotalSeconds;
 
-        CompiledModel compiled = CompiledModel.Compile(model);
+        CompiledModel compiled = CompiledModel.Compile(model, request.Compute);
         EvaluationResult test = data.Test.RowCount > 0
             ? Evaluation.Run(compiled, data.Test).Result
             : new EvaluationResult(0, double.NaN, double.NaN, double.NaN, double.NaN, 0);
@@ -183,7 +183,7 @@ public static class TrainRun
         string dir = Path.Combine(request.WorkDir, "fm-pretrain");
         Directory.CreateDirectory(dir);
         var trainer = new Trainer(fm, request.Training with { Epochs = request.Training.FmPretrainEpochs },
-            new LogitEvaluator(Evaluation.FromLogits));
+            new LogitEvaluator(Evaluation.FromLogits), request.Compute);
         string metricsPath = Path.Combine(dir, "metrics.jsonl");
         File.Delete(metricsPath);
         TrainingResult result;

@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Runtime.InteropServices;
 using Clickwise.Data;
 using Clickwise.IO;
+using Clickwise.Kernels;
 using Clickwise.Layers;
 using Clickwise.Models;
 using Clickwise.Training.Optimizers;
@@ -23,18 +24,23 @@ public sealed class Trainer
     private readonly float[] _dLogits;
     private float[][]? _best;
 
-    public Trainer(CtrModel model, TrainingConfig config, IEvaluator? evaluator = null)
+    /// <param name="model">The model to train; prepared here for the batch size and context if it is not already.</param>
+    /// <param name="config">Data order, optimizer and stopping rules.</param>
+    /// <param name="evaluator">Validation metrics per epoch, or null.</param>
+    /// <param name="compute">Threads, kernels and phase sink of the steps; null keeps the model's (default: <see cref="ComputeContext.Default"/>).</param>
+    public Trainer(CtrModel model, TrainingConfig config, IEvaluator? evaluator = null, ComputeContext? compute = null)
     {
         config.Validate();
-        if (model.MaxBatchSize < config.BatchSize)
+        compute ??= model.Compute;
+        if (model.MaxBatchSize < config.BatchSize || model.Compute != compute)
         {
-            model.PrepareTraining(config.BatchSize);
+            model.PrepareTraining(Math.Max(model.MaxBatchSize, config.BatchSize), compute);
         }
 
         _model = model;
         _config = config;
         _evaluator = evaluator;
-        Optimizer = OptimizerFactory.Create(config.Optimizer, config.OptimizerSettings);
+        Optimizer = OptimizerFactory.Create(config.Optimizer, config.OptimizerSettings, compute);
         _logits = new float[config.BatchSize];
         _dLogits = new float[config.BatchSize];
     }

@@ -1,11 +1,9 @@
 using Clickwise.Cli;
-using Clickwise.Kernels;
 
 namespace Clickwise.Tests.Cli;
 
 /// <summary>
-/// Console and <see cref="ComputeThreads"/> are process-wide and the verbs change both, so CLI tests run
-/// alone, after the parallel tests.
+/// Console is process-wide and the verbs redirect it, so CLI tests run alone, after the parallel tests.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class CliCollection
@@ -29,7 +27,6 @@ internal static class CliRunner
         lock (Gate)
         {
             TextWriter savedOut = Console.Out, savedError = Console.Error;
-            int savedThreads = ComputeThreads.Count;
             var stdout = new StringWriter();
             var stderr = new StringWriter();
             Console.SetOut(stdout);
@@ -43,7 +40,6 @@ internal static class CliRunner
             {
                 Console.SetOut(savedOut);
                 Console.SetError(savedError);
-                ComputeThreads.Count = savedThreads;
             }
         }
     }

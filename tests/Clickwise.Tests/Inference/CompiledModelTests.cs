@@ -1,5 +1,6 @@
 using Clickwise.Data;
 using Clickwise.Inference;
+using Clickwise.Kernels;
 using Clickwise.Models;
 
 namespace Clickwise.Tests.Inference;
@@ -376,25 +377,24 @@ public sealed class CompiledModelTests
         // each row's position in the GEMM's row tiles, differ between the two runs.
         const int Rows = 1000;
         CtrModel model = RandomModels.Create(name, maxBatchSize: Rows);
-        CompiledModel compiled = CompiledModel.Compile(model);
+        // Three plans of one model live side by side, each with its own context; their calls interleave.
+        CompiledModel one = CompiledModel.Compile(model, ComputeContext.Default with { Threads = 1 });
+        CompiledModel two = CompiledModel.Compile(model, ComputeContext.Default with { Threads = 2 });
+        CompiledModel smallBlocks = two.WithRowSplit(threads: 2, blockRows: 36);
         Batch batch = RandomModels.Batch(Rows, withValues: true, seed: 5);
-        float[] Run(int threads)
+        float[] fromOne = [], fromTwo = [], fromSmallBlocks = [];
+        for (int round = 0; round < 2; round++)
         {
-            int saved = Clickwise.Kernels.ComputeThreads.Count;
-            Clickwise.Kernels.ComputeThreads.Count = threads;
-            try
-            {
-                return Predict(compiled, batch, withValues: true, compiled.CreateTape(Rows));
-            }
-            finally
-            {
-                Clickwise.Kernels.ComputeThreads.Count = saved;
-            }
+            fromOne = Predict(one, batch, withValues: true, one.CreateTape(Rows));
+            fromTwo = Predict(two, batch, withValues: true, two.CreateTape(Rows));
+            fromSmallBlocks = Predict(smallBlocks, batch, withValues: true, smallBlocks.CreateTape(Rows));
         }
 
-        float[] one = Run(1);
-        Assert.Equal(one, Run(2));
-        RandomModels.AssertClose(RandomModels.ForwardLogits(model, batch), one, $"{name} batch 1000");
+        Assert.Equal(1, one.Compute.Threads);
+        Assert.Equal(36, smallBlocks.Compute.InferenceBlockRows);
+        Assert.Equal(fromOne, fromTwo);
+        Assert.Equal(fromOne, fromSmallBlocks);
+        RandomModels.AssertClose(RandomModels.ForwardLogits(model, batch), fromOne, $"{name} batch 1000");
     }
 
     [Fact]

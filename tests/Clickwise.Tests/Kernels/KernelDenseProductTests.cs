@@ -52,7 +52,7 @@ public sealed class KernelDenseProductTests
         float[] bias = KernelData.Random(outputSize, seed * 3 + 2);
         float[] x = KernelData.Random(rows * inputSize, seed * 3 + 3);
         float[] expected = new float[rows * outputSize];
-        KernelRegistry.AllGemm[0].Multiply(x, weight, expected, rows, outputSize, inputSize, false, false, false);
+        KernelRegistry.AllGemm[0].Multiply(x, weight, expected, rows, outputSize, inputSize, false, false, false, threads: 1);
         for (int i = 0; i < expected.Length; i++)
         {
             float v = expected[i] + bias[i % outputSize];

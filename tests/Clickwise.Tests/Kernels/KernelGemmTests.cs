@@ -86,12 +86,12 @@ public sealed class KernelGemmTests
         float[] a = KernelData.Random(m * k, 1);
         float[] b = KernelData.Random(k * n, 2);
         float[] c = new float[m * n];
-        gemm.Multiply(a, b, c, m, n, k, false, true, false);
+        gemm.Multiply(a, b, c, m, n, k, false, true, false, ComputeContext.Default.Threads);
         float[] expected = new float[n];
         float[] actual = new float[n];
         foreach (int row in new[] { 0, 11, 12, 299, 300, 301, 587, 599 })
         {
-            KernelRegistry.AllGemm[0].Multiply(a.AsSpan(row * k, k), b, expected, 1, n, k, false, true, false);
+            KernelRegistry.AllGemm[0].Multiply(a.AsSpan(row * k, k), b, expected, 1, n, k, false, true, false, threads: 1);
             c.AsSpan(row * n, n).CopyTo(actual);
             KernelData.AssertClose(expected, actual, 1e-5 * k, 1e-5, $"{gemm.Name} row {row}");
         }
@@ -101,7 +101,7 @@ public sealed class KernelGemmTests
     [MemberData(nameof(FastVariants))]
     public void OneAndTwoThreadsGiveBitIdenticalResultsRunToRun(string name)
     {
-        var gemm = (IThreadedGemm)Find(name);
+        IGemm gemm = Find(name);
         bool small = name == "gemm-scalar";
         (int m, int n, int k) = small ? (200, 70, 130) : (2048, 390, 400);
         foreach ((bool transA, bool transB) in new[] { (false, false), (false, true), (true, false) })
@@ -144,7 +144,7 @@ public sealed class KernelGemmTests
         foreach (IGemm gemm in KernelRegistry.AllGemm)
         {
             Assert.Throws<ArgumentException>(() => gemm.Multiply(new float[5], new float[6], new float[6], 2, 2, 3,
-                                                                 false, false, false));
+                                                                 false, false, false, threads: 1));
         }
     }
 
@@ -157,8 +157,8 @@ public sealed class KernelGemmTests
         float[] b = KernelData.Random(k * n, seed * 3 + 2);
         float[] expected = KernelData.Random(m * n, seed * 3 + 3);
         float[] actual = (float[])expected.Clone();
-        reference.Multiply(a, b, expected, m, n, k, transA, transB, accumulate);
-        gemm.Multiply(a, b, actual, m, n, k, transA, transB, accumulate);
+        reference.Multiply(a, b, expected, m, n, k, transA, transB, accumulate, threads: 1);
+        gemm.Multiply(a, b, actual, m, n, k, transA, transB, accumulate, ComputeContext.Default.Threads);
         KernelData.AssertClose(expected, actual, 1e-6 * (k + 1), 1e-5,
                                $"{gemm.Name} m={m} n={n} k={k} transA={transA} transB={transB} accumulate={accumulate}");
     }

@@ -28,7 +28,7 @@ public sealed class KernelPackedMatVecTests
         float[] w = KernelData.Random(inputSize * outputSize, 2);
         float[] bias = KernelData.Random(outputSize, 3);
         float[] expected = new float[outputSize];
-        new ReferenceGemm().Multiply(x, w, expected, 1, outputSize, inputSize, false, false, accumulate: false);
+        new ReferenceGemm().Multiply(x, w, expected, 1, outputSize, inputSize, false, false, accumulate: false, threads: 1);
         for (int o = 0; o < outputSize; o++)
         {
             expected[o] += bias[o];

@@ -27,7 +27,7 @@ public sealed class SparseMatrixTests
         float[] x = [.. Enumerable.Range(0, batch * rows).Select(_ => Math.Max(0f, (float)(random.NextDouble() - 0.5)))];
         float[] bias = [.. Enumerable.Range(0, batch * columns).Select(i => i * 0.01f)];
         float[] expected = [.. bias];
-        new ReferenceGemm().Multiply(x, w, expected, batch, columns, rows, transA: false, transB: false, accumulate: true);
+        new ReferenceGemm().Multiply(x, w, expected, batch, columns, rows, transA: false, transB: false, accumulate: true, threads: 1);
 
         ISparseMatrix matrix = format == "sell" ? SlicedEllMatrix.FromDense(w, rows, columns) : CsrMatrix.FromDense(w, rows, columns);
         float[] actual = [.. bias];

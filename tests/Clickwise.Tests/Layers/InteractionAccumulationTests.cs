@@ -1,3 +1,4 @@
+using Clickwise.Kernels;
 using Clickwise.Layers;
 
 namespace Clickwise.Tests.Layers;
@@ -53,8 +54,8 @@ public sealed class InteractionAccumulationTests
         const int H = 2;
         float[] w = Random(D * H * D, 6), projected = new float[B * H * D];
         var dW = new float[w.Length];
-        OuterProduct.Forward(e, w, B, F, D, H, sum, projected, new float[B * H]);
-        AssertAccumulates(() => OuterProduct.Backward(w, sum, projected, Random(B * H, 7), B, F, D, H,
+        OuterProduct.Forward(ComputeContext.Default, e, w, B, F, D, H, sum, projected, new float[B * H]);
+        AssertAccumulates(() => OuterProduct.Backward(ComputeContext.Default, w, sum, projected, Random(B * H, 7), B, F, D, H,
             new float[B * H * D], new float[B * D], dE, dW), dE, dW);
     }
 

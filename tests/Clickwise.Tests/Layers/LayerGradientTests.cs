@@ -1,3 +1,4 @@
+using Clickwise.Kernels;
 using Clickwise.Layers;
 
 namespace Clickwise.Tests.Layers;
@@ -99,14 +100,14 @@ public sealed class LayerGradientTests(ITestOutputHelper output)
         var y = new float[B * Out];
         double Loss()
         {
-            Linear.Forward(x, w, bias, B, In, Out, y);
+            Linear.Forward(ComputeContext.Default, x, w, bias, B, In, Out, y);
             return GradientCheck.Dot(y, r);
         }
 
         var dX = new float[B * In];
         var dW = new float[In * Out];
         var dB = new float[Out];
-        Linear.Backward(x, w, r, B, In, Out, dX, dW, dB);
+        Linear.Backward(ComputeContext.Default, x, w, r, B, In, Out, dX, dW, dB);
         GradientCheck.Check("linear.x", x, dX, Loss, output: output);
         GradientCheck.Check("linear.weight", w, dW, Loss, output: output);
         GradientCheck.Check("linear.bias", bias, dB, Loss, output: output);

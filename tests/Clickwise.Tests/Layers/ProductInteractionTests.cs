@@ -1,3 +1,4 @@
+using Clickwise.Kernels;
 using Clickwise.Layers;
 
 namespace Clickwise.Tests.Layers;
@@ -233,10 +234,10 @@ public sealed class ProductInteractionTests(ITestOutputHelper output)
         private readonly float[] _dSum = new float[batchSize * dim];
 
         public void Forward(float[] embeddings, float[] kernels, float[] output) =>
-            OuterProduct.Forward(embeddings, kernels, batchSize, fieldCount, dim, kernelCount, _sum, _projected, output);
+            OuterProduct.Forward(ComputeContext.Default, embeddings, kernels, batchSize, fieldCount, dim, kernelCount, _sum, _projected, output);
 
         public void Backward(float[] kernels, float[] dOutput, float[] dEmbeddings, float[] dKernels) =>
-            OuterProduct.Backward(kernels, _sum, _projected, dOutput, batchSize, fieldCount, dim, kernelCount,
+            OuterProduct.Backward(ComputeContext.Default, kernels, _sum, _projected, dOutput, batchSize, fieldCount, dim, kernelCount,
                 _dProjected, _dSum, dEmbeddings, dKernels);
     }
 }

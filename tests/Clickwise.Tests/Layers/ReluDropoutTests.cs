@@ -90,23 +90,15 @@ public sealed class ReluDropoutTests
     {
         (float[] Output, float[] DInput, float[][] Grads) Run(int threads)
         {
-            int saved = ComputeThreads.Count;
-            ComputeThreads.Count = threads;
-            try
-            {
-                const int B = 300, In = 37;
-                var parameters = new ParameterSet();
-                var mlp = new Mlp(parameters, "mlp", In, [70, 33], dropout, new SeededRandom(3), dropoutSeed: 4, activation).Prepare(B);
-                float[] x = KernelData.Random(B * In, 5), dY = KernelData.Random(B, 6);
-                float[] y = new float[B], dX = new float[B * In];
-                mlp.Forward(x, B, y, training: true);
-                mlp.Backward(x, dY, B, dX);
-                return (y, dX, [.. parameters.Select(p => p.Grad!)]);
-            }
-            finally
-            {
-                ComputeThreads.Count = saved;
-            }
+            const int B = 300, In = 37;
+            var parameters = new ParameterSet();
+            var mlp = new Mlp(parameters, "mlp", In, [70, 33], dropout, new SeededRandom(3), dropoutSeed: 4, activation)
+                .Prepare(B, ComputeContext.Default with { Threads = threads });
+            float[] x = KernelData.Random(B * In, 5), dY = KernelData.Random(B, 6);
+            float[] y = new float[B], dX = new float[B * In];
+            mlp.Forward(x, B, y, training: true);
+            mlp.Backward(x, dY, B, dX);
+            return (y, dX, [.. parameters.Select(p => p.Grad!)]);
         }
 
         var one = Run(1);

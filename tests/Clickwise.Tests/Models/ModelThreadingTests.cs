@@ -11,7 +11,8 @@ public sealed class ModelThreadingTests
 {
     /// <summary>
     /// Every parallel pass of a training step (gather, FwFM, Mlp passes, scatter, optimizer) splits its work so the
-    /// result does not depend on the split: a few Adam steps on one and on two threads give the same bits.
+    /// result does not depend on the split: a few Adam steps on one and on two threads give the same bits. The two
+    /// runs live in one process at once, each model with its own context, and their steps interleave.
     /// </summary>
     [Theory]
     [InlineData("deepfwfm")]
@@ -25,57 +26,80 @@ public sealed class ModelThreadingTests
     [InlineData("fnn")]
     [InlineData("wdl-fm")]
     [InlineData("autoint+")]
+    [InlineData("ipnn")]
+    [InlineData("opnn")]
     public void TrainingStepsGiveTheSameBitsOnOneAndTwoThreads(string name)
     {
-        float[][] one = Train(name, threads: 1);
-        float[][] two = Train(name, threads: 2);
-        for (int i = 0; i < one.Length; i++)
+        var one = new Run(name, ComputeContext.Default with { Threads = 1 });
+        var two = new Run(name, ComputeContext.Default with { Threads = 2 });
+        Assert.Equal(1, one.Model.Compute.Threads);
+        Assert.Equal(2, two.Model.Compute.Threads);
+        for (int step = 0; step < 3; step++)
         {
-            Assert.Equal(one[i], two[i]);
+            one.Step(step, new SeededRandom(4 + step));
+            two.Step(step, new SeededRandom(4 + step));
+        }
+
+        for (int i = 0; i < one.Model.Parameters.Count; i++)
+        {
+            Assert.Equal(one.Model.Parameters[i].Value, two.Model.Parameters[i].Value);
         }
     }
 
-    private static float[][] Train(string name, int threads)
+    /// <summary>The trainer passes its context to the model and the optimizer; null keeps the model's own.</summary>
+    [Fact]
+    public void TheTrainerRunsWithItsContext()
     {
-        int saved = ComputeThreads.Count;
-        ComputeThreads.Count = threads;
-        try
+        var layout = new FeatureLayout(["a", "b"], [10, 10]);
+        CtrModel model = ModelRegistry.Create(new ModelConfig { Name = "deepfm", EmbeddingDim = 4, HiddenUnits = [8] }, layout);
+        var one = ComputeContext.Default with { Threads = 1 };
+        var trainer = new Clickwise.Training.Trainer(model, new Clickwise.Training.TrainingConfig { BatchSize = 16 }, compute: one);
+        Assert.Same(one, model.Compute);
+        Assert.Same(one, ((SlottedOptimizer)trainer.Optimizer).Compute);
+        _ = new Clickwise.Training.Trainer(model, new Clickwise.Training.TrainingConfig { BatchSize = 8 });
+        Assert.Same(one, model.Compute);
+    }
+
+    /// <summary>One model, its Adam and its data, stepped on request so two runs can interleave.</summary>
+    private sealed class Run
+    {
+        private const int BatchSize = 600, Fields = 7;
+        private readonly FeatureLayout _layout;
+        private readonly Adam _adam;
+        private readonly Batch _batch = new(BatchSize, Fields) { Count = BatchSize };
+        private readonly float[] _logits = new float[BatchSize], _dLogits = new float[BatchSize];
+
+        public Run(string name, ComputeContext compute)
         {
-            const int BatchSize = 600, Fields = 7;
-            var layout = new FeatureLayout([.. Enumerable.Range(0, Fields).Select(f => $"f{f}")], [.. Enumerable.Repeat(500, Fields)]);
+            _layout = new FeatureLayout([.. Enumerable.Range(0, Fields).Select(f => $"f{f}")], [.. Enumerable.Repeat(500, Fields)]);
             var config = new ModelConfig { Name = name, EmbeddingDim = 6, HiddenUnits = [70, 40], Dropout = 0.5f, Seed = 3 };
-            CtrModel model = ModelRegistry.Create(config, layout).Prepared(BatchSize);
-            var adam = new Adam(new OptimizerSettings { LearningRate = 1e-2, L2Net = 1e-3, L2Embedding = 1e-3 });
-            var random = new SeededRandom(4);
-            var batch = new Batch(BatchSize, Fields) { Count = BatchSize };
-            float[] logits = new float[BatchSize], dLogits = new float[BatchSize];
-            for (int step = 0; step < 3; step++)
+            Model = ModelRegistry.Create(config, _layout);
+            Model.PrepareTraining(BatchSize, compute);
+            _adam = new Adam(new OptimizerSettings { LearningRate = 1e-2, L2Net = 1e-3, L2Embedding = 1e-3 }, compute);
+        }
+
+        public CtrModel Model { get; }
+
+        public void Step(int step, SeededRandom random)
+        {
+            for (int i = 0; i < BatchSize * Fields; i++)
             {
-                for (int i = 0; i < BatchSize * Fields; i++)
-                {
-                    // Skewed ids so rows repeat within a batch, as real ones do.
-                    int f = i % Fields;
-                    batch.Ids[i] = layout.Offsets[f] + (int)(random.NextDouble() * random.NextDouble() * 500);
-                }
-
-                for (int b = 0; b < BatchSize; b++)
-                {
-                    batch.Labels[b] = random.NextDouble() < 0.3 ? 1f : 0f;
-                }
-
-                model.BeginStep(step);
-                model.Parameters.ZeroGrad();
-                model.Forward(batch, logits, training: true);
-                BinaryLogLoss.Forward(logits, batch.LabelsInUse, BatchSize, dLogits);
-                model.Backward(batch, dLogits);
-                adam.Step(model.Parameters);
+                // Skewed ids so rows repeat within a batch, as real ones do.
+                int f = i % Fields;
+                _batch.Ids[i] = _layout.Offsets[f] + (int)(random.NextDouble() * random.NextDouble() * 500);
             }
 
-            return [.. model.Parameters.Select(p => p.Value)];
-        }
-        finally
-        {
-            ComputeThreads.Count = saved;
+            for (int b = 0; b < BatchSize; b++)
+            {
+                _batch.Labels[b] = random.NextDouble() < 0.3 ? 1f : 0f;
+            }
+
+            Model.BeginStep(step);
+            Model.Parameters.ZeroGrad();
+            Model.Forward(_batch, _logits, training: true);
+            BinaryLogLoss.Forward(_logits, _batch.LabelsInUse, BatchSize, _dLogits);
+            Model.Backward(_batch, _dLogits);
+            _adam.Step(Model.Parameters);
         }
     }
 }

@@ -3,6 +3,7 @@ using Clickwise.Features;
 using Clickwise.Layers;
 using Clickwise.Models;
 using Clickwise.Inference;
+using Clickwise.Kernels;
 
 namespace Clickwise.Tests.Training;
 
@@ -50,7 +51,7 @@ internal sealed class TinyModel : CtrModel
         PrepareTraining(maxBatchSize);
     }
 
-    protected override void Prepare(int maxBatchSize)
+    protected override void Prepare(int maxBatchSize, ComputeContext compute)
     {
         _x = new float[maxBatchSize * _inputs];
         _h = new float[maxBatchSize * _hidden];

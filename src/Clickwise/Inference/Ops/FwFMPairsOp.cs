@@ -32,7 +32,7 @@ internal sealed class FwFMPairsOp : IInferenceOp
 
     // GEMM form: U [F, F] row-major, upper[i * F + j] = r_ij for i < j, else 0 (null in the sparse form).
     private readonly float[]? _upper;
-    private readonly IGemm _gemm;
+    private readonly ComputeContext _compute;
 
     // Sparse form: surviving pairs as embedding offsets i·D, j·D and weights.
     private readonly int[] _left;
@@ -40,9 +40,9 @@ internal sealed class FwFMPairsOp : IInferenceOp
     private readonly float[] _weights;
 
     public FwFMPairsOp(ReadOnlySpan<float> pairWeights, int fieldCount, int dim, int embeddingOffset, int scratchOffset, bool dense,
-                       IGemm gemm)
+                       ComputeContext compute)
     {
-        _gemm = gemm;
+        _compute = compute;
         _fieldCount = fieldCount;
         _dim = dim;
         _embeddingOffset = embeddingOffset;
@@ -143,7 +143,8 @@ internal sealed class FwFMPairsOp : IInferenceOp
             }
         }
 
-        _gemm.Multiply(_upper, e, z, f, n, f, transA: false, transB: false, accumulate: false);
+        // On a split batch this runs inside one part, where the busy pool keeps it inline; a small batch may use the threads.
+        _compute.Multiply(_upper, e, z, f, n, f, transA: false, transB: false, accumulate: false);
 
         // Column sums of E ⊙ Z into Z's first row, then each row's D columns into its logit.
         Span<float> sums = z[..n];

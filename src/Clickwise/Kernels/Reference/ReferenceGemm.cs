@@ -6,7 +6,7 @@ public sealed class ReferenceGemm : IGemm
     public string Name => "reference";
 
     public void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c,
-                         int m, int n, int k, bool transA, bool transB, bool accumulate)
+                         int m, int n, int k, bool transA, bool transB, bool accumulate, int threads)
     {
         if (a.Length < m * k || b.Length < k * n || c.Length < m * n)
         {

@@ -10,8 +10,9 @@ internal sealed unsafe class PackedDenseProduct<TKernel> : IDenseProduct
     private readonly PackedPanels _weight;
     private readonly float[] _bias; // pinned, [panels·32]
     private readonly bool _relu;
+    private readonly PackedGemmBlocking _blocking;
 
-    public PackedDenseProduct(float[] weight, float[] bias, int inputSize, int outputSize, bool relu)
+    public PackedDenseProduct(float[] weight, float[] bias, int inputSize, int outputSize, bool relu, PackedGemmBlocking blocking)
     {
         if (weight.Length != inputSize * outputSize || bias.Length != outputSize)
         {
@@ -20,12 +21,13 @@ internal sealed unsafe class PackedDenseProduct<TKernel> : IDenseProduct
 
         fixed (float* w = weight)
         {
-            _weight = PackedGemm<TKernel>.Pack(w, inputSize, outputSize, transB: false);
+            _weight = PackedGemm<TKernel>.Pack(w, inputSize, outputSize, transB: false, blocking);
         }
 
         _bias = GC.AllocateArray<float>(_weight.Panels * PackedGemmLayout.PanelWidth, pinned: true);
         bias.CopyTo(_bias, 0);
         _relu = relu;
+        _blocking = blocking;
     }
 
     public long Bytes => _weight.Bytes + _bias.LongLength * sizeof(float);
@@ -39,7 +41,7 @@ internal sealed unsafe class PackedDenseProduct<TKernel> : IDenseProduct
 
         fixed (float* px = x, py = y, bias = _bias)
         {
-            PackedGemm<TKernel>.MultiplyPacked(px, rows, _weight, bias, _relu, py);
+            PackedGemm<TKernel>.MultiplyPacked(px, rows, _weight, bias, _relu, py, _blocking);
         }
     }
 }

@@ -8,21 +8,20 @@ namespace Clickwise.Kernels.Simd;
 /// inference weights). A is read in place: the micro-kernel takes A's row and k strides, so row-major A (forward,
 /// backward-data) and transposed A (backward-weights) need no packing pass; a row slice of Rows × kc stays in L1
 /// across all panels, and only the last, partial slice is copied (zero padded). Work is split over
-/// <see cref="ComputeThreads.Count"/> by fixed row (or column) ranges, and every element of C sees the same K-block
+/// the caller's thread count by fixed row (or column) ranges, and every element of C sees the same K-block
 /// order whatever the split, so results are identical for any thread count.
 /// </summary>
-internal sealed unsafe class PackedGemm<TKernel> : IThreadedGemm
+internal sealed unsafe class PackedGemm<TKernel>(PackedGemmBlocking? blocking = null) : IBlockedGemm
     where TKernel : struct, IGemmMicroKernel
 {
     private readonly Job _job = new();
 
     public string Name => TKernel.Name;
 
-    public void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c,
-                         int m, int n, int k, bool transA, bool transB, bool accumulate) =>
-        Multiply(a, b, c, m, n, k, transA, transB, accumulate, ComputeThreads.Count);
+    public PackedGemmBlocking Blocking { get; } = blocking ?? PackedGemmBlocking.Default;
 
-    /// <summary>As <see cref="IGemm.Multiply"/> with an explicit thread count (tests and benchmarks).</summary>
+    public IGemm WithBlocking(PackedGemmBlocking other) => new PackedGemm<TKernel>(other);
+
     public void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c,
                          int m, int n, int k, bool transA, bool transB, bool accumulate, int threads)
     {
@@ -48,12 +47,12 @@ internal sealed unsafe class PackedGemm<TKernel> : IThreadedGemm
 
         fixed (float* pa = a, pb = b, pc = c)
         {
-            var args = new GemmArgs(pa, pb, pc, m, n, k, transA, transB, accumulate);
+            var args = new GemmArgs(Blocking, pa, pb, pc, m, n, k, transA, transB, accumulate);
             int rowUnits = (m + TKernel.Rows - 1) / TKernel.Rows;
             int colUnits = (n + PackedGemmLayout.ColumnUnit - 1) / PackedGemmLayout.ColumnUnit;
             // A is read in place but B is packed by every part for its columns: with a long K (the weight
             // gradient's batch) a row split would pack all of B once per thread, a column split packs it once.
-            bool byRows = k <= PackedGemmLayout.KBlockSingle ? rowUnits * 2 >= colUnits : colUnits < threads;
+            bool byRows = k <= Blocking.KBlockSingle ? rowUnits * 2 >= colUnits : colUnits < threads;
             int parts = Math.Min(threads, byRows ? rowUnits : colUnits);
             ComputePool pool = ComputePool.Shared;
             if (parts > 1 && (long)m * n * k > PackedGemmLayout.SingleThreadLimit && pool.TryEnter())
@@ -78,14 +77,14 @@ internal sealed unsafe class PackedGemm<TKernel> : IThreadedGemm
 
     /// <summary>Prepares W [in, out] as packed panels, so inference never packs B per call.</summary>
     public IDenseProduct PrepareDense(float[] weight, float[] bias, int inputSize, int outputSize, bool relu) =>
-        new PackedDenseProduct<TKernel>(weight, bias, inputSize, outputSize, relu);
+        new PackedDenseProduct<TKernel>(weight, bias, inputSize, outputSize, relu, Blocking);
 
     /// <summary>Packs op(B) [k, n] whole, in the K blocks <see cref="Compute"/> uses for this K.</summary>
-    internal static PackedPanels Pack(float* b, int k, int n, bool transB)
+    internal static PackedPanels Pack(float* b, int k, int n, bool transB, PackedGemmBlocking blocking)
     {
         const int nr = PackedGemmLayout.PanelWidth;
-        var packed = new PackedPanels(k, n, PackedGemmLayout.KBlock(k));
-        var g = new GemmArgs(null, b, null, 0, n, k, transA: false, transB, accumulate: false);
+        var packed = new PackedPanels(k, n, blocking.KBlock(k));
+        var g = new GemmArgs(blocking, null, b, null, 0, n, k, transA: false, transB, accumulate: false);
         for (int pc = 0; pc < k; pc += packed.KBlock)
         {
             int kc = Math.Min(packed.KBlock, k - pc);
@@ -100,11 +99,11 @@ internal sealed unsafe class PackedGemm<TKernel> : IThreadedGemm
     }
 
     /// <summary>y [rows, N] = x [rows, K]·B + bias, then ReLU, on the calling thread, B prepacked.</summary>
-    internal static void MultiplyPacked(float* x, int rows, PackedPanels b, float* bias, bool relu, float* y)
+    internal static void MultiplyPacked(float* x, int rows, PackedPanels b, float* bias, bool relu, float* y, PackedGemmBlocking blocking)
     {
         if (rows > 0)
         {
-            Compute(new GemmArgs(x, null, y, rows, b.N, b.K, transA: false, transB: false, accumulate: false, b, bias, relu),
+            Compute(new GemmArgs(blocking, x, null, y, rows, b.N, b.K, transA: false, transB: false, accumulate: false, b, bias, relu),
                     0, rows, 0, b.N);
         }
     }
@@ -115,8 +114,8 @@ internal sealed unsafe class PackedGemm<TKernel> : IThreadedGemm
         const int nr = PackedGemmLayout.PanelWidth;
         int mr = TKernel.Rows;
         GemmScratch scratch = GemmScratch.Current;
-        int kcMax = g.Packed?.KBlock ?? PackedGemmLayout.KBlock(g.K);
-        int ncMax = PackedGemmLayout.NBlock(kcMax);
+        int kcMax = g.Packed?.KBlock ?? g.Blocking.KBlock(g.K);
+        int ncMax = g.Blocking.NBlock(kcMax);
         float* edgeA = scratch.PackedA(kcMax * mr);
         for (int jc = colStart; jc < colEnd; jc += ncMax)
         {
@@ -284,10 +283,11 @@ internal sealed unsafe class PackedGemm<TKernel> : IThreadedGemm
         }
     }
 
-    private readonly struct GemmArgs(float* a, float* b, float* c, int m, int n, int k,
+    private readonly struct GemmArgs(PackedGemmBlocking blocking, float* a, float* b, float* c, int m, int n, int k,
                                      bool transA, bool transB, bool accumulate,
                                      PackedPanels? packed = null, float* bias = null, bool relu = false)
     {
+        public readonly PackedGemmBlocking Blocking = blocking;
         public readonly float* A = a;
         public readonly float* B = b;
         public readonly float* C = c;

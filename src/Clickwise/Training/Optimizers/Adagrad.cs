@@ -1,3 +1,4 @@
+using Clickwise.Kernels;
 using Clickwise.Layers;
 
 namespace Clickwise.Training.Optimizers;
@@ -12,8 +13,8 @@ public sealed class Adagrad : SlottedOptimizer
     private readonly float _lr;
     private readonly float _eps;
 
-    public Adagrad(OptimizerSettings settings)
-        : base("adagrad", settings, ["sum"], countsSteps: false)
+    public Adagrad(OptimizerSettings settings, ComputeContext? compute = null)
+        : base("adagrad", settings, ["sum"], countsSteps: false, compute)
     {
         _lr = (float)settings.LearningRate;
         _eps = (float)(settings.Eps ?? 1e-10);

@@ -1,3 +1,4 @@
+using Clickwise.Kernels;
 using Clickwise.Layers;
 
 namespace Clickwise.Training.Optimizers;
@@ -19,8 +20,8 @@ public sealed class Adam : SlottedOptimizer
     private float[] _bc2Sqrt = [0f];
     private readonly float _eps;
 
-    public Adam(OptimizerSettings settings)
-        : base("adam", settings, ["m", "v"], countsSteps: true)
+    public Adam(OptimizerSettings settings, ComputeContext? compute = null)
+        : base("adam", settings, ["m", "v"], countsSteps: true, compute)
     {
         _eps = (float)(settings.Eps ?? 1e-8);
     }

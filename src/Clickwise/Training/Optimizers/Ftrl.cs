@@ -1,3 +1,4 @@
+using Clickwise.Kernels;
 using Clickwise.Layers;
 
 namespace Clickwise.Training.Optimizers;
@@ -17,8 +18,8 @@ public sealed class Ftrl : SlottedOptimizer
 {
     private readonly float _alpha, _beta, _l1;
 
-    public Ftrl(OptimizerSettings settings)
-        : base("ftrl", settings, ["z", "n"], countsSteps: false)
+    public Ftrl(OptimizerSettings settings, ComputeContext? compute = null)
+        : base("ftrl", settings, ["z", "n"], countsSteps: false, compute)
     {
         _alpha = (float)settings.LearningRate;
         _beta = (float)settings.FtrlBeta;

@@ -1,3 +1,4 @@
+using Clickwise.Kernels;
 using Clickwise.Layers;
 
 namespace Clickwise.Training.Optimizers;
@@ -7,8 +8,8 @@ public sealed class Sgd : SlottedOptimizer
 {
     private readonly float _lr;
 
-    public Sgd(OptimizerSettings settings)
-        : base("sgd", settings, [], countsSteps: false)
+    public Sgd(OptimizerSettings settings, ComputeContext? compute = null)
+        : base("sgd", settings, [], countsSteps: false, compute)
     {
         _lr = (float)settings.LearningRate;
     }

@@ -1,5 +1,4 @@
 using System.Runtime.Intrinsics.X86;
-using Clickwise.Diagnostics;
 using Clickwise.IO;
 using Clickwise.Kernels;
 using Clickwise.Kernels.Simd;
@@ -19,11 +18,13 @@ public abstract class SlottedOptimizer : IOptimizer
     private readonly string[] _slotNames;
     private readonly bool _countsSteps;
 
-    protected SlottedOptimizer(string name, OptimizerSettings settings, string[] slotNames, bool countsSteps)
+    /// <param name="compute">Threads of the update passes and the phase sink; null is <see cref="ComputeContext.Default"/>.</param>
+    protected SlottedOptimizer(string name, OptimizerSettings settings, string[] slotNames, bool countsSteps, ComputeContext? compute)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(settings.LearningRate);
         Name = name;
         Settings = settings;
+        Compute = compute ?? ComputeContext.Default;
         _slotNames = slotNames;
         _countsSteps = countsSteps;
     }
@@ -31,6 +32,8 @@ public abstract class SlottedOptimizer : IOptimizer
     public string Name { get; }
 
     public OptimizerSettings Settings { get; }
+
+    public ComputeContext Compute { get; }
 
     public void Step(ParameterSet parameters)
     {
@@ -41,12 +44,12 @@ public abstract class SlottedOptimizer : IOptimizer
             if (p.RowGrad is { } rows)
             {
                 UpdateRows(p, rows, state, Settings.L2For(p.Role));
-                StepPhases.End("optimizer rows");
+                Compute.EndPhase("optimizer rows");
             }
             else
             {
                 UpdateDense(p, p.Grad!, state, Settings.L2For(p.Role));
-                StepPhases.End("optimizer dense");
+                Compute.EndPhase("optimizer dense");
             }
         }
     }
@@ -65,19 +68,19 @@ public abstract class SlottedOptimizer : IOptimizer
 
     /// <summary>
     /// Runs <paramref name="body"/> over ranges [from, to) of <paramref name="count"/> items of
-    /// <paramref name="itemWidth"/> floats each, split across <see cref="ComputeThreads.Count"/> workers when there
+    /// <paramref name="itemWidth"/> floats each, split across up to <see cref="ComputeContext.Threads"/> workers when there
     /// is enough work. Updates are element-wise and touched rows are distinct, so the split never changes a result.
     /// </summary>
-    protected static void ForChunks<TArg>(int count, int itemWidth, TArg arg, Action<TArg, int, int> body)
+    protected void ForChunks<TArg>(int count, int itemWidth, TArg arg, Action<TArg, int, int> body)
     {
-        int workers = (int)Math.Min(ComputeThreads.Count, Math.Max(1, (long)count * itemWidth / MinElementsPerWorker));
+        int workers = (int)Math.Min(Compute.Threads, Math.Max(1, (long)count * itemWidth / MinElementsPerWorker));
         if (workers <= 1)
         {
             body(arg, 0, count); // the common path allocates nothing when body is a static lambda
             return;
         }
 
-        ChunkJob<TArg>.Run(count, workers, arg, body);
+        ChunkJob<TArg>.Run(Compute, count, workers, arg, body);
     }
 
     // Boundaries at multiples of 64 items keep dense chunks vector- and cache-line-aligned.
@@ -94,13 +97,13 @@ public abstract class SlottedOptimizer : IOptimizer
         private TArg? _arg;
         private Action<TArg, int, int>? _body;
 
-        public static void Run(int count, int workers, TArg arg, Action<TArg, int, int> body)
+        public static void Run(ComputeContext compute, int count, int workers, TArg arg, Action<TArg, int, int> body)
         {
             ChunkJob<TArg> job = t_instance ??= new ChunkJob<TArg>();
             (job._count, job._arg, job._body) = (count, arg, body);
             try
             {
-                RowParallel.For(workers, 1, job);
+                RowParallel.For(compute, workers, 1, job);
             }
             finally
             {

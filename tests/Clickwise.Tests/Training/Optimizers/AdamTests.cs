@@ -1,3 +1,4 @@
+using Clickwise.Kernels;
 using Clickwise.Layers;
 using Clickwise.Training.Optimizers;
 
@@ -230,34 +231,25 @@ public sealed class AdamThreadingTests
     {
         float[][] Run(int threads)
         {
-            int saved = Clickwise.Kernels.ComputeThreads.Count;
-            Clickwise.Kernels.ComputeThreads.Count = threads;
-            try
+            Parameter dense = Parameter.Dense("w", ParameterRole.DenseWeight, 300_001);
+            Parameter table = Parameter.RowSparse("emb", ParameterRole.Embedding, 60_000, 10).PrepareRowGradient(50_000);
+            ParameterSet set = AdamTests.Set(dense, table);
+            AdamTests.Fill(dense.Value, 1);
+            AdamTests.Fill(table.Value, 2);
+            var adam = new Adam(new OptimizerSettings { L2Net = 1e-3, L2Embedding = 1e-2 }, ComputeContext.Default with { Threads = threads });
+            for (int step = 0; step < 2; step++)
             {
-                Parameter dense = Parameter.Dense("w", ParameterRole.DenseWeight, 300_001);
-                Parameter table = Parameter.RowSparse("emb", ParameterRole.Embedding, 60_000, 10).PrepareRowGradient(50_000);
-                ParameterSet set = AdamTests.Set(dense, table);
-                AdamTests.Fill(dense.Value, 1);
-                AdamTests.Fill(table.Value, 2);
-                var adam = new Adam(new OptimizerSettings { L2Net = 1e-3, L2Embedding = 1e-2 });
-                for (int step = 0; step < 2; step++)
+                set.ZeroGrad();
+                AdamTests.Fill(dense.Grad!, 10 + step);
+                for (int r = 0; r < 50_000; r++)
                 {
-                    set.ZeroGrad();
-                    AdamTests.Fill(dense.Grad!, 10 + step);
-                    for (int r = 0; r < 50_000; r++)
-                    {
-                        table.RowGrad!.Row((r * 7 + step) % 60_000)[r % 10] = r * 1e-5f;
-                    }
-
-                    adam.Step(set);
+                    table.RowGrad!.Row((r * 7 + step) % 60_000)[r % 10] = r * 1e-5f;
                 }
 
-                return [dense.Value, table.Value];
+                adam.Step(set);
             }
-            finally
-            {
-                Clickwise.Kernels.ComputeThreads.Count = saved;
-            }
+
+            return [dense.Value, table.Value];
         }
 
         float[][] one = Run(1), two = Run(2);

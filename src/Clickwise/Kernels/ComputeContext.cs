@@ -1,0 +1,59 @@
+using Clickwise.Diagnostics;
+
+namespace Clickwise.Kernels;
+
+/// <summary>
+/// How compute runs: thread count, GEMM and batch-1 matvec kernels, the inference block size and an optional
+/// step-phase profiler. Immutable (change one setting with <c>with</c>); a model keeps the context it was prepared
+/// or compiled with, so two models with different settings live side by side in one process. Results do not depend
+/// on <see cref="Threads"/> or <see cref="InferenceBlockRows"/>: work is split by fixed ranges and every split gives
+/// the same bits.
+/// </summary>
+public sealed record ComputeContext
+{
+    private readonly int _threads = Math.Max(1, Environment.ProcessorCount);
+    private readonly int _inferenceBlockRows = 264;
+
+    /// <summary>All cores, the registry's kernels (<c>CLICKWISE_KERNELS</c>), no profiler.</summary>
+    public static ComputeContext Default { get; } = new();
+
+    /// <summary>Parts a parallel pass splits into (the caller's thread runs part 0); default: all cores.</summary>
+    public int Threads
+    {
+        get => _threads;
+        init => _threads = value < 1 ? throw new ArgumentOutOfRangeException(nameof(Threads), value, "threads must be >= 1") : value;
+    }
+
+    /// <summary>The GEMM of the training layers and of the compiled plans (its blocking is the instance's own).</summary>
+    public IGemm Gemm { get; init; } = KernelRegistry.Gemm;
+
+    /// <summary>
+    /// The batch-1 kernel of compiled dense layers, or null for the band-packed <see cref="Simd.PackedMatVec"/>
+    /// (which repacks the weights); default: the registry's when <c>CLICKWISE_KERNELS</c> forced one.
+    /// </summary>
+    public IMatVec? MatVec { get; init; } = KernelRegistry.MatVecForced ? KernelRegistry.MatVec : null;
+
+    /// <summary>
+    /// Most rows per block when a compiled plan runs a thread's rows op after op. 264: a dense layer's input and output
+    /// rows (2 × 400 floats each, 0.85 MB) and its packed weights (640 KB) fit a 2 MB L2.
+    /// </summary>
+    public int InferenceBlockRows
+    {
+        get => _inferenceBlockRows;
+        init => _inferenceBlockRows = value < 1 ? throw new ArgumentOutOfRangeException(nameof(InferenceBlockRows), value, "block rows must be >= 1") : value;
+    }
+
+    /// <summary>Receives the end of each named phase of a training step (a profiler), or null.</summary>
+    public IStepPhaseSink? Phases { get; init; }
+
+    /// <summary>Marks the end of a training-step phase; without a sink it costs one field read.</summary>
+    public void EndPhase(string name) => Phases?.End(name);
+
+    /// <summary>C = (accumulate ? C : 0) + op(A)·op(B) with <see cref="Gemm"/> over <see cref="Threads"/> (see <see cref="IGemm"/>).</summary>
+    public void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c,
+                         int m, int n, int k, bool transA, bool transB, bool accumulate) =>
+        Gemm.Multiply(a, b, c, m, n, k, transA, transB, accumulate, Threads);
+
+    /// <summary>One line for logs: threads and the kernels chosen.</summary>
+    public string Describe() => $"threads {Threads}, gemm {Gemm.Name}, matvec {MatVec?.Name ?? "packed"}, inference block rows {InferenceBlockRows}";
+}
