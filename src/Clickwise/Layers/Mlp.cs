@@ -7,6 +7,8 @@ namespace Clickwise.Layers;
 /// by a final Linear to one output, y = a(H)·W(H+1) + b(H+1). Owns its parameters (registered into the model's
 /// <see cref="ParameterSet"/> as mlp.{l}.weight / mlp.{l}.bias, l = 0..H) and activations planned for the
 /// maximum batch, so a step allocates nothing.
+/// Without the output unit (FinalMLP's streams, FuxiCTR's <c>output_dim=None</c>) the output is the last hidden
+/// activation a(H) [B, H_n] and the parameters stop at l = H − 1.
 /// </summary>
 public sealed class Mlp
 {
@@ -15,8 +17,8 @@ public sealed class Mlp
     private readonly Parameter[] _biases;
     private readonly float[][] _hidden;     // post-dropout outputs h(l) [B, H_l]
     private readonly float[][] _dHidden;    // gradients w.r.t. h(l), then (in place) w.r.t. the pre-activations [B, H_l]
-    private readonly float[] _output;       // [B]
-    private readonly float[] _dOutput;      // [B]
+    private readonly float[] _output;       // [B]; empty without the output unit
+    private readonly float[] _dOutput;      // [B]; empty without the output unit
     private readonly float _dropout;
     private readonly SeededRandom _dropoutRandom;
     private readonly LayerPhaseNames[] _phases;
@@ -30,14 +32,20 @@ public sealed class Mlp
     private readonly float[][]? _derivative; // tanh only: dropout(1 − tanh²) per hidden unit [B, H_l]
 
     public Mlp(ParameterSet parameters, string prefix, int inputSize, IReadOnlyList<int> hiddenUnits, float dropout,
-               int maxBatchSize, SeededRandom initRandom, long dropoutSeed, Activation activation = Activation.Relu)
+               int maxBatchSize, SeededRandom initRandom, long dropoutSeed, Activation activation = Activation.Relu,
+               bool outputUnit = true)
     {
         if (dropout is < 0f or >= 1f)
         {
             throw new ArgumentOutOfRangeException(nameof(dropout), dropout, "dropout rate must be in [0, 1).");
         }
 
-        _sizes = [inputSize, .. hiddenUnits, 1];
+        if (!outputUnit && hiddenUnits.Count == 0)
+        {
+            throw new ArgumentException("an Mlp without the output unit needs at least one hidden layer", nameof(hiddenUnits));
+        }
+
+        _sizes = outputUnit ? [inputSize, .. hiddenUnits, 1] : [inputSize, .. hiddenUnits];
         int layers = _sizes.Length - 1;
         _weights = new Parameter[layers];
         _biases = new Parameter[layers];
@@ -47,7 +55,8 @@ public sealed class Mlp
             _weights[l] = parameters.Add(Parameter.Dense($"{prefix}.{l}.weight", ParameterRole.DenseWeight, fanIn, fanOut));
             _biases[l] = parameters.Add(Parameter.Dense($"{prefix}.{l}.bias", ParameterRole.Bias, fanOut));
             // He-uniform before a ReLU, Xavier-uniform before a tanh and for the linear output layer; biases start at zero.
-            double bound = l < layers - 1 && activation == Activation.Relu ? Math.Sqrt(6.0 / fanIn) : Math.Sqrt(6.0 / (fanIn + fanOut));
+            bool hidden = l < hiddenUnits.Count;
+            double bound = hidden && activation == Activation.Relu ? Math.Sqrt(6.0 / fanIn) : Math.Sqrt(6.0 / (fanIn + fanOut));
             initRandom.FillUniform(_weights[l].Value, bound);
         }
 
@@ -67,8 +76,9 @@ public sealed class Mlp
         }
 
         Activation = activation;
-        _output = new float[maxBatchSize];
-        _dOutput = new float[maxBatchSize];
+        HasOutputUnit = outputUnit;
+        _output = outputUnit ? new float[maxBatchSize] : [];
+        _dOutput = outputUnit ? new float[maxBatchSize] : [];
 
         _phases = [.. Enumerable.Range(0, layers).Select(l => new LayerPhaseNames($"{prefix}.{l}"))];
         _dropout = dropout;
@@ -80,6 +90,12 @@ public sealed class Mlp
 
     public int HiddenLayerCount => _hidden.Length;
 
+    /// <summary>Whether the last layer is the 1-unit output; without it the output is the last hidden activation.</summary>
+    public bool HasOutputUnit { get; }
+
+    /// <summary>Values per row of the output: 1, or the last hidden width without the output unit.</summary>
+    public int OutputSize => _sizes[^1];
+
     public int MaxBatchSize { get; }
 
     public float DropoutRate => _dropout;
@@ -90,7 +106,7 @@ public sealed class Mlp
     public void ResetDropout(long seed) => _dropoutRandom.Reset(seed);
 
     /// <param name="input">[B, in].</param>
-    /// <param name="output">[B] (the single output unit).</param>
+    /// <param name="output">[B, <see cref="OutputSize"/>]: the single output unit, or the last hidden activation.</param>
     public void Forward(ReadOnlySpan<float> input, int batchSize, Span<float> output, bool training)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(batchSize, MaxBatchSize);
@@ -117,6 +133,12 @@ public sealed class Mlp
             a = _hidden[l].AsSpan(0, batchSize * width);
         }
 
+        if (!HasOutputUnit)
+        {
+            a.CopyTo(output);
+            return;
+        }
+
         int last = _weights.Length - 1;
         if (_hidden.Length == 0)
         {
@@ -136,9 +158,16 @@ public sealed class Mlp
     /// Write <paramref name="dInput"/> instead of accumulating: for a model whose Mlp is the first of several consumers
     /// to fill a fresh gradient buffer, which then needs no clearing.
     /// </param>
+    /// <param name="dOutput">[B, <see cref="OutputSize"/>].</param>
     public void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> dOutput, int batchSize, Span<float> dInput,
                          bool overwriteInput = false)
     {
+        if (!HasOutputUnit)
+        {
+            BackwardHidden(input, dOutput, batchSize, dInput, overwriteInput);
+            return;
+        }
+
         int last = _weights.Length - 1;
         if (_hidden.Length == 0)
         {
@@ -168,7 +197,23 @@ public sealed class Mlp
         }
 
         StepPhases.End(_phases[last].OutputBackward);
-        for (int l = last - 1; l >= 0; l--)
+        BackwardLayers(last - 1, input, batchSize, dInput, overwriteInput);
+    }
+
+    /// <summary>Without the output unit: dOutput is the gradient of the last hidden activation.</summary>
+    private void BackwardHidden(ReadOnlySpan<float> input, ReadOnlySpan<float> dOutput, int batchSize, Span<float> dInput,
+                                bool overwriteInput)
+    {
+        int top = _hidden.Length - 1;
+        dOutput[..(batchSize * _sizes[top + 1])].CopyTo(_dHidden[top]);
+        ActivationBackward(top, batchSize);
+        BackwardLayers(top, input, batchSize, dInput, overwriteInput);
+    }
+
+    /// <summary>Layers top..0, given the pre-activation gradient of hidden layer <paramref name="top"/> in its buffer.</summary>
+    private void BackwardLayers(int top, ReadOnlySpan<float> input, int batchSize, Span<float> dInput, bool overwriteInput)
+    {
+        for (int l = top; l >= 0; l--)
         {
             ReadOnlySpan<float> a = l == 0 ? input : _hidden[l - 1].AsSpan(0, batchSize * _sizes[l]);
             ReadOnlySpan<float> dZ = _dHidden[l].AsSpan(0, batchSize * _sizes[l + 1]);
@@ -180,17 +225,7 @@ public sealed class Mlp
                 Linear.MultiplyTransposedWeights(dZ, _weights[l].Value, batchSize, _sizes[l], _sizes[l + 1],
                     _dHidden[l - 1], accumulate: false);
                 StepPhases.End(_phases[l].BackwardData);
-                if (_derivative is null)
-                {
-                    _activationBackward.Run(_hidden[l - 1], _dHidden[l - 1], _biases[l - 1].Grad!, _sizes[l], batchSize,
-                        _lastForwardScale);
-                }
-                else
-                {
-                    _tanhBackward.Run(_derivative[l - 1], _dHidden[l - 1], _biases[l - 1].Grad!, _sizes[l], batchSize);
-                }
-
-                StepPhases.End(_phases[l - 1].ActivationBackward);
+                ActivationBackward(l - 1, batchSize);
             }
             else if (!dInput.IsEmpty)
             {
@@ -199,5 +234,20 @@ public sealed class Mlp
                 StepPhases.End(_phases[l].BackwardData);
             }
         }
+    }
+
+    /// <summary>Hidden layer l's activation (and dropout) backward in place over its gradient buffer, with its bias gradient.</summary>
+    private void ActivationBackward(int l, int batchSize)
+    {
+        if (_derivative is null)
+        {
+            _activationBackward.Run(_hidden[l], _dHidden[l], _biases[l].Grad!, _sizes[l + 1], batchSize, _lastForwardScale);
+        }
+        else
+        {
+            _tanhBackward.Run(_derivative[l], _dHidden[l], _biases[l].Grad!, _sizes[l + 1], batchSize);
+        }
+
+        StepPhases.End(_phases[l].ActivationBackward);
     }
 }
