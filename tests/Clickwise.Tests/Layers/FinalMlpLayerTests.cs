@@ -1,10 +1,13 @@
+using System.Text.Json;
 using Clickwise.Layers;
+using Clickwise.Tests.Models;
 
 namespace Clickwise.Tests.Layers;
 
 /// <summary>
 /// FinalMLP's layers: the feature-selection gate and the multi-head bilinear fusion, by definition and by gradient
-/// check (the Mlp without its output unit is in <see cref="LayerGradientTests"/>).
+/// check (the Mlp without its output unit is in <see cref="LayerGradientTests"/>), then composed by hand (embedding → two gates → two stream Mlps → fusion +
+/// bias) against the PyTorch fixture tools/reference/golden_zoo_finalmlp.py writes.
 /// </summary>
 public sealed class FinalMlpLayerTests(ITestOutputHelper output)
 {
@@ -160,4 +163,83 @@ public sealed class FinalMlpLayerTests(ITestOutputHelper output)
         GradientCheck.Check("fusion.y", y, addedY, Loss, output: output);
         GradientCheck.CheckParameters(parameters, Loss, output: output);
     }
+
+    /// <summary>
+    /// The fixture's model built from the layers by hand: e = embedding[ids]·values, x_s = gate_s(e), o_s = mlp_s(x_s),
+    /// z = bias + fusion(o1, o2); logits, loss and every gradient on batch 0 against PyTorch.
+    /// </summary>
+    [Fact]
+    public void ComposedLayersMatchThePyTorchFixture()
+    {
+        GoldenFixture fixture = GoldenFixture.Load("finalmlp");
+        JsonElement root = fixture.Root;
+        int[] fieldSizes = GoldenFixture.Ints(root.GetProperty("field_sizes"));
+        int f = fieldSizes.Length, d = root.GetProperty("embedding_dim").GetInt32(), width = f * d, v = fieldSizes.Sum();
+        int b = fixture.BatchSize, heads = root.GetProperty("num_heads").GetInt32();
+        int[] fsHidden = GoldenFixture.Ints(root.GetProperty("fs_hidden_units"));
+        int[] mlp1Hidden = GoldenFixture.Ints(root.GetProperty("mlp1_hidden_units"));
+        int[] mlp2Hidden = GoldenFixture.Ints(root.GetProperty("mlp2_hidden_units"));
+
+        // Registration order of the future model: embedding, bias, fs1, fs2, mlp1, mlp2, fusion.
+        var parameters = new ParameterSet();
+        Parameter embedding = parameters.Add(Parameter.RowSparse("embedding", ParameterRole.Embedding, v, d, b * f));
+        Parameter bias = parameters.Add(Parameter.Dense("bias", ParameterRole.Bias, 1));
+        var random = new SeededRandom(1);
+        var gate1 = new FeatureSelectionGate(parameters, "fs1", d, fsHidden, width, b, random);
+        var gate2 = new FeatureSelectionGate(parameters, "fs2", d, fsHidden, width, b, random);
+        var mlp1 = new Mlp(parameters, "mlp1", width, mlp1Hidden, 0f, b, random, dropoutSeed: 1, outputUnit: false);
+        var mlp2 = new Mlp(parameters, "mlp2", width, mlp2Hidden, 0f, b, random, dropoutSeed: 2, outputUnit: false);
+        var fusion = new BilinearFusion(parameters, "fusion", mlp1.OutputSize, mlp2.OutputSize, heads, b, random);
+        Dictionary<string, double[]> initial = GoldenFixture.Tensors(root.GetProperty("initial"));
+        Assert.Equal(root.GetProperty("initial").EnumerateObject().Select(p => p.Name), parameters.Select(p => p.Name));
+        foreach (Parameter p in parameters)
+        {
+            Assert.Equal(initial[p.Name].Length, p.Length);
+            for (int i = 0; i < p.Length; i++)
+            {
+                p.Value[i] = (float)initial[p.Name][i];
+            }
+        }
+
+        var batch = fixture.Batch(0);
+        var e = new float[b * width];
+        var x1 = new float[e.Length];
+        var x2 = new float[e.Length];
+        var o1 = new float[b * mlp1.OutputSize];
+        var o2 = new float[b * mlp2.OutputSize];
+        var logits = new float[b];
+        Embedding.Forward(embedding.Value, batch.Ids, batch.Values, true, b, f, d, e);
+        gate1.Forward(e, b, x1);
+        gate2.Forward(e, b, x2);
+        mlp1.Forward(x1, b, o1, training: true);
+        mlp2.Forward(x2, b, o2, training: true);
+        fusion.Forward(o1, o2, b, logits);
+        GlobalBias.Forward(bias.Value[0], b, logits);
+        var dLogits = new float[b];
+        double loss = BinaryLogLoss.Forward(logits, batch.Labels, b, dLogits);
+
+        var dO1 = new float[o1.Length];
+        var dO2 = new float[o2.Length];
+        var dX1 = new float[x1.Length];
+        var dX2 = new float[x2.Length];
+        var dE = new float[e.Length];
+        bias.Grad![0] += GlobalBias.Backward(dLogits, b);
+        fusion.Backward(o1, o2, dLogits, b, dO1, dO2);
+        mlp1.Backward(x1, dO1, b, dX1);
+        mlp2.Backward(x2, dO2, b, dX2);
+        gate1.Backward(e, dX1, b, dE);
+        gate2.Backward(e, dX2, b, dE);
+        Embedding.Backward(embedding.Value, batch.Ids, batch.Values, true, dE, b, f, d, embedding.RowGrad!, []);
+
+        Compare("logits", GoldenFixture.Doubles(root.GetProperty("logits")), logits);
+        Assert.Equal(root.GetProperty("loss").GetDouble(), loss, 1e-6);
+        Dictionary<string, double[]> gradients = GoldenFixture.Tensors(root.GetProperty("gradients"));
+        foreach (Parameter p in parameters)
+        {
+            Compare($"grad {p.Name}", gradients[p.Name], GradientCheck.Densify(p));
+        }
+    }
+
+    private void Compare(string what, double[] expected, ReadOnlySpan<float> actual) =>
+        GoldenFixture.AssertClose(what, expected, actual, 1e-5, output);
 }
