@@ -7,17 +7,19 @@ namespace Clickwise.Layers;
 /// by a final Linear to one output, y = a(H)·W(H+1) + b(H+1). Owns its parameters (registered into the model's
 /// <see cref="ParameterSet"/> as mlp.{l}.weight / mlp.{l}.bias, l = 0..H) and activations planned for the
 /// maximum batch, so a step allocates nothing.
+/// Without the output unit (FinalMLP's streams, FuxiCTR's <c>output_dim=None</c>) the output is the last hidden
+/// activation a(H) [B, H_n] and the parameters stop at l = H − 1.
 /// </summary>
 public sealed class Mlp
 {
     private ComputeContext _compute = ComputeContext.Default;
-    private readonly int[] _sizes;          // [in, H1, ..., Hn, 1]
+    private readonly int[] _sizes;          // [in, H1, ..., Hn, 1], or [in, H1, ..., Hn] without the output unit
     private readonly Parameter[] _weights;
     private readonly Parameter[] _biases;
     private float[][] _hidden = [];         // post-dropout outputs h(l) [B, H_l]
     private float[][] _dHidden = [];        // gradients w.r.t. h(l), then (in place) w.r.t. the pre-activations [B, H_l]
-    private float[] _output = [];           // [B]
-    private float[] _dOutput = [];          // [B]
+    private float[] _output = [];           // [B]; empty without the output unit
+    private float[] _dOutput = [];          // [B]; empty without the output unit
     private readonly float _dropout;
     private readonly SeededRandom _dropoutRandom;
     private readonly LayerPhaseNames[] _phases;
@@ -31,14 +33,20 @@ public sealed class Mlp
     private float[][]? _derivative;          // tanh only: dropout(1 − tanh²) per hidden unit [B, H_l]
 
     public Mlp(ParameterSet parameters, string prefix, int inputSize, IReadOnlyList<int> hiddenUnits, float dropout,
-               SeededRandom initRandom, long dropoutSeed, Activation activation = Activation.Relu)
+               SeededRandom initRandom, long dropoutSeed, Activation activation = Activation.Relu, bool outputUnit = true)
     {
         if (dropout is < 0f or >= 1f)
         {
             throw new ArgumentOutOfRangeException(nameof(dropout), dropout, "dropout rate must be in [0, 1).");
         }
 
-        _sizes = [inputSize, .. hiddenUnits, 1];
+        if (!outputUnit && hiddenUnits.Count == 0)
+        {
+            throw new ArgumentException("an Mlp without the output unit needs at least one hidden layer", nameof(hiddenUnits));
+        }
+
+        _sizes = outputUnit ? [inputSize, .. hiddenUnits, 1] : [inputSize, .. hiddenUnits];
+        HasOutputUnit = outputUnit;
         int layers = _sizes.Length - 1;
         _weights = new Parameter[layers];
         _biases = new Parameter[layers];
@@ -48,7 +56,8 @@ public sealed class Mlp
             _weights[l] = parameters.Add(Parameter.Dense($"{prefix}.{l}.weight", ParameterRole.DenseWeight, fanIn, fanOut));
             _biases[l] = parameters.Add(Parameter.Dense($"{prefix}.{l}.bias", ParameterRole.Bias, fanOut));
             // He-uniform before a ReLU, Xavier-uniform before a tanh and for the linear output layer; biases start at zero.
-            double bound = l < layers - 1 && activation == Activation.Relu ? Math.Sqrt(6.0 / fanIn) : Math.Sqrt(6.0 / (fanIn + fanOut));
+            bool hidden = l < hiddenUnits.Count;
+            double bound = hidden && activation == Activation.Relu ? Math.Sqrt(6.0 / fanIn) : Math.Sqrt(6.0 / (fanIn + fanOut));
             _weights[l].Uniform(initRandom, bound);
         }
 
@@ -63,18 +72,24 @@ public sealed class Mlp
     {
         _compute = compute ?? ComputeContext.Default;
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
-        _hidden = [.. _sizes[1..^1].Select(h => new float[checked(maxBatchSize * h)])];
+        _hidden = [.. _sizes[1..(HasOutputUnit ? ^1 : ^0)].Select(h => new float[checked(maxBatchSize * h)])];
         _dHidden = [.. _hidden.Select(h => new float[h.Length])];
         _derivative = Activation == Activation.Tanh ? [.. _hidden.Select(h => new float[h.Length])] : null;
-        _output = new float[maxBatchSize];
-        _dOutput = new float[maxBatchSize];
+        _output = HasOutputUnit ? new float[maxBatchSize] : [];
+        _dOutput = HasOutputUnit ? new float[maxBatchSize] : [];
         MaxBatchSize = maxBatchSize;
         return this;
     }
 
     public int InputSize => _sizes[0];
 
-    public int HiddenLayerCount => _sizes.Length - 2;
+    public int HiddenLayerCount => _sizes.Length - (HasOutputUnit ? 2 : 1);
+
+    /// <summary>Whether the last layer is the 1-unit output; without it the output is the last hidden activation.</summary>
+    public bool HasOutputUnit { get; }
+
+    /// <summary>Values per row of the output: 1, or the last hidden width without the output unit.</summary>
+    public int OutputSize => _sizes[^1];
 
     /// <summary>Rows the activations are planned for; 0 until <see cref="Prepare"/>.</summary>
     public int MaxBatchSize { get; private set; }
@@ -83,17 +98,17 @@ public sealed class Mlp
 
     public Activation Activation { get; }
 
-    /// <summary>W(l) [in, out] per layer, the output unit's last.</summary>
+    /// <summary>W(l) [in, out] per layer, the output unit's (when there is one) last.</summary>
     public IReadOnlyList<Parameter> Weights => _weights;
 
-    /// <summary>b(l) per layer, the output unit's last.</summary>
+    /// <summary>b(l) per layer, the output unit's (when there is one) last.</summary>
     public IReadOnlyList<Parameter> Biases => _biases;
 
     /// <summary>Restarts the dropout stream, e.g. to replay the exact same masks in a gradient check.</summary>
     public void ResetDropout(long seed) => _dropoutRandom.Reset(seed);
 
     /// <param name="input">[B, in].</param>
-    /// <param name="output">[B] (the single output unit).</param>
+    /// <param name="output">[B, <see cref="OutputSize"/>]: the single output unit, or the last hidden activation.</param>
     public void Forward(ReadOnlySpan<float> input, int batchSize, Span<float> output, bool training)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(batchSize, MaxBatchSize);
@@ -120,6 +135,12 @@ public sealed class Mlp
             a = _hidden[l].AsSpan(0, batchSize * width);
         }
 
+        if (!HasOutputUnit)
+        {
+            a.CopyTo(output);
+            return;
+        }
+
         int last = _weights.Length - 1;
         if (_hidden.Length == 0)
         {
@@ -139,9 +160,19 @@ public sealed class Mlp
     /// Write <paramref name="dInput"/> instead of accumulating: for a model whose Mlp is the first of several consumers
     /// to fill a fresh gradient buffer, which then needs no clearing.
     /// </param>
+    /// <param name="dOutput">[B, <see cref="OutputSize"/>].</param>
     public void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> dOutput, int batchSize, Span<float> dInput,
                          bool overwriteInput = false)
     {
+        if (!HasOutputUnit)
+        {
+            int top = _hidden.Length - 1;
+            dOutput[..(batchSize * _sizes[top + 1])].CopyTo(_dHidden[top]);
+            ActivationBackward(top, batchSize);
+            BackwardLayers(top, input, batchSize, dInput, overwriteInput);
+            return;
+        }
+
         int last = _weights.Length - 1;
         if (_hidden.Length == 0)
         {
@@ -171,7 +202,13 @@ public sealed class Mlp
         }
 
         _compute.EndPhase(_phases[last].OutputBackward);
-        for (int l = last - 1; l >= 0; l--)
+        BackwardLayers(last - 1, input, batchSize, dInput, overwriteInput);
+    }
+
+    /// <summary>Layers top..0, given the pre-activation gradient of hidden layer <paramref name="top"/> in its buffer.</summary>
+    private void BackwardLayers(int top, ReadOnlySpan<float> input, int batchSize, Span<float> dInput, bool overwriteInput)
+    {
+        for (int l = top; l >= 0; l--)
         {
             ReadOnlySpan<float> a = l == 0 ? input : _hidden[l - 1].AsSpan(0, batchSize * _sizes[l]);
             ReadOnlySpan<float> dZ = _dHidden[l].AsSpan(0, batchSize * _sizes[l + 1]);
@@ -183,17 +220,7 @@ public sealed class Mlp
                 Linear.MultiplyTransposedWeights(_compute, dZ, _weights[l].Value, batchSize, _sizes[l], _sizes[l + 1],
                     _dHidden[l - 1], accumulate: false);
                 _compute.EndPhase(_phases[l].BackwardData);
-                if (_derivative is null)
-                {
-                    _activationBackward.Run(_compute, _hidden[l - 1], _dHidden[l - 1], _biases[l - 1].Grad!, _sizes[l], batchSize,
-                        _lastForwardScale);
-                }
-                else
-                {
-                    _tanhBackward.Run(_compute, _derivative[l - 1], _dHidden[l - 1], _biases[l - 1].Grad!, _sizes[l], batchSize);
-                }
-
-                _compute.EndPhase(_phases[l - 1].ActivationBackward);
+                ActivationBackward(l - 1, batchSize);
             }
             else if (!dInput.IsEmpty)
             {
@@ -202,5 +229,20 @@ public sealed class Mlp
                 _compute.EndPhase(_phases[l].BackwardData);
             }
         }
+    }
+
+    /// <summary>Hidden layer l's activation (and dropout) backward in place over its gradient buffer, with its bias gradient.</summary>
+    private void ActivationBackward(int l, int batchSize)
+    {
+        if (_derivative is null)
+        {
+            _activationBackward.Run(_compute, _hidden[l], _dHidden[l], _biases[l].Grad!, _sizes[l + 1], batchSize, _lastForwardScale);
+        }
+        else
+        {
+            _tanhBackward.Run(_compute, _derivative[l], _dHidden[l], _biases[l].Grad!, _sizes[l + 1], batchSize);
+        }
+
+        _compute.EndPhase(_phases[l].ActivationBackward);
     }
 }

@@ -1,3 +1,4 @@
+using Clickwise.Kernels;
 using Clickwise.Layers;
 
 namespace Clickwise.Tests.Layers;
@@ -150,6 +151,37 @@ public sealed class LayerBehaviourTests
     public void DropoutRejectsRateOfOne()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => Dropout.FillMask(new SeededRandom(1), 1f, new float[4]));
+    }
+
+    [Fact]
+    public void MlpWithoutOutputUnitStopsAtTheLastHiddenLayer()
+    {
+        var full = new ParameterSet();
+        var mlp = new Mlp(full, "mlp", 6, [5, 4], 0f, new SeededRandom(1), dropoutSeed: 1).Prepare(2);
+        Assert.True(mlp.HasOutputUnit);
+        Assert.Equal(1, mlp.OutputSize);
+        Assert.Equal(["mlp.0.weight", "mlp.0.bias", "mlp.1.weight", "mlp.1.bias", "mlp.2.weight", "mlp.2.bias"], full.Select(p => p.Name));
+
+        var hidden = new ParameterSet();
+        var stream = new Mlp(hidden, "mlp1", 6, [5, 4], 0f, new SeededRandom(1), dropoutSeed: 1, outputUnit: false).Prepare(2);
+        Assert.False(stream.HasOutputUnit);
+        Assert.Equal(4, stream.OutputSize);
+        Assert.Equal(["mlp1.0.weight", "mlp1.0.bias", "mlp1.1.weight", "mlp1.1.bias"], hidden.Select(p => p.Name));
+        Assert.Equal(full["mlp.1.weight"].Value, hidden["mlp1.1.weight"].Value); // the same draws for the shared layers
+
+        // The output is the last hidden activation: ReLU(ReLU(x·W0 + b0)·W1 + b1).
+        float[] x = [.. Enumerable.Range(0, 12).Select(i => 0.1f * i - 0.5f)];
+        var y = new float[8];
+        stream.Forward(x, 2, y, training: false);
+        var h0 = new float[10];
+        var h1 = new float[8];
+        Linear.Forward(ComputeContext.Default, x, hidden["mlp1.0.weight"].Value, hidden["mlp1.0.bias"].Value, 2, 6, 5, h0);
+        Relu.Forward(h0, 10, h0);
+        Linear.Forward(ComputeContext.Default, h0, hidden["mlp1.1.weight"].Value, hidden["mlp1.1.bias"].Value, 2, 5, 4, h1);
+        Relu.Forward(h1, 8, h1);
+        Assert.Equal(h1, y);
+
+        Assert.Throws<ArgumentException>(() => new Mlp(new ParameterSet(), "m", 6, [], 0f, new SeededRandom(1), 1, outputUnit: false).Prepare(2));
     }
 
     [Fact]

@@ -222,22 +222,25 @@ public sealed class LayerGradientTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData(0f, Activation.Relu)]
-    [InlineData(0.3f, Activation.Relu)]
-    [InlineData(0f, Activation.Tanh)]
-    [InlineData(0.3f, Activation.Tanh)]
-    public void MlpInputAndEveryParameter(float dropout, Activation activation)
+    [InlineData(0f, Activation.Relu, true)]
+    [InlineData(0.3f, Activation.Relu, true)]
+    [InlineData(0f, Activation.Tanh, true)]
+    [InlineData(0.3f, Activation.Tanh, true)]
+    [InlineData(0f, Activation.Relu, false)]
+    [InlineData(0.3f, Activation.Relu, false)]
+    [InlineData(0.3f, Activation.Tanh, false)]
+    public void MlpInputAndEveryParameter(float dropout, Activation activation, bool outputUnit)
     {
         const int In = 6;
         var parameters = new ParameterSet();
-        var mlp = new Mlp(parameters, "mlp", In, [5, 4], dropout, new SeededRandom(27), dropoutSeed: 99, activation).Prepare(B);
+        var mlp = new Mlp(parameters, "mlp", In, [5, 4], dropout, new SeededRandom(27), dropoutSeed: 99, activation, outputUnit).Prepare(B);
         foreach (Parameter p in parameters.Where(p => p.Role == ParameterRole.Bias))
         {
             new SeededRandom(28).FillUniform(p.Value, 0.1); // non-zero biases so their effect is visible
         }
 
-        float[] x = Random(B * In, 29), r = Random(B, 30);
-        var y = new float[B];
+        float[] x = Random(B * In, 29), r = Random(B * mlp.OutputSize, 30);
+        var y = new float[r.Length];
         double Loss()
         {
             mlp.ResetDropout(99); // replay the same masks on every evaluation

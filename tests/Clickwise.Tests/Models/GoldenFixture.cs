@@ -78,4 +78,22 @@ internal sealed class GoldenFixture
     public static float[] Floats(JsonElement array) => array.EnumerateArray().Select(e => (float)e.GetDouble()).ToArray();
 
     public static double[] Doubles(JsonElement array) => array.EnumerateArray().Select(e => e.GetDouble()).ToArray();
+
+    /// <summary>
+    /// Asserts max |expected − actual| ≤ <paramref name="tolerance"/> · max(1, max |expected|) (float32 against a float64
+    /// reference) and prints the max difference.
+    /// </summary>
+    public static void AssertClose(string what, double[] expected, ReadOnlySpan<float> actual, double tolerance, ITestOutputHelper output)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        double maxDiff = 0, scale = 1;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            maxDiff = Math.Max(maxDiff, Math.Abs(expected[i] - actual[i]));
+            scale = Math.Max(scale, Math.Abs(expected[i]));
+        }
+
+        output.WriteLine($"{what}: max abs diff {maxDiff:E2} over {expected.Length} values");
+        Assert.True(maxDiff <= tolerance * scale, $"{what}: max abs diff {maxDiff:E3} > {tolerance * scale:E1}");
+    }
 }

@@ -107,17 +107,6 @@ public sealed class ModelGoldenTests(ITestOutputHelper output)
 
     private static float[] GradientCheckDensify(Parameter p) => Clickwise.Tests.Layers.GradientCheck.Densify(p);
 
-    private void Compare(string what, double[] expected, ReadOnlySpan<float> actual)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        double maxDiff = 0, scale = 1;
-        for (int i = 0; i < expected.Length; i++)
-        {
-            maxDiff = Math.Max(maxDiff, Math.Abs(expected[i] - actual[i]));
-            scale = Math.Max(scale, Math.Abs(expected[i]));
-        }
-
-        output.WriteLine($"{what}: max abs diff {maxDiff:E2} over {expected.Length} values");
-        Assert.True(maxDiff <= Tolerance * scale, $"{what}: max abs diff {maxDiff:E3} > {Tolerance * scale:E1}");
-    }
+    private void Compare(string what, double[] expected, ReadOnlySpan<float> actual) =>
+        GoldenFixture.AssertClose(what, expected, actual, Tolerance, output);
 }
