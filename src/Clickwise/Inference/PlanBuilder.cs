@@ -98,4 +98,27 @@ internal sealed class PlanBuilder(FeatureLayout layout, ComputeContext compute, 
             size = outputSize;
         }
     }
+
+    /// <summary>
+    /// Hidden layers only (an <see cref="Layers.Mlp"/> without its output unit): every layer activated, the last one's
+    /// [B, H_n] output a new region. A pruned ReLU layer goes through the sparse planner's per-layer choice (dense,
+    /// CSR or SELL, by measurement); tanh layers stay dense.
+    /// </summary>
+    public TapeRegion HiddenLayers(IReadOnlyList<float[]> weights, IReadOnlyList<float[]> biases, Activation activation, TapeRegion input)
+    {
+        bool relu = activation == Activation.Relu;
+        TapeRegion current = input;
+        for (int l = 0; l < weights.Count; l++)
+        {
+            TapeRegion output = Allocate(biases[l].Length);
+            Add(sparse && relu
+                ? SparsePlanner.Dense(weights[l], biases[l], current.Width, output.Width, relu: true, current.Offset, output.Offset,
+                    toLogits: false, _gemm, _matVec)
+                : new DenseOp(weights[l], biases[l], current.Width, output.Width, relu, current.Offset, output.Offset, toLogits: false,
+                    _gemm, _matVec, tanh: !relu));
+            current = output;
+        }
+
+        return current;
+    }
 }
