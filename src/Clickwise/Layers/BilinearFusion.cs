@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using Clickwise.Inference;
+using Clickwise.Inference.Ops;
 using Clickwise.Kernels;
 
 namespace Clickwise.Layers;
@@ -70,6 +72,14 @@ public sealed class BilinearFusion
 
     /// <summary>Rows the buffers are planned for; 0 until <see cref="Prepare"/>.</summary>
     public int MaxBatchSize { get; private set; }
+
+    /// <summary>The fusion of the regions <paramref name="x"/> [B, X] and <paramref name="y"/> [B, Y] into the logits, through the same kernels.</summary>
+    internal void Lower(PlanBuilder plan, TapeRegion x, TapeRegion y)
+    {
+        TapeRegion scratch = plan.Allocate(BilinearFusionOp.ScratchWidth(XSize, YSize));
+        plan.Add(new BilinearFusionOp(_xWeight.Value, _yWeight.Value, _xyWeight.Value, XSize, YSize, Heads, x.Offset, y.Offset, scratch.Offset,
+            plan.Gemm));
+    }
 
     /// <param name="x">[B, X]; must stay unchanged until backward.</param>
     /// <param name="y">[B, Y]; must stay unchanged until backward.</param>
