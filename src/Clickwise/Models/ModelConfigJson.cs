@@ -137,10 +137,10 @@ public sealed class ModelConfigJson : JsonConverter<ModelConfig>
         config = json.ContainsKey("seed") ? config with { Seed = Read<int>(json, "seed", typeof(int)) } : config;
         if (own.Count > 0)
         {
-            foreach ((string key, _) in own)
+            foreach (string key in own.Select(p => p.Key).ToList())
             {
-                // Each value on its own first, so a wrong kind is reported by its key.
-                _ = Read<object>(own, key, PropertyType(optionsType, key));
+                // Normalised first (a lone number for a list), so the record reads what Read accepted.
+                own[key] = JsonSerializer.SerializeToNode(Read<object>(own, key, PropertyType(optionsType, key)), PropertyType(optionsType, key), Plain);
             }
 
             config = config with { Options = (ModelOptions)own.Deserialize(optionsType, Plain)! };
@@ -156,6 +156,12 @@ public sealed class ModelConfigJson : JsonConverter<ModelConfig>
                 && Enum.GetNames(type).Select(JsonNamingPolicy.SnakeCaseLower.ConvertName).Contains(text)))
         {
             throw new JsonException($"{key} takes {Kind(type)}, got {json[key]?.ToJsonString() ?? "null"}");
+        }
+
+        // A one-layer list may be written as its one number (--set mlp2_hidden_units=800).
+        if (type == typeof(int[]) && json[key] is JsonValue single && single.TryGetValue(out int units))
+        {
+            return (T?)(object)new[] { units };
         }
 
         try
