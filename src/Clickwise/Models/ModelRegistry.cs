@@ -105,6 +105,12 @@ public static class ModelRegistry
             + "no first-order term", "Song et al. 2019 (AutoInt)", Attention, Options: new AutoIntOptions(), Dnn: false),
         new("autoint+", "AutoInt+", Interaction, (c, l, w) => new AutoIntModel(c, l, deep: true, w),
             "`autoint` + DNN over the flattened embeddings, logits summed", "Song et al. 2019 (AutoInt+)", Attention, Options: new AutoIntOptions()),
+        new("finalmlp", "FinalMLP", Interaction, (c, l, w) => new FinalMlpModel(c, l, w),
+            "w₀ + o₁·w_x + o₂·w_y + Σ_h o₁ₕᵀ W_h o₂ₕ: two MLP streams over the embeddings, each behind a learned feature-selection "
+            + "gate 2σ(MLP(c)), joined by multi-head bilinear fusion", "Mao et al. 2023 (FinalMLP)",
+            "the core's `hidden_units`, `activation` and `dropout` are the first stream's (activation and dropout also the second's); "
+            + "`mlp2_hidden_units` (default [800]), `fs_hidden_units` (the gates' MLP, [800]) and `num_heads` (fusion heads, 1, dividing "
+            + "both streams' last width): [math/finalmlp.md](math/finalmlp.md)", Options: new FinalMlpOptions()),
     ];
 
     /// <summary>Registered names in a stable order: <see cref="Entries"/>' names.</summary>

@@ -123,6 +123,39 @@ public sealed class CliPipelineTests : IClassFixture<CliPipelineTests.Pipeline>
     }
 
     [Fact]
+    public void FinalMlpTrainsSavesEvaluatesPredictsBenchmarksAndInspectsLikeTheOthers()
+    {
+        string model = _pipeline.Directory.File("finalmlp.cwm");
+        CliRunner.Expect(0, "train", "-d", _pipeline.DataPath, "--format", "criteo", "--model", "finalmlp", "--embedding-dim", "4",
+            "--hidden", "16,8", "--set", "mlp2_hidden_units=16", "--set", "fs_hidden_units=8", "--set", "num_heads=4", "--epochs", "1",
+            "-o", model, "--quiet");
+
+        string shown = CliRunner.Expect(0, "inspect", "-m", model).Out;
+        Assert.Contains("model finalmlp: embedding_dim 4, hidden_units [16, 8], activation relu, dropout 0.5, mlp2_hidden_units [16], "
+            + "fs_hidden_units [8], num_heads 4", shown);
+        Assert.Contains("bilinear fusion X=8 Y=16 K=4", shown);
+        // The gates are folded into the streams' first layers: the plan is the gather, two streams and the fusion.
+        string plan = shown[shown.IndexOf("compiled plan", StringComparison.Ordinal)..];
+        Assert.Equal(2, plan.Split("dense 156x16 relu").Length - 1);
+        Assert.Equal(3, plan.Split("dense ").Length - 1);
+
+        using (JsonDocument eval = JsonDocument.Parse(CliRunner.Expect(0, "eval", "-m", model, "-d", _pipeline.DataPath, "--format", "criteo", "--json").Out))
+        {
+            Assert.Equal(Rows, eval.RootElement.GetProperty("rows").GetInt64());
+            Assert.InRange(eval.RootElement.GetProperty("auc").GetDouble(), 0.51, 1.0); // one epoch; learning is ModelLearningTests'
+        }
+
+        string predictions = _pipeline.Directory.File("finalmlp.txt");
+        CliRunner.Expect(0, "predict", "-m", model, "-d", _pipeline.DataPath, "--format", "criteo", "-o", predictions);
+        string[] lines = File.ReadAllLines(predictions);
+        Assert.Equal(Rows, lines.Length);
+        Assert.All(lines, line => Assert.InRange(double.Parse(line, System.Globalization.CultureInfo.InvariantCulture), 0.0, 1.0));
+
+        using JsonDocument bench = JsonDocument.Parse(CliRunner.Expect(0, "bench", "-m", model, "--requests", "200", "--batch", "500", "--json").Out);
+        Assert.True(bench.RootElement.EnumerateObject().Any(), "bench reports its measurements");
+    }
+
+    [Fact]
     public void PredictWritesOneProbabilityPerRowThatAgreesWithEval()
     {
         string predictions = _pipeline.Directory.File("predictions.txt");

@@ -48,6 +48,8 @@ public sealed class ModelGradientTests(ITestOutputHelper output)
             "xdeepfm" => new XDeepFMOptions { CinLayers = [6, 4, 3] }, // small, even before the last (split-half)
             // D = 4 → K·d' = 6 → 6, a residual projection in both layers
             "autoint" or "autoint+" => new AutoIntOptions { AttentionLayers = 2, AttentionHeads = 2, AttentionDim = 3 },
+            // Small streams and gates: with FinalMLP's 800-wide defaults some unit sits next to its ReLU kink for any seed.
+            "finalmlp" => new FinalMlpOptions { Mlp2HiddenUnits = [5], FsHiddenUnits = [3] },
             _ => ModelRegistry.DefaultOptions(name),
         },
         Dropout = dropout,
@@ -163,7 +165,9 @@ public sealed class ModelGradientTests(ITestOutputHelper output)
             // attention's query and key gradients pass through the softmax's Jacobian and are as small (~5e-3), so they
             // take the same larger step; its value and residual projections keep 1e-3, where no pre-activation crosses
             // its ReLU kink (at 1e-2 one does).
+            // FinalMLP's gate MLPs (fs*) see the batch only through Σ_b dx ⊙ e and a sigmoid: their gradients are as small.
             bool small = p.Name.StartsWith("cross.", StringComparison.Ordinal) || p.Name.StartsWith("cin.", StringComparison.Ordinal)
+                || p.Name.StartsWith("fs", StringComparison.Ordinal)
                 || (p.Name.StartsWith("attention.", StringComparison.Ordinal) && (p.Name.EndsWith(".query", StringComparison.Ordinal)
                     || p.Name.EndsWith(".key", StringComparison.Ordinal)));
             float eps = small ? smallEps : 1e-3f;

@@ -40,6 +40,7 @@ public sealed class ModelLearningTests(ITestOutputHelper output)
     [InlineData("wdl-fm", true)]
     [InlineData("autoint", true)]
     [InlineData("autoint+", true)]
+    [InlineData("finalmlp", true)]
     public void SecondOrderModelsLearnAPlantedPairInteraction(string name, bool canLearn)
     {
         var config = new ModelConfig { Name = name, EmbeddingDim = 4, HiddenUnits = [16], Dropout = 0f, InitStd = 0.1f, Seed = 3 };
