@@ -7,7 +7,11 @@ using Clickwise.Runs;
 
 namespace Clickwise.Cli.Verbs;
 
-/// <summary><c>clickwise predict</c>: one probability (or logit) per input row, in input order.</summary>
+/// <summary>
+/// <c>clickwise predict</c>: one probability (or logit) per input data line, in input order: a line the reader skipped
+/// (<c>--skip-bad</c>) gets <c>nan</c>, so output line k always answers input line k. Input from a pipe is scored and
+/// written line by line, so the verb can sit behind a socket or a queue.
+/// </summary>
 internal static class PredictCommand
 {
     public static Command Create()
@@ -39,29 +43,52 @@ internal static class PredictCommand
             var options = CommonOptions.Reader(parse.GetValue(format)!, parse.GetValue(skipBad), parse.GetValue(maxBad),
                 labeled: !parse.GetValue(unlabeled));
             string target = parse.GetValue(output)!;
-            long rows = 0;
+            long rows = 0, placeholders = 0, written = 0;
             BadLineStats stats;
             using (IRecordReader reader = Clickwise.Data.Readers.RecordReaders.Open(path, options))
             {
+                bool streaming = path == "-";
                 stats = WriteAtomically(target, writer =>
                 {
                     var line = new StringBuilder();
-                    return Scoring.Stream(artifact.Compile(compute: compute), artifact.FeatureMap, reader, (_, logits) =>
+                    // A skipped line's place keeps a nan, so the output stays line-aligned with the input.
+                    void Placeholders(long upTo)
+                    {
+                        for (; written < upTo; written++, placeholders++)
+                        {
+                            line.Append("nan\n");
+                        }
+                    }
+
+                    BadLineStats result = Scoring.Stream(artifact.Compile(compute: compute), artifact.FeatureMap, reader, (_, logits, ordinals) =>
                     {
                         line.Clear();
-                        foreach (float z in logits)
+                        for (int i = 0; i < logits.Length; i++)
                         {
-                            float value = kind == "prob" ? BinaryLogLoss.Sigmoid(z) : z;
+                            Placeholders(ordinals[i] - 1);
+                            float value = kind == "prob" ? BinaryLogLoss.Sigmoid(logits[i]) : logits[i];
                             line.Append(value.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
+                            written++;
                         }
 
                         writer.Write(line);
+                        if (streaming)
+                        {
+                            writer.Flush();
+                        }
+
                         rows += logits.Length;
-                    });
+                    }, batchSize: streaming ? 1 : Scoring.BatchSize);
+                    line.Clear();
+                    Placeholders(reader.Stats.LinesRead);
+                    writer.Write(line);
+                    return result;
                 });
             }
 
-            Console.Error.WriteLine($"predicted {rows:N0} rows; {stats}");
+            Console.Error.WriteLine(placeholders == 0
+                ? $"predicted {rows:N0} rows; {stats}"
+                : $"predicted {rows:N0} rows and wrote nan for the {placeholders:N0} lines that were skipped, keeping one output line per input line; {stats}");
             return ExitCodes.Success;
         }));
         return command;

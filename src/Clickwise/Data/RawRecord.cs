@@ -35,6 +35,12 @@ public sealed class RawRecord
     /// <summary>1-based line number in <see cref="Source"/>, for error messages.</summary>
     public long LineNumber { get; set; }
 
+    /// <summary>
+    /// 1-based position among the data lines read so far, skipped ones included (header excluded): where this record's
+    /// output goes when every input line gets one output line.
+    /// </summary>
+    public long Ordinal { get; set; }
+
     /// <summary>The file (or "-" for stdin) the row came from.</summary>
     public string Source { get; set; } = "";
 

@@ -15,15 +15,26 @@ public static class Scoring
 
     /// <summary>Calls <paramref name="onBatch"/> with each batch and its logits [B], in file order.</summary>
     public static BadLineStats Stream(CompiledModel model, FeatureMap map, IRecordReader reader,
-                                      Action<Batch, ReadOnlySpan<float>> onBatch)
+                                      Action<Batch, ReadOnlySpan<float>> onBatch) =>
+        Stream(model, map, reader, (batch, logits, _) => onBatch(batch, logits));
+
+    /// <summary>
+    /// Calls <paramref name="onBatch"/> with each batch, its logits [B] and each row's data-line ordinal [B]
+    /// (<see cref="RawRecord.Ordinal"/>: gaps are lines the reader skipped), in file order, at most
+    /// <paramref name="batchSize"/> rows at a time (1: every row as soon as it is read, for input from a pipe).
+    /// </summary>
+    public static BadLineStats Stream(CompiledModel model, FeatureMap map, IRecordReader reader,
+                                      Action<Batch, ReadOnlySpan<float>, ReadOnlySpan<long>> onBatch, int batchSize = BatchSize)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         CheckSchema(map, reader);
         FeatureEncoder encoder = map.CreateEncoder();
         int f = map.FieldCount;
         var record = new RawRecord(f);
-        var batch = new Batch(BatchSize, f);
-        float[] logits = new float[BatchSize];
-        InferenceTape tape = model.CreateTape(BatchSize);
+        var batch = new Batch(batchSize, f);
+        float[] logits = new float[batchSize];
+        long[] ordinals = new long[batchSize];
+        InferenceTape tape = model.CreateTape(batchSize);
         bool anyValues = false;
         void Flush()
         {
@@ -35,7 +46,7 @@ public static class Scoring
             batch.HasValues = anyValues;
             Span<float> z = logits.AsSpan(0, batch.Count);
             model.PredictLogits(batch.IdsInUse, anyValues ? batch.ValuesInUse : default, batch.Count, z, tape);
-            onBatch(batch, z);
+            onBatch(batch, z, ordinals.AsSpan(0, batch.Count));
             batch.Count = 0;
             anyValues = false;
         }
@@ -46,8 +57,9 @@ public static class Scoring
             Span<float> values = batch.Values.AsSpan(row * f, f);
             anyValues |= encoder.Encode(record, batch.Ids.AsSpan(row * f, f), values);
             batch.Labels[row] = record.Label;
+            ordinals[row] = record.Ordinal;
             batch.Count = row + 1;
-            if (batch.Count == BatchSize)
+            if (batch.Count == batchSize)
             {
                 Flush();
             }

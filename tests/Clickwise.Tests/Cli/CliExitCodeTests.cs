@@ -147,10 +147,20 @@ public sealed class CliExitCodeTests : IClassFixture<CliExitCodeTests.Files>
         Assert.Contains("skipped=2", train.Out);
         Assert.Contains($"rows {_files.Lines.Length - 2:N0}", train.Out);
 
+        // predict keeps one output line per input line: the skipped lines 5 and 9 get nan, every other line the
+        // prediction the clean file gives it.
         string predictions = _files.Directory.File("skip-predictions.txt");
         CliResult predict = CliRunner.Expect(0, "predict", "-m", _files.ModelPath, "-d", path, "--skip-bad", "-o", predictions);
-        Assert.Equal(_files.Lines.Length - 2, File.ReadAllLines(predictions).Length);
+        string[] lines = File.ReadAllLines(predictions);
+        Assert.Equal(_files.Lines.Length, lines.Length);
+        Assert.Equal("nan", lines[4]);
+        Assert.Equal("nan", lines[8]);
         Assert.Contains("skipped=2", predict.Error);
+        Assert.Contains("wrote nan for the 2 lines that were skipped", predict.Error);
+        string clean = _files.Directory.File("clean-predictions.txt");
+        CliRunner.Expect(0, "predict", "-m", _files.ModelPath, "-d", _files.DataPath, "-o", clean);
+        string[] expected = File.ReadAllLines(clean);
+        Assert.All(Enumerable.Range(0, lines.Length).Where(i => i is not (4 or 8)), i => Assert.Equal(expected[i], lines[i]));
     }
 
     [Fact]

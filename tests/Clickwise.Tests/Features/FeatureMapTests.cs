@@ -122,8 +122,14 @@ public sealed class FeatureMapTests
         int[] ids = new int[10];
         float[] values = new float[10];
         long checksum = 0;
-        reader.Read(record);
-        encoder.Encode(record, ids, values); // builds the lookup tables once
+        // The first rows build the lookup tables and let the JIT settle (tier-up and on-stack replacement of this loop can
+        // allocate on this thread on a loaded machine); the rest is measured.
+        for (int warm = 0; warm < 200_000 && reader.Read(record); warm++)
+        {
+            encoder.Encode(record, ids, values);
+            checksum += ids[5];
+        }
+
         long before = GC.GetAllocatedBytesForCurrentThread();
         while (reader.Read(record))
         {
@@ -133,7 +139,7 @@ public sealed class FeatureMapTests
 
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.True(checksum > 0);
-        Assert.True(allocated < 4096, $"encoding 1M rows allocated {allocated} bytes");
+        Assert.True(allocated < 4096, $"encoding 800k rows allocated {allocated} bytes");
     }
 
     internal static FeatureMap Fitted(uint hashSeed)

@@ -59,6 +59,7 @@ internal abstract class TextRecordReader : IRecordReader
             {
                 Stats.RowsParsed++;
                 record.LineNumber = Lines.LineNumber;
+                record.Ordinal = Stats.LinesRead;
                 record.Source = _source;
                 return true;
             }
