@@ -19,6 +19,7 @@ internal sealed class TrainOptions
 {
     private readonly Option<string> _data = CommonOptions.Data();
     private readonly Option<string> _format = CommonOptions.Format();
+    private readonly ColumnOptions _columns = new();
     private readonly Option<string?> _model = new("--model") { Description = $"Model: {string.Join(", ", ModelRegistry.Names)} (default deepfwfm)" };
     private readonly Option<string?> _config = new("--config") { Description = "Experiment config file (JSON; see configs/)" };
     private readonly Option<string?> _preset = new("--preset") { Description = $"A seed paper's settings, per model (default criteo): {string.Join(", ", RunPresets.Names)}" };
@@ -82,6 +83,7 @@ internal sealed class TrainOptions
     public void AddTo(Command command, bool sparsity = true, bool schedule = true, bool model = true)
     {
         CommonOptions.AddAll(command, _data, _format);
+        _columns.AddTo(command);
         if (model)
         {
             CommonOptions.AddAll(command, _model, _init);
@@ -145,7 +147,7 @@ internal sealed class TrainOptions
             Data = new DataSource
             {
                 Path = path,
-                Reader = CommonOptions.Reader(formatName, parse.GetValue(_skipBad), parse.GetValue(_maxBad)),
+                Reader = _columns.Apply(parse, CommonOptions.Reader(formatName, parse.GetValue(_skipBad), parse.GetValue(_maxBad))),
             },
             Preprocessing = preprocessing,
             Model = modelConfig,

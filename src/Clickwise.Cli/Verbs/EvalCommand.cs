@@ -18,8 +18,10 @@ internal static class EvalCommand
         var skipBad = CommonOptions.SkipBad();
         var maxBad = CommonOptions.MaxBadRatio();
         var threads = CommonOptions.Threads();
+        var columns = new ColumnOptions();
         var command = new Command("eval", "Evaluate a model file on labelled data");
         CommonOptions.AddAll(command, model, data, format, json, skipBad, maxBad, threads);
+        columns.AddTo(command);
         command.SetAction(parse => VerbRunner.Run(() =>
         {
             var compute = CommonOptions.Compute(parse.GetValue(threads));
@@ -27,7 +29,7 @@ internal static class EvalCommand
             CommonOptions.RequireFile(parse.GetValue(model)!);
             CommonOptions.RequireFile(path);
             ModelArtifact artifact = ModelArtifact.Load(parse.GetValue(model)!);
-            ReaderOptions options = CommonOptions.Reader(parse.GetValue(format)!, parse.GetValue(skipBad), parse.GetValue(maxBad));
+            ReaderOptions options = columns.Apply(parse, CommonOptions.Reader(parse.GetValue(format)!, parse.GetValue(skipBad), parse.GetValue(maxBad)));
             using IRecordReader reader = RecordReaders.Open(path, options);
             var (result, calibration, stats) = Scoring.Evaluate(artifact.Compile(compute: compute), artifact.FeatureMap, reader);
             if (parse.GetValue(json))

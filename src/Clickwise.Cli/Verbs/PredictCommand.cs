@@ -25,8 +25,10 @@ internal static class PredictCommand
         var skipBad = CommonOptions.SkipBad();
         var maxBad = CommonOptions.MaxBadRatio();
         var threads = CommonOptions.Threads();
+        var columns = new ColumnOptions();
         var command = new Command("predict", "Score a file with a model: one click probability per row");
         CommonOptions.AddAll(command, model, data, format, output, unlabeled, outputType, skipBad, maxBad, threads);
+        columns.AddTo(command);
         command.SetAction(parse => VerbRunner.Run(() =>
         {
             var compute = CommonOptions.Compute(parse.GetValue(threads));
@@ -40,8 +42,8 @@ internal static class PredictCommand
             CommonOptions.RequireFile(parse.GetValue(model)!);
             CommonOptions.RequireFile(path);
             ModelArtifact artifact = ModelArtifact.Load(parse.GetValue(model)!);
-            var options = CommonOptions.Reader(parse.GetValue(format)!, parse.GetValue(skipBad), parse.GetValue(maxBad),
-                labeled: !parse.GetValue(unlabeled));
+            var options = columns.Apply(parse, CommonOptions.Reader(parse.GetValue(format)!, parse.GetValue(skipBad), parse.GetValue(maxBad),
+                labeled: !parse.GetValue(unlabeled)));
             string target = parse.GetValue(output)!;
             long rows = 0, placeholders = 0, written = 0;
             BadLineStats stats;
