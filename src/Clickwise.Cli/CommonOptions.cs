@@ -34,7 +34,7 @@ internal static class CommonOptions
 
     public static Option<int> Threads() => new("--threads")
     {
-        Description = "Compute threads (default: all cores)",
+        Description = "Compute threads (the machine's cores unless given)",
         DefaultValueFactory = _ => Environment.ProcessorCount,
     };
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using Clickwise.Cli.Verbs;
 
 namespace Clickwise.Cli;
@@ -7,7 +8,7 @@ internal static class Program
 {
     public static int Main(string[] args)
     {
-        RootCommand root = BuildRoot();
+        Command root = BuildRoot();
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
@@ -23,9 +24,17 @@ internal static class Program
         return parsed.Invoke();
     }
 
-    internal static RootCommand BuildRoot()
+    /// <summary>
+    /// The verbs under a root named <c>clickwise</c> (a <see cref="RootCommand"/> takes the assembly's name, which would
+    /// print <c>Clickwise.Cli</c> in usage lines), with the help and version options a root command has.
+    /// </summary>
+    internal static Command BuildRoot()
     {
-        var root = new RootCommand("Clickwise: train, compress and serve click-through-rate models on a CPU.");
+        var root = new Command("clickwise", "Clickwise: train, compress and serve click-through-rate models on a CPU.")
+        {
+            new HelpOption(),
+            new VersionOption(),
+        };
         root.Subcommands.Add(SynthCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());

@@ -58,7 +58,7 @@ internal static class QuickstartCommand
                 Compute = compute,
             };
             Console.WriteLine($"2/5 train {request.Model.Name} (embedding {request.Model.EmbeddingDim}, DNN {string.Join("x", request.Model.HiddenUnits)}, "
-                + $"batch {request.Training.BatchSize}, {request.Training.Epochs} epochs)");
+                + $"batch {request.Training.BatchSize}, {request.Training.Epochs} epoch{(request.Training.Epochs == 1 ? "" : "s")})");
             TrainReport report = ConsoleProgress.Run(false, observers => TrainRun.Execute(request, observers));
 
             Console.WriteLine($"3/5 reload {modelPath} and re-evaluate the held-out test split");
