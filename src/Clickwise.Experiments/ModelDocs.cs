@@ -76,7 +76,7 @@ public static class ModelDocs
         Line(md);
         Line(md, "Presets hold one paper's preprocessing, training settings and, per model, architecture "
             + "(`src/Clickwise/Runs/RunPresets.cs`, `src/Clickwise/Models/ModelPresets.cs`). "
-            + "A preset applies first: a config file's section replaces the preset's whole, and single flags (`--hidden`, "
+            + "A preset applies first: a config file's section (JSON or YAML) overrides only the keys it names, and single flags (`--hidden`, "
             + "`--activation`, `--lr`, …) override single keys. `compare --preset` gives each of its `--models` that model's row. "
             + "A model the paper does not cover gets the preset's settings for it all the same (the \"not covered\" rows).");
         Line(md);

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Clickwise.Compression.Pruning;
 using Clickwise.Data.Pipeline;
 using Clickwise.Models;
@@ -6,9 +9,9 @@ using Clickwise.Training;
 namespace Clickwise.Runs;
 
 /// <summary>
-/// A named experiment config file (<c>configs/*.json</c>, <c>train --config</c>): a preset and optional sections.
-/// A section present in the file replaces the preset's section whole (keys omitted inside it take the record's
-/// defaults); command-line flags then override single keys. Unknown keys are errors.
+/// A named experiment config file (<c>configs/*.json</c> or <c>.yaml</c>, <c>train --config</c>): a preset and optional
+/// sections. A section in the file overrides only the keys it names (nested objects key by key); every other key keeps
+/// the preset's value for the model at hand. Command-line flags then override single keys. Unknown keys are errors.
 /// </summary>
 public sealed record RunConfig
 {
@@ -26,6 +29,10 @@ public sealed record RunConfig
     /// <summary>DeepLight pruning during training (absent: dense).</summary>
     public PruningConfig? Pruning { get; init; }
 
+    /// <summary>The keys the file's sections named, to lay over the preset's sections (null: none, or built in code).</summary>
+    [JsonIgnore]
+    private Overlay? Keys { get; init; }
+
     public static RunConfig Load(string path)
     {
         if (!File.Exists(path))
@@ -33,7 +40,20 @@ public sealed record RunConfig
             throw new FileNotFoundException($"no such config file: {path}", path);
         }
 
-        RunConfig config = ConfigJson.Deserialize<RunConfig>(File.ReadAllText(path), path);
+        string text = File.ReadAllText(path);
+        if (Path.GetExtension(path).ToLowerInvariant() is ".yaml" or ".yml")
+        {
+            try
+            {
+                text = YamlToJson.Convert(text);
+            }
+            catch (FormatException e)
+            {
+                throw new InvalidDataException($"{path}: {e.Message}", e);
+            }
+        }
+
+        RunConfig config = ConfigJson.Deserialize<RunConfig>(text, path);
         try
         {
             _ = RunPresets.Get(config.Preset);
@@ -43,26 +63,97 @@ public sealed record RunConfig
             throw new InvalidDataException(unknown.Message, unknown);
         }
 
+        JsonObject file = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })!.AsObject();
+        config = config with
+        {
+            Keys = new Overlay(file["preprocessing"] as JsonObject, file["model"] as JsonObject, file["training"] as JsonObject),
+        };
+        try
+        {
+            // Resolved once here, so a value the merge cannot take is reported at load, naming the file.
+            _ = config.ResolvedPreprocessing;
+            _ = config.ResolvedTraining;
+            _ = config.ResolvedModel;
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidDataException)
+        {
+            throw new InvalidDataException($"{path}: {e.Message}", e);
+        }
+
         return config;
     }
 
-    public DataConfig ResolvedPreprocessing => Preprocessing ?? RunPresets.Get(Preset).Data;
+    public DataConfig ResolvedPreprocessing => Keys is null
+        ? Preprocessing ?? RunPresets.Get(Preset).Data
+        : Merge(RunPresets.Get(Preset).Data, Keys.Preprocessing);
 
     public ModelConfig ResolvedModel => ModelFor(null);
 
     public TrainingConfig ResolvedTraining => TrainingFor(null);
 
     /// <summary>
-    /// The training settings of model <paramref name="name"/> (null: the config's model, else deepfwfm): the config's
-    /// <c>training</c> section when present, else the preset's settings for that model.
+    /// The training settings of model <paramref name="name"/> (null: the config's model, else deepfwfm): the preset's
+    /// settings for that model with the keys of the config's <c>training</c> section laid over them.
     /// </summary>
-    public TrainingConfig TrainingFor(string? name) => Training ?? RunPresets.Get(Preset).TrainingFor(name ?? ModelFor(null).Name);
+    public TrainingConfig TrainingFor(string? name)
+    {
+        TrainingConfig preset = RunPresets.Get(Preset).TrainingFor(name ?? ModelFor(null).Name);
+        return Keys is null ? Training ?? preset : Merge(preset, Keys.Training);
+    }
 
     /// <summary>
-    /// The architecture of model <paramref name="name"/> (null: the config's model, else deepfwfm): the config's
-    /// <c>model</c> section when present (renamed), else the preset's settings for that model.
+    /// The architecture of model <paramref name="name"/> (null: the config's model, else deepfwfm): the preset's settings
+    /// for that model with the keys of the config's <c>model</c> section laid over them. For another model than the section
+    /// names (<c>compare</c>), settings that model does not have are left out.
     /// </summary>
-    public ModelConfig ModelFor(string? name) => Model is { } model
-        ? model with { Name = name ?? model.Name }
-        : RunPresets.Get(Preset).Model(name ?? "deepfwfm");
+    public ModelConfig ModelFor(string? name)
+    {
+        if (Keys is null)
+        {
+            return Model is { } model ? model with { Name = name ?? model.Name } : RunPresets.Get(Preset).Model(name ?? "deepfwfm");
+        }
+
+        string? named = Keys.Model?["name"]?.GetValue<string>();
+        string resolved = name ?? named ?? "deepfwfm";
+        ModelConfig preset = RunPresets.Get(Preset).Model(resolved);
+        if (Keys.Model is null)
+        {
+            return preset;
+        }
+
+        IEnumerable<(string, string)> settings = Keys.Model.Where(kv => kv.Key != "name")
+            .Where(kv => resolved == named || preset.SettingKeys.Contains(kv.Key))
+            .Select(kv => (kv.Key, kv.Value?.ToJsonString() ?? "null"));
+        return preset.With(settings);
+    }
+
+    /// <summary><paramref name="preset"/> with the keys <paramref name="keys"/> names replaced (objects key by key), strictly typed again.</summary>
+    private static T Merge<T>(T preset, JsonObject? keys)
+    {
+        if (keys is null)
+        {
+            return preset;
+        }
+
+        JsonObject merged = JsonSerializer.SerializeToNode(preset, ConfigJson.Options)!.AsObject();
+        Lay(keys, merged);
+        return merged.Deserialize<T>(ConfigJson.Options)!;
+    }
+
+    private static void Lay(JsonObject keys, JsonObject target)
+    {
+        foreach ((string key, JsonNode? value) in keys)
+        {
+            if (value is JsonObject inner && target[key] is JsonObject existing)
+            {
+                Lay(inner, existing);
+            }
+            else
+            {
+                target[key] = value?.DeepClone();
+            }
+        }
+    }
+
+    private sealed record Overlay(JsonObject? Preprocessing, JsonObject? Model, JsonObject? Training);
 }
