@@ -55,6 +55,20 @@ internal static class EvalCommand
             else
             {
                 Console.WriteLine($"rows {result.Rows:N0}  AUC {result.Auc:F5}  logloss {result.LogLoss:F5}  predicted CTR {result.PredictedCtr:F4} / observed {result.ObservedCtr:F4}");
+                if (double.IsNaN(result.Auc))
+                {
+                    // AUC ranks positives above negatives: with one class there is nothing to rank.
+                    Console.WriteLine($"AUC is undefined: the data has {(result.Positives == 0 ? "no positive" : "no negative")} rows "
+                        + $"({result.Positives:N0} positives of {result.Rows:N0})");
+                }
+
+                Console.WriteLine("calibration (the rows sorted by prediction, in groups of equal size):");
+                Console.WriteLine("  mean prediction  observed rate       rows");
+                foreach (var bin in calibration.Bins.Where(b => b.Count > 0))
+                {
+                    Console.WriteLine($"  {bin.MeanPrediction,15:F4}  {bin.ObservedRate,13:F4}  {bin.Count,9:N0}");
+                }
+
                 Console.WriteLine(stats.ToString());
             }
 

@@ -106,6 +106,7 @@ internal static class PredictCommand
         }
 
         string full = Path.GetFullPath(target);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!); // -o results/p.txt creates results/
         string temp = Path.Combine(Path.GetDirectoryName(full)!, $".tmp-{Path.GetFileName(full)}-{Environment.ProcessId}");
         try
         {

@@ -77,6 +77,21 @@ public sealed class CliExitCodeTests : IClassFixture<CliExitCodeTests.Files>
     }
 
     [Fact]
+    public void EvalExplainsAnUndefinedAucAndShowsCalibrationAndPredictCreatesItsOutputDirectory()
+    {
+        string oneClass = _files.Directory.File("negatives.tsv");
+        File.WriteAllLines(oneClass, _files.Lines.Where(l => l.StartsWith('0')).Take(50));
+        CliResult eval = CliRunner.Expect(0, "eval", "-m", _files.ModelPath, "-d", oneClass);
+        Assert.Contains("AUC is undefined: the data has no positive rows (0 positives of 50)", eval.Out);
+        Assert.Contains("calibration (the rows sorted by prediction, in groups of equal size):", eval.Out);
+        Assert.Equal(10, eval.Out.Split('\n').Count(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^\s+0\.\d{4}\s+0\.0000\s+5$")));
+
+        string nested = Path.Combine(_files.Directory.File("results"), "day1", "p.txt");
+        CliRunner.Expect(0, "predict", "-m", _files.ModelPath, "-d", oneClass, "-o", nested);
+        Assert.Equal(50, File.ReadAllLines(nested).Length);
+    }
+
+    [Fact]
     public void AnUnknownModelExits2()
     {
         CliResult result = CliRunner.Expect(Usage, "train", "-d", _files.DataPath, "-o", _files.Directory.File("m.cwm"), "--model", "nosuchmodel");
@@ -246,11 +261,11 @@ public sealed class CliExitCodeTests : IClassFixture<CliExitCodeTests.Files>
 
     [Theory]
     [InlineData("synth", "--rows", "10", "-o", "{dir}/no/such/folder/s.tsv")]
-    [InlineData("predict", "-m", "{model}", "-d", "{data}", "-o", "{dir}/no/such/folder/p.txt")]
+    [InlineData("predict", "-m", "{model}", "-d", "{data}", "-o", "{data}/under-a-file/p.txt")] // predict creates folders, not under a file
     public void AnOutputThatCannotBeWrittenExits74(params string[] args)
     {
         CliResult result = CliRunner.Expect(IOError, Expand(args));
-        Assert.Contains("no/such/folder", result.Error);
+        Assert.Matches("no/such/folder|under-a-file", result.Error);
     }
 
     [Fact]
