@@ -91,6 +91,30 @@ public sealed class TrainFilesTests
         Assert.Contains("stdin", stdinTest.Error);
     }
 
+    [Fact]
+    public void ResumeRefusesACheckpointOfAnotherVocabulary()
+    {
+        using var dir = new TempDirectory();
+        string data = dir.File("data.tsv");
+        CliRunner.Expect(0, "synth", "--rows", "1500", "--seed", "4", "-o", data);
+        // Hashed fields: both vocabularies have the same sizes, so only the check tells them apart.
+        string[] configs = [dir.File("seed1.json"), dir.File("seed2.json")];
+        for (int i = 0; i < configs.Length; i++)
+        {
+            File.WriteAllText(configs[i], $$"""
+                { "model": { "name": "lr" }, "training": { "epochs": 2, "batch_size": 256 },
+                  "preprocessing": { "hash_buckets": 64, "hash_seed": {{i + 1}} } }
+                """);
+        }
+
+        string first = dir.File("first.cwm");
+        CliRunner.Expect(0, "train", "-d", data, "--config", configs[0], "-o", first, "--epochs", "1", "--quiet");
+        string checkpoint = first + ".run/checkpoint.cwm";
+        CliRunner.Expect(0, "train", "-d", data, "--config", configs[0], "-o", dir.File("same.cwm"), "--resume", checkpoint, "--quiet");
+        CliResult other = CliRunner.Expect(1, "train", "-d", data, "--config", configs[1], "-o", dir.File("other.cwm"), "--resume", checkpoint, "--quiet");
+        Assert.Contains("another vocabulary", other.Error);
+    }
+
     private static string Regex(string path) => System.Text.RegularExpressions.Regex.Escape(path);
 
     private static void AssertSummaryNames(string model, string[] names, long[] rows)
