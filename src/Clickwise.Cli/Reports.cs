@@ -1,3 +1,4 @@
+using Clickwise.Metrics;
 using Clickwise.Runs;
 using Clickwise.Training;
 
@@ -8,7 +9,13 @@ internal static class Reports
 {
     public static void PrintTrain(TrainReport report)
     {
-        Console.WriteLine($"rows {report.Rows:N0} (train {report.TrainRows:N0}, valid {report.ValidRows:N0}, test {report.TestRows:N0}); {report.BadLines}");
+        Console.WriteLine($"rows {report.Rows:N0} (train {report.TrainRows:N0}, valid {report.ValidRows:N0}{(report.ValidFromFile ? " from file" : "")}, "
+            + $"test {report.TestRows:N0}); {report.BadLines}");
+        if (report.ValidRows == 0)
+        {
+            Console.WriteLine("valid: none (no --valid file and split valid ratio 0): no early stopping, the last epoch is kept");
+        }
+
         if (report.FmPretraining is { Epochs.Count: > 0 } fm)
         {
             EpochResult best = fm.Epochs.FirstOrDefault(e => e.Epoch == fm.BestEpoch) ?? fm.Epochs[^1];
@@ -24,8 +31,17 @@ internal static class Reports
         Console.WriteLine($"best epoch {report.Training.BestEpoch}{(report.Training.StoppedEarly ? " (stopped early)" : "")}"
             + $"{(report.Training.RestoredBest ? ", restored" : "")}; train {report.TrainSamplesPerSec:N0} samples/s, {report.TrainSeconds:F1} s"
             + $" (+{report.PrepareSeconds:F1} s to build the cache)");
-        Console.WriteLine($"test AUC {report.Test.Auc:F5}  logloss {report.Test.LogLoss:F5}  predicted CTR {report.Test.PredictedCtr:F4}"
-            + $" / observed {report.Test.ObservedCtr:F4}  ({report.Test.Rows:N0} rows)");
+        if (report.Tests.Count == 0)
+        {
+            Console.WriteLine("test: none (no --test file and split test ratio 0)");
+        }
+
+        foreach (TestResult test in report.Tests)
+        {
+            EvaluationResult r = test.Result;
+            Console.WriteLine($"test{(test.File is null ? "" : " " + test.File)} AUC {r.Auc:F5}  logloss {r.LogLoss:F5}  predicted CTR {r.PredictedCtr:F4}"
+                + $" / observed {r.ObservedCtr:F4}  ({r.Rows:N0} rows)");
+        }
         if (report.Sparsity is not null)
         {
             Console.WriteLine($"pruned: {report.Sparsity}");

@@ -17,7 +17,19 @@ namespace Clickwise.Cli;
 /// </summary>
 internal sealed class TrainOptions
 {
-    private readonly Option<string> _data = CommonOptions.Data();
+    private readonly Option<string> _data = CommonOptions.Data(required: false);
+    private readonly Option<string?> _valid = new("--valid")
+    {
+        Description = "Validation file (early stopping); the vocabulary is fitted on the training rows only. Default: the split's valid part",
+    };
+
+    private readonly Option<string[]> _test = new("--test")
+    {
+        Description = "Test file (repeatable; each reported on its own), encoded with the training vocabulary. Default: the split's test part",
+        Arity = ArgumentArity.ZeroOrMore,
+        AllowMultipleArgumentsPerToken = false,
+    };
+
     private readonly Option<string> _format = CommonOptions.Format();
     private readonly ColumnOptions _columns = new();
     private readonly Option<string?> _model = new("--model") { Description = $"Model: {string.Join(", ", ModelRegistry.Names)} (default deepfwfm)" };
@@ -82,7 +94,7 @@ internal sealed class TrainOptions
     /// </summary>
     public void AddTo(Command command, bool sparsity = true, bool schedule = true, bool model = true)
     {
-        CommonOptions.AddAll(command, _data, _format);
+        CommonOptions.AddAll(command, _data, _valid, _test, _format);
         _columns.AddTo(command);
         if (model)
         {
@@ -109,11 +121,20 @@ internal sealed class TrainOptions
     public TrainRequest Request(ParseResult parse, string modelPath, string workDir, string? resumeFrom = null, bool pruningDefaults = false)
     {
         ComputeContext compute = CommonOptions.Compute(parse.GetValue(_threads));
-        string path = parse.GetValue(_data)!;
-        CommonOptions.RequireFile(path);
         RunConfig run = Run(parse);
+        // The command line's files win over the config file's data section, role by role.
+        string path = parse.GetValue(_data) ?? run.Data?.Train
+            ?? throw new UsageException("no training data: give -d FILE (or a config file's data.train)");
+        string? validPath = parse.GetValue(_valid) ?? run.Data?.Valid;
+        string[] testPaths = parse.GetValue(_test) is { Length: > 0 } tests ? tests : [.. run.Data?.Test ?? []];
+        foreach (string file in testPaths.Prepend(validPath).Prepend(path).OfType<string>())
+        {
+            CommonOptions.RequireFile(file);
+        }
+
         // --format has a default, so only a format typed on the command line overrides the config file's.
         string formatName = parse.GetResult(_format) is not { Implicit: false } && run.Format is not null ? run.Format : parse.GetValue(_format)!;
+        var reader = _columns.Apply(parse, CommonOptions.Reader(formatName, parse.GetValue(_skipBad), parse.GetValue(_maxBad)));
         var preprocessing = run.ResolvedPreprocessing;
         // The preset's architecture is per model, so it is resolved for the model named on the command line.
         var modelConfig = ApplyModelFlags(parse, run.ModelFor(parse.GetValue(_model)), lenient: false);
@@ -144,11 +165,9 @@ internal sealed class TrainOptions
 
         var request = new TrainRequest
         {
-            Data = new DataSource
-            {
-                Path = path,
-                Reader = _columns.Apply(parse, CommonOptions.Reader(formatName, parse.GetValue(_skipBad), parse.GetValue(_maxBad))),
-            },
+            Data = new DataSource { Path = path, Reader = reader },
+            Valid = validPath is null ? null : new DataSource { Path = validPath, Reader = reader },
+            Tests = [.. testPaths.Select(test => new DataSource { Path = test, Reader = reader })],
             Preprocessing = preprocessing,
             Model = modelConfig,
             Training = training,

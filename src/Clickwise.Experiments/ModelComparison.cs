@@ -44,8 +44,7 @@ public static class ModelComparison
         ArgumentOutOfRangeException.ThrowIfLessThan(seeds, 1);
         Directory.CreateDirectory(baseRequest.WorkDir);
         var clock = Stopwatch.StartNew();
-        using PreparedDataset data = DatasetBuilder.Build(baseRequest.Data.ReplayableOpener(baseRequest.WorkDir),
-            baseRequest.Preprocessing, Path.Combine(baseRequest.WorkDir, "cache"));
+        using PreparedDataset data = TrainRun.Prepare(baseRequest);
         double prepareSeconds = clock.Elapsed.TotalSeconds;
         (int[] ids, int rows) = SpeedProbe.SampleRows(data.Test.RowCount > 0 ? data.Test : data.Train);
         int[] seedList = [.. Enumerable.Range(baseRequest.Model.Seed, seeds)];

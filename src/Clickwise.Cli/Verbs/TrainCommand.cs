@@ -3,7 +3,7 @@ using Clickwise.Runs;
 
 namespace Clickwise.Cli.Verbs;
 
-/// <summary><c>clickwise train</c>: text file → vocabulary + cache → split → train → test metrics → model file.</summary>
+/// <summary><c>clickwise train</c>: text files → split → vocabulary (training rows) + caches → train → metrics per test part → model file.</summary>
 internal static class TrainCommand
 {
     public static Command Create()
@@ -13,7 +13,7 @@ internal static class TrainCommand
         var workdir = new Option<string?>("--workdir") { Description = "Cache, metrics.jsonl and checkpoints (default: <output>.run)" };
         var resume = new Option<string?>("--resume") { Description = "Continue from a checkpoint of the same run" };
         var quiet = new Option<bool>("--quiet") { Description = "Print only the final report" };
-        var command = new Command("train", "Train a model on a file's train/valid split and report test metrics");
+        var command = new Command("train", "Train a model on a file's split (or --valid/--test files) and report each test part's metrics");
         options.AddTo(command);
         CommonOptions.AddAll(command, output, workdir, resume, quiet);
         command.SetAction(parse => VerbRunner.Run(() =>

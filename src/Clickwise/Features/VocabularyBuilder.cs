@@ -51,23 +51,35 @@ public sealed class VocabularyBuilder
 
     public uint HashSeed { get; }
 
+    /// <summary>Rows counted so far (those a filtered <see cref="Fit(IRecordReader, Func{int, bool})"/> skipped are not).</summary>
     public long Rows { get; private set; }
 
     /// <summary>Distinct tokens counted in a field so far (0 for hashed fields).</summary>
     public int DistinctTokens(int field) => _counts[field]?.Count ?? 0;
 
-    /// <summary>Reads <paramref name="reader"/> to its end; returns the rows read.</summary>
-    public long Fit(IRecordReader reader)
+    /// <summary>Reads <paramref name="reader"/> to its end, counting every row; returns the rows read.</summary>
+    public long Fit(IRecordReader reader) => Fit(reader, static _ => true);
+
+    /// <summary>
+    /// Reads <paramref name="reader"/> to its end and counts the rows whose index (0-based, in reading order)
+    /// <paramref name="include"/> accepts: the training rows of a split. Returns the rows read, counted or not.
+    /// </summary>
+    public long Fit(IRecordReader reader, Func<int, bool> include)
     {
         FeatureSpecs.CheckSchema(_specs, reader.Schema);
         var record = new RawRecord(_specs.Length);
-        long before = Rows;
+        int row = 0;
         while (reader.Read(record))
         {
-            Add(record);
+            if (include(row))
+            {
+                Add(record);
+            }
+
+            row = checked(row + 1);
         }
 
-        return Rows - before;
+        return row;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

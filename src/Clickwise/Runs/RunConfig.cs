@@ -20,6 +20,9 @@ public sealed record RunConfig
 
     public string? Format { get; init; }
 
+    /// <summary>The training, validation and test files (absent: named on the command line).</summary>
+    public DataFiles? Data { get; init; }
+
     public DataConfig? Preprocessing { get; init; }
 
     public ModelConfig? Model { get; init; }

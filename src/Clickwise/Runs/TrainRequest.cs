@@ -14,7 +14,21 @@ namespace Clickwise.Runs;
 /// </summary>
 public sealed record TrainRequest
 {
+    /// <summary>The training data: all of it trains, but for what the ratio split holds out of the parts not given as files.</summary>
     public required DataSource Data { get; init; }
+
+    /// <summary>A validation file (xLearn <c>-v</c>, LightGBM <c>valid=</c>); null: the ratio split's valid part.</summary>
+    public DataSource? Valid { get; init; }
+
+    /// <summary>Test files, each evaluated and reported on its own; empty: the ratio split's test part.</summary>
+    public IReadOnlyList<DataSource> Tests { get; init; } = [];
+
+    /// <summary>The held-out files as the dataset builder takes them (named by their paths as given).</summary>
+    public HeldOutFiles HeldOut => new()
+    {
+        Valid = Valid is { } valid ? new HeldOutFile(valid.Path, valid.Opener()) : null,
+        Tests = [.. Tests.Select(test => new HeldOutFile(test.Path, test.Opener()))],
+    };
 
     public DataConfig Preprocessing { get; init; } = DataConfig.Criteo;
 

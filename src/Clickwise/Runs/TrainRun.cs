@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Clickwise.Compression.Pruning;
 using Clickwise.Data;
 using Clickwise.Data.Pipeline;
+using Clickwise.Features;
 using Clickwise.Inference;
 using Clickwise.Metrics;
 using Clickwise.Models;
@@ -9,7 +10,11 @@ using Clickwise.Training;
 
 namespace Clickwise.Runs;
 
+/// <summary>The metrics of one test part: a test file (<see cref="File"/>, as given) or the split's test part (null).</summary>
+public sealed record TestResult(string? File, EvaluationResult Result);
+
 /// <summary>What a training run produced, for the CLI's report and for tests.</summary>
+/// <param name="Test">The first test part's metrics (NaN when there is no test part: see <see cref="Tests"/>).</param>
 public sealed record TrainReport(
     long Rows,
     long TrainRows,
@@ -30,12 +35,18 @@ public sealed record TrainReport(
 
     /// <summary>FNN: the FM pre-training phase (its epochs, validated like the main run's), when it ran.</summary>
     public TrainingResult? FmPretraining { get; init; }
+
+    /// <summary>Every test part in order: each test file, or the split's test part; empty when there is none.</summary>
+    public IReadOnlyList<TestResult> Tests { get; init; } = [];
+
+    /// <summary>Whether validation rows came from a file rather than the ratio split.</summary>
+    public bool ValidFromFile { get; init; }
 }
 
 /// <summary>
-/// The one runner: fit the vocabulary and write the binary cache (two streaming passes), split, train with
-/// per-epoch validation and early stopping, evaluate the restored best model on the held-out test part with the
-/// compiled predictor, and save the model file atomically. An FNN trained from scratch is two phases: an FM first
+/// The one runner: split, fit the vocabulary on the training rows and write the binary caches (two streaming passes;
+/// validation and test files, when given, are encoded with that vocabulary), train with per-epoch validation and early
+/// stopping, evaluate the restored best model on each test part with the compiled predictor, and save the model file atomically. An FNN trained from scratch is two phases: an FM first
 /// (<see cref="TrainingConfig.FmPretrainEpochs"/>, saved under the work directory's <c>fm-pretrain/</c>), whose
 /// tables the FNN then starts from.
 /// </summary>
@@ -54,11 +65,26 @@ public static class TrainRun
         Validate(request, init);
         Directory.CreateDirectory(request.WorkDir);
         var clock = Stopwatch.StartNew();
-        string cacheDir = Path.Combine(request.WorkDir, "cache");
-        using PreparedDataset data = init is not null
-            ? DatasetBuilder.BuildWithMap(openerFor(request.WorkDir), init.FeatureMap, request.Preprocessing, cacheDir)
-            : DatasetBuilder.Build(openerFor(request.WorkDir), request.Preprocessing, cacheDir);
+        using PreparedDataset data = Prepare(request, openerFor(request.WorkDir), init?.FeatureMap);
         return Train(request, init, data, clock.Elapsed.TotalSeconds, observers, cancellationToken);
+    }
+
+    /// <summary>
+    /// The request's data prepared under its work directory's <c>cache/</c>: the vocabulary fitted on the training rows
+    /// (or <paramref name="map"/> when given), the training data and any validation and test files encoded and split.
+    /// </summary>
+    public static PreparedDataset Prepare(TrainRequest request, FeatureMap? map = null)
+    {
+        Directory.CreateDirectory(request.WorkDir); // stdin spools there
+        return Prepare(request, request.Data.ReplayableOpener(request.WorkDir), map);
+    }
+
+    private static PreparedDataset Prepare(TrainRequest request, Func<IRecordReader> openTrain, FeatureMap? map)
+    {
+        string cacheDir = Path.Combine(request.WorkDir, "cache");
+        return map is not null
+            ? DatasetBuilder.BuildWithMap(openTrain, map, request.Preprocessing, cacheDir, request.HeldOut)
+            : DatasetBuilder.Build(openTrain, request.Preprocessing, cacheDir, request.HeldOut);
     }
 
     /// <summary>Trains on an already prepared (cached and split) dataset: studies train many models on one cache.</summary>
@@ -143,9 +169,9 @@ public static class TrainRun
         double trainSeconds = clock.Elapsed.TotalSeconds;
 
         CompiledModel compiled = CompiledModel.Compile(model, request.Compute);
-        EvaluationResult test = data.Test.RowCount > 0
-            ? Evaluation.Run(compiled, data.Test).Result
-            : new EvaluationResult(0, double.NaN, double.NaN, double.NaN, double.NaN, 0);
+        TestResult[] tests = [.. data.Tests.Select(part => new TestResult(part.File,
+            part.Rows.RowCount > 0 ? Evaluation.Run(compiled, part.Rows).Result : NoRows))];
+        EvaluationResult test = tests.Length > 0 ? tests[0].Result : NoRows;
         double samplesPerSec = training.Epochs.Count == 0 ? 0 : training.Epochs.Average(e => e.SamplesPerSec);
         var summary = new
         {
@@ -153,19 +179,31 @@ public static class TrainRun
             test_auc = ConfigJson.Finite(test.Auc),
             test_logloss = ConfigJson.Finite(test.LogLoss),
             test_rows = test.Rows,
+            tests = tests.Select(t => new
+            {
+                name = t.File ?? "split",
+                auc = ConfigJson.Finite(t.Result.Auc),
+                logloss = ConfigJson.Finite(t.Result.LogLoss),
+                rows = t.Result.Rows,
+            }).ToArray(),
+            valid = request.Valid?.Path,
             train_samples_per_sec = ConfigJson.Finite(samplesPerSec),
             sparsity = pruner?.Targets.ToPaperNotation(),
             source = request.Data.Path,
             start = start?.ToString(),
         };
         ModelArtifact.Save(request.ModelPath, model, data.Map, summary);
-        return new TrainReport(data.Rows, data.Train.RowCount, data.Valid.RowCount, data.Test.RowCount, data.Stats.ToString(),
+        return new TrainReport(data.Rows, data.Train.RowCount, data.Valid.RowCount, data.Tests.Sum(t => t.Rows.RowCount), data.Stats.ToString(),
             training, pruner is null ? null : SparsitySummary(pruner), test, model.Parameters.TotalLength, samplesPerSec, prepareSeconds, trainSeconds, request.ModelPath)
         {
             Start = start,
             FmPretraining = fmPretraining,
+            Tests = tests,
+            ValidFromFile = data.ValidFromFile,
         };
     }
+
+    private static EvaluationResult NoRows => new(0, double.NaN, double.NaN, double.NaN, double.NaN, 0);
 
     /// <summary>Whether <see cref="TrainRequest.InitFrom"/> starts another architecture (rather than continuing the saved model).</summary>
     private static bool Transfers(TrainRequest request, ModelArtifact init) => request.InitTransfer && request.Model.Name != init.Config.Name;
@@ -213,6 +251,11 @@ public static class TrainRun
     {
         request.Preprocessing.Validate();
         request.Training.Validate();
+        if (request.Tests.Prepend(request.Valid).Any(file => file is { IsStdin: true }))
+        {
+            throw new ArgumentException("only the training data can be read from stdin ('-'); give validation and test data as files");
+        }
+
         request.Pruning?.Validate(request.Training.Epochs);
         ModelConfig architecture = init is null || Transfers(request, init) ? request.Model : init.Config;
         if (!ModelRegistry.Names.Contains(architecture.Name))

@@ -63,7 +63,7 @@ public sealed class Trainer
     /// <summary>The feature map stored with checkpoints, opaque to the trainer.</summary>
     public string? FeatureMapJson { get; init; }
 
-    /// <summary>Continues from a checkpoint written by a run with the same model config, batch size and seed.</summary>
+    /// <summary>Continues from a checkpoint written by a run with the same model config, batch size, seed and vocabulary.</summary>
     public void Resume(string checkpointPath)
     {
         (TrainerState state, TrainingConfig written, ModelFileContent content) = Checkpoint.Load(checkpointPath, _model, Optimizer);
@@ -72,6 +72,15 @@ public sealed class Trainer
             throw new ArgumentException(
                 $"{checkpointPath}: written with batch size {written.BatchSize} and seed {written.Seed}; resuming needs the same "
                 + $"(got {_config.BatchSize} and {_config.Seed}) to continue the same data order");
+        }
+
+        // Ids mean what the vocabulary says: a checkpoint of another vocabulary (other data, another split, or fitted over
+        // all rows by an older version) would continue with every embedding row meaning another category.
+        if (FeatureMapJson is not null && content.FeatureMapJson is not null && content.FeatureMapJson != FeatureMapJson)
+        {
+            throw new ArgumentException(
+                $"{checkpointPath}: written with another vocabulary than this run's (other data or split, or fitted over all rows "
+                + "by an older version); resuming needs the same, so start again without --resume");
         }
 
         _best = null;

@@ -23,12 +23,12 @@ public sealed class RowSplit
         Mode = mode;
         Ratios = ratios;
         Seed = seed;
-        _key = MurmurHash3.FMix64((uint)seed ^ 0x5851F42D4C957F2DUL);
+        _key = KeyOf(seed);
         _trainEnd = ratios.Train;
         _validEnd = ratios.Train + ratios.Valid;
         if (mode == SplitMode.Sequential)
         {
-            long trainRows = (long)Math.Round(rowCount * _trainEnd);
+            long trainRows = SequentialTrainRows(rowCount, ratios);
             long validRows = Math.Min(rowCount, (long)Math.Round(rowCount * _validEnd)) - trainRows;
             _counts[(int)SplitPart.Train] = trainRows;
             _counts[(int)SplitPart.Valid] = validRows;
@@ -88,11 +88,25 @@ public sealed class RowSplit
         return RowSubset.Range(start, (int)Count(part));
     }
 
-    private SplitPart RandomPart(int row)
+    /// <summary>
+    /// The part of <paramref name="row"/> in random mode, known before the row count is: the vocabulary is fitted on the
+    /// training rows while the rows stream in, before the cache (and so the split) exists.
+    /// </summary>
+    public static SplitPart RandomPartOf(int row, SplitRatios ratios, int seed) =>
+        RandomPart(row, KeyOf(seed), ratios.Train, ratios.Train + ratios.Valid);
+
+    /// <summary>The training rows (the first ones) of a sequential split of <paramref name="rowCount"/> rows.</summary>
+    public static long SequentialTrainRows(long rowCount, SplitRatios ratios) => (long)Math.Round(rowCount * ratios.Train);
+
+    private static ulong KeyOf(int seed) => MurmurHash3.FMix64((uint)seed ^ 0x5851F42D4C957F2DUL);
+
+    private SplitPart RandomPart(int row) => RandomPart(row, _key, _trainEnd, _validEnd);
+
+    private static SplitPart RandomPart(int row, ulong key, double trainEnd, double validEnd)
     {
         // Multiply by an odd constant (a bijection) and finalise: adjacent rows get independent-looking draws.
-        ulong bits = MurmurHash3.FMix64(((ulong)row * 0x9E3779B97F4A7C15UL) ^ _key);
+        ulong bits = MurmurHash3.FMix64(((ulong)row * 0x9E3779B97F4A7C15UL) ^ key);
         double u = (bits >> 11) * (1.0 / (1UL << 53));
-        return u < _trainEnd ? SplitPart.Train : u < _validEnd ? SplitPart.Valid : SplitPart.Test;
+        return u < trainEnd ? SplitPart.Train : u < validEnd ? SplitPart.Valid : SplitPart.Test;
     }
 }

@@ -4,9 +4,13 @@ using Clickwise.Features;
 namespace Clickwise.Data.Pipeline;
 
 /// <summary>
-/// Raw text → prepared dataset in two streaming passes: pass 1 fits the vocabulary, pass 2 encodes every row into
-/// a binary cache. The reader factory is called once per pass, so it must yield the same rows each time.
-/// Memory grows with distinct tokens (pass 1) and not at all with rows (pass 2).
+/// Raw text → prepared dataset. The train/valid/test part of every row is decided first (the ratio split is seeded per
+/// row index, so it is known while rows stream in; a sequential split counts the rows in an extra pass), then pass 1
+/// fits the vocabulary on the training rows only (the BARS protocol: held-out rows never decide which categories get
+/// ids), and pass 2 encodes every row into a binary cache. Validation and test files, when given, are encoded with
+/// that vocabulary into caches of their own; the parts they replace get ratio 0 in the split (their share trains).
+/// The reader factories are called once per pass, so they must yield the same rows each time. Memory grows with
+/// distinct tokens (pass 1) and not at all with rows (pass 2).
 /// </summary>
 public static class DatasetBuilder
 {
@@ -14,7 +18,7 @@ public static class DatasetBuilder
     public const string CacheFileName = "data.cwcache";
 
     /// <summary>Fits, encodes and splits with one spec per reader field taken from <paramref name="config"/>.</summary>
-    public static PreparedDataset Build(Func<IRecordReader> openReader, DataConfig config, string cacheDir)
+    public static PreparedDataset Build(Func<IRecordReader> openReader, DataConfig config, string cacheDir, HeldOutFiles? heldOut = null)
     {
         FeatureSpec[] specs;
         using (IRecordReader probe = openReader())
@@ -22,57 +26,62 @@ public static class DatasetBuilder
             specs = config.SpecsFor(probe.Schema);
         }
 
-        return Build(openReader, specs, config, cacheDir);
+        return Build(openReader, specs, config, cacheDir, heldOut);
     }
 
     /// <summary>Fits, encodes and splits with explicit specs (the config supplies hash seed and split).</summary>
-    public static PreparedDataset Build(Func<IRecordReader> openReader, IReadOnlyList<FeatureSpec> specs, DataConfig config, string cacheDir)
+    public static PreparedDataset Build(Func<IRecordReader> openReader, IReadOnlyList<FeatureSpec> specs, DataConfig config, string cacheDir,
+                                        HeldOutFiles? heldOut = null)
     {
         config.Validate();
+        heldOut ??= HeldOutFiles.None;
         Directory.CreateDirectory(cacheDir);
+        File.Delete(Path.Combine(cacheDir, PreparedManifest.FileName));
+        SplitRatios ratios = RatiosFor(config, heldOut);
+        Func<int, bool> isTrainRow = TrainRows(openReader, config, ratios);
         var builder = new VocabularyBuilder(specs, config.HashSeed);
-        long fittedRows;
+        long readRows;
         using (IRecordReader reader = openReader())
         {
-            fittedRows = builder.Fit(reader);
+            readRows = builder.Fit(reader, isTrainRow);
         }
 
-        FeatureMap map = builder.Build();
-        string mapPath = Path.Combine(cacheDir, FeatureMapFileName);
-        string cachePath = Path.Combine(cacheDir, CacheFileName);
-        map.Save(mapPath);
-        (long encodedRows, BadLineStats stats) = WriteCache(openReader, map, cachePath);
-        if (encodedRows != fittedRows)
-        {
-            throw new InvalidDataException($"the input gave {fittedRows} rows in pass 1 but {encodedRows} in pass 2; it changed between passes");
-        }
-
-        return OpenPrepared(map, mapPath, cachePath, config, stats);
+        return Write(openReader, builder.Build(), config, cacheDir, heldOut, readRows);
     }
 
     /// <summary>
     /// Encodes and splits with an existing vocabulary instead of fitting one (fine-tuning a saved model: its ids
     /// must keep their meaning; unseen categories go to each field's OOV id). One pass over the text.
     /// </summary>
-    public static PreparedDataset BuildWithMap(Func<IRecordReader> openReader, FeatureMap map, DataConfig config, string cacheDir)
+    public static PreparedDataset BuildWithMap(Func<IRecordReader> openReader, FeatureMap map, DataConfig config, string cacheDir,
+                                               HeldOutFiles? heldOut = null)
     {
         config.Validate();
         Directory.CreateDirectory(cacheDir);
-        string mapPath = Path.Combine(cacheDir, FeatureMapFileName);
-        string cachePath = Path.Combine(cacheDir, CacheFileName);
-        map.Save(mapPath);
-        (_, BadLineStats stats) = WriteCache(openReader, map, cachePath);
-        return OpenPrepared(map, mapPath, cachePath, config, stats);
+        File.Delete(Path.Combine(cacheDir, PreparedManifest.FileName));
+        return Write(openReader, map, config, cacheDir, heldOut ?? HeldOutFiles.None, expectedRows: null);
     }
 
-    /// <summary>Reopens what <see cref="Build(Func{IRecordReader}, DataConfig, string)"/> wrote, without re-parsing text.</summary>
+    /// <summary>
+    /// Reopens what <see cref="Build(Func{IRecordReader}, DataConfig, string, HeldOutFiles?)"/> wrote, without re-parsing
+    /// text. Refuses a cache built another way (an older fitting protocol, another split): see <c>prepared.json</c>.
+    /// </summary>
     public static PreparedDataset Open(string cacheDir, DataConfig config)
     {
         config.Validate();
+        PreparedManifest manifest = PreparedManifest.Load(cacheDir, config);
         string mapPath = Path.Combine(cacheDir, FeatureMapFileName);
         FeatureMap map = FeatureMap.Load(mapPath);
-        return OpenPrepared(map, mapPath, Path.Combine(cacheDir, CacheFileName), config, new BadLineStats());
+        return OpenPrepared(map, mapPath, cacheDir, manifest, new BadLineStats());
     }
+
+    /// <summary>The split of the training data: a part given as a file gets ratio 0 and its share trains.</summary>
+    public static SplitRatios RatiosFor(DataConfig config, HeldOutFiles heldOut) =>
+        RatiosFor(config.Split, heldOut.Valid is not null, heldOut.Tests.Count > 0);
+
+    private static SplitRatios RatiosFor(SplitRatios r, bool validFile, bool testFiles) => !validFile && !testFiles
+        ? r
+        : new SplitRatios(r.Train + (validFile ? r.Valid : 0) + (testFiles ? r.Test : 0), validFile ? 0 : r.Valid, testFiles ? 0 : r.Test);
 
     /// <summary>Encodes new rows with an existing map (unseen categories → OOV) into a cache at <paramref name="cachePath"/>.</summary>
     public static EncodedDataset Encode(Func<IRecordReader> openReader, FeatureMap map, string cachePath)
@@ -101,18 +110,96 @@ public static class DatasetBuilder
         return (writer.Commit(), reader.Stats);
     }
 
-    private static PreparedDataset OpenPrepared(FeatureMap map, string mapPath, string cachePath, DataConfig config, BadLineStats stats)
+    /// <summary>Which row indices (in reading order) train: known per row for a random split, after a counting pass for a sequential one.</summary>
+    private static Func<int, bool> TrainRows(Func<IRecordReader> openReader, DataConfig config, SplitRatios ratios)
     {
-        CacheFile cache = CacheFile.Open(cachePath, map.Checksum);
+        if (ratios.Train >= 1)
+        {
+            return static _ => true;
+        }
+
+        if (config.SplitMode == SplitMode.Random)
+        {
+            int seed = config.Seed;
+            return row => RowSplit.RandomPartOf(row, ratios, seed) == SplitPart.Train;
+        }
+
+        long rows = 0;
+        using (IRecordReader reader = openReader())
+        {
+            var record = new RawRecord(reader.Schema.FieldCount);
+            while (reader.Read(record))
+            {
+                rows++;
+            }
+        }
+
+        long trainRows = RowSplit.SequentialTrainRows(rows, ratios);
+        return row => row < trainRows;
+    }
+
+    /// <summary>Pass 2 for the training data and the held-out files, then the manifest; the caller's map is saved beside.</summary>
+    private static PreparedDataset Write(Func<IRecordReader> openReader, FeatureMap map, DataConfig config, string cacheDir,
+                                         HeldOutFiles heldOut, long? expectedRows)
+    {
+        string mapPath = Path.Combine(cacheDir, FeatureMapFileName);
+        map.Save(mapPath);
+        (long encodedRows, BadLineStats stats) = WriteCache(openReader, map, Path.Combine(cacheDir, CacheFileName));
+        if (expectedRows is { } fitted && encodedRows != fitted)
+        {
+            throw new InvalidDataException($"the input gave {fitted} rows in pass 1 but {encodedRows} in pass 2; it changed between passes");
+        }
+
+        if (heldOut.Valid is { } valid)
+        {
+            WriteCache(valid.Open, map, Path.Combine(cacheDir, PreparedManifest.ValidCacheName));
+        }
+
+        for (int i = 0; i < heldOut.Tests.Count; i++)
+        {
+            WriteCache(heldOut.Tests[i].Open, map, Path.Combine(cacheDir, PreparedManifest.TestCacheName(i)));
+        }
+
+        var manifest = new PreparedManifest
+        {
+            SplitMode = config.SplitMode,
+            Split = config.Split,
+            Seed = config.Seed,
+            ValidFile = heldOut.Valid?.Name,
+            TestFiles = [.. heldOut.Tests.Select(t => t.Name)],
+        };
+        manifest.Save(cacheDir);
+        return OpenPrepared(map, mapPath, cacheDir, manifest, stats);
+    }
+
+    private static PreparedDataset OpenPrepared(FeatureMap map, string mapPath, string cacheDir, PreparedManifest manifest, BadLineStats stats)
+    {
+        var opened = new List<CacheFile>();
         try
         {
-            var split = new RowSplit(cache.RowCount, config.SplitMode, config.Split, config.Seed);
-            return new PreparedDataset(map, mapPath, cache, split, stats);
+            CacheFile cache = Opened(CacheFile.Open(Path.Combine(cacheDir, CacheFileName), map.Checksum));
+            CacheFile? valid = manifest.ValidFile is null ? null : Opened(CacheFile.Open(Path.Combine(cacheDir, PreparedManifest.ValidCacheName), map.Checksum));
+            var tests = manifest.TestFiles
+                .Select((name, i) => (name, Opened(CacheFile.Open(Path.Combine(cacheDir, PreparedManifest.TestCacheName(i)), map.Checksum))))
+                .ToList();
+            SplitRatios ratios = RatiosFor(manifest.Split, valid is not null, tests.Count > 0);
+            var split = new RowSplit(cache.RowCount, manifest.SplitMode, ratios, manifest.Seed);
+            return new PreparedDataset(map, mapPath, cache, split, stats, valid, tests);
         }
         catch
         {
-            cache.Dispose();
+            foreach (CacheFile file in opened)
+            {
+                file.Dispose();
+            }
+
             throw;
+        }
+
+        CacheFile Opened(CacheFile file)
+        {
+            opened.Add(file);
+            return file;
         }
     }
 }
