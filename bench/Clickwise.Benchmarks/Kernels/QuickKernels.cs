@@ -55,12 +55,11 @@ internal static class QuickKernels
         foreach (IEmbeddingKernel kernel in KernelRegistry.AllEmbedding)
         {
             var gradient = new Clickwise.Layers.RowGradient(rows, Dim, ids.Length);
+            int[] slots = new int[ids.Length];
+            gradient.Register(ids, slots);
+            float[] dRows = gradient.Values.AsSpan(0, gradient.Count * Dim).ToArray();
             double gather = MedianMicroseconds(() => kernel.Gather(table, Dim, ids, [], dEmb));
-            double scatter = MedianMicroseconds(() =>
-            {
-                gradient.Clear();
-                kernel.Scatter(dEmb, Dim, ids, [], gradient);
-            });
+            double scatter = MedianMicroseconds(() => kernel.Scatter(dEmb, Dim, slots, [], dRows, 0, 1));
             Console.WriteLine($"{kernel.Name,-20} B·F=79872 D=10 of 1.3M rows gather {gather,9:F1} µs  scatter {scatter,9:F1} µs");
         }
     }
