@@ -1,3 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+
 namespace Clickwise.Kernels;
 
 /// <summary>Shape checks shared by the reference and fast kernels, so both reject the same bad calls.</summary>
@@ -8,6 +11,16 @@ internal static class KernelChecks
         if (actual < required)
         {
             throw new ArgumentException($"{name} has {actual} elements, needs {required}.", name);
+        }
+    }
+
+    /// <summary>An optimizer update's spans (w, g and two state slots; pass w's length for a slot it has not).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // called once per embedding row
+    public static void SameLength(int w, int g, int slot1, int slot2)
+    {
+        if (g != w || slot1 != w || slot2 != w)
+        {
+            ThrowLengths(w, g, slot1, slot2);
         }
     }
 
@@ -94,6 +107,10 @@ internal static class KernelChecks
         Length(dEmbLength, embLength, "dEmb");
         Length(dPairWeightLength, pairWeightLength, "dPairWeight");
     }
+
+    [DoesNotReturn]
+    private static void ThrowLengths(int w, int g, int slot1, int slot2) =>
+        throw new ArgumentException($"w ({w}), g ({g}) and the state slots ({slot1}, {slot2}) differ in length.");
 
     private static void Sizes(int batchSize, int fieldCount, int dim)
     {
