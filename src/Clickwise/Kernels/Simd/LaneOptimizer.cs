@@ -9,7 +9,7 @@ namespace Clickwise.Kernels.Simd;
 /// The optimizer updates (<see cref="IOptimizerKernel"/>) one vector of elements at a time, the reference's
 /// element steps (<see cref="ReferenceOptimizer"/>) for the tail: the same operations in the same order without
 /// FMA, so every width gives the reference's bits. One body for every lane width (<see cref="Lanes512"/>,
-/// <see cref="Lanes256"/>, <see cref="LanesScalar"/>); the 16-lane variant runs 8-lane vectors over what is left,
+/// <see cref="Lanes256"/>; the reference is the scalar one); the 16-lane variant runs 8-lane vectors over what is left,
 /// since an embedding row of D = 10 holds no 16-float vector. FTRL runs the reference's element loop: its branch per
 /// coordinate serves LR-sized tables, where the update is not the cost.
 /// </summary>
