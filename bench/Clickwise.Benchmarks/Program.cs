@@ -20,6 +20,18 @@ internal static class Program
             return;
         }
 
+        if (args.Length > 0 && args[0] == "quick-optimizer")
+        {
+            QuickOptimizer.Run();
+            return;
+        }
+
+        if (args.Length > 0 && args[0] == "quick-sparse")
+        {
+            QuickSparse.Run();
+            return;
+        }
+
         if (args.Length > 0 && args[0] == "e2e")
         {
             EndToEnd.DeepFwFMSpeed.Run(args[1..]);

@@ -55,17 +55,25 @@ internal static class QuickKernels
         foreach (IEmbeddingKernel kernel in KernelRegistry.AllEmbedding)
         {
             var gradient = new Clickwise.Layers.RowGradient(rows, Dim, ids.Length);
+            int[] slots = new int[ids.Length];
+            gradient.Register(ids, slots);
+            float[] dRows = gradient.Values.AsSpan(0, gradient.Count * Dim).ToArray();
             double gather = MedianMicroseconds(() => kernel.Gather(table, Dim, ids, [], dEmb));
-            double scatter = MedianMicroseconds(() =>
-            {
-                gradient.Clear();
-                kernel.Scatter(dEmb, Dim, ids, [], gradient);
-            });
+            double scatter = MedianMicroseconds(() => kernel.Scatter(dEmb, Dim, slots, [], dRows, 0, 1));
             Console.WriteLine($"{kernel.Name,-20} B·F=79872 D=10 of 1.3M rows gather {gather,9:F1} µs  scatter {scatter,9:F1} µs");
+        }
+
+        // Row updates: quick-optimizer (one kernel a process; here the JIT would favour the first variant's calls).
+        float[] adamW = Random(w.Length, 10), adamM = new float[w.Length], adamV = new float[w.Length];
+        var c = new AdamCoefficients(1e-6f, 0.9f, 0.1f, 0.999f, 0.001f, 1e-3f, 0.0447f, 1e-8f);
+        foreach (IOptimizerKernel kernel in KernelRegistry.AllOptimizer)
+        {
+            double denseUs = MedianMicroseconds(() => kernel.Adam(adamW, w, adamM, adamV, c));
+            Console.WriteLine($"{kernel.Name,-20} Adam dense 400·400 {denseUs,9:F1} µs");
         }
     }
 
-    private static double MedianMicroseconds(Action action)
+    internal static double MedianMicroseconds(Action action)
     {
         // Let tiered compilation promote the code under test (≥ 30 calls plus its background delay).
         var warmup = Stopwatch.StartNew();

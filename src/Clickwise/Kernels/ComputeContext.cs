@@ -3,7 +3,7 @@ using Clickwise.Diagnostics;
 namespace Clickwise.Kernels;
 
 /// <summary>
-/// How compute runs: thread count, GEMM and batch-1 matvec kernels, the inference block size and an optional
+/// How compute runs: thread count, GEMM, batch-1 matvec and optimizer kernels, the inference block size and an optional
 /// step-phase profiler. Immutable (change one setting with <c>with</c>); a model keeps the context it was prepared
 /// or compiled with, so two models with different settings live side by side in one process. Results do not depend
 /// on <see cref="Threads"/> or <see cref="InferenceBlockRows"/>: work is split by fixed ranges and every split gives
@@ -26,6 +26,9 @@ public sealed record ComputeContext
 
     /// <summary>The GEMM of the training layers and of the compiled plans (its blocking is the instance's own).</summary>
     public IGemm Gemm { get; init; } = KernelRegistry.Gemm;
+
+    /// <summary>The element-wise updates of the optimizers (default: the registry's, <c>CLICKWISE_KERNELS</c>).</summary>
+    public IOptimizerKernel Optimizer { get; init; } = KernelRegistry.Optimizer;
 
     /// <summary>
     /// The batch-1 kernel of compiled dense layers, or null for the band-packed <see cref="Simd.PackedMatVec"/>
@@ -55,5 +58,5 @@ public sealed record ComputeContext
         Gemm.Multiply(a, b, c, m, n, k, transA, transB, accumulate, Threads);
 
     /// <summary>One line for logs: threads and the kernels chosen.</summary>
-    public string Describe() => $"threads {Threads}, gemm {Gemm.Name}, matvec {MatVec?.Name ?? "packed"}, inference block rows {InferenceBlockRows}";
+    public string Describe() => $"threads {Threads}, gemm {Gemm.Name}, matvec {MatVec?.Name ?? "packed"}, optimizer {Optimizer.Name}, inference block rows {InferenceBlockRows}";
 }

@@ -1,9 +1,8 @@
-using Clickwise.Layers;
-
 namespace Clickwise.Kernels;
 
 /// <summary>
-/// Embedding lookup over flattened (batch, field) slots: N = B·F ids, table [rows, D], output [N, D].
+/// Embedding lookup over flattened (batch, field) slots: N = B·F ids, table [rows, D], output [N, D]; and its
+/// scatter-add into the compact gradient rows of the touched table rows.
 /// </summary>
 public interface IEmbeddingKernel
 {
@@ -13,7 +12,13 @@ public interface IEmbeddingKernel
     void Gather(ReadOnlySpan<float> table, int dim, ReadOnlySpan<int> ids, ReadOnlySpan<float> values,
                 Span<float> output);
 
-    /// <summary>dTable[ids[n], :] += dOutput[n, :] · values[n] (values empty means 1), row-sparse.</summary>
-    void Scatter(ReadOnlySpan<float> dOutput, int dim, ReadOnlySpan<int> ids, ReadOnlySpan<float> values,
-                 RowGradient dTable);
+    /// <summary>
+    /// dRows[slots[n], :] += dOutput[n, :] · values[n] (values empty means 1) for the lookups n whose slot part
+    /// <paramref name="part"/> of <paramref name="partCount"/> owns (<see cref="SlotOwnership"/>), in lookup order,
+    /// so any split over parts gives the bits of one part.
+    /// </summary>
+    /// <param name="slots">[N] gradient rows of the lookups (<see cref="Layers.RowGradient.Register"/>).</param>
+    /// <param name="dRows">[slots, D], accumulated.</param>
+    void Scatter(ReadOnlySpan<float> dOutput, int dim, ReadOnlySpan<int> slots, ReadOnlySpan<float> values,
+                 Span<float> dRows, int part, int partCount);
 }

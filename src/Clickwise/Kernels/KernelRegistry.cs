@@ -45,6 +45,15 @@ public static class KernelRegistry
             Lanes256.IsSupported ? new LaneFwFM<Lanes256, Vector256<float>>() : null,
             new LaneFwFM<LanesScalar, float>());
         FwFM = Pick(AllFwFM, forced, v => v.Name);
+
+        AllOptimizer = Available<IOptimizerKernel>(
+            new ReferenceOptimizer(),
+            Lanes512.IsSupported ? new LaneOptimizer<Lanes512, Vector512<float>>() : null,
+            Lanes256.IsSupported ? new LaneOptimizer<Lanes256, Vector256<float>>() : null);
+        Optimizer = Pick(AllOptimizer, forced, v => v.Name);
+
+        AllSlicedEll = Available<ISlicedEllKernel>(new ReferenceSlicedEll(), GatherSlicedEll.IsSupported ? new GatherSlicedEll() : null);
+        SlicedEll = Pick(AllSlicedEll, forced, v => v.Name);
     }
 
     /// <summary>Every GEMM variant runnable here: the reference first, then fastest to slowest.</summary>
@@ -75,9 +84,23 @@ public static class KernelRegistry
 
     public static IFwFMKernel FwFM { get; }
 
+    /// <summary>
+    /// Every optimizer-update variant: the reference first, then fastest to slowest. No one-lane variant: the reference
+    /// is the scalar body, and <c>LaneOptimizer&lt;LanesScalar, float&gt;</c> measured 3× slower (its sqrtss merges
+    /// into the register of the previous element's, chaining the elements).
+    /// </summary>
+    public static IReadOnlyList<IOptimizerKernel> AllOptimizer { get; }
+
+    public static IOptimizerKernel Optimizer { get; }
+
+    /// <summary>The pruned-layer products (sliced ELLPACK): the reference, then the AVX2 gather where it runs.</summary>
+    public static IReadOnlyList<ISlicedEllKernel> AllSlicedEll { get; }
+
+    public static ISlicedEllKernel SlicedEll { get; }
+
     /// <summary>One line naming the SIMD widths and every active kernel (for logs and CI output).</summary>
     public static string Describe() =>
-        $"{SimdInfo.Describe()}; kernels: {Gemm.Name}, {MatVec.Name}, {Embedding.Name}, {FM.Name}, {FwFM.Name}";
+        $"{SimdInfo.Describe()}; kernels: {Gemm.Name}, {MatVec.Name}, {Embedding.Name}, {FM.Name}, {FwFM.Name}, {Optimizer.Name}, {SlicedEll.Name}";
 
     /// <summary>The comma-separated names in <c>CLICKWISE_KERNELS</c>.</summary>
     internal static string[] ParseForced(string? value) =>

@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace Clickwise.Kernels;
 
@@ -20,6 +18,8 @@ public sealed class SlicedEllMatrix : ISparseMatrix
     private readonly int[] _index;        // [steps · SliceWidth] input index per entry
     private readonly float[] _value;      // [steps · SliceWidth] weight per entry (0 in padding)
     private readonly int[] _output;       // [slices · SliceWidth] output column of each lane (-1 past the last column)
+    private readonly int _liveSlices;     // slices before the first empty one (sorted: every later one is empty too)
+    private readonly ISlicedEllKernel _kernel = KernelRegistry.SlicedEll;
 
     private SlicedEllMatrix(int rows, int columns, int nonZero, int[] sliceStart, int[] index, float[] value, int[] output)
     {
@@ -30,6 +30,10 @@ public sealed class SlicedEllMatrix : ISparseMatrix
         _index = index;
         _value = value;
         _output = output;
+        while (_liveSlices < sliceStart.Length - 1 && sliceStart[_liveSlices + 1] > sliceStart[_liveSlices])
+        {
+            _liveSlices++;
+        }
     }
 
     public int Rows { get; }
@@ -111,6 +115,7 @@ public sealed class SlicedEllMatrix : ISparseMatrix
     /// <summary>y[b, :] += x[b, :]·W for <paramref name="batchSize"/> rows; x [B, Rows], y [B, Columns].</summary>
     /// <remarks>Optimised from the first call: the compiler times this kernel against others right after building it.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit] // the sums buffer is written before it is read
     public unsafe void MultiplyAdd(ReadOnlySpan<float> x, Span<float> y, int batchSize)
     {
         if (x.Length < (long)batchSize * Rows || y.Length < (long)batchSize * Columns)
@@ -118,8 +123,10 @@ public sealed class SlicedEllMatrix : ISparseMatrix
             throw new ArgumentException($"operands too small for a batch of {batchSize} through {Rows}x{Columns}");
         }
 
-        int rows = Rows, columns = Columns, slices = _sliceStart.Length - 1;
-        float* sums = stackalloc float[SliceWidth];
+        const int ChunkSlices = 64; // 2 KB of sums: a 512-wide layer in one kernel call
+        int rows = Rows, columns = Columns, slices = _liveSlices;
+        ISlicedEllKernel kernel = _kernel;
+        float* sums = stackalloc float[ChunkSlices * SliceWidth];
         fixed (float* px = x, py = y, pv = _value)
         fixed (int* pi = _index, ps = _sliceStart, po = _output)
         {
@@ -127,18 +134,12 @@ public sealed class SlicedEllMatrix : ISparseMatrix
             {
                 float* input = px + (long)b * rows;
                 float* outputRow = py + (long)b * columns;
-                for (int s = 0; s < slices; s++)
+                for (int first = 0; first < slices; first += ChunkSlices)
                 {
-                    int start = ps[s] * SliceWidth, end = ps[s + 1] * SliceWidth;
-                    if (start == end)
-                    {
-                        break; // sorted: every later slice is empty too
-                    }
-
-                    SumSlice(input, pi, pv, start, end, null, sums);
-
-                    int* lanes = po + s * SliceWidth;
-                    for (int lane = 0; lane < SliceWidth; lane++)
+                    int count = Math.Min(ChunkSlices, slices - first);
+                    kernel.SumSlices(input, ps + first, pi, pv, count, null, sums, relu: false);
+                    int* lanes = po + first * SliceWidth;
+                    for (int lane = 0; lane < count * SliceWidth; lane++)
                     {
                         if (lanes[lane] >= 0)
                         {
@@ -147,45 +148,6 @@ public sealed class SlicedEllMatrix : ISparseMatrix
                     }
                 }
             }
-        }
-    }
-
-    /// <summary>
-    /// sums[lane] = initial[lane] (or 0) + Σ_k value[k]·input[index[k]] over one slice's entries [start, end), lane-interleaved.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static unsafe void SumSlice(float* input, int* index, float* value, int start, int end, float* initial, float* sums)
-    {
-        if (Avx2.IsSupported && Fma.IsSupported)
-        {
-            // Two accumulators keep two gathers in flight behind the FMA latency.
-            Vector256<float> even = initial is null ? Vector256<float>.Zero : Avx.LoadVector256(initial), odd = Vector256<float>.Zero;
-            int k = start;
-            for (; k + 2 * SliceWidth <= end; k += 2 * SliceWidth)
-            {
-                even = Fma.MultiplyAdd(Avx2.GatherVector256(input, Avx.LoadVector256(index + k), 4), Avx.LoadVector256(value + k), even);
-                odd = Fma.MultiplyAdd(Avx2.GatherVector256(input, Avx.LoadVector256(index + k + SliceWidth), 4),
-                    Avx.LoadVector256(value + k + SliceWidth), odd);
-            }
-
-            if (k < end)
-            {
-                even = Fma.MultiplyAdd(Avx2.GatherVector256(input, Avx.LoadVector256(index + k), 4), Avx.LoadVector256(value + k), even);
-            }
-
-            Avx.Store(sums, even + odd);
-            return;
-        }
-
-        for (int lane = 0; lane < SliceWidth; lane++)
-        {
-            float sum = initial is null ? 0f : initial[lane];
-            for (int k = start + lane; k < end; k += SliceWidth)
-            {
-                sum += input[index[k]] * value[k];
-            }
-
-            sums[lane] = sum;
         }
     }
 }

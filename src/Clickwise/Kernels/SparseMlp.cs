@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 
 namespace Clickwise.Kernels;
 
@@ -19,6 +18,7 @@ public sealed class SparseMlp
     private readonly Layer[] _layers;
     private readonly float[] _outputWeights; // over the last hidden layer's sorted, padded neurons
     private readonly float _outputBias;
+    private readonly ISlicedEllKernel _kernel = KernelRegistry.SlicedEll;
 
     private SparseMlp(int inputSize, Layer[] layers, float[] outputWeights, float outputBias, int nonZero, int[] hiddenSizes)
     {
@@ -169,33 +169,14 @@ public sealed class SparseMlp
         for (int l = 0; l < _layers.Length; l++)
         {
             float* y = (l & 1) == 0 ? a : b;
-            _layers[l].Run(x, y);
+            _layers[l].Run(_kernel, x, y);
             x = y;
         }
 
-        float sum = _outputBias;
-        int n = _outputWeights.Length;
         fixed (float* w = _outputWeights)
         {
-            int k = 0;
-            if (Vector256.IsHardwareAccelerated && n >= SliceWidth)
-            {
-                Vector256<float> acc = Vector256<float>.Zero;
-                for (; k + SliceWidth <= n; k += SliceWidth)
-                {
-                    acc += Vector256.Load(x + k) * Vector256.Load(w + k);
-                }
-
-                sum += Vector256.Sum(acc);
-            }
-
-            for (; k < n; k++)
-            {
-                sum += x[k] * w[k];
-            }
+            return _kernel.Dot(x, w, _outputWeights.Length, _outputBias);
         }
-
-        return sum;
     }
 
     private sealed class Layer(int live, int[] sliceStart, int[] index, float[] value, float[] bias)
@@ -244,29 +225,12 @@ public sealed class SparseMlp
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public unsafe void Run(float* x, float* y)
+        public unsafe void Run(ISlicedEllKernel kernel, float* x, float* y)
         {
-            int slices = SliceStart.Length - 1;
             fixed (int* starts = SliceStart, index = Index)
             fixed (float* value = Value, bias = Bias)
             {
-                for (int s = 0; s < slices; s++)
-                {
-                    int start = starts[s] * SliceWidth, end = starts[s + 1] * SliceWidth;
-                    float* sums = y + s * SliceWidth;
-                    SlicedEllMatrix.SumSlice(x, index, value, start, end, bias + s * SliceWidth, sums);
-                    if (Vector256.IsHardwareAccelerated)
-                    {
-                        Vector256.Max(Vector256.Load(sums), Vector256<float>.Zero).Store(sums);
-                    }
-                    else
-                    {
-                        for (int lane = 0; lane < SliceWidth; lane++)
-                        {
-                            sums[lane] = Math.Max(sums[lane], 0f);
-                        }
-                    }
-                }
+                kernel.SumSlices(x, starts, index, value, SliceStart.Length - 1, bias, y, relu: true);
             }
         }
     }

@@ -12,12 +12,6 @@ namespace Clickwise.Layers;
 /// </summary>
 public static class Embedding
 {
-    /// <summary>
-    /// Slots are owned in blocks this long: hot rows (first touched, low slots) spread over the cores, and two cores
-    /// rarely write the same cache line.
-    /// </summary>
-    public const int SlotBlock = 16;
-
     private const int CacheLineFloats = 16;
 
     /// <param name="table">[V, D] embedding rows.</param>
@@ -53,40 +47,20 @@ public static class Embedding
     }
 
     /// <summary>
-    /// The scatter-add of <see cref="Backward"/> for slots already registered (<see cref="RowGradient.Register"/>),
-    /// restricted to the slots that part <paramref name="part"/> of <paramref name="partCount"/> owns (blocks of
-    /// <see cref="SlotBlock"/> slots dealt round-robin). Each slot is summed in lookup order by its one owner, so
-    /// the result is the same for any part count.
+    /// The scatter-add of <see cref="Backward"/> (the registry's <see cref="IEmbeddingKernel.Scatter"/>) for slots
+    /// already registered (<see cref="RowGradient.Register"/>), restricted to the slots that part <paramref name="part"/>
+    /// of <paramref name="partCount"/> owns (<see cref="SlotOwnership"/>); the result is the same for any part count.
     /// </summary>
     public static void Accumulate(ReadOnlySpan<float> dOutput, ReadOnlySpan<int> slots, ReadOnlySpan<float> values, bool hasValues,
                                   int dim, RowGradient tableGrad, int part, int partCount)
     {
-        for (int i = 0; i < slots.Length; i++)
+        if (tableGrad.Width != dim)
         {
-            if (!OwnsSlot(slots[i], part, partCount))
-            {
-                continue;
-            }
-
-            int slot = slots[i];
-
-            ReadOnlySpan<float> g = dOutput.Slice(i * dim, dim);
-            Span<float> dst = tableGrad.Slot(slot);
-            float x = hasValues ? values[i] : 1f;
-            for (int d = 0; d < dim; d++)
-            {
-                dst[d] += g[d] * x;
-            }
+            throw new ArgumentException($"row gradient width {tableGrad.Width} != dim {dim}.", nameof(tableGrad));
         }
-    }
 
-    /// <summary>Whether part <paramref name="part"/> of <paramref name="partCount"/> owns gradient slot
-    /// <paramref name="slot"/>: blocks of <see cref="SlotBlock"/> slots dealt round-robin.</summary>
-    public static bool OwnsSlot(int slot, int part, int partCount)
-    {
-        int block = slot / SlotBlock;
-        // A division per lookup would cost more than its scatter: the usual part counts are powers of two.
-        return ((partCount & (partCount - 1)) == 0 ? block & (partCount - 1) : block % partCount) == part;
+        KernelRegistry.Embedding.Scatter(dOutput[..(slots.Length * dim)], dim, slots, hasValues ? values[..slots.Length] : default,
+            tableGrad.Values.AsSpan(0, tableGrad.Count * dim), part, partCount);
     }
 
     /// <summary>Every cache line of the rows [stride] of <paramref name="count"/> ids: a request's F field-aware rows

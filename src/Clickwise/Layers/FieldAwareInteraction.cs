@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Clickwise.Kernels;
 
 namespace Clickwise.Layers;
 
@@ -45,7 +46,7 @@ public static class FieldAwareInteraction
     /// <summary>
     /// Adds ∂L/∂T[id_i] = dy[b]·x_i·x_j·T[id_j][i] into block j of lookup (b, i)'s gradient row
     /// dRows[slots[b, i]] [F·D], for the lookups whose slot part <paramref name="part"/> of <paramref name="partCount"/>
-    /// owns (<see cref="Embedding.OwnsSlot"/>). Each slot is summed in lookup order by its one owner, so the result is
+    /// owns (<see cref="SlotOwnership"/>). Each slot is summed in lookup order by its one owner, so the result is
     /// the same for any part count.
     /// </summary>
     /// <param name="dOutput">[B].</param>
@@ -84,7 +85,7 @@ public static class FieldAwareInteraction
         for (int i = 0; i < f; i++)
         {
             int slot = slots[b * f + i];
-            if (!Embedding.OwnsSlot(slot, part, partCount))
+            if (!SlotOwnership.Owns(slot, part, partCount))
             {
                 continue;
             }

@@ -17,7 +17,7 @@ public sealed class KernelEmbeddingTests
     }
 
     [Fact]
-    public void ReferenceGathersScaledRowsAndScattersSums()
+    public void ReferenceGathersScaledRowsAndScattersSumsIntoSlots()
     {
         float[] table = [1, 2, 3, 4, 5, 6]; // 3 rows of D = 2
         float[] output = new float[6];
@@ -25,11 +25,9 @@ public sealed class KernelEmbeddingTests
         reference.Gather(table, 2, [2, 0, 2], [1f, 0.5f, 2f], output);
         Assert.Equal([5f, 6f, 0.5f, 1f, 10f, 12f], output);
 
-        var gradient = new RowGradient(3, 2, 3);
-        reference.Scatter([1, 1, 2, 2, 3, 3], 2, [2, 0, 2], [1f, 0.5f, 2f], gradient);
-        Assert.Equal(2, gradient.Count);
-        Assert.Equal([7f, 7f], gradient.Row(2).ToArray()); // 1·1 + 3·2
-        Assert.Equal([1f, 1f], gradient.Row(0).ToArray());
+        float[] rows = [0.5f, 0.5f, 0, 0]; // 2 slots of D = 2; slot 0 already holds an earlier contribution
+        reference.Scatter([1, 1, 2, 2, 3, 3], 2, [0, 1, 0], [1f, 0.5f, 2f], rows, 0, 1);
+        Assert.Equal([7.5f, 7.5f, 1f, 1f], rows); // 0.5 + 1·1 + 3·2; 2·0.5
     }
 
     [Theory]
@@ -54,25 +52,33 @@ public sealed class KernelEmbeddingTests
             Assert.Equal(expected, actual);
 
             float[] dOutput = KernelData.Random(slots * dim, dim + 3);
-            var expectedGradient = new RowGradient(rows, dim, slots);
-            var actualGradient = new RowGradient(rows, dim, slots);
-            reference.Scatter(dOutput, dim, ids, values, expectedGradient);
-            kernel.Scatter(dOutput, dim, ids, values, actualGradient);
-            Assert.Equal(expectedGradient.Count, actualGradient.Count);
-            Assert.Equal(expectedGradient.Rows.AsSpan(0, expectedGradient.Count).ToArray(),
-                         actualGradient.Rows.AsSpan(0, actualGradient.Count).ToArray());
-            KernelData.AssertClose(expectedGradient.Values.AsSpan(0, expectedGradient.Count * dim),
-                                   actualGradient.Values.AsSpan(0, actualGradient.Count * dim), 1e-6, 1e-6,
-                                   $"{name} scatter dim={dim}");
+            var gradient = new RowGradient(rows, dim, slots);
+            int[] slotOfLookup = new int[slots];
+            gradient.Register(ids, slotOfLookup);
+            float[] before = KernelData.Random(gradient.Count * dim, dim + 4);
+            float[] expectedRows = [.. before];
+            reference.Scatter(dOutput, dim, slotOfLookup, values, expectedRows, 0, 1);
+            foreach (int parts in (int[])[1, 2, 3])
+            {
+                float[] actualRows = [.. before];
+                for (int part = parts - 1; part >= 0; part--)
+                {
+                    kernel.Scatter(dOutput, dim, slotOfLookup, values, actualRows, part, parts);
+                }
+
+                Assert.Equal(expectedRows, actualRows); // multiply then add in lookup order: the reference's bits
+            }
         }
     }
 
     [Fact]
-    public void EveryVariantRejectsIdsOutsideTheTable()
+    public void EveryVariantRejectsIdsOutsideTheTableAndSlotsOutsideTheRows()
     {
         foreach (IEmbeddingKernel kernel in KernelRegistry.AllEmbedding)
         {
             Assert.Throws<ArgumentOutOfRangeException>(() => kernel.Gather(new float[4], 2, [2], [], new float[2]));
+            Assert.Throws<ArgumentOutOfRangeException>(() => kernel.Scatter(new float[2], 2, [2], [], new float[4], 0, 1));
+            Assert.Throws<ArgumentOutOfRangeException>(() => kernel.Scatter(new float[2], 2, [0], [], new float[4], 1, 1));
         }
     }
 }

@@ -22,6 +22,8 @@ public sealed class KernelRegistryTests
         Assert.Equal("fwfm-reference", KernelRegistry.AllFwFM[0].Name);
         Assert.Equal("embedding-reference", KernelRegistry.AllEmbedding[0].Name);
         Assert.Equal("matvec-reference", KernelRegistry.AllMatVec[0].Name);
+        Assert.Equal("optimizer-reference", KernelRegistry.AllOptimizer[0].Name);
+        Assert.Equal("sell-reference", KernelRegistry.AllSlicedEll[0].Name);
         Assert.Equal(Vector512.IsHardwareAccelerated, KernelRegistry.AllMatVec.Any(v => v.Name == "matvec-v512"));
         Assert.Equal(Vector256.IsHardwareAccelerated, KernelRegistry.AllMatVec.Any(v => v.Name == "matvec-v256"));
 
@@ -30,6 +32,10 @@ public sealed class KernelRegistryTests
         Assert.Equal(reference, KernelRegistry.FM.Name.EndsWith("-reference", StringComparison.Ordinal));
         Assert.Equal(reference, KernelRegistry.FwFM.Name.EndsWith("-reference", StringComparison.Ordinal));
         Assert.Equal(reference, KernelRegistry.Embedding.Name.EndsWith("-reference", StringComparison.Ordinal));
+        Assert.Equal(reference || KernelRegistry.AllOptimizer.Count == 1,
+                     KernelRegistry.Optimizer.Name.EndsWith("-reference", StringComparison.Ordinal));
+        Assert.Equal(reference || KernelRegistry.AllSlicedEll.Count == 1,
+                     KernelRegistry.SlicedEll.Name.EndsWith("-reference", StringComparison.Ordinal));
     }
 
     [Fact]

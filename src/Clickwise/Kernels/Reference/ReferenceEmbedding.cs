@@ -1,5 +1,3 @@
-using Clickwise.Layers;
-
 namespace Clickwise.Kernels.Reference;
 
 /// <summary>Element-by-element loops: the specification of <see cref="IEmbeddingKernel"/>.</summary>
@@ -21,17 +19,23 @@ public sealed class ReferenceEmbedding : IEmbeddingKernel
         }
     }
 
-    public void Scatter(ReadOnlySpan<float> dOutput, int dim, ReadOnlySpan<int> ids, ReadOnlySpan<float> values,
-                        RowGradient dTable)
+    public void Scatter(ReadOnlySpan<float> dOutput, int dim, ReadOnlySpan<int> slots, ReadOnlySpan<float> values,
+                        Span<float> dRows, int part, int partCount)
     {
-        KernelChecks.Scatter(dOutput.Length, dim, ids, values, dTable);
-        for (int n = 0; n < ids.Length; n++)
+        KernelChecks.Scatter(dOutput.Length, dim, slots, values, part, partCount);
+        int rowCount = dRows.Length / dim;
+        for (int n = 0; n < slots.Length; n++)
         {
+            if (!SlotOwnership.Owns(slots[n], part, partCount))
+            {
+                continue;
+            }
+
+            KernelChecks.Slot(slots[n], rowCount);
             float scale = values.IsEmpty ? 1f : values[n];
-            Span<float> row = dTable.Row(ids[n]);
             for (int d = 0; d < dim; d++)
             {
-                row[d] += dOutput[n * dim + d] * scale;
+                dRows[slots[n] * dim + d] += dOutput[n * dim + d] * scale;
             }
         }
     }

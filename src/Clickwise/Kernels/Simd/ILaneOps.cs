@@ -20,6 +20,11 @@ public unsafe interface ILaneOps<TVector>
 
     static abstract void Store(TVector value, float* destination);
 
+    /// <summary>The vector at <paramref name="source"/> + <paramref name="offset"/> floats (unpinned memory).</summary>
+    static abstract TVector Load(ref readonly float source, nuint offset);
+
+    static abstract void Store(TVector value, ref float destination, nuint offset);
+
     /// <summary>a·b + c, fused where the hardware has FMA.</summary>
     static abstract TVector MultiplyAdd(TVector a, TVector b, TVector c);
 
@@ -28,4 +33,11 @@ public unsafe interface ILaneOps<TVector>
     static abstract TVector Add(TVector a, TVector b);
 
     static abstract TVector Max(TVector a, TVector b);
+
+    static abstract TVector Subtract(TVector a, TVector b);
+
+    static abstract TVector Divide(TVector a, TVector b);
+
+    /// <summary>Correctly rounded √x, as <see cref="MathF.Sqrt"/>.</summary>
+    static abstract TVector Sqrt(TVector x);
 }

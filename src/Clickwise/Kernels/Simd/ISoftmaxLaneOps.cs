@@ -7,10 +7,6 @@ public interface ISoftmaxLaneOps<TVector> : ILaneOps<TVector>
     /// <summary>Short name of the vector width, as plans describe it.</summary>
     static abstract string Name { get; }
 
-    static abstract TVector Subtract(TVector a, TVector b);
-
     /// <summary>e^x for x ≤ 0 (<see cref="LaneExp"/>).</summary>
     static abstract TVector Exp(TVector x);
-
-    static abstract TVector Divide(TVector a, TVector b);
 }

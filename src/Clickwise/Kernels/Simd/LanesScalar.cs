@@ -22,6 +22,12 @@ public readonly unsafe struct LanesScalar : ISoftmaxLaneOps<float>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(float value, float* destination) => *destination = value;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Load(ref readonly float source, nuint offset) => Unsafe.Add(ref Unsafe.AsRef(in source), offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(float value, ref float destination, nuint offset) => Unsafe.Add(ref destination, offset) = value;
+
     /// <summary>Fused where the CPU has FMA; otherwise multiply then add, as MathF's software fma is ~5× slower.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float MultiplyAdd(float a, float b, float c) =>
@@ -46,4 +52,7 @@ public readonly unsafe struct LanesScalar : ISoftmaxLaneOps<float>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Divide(float a, float b) => a / b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sqrt(float x) => MathF.Sqrt(x);
 }

@@ -1,8 +1,8 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
-using Clickwise.Layers;
 
 namespace Clickwise.Kernels.Simd;
 
@@ -53,21 +53,43 @@ public sealed class SimdEmbedding : IEmbeddingKernel
         }
     }
 
-    public void Scatter(ReadOnlySpan<float> dOutput, int dim, ReadOnlySpan<int> ids, ReadOnlySpan<float> values,
-                        RowGradient dTable)
+    /// <summary>
+    /// Each owned lookup's row as 8-float vectors and a scalar tail, multiply then add (no FMA) like the reference,
+    /// so the sums are the reference's bits. B·F = 79872 lookups at D = 10: 257-279 µs against 254-266 µs for the
+    /// scalar loop training ran before (same process, side by side), 800-890 µs for the reference; a scalar body
+    /// without bounds checks measured 540-570 µs.
+    /// </summary>
+    public void Scatter(ReadOnlySpan<float> dOutput, int dim, ReadOnlySpan<int> slots, ReadOnlySpan<float> values,
+                        Span<float> dRows, int part, int partCount)
     {
-        KernelChecks.Scatter(dOutput.Length, dim, ids, values, dTable);
-        for (int n = 0; n < ids.Length; n++)
+        KernelChecks.Scatter(dOutput.Length, dim, slots, values, part, partCount);
+        int rowCount = dRows.Length / dim;
+        ref float from = ref MemoryMarshal.GetReference(dOutput);
+        ref float to = ref MemoryMarshal.GetReference(dRows);
+        int vectorEnd = Vector256.IsHardwareAccelerated ? dim - dim % Vector256<float>.Count : 0;
+        for (int n = 0; n < slots.Length; n++)
         {
-            Span<float> row = dTable.Row(ids[n]);
-            ReadOnlySpan<float> gradient = dOutput.Slice(n * dim, dim);
-            if (values.IsEmpty)
+            int slot = slots[n];
+            if (!SlotOwnership.Owns(slot, part, partCount))
             {
-                TensorPrimitives.Add(row, gradient, row);
+                continue;
             }
-            else
+
+            KernelChecks.Slot(slot, rowCount);
+            float scale = values.IsEmpty ? 1f : values[n];
+            ref float g = ref Unsafe.Add(ref from, (nint)n * dim);
+            ref float row = ref Unsafe.Add(ref to, (nint)slot * dim);
+            var scales = Vector256.Create(scale);
+            int d = 0;
+            for (; d < vectorEnd; d += Vector256<float>.Count)
             {
-                TensorPrimitives.MultiplyAdd(gradient, values[n], row, row);
+                (Vector256.LoadUnsafe(ref row, (nuint)d) + Vector256.LoadUnsafe(ref g, (nuint)d) * scales)
+                    .StoreUnsafe(ref row, (nuint)d);
+            }
+
+            for (; d < dim; d++)
+            {
+                Unsafe.Add(ref row, d) += Unsafe.Add(ref g, d) * scale;
             }
         }
     }

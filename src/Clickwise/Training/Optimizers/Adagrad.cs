@@ -21,7 +21,7 @@ public sealed class Adagrad : SlottedOptimizer
     }
 
     protected override void UpdateDense(Parameter parameter, float[] grad, OptimizerState state, float l2) =>
-        OptimizerKernels.Adagrad(parameter.Value, grad, state.Slots[0], _lr, l2, _eps);
+        Kernel.Adagrad(parameter.Value, grad, state.Slots[0], _lr, l2, _eps);
 
     protected override void UpdateRows(Parameter parameter, RowGradient grad, OptimizerState state, float l2)
     {
@@ -29,7 +29,7 @@ public sealed class Adagrad : SlottedOptimizer
         for (int s = 0; s < grad.Count; s++)
         {
             int start = grad.Rows[s] * width;
-            OptimizerKernels.Adagrad(parameter.Value.AsSpan(start, width), grad.SlotValues(s),
+            Kernel.Adagrad(parameter.Value.AsSpan(start, width), grad.SlotValues(s),
                 state.Slots[0].AsSpan(start, width), _lr, l2, _eps);
         }
     }

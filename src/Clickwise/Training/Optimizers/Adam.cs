@@ -38,8 +38,8 @@ public sealed class Adam : SlottedOptimizer
     {
         AdamCoefficients c = Coefficients(++state.Steps, l2);
         float[] w = parameter.Value, m = state.Slots[M], v = state.Slots[V];
-        ForChunks(w.Length, 1, (w, grad, m, v, c), static (a, from, to) =>
-            OptimizerKernels.Adam(a.w.AsSpan(from..to), a.grad.AsSpan(from..to), a.m.AsSpan(from..to), a.v.AsSpan(from..to), a.c));
+        ForChunks(w.Length, 1, (Kernel, w, grad, m, v, c), static (a, from, to) =>
+            a.Kernel.Adam(a.w.AsSpan(from..to), a.grad.AsSpan(from..to), a.m.AsSpan(from..to), a.v.AsSpan(from..to), a.c));
     }
 
     protected override void UpdateRows(Parameter parameter, RowGradient grad, OptimizerState state, float l2)
@@ -59,6 +59,7 @@ public sealed class Adam : SlottedOptimizer
     private unsafe void UpdateRowRange(float[] w, RowGradient grad, OptimizerState state, int[] steps, AdamCoefficients c, int from, int to)
     {
         int width = grad.Width;
+        IOptimizerKernel kernel = Kernel;
         float[] m = state.Slots[M];
         float[] v = state.Slots[V];
         int[] rows = grad.Rows;
@@ -79,7 +80,7 @@ public sealed class Adam : SlottedOptimizer
                 int t = ++steps[row];
                 AdamCoefficients rc = c with { StepSize = _stepSize[t], BiasCorrection2Sqrt = _bc2Sqrt[t] };
                 int start = row * width;
-                OptimizerKernels.Adam(w.AsSpan(start, width), grad.SlotValues(s), m.AsSpan(start, width), v.AsSpan(start, width), rc);
+                kernel.Adam(w.AsSpan(start, width), grad.SlotValues(s), m.AsSpan(start, width), v.AsSpan(start, width), rc);
             }
         }
     }

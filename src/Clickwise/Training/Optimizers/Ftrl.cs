@@ -27,7 +27,7 @@ public sealed class Ftrl : SlottedOptimizer
     }
 
     protected override void UpdateDense(Parameter parameter, float[] grad, OptimizerState state, float l2) =>
-        OptimizerKernels.Ftrl(parameter.Value, grad, state.Slots[0], state.Slots[1], _alpha, _beta, _l1, l2);
+        Kernel.Ftrl(parameter.Value, grad, state.Slots[0], state.Slots[1], _alpha, _beta, _l1, l2);
 
     protected override void UpdateRows(Parameter parameter, RowGradient grad, OptimizerState state, float l2)
     {
@@ -35,7 +35,7 @@ public sealed class Ftrl : SlottedOptimizer
         for (int s = 0; s < grad.Count; s++)
         {
             int start = grad.Rows[s] * width;
-            OptimizerKernels.Ftrl(parameter.Value.AsSpan(start, width), grad.SlotValues(s), state.Slots[0].AsSpan(start, width),
+            Kernel.Ftrl(parameter.Value.AsSpan(start, width), grad.SlotValues(s), state.Slots[0].AsSpan(start, width),
                 state.Slots[1].AsSpan(start, width), _alpha, _beta, _l1, l2);
         }
     }

@@ -15,14 +15,14 @@ public sealed class Sgd : SlottedOptimizer
     }
 
     protected override void UpdateDense(Parameter parameter, float[] grad, OptimizerState state, float l2) =>
-        OptimizerKernels.Sgd(parameter.Value, grad, _lr, l2);
+        Kernel.Sgd(parameter.Value, grad, _lr, l2);
 
     protected override void UpdateRows(Parameter parameter, RowGradient grad, OptimizerState state, float l2)
     {
         int width = grad.Width;
         for (int s = 0; s < grad.Count; s++)
         {
-            OptimizerKernels.Sgd(parameter.Value.AsSpan(grad.Rows[s] * width, width), grad.SlotValues(s), _lr, l2);
+            Kernel.Sgd(parameter.Value.AsSpan(grad.Rows[s] * width, width), grad.SlotValues(s), _lr, l2);
         }
     }
 }

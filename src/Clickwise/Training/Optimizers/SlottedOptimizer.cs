@@ -35,6 +35,9 @@ public abstract class SlottedOptimizer : IOptimizer
 
     public ComputeContext Compute { get; }
 
+    /// <summary>The element-wise updates, <see cref="ComputeContext.Optimizer"/> of <see cref="Compute"/>.</summary>
+    protected IOptimizerKernel Kernel => Compute.Optimizer;
+
     public void Step(ParameterSet parameters)
     {
         for (int i = 0; i < parameters.Count; i++) // indexed: the interface enumerator would allocate every step

@@ -1,4 +1,4 @@
-namespace Clickwise.Training.Optimizers;
+namespace Clickwise.Kernels;
 
 /// <summary>The fp32 scalars of one Adam update at step t, narrowed from doubles like PyTorch's Python scalars.</summary>
 public readonly record struct AdamCoefficients(
