@@ -48,7 +48,8 @@ internal sealed class TrainOptions
     private readonly Option<string?> _cinLayers = new("--cin-layers") { Description = "xdeepfm's CIN feature maps per layer, e.g. 100,100,50 (= --set cin_layers=...)" };
     private readonly Option<string[]> _set = new("--set")
     {
-        Description = "A model setting by its config key, key=value (repeatable), e.g. --set cross_rank=2; `inspect` lists a model's keys",
+        Description = "A setting by its config key, key=value (repeatable): the model's (--set cross_rank=2; `inspect` lists them), "
+            + "training.KEY or preprocessing.KEY (--set training.patience=1, --set preprocessing.split.train=0.8); --print-config shows every key",
         Arity = ArgumentArity.ZeroOrMore,
         AllowMultipleArgumentsPerToken = false,
     };
@@ -143,7 +144,7 @@ internal sealed class TrainOptions
             throw new UsageException($"unknown model '{modelConfig.Name}'; expected one of: {string.Join(", ", ModelRegistry.Names)}");
         }
 
-        var training = ApplyTrainingFlags(parse, run.TrainingFor(modelConfig.Name));
+        var training = WithSets(parse, ApplyTrainingFlags(parse, run.TrainingFor(modelConfig.Name)), "training");
         if (parse.GetValue(_seed) is int s)
         {
             preprocessing = preprocessing with { Seed = s };
@@ -163,6 +164,7 @@ internal sealed class TrainOptions
             };
         }
 
+        preprocessing = WithSets(parse, preprocessing, "preprocessing");
         var request = new TrainRequest
         {
             Data = new DataSource { Path = path, Reader = reader },
@@ -205,7 +207,7 @@ internal sealed class TrainOptions
     /// The training settings of model <paramref name="name"/> as <see cref="Request"/> would build them (a preset can give
     /// a model its own optimiser, as the DeepFM paper's FTRL for LR), then the flags.
     /// </summary>
-    public TrainingConfig TrainingFor(ParseResult parse, string name) => ApplyTrainingFlags(parse, Run(parse).TrainingFor(name));
+    public TrainingConfig TrainingFor(ParseResult parse, string name) => WithSets(parse, ApplyTrainingFlags(parse, Run(parse).TrainingFor(name)), "training");
 
     /// <summary>The training flags (and <c>--seed</c>) over <paramref name="training"/>: flags win over preset and config.</summary>
     private TrainingConfig ApplyTrainingFlags(ParseResult parse, TrainingConfig training)
@@ -253,15 +255,9 @@ internal sealed class TrainOptions
         if (parse.GetValue(_crossLayers) is int cross) settings.Add(("cross_layers", cross.ToString(CultureInfo.InvariantCulture), "--cross-layers"));
         if (parse.GetValue(_cinLayers) is { } cin) settings.Add(("cin_layers", cin, "--cin-layers"));
         if (parse.GetValue(_bilinearType) is { } bilinear) settings.Add(("bilinear_type", bilinear, "--bilinear-type"));
-        foreach (string pair in parse.GetValue(_set) ?? [])
+        foreach ((string key, string value) in Sets(parse, section: null))
         {
-            int eq = pair.IndexOf('=');
-            if (eq <= 0)
-            {
-                throw new UsageException($"--set wants key=value, got '{pair}'");
-            }
-
-            settings.Add((pair[..eq].Trim(), pair[(eq + 1)..].Trim(), "--set"));
+            settings.Add((key, value, "--set"));
         }
 
         // A compared model takes the settings it has; any other setting is refused in the flag's terms.
@@ -277,6 +273,44 @@ internal sealed class TrainOptions
         }
 
         return model;
+    }
+
+    /// <summary>
+    /// The <c>--set</c> pairs of one section: <c>training.patience=1</c> and <c>preprocessing.min_count=2</c> name theirs,
+    /// a bare key is the model's (null <paramref name="section"/>).
+    /// </summary>
+    private IEnumerable<(string Key, string Value)> Sets(ParseResult parse, string? section)
+    {
+        foreach (string pair in parse.GetValue(_set) ?? [])
+        {
+            int eq = pair.IndexOf('=');
+            if (eq <= 0)
+            {
+                throw new UsageException($"--set wants key=value, got '{pair}'");
+            }
+
+            string key = pair[..eq].Trim(), value = pair[(eq + 1)..].Trim();
+            string? named = key.StartsWith("training.", StringComparison.Ordinal) ? "training"
+                : key.StartsWith("preprocessing.", StringComparison.Ordinal) ? "preprocessing"
+                : null;
+            if (named == section)
+            {
+                yield return (named is null ? key : key[(named.Length + 1)..], value);
+            }
+        }
+    }
+
+    /// <summary>A section with its <c>--set section.key=value</c> pairs, refused in the flag's terms.</summary>
+    private T WithSets<T>(ParseResult parse, T current, string section)
+    {
+        try
+        {
+            return ConfigKeys.With(current, section, Sets(parse, section));
+        }
+        catch (ArgumentException invalid)
+        {
+            throw new UsageException($"--set: {invalid.Message}");
+        }
     }
 
     private PruningConfig? Pruning(ParseResult parse, PruningConfig? pruning)

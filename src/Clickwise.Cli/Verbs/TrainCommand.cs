@@ -13,13 +13,23 @@ internal static class TrainCommand
         var workdir = new Option<string?>("--workdir") { Description = "Cache, metrics.jsonl and checkpoints (default: <output>.run)" };
         var resume = new Option<string?>("--resume") { Description = "Continue from a checkpoint of the same run" };
         var quiet = new Option<bool>("--quiet") { Description = "Print only the final report" };
+        var printConfig = new Option<bool>("--print-config")
+        {
+            Description = "Print the settings the run would use (preset → config file → flags) as JSON, and stop",
+        };
         var command = new Command("train", "Train a model on a file's split (or --valid/--test files) and report each test part's metrics");
         options.AddTo(command);
-        CommonOptions.AddAll(command, output, workdir, resume, quiet);
+        CommonOptions.AddAll(command, output, workdir, resume, quiet, printConfig);
         command.SetAction(parse => VerbRunner.Run(() =>
         {
             string modelPath = parse.GetValue(output)!;
             TrainRequest request = options.Request(parse, modelPath, parse.GetValue(workdir) ?? modelPath + ".run", parse.GetValue(resume));
+            if (parse.GetValue(printConfig))
+            {
+                Console.WriteLine(request.EffectiveConfigJson());
+                return ExitCodes.Success;
+            }
+
             TrainReport report = ConsoleProgress.Run(parse.GetValue(quiet), observers => TrainRun.Execute(request, observers));
             Reports.PrintTrain(report);
             return ExitCodes.Success;

@@ -130,33 +130,7 @@ public sealed record RunConfig
         return preset.With(settings);
     }
 
-    /// <summary><paramref name="preset"/> with the keys <paramref name="keys"/> names replaced (objects key by key), strictly typed again.</summary>
-    private static T Merge<T>(T preset, JsonObject? keys)
-    {
-        if (keys is null)
-        {
-            return preset;
-        }
-
-        JsonObject merged = JsonSerializer.SerializeToNode(preset, ConfigJson.Options)!.AsObject();
-        Lay(keys, merged);
-        return merged.Deserialize<T>(ConfigJson.Options)!;
-    }
-
-    private static void Lay(JsonObject keys, JsonObject target)
-    {
-        foreach ((string key, JsonNode? value) in keys)
-        {
-            if (value is JsonObject inner && target[key] is JsonObject existing)
-            {
-                Lay(inner, existing);
-            }
-            else
-            {
-                target[key] = value?.DeepClone();
-            }
-        }
-    }
+    private static T Merge<T>(T preset, JsonObject? keys) => ConfigKeys.Lay(preset, keys);
 
     private sealed record Overlay(JsonObject? Preprocessing, JsonObject? Model, JsonObject? Training);
 }

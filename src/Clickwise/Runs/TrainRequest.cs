@@ -66,4 +66,23 @@ public sealed record TrainRequest
     /// <summary>How the run computes (threads, kernels): a setting of this process, not of the experiment, so never in a config file.</summary>
     [JsonIgnore]
     public ComputeContext Compute { get; init; } = ComputeContext.Default;
+
+    /// <summary>
+    /// The settings this run trains with, after preset, config file and flags: what <c>train --print-config</c> prints and
+    /// the run directory keeps as <c>effective-config.json</c>. Feeding its sections back as a config reproduces the run.
+    /// </summary>
+    public string EffectiveConfigJson() => ConfigJson.Serialize(new
+    {
+        data = new
+        {
+            train = Data.Path,
+            valid = Valid?.Path,
+            test = Tests.Select(t => t.Path).ToArray(),
+            reader = Data.Reader,
+        },
+        preprocessing = Preprocessing,
+        model = Model,
+        training = Training,
+        pruning = Pruning,
+    });
 }

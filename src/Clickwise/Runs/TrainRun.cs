@@ -64,6 +64,7 @@ public static class TrainRun
         ModelArtifact? init = request.InitFrom is { } path ? ModelArtifact.Load(path) : null;
         Validate(request, init);
         Directory.CreateDirectory(request.WorkDir);
+        IO.AtomicFile.WriteAllBytes(Path.Combine(request.WorkDir, "effective-config.json"), System.Text.Encoding.UTF8.GetBytes(request.EffectiveConfigJson()));
         var clock = Stopwatch.StartNew();
         using PreparedDataset data = Prepare(request, openerFor(request.WorkDir), init?.FeatureMap);
         return Train(request, init, data, clock.Elapsed.TotalSeconds, observers, cancellationToken);
