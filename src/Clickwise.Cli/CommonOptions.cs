@@ -68,6 +68,19 @@ internal static class CommonOptions
         return new ReaderOptions { Format = parsed, Strict = !skipBad, MaxBadRatio = maxBadRatio, Labeled = labeled };
     }
 
+    /// <summary>
+    /// How to read data for a saved model: as it was trained on (the file keeps its format and columns) unless
+    /// <c>--format</c> is typed; <c>--skip-bad</c>, <c>--max-bad-ratio</c> and labels come from this command line.
+    /// </summary>
+    public static ReaderOptions ReaderFor(Runs.ModelArtifact artifact, ParseResult parse, Option<string> format, bool skipBad, double maxBadRatio,
+                                          bool labeled = true)
+    {
+        ReaderOptions typed = Reader(parse.GetValue(format)!, skipBad, maxBadRatio, labeled);
+        return parse.GetResult(format) is { Implicit: false } || artifact.Input is not { } input
+            ? typed
+            : input with { Strict = typed.Strict, MaxBadRatio = typed.MaxBadRatio, Labeled = labeled };
+    }
+
     /// <summary>The compute context of <c>--threads</c>: the default kernels over that many threads.</summary>
     public static ComputeContext Compute(int threads)
     {

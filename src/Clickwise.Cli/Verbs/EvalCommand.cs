@@ -29,7 +29,7 @@ internal static class EvalCommand
             CommonOptions.RequireFile(parse.GetValue(model)!);
             CommonOptions.RequireFile(path);
             ModelArtifact artifact = ModelArtifact.Load(parse.GetValue(model)!);
-            ReaderOptions options = columns.Apply(parse, CommonOptions.Reader(parse.GetValue(format)!, parse.GetValue(skipBad), parse.GetValue(maxBad)));
+            ReaderOptions options = columns.Apply(parse, CommonOptions.ReaderFor(artifact, parse, format, parse.GetValue(skipBad), parse.GetValue(maxBad)));
             using IRecordReader reader = RecordReaders.Open(path, options);
             var (result, calibration, stats) = Scoring.Evaluate(artifact.Compile(compute: compute), artifact.FeatureMap, reader);
             if (parse.GetValue(json))

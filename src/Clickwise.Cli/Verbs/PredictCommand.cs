@@ -42,7 +42,7 @@ internal static class PredictCommand
             CommonOptions.RequireFile(parse.GetValue(model)!);
             CommonOptions.RequireFile(path);
             ModelArtifact artifact = ModelArtifact.Load(parse.GetValue(model)!);
-            var options = columns.Apply(parse, CommonOptions.Reader(parse.GetValue(format)!, parse.GetValue(skipBad), parse.GetValue(maxBad),
+            var options = columns.Apply(parse, CommonOptions.ReaderFor(artifact, parse, format, parse.GetValue(skipBad), parse.GetValue(maxBad),
                 labeled: !parse.GetValue(unlabeled)));
             string target = parse.GetValue(output)!;
             long rows = 0, placeholders = 0, written = 0;

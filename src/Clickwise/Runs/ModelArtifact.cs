@@ -30,6 +30,26 @@ public sealed class ModelArtifact
     /// <summary>Training summary stored with the model (JSON), if any.</summary>
     public string? ExtraJson { get; }
 
+    /// <summary>
+    /// How the training data was read (format, columns, delimiter), when the file says: <c>eval</c> and <c>predict</c>
+    /// read new data the same way unless told otherwise. Null for files written before it was kept.
+    /// </summary>
+    public Data.Readers.ReaderOptions? Input
+    {
+        get
+        {
+            if (ExtraJson is null)
+            {
+                return null;
+            }
+
+            using JsonDocument extra = JsonDocument.Parse(ExtraJson);
+            return extra.RootElement.ValueKind == JsonValueKind.Object && extra.RootElement.TryGetProperty("input", out JsonElement input)
+                ? input.Deserialize<Data.Readers.ReaderOptions>(ConfigJson.Options)
+                : null;
+        }
+    }
+
     public long ParameterCount => Tensors.Values.Sum(t => (long)t.Length);
 
     public static void Save(string path, CtrModel model, FeatureMap map, object? extra = null)

@@ -192,6 +192,9 @@ public static class TrainRun
             sparsity = pruner?.Targets.ToPaperNotation(),
             source = request.Data.Path,
             start = start?.ToString(),
+            // How the model was fed, so eval and predict read new files the same way without being told again.
+            input = request.Data.Reader,
+            preprocessing = request.Preprocessing,
         };
         ModelArtifact.Save(request.ModelPath, model, data.Map, summary);
         return new TrainReport(data.Rows, data.Train.RowCount, data.Valid.RowCount, data.Tests.Sum(t => t.Rows.RowCount), data.Stats.ToString(),

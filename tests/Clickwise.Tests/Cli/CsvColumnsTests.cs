@@ -34,6 +34,12 @@ public sealed class CsvColumnsTests
         string predictions = dir.File("p.txt");
         CliRunner.Expect(0, ["predict", "-m", model, "-d", data, .. Columns, "-o", predictions]);
         Assert.Equal(3000, File.ReadAllLines(predictions).Length);
+
+        // The model file keeps how it was fed: eval and predict need no format or column flags.
+        Assert.Equal(eval.Out, CliRunner.Expect(0, "eval", "-m", model, "-d", data).Out);
+        string again = dir.File("p2.txt");
+        CliRunner.Expect(0, "predict", "-m", model, "-d", data, "-o", again);
+        Assert.Equal(File.ReadAllLines(predictions), File.ReadAllLines(again));
     }
 
     [Fact]
