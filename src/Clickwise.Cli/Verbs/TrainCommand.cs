@@ -11,7 +11,7 @@ internal static class TrainCommand
         var options = new TrainOptions();
         var output = new Option<string>("--output", "-o") { Description = "Model file to write", Required = true };
         var workdir = new Option<string?>("--workdir") { Description = "Cache, metrics.jsonl and checkpoints (default: <output>.run)" };
-        var resume = new Option<string?>("--resume") { Description = "Continue from a checkpoint of the same run" };
+        var resume = new Option<string?>("--resume") { Description = "Continue from a checkpoint of the same run (its checkpoint.cwm or the run directory)" };
         var quiet = new Option<bool>("--quiet") { Description = "Print only the final report" };
         var printConfig = new Option<bool>("--print-config")
         {
@@ -23,14 +23,33 @@ internal static class TrainCommand
         command.SetAction(parse => VerbRunner.Run(() =>
         {
             string modelPath = parse.GetValue(output)!;
-            TrainRequest request = options.Request(parse, modelPath, parse.GetValue(workdir) ?? modelPath + ".run", parse.GetValue(resume));
+            string runDir = parse.GetValue(workdir) ?? modelPath + ".run";
+            // --resume takes the run directory as well as the checkpoint in it.
+            string? resumeFrom = parse.GetValue(resume) is { } r && Directory.Exists(r) ? Path.Combine(r, "checkpoint.cwm") : parse.GetValue(resume);
+            TrainRequest request = options.Request(parse, modelPath, runDir, resumeFrom);
             if (parse.GetValue(printConfig))
             {
                 Console.WriteLine(request.EffectiveConfigJson());
                 return ExitCodes.Success;
             }
 
-            TrainReport report = ConsoleProgress.Run(parse.GetValue(quiet), observers => TrainRun.Execute(request, observers));
+            bool newRunDir = !Directory.Exists(runDir);
+            TrainReport report;
+            try
+            {
+                report = ConsoleProgress.Run(parse.GetValue(quiet), observers => TrainRun.Execute(request, observers));
+            }
+            catch when (newRunDir && !File.Exists(Path.Combine(runDir, "checkpoint.cwm")))
+            {
+                // A run that failed before its first checkpoint leaves nothing to resume: no run directory either.
+                if (Directory.Exists(runDir))
+                {
+                    Directory.Delete(runDir, recursive: true);
+                }
+
+                throw;
+            }
+
             Reports.PrintTrain(report);
             return ExitCodes.Success;
         }));

@@ -92,6 +92,17 @@ public sealed class CliExitCodeTests : IClassFixture<CliExitCodeTests.Files>
     }
 
     [Fact]
+    public void ARunThatFailsBeforeItsFirstCheckpointLeavesNoRunDirectory()
+    {
+        string bad = _files.Directory.File("two-columns.tsv");
+        File.WriteAllText(bad, "1\tx\n");
+        string model = _files.Directory.File("failed.cwm");
+        CliRunner.Expect(DataError, "train", "-d", bad, "-o", model);
+        Assert.False(Directory.Exists(model + ".run"), "nothing to resume, so no run directory");
+        Assert.False(File.Exists(model));
+    }
+
+    [Fact]
     public void AnUnknownModelExits2()
     {
         CliResult result = CliRunner.Expect(Usage, "train", "-d", _files.DataPath, "-o", _files.Directory.File("m.cwm"), "--model", "nosuchmodel");

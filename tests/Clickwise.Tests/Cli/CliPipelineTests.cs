@@ -270,6 +270,10 @@ public sealed class CliPipelineTests : IClassFixture<CliPipelineTests.Pipeline>
 
         CliResult missing = CliRunner.Expect(66, [.. common, "-o", split, "--epochs", "2", "--resume", _pipeline.Directory.File("no-checkpoint.cwm")]);
         Assert.Contains("no-checkpoint.cwm", missing.Error);
+
+        // The run directory names its checkpoint too: a third epoch continues from the second's.
+        CliRunner.Expect(0, [.. common, "-o", split, "--epochs", "3", "--resume", split + ".run"]);
+        Assert.Equal(3, File.ReadAllLines(split + ".run/metrics.jsonl").Count(line => line.Contains("\"epoch\"", StringComparison.Ordinal)));
     }
 
     [Fact]
