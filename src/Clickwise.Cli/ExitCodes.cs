@@ -15,4 +15,7 @@ internal static class ExitCodes
 
     /// <summary>EX_IOERR: reading or writing failed (disk full, truncated stream).</summary>
     public const int IOError = 74;
+
+    /// <summary>128 + SIGINT: stopped by Ctrl-C (train says where its checkpoint is and how to resume).</summary>
+    public const int Interrupted = 130;
 }

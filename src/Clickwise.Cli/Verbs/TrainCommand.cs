@@ -34,12 +34,32 @@ internal static class TrainCommand
             }
 
             bool newRunDir = !Directory.Exists(runDir);
+            string checkpoint = Path.Combine(runDir, "checkpoint.cwm");
+            using var interrupt = new CancellationTokenSource();
+            ConsoleCancelEventHandler onCtrlC = (_, e) =>
+            {
+                e.Cancel = true; // stop at the next step, not mid-write
+                interrupt.Cancel();
+            };
+            Console.CancelKeyPress += onCtrlC;
             TrainReport report;
             try
             {
-                report = ConsoleProgress.Run(parse.GetValue(quiet), observers => TrainRun.Execute(request, observers));
+                report = ConsoleProgress.Run(parse.GetValue(quiet), observers => TrainRun.Execute(request, observers, interrupt.Token));
             }
-            catch when (newRunDir && !File.Exists(Path.Combine(runDir, "checkpoint.cwm")))
+            catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
+            {
+                Console.Error.WriteLine(File.Exists(checkpoint)
+                    ? $"clickwise: interrupted; the last checkpoint is {checkpoint}. Resume with:\n  {ResumeCommand(parse, runDir)}"
+                    : "clickwise: interrupted before the first checkpoint; nothing to resume");
+                if (newRunDir && !File.Exists(checkpoint) && Directory.Exists(runDir))
+                {
+                    Directory.Delete(runDir, recursive: true);
+                }
+
+                return ExitCodes.Interrupted;
+            }
+            catch when (newRunDir && !File.Exists(checkpoint))
             {
                 // A run that failed before its first checkpoint leaves nothing to resume: no run directory either.
                 if (Directory.Exists(runDir))
@@ -50,9 +70,36 @@ internal static class TrainCommand
                 throw;
             }
 
+            finally
+            {
+                Console.CancelKeyPress -= onCtrlC;
+            }
+
             Reports.PrintTrain(report);
             return ExitCodes.Success;
         }));
         return command;
     }
+
+    /// <summary>This command line with <c>--resume RUN_DIR</c> in place of any earlier <c>--resume</c>.</summary>
+    private static string ResumeCommand(ParseResult parse, string runDir)
+    {
+        var tokens = new List<string>();
+        for (int i = 0; i < parse.Tokens.Count; i++)
+        {
+            if (parse.Tokens[i].Value == "--resume")
+            {
+                i++; // and its value
+                continue;
+            }
+
+            tokens.Add(parse.Tokens[i].Value);
+        }
+
+        return string.Join(' ', ["clickwise", .. tokens.Select(Quote), "--resume", Quote(runDir)]);
+    }
+
+    private static string Quote(string token) => token.Length > 0 && token.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/' or ',' or '=' or ':')
+        ? token
+        : "'" + token.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }
