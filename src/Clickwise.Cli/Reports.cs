@@ -11,6 +11,11 @@ internal static class Reports
     {
         Console.WriteLine($"rows {report.Rows:N0} (train {report.TrainRows:N0}, valid {report.ValidRows:N0}{(report.ValidFromFile ? " from file" : "")}, "
             + $"test {report.TestRows:N0}); {report.BadLines}");
+        foreach (string warning in report.Warnings)
+        {
+            Console.WriteLine($"warning: {warning}");
+        }
+
         if (report.ValidRows == 0)
         {
             Console.WriteLine("valid: none (no --valid file and split valid ratio 0): no early stopping, the last epoch is kept");

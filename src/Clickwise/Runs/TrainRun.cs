@@ -41,6 +41,9 @@ public sealed record TrainReport(
 
     /// <summary>Whether validation rows came from a file rather than the ratio split.</summary>
     public bool ValidFromFile { get; init; }
+
+    /// <summary>Settings that do not suit this data (too few batches, most lookups out of vocabulary), in a sentence each.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 }
 
 /// <summary>
@@ -204,7 +207,50 @@ public static class TrainRun
             FmPretraining = fmPretraining,
             Tests = tests,
             ValidFromFile = data.ValidFromFile,
+            Warnings = Warnings(request, data),
         };
+    }
+
+    /// <summary>
+    /// What a user of a small or sparse file should hear: a training set of under 20 batches takes few optimizer steps, and
+    /// a min count that sends most training lookups (the first 100,000 rows' ids) to the fields' OOV ids learns little.
+    /// </summary>
+    private static string[] Warnings(TrainRequest request, PreparedDataset data)
+    {
+        var warnings = new List<string>();
+        long rows = data.Train.RowCount;
+        int batch = request.Training.BatchSize;
+        if (rows < 20L * batch)
+        {
+            int suggested = (int)Math.Max(32, Math.Pow(2, Math.Floor(Math.Log2(Math.Max(1, rows / 50)))));
+            warnings.Add($"the training set has {rows:N0} rows, under 20 batches of {batch:N0}: few optimizer steps per epoch; "
+                + $"a smaller --batch-size (e.g. {suggested}) usually trains better on data this small");
+        }
+
+        long lookups = 0, oov = 0;
+        int[] oovIds = [.. data.Map.Layout.Offsets.Select(offset => offset + Features.FeatureMap.OovId)];
+        foreach (Batch b in data.Train.Batches(8192, shuffle: false, seed: 0))
+        {
+            ReadOnlySpan<int> ids = b.IdsInUse;
+            for (int i = 0; i < ids.Length; i++)
+            {
+                oov += ids[i] == oovIds[i % oovIds.Length] ? 1 : 0;
+            }
+
+            lookups += ids.Length;
+            if (lookups >= 100_000L * oovIds.Length)
+            {
+                break;
+            }
+        }
+
+        if (lookups > 0 && oov * 2 > lookups)
+        {
+            warnings.Add($"min count {request.Preprocessing.MinCount} sends {100.0 * oov / lookups:F0}% of the training lookups to their field's "
+                + "OOV id: most categories are too rare for it; a lower --min-count (or preprocessing.min_count) keeps them");
+        }
+
+        return [.. warnings];
     }
 
     private static EvaluationResult NoRows => new(0, double.NaN, double.NaN, double.NaN, double.NaN, 0);

@@ -43,6 +43,23 @@ public sealed class CsvColumnsTests
     }
 
     [Fact]
+    public void TrainWarnsWhenTheDataIsTooSmallForTheBatchOrTooRareForTheMinCount()
+    {
+        using var dir = new TempDirectory();
+        string data = dir.File("unique.data");
+        // Every user and movie id occurs once: min count 8 sends them all to OOV; 300 rows are far under 20 batches of 2048.
+        File.WriteAllLines(data, Enumerable.Range(0, 300).Select(i => string.Create(CultureInfo.InvariantCulture, $"{i % 2}.0 u{i} m{i} t{i % 3}")));
+        CliResult train = CliRunner.Expect(0, ["train", "-d", data, .. Columns, "--model", "lr", "--epochs", "1", "-o", dir.File("m.cwm"), "--quiet"]);
+        Assert.Contains("warning: the training set has", train.Out);
+        Assert.Contains("under 20 batches of 2,048", train.Out);
+        Assert.Matches(@"warning: min count 8 sends \d+% of the training lookups to their field's OOV id", train.Out);
+
+        CliResult fitting = CliRunner.Expect(0, ["train", "-d", data, .. Columns, "--model", "lr", "--epochs", "1", "--batch-size", "8",
+            "--min-count", "1", "-o", dir.File("m2.cwm"), "--quiet"]);
+        Assert.DoesNotContain("warning:", fitting.Out);
+    }
+
+    [Fact]
     public void CsvWithoutColumnsIsAUsageErrorThatSaysWhatToGive()
     {
         using var dir = new TempDirectory();
