@@ -36,6 +36,7 @@ internal static class Program
             new VersionOption(),
         };
         root.Subcommands.Add(SynthCommand.Create());
+        root.Subcommands.Add(PrepareCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(PredictCommand.Create());

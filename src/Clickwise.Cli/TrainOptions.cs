@@ -128,15 +128,20 @@ internal sealed class TrainOptions
             ?? throw new UsageException("no training data: give -d FILE (or a config file's data.train)");
         string? validPath = parse.GetValue(_valid) ?? run.Data?.Valid;
         string[] testPaths = parse.GetValue(_test) is { Length: > 0 } tests ? tests : [.. run.Data?.Test ?? []];
-        foreach (string file in testPaths.Prepend(validPath).Prepend(path).OfType<string>())
+        // A directory `prepare` wrote is data already parsed: read as it was prepared, with nothing to require.
+        bool prepared = PreparedDirectory.Is(path);
+        foreach (string file in testPaths.Prepend(validPath).Prepend(prepared ? null : path).OfType<string>())
         {
             CommonOptions.RequireFile(file);
         }
 
         // --format has a default, so only a format typed on the command line overrides the config file's.
         string formatName = parse.GetResult(_format) is not { Implicit: false } && run.Format is not null ? run.Format : parse.GetValue(_format)!;
-        var reader = _columns.Apply(parse, CommonOptions.Reader(formatName, parse.GetValue(_skipBad), parse.GetValue(_maxBad)));
-        var preprocessing = run.ResolvedPreprocessing;
+        var reader = prepared
+            ? PreparedDirectory.Reader(path)
+            : _columns.Apply(parse, CommonOptions.Reader(formatName, parse.GetValue(_skipBad), parse.GetValue(_maxBad)));
+        // A prepared dataset brings its preprocessing; flags that change it are refused when the run opens it.
+        var preprocessing = prepared ? PreparedDirectory.Preprocessing(path) : run.ResolvedPreprocessing;
         // The preset's architecture is per model, so it is resolved for the model named on the command line.
         var modelConfig = ApplyModelFlags(parse, run.ModelFor(parse.GetValue(_model)), lenient: false);
         if (!ModelRegistry.Names.Contains(modelConfig.Name))
@@ -145,9 +150,9 @@ internal sealed class TrainOptions
         }
 
         var training = WithSets(parse, ApplyTrainingFlags(parse, run.TrainingFor(modelConfig.Name)), "training");
-        if (parse.GetValue(_seed) is int s)
+        if (parse.GetValue(_seed) is int s && !prepared)
         {
-            preprocessing = preprocessing with { Seed = s };
+            preprocessing = preprocessing with { Seed = s }; // a prepared split keeps its seed; --seed then seeds training only
         }
 
         if (parse.GetValue(_minCount) is int mc) preprocessing = preprocessing with { MinCount = mc };

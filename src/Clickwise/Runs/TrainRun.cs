@@ -69,8 +69,29 @@ public static class TrainRun
         Directory.CreateDirectory(request.WorkDir);
         IO.AtomicFile.WriteAllBytes(Path.Combine(request.WorkDir, "effective-config.json"), System.Text.Encoding.UTF8.GetBytes(request.EffectiveConfigJson()));
         var clock = Stopwatch.StartNew();
-        using PreparedDataset data = Prepare(request, openerFor(request.WorkDir), init?.FeatureMap);
+        using PreparedDataset data = PreparedDirectory.Is(request.Data.Path)
+            ? OpenPrepared(request, init)
+            : Prepare(request, openerFor(request.WorkDir), init?.FeatureMap);
         return Train(request, init, data, clock.Elapsed.TotalSeconds, observers, cancellationToken);
+    }
+
+    /// <summary>A <c>prepare</c>d directory as the run's data: no parsing; a model to start from must share its vocabulary.</summary>
+    private static PreparedDataset OpenPrepared(TrainRequest request, ModelArtifact? init)
+    {
+        if (request.Valid is not null || request.Tests.Count > 0)
+        {
+            throw new ArgumentException($"{request.Data.Path} is a prepared dataset with its own validation and test parts; "
+                + "give --valid/--test to prepare instead");
+        }
+
+        PreparedDataset data = PreparedDirectory.Open(request.Data.Path, request.Preprocessing);
+        if (init is not null && init.FeatureMap.Checksum != data.Map.Checksum)
+        {
+            data.Dispose();
+            throw new ArgumentException($"{request.InitFrom} was trained with another vocabulary than {request.Data.Path} was prepared with");
+        }
+
+        return data;
     }
 
     /// <summary>
@@ -79,6 +100,11 @@ public static class TrainRun
     /// </summary>
     public static PreparedDataset Prepare(TrainRequest request, FeatureMap? map = null)
     {
+        if (map is null && PreparedDirectory.Is(request.Data.Path))
+        {
+            return PreparedDirectory.Open(request.Data.Path, request.Preprocessing); // compare and deeplight on a prepared dataset
+        }
+
         Directory.CreateDirectory(request.WorkDir); // stdin spools there
         return Prepare(request, request.Data.ReplayableOpener(request.WorkDir), map);
     }

@@ -167,6 +167,7 @@ public static class DatasetBuilder
             Seed = config.Seed,
             ValidFile = heldOut.Valid?.Name,
             TestFiles = [.. heldOut.Tests.Select(t => t.Name)],
+            Preprocessing = config,
         };
         manifest.Save(cacheDir);
         return OpenPrepared(map, mapPath, cacheDir, manifest, stats);

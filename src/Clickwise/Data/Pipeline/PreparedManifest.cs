@@ -44,6 +44,9 @@ internal sealed record PreparedManifest
 
     public IReadOnlyList<string> TestFiles { get; init; } = [];
 
+    /// <summary>The whole preprocessing the cache was built with (min count, hashing, numeric transform, …); null in older manifests.</summary>
+    public DataConfig? Preprocessing { get; init; }
+
     public static string ValidCacheName => "valid.cwcache";
 
     public static string TestCacheName(int index) => $"test-{index + 1}.cwcache";
@@ -83,7 +86,21 @@ internal sealed record PreparedManifest
                 + $"this config asks for {Describe(config.SplitMode, config.Split, config.Seed)}: rebuild the cache");
         }
 
+        if (manifest.Preprocessing is { } built && JsonSerializer.Serialize(built, s_json) is var was
+            && JsonSerializer.Serialize(config, s_json) is var asked && was != asked)
+        {
+            string[] keys = [.. Keys(was).Where(kv => !Keys(asked).Contains(kv)).Select(kv => kv.Split('=')[0]).Distinct()];
+            throw new InvalidDataException($"{path}: the cache was prepared with other preprocessing ({string.Join(", ", keys)} differ) than this "
+                + "run asks for: prepare again, or train with the settings it was prepared with");
+        }
+
         return manifest;
+    }
+
+    private static HashSet<string> Keys(string json)
+    {
+        using JsonDocument document = JsonDocument.Parse(json);
+        return [.. document.RootElement.EnumerateObject().Select(p => $"{p.Name}={p.Value.GetRawText()}")];
     }
 
     private static string Describe(SplitMode mode, SplitRatios ratios, int seed) =>

@@ -1,0 +1,49 @@
+using System.Text;
+using Clickwise.Data.Pipeline;
+using Clickwise.Data.Readers;
+using Clickwise.IO;
+
+namespace Clickwise.Runs;
+
+/// <summary>
+/// A dataset prepared once (<c>clickwise prepare -o DIR</c>) and trained on many times (<c>train -d DIR</c>): the
+/// feature map, the binary caches of the training data and of any validation and test files, <c>cache/prepared.json</c>
+/// (split, held-out files and the whole preprocessing) and <c>input.json</c> (how the text was read). Training on it parses
+/// no text; a run that asks for other preprocessing than it was prepared with is refused.
+/// </summary>
+public static class PreparedDirectory
+{
+    private const string InputFileName = "input.json";
+
+    /// <summary>Whether <paramref name="path"/> is a directory <c>prepare</c> wrote.</summary>
+    public static bool Is(string path) =>
+        Directory.Exists(path) && File.Exists(Path.Combine(CacheOf(path), PreparedManifest.FileName)) && File.Exists(Path.Combine(path, InputFileName));
+
+    /// <summary>Parses and encodes the request's files into <paramref name="directory"/>; returns the prepared data.</summary>
+    public static PreparedDataset Prepare(TrainRequest request, string directory)
+    {
+        Directory.CreateDirectory(directory);
+        PreparedDataset data = TrainRun.Prepare(request with { WorkDir = directory });
+        AtomicFile.WriteAllBytes(Path.Combine(directory, InputFileName), Encoding.UTF8.GetBytes(ConfigJson.Serialize(request.Data.Reader)));
+        return data;
+    }
+
+    /// <summary>The prepared data, checked against the preprocessing a run asks for.</summary>
+    public static PreparedDataset Open(string directory, DataConfig preprocessing) => DatasetBuilder.Open(CacheOf(directory), preprocessing);
+
+    /// <summary>How the prepared text was read (format, columns): what a model trained on it keeps.</summary>
+    public static ReaderOptions Reader(string directory) =>
+        ConfigJson.Deserialize<ReaderOptions>(File.ReadAllText(Path.Combine(directory, InputFileName)), Path.Combine(directory, InputFileName));
+
+    /// <summary>The preprocessing the directory was prepared with (what <c>train -d DIR</c> takes when it names none).</summary>
+    public static DataConfig Preprocessing(string directory)
+    {
+        string path = Path.Combine(CacheOf(directory), PreparedManifest.FileName);
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
+        return json.RootElement.TryGetProperty("preprocessing", out var built) && built.ValueKind == System.Text.Json.JsonValueKind.Object
+            ? DataConfig.FromJson(built.GetRawText())
+            : throw new InvalidDataException($"{path}: written before prepared datasets kept their preprocessing: prepare again");
+    }
+
+    private static string CacheOf(string directory) => Path.Combine(directory, "cache");
+}

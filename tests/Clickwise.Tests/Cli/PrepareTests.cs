@@ -1,0 +1,39 @@
+using Clickwise.Runs;
+using Clickwise.Tests.DataCache;
+
+namespace Clickwise.Tests.Cli;
+
+/// <summary><c>prepare</c> parses once; <c>train</c> and <c>compare</c> on the prepared directory parse nothing.</summary>
+[Collection(CliCollection.Name)]
+public sealed class PrepareTests
+{
+    [Fact]
+    public void TrainingOnAPreparedDirectoryParsesNothingAndEqualsTrainingOnTheText()
+    {
+        using var dir = new TempDirectory();
+        string data = dir.File("d.tsv"), prepared = dir.File("prepared");
+        CliRunner.Expect(0, "synth", "--rows", "6000", "--seed", "4", "-o", data);
+        string[] settings = ["--model", "fm", "--epochs", "2", "--embedding-dim", "4", "--batch-size", "256", "--min-count", "3", "--seed", "9", "--quiet"];
+
+        CliRunner.Expect(0, ["train", "-d", data, "-o", dir.File("direct.cwm"), .. settings]);
+        CliResult prepare = CliRunner.Expect(0, "prepare", "-d", data, "-o", prepared, "--min-count", "3", "--seed", "9");
+        Assert.Contains("prepared 6,000 rows", prepare.Out);
+
+        // The text is gone: anything that still parsed it would fail.
+        File.Delete(data);
+        CliRunner.Expect(0, ["train", "-d", prepared, "-o", dir.File("reused.cwm"), .. settings]);
+        ModelArtifact direct = ModelArtifact.Load(dir.File("direct.cwm")), reused = ModelArtifact.Load(dir.File("reused.cwm"));
+        Assert.Equal(direct.FeatureMap.Checksum, reused.FeatureMap.Checksum);
+        foreach ((string name, float[] values) in direct.Tensors)
+        {
+            Assert.True(values.AsSpan().SequenceEqual(reused.Tensors[name]), $"{name} differs between the text and the prepared run");
+        }
+
+        CliRunner.Expect(0, "compare", "-d", prepared, "-o", dir.File("compare"), "--models", "lr,fm", "--seeds", "1", "--epochs", "1",
+            "--embedding-dim", "4", "--batch-size", "256", "--requests", "100");
+        Assert.True(File.Exists(Path.Combine(dir.File("compare"), "compare.json")));
+
+        CliResult other = CliRunner.Expect(65, "train", "-d", prepared, "-o", dir.File("other.cwm"), "--min-count", "5", "--quiet");
+        Assert.Contains("the cache was prepared with other preprocessing (min_count differ)", other.Error);
+    }
+}
