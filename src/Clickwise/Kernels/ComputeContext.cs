@@ -31,8 +31,9 @@ public sealed record ComputeContext
     public IOptimizerKernel Optimizer { get; init; } = KernelRegistry.Optimizer;
 
     /// <summary>
-    /// The batch-1 kernel of compiled dense layers, or null for the band-packed <see cref="Simd.PackedMatVec"/>
-    /// (which repacks the weights); default: the registry's when <c>CLICKWISE_KERNELS</c> forced one.
+    /// The batch-1 kernel of compiled dense layers (the DNN, its output dot, and the cross, SENET and bilinear
+    /// products), or null for the band-packed <see cref="Simd.PackedMatVec"/> (which repacks the weights); default:
+    /// the registry's when <c>CLICKWISE_KERNELS</c> forced one, so <c>reference</c> gives the reference matvec.
     /// </summary>
     public IMatVec? MatVec { get; init; } = KernelRegistry.MatVecForced ? KernelRegistry.MatVec : null;
 

@@ -67,8 +67,9 @@ public static class KernelRegistry
     public static IMatVec MatVec { get; }
 
     /// <summary>
-    /// True when <see cref="EnvironmentVariable"/> chose the matvec; otherwise inference plans use their band-packed
-    /// batch-1 kernel (<see cref="Simd.PackedMatVec"/>), which needs a repacked copy of the weights.
+    /// True when <see cref="EnvironmentVariable"/> chose the matvec (a variant name, or <c>reference</c>); otherwise
+    /// inference plans use their band-packed batch-1 kernel (<see cref="Simd.PackedMatVec"/>), which needs a repacked
+    /// copy of the weights.
     /// </summary>
     public static bool MatVecForced { get; }
 
