@@ -54,6 +54,15 @@ public static class KernelRegistry
 
         AllSlicedEll = Available<ISlicedEllKernel>(new ReferenceSlicedEll(), GatherSlicedEll.IsSupported ? new GatherSlicedEll() : null);
         SlicedEll = Pick(AllSlicedEll, forced, v => v.Name);
+
+        AllSelfAttention = Available<ISelfAttentionKernel>(
+            new LaneSelfAttention<LanesScalar, float>(),
+            Lanes512.IsSupported ? new LaneSelfAttention<Lanes512, Vector512<float>>() : null,
+            Lanes256.IsSupported ? new LaneSelfAttention<Lanes256, Vector256<float>>() : null);
+        ISelfAttentionKernel named = Pick(AllSelfAttention, forced, v => v.Name);
+        SelfAttention = forced.Contains("reference") || AllSelfAttention.Count == 1 ? [AllSelfAttention[0]]
+            : ReferenceEquals(named, AllSelfAttention[1]) ? [.. AllSelfAttention.Skip(1), AllSelfAttention[0]]
+            : [named, AllSelfAttention[0]];
     }
 
     /// <summary>Every GEMM variant runnable here: the reference first, then fastest to slowest.</summary>
@@ -99,9 +108,21 @@ public static class KernelRegistry
 
     public static ISlicedEllKernel SlicedEll { get; }
 
+    /// <summary>
+    /// Every self-attention variant: the reference (the one-lane form) first, then fastest to slowest. A variant runs
+    /// head widths that are multiples of its lane count.
+    /// </summary>
+    public static IReadOnlyList<ISelfAttentionKernel> AllSelfAttention { get; }
+
+    /// <summary>
+    /// The self-attention variants in the order a head width tries them (<see cref="ComputeContext.SelfAttentionFor"/>):
+    /// the fast ones widest first, then the reference; a forced name, then the reference; or the reference alone.
+    /// </summary>
+    public static IReadOnlyList<ISelfAttentionKernel> SelfAttention { get; }
+
     /// <summary>One line naming the SIMD widths and every active kernel (for logs and CI output).</summary>
     public static string Describe() =>
-        $"{SimdInfo.Describe()}; kernels: {Gemm.Name}, {MatVec.Name}, {Embedding.Name}, {FM.Name}, {FwFM.Name}, {Optimizer.Name}, {SlicedEll.Name}";
+        $"{SimdInfo.Describe()}; kernels: {Gemm.Name}, {MatVec.Name}, {Embedding.Name}, {FM.Name}, {FwFM.Name}, {Optimizer.Name}, {SlicedEll.Name}, {SelfAttention[0].Name}";
 
     /// <summary>The comma-separated names in <c>CLICKWISE_KERNELS</c>.</summary>
     internal static string[] ParseForced(string? value) =>
