@@ -39,6 +39,9 @@ public static class KernelRegistry
         AllFM = [new ReferenceFM(), new SimdFM()];
         FM = Pick(AllFM, forced, v => v.Name);
 
+        AllFFM = [new ReferenceFFM(), new SimdFFM()];
+        FFM = Pick(AllFFM, forced, v => v.Name);
+
         AllFwFM = Available<IFwFMKernel>(
             new ReferenceFwFM(),
             Lanes512.IsSupported ? new LaneFwFM<Lanes512, Vector512<float>>() : null,
@@ -90,6 +93,11 @@ public static class KernelRegistry
 
     public static IFMKernel FM { get; }
 
+    /// <summary>The FFM pair term: the reference, then the prefetching vector-chunk kernel.</summary>
+    public static IReadOnlyList<IFFMKernel> AllFFM { get; }
+
+    public static IFFMKernel FFM { get; }
+
     public static IReadOnlyList<IFwFMKernel> AllFwFM { get; }
 
     public static IFwFMKernel FwFM { get; }
@@ -122,7 +130,7 @@ public static class KernelRegistry
 
     /// <summary>One line naming the SIMD widths and every active kernel (for logs and CI output).</summary>
     public static string Describe() =>
-        $"{SimdInfo.Describe()}; kernels: {Gemm.Name}, {MatVec.Name}, {Embedding.Name}, {FM.Name}, {FwFM.Name}, {Optimizer.Name}, {SlicedEll.Name}, {SelfAttention[0].Name}";
+        $"{SimdInfo.Describe()}; kernels: {Gemm.Name}, {MatVec.Name}, {Embedding.Name}, {FM.Name}, {FFM.Name}, {FwFM.Name}, {Optimizer.Name}, {SlicedEll.Name}, {SelfAttention[0].Name}";
 
     /// <summary>The comma-separated names in <c>CLICKWISE_KERNELS</c>.</summary>
     internal static string[] ParseForced(string? value) =>
