@@ -58,6 +58,9 @@ public static class KernelRegistry
         AllSlicedEll = Available<ISlicedEllKernel>(new ReferenceSlicedEll(), GatherSlicedEll.IsSupported ? new GatherSlicedEll() : null);
         SlicedEll = Pick(AllSlicedEll, forced, v => v.Name);
 
+        AllReluDropout = [new ReferenceReluDropout(), new VectorReluDropout()];
+        ReluDropout = Pick(AllReluDropout, forced, v => v.Name);
+
         AllSelfAttention = Available<ISelfAttentionKernel>(
             new LaneSelfAttention<LanesScalar, float>(),
             Lanes512.IsSupported ? new LaneSelfAttention<Lanes512, Vector512<float>>() : null,
@@ -116,6 +119,11 @@ public static class KernelRegistry
 
     public static ISlicedEllKernel SlicedEll { get; }
 
+    /// <summary>The Mlp's ReLU/dropout passes: the plain loops, then the <c>Vector&lt;T&gt;</c> bodies (the same bits).</summary>
+    public static IReadOnlyList<IReluDropoutKernel> AllReluDropout { get; }
+
+    public static IReluDropoutKernel ReluDropout { get; }
+
     /// <summary>
     /// Every self-attention variant: the reference (the one-lane form) first, then fastest to slowest. A variant runs
     /// head widths that are multiples of its lane count.
@@ -130,7 +138,7 @@ public static class KernelRegistry
 
     /// <summary>One line naming the SIMD widths and every active kernel (for logs and CI output).</summary>
     public static string Describe() =>
-        $"{SimdInfo.Describe()}; kernels: {Gemm.Name}, {MatVec.Name}, {Embedding.Name}, {FM.Name}, {FFM.Name}, {FwFM.Name}, {Optimizer.Name}, {SlicedEll.Name}, {SelfAttention[0].Name}";
+        $"{SimdInfo.Describe()}; kernels: {Gemm.Name}, {MatVec.Name}, {Embedding.Name}, {FM.Name}, {FFM.Name}, {FwFM.Name}, {Optimizer.Name}, {SlicedEll.Name}, {SelfAttention[0].Name}, {ReluDropout.Name}";
 
     /// <summary>The comma-separated names in <c>CLICKWISE_KERNELS</c>.</summary>
     internal static string[] ParseForced(string? value) =>
