@@ -64,7 +64,10 @@ internal sealed class PlanBuilder(FeatureLayout layout, ComputeContext compute, 
         // The dense form costs F²·D/16 vector FMAs whatever survives; the pair list costs one D-dot per survivor.
         // In bytes the dense form holds two F² matrices, the list 12 bytes a survivor.
         bool dense = !sparse || (objective == PlanObjective.Memory ? survivors * 3 >= 2 * f * f : survivors * 4 > pairWeights.Length);
-        Add(new FwFMPairsOp(pairWeights, f, dim, embeddings.Offset, Allocate(FwFMPairsOp.ScratchWidth(f, dim)).Offset, dense, compute));
+        // CLICKWISE_KERNELS=reference: every form runs the reference arithmetic (the forms themselves are the plan's).
+        IFwFMKernel? reference = ReferenceEquals(KernelRegistry.FwFM, KernelRegistry.AllFwFM[0]) ? KernelRegistry.FwFM : null;
+        Add(new FwFMPairsOp(pairWeights, f, dim, embeddings.Offset, Allocate(FwFMPairsOp.ScratchWidth(f, dim)).Offset, dense, compute,
+            reference));
     }
 
     /// <summary>

@@ -55,7 +55,7 @@ internal static class SparsePlanner
 
             // One packed copy per layer: its GEMM form serves single requests too.
             return DenseLayers(weights, biases, inputOffset, inputSize, allocate, (w, b, n, m, relu, input, output, toLogits) =>
-                new DenseOp(w, b, n, m, relu, input, output, toLogits, gemm, matVec: null, singleRows: false));
+                new DenseOp(w, b, n, m, relu, input, output, toLogits, gemm, matVec, singleRows: false));
         }
 
         List<IInferenceOp> Layers(bool singleRows) => DenseLayers(weights, biases, inputOffset, inputSize, allocate,

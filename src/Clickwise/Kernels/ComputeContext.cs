@@ -31,10 +31,22 @@ public sealed record ComputeContext
     public IOptimizerKernel Optimizer { get; init; } = KernelRegistry.Optimizer;
 
     /// <summary>
-    /// The batch-1 kernel of compiled dense layers, or null for the band-packed <see cref="Simd.PackedMatVec"/>
-    /// (which repacks the weights); default: the registry's when <c>CLICKWISE_KERNELS</c> forced one.
+    /// The batch-1 kernel of compiled dense layers (the DNN, its output dot, and the cross, SENET and bilinear
+    /// products), or null for the band-packed <see cref="Simd.PackedMatVec"/> (which repacks the weights); default:
+    /// the registry's when <c>CLICKWISE_KERNELS</c> forced one, so <c>reference</c> gives the reference matvec.
     /// </summary>
     public IMatVec? MatVec { get; init; } = KernelRegistry.MatVecForced ? KernelRegistry.MatVec : null;
+
+    /// <summary>
+    /// The self-attention variants in preference order (default: the registry's, <c>CLICKWISE_KERNELS</c>); a head width
+    /// runs the first whose lane count divides it (<see cref="SelfAttentionFor"/>), in training and inference alike.
+    /// </summary>
+    public IReadOnlyList<ISelfAttentionKernel> SelfAttention { get; init; } = KernelRegistry.SelfAttention;
+
+    /// <summary>The first <see cref="SelfAttention"/> variant that runs heads of <paramref name="headDim"/> floats.</summary>
+    public ISelfAttentionKernel SelfAttentionFor(int headDim) =>
+        SelfAttention.FirstOrDefault(k => headDim % k.Lanes == 0)
+        ?? throw new ArgumentException($"no self-attention kernel in this context runs head width {headDim}", nameof(headDim));
 
     /// <summary>
     /// Most rows per block when a compiled plan runs a thread's rows op after op. 264: a dense layer's input and output
@@ -58,5 +70,5 @@ public sealed record ComputeContext
         Gemm.Multiply(a, b, c, m, n, k, transA, transB, accumulate, Threads);
 
     /// <summary>One line for logs: threads and the kernels chosen.</summary>
-    public string Describe() => $"threads {Threads}, gemm {Gemm.Name}, matvec {MatVec?.Name ?? "packed"}, optimizer {Optimizer.Name}, inference block rows {InferenceBlockRows}";
+    public string Describe() => $"threads {Threads}, gemm {Gemm.Name}, matvec {MatVec?.Name ?? "packed"}, optimizer {Optimizer.Name}, attention {SelfAttention[0].Name}, inference block rows {InferenceBlockRows}";
 }

@@ -39,6 +39,9 @@ public static class KernelRegistry
         AllFM = [new ReferenceFM(), new SimdFM()];
         FM = Pick(AllFM, forced, v => v.Name);
 
+        AllFFM = [new ReferenceFFM(), new SimdFFM()];
+        FFM = Pick(AllFFM, forced, v => v.Name);
+
         AllFwFM = Available<IFwFMKernel>(
             new ReferenceFwFM(),
             Lanes512.IsSupported ? new LaneFwFM<Lanes512, Vector512<float>>() : null,
@@ -54,6 +57,18 @@ public static class KernelRegistry
 
         AllSlicedEll = Available<ISlicedEllKernel>(new ReferenceSlicedEll(), GatherSlicedEll.IsSupported ? new GatherSlicedEll() : null);
         SlicedEll = Pick(AllSlicedEll, forced, v => v.Name);
+
+        AllReluDropout = [new ReferenceReluDropout(), new VectorReluDropout()];
+        ReluDropout = Pick(AllReluDropout, forced, v => v.Name);
+
+        AllSelfAttention = Available<ISelfAttentionKernel>(
+            new LaneSelfAttention<LanesScalar, float>(),
+            Lanes512.IsSupported ? new LaneSelfAttention<Lanes512, Vector512<float>>() : null,
+            Lanes256.IsSupported ? new LaneSelfAttention<Lanes256, Vector256<float>>() : null);
+        ISelfAttentionKernel named = Pick(AllSelfAttention, forced, v => v.Name);
+        SelfAttention = forced.Contains("reference") || AllSelfAttention.Count == 1 ? [AllSelfAttention[0]]
+            : ReferenceEquals(named, AllSelfAttention[1]) ? [.. AllSelfAttention.Skip(1), AllSelfAttention[0]]
+            : [named, AllSelfAttention[0]];
     }
 
     /// <summary>Every GEMM variant runnable here: the reference first, then fastest to slowest.</summary>
@@ -67,8 +82,9 @@ public static class KernelRegistry
     public static IMatVec MatVec { get; }
 
     /// <summary>
-    /// True when <see cref="EnvironmentVariable"/> chose the matvec; otherwise inference plans use their band-packed
-    /// batch-1 kernel (<see cref="Simd.PackedMatVec"/>), which needs a repacked copy of the weights.
+    /// True when <see cref="EnvironmentVariable"/> chose the matvec (a variant name, or <c>reference</c>); otherwise
+    /// inference plans use their band-packed batch-1 kernel (<see cref="Simd.PackedMatVec"/>), which needs a repacked
+    /// copy of the weights.
     /// </summary>
     public static bool MatVecForced { get; }
 
@@ -79,6 +95,11 @@ public static class KernelRegistry
     public static IReadOnlyList<IFMKernel> AllFM { get; }
 
     public static IFMKernel FM { get; }
+
+    /// <summary>The FFM pair term: the reference, then the prefetching vector-chunk kernel.</summary>
+    public static IReadOnlyList<IFFMKernel> AllFFM { get; }
+
+    public static IFFMKernel FFM { get; }
 
     public static IReadOnlyList<IFwFMKernel> AllFwFM { get; }
 
@@ -98,9 +119,26 @@ public static class KernelRegistry
 
     public static ISlicedEllKernel SlicedEll { get; }
 
+    /// <summary>The Mlp's ReLU/dropout passes: the plain loops, then the <c>Vector&lt;T&gt;</c> bodies (the same bits).</summary>
+    public static IReadOnlyList<IReluDropoutKernel> AllReluDropout { get; }
+
+    public static IReluDropoutKernel ReluDropout { get; }
+
+    /// <summary>
+    /// Every self-attention variant: the reference (the one-lane form) first, then fastest to slowest. A variant runs
+    /// head widths that are multiples of its lane count.
+    /// </summary>
+    public static IReadOnlyList<ISelfAttentionKernel> AllSelfAttention { get; }
+
+    /// <summary>
+    /// The self-attention variants in the order a head width tries them (<see cref="ComputeContext.SelfAttentionFor"/>):
+    /// the fast ones widest first, then the reference; a forced name, then the reference; or the reference alone.
+    /// </summary>
+    public static IReadOnlyList<ISelfAttentionKernel> SelfAttention { get; }
+
     /// <summary>One line naming the SIMD widths and every active kernel (for logs and CI output).</summary>
     public static string Describe() =>
-        $"{SimdInfo.Describe()}; kernels: {Gemm.Name}, {MatVec.Name}, {Embedding.Name}, {FM.Name}, {FwFM.Name}, {Optimizer.Name}, {SlicedEll.Name}";
+        $"{SimdInfo.Describe()}; kernels: {Gemm.Name}, {MatVec.Name}, {Embedding.Name}, {FM.Name}, {FFM.Name}, {FwFM.Name}, {Optimizer.Name}, {SlicedEll.Name}, {SelfAttention[0].Name}, {ReluDropout.Name}";
 
     /// <summary>The comma-separated names in <c>CLICKWISE_KERNELS</c>.</summary>
     internal static string[] ParseForced(string? value) =>

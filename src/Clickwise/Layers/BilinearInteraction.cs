@@ -108,7 +108,7 @@ public sealed class BilinearInteraction
     /// </summary>
     internal void Lower(PlanBuilder plan, TapeRegion input, TapeRegion scratch, TapeRegion output, int column, string label) =>
         plan.Add(new BilinearOp(_weight.Value, Kind, FieldCount, Dim, input.Offset, scratch.Offset, output.Offset, output.Width, column,
-            plan.Gemm, label));
+            plan.Compute, label));
 
     /// <param name="embeddings">[B, F, D]; must stay unchanged until backward.</param>
     /// <param name="output">[B, P, D].</param>

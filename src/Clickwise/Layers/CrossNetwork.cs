@@ -52,7 +52,7 @@ public sealed class CrossNetwork
         var layers = new ICrossInferenceLayer[LayerCount];
         for (int l = 0; l < layers.Length; l++)
         {
-            layers[l] = _layers.Lower(l, plan.Gemm);
+            layers[l] = _layers.Lower(l, plan.Compute);
         }
 
         int scratch = layers.Max(l => l.ScratchWidth);

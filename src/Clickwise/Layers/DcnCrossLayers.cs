@@ -45,7 +45,7 @@ public sealed class DcnCrossLayers : ICrossLayers
 
     public string Kind => "dcn";
 
-    ICrossInferenceLayer ICrossLayers.Lower(int layer, IGemm gemm) =>
+    ICrossInferenceLayer ICrossLayers.Lower(int layer, ComputeContext compute) =>
         new DcnInferenceLayer(_weights[layer].Value, _biases[layer].Value);
 
     public void Forward(int layer, ReadOnlySpan<float> x0, ReadOnlySpan<float> input, int batchSize, Span<float> output)

@@ -49,8 +49,8 @@ public sealed class DcnV2CrossLayers : ICrossLayers
 
     public string Kind => "dcnv2";
 
-    ICrossInferenceLayer ICrossLayers.Lower(int layer, IGemm gemm) =>
-        new DcnV2InferenceLayer(_weights[layer].Value, _biases[layer].Value, gemm);
+    ICrossInferenceLayer ICrossLayers.Lower(int layer, ComputeContext compute) =>
+        new DcnV2InferenceLayer(_weights[layer].Value, _biases[layer].Value, compute);
 
     public void Forward(int layer, ReadOnlySpan<float> x0, ReadOnlySpan<float> input, int batchSize, Span<float> output)
     {

@@ -89,9 +89,9 @@ public sealed class DcnV2MixtureCrossLayers : ICrossLayers
 
     public string Kind => $"dcnv2 mixture M={_experts} r={_rank}";
 
-    ICrossInferenceLayer ICrossLayers.Lower(int layer, IGemm gemm) =>
+    ICrossInferenceLayer ICrossLayers.Lower(int layer, ComputeContext compute) =>
         new DcnV2MixtureInferenceLayer(_gates[layer].Value, [.. _v[layer].Select(p => p.Value)],
-            [.. _c[layer].Select(p => p.Value)], [.. _u[layer].Select(p => p.Value)], _biases[layer].Value, gemm);
+            [.. _c[layer].Select(p => p.Value)], [.. _u[layer].Select(p => p.Value)], _biases[layer].Value, compute);
 
     public void Forward(int layer, ReadOnlySpan<float> x0, ReadOnlySpan<float> input, int batchSize, Span<float> output)
     {

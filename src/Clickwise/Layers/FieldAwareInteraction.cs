@@ -4,11 +4,11 @@ using Clickwise.Kernels;
 namespace Clickwise.Layers;
 
 /// <summary>
-/// FFM pairwise term read from the field-aware table in place: y[b] = Σ_{i&lt;j} x_i x_j ⟨T[id_i][j], T[id_j][i]⟩, where
+/// The backward of the FFM pairwise term y[b] = Σ_{i&lt;j} x_i x_j ⟨T[id_i][j], T[id_j][i]⟩ (the forward is
+/// <see cref="IFFMKernel"/>, the registry's), read from the field-aware table in place, where
 /// the table row T[id] [F, D] holds the vectors feature id keeps for meeting each field, id_i = ids[b, i] and
 /// x_i = values[b, i] (1 when no values are given). The diagonal block T[id_i][i] takes no part (and gets no gradient).
-/// Nothing [B, F, F, D]-sized is materialised: forward reads rows where they are, backward adds straight into the
-/// touched rows' gradient.
+/// Nothing [B, F, F, D]-sized is materialised: backward adds straight into the touched rows' gradient.
 /// </summary>
 /// <remarks>
 /// FFM (Juan et al., "Field-aware Factorization Machines for CTR Prediction", RecSys 2016), eq. 2:
@@ -17,32 +17,6 @@ namespace Clickwise.Layers;
 /// </remarks>
 public static class FieldAwareInteraction
 {
-    /// <param name="table">[V, F·D] field-aware rows.</param>
-    /// <param name="ids">[B, F] global row ids.</param>
-    /// <param name="values">[B, F] feature values, or empty for all ones.</param>
-    /// <param name="output">[B].</param>
-    public static void Forward(ReadOnlySpan<float> table, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize,
-                               int fieldCount, int dim, Span<float> output)
-    {
-        int f = fieldCount, width = f * dim;
-        for (int b = 0; b < batchSize; b++)
-        {
-            float y = 0f;
-            for (int i = 0; i < f; i++)
-            {
-                ReadOnlySpan<float> rowI = table.Slice(ids[b * f + i] * width, width);
-                float xi = Value(values, b * f + i);
-                for (int j = i + 1; j < f; j++)
-                {
-                    ReadOnlySpan<float> rowJ = table.Slice(ids[b * f + j] * width, width);
-                    y += xi * Value(values, b * f + j) * TensorPrimitives.Dot(rowI.Slice(j * dim, dim), rowJ.Slice(i * dim, dim));
-                }
-            }
-
-            output[b] = y;
-        }
-    }
-
     /// <summary>
     /// Adds ∂L/∂T[id_i] = dy[b]·x_i·x_j·T[id_j][i] into block j of lookup (b, i)'s gradient row
     /// dRows[slots[b, i]] [F·D], for the lookups whose slot part <paramref name="part"/> of <paramref name="partCount"/>

@@ -63,8 +63,8 @@ public sealed class GatedCrossLayers : ICrossLayers
 
     public string Kind => "gdcn";
 
-    ICrossInferenceLayer ICrossLayers.Lower(int layer, IGemm gemm) =>
-        new GatedCrossInferenceLayer(_weights[layer].Value, _biases[layer].Value, _gateWeights[layer].Value, gemm);
+    ICrossInferenceLayer ICrossLayers.Lower(int layer, ComputeContext compute) =>
+        new GatedCrossInferenceLayer(_weights[layer].Value, _biases[layer].Value, _gateWeights[layer].Value, compute);
 
     public void Forward(int layer, ReadOnlySpan<float> x0, ReadOnlySpan<float> input, int batchSize, Span<float> output)
     {

@@ -24,7 +24,7 @@ public interface ICrossLayers
     string Kind { get; }
 
     /// <summary>Layer <paramref name="layer"/> in evaluation form, over the same weights.</summary>
-    internal ICrossInferenceLayer Lower(int layer, IGemm gemm);
+    internal ICrossInferenceLayer Lower(int layer, ComputeContext compute);
 
     /// <param name="x0">[B, X].</param>
     /// <param name="input">[B, X], x_l (x_0 itself at layer 0).</param>

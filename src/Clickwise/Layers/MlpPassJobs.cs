@@ -32,7 +32,7 @@ internal static class MlpPassJobs
         public void Run(int part, int partCount)
         {
             (int start, int end) = RowParallel.Range(_rows, part, partCount);
-            ReluDropout.Forward(_h.AsSpan(start * _width, (end - start) * _width), _bias.AsSpan(0, _width), _width, start,
+            KernelRegistry.ReluDropout.Forward(_h.AsSpan(start * _width, (end - start) * _width), _bias.AsSpan(0, _width), _width, start,
                 end - start, _dropout);
         }
     }
@@ -55,7 +55,7 @@ internal static class MlpPassJobs
         public void Run(int part, int partCount)
         {
             (int start, int end) = RowParallel.AlignedRange(_width, part, partCount, Align);
-            ReluDropout.Backward(_h, _d, _rows, _width, start, end, _scale, _dBias);
+            KernelRegistry.ReluDropout.Backward(_h, _d, _rows, _width, start, end, _scale, _dBias);
         }
     }
 
@@ -154,37 +154,7 @@ internal static class MlpPassJobs
         public void Run(int part, int partCount)
         {
             (int start, int end) = RowParallel.AlignedRange(_width, part, partCount, Align);
-            int n = end - start;
-            Span<float> dW = _dW.AsSpan(start, n);
-            Span<float> dBias = _dBias.AsSpan(start, n);
-            ReadOnlySpan<float> w = _w.AsSpan(start, n);
-            float scale = _scale;
-            var vs = new Vector<float>(scale);
-            for (int b = 0; b < _rows; b++)
-            {
-                float g = _dY[b];
-                ReadOnlySpan<float> h = _h.AsSpan(b * _width + start, n);
-                Span<float> dZ = _dZ.AsSpan(b * _width + start, n);
-                var vg = new Vector<float>(g);
-                int j = 0;
-                for (; j <= n - Vector<float>.Count; j += Vector<float>.Count)
-                {
-                    var hv = new Vector<float>(h[j..]);
-                    (new Vector<float>(dW[j..]) + hv * vg).CopyTo(dW[j..]);
-                    Vector<float> z = Vector.ConditionalSelect(Vector.GreaterThan(hv, Vector<float>.Zero),
-                        vg * new Vector<float>(w[j..]) * vs, Vector<float>.Zero);
-                    z.CopyTo(dZ[j..]);
-                    (new Vector<float>(dBias[j..]) + z).CopyTo(dBias[j..]);
-                }
-
-                for (; j < n; j++)
-                {
-                    dW[j] += h[j] * g;
-                    float z = h[j] > 0f ? g * w[j] * scale : 0f;
-                    dZ[j] = z;
-                    dBias[j] += z;
-                }
-            }
+            KernelRegistry.ReluDropout.OutputBackward(_h, _dY, _w, _dW, _dZ, _dBias, _rows, _width, start, end, _scale);
         }
     }
 }

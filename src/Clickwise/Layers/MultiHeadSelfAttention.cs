@@ -1,4 +1,3 @@
-using System.Runtime.Intrinsics;
 using Clickwise.Kernels;
 using Clickwise.Kernels.Simd;
 using Clickwise.Inference.Ops;
@@ -23,7 +22,8 @@ public sealed class MultiHeadSelfAttention
     private readonly float _scale;
     private float[] _q = [], _k = [], _v = [];  // [B·F, K·d_h]
     private float[] _attention = [];     // [B, K, F, F_p], transposed: columns (queries) sum to 1
-    private readonly int _lanes, _paddedFields;
+    private ISelfAttentionKernel _kernel = null!;  // the context's variant for the head width, chosen in Prepare
+    private int _paddedFields;
     private float[][] _scratch = [];
     private float[] _output = [];            // ReLU output [B·F, K·d_h]
     private float[] _dPre = [];              // ∂/∂(pre-ReLU) [B·F, K·d_h]
@@ -45,8 +45,6 @@ public sealed class MultiHeadSelfAttention
             ? parameters.Add(Parameter.Dense($"{prefix}.residual", ParameterRole.DenseWeight, inputDim, width)).Glorot(initRandom, inputDim, width)
             : null;
         _scale = scaleScores ? 1f / MathF.Sqrt(headDim) : 1f;
-        _lanes = SelfAttentionLanes.For(headDim);
-        _paddedFields = (fieldCount + _lanes - 1) / _lanes * _lanes;
         _forwardJob = new SampleJob(this, backward: false);
         _backwardJob = new SampleJob(this, backward: true);
     }
@@ -55,6 +53,9 @@ public sealed class MultiHeadSelfAttention
     public MultiHeadSelfAttention Prepare(int maxBatchSize, ComputeContext? compute = null)
     {
         _compute = compute ?? ComputeContext.Default;
+        _kernel = _compute.SelfAttentionFor(HeadDim);
+        _paddedFields = _kernel.PaddedFields(FieldCount);
+        _scratch = [];
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
         int n = checked(maxBatchSize * FieldCount * OutputDim);
         _q = new float[n];
@@ -157,27 +158,10 @@ public sealed class MultiHeadSelfAttention
     /// The per-sample part of a pass for samples [start, end): forward the scores, softmax and weighted values; backward
     /// their gradients into dQ, dK, dV. Each sample touches only its own rows.
     /// </summary>
-    private void RunSamples(int start, int end, float[] scratch, bool backward)
-    {
-        switch (_lanes)
-        {
-            case 16:
-                RunSamples<Lanes512, Vector512<float>>(start, end, scratch, backward);
-                break;
-            case 8:
-                RunSamples<Lanes256, Vector256<float>>(start, end, scratch, backward);
-                break;
-            default:
-                RunSamples<LanesScalar, float>(start, end, scratch, backward);
-                break;
-        }
-    }
-
-    private unsafe void RunSamples<TLanes, TVector>(int start, int end, float[] scratch, bool backward)
-        where TLanes : struct, ISoftmaxLaneOps<TVector>
-        where TVector : unmanaged
+    private unsafe void RunSamples(int start, int end, float[] scratch, bool backward)
     {
         int width = OutputDim;
+        ISelfAttentionKernel kernel = _kernel;
         fixed (float* q = _q, k = _k, v = _v, o = _output, dO = _dPre, dQ = _dQ, dK = _dK, dV = _dV, attention = _attention, work = scratch)
         {
             for (int b = start; b < end; b++)
@@ -188,13 +172,11 @@ public sealed class MultiHeadSelfAttention
                     float* p = attention + AttentionOffset(b, h);
                     if (backward)
                     {
-                        SelfAttentionKernel<TLanes, TVector>.Backward(q + at, k + at, v + at, dO + at, dQ + at, dK + at, dV + at, width,
-                            FieldCount, HeadDim, _scale, p, work);
+                        kernel.Backward(q + at, k + at, v + at, dO + at, dQ + at, dK + at, dV + at, width, FieldCount, HeadDim, _scale, p, work);
                     }
                     else
                     {
-                        SelfAttentionKernel<TLanes, TVector>.Forward(q + at, k + at, v + at, width, o + at, width, FieldCount, HeadDim,
-                            _scale, p, work);
+                        kernel.Forward(q + at, k + at, v + at, width, o + at, width, FieldCount, HeadDim, _scale, p, work);
                     }
                 }
             }
@@ -207,12 +189,7 @@ public sealed class MultiHeadSelfAttention
         int parts = _compute.Threads;
         if (_scratch.Length < parts)
         {
-            int floats = _lanes switch
-            {
-                16 => SelfAttentionKernel<Lanes512, Vector512<float>>.ScratchFloats(FieldCount, HeadDim),
-                8 => SelfAttentionKernel<Lanes256, Vector256<float>>.ScratchFloats(FieldCount, HeadDim),
-                _ => SelfAttentionKernel<LanesScalar, float>.ScratchFloats(FieldCount, HeadDim),
-            };
+            int floats = _kernel.ScratchFloats(FieldCount, HeadDim);
             float[][] grown = new float[parts][];
             for (int i = 0; i < parts; i++)
             {

@@ -8,7 +8,8 @@ namespace Clickwise.Layers;
 /// forward h = dropout(ReLU(z + b)) in place, and backward dZ = (h &gt; 0 ? dH · scale : 0) in place with the bias
 /// gradient Σ_b dZ[b, :] added up on the way. Backward needs no mask: a kept unit has h &gt; 0 exactly when its ReLU
 /// passed, a dropped one has h = 0, and every kept unit was scaled by the same 1 / (1 − rate).
-/// The reference versions are the plain loops the vector bodies must match bit for bit.
+/// The vector bodies of <see cref="Kernels.Simd.VectorReluDropout"/>; the registry's reference
+/// (<see cref="Kernels.Reference.ReferenceReluDropout"/>) is the plain loops they match bit for bit.
 /// </summary>
 public static class ReluDropout
 {
@@ -37,26 +38,6 @@ public static class ReluDropout
             stream.FillDraws(first, draws);
             ReadOnlySpan<ushort> chunks = MemoryMarshal.Cast<ulong, ushort>(draws)[(int)(first & 3)..];
             BiasReluDropout(row, bias, chunks, stream.Threshold, stream.Scale);
-        }
-    }
-
-    /// <summary>The reference of <see cref="Forward"/>.</summary>
-    public static void ForwardReference(Span<float> rows, ReadOnlySpan<float> bias, int width, int firstRow, int rowCount,
-                                        DropoutStream? dropout)
-    {
-        for (int r = 0; r < rowCount; r++)
-        {
-            for (int j = 0; j < width; j++)
-            {
-                int i = r * width + j;
-                float h = MathF.Max(rows[i] + bias[j], 0f);
-                if (dropout is { } stream)
-                {
-                    h *= stream.Keeps((long)(firstRow + r) * width + j) ? stream.Scale : 0f;
-                }
-
-                rows[i] = h;
-            }
         }
     }
 
@@ -89,21 +70,6 @@ public static class ReluDropout
                 float g = hr[j] > 0f ? dr[j] * scale : 0f;
                 dr[j] = g;
                 db[j] += g;
-            }
-        }
-    }
-
-    /// <summary>The reference of <see cref="Backward"/> over all columns.</summary>
-    public static void BackwardReference(ReadOnlySpan<float> h, Span<float> d, int rowCount, int width, float scale, Span<float> dBias)
-    {
-        for (int r = 0; r < rowCount; r++)
-        {
-            for (int j = 0; j < width; j++)
-            {
-                int i = r * width + j;
-                float g = h[i] > 0f ? d[i] * scale : 0f;
-                d[i] = g;
-                dBias[j] += g;
             }
         }
     }

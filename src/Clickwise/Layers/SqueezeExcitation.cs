@@ -73,7 +73,7 @@ public sealed class SqueezeExcitation
         TapeRegion output = plan.Allocate(embeddings.Width);
         TapeRegion scratch = plan.Allocate(SqueezeExcitationOp.ScratchWidth(FieldCount, ReducedCount));
         plan.Add(new SqueezeExcitationOp(_squeeze.Value, _excite.Value, FieldCount, Dim, ReducedCount, embeddings.Offset, scratch.Offset,
-            output.Offset, plan.Gemm));
+            output.Offset, plan.Compute));
         return output;
     }
 

@@ -5,7 +5,6 @@ using Clickwise.Kernels;
 using Clickwise.Layers;
 using Clickwise.Inference;
 using Clickwise.Inference.Ops;
-using Clickwise.Kernels.Simd;
 
 namespace Clickwise.Models;
 
@@ -105,7 +104,7 @@ public sealed class AutoIntModel : CtrModel
         MultiHeadSelfAttention first = _layers[0];
         plan.Add(new SelfAttentionOp([.. _layers.Select(l => l.LowerProjections(plan.Gemm))], [.. _layers.Select(l => l.InputDim)],
             _outputWeight.Value, Layout.FieldCount, _embedding.Dim, first.HeadCount, first.HeadDim, _layers[0].UsesResidual, emb.Offset,
-            _layers.Sum(l => l.ProjectionParameterCount) + _outputWeight.Length, SelfAttentionLanes.For(first.HeadDim)));
+            _layers.Sum(l => l.ProjectionParameterCount) + _outputWeight.Length, plan.Compute.SelfAttentionFor(first.HeadDim)));
         _deep?.Lower(plan, emb);
     }
 

@@ -9,9 +9,9 @@ using Clickwise.Layers;
 namespace Clickwise.Models;
 
 /// <summary>
-/// The FFM pairwise term Σ_{i&lt;j} x_i x_j ⟨T[id_i][j], T[id_j][i]⟩ (<see cref="FieldAwareInteraction"/>) and its
-/// row-sparse table T "ffm.embedding" [V, F·D], read in place: forward split by batch rows through the inference op's
-/// vectorised, prefetching pair kernel (<see cref="FFMOp.AddRows"/>, so training and serving logits agree), backward
+/// The FFM pairwise term Σ_{i&lt;j} x_i x_j ⟨T[id_i][j], T[id_j][i]⟩ (<see cref="IFFMKernel"/>) and its
+/// row-sparse table T "ffm.embedding" [V, F·D], read in place: forward split by batch rows through the registry's pair
+/// kernel (<see cref="KernelRegistry.FFM"/>, which the inference op calls too, so training and serving logits agree), backward
 /// straight into the touched rows' gradient split by slot ownership like the embedding scatter. Each row, and each slot, is computed
 /// whole by one thread in lookup order, so the result does not depend on the split.
 /// </summary>
@@ -20,7 +20,6 @@ internal sealed class FFMPart
     private int[] _slots = [];
     private float[] _dY = [];
     private readonly Job _job;
-    private FFMOp? _pairs;
 
     public FFMPart(ParameterSet parameters, string name, FeatureLayout layout, int dim, float initStd, SeededRandom random)
     {
@@ -37,7 +36,6 @@ internal sealed class FFMPart
         Compute = compute;
         int maxTouched = checked(maxBatchSize * FieldCount);
         Table.PrepareRowGradient(maxTouched);
-        _pairs = new FFMOp(Table.Value, FieldCount, Dim);
         Output = new float[maxBatchSize];
         _dY = new float[maxBatchSize];
         _slots = new int[maxTouched];
@@ -101,7 +99,7 @@ internal sealed class FFMPart
 
             (int start, int end) = RowParallel.Range(batch.Count, index, partCount);
             part.Output.AsSpan(start, end - start).Clear();
-            part._pairs!.AddRows(batch.IdsInUse, values, start, end, part.Output);
+            KernelRegistry.FFM.AddRows(part.Table.Value, batch.IdsInUse, values, f, part.Dim, start, end, part.Output);
         }
     }
 }

@@ -1,28 +1,27 @@
-using System.Runtime.Intrinsics;
 using Clickwise.Inference.Ops;
-using Clickwise.Kernels.Simd;
+using Clickwise.Kernels;
 using Clickwise.Layers;
 using Clickwise.Tests.Layers;
 
 namespace Clickwise.Tests.Inference;
 
 /// <summary>
-/// Every vector width of the plan's attention layer (<see cref="SelfAttentionKernel{TLanes, TVector}.PackedLayer"/>) against the training layer (<see cref="MultiHeadSelfAttention"/>)
+/// Every registered attention variant's plan layer (<see cref="ISelfAttentionKernel.PackedLayer"/>) against the training layer (<see cref="MultiHeadSelfAttention"/>)
 /// on one sample: field counts around the 8-row tile and the lane counts (clamped last tiles, padded key columns), one
 /// and several heads, with and without the residual.
 /// </summary>
 public sealed unsafe class AttentionKernelTests
 {
-    public static TheoryData<int, int, int, bool> Shapes()
+    public static TheoryData<string, int, int, bool> Shapes()
     {
-        var data = new TheoryData<int, int, int, bool>();
-        foreach (int lanes in new[] { 16, 8, 1 })
+        var data = new TheoryData<string, int, int, bool>();
+        foreach (string kernel in KernelRegistry.AllSelfAttention.Select(k => k.Name))
         {
             foreach (int fields in new[] { 1, 3, 8, 9, 17, 39 })
             {
-                data.Add(lanes, fields, 1, true);
-                data.Add(lanes, fields, 2, false);
-                data.Add(lanes, fields, 3, true);
+                data.Add(kernel, fields, 1, true);
+                data.Add(kernel, fields, 2, false);
+                data.Add(kernel, fields, 3, true);
             }
         }
 
@@ -31,13 +30,10 @@ public sealed unsafe class AttentionKernelTests
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void EveryWidthMatchesTheTrainingLayer(int lanes, int fields, int heads, bool residual)
+    public void EveryVariantMatchesTheTrainingLayer(string name, int fields, int heads, bool residual)
     {
-        if ((lanes == 16 && !Vector512.IsHardwareAccelerated) || (lanes == 8 && !Vector256.IsHardwareAccelerated))
-        {
-            return; // this CPU cannot run the width; CI's DOTNET_EnableAVX512=0 runs cover the others
-        }
-
+        ISelfAttentionKernel kernel = KernelRegistry.AllSelfAttention.Single(k => k.Name == name);
+        int lanes = kernel.Lanes;
         int headDim = lanes == 1 ? 3 : 2 * lanes, inputDim = 5, width = heads * headDim;
         var parameters = new ParameterSet();
         var layer = new MultiHeadSelfAttention(parameters, "att", fields, inputDim, heads, headDim, residual, scaleScores: false,
@@ -66,22 +62,10 @@ public sealed unsafe class AttentionKernelTests
         scratch.AsSpan().Fill(float.NaN); // the kernel must not read scratch it has not written
         fixed (float* p = projections, s = scratch, o = actual)
         {
-            int block = stride / heads;
-            switch (lanes)
-            {
-                case 16:
-                    SelfAttentionKernel<Lanes512, Vector512<float>>.PackedLayer(p, stride, block, fields, heads, headDim, residual, s, o);
-                    break;
-                case 8:
-                    SelfAttentionKernel<Lanes256, Vector256<float>>.PackedLayer(p, stride, block, fields, heads, headDim, residual, s, o);
-                    break;
-                default:
-                    SelfAttentionKernel<LanesScalar, float>.PackedLayer(p, stride, block, fields, heads, headDim, residual, s, o);
-                    break;
-            }
+            kernel.PackedLayer(p, stride, stride / heads, fields, heads, headDim, residual, s, o);
         }
 
-        RandomModels.AssertClose(expected, actual, $"{lanes} lanes F={fields} K={heads} d'={headDim}", tolerance: 1e-5f);
+        RandomModels.AssertClose(expected, actual, $"{name} F={fields} K={heads} d'={headDim}", tolerance: 1e-5f);
     }
 
     [Fact]
@@ -115,7 +99,7 @@ public sealed unsafe class AttentionKernelTests
         var scratch = new float[(HeadDim + Fields) * Fields];
         fixed (float* p = projections, s = scratch, o = actual)
         {
-            SelfAttentionKernel<LanesScalar, float>.PackedLayer(p, stride, stride, Fields, 1, HeadDim, false, s, o);
+            KernelRegistry.AllSelfAttention[0].PackedLayer(p, stride, stride, Fields, 1, HeadDim, false, s, o);
         }
 
         RandomModels.AssertClose(output, actual, "large scores", tolerance: 1e-5f);

@@ -7,6 +7,33 @@ public sealed class KernelInteractionTests
 {
     public static TheoryData<string> FastFM() => Names(KernelRegistry.AllFM.Skip(1).Select(k => k.Name));
 
+    public static TheoryData<string> FastFFM() => Names(KernelRegistry.AllFFM.Skip(1).Select(k => k.Name));
+
+    [Theory]
+    [MemberData(nameof(FastFFM))]
+    public void FFMMatchesTheReferenceOverFieldAndDimCounts(string name)
+    {
+        IFFMKernel kernel = KernelRegistry.AllFFM.Single(k => k.Name == name);
+        const int B = 5, V = 11;
+        foreach (int fields in new[] { 1, 2, 3, 7, 39 })
+        {
+            foreach (int dim in new[] { 1, 3, 4, 5, 8, 10, 16, 17, 27, 33 })
+            {
+                float[] table = KernelData.Random(V * fields * dim, fields * 100 + dim);
+                int[] ids = [.. Enumerable.Range(0, B * fields).Select(k => (k * 7 + fields) % V)];
+                float[] values = KernelData.Random(B * fields, dim);
+                foreach (bool weighted in new[] { false, true })
+                {
+                    float[] expected = KernelData.Random(B, 3), actual = [.. expected];
+                    ReadOnlySpan<float> x = weighted ? values : default;
+                    KernelRegistry.AllFFM[0].AddRows(table, ids, x, fields, dim, 1, B, expected);
+                    kernel.AddRows(table, ids, x, fields, dim, 1, B, actual);
+                    KernelData.AssertClose(expected, actual, 1e-5 * fields * fields * dim, 1e-5, $"{name} F={fields} D={dim} weighted={weighted}");
+                }
+            }
+        }
+    }
+
     public static TheoryData<string> FastFwFM() => Names(KernelRegistry.AllFwFM.Skip(1).Select(k => k.Name));
 
     [Fact]

@@ -30,6 +30,9 @@ public sealed class KernelRegistryTests
         string forced = Environment.GetEnvironmentVariable(KernelRegistry.EnvironmentVariable) ?? "";
         bool reference = forced.Split(',').Contains("reference");
         Assert.Equal(reference, KernelRegistry.FM.Name.EndsWith("-reference", StringComparison.Ordinal));
+        // The batch-1 dense layers: the band-packed kernel (null) by default, the reference matvec under "reference".
+        Assert.Equal(reference ? "matvec-reference" : KernelRegistry.MatVecForced ? KernelRegistry.MatVec.Name : null,
+                     ComputeContext.Default.MatVec?.Name);
         Assert.Equal(reference, KernelRegistry.FwFM.Name.EndsWith("-reference", StringComparison.Ordinal));
         Assert.Equal(reference, KernelRegistry.Embedding.Name.EndsWith("-reference", StringComparison.Ordinal));
         Assert.Equal(reference || KernelRegistry.AllOptimizer.Count == 1,

@@ -154,15 +154,18 @@ public sealed class ProductInteractionTests(ITestOutputHelper output)
         GradientCheck.Check("outer_product.kernels", w, dW, Loss, output: output);
     }
 
-    [Fact]
-    public void FieldAwareInteractionPairsEachFieldsVectorForTheOther()
+    public static TheoryData<string> FFMKernels() => new(KernelRegistry.AllFFM.Select(k => k.Name));
+
+    [Theory]
+    [MemberData(nameof(FFMKernels))]
+    public void FieldAwareInteractionPairsEachFieldsVectorForTheOther(string kernel)
     {
         // Rows repeat across and within samples, and numeric values scale them.
         const int V = 5;
         float[] table = GradientCheck.RandomWeights(V * F * D, 12), values = GradientCheck.RandomWeights(B * F, 15);
         int[] ids = [.. Enumerable.Range(0, B * F).Select(k => k * 7 % V)];
-        var y = new float[B];
-        FieldAwareInteraction.Forward(table, ids, values, B, F, D, y);
+        float[] y = [.. Enumerable.Repeat(0.5f, B)]; // the kernel adds to the logits
+        KernelRegistry.AllFFM.Single(k => k.Name == kernel).AddRows(table, ids, values, F, D, 0, B, y);
         for (int b = 0; b < B; b++)
         {
             double expected = 0;
@@ -179,7 +182,7 @@ public sealed class ProductInteractionTests(ITestOutputHelper output)
                 }
             }
 
-            Assert.Equal(expected, y[b], 1e-5);
+            Assert.Equal(expected + 0.5, y[b], 1e-5);
         }
     }
 
@@ -197,7 +200,8 @@ public sealed class ProductInteractionTests(ITestOutputHelper output)
         var y = new float[B];
         double Loss()
         {
-            FieldAwareInteraction.Forward(table, ids, values, B, F, D, y);
+            Array.Clear(y);
+            KernelRegistry.AllFFM[0].AddRows(table, ids, values, F, D, 0, B, y);
             return GradientCheck.Dot(y, r);
         }
 

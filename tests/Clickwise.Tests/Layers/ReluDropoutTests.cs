@@ -43,11 +43,16 @@ public sealed class ReluDropoutTests
         }
     }
 
+    public static TheoryData<string, bool> FastForward() => new(
+        KernelRegistry.AllReluDropout.Skip(1).SelectMany(k => new[] { (k.Name, false), (k.Name, true) }));
+
+    public static TheoryData<string> Fast() => new(KernelRegistry.AllReluDropout.Skip(1).Select(k => k.Name));
+
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void ForwardMatchesReferenceBitForBitForWidths0To257(bool dropout)
+    [MemberData(nameof(FastForward))]
+    public void ForwardMatchesReferenceBitForBitForWidths0To257(string name, bool dropout)
     {
+        IReluDropoutKernel kernel = KernelRegistry.AllReluDropout.Single(k => k.Name == name);
         for (int width = 0; width <= 257; width++)
         {
             const int rows = 3, firstRow = 5; // firstRow·width mod 4 varies with width: every chunk offset is hit
@@ -55,15 +60,39 @@ public sealed class ReluDropoutTests
             float[] expected = KernelData.Random(rows * width, width + 1);
             float[] actual = (float[])expected.Clone();
             DropoutStream? stream = dropout ? DropoutStream.Take(new SeededRandom(width), 0.5f, 1000) : null;
-            ReluDropout.ForwardReference(expected, bias, width, firstRow, rows, stream);
-            ReluDropout.Forward(actual, bias, width, firstRow, rows, stream);
+            KernelRegistry.AllReluDropout[0].Forward(expected, bias, width, firstRow, rows, stream);
+            kernel.Forward(actual, bias, width, firstRow, rows, stream);
             Assert.Equal(expected, actual);
         }
     }
 
-    [Fact]
-    public void BackwardMatchesReferenceBitForBitForWidths0To257AndAnyColumnSplit()
+    [Theory]
+    [MemberData(nameof(Fast))]
+    public void OutputBackwardMatchesReferenceBitForBitForWidths0To257AndAnyColumnSplit(string name)
     {
+        IReluDropoutKernel kernel = KernelRegistry.AllReluDropout.Single(k => k.Name == name);
+        for (int width = 0; width <= 257; width++)
+        {
+            const int rows = 4;
+            float[] h = KernelData.Random(rows * width, width), dY = KernelData.Random(rows, width + 1), w = KernelData.Random(width, width + 2);
+            float[][] expected = [KernelData.Random(width, width + 3), new float[rows * width], KernelData.Random(width, width + 4)];
+            float[][] actual = [.. expected.Select(a => (float[])a.Clone())];
+            KernelRegistry.AllReluDropout[0].OutputBackward(h, dY, w, expected[0], expected[1], expected[2], rows, width, 0, width, 2f);
+            int split = width / 3;
+            kernel.OutputBackward(h, dY, w, actual[0], actual[1], actual[2], rows, width, 0, split, 2f);
+            kernel.OutputBackward(h, dY, w, actual[0], actual[1], actual[2], rows, width, split, width, 2f);
+            for (int a = 0; a < 3; a++)
+            {
+                Assert.Equal(expected[a], actual[a]);
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Fast))]
+    public void BackwardMatchesReferenceBitForBitForWidths0To257AndAnyColumnSplit(string name)
+    {
+        IReluDropoutKernel kernel = KernelRegistry.AllReluDropout.Single(k => k.Name == name);
         for (int width = 0; width <= 257; width++)
         {
             const int rows = 4;
@@ -72,10 +101,10 @@ public sealed class ReluDropoutTests
             float[] dActual = (float[])dExpected.Clone();
             float[] biasExpected = KernelData.Random(width, width + 2);
             float[] biasActual = (float[])biasExpected.Clone();
-            ReluDropout.BackwardReference(h, dExpected, rows, width, 2f, biasExpected);
+            KernelRegistry.AllReluDropout[0].Backward(h, dExpected, rows, width, 0, width, 2f, biasExpected);
             int split = width / 3;
-            ReluDropout.Backward(h, dActual, rows, width, 0, split, 2f, biasActual);
-            ReluDropout.Backward(h, dActual, rows, width, split, width, 2f, biasActual);
+            kernel.Backward(h, dActual, rows, width, 0, split, 2f, biasActual);
+            kernel.Backward(h, dActual, rows, width, split, width, 2f, biasActual);
             Assert.Equal(dExpected, dActual);
             Assert.Equal(biasExpected, biasActual);
         }

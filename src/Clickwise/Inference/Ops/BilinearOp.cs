@@ -31,7 +31,7 @@ internal sealed class BilinearOp : IInferenceOp
     /// <param name="weight">[matrices, D, D], each matrix [in, out]: 1, F − 1 or P matrices by <paramref name="kind"/>.</param>
     /// <param name="input">What the input region holds, for <see cref="Describe"/>.</param>
     public BilinearOp(float[] weight, BilinearKind kind, int fieldCount, int dim, int inputOffset, int scratchOffset,
-                      int outputOffset, int outputWidth, int column, IGemm gemm, string input)
+                      int outputOffset, int outputWidth, int column, ComputeContext compute, string input)
     {
         int pairs = FieldPairs.Count(fieldCount), dd = dim * dim;
         int matrices = kind switch
@@ -64,7 +64,7 @@ internal sealed class BilinearOp : IInferenceOp
                 }
             }
 
-            _products[i] = new RowDenseProduct(m, new float[width], dim, width, gemm);
+            _products[i] = new RowDenseProduct(m, new float[width], dim, width, compute);
         }
 
         _kind = kind;

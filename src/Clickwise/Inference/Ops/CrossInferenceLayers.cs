@@ -45,9 +45,9 @@ internal sealed class DcnInferenceLayer(float[] weight, float[] bias) : ICrossIn
 }
 
 /// <summary>DCNv2 full rank: u = x_l·W + b through the prepared GEMM, then y = x_0 ⊙ u + x_l.</summary>
-internal sealed class DcnV2InferenceLayer(float[] weight, float[] bias, IGemm gemm) : ICrossInferenceLayer
+internal sealed class DcnV2InferenceLayer(float[] weight, float[] bias, ComputeContext compute) : ICrossInferenceLayer
 {
-    private readonly RowDenseProduct _product = new RowDenseProduct(weight, bias, bias.Length, bias.Length, gemm);
+    private readonly RowDenseProduct _product = new RowDenseProduct(weight, bias, bias.Length, bias.Length, compute);
 
     public long ParameterCount => weight.LongLength + bias.LongLength;
 
@@ -65,10 +65,10 @@ internal sealed class DcnV2InferenceLayer(float[] weight, float[] bias, IGemm ge
 }
 
 /// <summary>GDCN: y = x_0 ⊙ (x_l·W_c + b) ⊙ σ(x_l·W_g) + x_l, two prepared GEMMs and one element-wise pass.</summary>
-internal sealed class GatedCrossInferenceLayer(float[] weight, float[] bias, float[] gateWeight, IGemm gemm) : ICrossInferenceLayer
+internal sealed class GatedCrossInferenceLayer(float[] weight, float[] bias, float[] gateWeight, ComputeContext compute) : ICrossInferenceLayer
 {
-    private readonly RowDenseProduct _cross = new RowDenseProduct(weight, bias, bias.Length, bias.Length, gemm);
-    private readonly RowDenseProduct _gate = new RowDenseProduct(gateWeight, new float[bias.Length], bias.Length, bias.Length, gemm);
+    private readonly RowDenseProduct _cross = new RowDenseProduct(weight, bias, bias.Length, bias.Length, compute);
+    private readonly RowDenseProduct _gate = new RowDenseProduct(gateWeight, new float[bias.Length], bias.Length, bias.Length, compute);
 
     public long ParameterCount => weight.LongLength + bias.LongLength + gateWeight.LongLength;
 
@@ -98,16 +98,16 @@ internal sealed class DcnV2MixtureInferenceLayer : ICrossInferenceLayer
     private readonly RowDenseProduct[] _v, _c, _u;
     private readonly int _width, _rank, _experts;
 
-    public DcnV2MixtureInferenceLayer(float[] gate, float[][] v, float[][] c, float[][] u, float[] bias, IGemm gemm)
+    public DcnV2MixtureInferenceLayer(float[] gate, float[][] v, float[][] c, float[][] u, float[] bias, ComputeContext compute)
     {
         _width = bias.Length;
         _experts = v.Length;
         _rank = v[0].Length / _width;
         float[] noBias = new float[Math.Max(_rank, _experts)];
-        _gate = new RowDenseProduct(gate, noBias[.._experts], _width, _experts, gemm);
-        _v = [.. v.Select(w => new RowDenseProduct(w, noBias[.._rank], _width, _rank, gemm))];
-        _c = [.. c.Select(w => new RowDenseProduct(w, noBias[.._rank], _rank, _rank, gemm))];
-        _u = [.. u.Select(w => new RowDenseProduct(w, bias, _rank, _width, gemm))];
+        _gate = new RowDenseProduct(gate, noBias[.._experts], _width, _experts, compute);
+        _v = [.. v.Select(w => new RowDenseProduct(w, noBias[.._rank], _width, _rank, compute))];
+        _c = [.. c.Select(w => new RowDenseProduct(w, noBias[.._rank], _rank, _rank, compute))];
+        _u = [.. u.Select(w => new RowDenseProduct(w, bias, _rank, _width, compute))];
         ParameterCount = gate.LongLength + v.Sum(w => w.LongLength) + c.Sum(w => w.LongLength) + u.Sum(w => w.LongLength) + bias.LongLength;
     }
 

@@ -14,7 +14,7 @@ namespace Clickwise.Inference.Ops;
 /// </summary>
 internal sealed class DenseOp : IInferenceOp
 {
-    // The row-major weights, kept only where a path reads them (the output layer's dot, a forced matvec).
+    // The row-major weights, kept only where a path reads them (the output layer's dot, a context matvec).
     private readonly float[]? _weight;
     private readonly float[] _bias;
     private readonly int _inputSize;
@@ -75,14 +75,25 @@ internal sealed class DenseOp : IInferenceOp
         if (_outputSize == 1)
         {
             // The output layer: W [in, 1] is one contiguous column, so each row is a dot product (a GEMM with
-            // N = 1 would waste its 32-wide register tile).
-            for (int b = 0; b < rows; b++)
+            // N = 1 would waste its 32-wide register tile). A context matvec (CLICKWISE_KERNELS=reference sets the
+            // reference) computes the dots instead of TensorPrimitives.
+            if (_matVec is not null)
             {
-                float v = TensorPrimitives.Dot(x.Slice(b * _inputSize, _inputSize), _weight!) + _bias[0];
-                y[b] = _relu && v < 0f ? 0f : v;
+                for (int b = 0; b < rows; b++)
+                {
+                    _matVec.Multiply(x.Slice(b * _inputSize, _inputSize), _weight!, _bias, y.Slice(b, 1), _inputSize, 1, _relu);
+                }
+            }
+            else
+            {
+                for (int b = 0; b < rows; b++)
+                {
+                    float v = TensorPrimitives.Dot(x.Slice(b * _inputSize, _inputSize), _weight!) + _bias[0];
+                    y[b] = _relu && v < 0f ? 0f : v;
+                }
             }
         }
-        else if (batchSize == 1 && (_packed is not null || _matVec is not null))
+        else if (batchSize == 1 && (_packed is not null || _weight is not null))
         {
             // Decided by the request, not the row range, so a row's result never depends on how rows were split.
             if (_packed is not null)

@@ -13,6 +13,10 @@ namespace Clickwise.Inference.Ops;
 /// matrix (DeepLight's R) wants. A block of many rows runs the dense form as one GEMM instead: Z = U·[E_1 … E_R]
 /// with the rows' [F, D] embeddings side by side, then y_b = ⟨E_b, Z_b⟩; the per-row form is latency-bound on
 /// short FMA chains (~1.2 µs a row here), the GEMM runs near the FMA peak.
+/// These forms stay the op's own, not registered kernels: the pair list is the planner's choice over the pruned
+/// weights, and the per-row forms are batch-1 layouts of R that the training kernel (<see cref="IFwFMKernel"/>, one
+/// sample per lane over blocks of 16) has no use for. When the registry's FwFM kernel is the reference
+/// (<c>CLICKWISE_KERNELS=reference</c>), every row runs that reference over R instead, whatever form was planned.
 /// </summary>
 internal sealed class FwFMPairsOp : IInferenceOp
 {
@@ -34,14 +38,23 @@ internal sealed class FwFMPairsOp : IInferenceOp
     private readonly float[]? _upper;
     private readonly ComputeContext _compute;
 
+    // The registered FwFM kernel every row runs instead of the forms (the reference, when forced), over R [F, F].
+    private readonly IFwFMKernel? _kernel;
+    private readonly float[]? _pairMatrix;
+
     // Sparse form: surviving pairs as embedding offsets i·D, j·D and weights.
     private readonly int[] _left;
     private readonly int[] _right;
     private readonly float[] _weights;
 
+    /// <param name="pairWeights">The P = F(F−1)/2 pair weights r_ij, i &lt; j, row by row.</param>
+    /// <param name="kernel">When set, every row runs this registered kernel's forward over R instead of the planned form
+    /// (the plan passes the reference when <c>CLICKWISE_KERNELS=reference</c> forced it).</param>
     public FwFMPairsOp(ReadOnlySpan<float> pairWeights, int fieldCount, int dim, int embeddingOffset, int scratchOffset, bool dense,
-                       ComputeContext compute)
+                       ComputeContext compute, IFwFMKernel? kernel = null)
     {
+        _kernel = kernel;
+        _pairMatrix = kernel is null ? null : new float[fieldCount * fieldCount];
         _compute = compute;
         _fieldCount = fieldCount;
         _dim = dim;
@@ -65,6 +78,11 @@ internal sealed class FwFMPairsOp : IInferenceOp
                 if (pairWeights[p] == 0f)
                 {
                     continue;
+                }
+
+                if (_pairMatrix is not null)
+                {
+                    _pairMatrix[i * fieldCount + j] = pairWeights[p];
                 }
 
                 left.Add(i * dim);
@@ -92,9 +110,9 @@ internal sealed class FwFMPairsOp : IInferenceOp
 
     public long ParameterCount => _weights.Length;
 
-    public long Bytes => _upperColumns is not null
+    public long Bytes => (_pairMatrix?.LongLength ?? 0) * sizeof(float) + (_upperColumns is not null
         ? (_upperColumns.LongLength + _upper!.LongLength) * sizeof(float)
-        : _weights.Length * (long)(sizeof(float) + 2 * sizeof(int));
+        : _weights.Length * (long)(sizeof(float) + 2 * sizeof(int)));
 
     public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, int rowStart, int rowEnd,
                         Span<float> logits)
@@ -102,6 +120,18 @@ internal sealed class FwFMPairsOp : IInferenceOp
         int width = _fieldCount * _dim;
         ReadOnlySpan<float> emb = tape.Region(_embeddingOffset, width, batchSize);
         Span<float> scratch = tape.Region(_scratchOffset, ScratchWidth(_fieldCount, _dim), batchSize);
+        if (_kernel is not null)
+        {
+            for (int b = rowStart; b < rowEnd; b++)
+            {
+                Span<float> y = scratch.Slice(b * ScratchWidth(_fieldCount, _dim), 1);
+                _kernel.Forward(emb.Slice(b * width, width), _pairMatrix, 1, _fieldCount, _dim, y);
+                logits[b] += y[0];
+            }
+
+            return;
+        }
+
         if (_upper is not null && rowEnd - rowStart >= GemmMinRows)
         {
             int scratchStart = rowStart * ScratchWidth(_fieldCount, _dim);
@@ -119,7 +149,8 @@ internal sealed class FwFMPairsOp : IInferenceOp
     }
 
     public string Describe() =>
-        $"fwfm pairs {(IsDense ? "dense" : "sparse")} {_weights.Length} of {_fieldCount * (_fieldCount - 1) / 2} D={_dim}";
+        $"fwfm pairs {(IsDense ? "dense" : "sparse")} {_weights.Length} of {_fieldCount * (_fieldCount - 1) / 2} D={_dim}"
+        + (_kernel is null ? "" : $" ({_kernel.Name})");
 
     /// <summary>The GEMM form over rows [rowStart, rowEnd): E side by side [F, R·D], Z = U·E, y_b = Σ ⟨E_b, Z_b⟩.</summary>
     private unsafe void GemmRows(ReadOnlySpan<float> emb, Span<float> scratch, int rowStart, int rowEnd, Span<float> logits)

@@ -1,7 +1,5 @@
 using System.Numerics.Tensors;
-using System.Runtime.Intrinsics;
 using Clickwise.Kernels;
-using Clickwise.Kernels.Simd;
 
 namespace Clickwise.Inference.Ops;
 
@@ -10,7 +8,7 @@ namespace Clickwise.Inference.Ops;
 /// independent, so the op takes a chunk of a few rows through all L layers before the next chunk: per layer one
 /// prepared GEMM [c·F, D_in] × [D_in, K·block] yields every head's q, k, v and residual at once (the four
 /// projections' columns interleaved per head, block = 4d', or 3d' without the residual), then
-/// <see cref="SelfAttentionKernel{TLanes, TVector}"/> (the training layer's forward) turns each sample's rows into the
+/// the context's <see cref="ISelfAttentionKernel"/> (the training layer's forward) turns each sample's rows into the
 /// layer output [F, K·d'] = ReLU(residual + attended values), the next layer's GEMM input. The chunk's intermediates (projections and two layer outputs, ~0.25 MB for Criteo's 39 fields at
 /// d' = 32) live in a per-thread scratch that is allocated once per thread and reused, so a call allocates nothing and
 /// the plan's tape holds no per-row attention state. The chunk is a whole number of the GEMM's 12-row tiles where F
@@ -26,8 +24,9 @@ internal sealed unsafe class SelfAttentionOp : IInferenceOp
     private readonly IDenseProduct[] _projections;
     private readonly int[] _inputDims;
     private readonly float[] _outputWeight;
-    private readonly int _fieldCount, _dim, _headCount, _headDim, _block, _stride, _width, _lanes, _chunkRows, _kernelScratch;
+    private readonly int _fieldCount, _dim, _headCount, _headDim, _block, _stride, _width, _chunkRows, _kernelScratch;
     private readonly bool _residual;
+    private readonly ISelfAttentionKernel _kernel;
     private readonly int _embeddingOffset;
 
     /// <summary>[D_in, K·P·d'] with column h·P·d' + p·d' + c = weights[p][:, h·d' + c] (P = weights.Length).</summary>
@@ -51,13 +50,13 @@ internal sealed unsafe class SelfAttentionOp : IInferenceOp
     }
 
     /// <param name="projections">Per layer, the prepared [D_in, K·block] projection (see <see cref="Pack"/>).</param>
-    /// <param name="lanes">16, 8 or 1: the kernel's vector width; d' must be a multiple of it.</param>
+    /// <param name="kernel">The context's attention variant for the head width (its lane count divides d').</param>
     public SelfAttentionOp(IDenseProduct[] projections, int[] inputDims, float[] outputWeight, int fieldCount, int dim, int headCount,
-                           int headDim, bool residual, int embeddingOffset, long parameterCount, int lanes)
+                           int headDim, bool residual, int embeddingOffset, long parameterCount, ISelfAttentionKernel kernel)
     {
-        if (headDim % lanes != 0)
+        if (headDim % kernel.Lanes != 0)
         {
-            throw new ArgumentException($"head width {headDim} is not a multiple of {lanes} lanes");
+            throw new ArgumentException($"head width {headDim} is not a multiple of {kernel.Lanes} lanes ({kernel.Name})");
         }
 
         _projections = projections;
@@ -72,14 +71,9 @@ internal sealed unsafe class SelfAttentionOp : IInferenceOp
         _stride = headCount * _block;
         _width = headCount * headDim;
         _embeddingOffset = embeddingOffset;
-        _lanes = lanes;
+        _kernel = kernel;
         _chunkRows = ChunkRows(fieldCount);
-        _kernelScratch = lanes switch
-        {
-            16 => SelfAttentionKernel<Lanes512, Vector512<float>>.ScratchFloats(fieldCount, headDim),
-            8 => SelfAttentionKernel<Lanes256, Vector256<float>>.ScratchFloats(fieldCount, headDim),
-            _ => SelfAttentionKernel<LanesScalar, float>.ScratchFloats(fieldCount, headDim),
-        };
+        _kernelScratch = kernel.ScratchFloats(fieldCount, headDim);
         ParameterCount = parameterCount;
     }
 
@@ -146,32 +140,11 @@ internal sealed unsafe class SelfAttentionOp : IInferenceOp
 
     public string Describe() =>
         $"self-attention L={_projections.Length} K={_headCount} d'={_headDim} F={_fieldCount} D={_dim}{(_residual ? " residual" : "")}"
-        + $" ({LanesName}, {_chunkRows} rows per chunk)";
-
-    private string LanesName => _lanes switch
-    {
-        16 => Lanes512.Name,
-        8 => Lanes256.Name,
-        _ => LanesScalar.Name,
-    };
+        + $" ({_kernel.Name}, {_chunkRows} rows per chunk)";
 
     private void Attend(float* projections, float* scratch, float* output)
     {
-        switch (_lanes)
-        {
-            case 16:
-                SelfAttentionKernel<Lanes512, Vector512<float>>.PackedLayer(projections, _stride, _block, _fieldCount, _headCount, _headDim, _residual,
-                    scratch, output);
-                break;
-            case 8:
-                SelfAttentionKernel<Lanes256, Vector256<float>>.PackedLayer(projections, _stride, _block, _fieldCount, _headCount, _headDim, _residual,
-                    scratch, output);
-                break;
-            default:
-                SelfAttentionKernel<LanesScalar, float>.PackedLayer(projections, _stride, _block, _fieldCount, _headCount, _headDim, _residual,
-                    scratch, output);
-                break;
-        }
+        _kernel.PackedLayer(projections, _stride, _block, _fieldCount, _headCount, _headDim, _residual, scratch, output);
     }
 
     /// <summary>This thread's scratch, grown (once) to the largest chunk it has run.</summary>

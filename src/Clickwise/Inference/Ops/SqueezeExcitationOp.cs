@@ -22,15 +22,15 @@ internal sealed class SqueezeExcitationOp : IInferenceOp
     /// <param name="squeeze">W1 [F, R].</param>
     /// <param name="excite">W2 [R, F].</param>
     public SqueezeExcitationOp(float[] squeeze, float[] excite, int fieldCount, int dim, int reduced, int embeddingOffset,
-                               int scratchOffset, int outputOffset, IGemm gemm)
+                               int scratchOffset, int outputOffset, ComputeContext compute)
     {
         if (squeeze.Length != fieldCount * reduced || excite.Length != reduced * fieldCount)
         {
             throw new InvalidDataException($"SENET {fieldCount}->{reduced}->{fieldCount}: squeeze {squeeze.Length}, excite {excite.Length} values");
         }
 
-        _squeeze = new RowDenseProduct(squeeze, new float[reduced], fieldCount, reduced, gemm, relu: true);
-        _excite = new RowDenseProduct(excite, new float[fieldCount], reduced, fieldCount, gemm, relu: true);
+        _squeeze = new RowDenseProduct(squeeze, new float[reduced], fieldCount, reduced, compute, relu: true);
+        _excite = new RowDenseProduct(excite, new float[fieldCount], reduced, fieldCount, compute, relu: true);
         _fieldCount = fieldCount;
         _dim = dim;
         _reduced = reduced;
