@@ -32,12 +32,11 @@ internal sealed class EmbeddingPart
         _gather = new EmbeddingJobs.Gather(this);
     }
 
-    /// <summary>Plans the activations, and the table's row gradient, for batches of up to <paramref name="maxBatchSize"/> rows.</summary>
+    /// <summary>Plans the activations for batches of up to <paramref name="maxBatchSize"/> rows (the model plans the table's row gradient).</summary>
     public void Prepare(int maxBatchSize, ComputeContext compute)
     {
         Compute = compute;
         int maxTouched = checked(maxBatchSize * FieldCount);
-        Table.PrepareRowGradient(maxTouched);
         Output = new float[checked(maxTouched * Dim)];
         DOutput = new float[Output.Length];
         _scatter = new EmbeddingJobs.Scatter(this, new int[maxTouched]);

@@ -30,12 +30,11 @@ internal sealed class FFMPart
         _job = new Job(this);
     }
 
-    /// <summary>Plans the outputs and the table's row gradient for batches of up to <paramref name="maxBatchSize"/> rows.</summary>
+    /// <summary>Plans the outputs for batches of up to <paramref name="maxBatchSize"/> rows (the model plans the table's row gradient).</summary>
     public void Prepare(int maxBatchSize, ComputeContext compute)
     {
         Compute = compute;
         int maxTouched = checked(maxBatchSize * FieldCount);
-        Table.PrepareRowGradient(maxTouched);
         Output = new float[maxBatchSize];
         _dY = new float[maxBatchSize];
         _slots = new int[maxTouched];

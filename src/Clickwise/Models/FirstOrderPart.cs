@@ -15,10 +15,9 @@ internal sealed class FirstOrderPart
         Weights = parameters.Add(Parameter.RowSparse("first_order", ParameterRole.FirstOrder, layout.TotalRows, 1)).Normal(random, initStd);
     }
 
-    /// <summary>Plans the output, and the table's row gradient, for batches of up to <paramref name="maxBatchSize"/> rows.</summary>
+    /// <summary>Plans the output for batches of up to <paramref name="maxBatchSize"/> rows (the model plans the table's row gradient).</summary>
     public void Prepare(int maxBatchSize)
     {
-        Weights.PrepareRowGradient(checked(maxBatchSize * FieldCount));
         Output = new float[maxBatchSize];
     }
 

@@ -88,7 +88,7 @@ public sealed record RunConfig
 
     public DataConfig ResolvedPreprocessing => Keys is null
         ? Preprocessing ?? RunPresets.Get(Preset).Data
-        : Merge(RunPresets.Get(Preset).Data, Keys.Preprocessing);
+        : ConfigKeys.Lay(RunPresets.Get(Preset).Data, Keys.Preprocessing);
 
     public ModelConfig ResolvedModel => ModelFor(null);
 
@@ -101,7 +101,7 @@ public sealed record RunConfig
     public TrainingConfig TrainingFor(string? name)
     {
         TrainingConfig preset = RunPresets.Get(Preset).TrainingFor(name ?? ModelFor(null).Name);
-        return Keys is null ? Training ?? preset : Merge(preset, Keys.Training);
+        return Keys is null ? Training ?? preset : ConfigKeys.Lay(preset, Keys.Training);
     }
 
     /// <summary>
@@ -129,8 +129,6 @@ public sealed record RunConfig
             .Select(kv => (kv.Key, kv.Value?.ToJsonString() ?? "null"));
         return preset.With(settings);
     }
-
-    private static T Merge<T>(T preset, JsonObject? keys) => ConfigKeys.Lay(preset, keys);
 
     private sealed record Overlay(JsonObject? Preprocessing, JsonObject? Model, JsonObject? Training);
 }
