@@ -16,8 +16,25 @@ public interface IOptimizerKernel
     /// </summary>
     void Adam(Span<float> w, ReadOnlySpan<float> g, Span<float> m, Span<float> v, in AdamCoefficients c);
 
+    /// <summary>
+    /// Lazy Adam over a table's touched rows, each exactly as <see cref="Adam"/> on that row alone: row r = rows[k]
+    /// (elements [r·width, (r+1)·width) of w, m and v) takes gradient row k of <paramref name="grads"/>, its step
+    /// count t = ++steps[r], and <paramref name="c"/> with StepSize = stepSizes[t] and BiasCorrection2Sqrt =
+    /// bc2Sqrt[t]. One call a range of rows: an embedding row (D = 10) is too short to pay a dispatch each.
+    /// </summary>
+    void AdamRows(Span<float> w, Span<float> m, Span<float> v, Span<int> steps, ReadOnlySpan<int> rows,
+                  ReadOnlySpan<float> grads, int width, in AdamCoefficients c, ReadOnlySpan<float> stepSizes,
+                  ReadOnlySpan<float> bc2Sqrt);
+
     /// <summary>Adagrad (PyTorch order): g' = g + λw; s += g'·g'; w = w − (lr·g') / (√s + ε).</summary>
     void Adagrad(Span<float> w, ReadOnlySpan<float> g, Span<float> sum, float lr, float l2, float eps);
+
+    /// <summary>
+    /// Adagrad over a table's touched rows, each exactly as <see cref="Adagrad"/> on that row alone: row r = rows[k]
+    /// (elements [r·width, (r+1)·width) of w and sum) takes gradient row k of <paramref name="grads"/>.
+    /// </summary>
+    void AdagradRows(Span<float> w, Span<float> sum, ReadOnlySpan<int> rows, ReadOnlySpan<float> grads, int width,
+                     float lr, float l2, float eps);
 
     /// <summary>Plain SGD: w = w − lr·(g + λw).</summary>
     void Sgd(Span<float> w, ReadOnlySpan<float> g, float lr, float l2);

@@ -24,6 +24,46 @@ internal static class KernelChecks
         }
     }
 
+    /// <summary>
+    /// A lazy row update: w, m and v hold the same whole rows, steps one count per row, grads one row per touched row.
+    /// Row indices are checked as they are read.
+    /// </summary>
+    public static void AdamRows(int w, int m, int v, int steps, int rows, int grads, int width)
+    {
+        OptimizerRows(w, m, v, rows, grads, width);
+        if ((long)steps * width != w)
+        {
+            throw new ArgumentException($"steps has {steps} rows, the table {w / (double)width} of width {width}.", nameof(steps));
+        }
+    }
+
+    /// <summary>A touched row's index, checked before anything of it is written.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Row(int row, int tableRows)
+    {
+        if ((uint)row >= (uint)tableRows)
+        {
+            ThrowRow(row, tableRows);
+        }
+    }
+
+    [DoesNotReturn]
+    private static void ThrowRow(int row, int tableRows) =>
+        throw new ArgumentOutOfRangeException(nameof(row), row, $"row {row} is outside a table of {tableRows} rows");
+
+    /// <summary>A lazy row update with slots but no step counts (pass w's length for a slot it has not).</summary>
+    public static void OptimizerRows(int w, int slot1, int slot2, int rows, int grads, int width)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        SameLength(w, w, slot1, slot2);
+        if (w % width != 0)
+        {
+            throw new ArgumentException($"w has {w} elements, not whole rows of {width}.", nameof(w));
+        }
+
+        Length(grads, (long)rows * width, nameof(grads));
+    }
+
     public static void MatVec(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
                               ReadOnlySpan<float> y, int inputSize, int outputSize)
     {

@@ -79,6 +79,70 @@ public sealed class KernelOptimizerTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public void LazyRowUpdatesEqualEachRowUpdatedAloneAdamWithItsOwnStepCount(string name)
+    {
+        IOptimizerKernel kernel = KernelRegistry.AllOptimizer.Single(v => v.Name == name);
+        IOptimizerKernel reference = KernelRegistry.AllOptimizer[0];
+        float[] stepSizes = [0f, 0.1f, 0.06f, 0.04f, 0.03f, 0.02f];
+        float[] bc2Sqrt = [0f, 0.03f, 0.045f, 0.055f, 0.063f, 0.07f];
+        foreach (int width in new[] { 1, 7, 10, 16, 33 })
+        {
+            const int tableRows = 50;
+            int[] rows = [.. Enumerable.Range(0, 40).Select(k => k * 37 % tableRows)]; // scattered, each once
+            float[] grads = KernelData.Random(rows.Length * width, width);
+            float[] w = KernelData.Random(tableRows * width, width + 1);
+            float[] m = KernelData.Random(tableRows * width, width + 2);
+            float[] v = [.. KernelData.Random(tableRows * width, width + 3).Select(Math.Abs)];
+            int[] steps = [.. Enumerable.Range(0, tableRows).Select(r => r % 4)];
+
+            float[] we = [.. w], me = [.. m], ve = [.. v];
+            int[] se = [.. steps];
+            for (int k = 0; k < rows.Length; k++)
+            {
+                int start = rows[k] * width, t = ++se[rows[k]];
+                reference.Adam(we.AsSpan(start, width), grads.AsSpan(k * width, width), me.AsSpan(start, width),
+                    ve.AsSpan(start, width), Coefficients with { StepSize = stepSizes[t], BiasCorrection2Sqrt = bc2Sqrt[t] });
+            }
+
+            kernel.AdamRows(w, m, v, steps, rows, grads, width, Coefficients, stepSizes, bc2Sqrt);
+            Assert.Equal(se, steps);
+            Assert.True(we.AsSpan().SequenceEqual(w), $"{name} width {width}: w differs");
+            Assert.True(me.AsSpan().SequenceEqual(m), $"{name} width {width}: m differs");
+            Assert.True(ve.AsSpan().SequenceEqual(v), $"{name} width {width}: v differs");
+
+            for (int k = 0; k < rows.Length; k++)
+            {
+                int start = rows[k] * width;
+                reference.Adagrad(we.AsSpan(start, width), grads.AsSpan(k * width, width), ve.AsSpan(start, width), 0.05f, 1e-4f, 1e-10f);
+            }
+
+            kernel.AdagradRows(w, v, rows, grads, width, 0.05f, 1e-4f, 1e-10f);
+            Assert.True(we.AsSpan().SequenceEqual(w), $"{name} width {width}: Adagrad w differs");
+            Assert.True(ve.AsSpan().SequenceEqual(v), $"{name} width {width}: Adagrad sum differs");
+        }
+    }
+
+    [Fact]
+    public void LazyRowUpdatesRejectARowOutsideTheTableBeforeWritingIt()
+    {
+        foreach (IOptimizerKernel kernel in KernelRegistry.AllOptimizer)
+        {
+            float[] w = new float[20];
+            Assert.Throws<ArgumentOutOfRangeException>(() =>
+                kernel.AdamRows(w, new float[20], new float[20], new int[2], [2], new float[10], 10, Coefficients, [0f, 1f], [0f, 1f]));
+            Assert.All(w, x => Assert.Equal(0f, x));
+            Assert.Throws<ArgumentException>(() =>
+                kernel.AdamRows(w, new float[20], new float[20], new int[3], [0], new float[10], 10, Coefficients, [0f, 1f], [0f, 1f]));
+            Assert.Throws<ArgumentException>(() =>
+                kernel.AdamRows(w, new float[20], new float[20], new int[2], [0, 1], new float[10], 10, Coefficients, [0f, 1f], [0f, 1f]));
+            Assert.Throws<ArgumentOutOfRangeException>(() => kernel.AdagradRows(w, new float[20], [2], new float[10], 10, 0.1f, 0f, 1e-10f));
+            Assert.All(w, x => Assert.Equal(0f, x));
+            Assert.Throws<ArgumentException>(() => kernel.AdagradRows(w, new float[20], [0], new float[9], 10, 0.1f, 0f, 1e-10f));
+        }
+    }
+
     [Fact]
     public void EveryVariantRejectsSpansOfDifferentLengths()
     {

@@ -20,6 +20,22 @@ public sealed class ReferenceOptimizer : IOptimizerKernel
         }
     }
 
+    public void AdamRows(Span<float> w, Span<float> m, Span<float> v, Span<int> steps, ReadOnlySpan<int> rows,
+                         ReadOnlySpan<float> grads, int width, in AdamCoefficients c, ReadOnlySpan<float> stepSizes,
+                         ReadOnlySpan<float> bc2Sqrt)
+    {
+        KernelChecks.AdamRows(w.Length, m.Length, v.Length, steps.Length, rows.Length, grads.Length, width);
+        for (int k = 0; k < rows.Length; k++)
+        {
+            int row = rows[k];
+            KernelChecks.Row(row, steps.Length);
+            int t = ++steps[row];
+            AdamCoefficients rc = c with { StepSize = stepSizes[t], BiasCorrection2Sqrt = bc2Sqrt[t] };
+            int start = row * width;
+            Adam(w.Slice(start, width), grads.Slice(k * width, width), m.Slice(start, width), v.Slice(start, width), rc);
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Adagrad(Span<float> w, ReadOnlySpan<float> g, Span<float> sum, float lr, float l2, float eps)
     {
@@ -27,6 +43,18 @@ public sealed class ReferenceOptimizer : IOptimizerKernel
         for (int i = 0; i < w.Length; i++)
         {
             AdagradElement(ref w[i], g[i], ref sum[i], lr, l2, eps);
+        }
+    }
+
+    public void AdagradRows(Span<float> w, Span<float> sum, ReadOnlySpan<int> rows, ReadOnlySpan<float> grads, int width,
+                            float lr, float l2, float eps)
+    {
+        KernelChecks.OptimizerRows(w.Length, sum.Length, w.Length, rows.Length, grads.Length, width);
+        for (int k = 0; k < rows.Length; k++)
+        {
+            KernelChecks.Row(rows[k], w.Length / width);
+            int start = rows[k] * width;
+            Adagrad(w.Slice(start, width), grads.Slice(k * width, width), sum.Slice(start, width), lr, l2, eps);
         }
     }
 

@@ -26,17 +26,56 @@ public sealed class LaneOptimizer<TOps, TVector> : IOptimizerKernel
     public void Adam(Span<float> w, ReadOnlySpan<float> g, Span<float> m, Span<float> v, in AdamCoefficients c)
     {
         KernelChecks.SameLength(w.Length, g.Length, m.Length, v.Length);
-        ref float w0 = ref MemoryMarshal.GetReference(w);
-        ref float g0 = ref MemoryMarshal.GetReference(g);
-        ref float m0 = ref MemoryMarshal.GetReference(m);
-        ref float v0 = ref MemoryMarshal.GetReference(v);
-        int i = AdamVectors(ref w0, in g0, ref m0, ref v0, 0, w.Length, c);
+        AdamRow(ref MemoryMarshal.GetReference(w), ref MemoryMarshal.GetReference(g), ref MemoryMarshal.GetReference(m),
+            ref MemoryMarshal.GetReference(v), w.Length, c);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public unsafe void AdamRows(Span<float> w, Span<float> m, Span<float> v, Span<int> steps, ReadOnlySpan<int> rows,
+                                ReadOnlySpan<float> grads, int width, in AdamCoefficients c, ReadOnlySpan<float> stepSizes,
+                                ReadOnlySpan<float> bc2Sqrt)
+    {
+        KernelChecks.AdamRows(w.Length, m.Length, v.Length, steps.Length, rows.Length, grads.Length, width);
+        ref float g0 = ref MemoryMarshal.GetReference(grads);
+        fixed (float* pw = w, pm = m, pv = v)
+        fixed (int* pt = steps)
+        {
+            for (int k = 0; k < rows.Length; k++)
+            {
+                // Touched rows are scattered over a table far larger than the caches: fetch a few rows ahead.
+                if (k + CachePrefetch.Distance < rows.Length)
+                {
+                    int ahead = rows[k + CachePrefetch.Distance];
+                    if ((uint)ahead < (uint)steps.Length)
+                    {
+                        long at = (long)ahead * width;
+                        CachePrefetch.Row(pw, at, width);
+                        CachePrefetch.Row(pm, at, width);
+                        CachePrefetch.Row(pv, at, width);
+                        CachePrefetch.Element(pt + ahead);
+                    }
+                }
+
+                int row = rows[k];
+                KernelChecks.Row(row, steps.Length);
+                int t = ++steps[row];
+                AdamCoefficients rc = c with { StepSize = stepSizes[t], BiasCorrection2Sqrt = bc2Sqrt[t] };
+                nuint start = (nuint)row * (nuint)width;
+                AdamRow(ref pw[start], ref Unsafe.Add(ref g0, (nuint)k * (nuint)width), ref pm[start], ref pv[start], width, rc);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AdamRow(ref float w0, ref float g0, ref float m0, ref float v0, int count, in AdamCoefficients c)
+    {
+        int i = AdamVectors(ref w0, in g0, ref m0, ref v0, 0, count, c);
         if (TOps.Count > Lanes256.Count && Vector256.IsHardwareAccelerated)
         {
-            i = LaneOptimizer<Lanes256, Vector256<float>>.AdamVectors(ref w0, in g0, ref m0, ref v0, i, w.Length, c);
+            i = LaneOptimizer<Lanes256, Vector256<float>>.AdamVectors(ref w0, in g0, ref m0, ref v0, i, count, c);
         }
 
-        for (; i < w.Length; i++)
+        for (; i < count; i++)
         {
             ReferenceOptimizer.AdamElement(ref Unsafe.Add(ref w0, i), Unsafe.Add(ref g0, i), ref Unsafe.Add(ref m0, i),
                 ref Unsafe.Add(ref v0, i), c);
@@ -47,16 +86,47 @@ public sealed class LaneOptimizer<TOps, TVector> : IOptimizerKernel
     public void Adagrad(Span<float> w, ReadOnlySpan<float> g, Span<float> sum, float lr, float l2, float eps)
     {
         KernelChecks.SameLength(w.Length, g.Length, sum.Length, w.Length);
-        ref float w0 = ref MemoryMarshal.GetReference(w);
-        ref float g0 = ref MemoryMarshal.GetReference(g);
-        ref float s0 = ref MemoryMarshal.GetReference(sum);
-        int i = AdagradVectors(ref w0, in g0, ref s0, 0, w.Length, lr, l2, eps);
+        AdagradRow(ref MemoryMarshal.GetReference(w), ref MemoryMarshal.GetReference(g), ref MemoryMarshal.GetReference(sum),
+            w.Length, lr, l2, eps);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public unsafe void AdagradRows(Span<float> w, Span<float> sum, ReadOnlySpan<int> rows, ReadOnlySpan<float> grads, int width,
+                                   float lr, float l2, float eps)
+    {
+        KernelChecks.OptimizerRows(w.Length, sum.Length, w.Length, rows.Length, grads.Length, width);
+        int tableRows = w.Length / width;
+        ref float g0 = ref MemoryMarshal.GetReference(grads);
+        fixed (float* pw = w, ps = sum)
+        {
+            for (int k = 0; k < rows.Length; k++)
+            {
+                if (k + CachePrefetch.Distance < rows.Length && (uint)rows[k + CachePrefetch.Distance] < (uint)tableRows)
+                {
+                    long at = (long)rows[k + CachePrefetch.Distance] * width;
+                    CachePrefetch.Row(pw, at, width);
+                    CachePrefetch.Row(ps, at, width);
+                }
+
+                int row = rows[k];
+                KernelChecks.Row(row, tableRows);
+
+                nuint start = (nuint)row * (nuint)width;
+                AdagradRow(ref pw[start], ref Unsafe.Add(ref g0, (nuint)k * (nuint)width), ref ps[start], width, lr, l2, eps);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AdagradRow(ref float w0, ref float g0, ref float s0, int count, float lr, float l2, float eps)
+    {
+        int i = AdagradVectors(ref w0, in g0, ref s0, 0, count, lr, l2, eps);
         if (TOps.Count > Lanes256.Count && Vector256.IsHardwareAccelerated)
         {
-            i = LaneOptimizer<Lanes256, Vector256<float>>.AdagradVectors(ref w0, in g0, ref s0, i, w.Length, lr, l2, eps);
+            i = LaneOptimizer<Lanes256, Vector256<float>>.AdagradVectors(ref w0, in g0, ref s0, i, count, lr, l2, eps);
         }
 
-        for (; i < w.Length; i++)
+        for (; i < count; i++)
         {
             ReferenceOptimizer.AdagradElement(ref Unsafe.Add(ref w0, i), Unsafe.Add(ref g0, i), ref Unsafe.Add(ref s0, i), lr, l2, eps);
         }

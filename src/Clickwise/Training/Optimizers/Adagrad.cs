@@ -23,14 +23,8 @@ public sealed class Adagrad : SlottedOptimizer
     protected override void UpdateDense(Parameter parameter, float[] grad, OptimizerState state, float l2) =>
         Kernel.Adagrad(parameter.Value, grad, state.Slots[0], _lr, l2, _eps);
 
-    protected override void UpdateRows(Parameter parameter, RowGradient grad, OptimizerState state, float l2)
-    {
-        int width = grad.Width;
-        for (int s = 0; s < grad.Count; s++)
-        {
-            int start = grad.Rows[s] * width;
-            Kernel.Adagrad(parameter.Value.AsSpan(start, width), grad.SlotValues(s),
-                state.Slots[0].AsSpan(start, width), _lr, l2, _eps);
-        }
-    }
+    protected override void UpdateRows(Parameter parameter, RowGradient grad, OptimizerState state, float l2) =>
+        ForChunks(grad.Count, grad.Width, (Adagrad: this, parameter.Value, grad, Sum: state.Slots[0], l2), static (a, from, to) =>
+            a.Adagrad.Kernel.AdagradRows(a.Value, a.Sum, a.grad.Rows.AsSpan(from..to),
+                a.grad.Values.AsSpan(from * a.grad.Width, (to - from) * a.grad.Width), a.grad.Width, a.Adagrad._lr, a.l2, a.Adagrad._eps));
 }

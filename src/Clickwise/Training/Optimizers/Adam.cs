@@ -12,7 +12,6 @@ public sealed class Adam : SlottedOptimizer
 {
     private const int M = 0;
     private const int V = 1;
-    private const int PrefetchDistance = 16;
 
     // stepSize(t) = lr / (1 − β1^t) and √(1 − β2^t), per step count t, grown on demand: per-row counts would
     // otherwise cost two Math.Pow per touched row per step.
@@ -56,33 +55,11 @@ public sealed class Adam : SlottedOptimizer
             a.Adam.UpdateRowRange(a.Value, a.grad, a.state, a.steps, a.c, from, to));
     }
 
-    private unsafe void UpdateRowRange(float[] w, RowGradient grad, OptimizerState state, int[] steps, AdamCoefficients c, int from, int to)
+    private void UpdateRowRange(float[] w, RowGradient grad, OptimizerState state, int[] steps, AdamCoefficients c, int from, int to)
     {
         int width = grad.Width;
-        IOptimizerKernel kernel = Kernel;
-        float[] m = state.Slots[M];
-        float[] v = state.Slots[V];
-        int[] rows = grad.Rows;
-        fixed (float* pw = w, pm = m, pv = v)
-        fixed (int* pt = steps)
-        {
-            for (int s = from; s < to; s++)
-            {
-                // Touched rows are scattered over a table far larger than the caches: fetch a few rows ahead.
-                if (s + PrefetchDistance < to)
-                {
-                    int ahead = rows[s + PrefetchDistance];
-                    Prefetch(pw, pm, pv, (long)ahead * width, width);
-                    Prefetch(pt + ahead);
-                }
-
-                int row = rows[s];
-                int t = ++steps[row];
-                AdamCoefficients rc = c with { StepSize = _stepSize[t], BiasCorrection2Sqrt = _bc2Sqrt[t] };
-                int start = row * width;
-                kernel.Adam(w.AsSpan(start, width), grad.SlotValues(s), m.AsSpan(start, width), v.AsSpan(start, width), rc);
-            }
-        }
+        Kernel.AdamRows(w, state.Slots[M], state.Slots[V], steps, grad.Rows.AsSpan(from..to),
+            grad.Values.AsSpan(from * width, (to - from) * width), width, c, _stepSize, _bc2Sqrt);
     }
 
     private void EnsureTable(long step)

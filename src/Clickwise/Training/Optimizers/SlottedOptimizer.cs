@@ -1,4 +1,3 @@
-using System.Runtime.Intrinsics.X86;
 using Clickwise.IO;
 using Clickwise.Kernels;
 using Clickwise.Kernels.Simd;
@@ -116,32 +115,6 @@ public abstract class SlottedOptimizer : IOptimizer
 
         public void Run(int part, int partCount) =>
             _body!(_arg!, Boundary(_count, part, partCount), Boundary(_count, part + 1, partCount));
-    }
-
-    /// <summary>Software prefetch of one row of w and two slots (no-op without SSE).</summary>
-    protected static unsafe void Prefetch(float* w, float* a, float* b, long start, int width)
-    {
-        if (!Sse.IsSupported)
-        {
-            return;
-        }
-
-        long last = start + width - 1;
-        Sse.Prefetch0(w + start);
-        Sse.Prefetch0(w + last);
-        Sse.Prefetch0(a + start);
-        Sse.Prefetch0(a + last);
-        Sse.Prefetch0(b + start);
-        Sse.Prefetch0(b + last);
-    }
-
-    /// <summary>Software prefetch of one int (no-op without SSE).</summary>
-    protected static unsafe void Prefetch(int* address)
-    {
-        if (Sse.IsSupported)
-        {
-            Sse.Prefetch0(address);
-        }
     }
 
     protected abstract void UpdateDense(Parameter parameter, float[] grad, OptimizerState state, float l2);
