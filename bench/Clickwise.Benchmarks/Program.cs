@@ -32,6 +32,12 @@ internal static class Program
             return;
         }
 
+        if (args.Length > 0 && args[0] == "quick-eigen")
+        {
+            Compression.QuickEigen.Run();
+            return;
+        }
+
         if (args.Length > 0 && args[0] == "e2e")
         {
             EndToEnd.DeepFwFMSpeed.Run(args[1..]);
