@@ -103,6 +103,19 @@ internal sealed class PlanBuilder(FeatureLayout layout, ComputeContext compute, 
     }
 
     /// <summary>
+    /// One dense layer y = φ(x·W + b) over <paramref name="input"/> into a new region, or into the logits when
+    /// <paramref name="toLogits"/> (then φ is the identity): the planner's dense form, for layers the sparse planner
+    /// does not take (a low-rank layer's factors).
+    /// </summary>
+    public TapeRegion Dense(float[] weight, float[] bias, TapeRegion input, Activation? activation, bool toLogits = false)
+    {
+        TapeRegion output = Allocate(bias.Length);
+        Add(new DenseOp(weight, bias, input.Width, bias.Length, relu: activation == Activation.Relu, input.Offset, output.Offset, toLogits,
+            _gemm, _matVec, tanh: activation == Activation.Tanh));
+        return output;
+    }
+
+    /// <summary>
     /// Hidden layers only (an <see cref="Layers.Mlp"/> without its output unit): every layer activated, the last one's
     /// [B, H_n] output a new region. A pruned ReLU layer goes through the sparse planner's per-layer choice (dense,
     /// CSR or SELL, by measurement); tanh layers stay dense.

@@ -17,6 +17,12 @@ public static class Linear
                                int batchSize, int inputSize, int outputSize, Span<float> output)
     {
         ForwardUnbiased(compute, input, weight, batchSize, inputSize, outputSize, output);
+        AddBias(output, bias, batchSize, outputSize);
+    }
+
+    /// <summary>output [B, out] += bias per row.</summary>
+    public static void AddBias(Span<float> output, ReadOnlySpan<float> bias, int batchSize, int outputSize)
+    {
         for (int b = 0; b < batchSize; b++)
         {
             Span<float> row = output.Slice(b * outputSize, outputSize);

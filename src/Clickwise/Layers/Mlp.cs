@@ -1,3 +1,4 @@
+using Clickwise.Inference;
 using Clickwise.Kernels;
 
 namespace Clickwise.Layers;
@@ -9,13 +10,18 @@ namespace Clickwise.Layers;
 /// maximum batch, so a step allocates nothing.
 /// Without the output unit (FinalMLP's streams, FuxiCTR's <c>output_dim=None</c>) the output is the last hidden
 /// activation a(H) [B, H_n] and the parameters stop at l = H − 1.
+/// A hidden layer given a rank k &gt; 0 is low-rank (<see cref="LowRankFactors"/>): its W(l) is replaced by
+/// mlp.{l}.down.weight [in, k], mlp.{l}.down.bias [k] and mlp.{l}.up.weight [k, out]; mlp.{l}.bias stays.
 /// </summary>
 public sealed class Mlp
 {
     private ComputeContext _compute = ComputeContext.Default;
     private readonly int[] _sizes;          // [in, H1, ..., Hn, 1], or [in, H1, ..., Hn] without the output unit
-    private readonly Parameter[] _weights;
+    private readonly Parameter?[] _weights;  // null for a low-rank layer
+    private readonly LowRankFactors?[] _factors;
     private readonly Parameter[] _biases;
+    private float[][] _down = [];           // low-rank layers: φ(x·Down + DownBias) [B, k]; empty otherwise
+    private float[][] _dDown = [];
     private float[][] _hidden = [];         // post-dropout outputs h(l) [B, H_l]
     private float[][] _dHidden = [];        // gradients w.r.t. h(l), then (in place) w.r.t. the pre-activations [B, H_l]
     private float[] _output = [];           // [B]; empty without the output unit
@@ -32,9 +38,19 @@ public sealed class Mlp
     private float _lastForwardScale = 1f;
     private float[][]? _derivative;          // tanh only: dropout(1 − tanh²) per hidden unit [B, H_l]
 
+    /// <param name="ranks">Per hidden layer, the rank of its low-rank form (0: dense); null or empty: every layer dense.</param>
+    /// <param name="innerRelu">Whether low-rank layers apply a ReLU between their factors.</param>
     public Mlp(ParameterSet parameters, string prefix, int inputSize, IReadOnlyList<int> hiddenUnits, float dropout,
-               SeededRandom initRandom, long dropoutSeed, Activation activation = Activation.Relu, bool outputUnit = true)
+               SeededRandom initRandom, long dropoutSeed, Activation activation = Activation.Relu, bool outputUnit = true,
+               IReadOnlyList<int>? ranks = null, bool innerRelu = true)
     {
+        ranks ??= [];
+        if (ranks.Count != 0 && ranks.Count != hiddenUnits.Count)
+        {
+            throw new ArgumentException($"{ranks.Count} ranks for {hiddenUnits.Count} hidden layers: give one per hidden layer (0 keeps it dense).",
+                nameof(ranks));
+        }
+
         if (dropout is < 0f or >= 1f)
         {
             throw new ArgumentOutOfRangeException(nameof(dropout), dropout, "dropout rate must be in [0, 1).");
@@ -48,17 +64,40 @@ public sealed class Mlp
         _sizes = outputUnit ? [inputSize, .. hiddenUnits, 1] : [inputSize, .. hiddenUnits];
         HasOutputUnit = outputUnit;
         int layers = _sizes.Length - 1;
-        _weights = new Parameter[layers];
+        _weights = new Parameter?[layers];
+        _factors = new LowRankFactors?[layers];
         _biases = new Parameter[layers];
         for (int l = 0; l < layers; l++)
         {
             int fanIn = _sizes[l], fanOut = _sizes[l + 1];
-            _weights[l] = parameters.Add(Parameter.Dense($"{prefix}.{l}.weight", ParameterRole.DenseWeight, fanIn, fanOut));
-            _biases[l] = parameters.Add(Parameter.Dense($"{prefix}.{l}.bias", ParameterRole.Bias, fanOut));
-            // He-uniform before a ReLU, Xavier-uniform before a tanh and for the linear output layer; biases start at zero.
             bool hidden = l < hiddenUnits.Count;
-            double bound = hidden && activation == Activation.Relu ? Math.Sqrt(6.0 / fanIn) : Math.Sqrt(6.0 / (fanIn + fanOut));
-            _weights[l].Uniform(initRandom, bound);
+            int rank = hidden && ranks.Count > 0 ? ranks[l] : 0;
+            if (rank < 0 || rank > Math.Min(fanIn, fanOut))
+            {
+                throw new ArgumentOutOfRangeException(nameof(ranks), rank, $"layer {l} ({fanIn}→{fanOut}) takes a rank in 0..{Math.Min(fanIn, fanOut)}.");
+            }
+
+            // He-uniform before a ReLU, Xavier-uniform before a tanh and for the linear output layer; biases start at zero.
+            double Bound(int into, int outOf, bool relu) => relu ? Math.Sqrt(6.0 / into) : Math.Sqrt(6.0 / (into + outOf));
+            bool reluAfter = hidden && activation == Activation.Relu;
+            if (rank == 0)
+            {
+                _weights[l] = parameters.Add(Parameter.Dense($"{prefix}.{l}.weight", ParameterRole.DenseWeight, fanIn, fanOut));
+                _weights[l]!.Uniform(initRandom, Bound(fanIn, fanOut, reluAfter));
+            }
+            else
+            {
+                var factors = new LowRankFactors(
+                    parameters.Add(Parameter.Dense($"{prefix}.{l}.down.weight", ParameterRole.DenseWeight, fanIn, rank)),
+                    parameters.Add(Parameter.Dense($"{prefix}.{l}.down.bias", ParameterRole.Bias, rank)),
+                    parameters.Add(Parameter.Dense($"{prefix}.{l}.up.weight", ParameterRole.DenseWeight, rank, fanOut)),
+                    innerRelu);
+                factors.Down.Uniform(initRandom, Bound(fanIn, rank, innerRelu));
+                factors.Up.Uniform(initRandom, Bound(rank, fanOut, reluAfter));
+                _factors[l] = factors;
+            }
+
+            _biases[l] = parameters.Add(Parameter.Dense($"{prefix}.{l}.bias", ParameterRole.Bias, fanOut));
         }
 
         Activation = activation;
@@ -73,6 +112,8 @@ public sealed class Mlp
         _compute = compute ?? ComputeContext.Default;
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
         _hidden = [.. _sizes[1..(HasOutputUnit ? ^1 : ^0)].Select(h => new float[checked(maxBatchSize * h)])];
+        _down = [.. _factors.Take(_hidden.Length).Select(f => f is null ? [] : new float[checked(maxBatchSize * f.Rank)])];
+        _dDown = [.. _down.Select(d => new float[d.Length])];
         _dHidden = [.. _hidden.Select(h => new float[h.Length])];
         _derivative = Activation == Activation.Tanh ? [.. _hidden.Select(h => new float[h.Length])] : null;
         _output = HasOutputUnit ? new float[maxBatchSize] : [];
@@ -98,11 +139,46 @@ public sealed class Mlp
 
     public Activation Activation { get; }
 
-    /// <summary>W(l) [in, out] per layer, the output unit's (when there is one) last.</summary>
-    public IReadOnlyList<Parameter> Weights => _weights;
+    /// <summary>W(l) [in, out] per layer, the output unit's (when there is one) last; null for a low-rank layer.</summary>
+    public IReadOnlyList<Parameter?> Weights => _weights;
+
+    /// <summary>Per layer, its low-rank factors, or null for a dense layer.</summary>
+    public IReadOnlyList<LowRankFactors?> Factors => _factors;
+
+    /// <summary>Whether any layer is low-rank.</summary>
+    public bool IsLowRank => _factors.Any(f => f is not null);
 
     /// <summary>b(l) per layer, the output unit's (when there is one) last.</summary>
     public IReadOnlyList<Parameter> Biases => _biases;
+
+    /// <summary>
+    /// The layers as plan ops over <paramref name="input"/>, the output unit into the logits: dense or as the sparse planner
+    /// measures best; a low-rank layer becomes its two factors as dense ops (down with φ, up with the layer's bias and
+    /// activation), and then every layer stays dense.
+    /// </summary>
+    internal void Lower(PlanBuilder plan, TapeRegion input)
+    {
+        if (!IsLowRank)
+        {
+            plan.Mlp([.. _weights.Select(w => w!.Value)], [.. _biases.Select(b => b.Value)], Activation, input);
+            return;
+        }
+
+        TapeRegion current = input;
+        for (int l = 0; l < _weights.Length; l++)
+        {
+            bool output = HasOutputUnit && l == _weights.Length - 1;
+            if (_factors[l] is { } f)
+            {
+                current = plan.Dense(f.Down.Value, f.DownBias.Value, current, f.InnerRelu ? Activation.Relu : null);
+                current = plan.Dense(f.Up.Value, _biases[l].Value, current, Activation);
+            }
+            else
+            {
+                current = plan.Dense(_weights[l]!.Value, _biases[l].Value, current, output ? null : Activation, toLogits: output);
+            }
+        }
+    }
 
     /// <summary>Restarts the dropout stream, e.g. to replay the exact same masks in a gradient check.</summary>
     public void ResetDropout(long seed) => _dropoutRandom.Reset(seed);
@@ -118,7 +194,7 @@ public sealed class Mlp
         for (int l = 0; l < _hidden.Length; l++)
         {
             int width = _sizes[l + 1];
-            Linear.ForwardUnbiased(_compute, a, _weights[l].Value, batchSize, _sizes[l], width, _hidden[l]);
+            ForwardProduct(l, a, batchSize);
             _compute.EndPhase(_phases[l].Forward);
             DropoutStream? dropout = useDropout ? DropoutStream.Take(_dropoutRandom, _dropout, (long)batchSize * width) : null;
             if (_derivative is null)
@@ -144,11 +220,11 @@ public sealed class Mlp
         int last = _weights.Length - 1;
         if (_hidden.Length == 0)
         {
-            Linear.Forward(_compute, a, _weights[last].Value, _biases[last].Value, batchSize, _sizes[last], 1, output);
+            Linear.Forward(_compute, a, _weights[last]!.Value, _biases[last].Value, batchSize, _sizes[last], 1, output);
         }
         else
         {
-            _outputForward.Run(_compute, _hidden[last - 1], _weights[last].Value, _biases[last].Value[0], _output, _sizes[last], batchSize);
+            _outputForward.Run(_compute, _hidden[last - 1], _weights[last]!.Value, _biases[last].Value[0], _output, _sizes[last], batchSize);
             _output.AsSpan(0, batchSize).CopyTo(output);
         }
 
@@ -181,8 +257,8 @@ public sealed class Mlp
                 dInput[..(batchSize * _sizes[0])].Clear();
             }
 
-            Linear.Backward(_compute, input, _weights[last].Value, dOutput, batchSize, _sizes[0], 1, dInput,
-                _weights[last].Grad!, _biases[last].Grad!);
+            Linear.Backward(_compute, input, _weights[last]!.Value, dOutput, batchSize, _sizes[0], 1, dInput,
+                _weights[last]!.Grad!, _biases[last].Grad!);
             return;
         }
 
@@ -191,13 +267,13 @@ public sealed class Mlp
         Linear.BackwardBias(dOutput, batchSize, 1, _biases[last].Grad!);
         if (_derivative is not null)
         {
-            Linear.BackwardWeights(_compute, _hidden[last - 1], _dOutput, batchSize, _sizes[last], 1, _weights[last].Grad!);
-            Linear.MultiplyTransposedWeights(_compute, _dOutput, _weights[last].Value, batchSize, _sizes[last], 1, _dHidden[last - 1], accumulate: false);
+            Linear.BackwardWeights(_compute, _hidden[last - 1], _dOutput, batchSize, _sizes[last], 1, _weights[last]!.Grad!);
+            Linear.MultiplyTransposedWeights(_compute, _dOutput, _weights[last]!.Value, batchSize, _sizes[last], 1, _dHidden[last - 1], accumulate: false);
             _tanhBackward.Run(_compute, _derivative[last - 1], _dHidden[last - 1], _biases[last - 1].Grad!, _sizes[last], batchSize);
         }
         else
         {
-            _outputBackward.Run(_compute, _hidden[last - 1], _dOutput, _weights[last].Value, _weights[last].Grad!, _dHidden[last - 1],
+            _outputBackward.Run(_compute, _hidden[last - 1], _dOutput, _weights[last]!.Value, _weights[last]!.Grad!, _dHidden[last - 1],
             _biases[last - 1].Grad!, _sizes[last], batchSize, _lastForwardScale);
         }
 
@@ -212,23 +288,73 @@ public sealed class Mlp
         {
             ReadOnlySpan<float> a = l == 0 ? input : _hidden[l - 1].AsSpan(0, batchSize * _sizes[l]);
             ReadOnlySpan<float> dZ = _dHidden[l].AsSpan(0, batchSize * _sizes[l + 1]);
-            Linear.BackwardWeights(_compute, a, dZ, batchSize, _sizes[l], _sizes[l + 1], _weights[l].Grad!);
+            if (_factors[l] is { } factors)
+            {
+                dZ = FactorBackward(l, factors, dZ, batchSize);
+            }
+
+            int inner = _factors[l]?.Rank ?? _sizes[l + 1];
+            float[] weight = _factors[l]?.Down.Value ?? _weights[l]!.Value;
+            Linear.BackwardWeights(_compute, a, dZ, batchSize, _sizes[l], inner, _factors[l]?.Down.Grad ?? _weights[l]!.Grad!);
             _compute.EndPhase(_phases[l].BackwardWeights);
             if (l > 0)
             {
                 // _dHidden[l - 1] is this step's own buffer: overwrite it rather than clear and accumulate.
-                Linear.MultiplyTransposedWeights(_compute, dZ, _weights[l].Value, batchSize, _sizes[l], _sizes[l + 1],
-                    _dHidden[l - 1], accumulate: false);
+                Linear.MultiplyTransposedWeights(_compute, dZ, weight, batchSize, _sizes[l], inner, _dHidden[l - 1], accumulate: false);
                 _compute.EndPhase(_phases[l].BackwardData);
                 ActivationBackward(l - 1, batchSize);
             }
             else if (!dInput.IsEmpty)
             {
-                Linear.MultiplyTransposedWeights(_compute, dZ, _weights[l].Value, batchSize, _sizes[l], _sizes[l + 1], dInput,
-                    accumulate: !overwriteInput);
+                Linear.MultiplyTransposedWeights(_compute, dZ, weight, batchSize, _sizes[l], inner, dInput, accumulate: !overwriteInput);
                 _compute.EndPhase(_phases[l].BackwardData);
             }
         }
+    }
+
+    /// <summary>z(l) [B, out] = x·W(l), or x·Down → +DownBias → φ → ·Up for a low-rank layer.</summary>
+    private void ForwardProduct(int l, ReadOnlySpan<float> a, int batchSize)
+    {
+        int width = _sizes[l + 1];
+        if (_factors[l] is not { } factors)
+        {
+            Linear.ForwardUnbiased(_compute, a, _weights[l]!.Value, batchSize, _sizes[l], width, _hidden[l]);
+            return;
+        }
+
+        int k = factors.Rank;
+        Linear.ForwardUnbiased(_compute, a, factors.Down.Value, batchSize, _sizes[l], k, _down[l]);
+        if (factors.InnerRelu)
+        {
+            _activationForward.Run(_compute, _down[l], factors.DownBias.Value, k, batchSize, dropout: null);
+        }
+        else
+        {
+            Linear.AddBias(_down[l], factors.DownBias.Value, batchSize, k);
+        }
+
+        Linear.ForwardUnbiased(_compute, _down[l].AsSpan(0, batchSize * k), factors.Up.Value, batchSize, k, width, _hidden[l]);
+    }
+
+    /// <summary>
+    /// Through the Up factor and φ of a low-rank layer, given dZ(l): dUp += dᵀ·dZ, then the gradient at the Down factor's
+    /// pre-activation [B, k] (with the DownBias gradient), which is returned for the Down factor's backward.
+    /// </summary>
+    private ReadOnlySpan<float> FactorBackward(int l, LowRankFactors factors, ReadOnlySpan<float> dZ, int batchSize)
+    {
+        int k = factors.Rank, width = _sizes[l + 1];
+        Linear.BackwardWeights(_compute, _down[l].AsSpan(0, batchSize * k), dZ, batchSize, k, width, factors.Up.Grad!);
+        Linear.MultiplyTransposedWeights(_compute, dZ, factors.Up.Value, batchSize, k, width, _dDown[l], accumulate: false);
+        if (factors.InnerRelu)
+        {
+            _activationBackward.Run(_compute, _down[l], _dDown[l], factors.DownBias.Grad!, k, batchSize, 1f);
+        }
+        else
+        {
+            Linear.BackwardBias(_dDown[l], batchSize, k, factors.DownBias.Grad!);
+        }
+
+        return _dDown[l].AsSpan(0, batchSize * k);
     }
 
     /// <summary>Hidden layer l's activation (and dropout) backward in place over its gradient buffer, with its bias gradient.</summary>

@@ -10,7 +10,8 @@ internal sealed class DeepPart
     private float[] _output = [];
 
     public DeepPart(ParameterSet parameters, ModelConfig config, int inputSize, SeededRandom random) =>
-        Mlp = new Mlp(parameters, "mlp", inputSize, config.HiddenUnits, config.Dropout, random, DropoutSeeds.For(config.Seed), config.Activation);
+        Mlp = new Mlp(parameters, "mlp", inputSize, config.HiddenUnits, config.Dropout, random, DropoutSeeds.For(config.Seed), config.Activation,
+            ranks: config.MlpRanks, innerRelu: config.MlpInnerRelu);
 
     public void Prepare(int maxBatchSize, ComputeContext compute)
     {
@@ -34,6 +35,5 @@ internal sealed class DeepPart
         Mlp.Backward(embeddings, dLogits, batchSize, dEmbeddings, overwriteInput: true);
 
     /// <summary>The DNN over <paramref name="input"/> into the logits, dense or as the sparse planner measures best.</summary>
-    public void Lower(PlanBuilder plan, TapeRegion input) =>
-        plan.Mlp([.. Mlp.Weights.Select(w => w.Value)], [.. Mlp.Biases.Select(b => b.Value)], Mlp.Activation, input);
+    public void Lower(PlanBuilder plan, TapeRegion input) => Mlp.Lower(plan, input);
 }

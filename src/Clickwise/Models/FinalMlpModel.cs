@@ -117,7 +117,7 @@ public sealed class FinalMlpModel : CtrModel
     /// <summary>A stream as hidden layers over the embeddings, its constant gate folded into the first weight's rows.</summary>
     private static TapeRegion LowerStream(PlanBuilder plan, FeatureSelectionGate gate, Mlp stream, TapeRegion embeddings)
     {
-        float[][] weights = [.. stream.Weights.Select(p => p.Value)];
+        float[][] weights = [.. stream.Weights.Select(p => p!.Value)]; // streams are never low-rank
         weights[0] = FeatureSelectionGate.FoldIntoWeight(gate.ComputeGate(), weights[0], stream.InputSize, stream.Biases[0].Length);
         return plan.HiddenLayers(weights, [.. stream.Biases.Select(p => p.Value)], stream.Activation, embeddings);
     }

@@ -39,6 +39,15 @@ public sealed record ModelConfig
     /// <summary>The DNN's hidden-layer activation, relu or tanh (the DeepFM paper's Table III); files written before it existed load as relu.</summary>
     public Activation Activation { get; init; } = Activation.Relu;
 
+    /// <summary>
+    /// Per hidden layer of the DNN, the rank of its low-rank form (AFM/SVD compression, <see cref="Layers.LowRankFactors"/>;
+    /// 0 keeps a layer dense); empty: every layer dense. Written to files only when set.
+    /// </summary>
+    public int[] MlpRanks { get; init; } = [];
+
+    /// <summary>Whether low-rank DNN layers apply a ReLU between their factors (AFM's default).</summary>
+    public bool MlpInnerRelu { get; init; } = true;
+
     /// <summary>Dropout rate applied after every hidden layer of the DNN while training (0 disables).</summary>
     public float Dropout { get; init; } = 0.5f;
 
@@ -79,6 +88,22 @@ public sealed record ModelConfig
             throw new ArgumentException($"every hidden layer needs at least one unit, got hidden_units [{string.Join(", ", HiddenUnits)}].");
         }
 
+        if (MlpRanks.Length > 0 && (!HasDnn || MlpRanks.Length != HiddenUnits.Length))
+        {
+            throw new ArgumentException(HasDnn
+                ? $"mlp_ranks gives {MlpRanks.Length} ranks for {HiddenUnits.Length} hidden layers: one per layer (0 keeps it dense)."
+                : $"mlp_ranks needs a model with a DNN; {Name} has none.");
+        }
+
+        for (int l = 0; l < MlpRanks.Length; l++)
+        {
+            int limit = Math.Min(HiddenUnits[l], l == 0 ? int.MaxValue : HiddenUnits[l - 1]);
+            if (MlpRanks[l] < 0 || MlpRanks[l] > limit)
+            {
+                throw new ArgumentException($"mlp_ranks[{l}] is {MlpRanks[l]}; layer {l} takes a rank in 0..{limit}.");
+            }
+        }
+
         if (HasDnn && Dropout is < 0f or >= 1f)
         {
             throw new ArgumentException($"dropout is a rate in [0, 1), got {Dropout}.");
@@ -107,6 +132,11 @@ public sealed record ModelConfig
             yield return $"hidden_units [{string.Join(", ", HiddenUnits)}]";
             yield return $"activation {ModelConfigJson.EnumName(Activation)}";
             yield return $"dropout {Dropout.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+            if (MlpRanks.Length > 0)
+            {
+                yield return $"mlp_ranks [{string.Join(", ", MlpRanks)}]";
+                yield return $"mlp_inner_relu {(MlpInnerRelu ? "true" : "false")}";
+            }
         }
 
         foreach (string setting in Options.Describe())

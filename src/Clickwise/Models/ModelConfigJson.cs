@@ -17,7 +17,10 @@ public sealed class ModelConfigJson : JsonConverter<ModelConfig>
     private const string DefaultName = "deepfwfm";
 
     /// <summary>The keys every model reads (the DNN's three only matter to the models that have one).</summary>
-    private static readonly string[] CoreKeys = ["name", "embedding_dim", "hidden_units", "activation", "dropout", "init_std", "seed"];
+    private static readonly string[] CoreKeys =
+        ["name", "embedding_dim", "hidden_units", "activation", "dropout", "mlp_ranks", "mlp_inner_relu", "init_std", "seed"];
+
+    private static readonly string[] DnnKeys = ["hidden_units", "activation", "dropout", "mlp_ranks", "mlp_inner_relu"];
 
     /// <summary>Every model-specific key a format-1 header could hold.</summary>
     private static readonly string[] Version1Keys =
@@ -78,7 +81,7 @@ public sealed class ModelConfigJson : JsonConverter<ModelConfig>
     }
 
     internal static IReadOnlyList<string> Keys(ModelConfig config) =>
-        [.. CoreKeys.Where(k => config.HasDnn || k is not ("hidden_units" or "activation" or "dropout")), .. OptionKeys(config.Options.GetType())];
+        [.. CoreKeys.Where(k => config.HasDnn || Array.IndexOf(DnnKeys, k) < 0), .. OptionKeys(config.Options.GetType())];
 
     internal static string EnumName<T>(T value)
         where T : struct, Enum => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
@@ -95,6 +98,11 @@ public sealed class ModelConfigJson : JsonConverter<ModelConfig>
             json["hidden_units"] = JsonSerializer.SerializeToNode(config.HiddenUnits, Plain);
             json["activation"] = EnumName(config.Activation);
             json["dropout"] = config.Dropout;
+            if (config.MlpRanks.Length > 0)
+            {
+                json["mlp_ranks"] = JsonSerializer.SerializeToNode(config.MlpRanks, Plain);
+                json["mlp_inner_relu"] = config.MlpInnerRelu;
+            }
         }
 
         json["init_std"] = config.InitStd;
@@ -124,7 +132,8 @@ public sealed class ModelConfigJson : JsonConverter<ModelConfig>
             }
             else if (Array.IndexOf(CoreKeys, key) < 0)
             {
-                throw new JsonException($"model '{name}' has no setting '{key}'; its settings are {string.Join(", ", CoreKeys.Skip(1).Concat(ownKeys))}");
+                IEnumerable<string> core = CoreKeys.Skip(1).Where(k => ModelRegistry.HasDnn(name) || Array.IndexOf(DnnKeys, k) < 0);
+                throw new JsonException($"model '{name}' has no setting '{key}'; its settings are {string.Join(", ", core.Concat(ownKeys))}");
             }
         }
 
@@ -133,6 +142,8 @@ public sealed class ModelConfigJson : JsonConverter<ModelConfig>
         config = json.ContainsKey("hidden_units") ? config with { HiddenUnits = Read<int[]>(json, "hidden_units", typeof(int[]))! } : config;
         config = json.ContainsKey("activation") ? config with { Activation = Read<Activation>(json, "activation", typeof(Activation)) } : config;
         config = json.ContainsKey("dropout") ? config with { Dropout = Read<float>(json, "dropout", typeof(float)) } : config;
+        config = json.ContainsKey("mlp_ranks") ? config with { MlpRanks = Read<int[]>(json, "mlp_ranks", typeof(int[]))! } : config;
+        config = json.ContainsKey("mlp_inner_relu") ? config with { MlpInnerRelu = Read<bool>(json, "mlp_inner_relu", typeof(bool)) } : config;
         config = json.ContainsKey("init_std") ? config with { InitStd = Read<float>(json, "init_std", typeof(float)) } : config;
         config = json.ContainsKey("seed") ? config with { Seed = Read<int>(json, "seed", typeof(int)) } : config;
         if (own.Count > 0)

@@ -172,6 +172,20 @@ public sealed class CompiledModelTests
     }
 
     [Theory]
+    [InlineData("deepfm", new[] { 4, 0, 5 }, true)]
+    [InlineData("deepfm", new[] { 0, 4, 5 }, false)]
+    [InlineData("deepfwfm", new[] { 2, 2, 2 }, true)]
+    [InlineData("dcn", new[] { 0, 3, 0 }, true)]
+    [InlineData("autoint+", new[] { 0, 6, 6 }, false)]
+    public void LowRankDnnLayersMatchForward(string name, int[] ranks, bool innerRelu)
+    {
+        ModelConfig config = RandomModels.Config(name) with { HiddenUnits = [13, 7, 9], MlpRanks = ranks, MlpInnerRelu = innerRelu };
+        CtrModel model = ModelRegistry.Create(config, RandomModels.Layout).Prepared(40);
+        Assert.Contains(model.Parameters, p => p.Name.EndsWith(".up.weight", StringComparison.Ordinal));
+        AssertPerturbedPlanMatchesForward(model, seed: 9, $"{name} ranks [{string.Join(",", ranks)}]");
+    }
+
+    [Theory]
     [InlineData("deepfm", new int[0])]      // the DNN is one linear layer straight into the logit
     [InlineData("deepfwfm", new int[0])]
     [InlineData("deepfwfm", new[] { 1 })]   // one hidden unit
@@ -188,7 +202,13 @@ public sealed class CompiledModelTests
     public void UnusualDnnShapesMatchForward(string name, int[] hidden)
     {
         CtrModel model = ModelRegistry.Create(RandomModels.Config(name) with { HiddenUnits = hidden }, RandomModels.Layout).Prepared(40);
-        var random = new Clickwise.Layers.SeededRandom(8);
+        AssertPerturbedPlanMatchesForward(model, seed: 8, $"{name} [{string.Join(",", hidden)}]");
+    }
+
+    /// <summary>Every parameter uniform in ±0.5, then the plan against the forward at batch 1, 40 and 40 through a 16-row tape.</summary>
+    private static void AssertPerturbedPlanMatchesForward(CtrModel model, int seed, string label)
+    {
+        var random = new Clickwise.Layers.SeededRandom(seed);
         foreach (var p in model.Parameters)
         {
             random.FillUniform(p.Value, 0.5);
@@ -199,7 +219,7 @@ public sealed class CompiledModelTests
         {
             Batch batch = RandomModels.Batch(rows, withValues: true, seed: rows + tape);
             float[] expected = RandomModels.ForwardLogits(model, batch);
-            RandomModels.AssertClose(expected, Predict(compiled, batch, true, compiled.CreateTape(tape)), $"{name} [{string.Join(",", hidden)}] batch {rows}");
+            RandomModels.AssertClose(expected, Predict(compiled, batch, true, compiled.CreateTape(tape)), $"{label} batch {rows}");
         }
     }
 

@@ -234,12 +234,36 @@ public sealed class LayerGradientTests(ITestOutputHelper output)
         const int In = 6;
         var parameters = new ParameterSet();
         var mlp = new Mlp(parameters, "mlp", In, [5, 4], dropout, new SeededRandom(27), dropoutSeed: 99, activation, outputUnit).Prepare(B);
+        CheckMlp(mlp, parameters, In, seed: 28);
+    }
+
+    [Theory]
+    [InlineData(0f, Activation.Relu, true, true)]
+    [InlineData(0.3f, Activation.Relu, true, true)]
+    [InlineData(0f, Activation.Relu, false, true)]
+    [InlineData(0.3f, Activation.Tanh, true, true)]
+    [InlineData(0.3f, Activation.Relu, true, false)]
+    public void LowRankMlpInputAndEveryFactor(float dropout, Activation activation, bool innerRelu, bool outputUnit)
+    {
+        const int In = 6;
+        var parameters = new ParameterSet();
+        var mlp = new Mlp(parameters, "mlp", In, [5, 4, 4], dropout, new SeededRandom(31), dropoutSeed: 99, activation, outputUnit,
+            ranks: [2, 0, 3], innerRelu: innerRelu).Prepare(B);
+        Assert.Contains(parameters, p => p.Name == "mlp.0.down.weight");
+        Assert.Contains(parameters, p => p.Name == "mlp.2.up.weight");
+        Assert.DoesNotContain(parameters, p => p.Name == "mlp.0.weight");
+        CheckMlp(mlp, parameters, In, seed: 32);
+    }
+
+    /// <summary>The input's and every parameter's gradient of y·r, with non-zero biases and the same dropout masks replayed.</summary>
+    private void CheckMlp(Mlp mlp, ParameterSet parameters, int inputSize, int seed)
+    {
         foreach (Parameter p in parameters.Where(p => p.Role == ParameterRole.Bias))
         {
-            new SeededRandom(28).FillUniform(p.Value, 0.1); // non-zero biases so their effect is visible
+            new SeededRandom(seed).FillUniform(p.Value, 0.1); // non-zero biases so their effect is visible
         }
 
-        float[] x = Random(B * In, 29), r = Random(B * mlp.OutputSize, 30);
+        float[] x = Random(B * inputSize, seed + 1), r = Random(B * mlp.OutputSize, seed + 2);
         var y = new float[r.Length];
         double Loss()
         {

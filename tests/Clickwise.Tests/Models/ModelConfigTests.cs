@@ -33,8 +33,10 @@ public sealed class ModelConfigTests
     public void ErrorsNameTheKeyAndWhatItTakesNeverDotNetTypes()
     {
         var absent = Assert.Throws<ArgumentException>(() => new ModelConfig { Name = "fm" }.With("cross_layers", "2"));
-        Assert.Equal("model 'fm' has no setting 'cross_layers'; its settings are embedding_dim, hidden_units, activation, dropout, init_std, seed",
-            absent.Message);
+        Assert.Equal("model 'fm' has no setting 'cross_layers'; its settings are embedding_dim, init_std, seed", absent.Message);
+        var deep = Assert.Throws<ArgumentException>(() => new ModelConfig { Name = "deepfm" }.With("cross_layers", "2"));
+        Assert.Equal("model 'deepfm' has no setting 'cross_layers'; its settings are embedding_dim, hidden_units, activation, dropout, "
+            + "mlp_ranks, mlp_inner_relu, init_std, seed", deep.Message);
         var number = Assert.Throws<ArgumentException>(() => new ModelConfig { Name = "dcn" }.With("cross_layers", "2.5"));
         Assert.Equal("cross_layers takes a whole number, got 2.5", number.Message);
         var name = Assert.Throws<ArgumentException>(() => new ModelConfig { Name = "fibinet" }.With("bilinear_type", "FieldAll"));
@@ -50,5 +52,25 @@ public sealed class ModelConfigTests
         Assert.Equal(5, (dcn with { Name = "gdcn" }).OptionsOf<CrossOptions>().CrossLayers); // same record: kept
         Assert.Equal(new DcnV2Options(), (dcn with { Name = "dcnv2" }).Options);             // another record: the defaults
         Assert.Same(ModelOptions.None, (dcn with { Name = "deepfm" }).Options);
+    }
+
+    [Fact]
+    public void LowRankDnnLayersAreSettingsWrittenOnlyWhenSet()
+    {
+        ModelConfig plain = new() { Name = "deepfm", HiddenUnits = [400, 400, 400] };
+        Assert.DoesNotContain("mlp_ranks", System.Text.Json.JsonSerializer.Serialize(plain));
+
+        ModelConfig lowRank = plain.With([("mlp_ranks", "0,64,64"), ("mlp_inner_relu", "false")]);
+        Assert.Equal([0, 64, 64], lowRank.MlpRanks);
+        Assert.False(lowRank.MlpInnerRelu);
+        ModelConfig read = System.Text.Json.JsonSerializer.Deserialize<ModelConfig>(System.Text.Json.JsonSerializer.Serialize(lowRank))!;
+        Assert.Equal(lowRank.MlpRanks, read.MlpRanks);
+        Assert.False(read.MlpInnerRelu);
+        Assert.Contains("mlp_ranks [0, 64, 64]", lowRank.Describe());
+
+        Assert.Equal("mlp_ranks gives 2 ranks for 3 hidden layers: one per layer (0 keeps it dense).",
+            Assert.Throws<ArgumentException>(() => plain.With("mlp_ranks", "64,64")).Message);
+        Assert.Equal("mlp_ranks[1] is 500; layer 1 takes a rank in 0..400.",
+            Assert.Throws<ArgumentException>(() => plain.With("mlp_ranks", "0,500,64")).Message);
     }
 }
