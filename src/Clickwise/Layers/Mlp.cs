@@ -72,9 +72,9 @@ public sealed class Mlp
             int fanIn = _sizes[l], fanOut = _sizes[l + 1];
             bool hidden = l < hiddenUnits.Count;
             int rank = hidden && ranks.Count > 0 ? ranks[l] : 0;
-            if (rank < 0 || rank > Math.Min(fanIn, fanOut))
+            if (rank < 0 || rank > fanOut)
             {
-                throw new ArgumentOutOfRangeException(nameof(ranks), rank, $"layer {l} ({fanIn}→{fanOut}) takes a rank in 0..{Math.Min(fanIn, fanOut)}.");
+                throw new ArgumentOutOfRangeException(nameof(ranks), rank, $"layer {l} ({fanIn}→{fanOut}) takes a rank in 0..{fanOut}.");
             }
 
             // He-uniform before a ReLU, Xavier-uniform before a tanh and for the linear output layer; biases start at zero.
@@ -145,6 +145,15 @@ public sealed class Mlp
     /// <summary>Per layer, its low-rank factors, or null for a dense layer.</summary>
     public IReadOnlyList<LowRankFactors?> Factors => _factors;
 
+    /// <summary>
+    /// Called in <see cref="Forward"/> with each hidden layer's product x·W(l) [B, out] (before its bias and activation):
+    /// how output statistics for low-rank compression see the layers without a second pass. Null: nothing is called.
+    /// </summary>
+    public LayerProductObserver? ProductObserver { get; set; }
+
+    /// <summary>Hidden layer <paramref name="layer"/>'s output a(l) [B, H_l] of the last forward (after activation and dropout).</summary>
+    public ReadOnlySpan<float> HiddenOutput(int layer, int batchSize) => _hidden[layer].AsSpan(0, batchSize * _sizes[layer + 1]);
+
     /// <summary>Whether any layer is low-rank.</summary>
     public bool IsLowRank => _factors.Any(f => f is not null);
 
@@ -195,6 +204,7 @@ public sealed class Mlp
         {
             int width = _sizes[l + 1];
             ForwardProduct(l, a, batchSize);
+            ProductObserver?.Invoke(l, _hidden[l].AsSpan(0, batchSize * width), batchSize);
             _compute.EndPhase(_phases[l].Forward);
             DropoutStream? dropout = useDropout ? DropoutStream.Take(_dropoutRandom, _dropout, (long)batchSize * width) : null;
             if (_derivative is null)

@@ -55,8 +55,7 @@ public sealed class AutoIntModel : CtrModel
     /// <summary>F·K·d', the flattened width of the last interacting layer's output.</summary>
     public int OutputWidth => Layout.FieldCount * _layers[^1].OutputDim;
 
-    /// <summary>AutoInt+'s DNN (e.g. to replay dropout masks); null for AutoInt.</summary>
-    public Mlp? Mlp => _deep?.Mlp;
+    public override Mlp? Dnn => _deep?.Mlp;
 
     public override void BeginStep(long globalStep) => _deep?.BeginStep(Config.Seed, globalStep);
 

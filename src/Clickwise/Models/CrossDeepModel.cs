@@ -41,8 +41,7 @@ public abstract class CrossDeepModel : CtrModel
         _deep = new DeepPart(Parameters, config, width, random);
     }
 
-    /// <summary>The DNN component, e.g. to replay dropout masks.</summary>
-    public Mlp Mlp => _deep.Mlp;
+    public override Mlp? Dnn => _deep.Mlp;
 
     public override void BeginStep(long globalStep) => _deep.BeginStep(Config.Seed, globalStep);
 

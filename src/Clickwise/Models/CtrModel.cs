@@ -57,6 +57,9 @@ public abstract class CtrModel
         MaxBatchSize = maxBatchSize;
     }
 
+    /// <summary>The model's DNN (φ_Deep), for compressions that rewrite it; null for a model without one.</summary>
+    public virtual Mlp? Dnn => null;
+
     /// <summary>Allocates the parts' activations for <paramref name="maxBatchSize"/> rows; the parts keep <paramref name="compute"/>.</summary>
     protected abstract void Prepare(int maxBatchSize, ComputeContext compute);
 

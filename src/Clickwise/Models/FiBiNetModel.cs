@@ -56,8 +56,7 @@ public sealed class FiBiNetModel : CtrModel
     /// <summary>The prefix of the bilinear layer over the SENET output V: bilinear.v.weight [matrices, D, D].</summary>
     public const string BilinearVPrefix = "bilinear.v";
 
-    /// <summary>The DNN component, e.g. to replay dropout masks.</summary>
-    public Mlp Mlp => _deep.Mlp;
+    public override Mlp? Dnn => _deep.Mlp;
 
     public override void BeginStep(long globalStep) => _deep.BeginStep(Config.Seed, globalStep);
 

@@ -37,6 +37,11 @@ public sealed class FinalMlpModel : CtrModel
                 $"finalmlp needs hidden_units whose last layer num_heads ({options.NumHeads}) divides, got [{string.Join(", ", config.HiddenUnits)}].");
         }
 
+        if (config.MlpRanks.Length > 0)
+        {
+            throw new ArgumentException("finalmlp's streams have no low-rank form: mlp_ranks applies to models with one DNN.");
+        }
+
         var random = new SeededRandom(config.Seed);
         int d = config.EmbeddingDim;
         _embedding = new EmbeddingPart(Parameters, layout, d, config.InitStd, random);

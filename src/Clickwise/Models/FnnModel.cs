@@ -41,11 +41,10 @@ public sealed class FnnModel : CtrModel
         _deep = new DeepPart(Parameters, config, InputWidth(layout.FieldCount, config.EmbeddingDim), random);
     }
 
-    /// <summary>The DNN, e.g. to replay dropout masks.</summary>
-    public Mlp Mlp => _deep.Mlp;
-
     /// <summary>F·(D + 1): the DNN's input width.</summary>
     public static int InputWidth(int fieldCount, int dim) => checked(fieldCount * (dim + 1));
+
+    public override Mlp? Dnn => _deep.Mlp;
 
     public override void BeginStep(long globalStep) => _deep.BeginStep(Config.Seed, globalStep);
 

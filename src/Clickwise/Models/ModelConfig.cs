@@ -97,7 +97,7 @@ public sealed record ModelConfig
 
         for (int l = 0; l < MlpRanks.Length; l++)
         {
-            int limit = Math.Min(HiddenUnits[l], l == 0 ? int.MaxValue : HiddenUnits[l - 1]);
+            int limit = HiddenUnits[l]; // up to the output width: AFM at full rank is exact
             if (MlpRanks[l] < 0 || MlpRanks[l] > limit)
             {
                 throw new ArgumentException($"mlp_ranks[{l}] is {MlpRanks[l]}; layer {l} takes a rank in 0..{limit}.");

@@ -32,8 +32,7 @@ public sealed class NFMModel : CtrModel
         _deep = new DeepPart(Parameters, config, config.EmbeddingDim, random);
     }
 
-    /// <summary>The DNN over the bi-interaction vector, e.g. to replay dropout masks.</summary>
-    public Mlp Mlp => _deep.Mlp;
+    public override Mlp? Dnn => _deep.Mlp;
 
     public override void BeginStep(long globalStep) => _deep.BeginStep(Config.Seed, globalStep);
 

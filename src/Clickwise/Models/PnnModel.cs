@@ -38,8 +38,7 @@ public abstract class PnnModel : CtrModel
         _deep = new DeepPart(Parameters, config, _product.Width, random);
     }
 
-    /// <summary>The DNN component, e.g. to replay dropout masks.</summary>
-    public Mlp Mlp => _deep.Mlp;
+    public override Mlp? Dnn => _deep.Mlp;
 
     public override void BeginStep(long globalStep) => _deep.BeginStep(Config.Seed, globalStep);
 

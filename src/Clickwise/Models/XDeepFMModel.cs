@@ -45,8 +45,7 @@ public sealed class XDeepFMModel : CtrModel
         _deep = new DeepPart(Parameters, config, _embedding.Width, random);
     }
 
-    /// <summary>The DNN component, e.g. to replay dropout masks.</summary>
-    public Mlp Mlp => _deep.Mlp;
+    public override Mlp? Dnn => _deep.Mlp;
 
     public override void BeginStep(long globalStep) => _deep.BeginStep(Config.Seed, globalStep);
 

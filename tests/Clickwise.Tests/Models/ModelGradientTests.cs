@@ -104,22 +104,7 @@ public sealed class ModelGradientTests(ITestOutputHelper output)
     public void DropoutModelsMatchWithAReplayedMask(string name, int maskSeed)
     {
         CtrModel model = ModelRegistry.Create(Config(name, dropout: 0.3f), Layout).Prepared(B);
-        Mlp mlp = model switch
-        {
-            DeepFMModel m => m.Mlp,
-            DeepFwFMModel m => m.Mlp,
-            NFMModel m => m.Mlp,
-            DnnModel m => m.Mlp,
-            WideDeepModel m => m.Mlp,
-            CrossDeepModel m => m.Mlp,
-            PnnModel m => m.Mlp,
-            XDeepFMModel m => m.Mlp,
-            FiBiNetModel m => m.Mlp,
-            FnnModel m => m.Mlp,
-            WideDeepFMModel m => m.Mlp,
-            AutoIntModel m => m.Mlp!,
-            _ => throw new InvalidOperationException(),
-        };
+        Mlp mlp = model.Dnn!;
         CheckModel(model, () => mlp.ResetDropout(maskSeed));
     }
 

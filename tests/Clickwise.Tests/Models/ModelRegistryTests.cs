@@ -103,6 +103,26 @@ public sealed class ModelRegistryTests
     }
 
     [Fact]
+    public void EveryModelWithOneDnnExposesItAndOnlyThoseTakeLowRankLayers()
+    {
+        foreach (ModelEntry entry in ModelRegistry.Entries)
+        {
+            CtrModel model = ModelRegistry.Create(Config(entry.Name), Layout);
+            bool oneDnn = entry.Dnn && entry.Name != "finalmlp"; // FinalMLP's two streams are not one DNN
+            Assert.True(oneDnn == model.Dnn is not null, $"{entry.Name}: Dnn is {(model.Dnn is null ? "null" : "set")}");
+            ModelConfig ranked = Config(entry.Name) with { MlpRanks = [.. Config(entry.Name).HiddenUnits.Select(_ => 1)] };
+            if (oneDnn)
+            {
+                Assert.True(ModelRegistry.Create(ranked, Layout).Dnn!.IsLowRank, entry.Name);
+            }
+            else
+            {
+                Assert.ThrowsAny<ArgumentException>(() => { ranked.Validate(); ModelRegistry.Create(ranked, Layout); });
+            }
+        }
+    }
+
+    [Fact]
     public void InitialisationIsDeterministicForASeed()
     {
         CtrModel a = ModelRegistry.Create(Config("deepfwfm", seed: 1), Layout).Prepared(8);

@@ -1,0 +1,147 @@
+using Clickwise.Compression.LowRank;
+using Clickwise.Data;
+using Clickwise.Layers;
+using Clickwise.Models;
+using Clickwise.Tests.Inference;
+
+namespace Clickwise.Tests.Compression.LowRank;
+
+/// <summary>AFM on a DNN: exact at full rank without the inner ReLU, and its error is the dropped eigenvalues.</summary>
+public sealed class AfmMlpTests
+{
+    private const int Rows = 600;
+
+    [Theory]
+    [InlineData("deepfm")]
+    [InlineData("deepfwfm")]
+    [InlineData("dcn")]
+    [InlineData("autoint+")]
+    public void FullRankWithoutTheInnerReluReproducesTheLogits(string name)
+    {
+        CtrModel model = Model(name);
+        InMemoryBatchSource rows = Data(Rows, seed: 4);
+        LowRankCompression afm = AfmMlp.Compress(model, rows, RankSpec.Parse("13,7,9"), innerRelu: false);
+        Assert.Equal([13, 7, 9], afm.Config.MlpRanks);
+
+        CtrModel compressed = ModelRegistry.Load(afm.Config, RandomModels.Layout, afm.Tensors).Prepared(200);
+        foreach (Batch batch in rows.Batches(200, shuffle: false, seed: 0))
+        {
+            float[] expected = RandomModels.ForwardLogits(model, batch);
+            RandomModels.AssertClose(expected, RandomModels.ForwardLogits(compressed, batch), $"{name} full rank", tolerance: 1e-5f);
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(6)]
+    public void TheReconstructionErrorOfEachLayerIsItsDroppedEigenvalues(int k)
+    {
+        CtrModel model = Model("deepfm");
+        InMemoryBatchSource rows = Data(Rows, seed: 5);
+        LowRankCompression afm = AfmMlp.Compress(model, rows, RankSpec.Parse($"0,{k},{k}"), innerRelu: false);
+        Assert.Equal([0, k, k], afm.Config.MlpRanks);
+        Assert.Equal(["mlp.1", "mlp.2"], afm.Layers.Select(l => l.Name));
+
+        // The original layer-2 outputs y and the compressed layer's ŷ on the same inputs (layer 1's outputs).
+        CtrModel compressed = ModelRegistry.Load(afm.Config, RandomModels.Layout, afm.Tensors).Prepared(200);
+        double squaredError = 0;
+        var original = new float[200 * 9];
+        var approximated = new float[200 * 9];
+        model.Dnn!.ProductObserver = (layer, product, b) => { if (layer == 2) { product.CopyTo(original); } };
+        foreach (Batch batch in rows.Batches(200, shuffle: false, seed: 0))
+        {
+            RandomModels.ForwardLogits(model, batch);
+            // Replace layer 1's output by the original's so layer 2 is judged on the same inputs: run the
+            // compressed factors by hand on them.
+            ReadOnlySpan<float> input = Layer1Output(model, batch.Count);
+            Reconstruct(afm.Tensors, input, batch.Count, 7, k, 9, approximated);
+            float[] bias = model.Dnn.Biases[2].Value;
+            for (int b = 0; b < batch.Count; b++)
+            {
+                for (int j = 0; j < 9; j++)
+                {
+                    double diff = original[b * 9 + j] + bias[j] - approximated[b * 9 + j];
+                    squaredError += diff * diff;
+                }
+            }
+        }
+
+        double expected = afm.Layers[1].DroppedVariance;
+        Assert.True(Math.Abs(squaredError / Rows - expected) <= 1e-4 * Math.Max(expected, 1e-3),
+            $"k = {k}: measured {squaredError / Rows:G6}, Σ dropped λ {expected:G6}");
+        Assert.True(compressed.Dnn!.IsLowRank);
+    }
+
+    [Fact]
+    public void ByEnergyTheFirstLayerStaysAndRanksFollowTheShare()
+    {
+        CtrModel model = Model("deepfm");
+        LowRankCompression afm = AfmMlp.Compress(model, Data(Rows, seed: 6), RankSpec.Parse("energy:0.9"), innerRelu: true);
+        Assert.Equal(0, afm.Config.MlpRanks[0]);
+        for (int l = 1; l < 3; l++)
+        {
+            LowRankLayer layer = afm.Layers[l - 1];
+            Assert.Equal(layer.RankHolding(0.9), afm.Config.MlpRanks[l]);
+            Assert.True(layer.EnergyKept >= 0.9 - 1e-12);
+        }
+
+        Assert.True(afm.Config.MlpInnerRelu);
+        Assert.Throws<ArgumentException>(() => AfmMlp.Compress(ModelRegistry.Load(afm.Config, RandomModels.Layout, afm.Tensors).Prepared(200),
+            Data(10, seed: 1), RankSpec.Parse("0,2,2"), innerRelu: true));
+        Assert.Throws<ArgumentException>(() => AfmMlp.Compress(ModelRegistry.Create(RandomModels.Config("fm"), RandomModels.Layout).Prepared(10),
+            Data(10, seed: 1), RankSpec.Parse("1"), innerRelu: true));
+    }
+
+    private static CtrModel Model(string name)
+    {
+        CtrModel model = ModelRegistry.Create(RandomModels.Config(name) with { HiddenUnits = [13, 7, 9] }, RandomModels.Layout).Prepared(200);
+        var random = new SeededRandom(12);
+        foreach (Parameter p in model.Parameters)
+        {
+            random.FillUniform(p.Value, 0.5);
+        }
+
+        return model;
+    }
+
+    private static InMemoryBatchSource Data(int rows, int seed)
+    {
+        Batch batch = RandomModels.Batch(rows, withValues: true, seed);
+        return new InMemoryBatchSource(batch.Ids[..(rows * batch.FieldCount)], batch.Values[..(rows * batch.FieldCount)],
+            batch.Labels[..rows], batch.FieldCount);
+    }
+
+    private static ReadOnlySpan<float> Layer1Output(CtrModel model, int batchSize) => model.Dnn!.HiddenOutput(1, batchSize);
+
+    /// <summary>ŷ = (x·down + downBias)·up + bias for the compressed layer 2, in double.</summary>
+    private static void Reconstruct(IReadOnlyDictionary<string, float[]> t, ReadOnlySpan<float> x, int rows, int n, int k, int m, float[] y)
+    {
+        float[] down = t["mlp.2.down.weight"], downBias = t["mlp.2.down.bias"], up = t["mlp.2.up.weight"], bias = t["mlp.2.bias"];
+        var inner = new double[k];
+        for (int b = 0; b < rows; b++)
+        {
+            for (int j = 0; j < k; j++)
+            {
+                double sum = downBias[j];
+                for (int i = 0; i < n; i++)
+                {
+                    sum += x[b * n + i] * down[i * k + j];
+                }
+
+                inner[j] = sum;
+            }
+
+            for (int r = 0; r < m; r++)
+            {
+                double sum = bias[r];
+                for (int j = 0; j < k; j++)
+                {
+                    sum += inner[j] * up[j * m + r];
+                }
+
+                y[b * m + r] = (float)sum;
+            }
+        }
+    }
+}
