@@ -19,23 +19,16 @@ public static class AfmMlp
     /// </summary>
     public static LowRankCompression Compress(CtrModel model, IBatchSource rows, RankSpec ranks, bool innerRelu)
     {
-        Mlp mlp = model.Dnn ?? throw new ArgumentException($"model '{model.Config.Name}' has no DNN to compress.");
-        if (mlp.IsLowRank)
-        {
-            throw new ArgumentException($"model '{model.Config.Name}' already has low-rank DNN layers ({string.Join(",", model.Config.MlpRanks)}).");
-        }
+        Mlp mlp = LowRankMlp.CompressibleDnn(model);
 
         int hidden = mlp.HiddenLayerCount;
         int[] widths = [.. model.Config.HiddenUnits];
-        bool[] chosen = [.. Enumerable.Range(0, hidden).Select(l => ranks.Ranks is not null
-            ? ranks.RankFor(l, hidden, new double[widths[l]]) > 0
-            : l > 0)];
+        bool[] chosen = LowRankMlp.ChosenLayers(ranks, widths);
         OutputStatistics?[] statistics = [.. Enumerable.Range(0, hidden).Select(l => chosen[l] ? new OutputStatistics(widths[l], model.Compute) : null)];
         Stream(model, mlp, rows, statistics);
 
-        var tensors = model.Parameters.ToDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal);
+        var factors = new LowRankMlp.Factors?[hidden];
         var layers = new List<LowRankLayer>();
-        int[] kept = new int[hidden];
         for (int l = 0; l < hidden; l++)
         {
             if (statistics[l] is not { } stats)
@@ -53,22 +46,17 @@ public static class AfmMlp
             EigenBasis basis = EigenBasis.Of(stats.Covariance(), widths[l], mean);
             int k = ranks.RankFor(l, hidden, basis.Values);
             layers.Add(new LowRankLayer($"mlp.{l}", widths[l], k, basis.Values));
-            if (k == 0)
+            if (k > 0)
             {
-                continue;
+                factors[l] = new LowRankMlp.Factors(
+                    LowRankMlp.Project(weight, weight.Length / widths[l], basis, k, scale: null),
+                    LowRankMlp.Project(bias, 1, basis, k, scale: null),
+                    LowRankMlp.Transposed(basis, k, scale: null),
+                    OrthogonalPart(mean, basis, k));
             }
-
-            kept[l] = k;
-            string prefix = $"mlp.{l}";
-            tensors.Remove($"{prefix}.weight");
-            tensors[$"{prefix}.down.weight"] = Project(weight, weight.Length / widths[l], basis, k);
-            tensors[$"{prefix}.down.bias"] = Project(bias, 1, basis, k);
-            tensors[$"{prefix}.up.weight"] = Transposed(basis, k);
-            tensors[$"{prefix}.bias"] = OrthogonalPart(mean, basis, k);
         }
 
-        ModelConfig config = model.Config with { MlpRanks = kept, MlpInnerRelu = innerRelu };
-        return new LowRankCompression(config, tensors, layers, model.Parameters.Sum(p => (long)p.Length), tensors.Values.Sum(t => (long)t.Length));
+        return LowRankMlp.Apply(model, factors, layers, innerRelu);
     }
 
     /// <summary>One eval-mode pass over the rows with each chosen layer's product fed to its statistics.</summary>
@@ -87,44 +75,6 @@ public static class AfmMlp
         {
             mlp.ProductObserver = null;
         }
-    }
-
-    /// <summary>M·U_k for M [rows, m] (row-major), in double: [rows, k].</summary>
-    private static float[] Project(float[] matrix, int rowCount, EigenBasis basis, int k)
-    {
-        int m = basis.Size;
-        var result = new float[rowCount * k];
-        for (int i = 0; i < rowCount; i++)
-        {
-            for (int j = 0; j < k; j++)
-            {
-                double sum = 0;
-                for (int r = 0; r < m; r++)
-                {
-                    sum += matrix[i * m + r] * basis.Vector(r, j);
-                }
-
-                result[i * k + j] = (float)sum;
-            }
-        }
-
-        return result;
-    }
-
-    /// <summary>U_kᵀ, [k, m]: the up factor.</summary>
-    private static float[] Transposed(EigenBasis basis, int k)
-    {
-        int m = basis.Size;
-        var result = new float[k * m];
-        for (int j = 0; j < k; j++)
-        {
-            for (int r = 0; r < m; r++)
-            {
-                result[j * m + r] = (float)basis.Vector(r, j);
-            }
-        }
-
-        return result;
     }
 
     /// <summary>(I − U_kU_kᵀ)μ: the up factor's bias.</summary>

@@ -43,33 +43,10 @@ public sealed class AfmMlpTests
         Assert.Equal([0, k, k], afm.Config.MlpRanks);
         Assert.Equal(["mlp.1", "mlp.2"], afm.Layers.Select(l => l.Name));
 
-        // The original layer-2 outputs y and the compressed layer's ŷ on the same inputs (layer 1's outputs).
         CtrModel compressed = ModelRegistry.Load(afm.Config, RandomModels.Layout, afm.Tensors).Prepared(200);
-        double squaredError = 0;
-        var original = new float[200 * 9];
-        var approximated = new float[200 * 9];
-        model.Dnn!.ProductObserver = (layer, product, b) => { if (layer == 2) { product.CopyTo(original); } };
-        foreach (Batch batch in rows.Batches(200, shuffle: false, seed: 0))
-        {
-            RandomModels.ForwardLogits(model, batch);
-            // Replace layer 1's output by the original's so layer 2 is judged on the same inputs: run the
-            // compressed factors by hand on them.
-            ReadOnlySpan<float> input = Layer1Output(model, batch.Count);
-            Reconstruct(afm.Tensors, input, batch.Count, 7, k, 9, approximated);
-            float[] bias = model.Dnn.Biases[2].Value;
-            for (int b = 0; b < batch.Count; b++)
-            {
-                for (int j = 0; j < 9; j++)
-                {
-                    double diff = original[b * 9 + j] + bias[j] - approximated[b * 9 + j];
-                    squaredError += diff * diff;
-                }
-            }
-        }
-
+        double measured = Layer2Error(model, rows, afm, k);
         double expected = afm.Layers[1].DroppedVariance;
-        Assert.True(Math.Abs(squaredError / Rows - expected) <= 1e-4 * Math.Max(expected, 1e-3),
-            $"k = {k}: measured {squaredError / Rows:G6}, Σ dropped λ {expected:G6}");
+        Assert.True(Math.Abs(measured - expected) <= 1e-4 * Math.Max(expected, 1e-3), $"k = {k}: measured {measured:G6}, Σ dropped λ {expected:G6}");
         Assert.True(compressed.Dnn!.IsLowRank);
     }
 
@@ -93,6 +70,68 @@ public sealed class AfmMlpTests
             Data(10, seed: 1), RankSpec.Parse("1"), innerRelu: true));
     }
 
+    [Fact]
+    public void AfmReconstructsNoWorseThanSvdAtEveryRank()
+    {
+        CtrModel model = Model("deepfm");
+        InMemoryBatchSource rows = Data(Rows, seed: 8);
+        for (int k = 1; k <= 7; k++)
+        {
+            RankSpec ranks = RankSpec.Parse($"0,0,{k}");
+            double afm = Layer2Error(model, rows, AfmMlp.Compress(model, rows, ranks, innerRelu: false), k);
+            double svd = Layer2Error(model, rows, SvdMlp.Compress(model, ranks, innerRelu: false), k);
+            Assert.True(afm <= svd * (1 + 1e-6) + 1e-9, $"k = {k}: AFM {afm:G6} > SVD {svd:G6}"); // both ~0 once k reaches the input width
+        }
+    }
+
+    [Theory]
+    [InlineData("deepfm")]
+    [InlineData("dcn")]
+    public void SvdAtFullRankWithoutTheInnerReluReproducesTheLogits(string name)
+    {
+        CtrModel model = Model(name);
+        LowRankCompression svd = SvdMlp.Compress(model, RankSpec.Parse("13,7,7"), innerRelu: false);
+        Assert.All(svd.Tensors["mlp.1.down.bias"], b => Assert.Equal(0f, b));
+        CtrModel compressed = ModelRegistry.Load(svd.Config, RandomModels.Layout, svd.Tensors).Prepared(200);
+        foreach (Batch batch in Data(Rows, seed: 9).Batches(200, shuffle: false, seed: 0))
+        {
+            RandomModels.AssertClose(RandomModels.ForwardLogits(model, batch), RandomModels.ForwardLogits(compressed, batch), $"{name} SVD",
+                tolerance: 1e-5f);
+        }
+    }
+
+    /// <summary>Mean over rows of ‖y − ŷ‖² for layer 2 (width 9), ŷ from the compression's factors on the original layer-1 outputs.</summary>
+    private static double Layer2Error(CtrModel model, InMemoryBatchSource rows, LowRankCompression compression, int k)
+    {
+        double squaredError = 0;
+        var original = new float[200 * 9];
+        var approximated = new float[200 * 9];
+        model.Dnn!.ProductObserver = (layer, product, b) => { if (layer == 2) { product.CopyTo(original); } };
+        try
+        {
+            foreach (Batch batch in rows.Batches(200, shuffle: false, seed: 0))
+            {
+                RandomModels.ForwardLogits(model, batch);
+                Reconstruct(compression.Tensors, model.Dnn.HiddenOutput(1, batch.Count), batch.Count, 7, k, 9, approximated);
+                float[] bias = model.Dnn.Biases[2].Value;
+                for (int b = 0; b < batch.Count; b++)
+                {
+                    for (int j = 0; j < 9; j++)
+                    {
+                        double diff = original[b * 9 + j] + bias[j] - approximated[b * 9 + j];
+                        squaredError += diff * diff;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            model.Dnn.ProductObserver = null;
+        }
+
+        return squaredError / rows.RowCount;
+    }
+
     private static CtrModel Model(string name)
     {
         CtrModel model = ModelRegistry.Create(RandomModels.Config(name) with { HiddenUnits = [13, 7, 9] }, RandomModels.Layout).Prepared(200);
@@ -111,8 +150,6 @@ public sealed class AfmMlpTests
         return new InMemoryBatchSource(batch.Ids[..(rows * batch.FieldCount)], batch.Values[..(rows * batch.FieldCount)],
             batch.Labels[..rows], batch.FieldCount);
     }
-
-    private static ReadOnlySpan<float> Layer1Output(CtrModel model, int batchSize) => model.Dnn!.HiddenOutput(1, batchSize);
 
     /// <summary>ŷ = (x·down + downBias)·up + bias for the compressed layer 2, in double.</summary>
     private static void Reconstruct(IReadOnlyDictionary<string, float[]> t, ReadOnlySpan<float> x, int rows, int n, int k, int m, float[] y)
