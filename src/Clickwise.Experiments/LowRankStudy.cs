@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Clickwise.Compression.LowRank;
 using Clickwise.Data.Pipeline;
 using Clickwise.Inference;
@@ -79,11 +78,9 @@ public static class LowRankStudy
                                          Func<string, IEnumerable<ITrainingObserver>>? observers = null,
                                          CancellationToken cancellationToken = default)
     {
-        Directory.CreateDirectory(baseRequest.WorkDir);
-        var clock = Stopwatch.StartNew();
-        using PreparedDataset data = TrainRun.Prepare(baseRequest);
-        double prepareSeconds = clock.Elapsed.TotalSeconds;
-        (int[] ids, int sampleRows) = SpeedProbe.SampleRows(data.Test.RowCount > 0 ? data.Test : data.Train);
+        using StudyData study = StudyData.Prepare(baseRequest);
+        PreparedDataset data = study.Data;
+        (int[] ids, int sampleRows) = (study.SampleIds, study.SampleRows);
         int[] widths = baseRequest.Model.HiddenUnits;
         RankSpec ranks = options.MlpRanks ?? RankSpec.Parse(string.Join(',', widths.Select((h, l) => l == 0 ? 0 : Math.Max(1, (int)Math.Round(0.16 * h)))));
 
@@ -117,7 +114,7 @@ public static class LowRankStudy
                     WorkDir = Path(label),
                     ModelPath = Path(label) + ".cwm",
                 };
-                TrainRun.Execute(request, data, prepareSeconds, observers?.Invoke(label), cancellationToken);
+                study.Train(request, observers?.Invoke(label), cancellationToken);
                 return request.ModelPath;
             }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Clickwise.Data.Pipeline;
 using Clickwise.Inference;
 using Clickwise.Runs;
@@ -42,11 +41,9 @@ public static class ModelComparison
                                        Func<string, TrainingConfig>? trainingFor = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(seeds, 1);
-        Directory.CreateDirectory(baseRequest.WorkDir);
-        var clock = Stopwatch.StartNew();
-        using PreparedDataset data = TrainRun.Prepare(baseRequest);
-        double prepareSeconds = clock.Elapsed.TotalSeconds;
-        (int[] ids, int rows) = SpeedProbe.SampleRows(data.Test.RowCount > 0 ? data.Test : data.Train);
+        using StudyData study = StudyData.Prepare(baseRequest);
+        PreparedDataset data = study.Data;
+        (int[] ids, int rows) = (study.SampleIds, study.SampleRows);
         int[] seedList = [.. Enumerable.Range(baseRequest.Model.Seed, seeds)];
         if (resumeFrom is not null && (resumeFrom.TrainRows != data.Train.RowCount || resumeFrom.TestRows != data.Test.RowCount
                                        || !resumeFrom.Seeds.SequenceEqual(seedList)))
@@ -81,7 +78,7 @@ public static class ModelComparison
                     WorkDir = Path.Combine(baseRequest.WorkDir, tag),
                     ModelPath = Path.Combine(baseRequest.WorkDir, tag + ".cwm"),
                 };
-                TrainReport report = TrainRun.Execute(request, data, prepareSeconds, observers?.Invoke(tag), cancellationToken);
+                TrainReport report = study.Train(request, observers?.Invoke(tag), cancellationToken);
                 aucs.Add(report.Test.Auc);
                 losses.Add(report.Test.LogLoss);
                 rates.Add(report.TrainSamplesPerSec);

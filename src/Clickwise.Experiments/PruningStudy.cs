@@ -82,11 +82,9 @@ public static class PruningStudy
                                          Func<string, IEnumerable<ITrainingObserver>>? observers = null,
                                          CancellationToken cancellationToken = default)
     {
-        Directory.CreateDirectory(baseRequest.WorkDir);
-        var clock = Stopwatch.StartNew();
-        using PreparedDataset data = TrainRun.Prepare(baseRequest);
-        double prepareSeconds = clock.Elapsed.TotalSeconds;
-        (int[] ids, int rows) = SpeedProbe.SampleRows(data.Test.RowCount > 0 ? data.Test : data.Train);
+        using StudyData study = StudyData.Prepare(baseRequest);
+        PreparedDataset data = study.Data;
+        (int[] ids, int rows) = (study.SampleIds, study.SampleRows);
         float[] labels = Labels(data.Test);
 
         PruningStudyRow Train(string label, string? sparsity, int[] hidden, int seed, out float[] probabilities)
@@ -100,7 +98,7 @@ public static class PruningStudy
                 WorkDir = Path.Combine(baseRequest.WorkDir, slug),
                 ModelPath = Path.Combine(baseRequest.WorkDir, slug + ".cwm"),
             };
-            TrainReport report = TrainRun.Execute(request, data, prepareSeconds, observers?.Invoke(label), cancellationToken);
+            TrainReport report = study.Train(request, observers?.Invoke(label), cancellationToken);
             ModelArtifact artifact = ModelArtifact.Load(request.ModelPath);
             CompiledModel compiled = artifact.Compile();
             SpeedReport speed = SpeedProbe.Measure(compiled, ids, rows, options.LatencyRequests, options.BatchSize);
