@@ -9,7 +9,7 @@ internal static class CommonOptions
 {
     public static Option<string> Data(bool required = true) => new("--data", "-d")
     {
-        Description = "Input file (.gz detected by content; '-' reads stdin)",
+        Description = "Input file (.gz detected by content; '-' reads stdin), or several read in order as one: a,b,c or a quoted glob 'days/day_*.gz'",
         Required = required,
     };
 
@@ -92,11 +92,22 @@ internal static class CommonOptions
         return ComputeContext.Default with { Threads = threads };
     }
 
+    /// <summary>Checks that every file <paramref name="path"/> names exists (a list or glob: each of them).</summary>
     public static void RequireFile(string path)
     {
-        if (path != "-" && !File.Exists(path))
+        IReadOnlyList<string> files;
+        try
         {
-            throw new FileNotFoundException($"no such file: {path}", path);
+            files = InputFiles.Expand(path);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
+
+        if (files.FirstOrDefault(file => file != "-" && !File.Exists(file)) is { } missing)
+        {
+            throw new FileNotFoundException($"no such file: {missing}", missing);
         }
     }
 }

@@ -10,6 +10,9 @@ public sealed record DataSource
 
     public ReaderOptions Reader { get; init; } = new();
 
+    /// <summary>The file stdin is copied to in the spool directory, so it can be read once per pass.</summary>
+    public const string StdinSpoolName = "stdin.input";
+
     public bool IsStdin => Path == "-";
 
     public Func<IRecordReader> Opener() => () => RecordReaders.Open(Path, Reader);
@@ -28,7 +31,7 @@ public sealed record DataSource
             return Opener();
         }
 
-        string spool = System.IO.Path.Combine(spoolDirectory, "stdin.input");
+        string spool = System.IO.Path.Combine(spoolDirectory, StdinSpoolName);
         using (Stream input = stdin())
         using (var file = new FileStream(spool, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
         {

@@ -24,6 +24,7 @@ public static class PreparedDirectory
     {
         Directory.CreateDirectory(directory);
         PreparedDataset data = TrainRun.Prepare(request with { WorkDir = directory });
+        PreparedManifest.SaveSources(CacheOf(directory), [.. Sources(request, directory)]);
         AtomicFile.WriteAllBytes(Path.Combine(directory, InputFileName), Encoding.UTF8.GetBytes(ConfigJson.Serialize(request.Data.Reader)));
         return data;
     }
@@ -43,6 +44,27 @@ public static class PreparedDirectory
         return json.RootElement.TryGetProperty("preprocessing", out var built) && built.ValueKind == System.Text.Json.JsonValueKind.Object
             ? DataConfig.FromJson(built.GetRawText())
             : throw new InvalidDataException($"{path}: written before prepared datasets kept their preprocessing: prepare again");
+    }
+
+    /// <summary>Every file read, by role; stdin is described by the copy it was spooled to.</summary>
+    private static IEnumerable<SourceFile> Sources(TrainRequest request, string directory)
+    {
+        var roles = new List<(string Role, DataSource Data)> { ("train", request.Data) };
+        if (request.Valid is { } valid)
+        {
+            roles.Add(("valid", valid));
+        }
+
+        roles.AddRange(request.Tests.Select(test => ("test", test)));
+        foreach ((string role, DataSource data) in roles)
+        {
+            foreach (string path in InputFiles.Expand(data.Path))
+            {
+                yield return data.IsStdin
+                    ? SourceFile.Of(role, Path.Combine(directory, DataSource.StdinSpoolName)) with { Path = "-" }
+                    : SourceFile.Of(role, path);
+            }
+        }
     }
 
     private static string CacheOf(string directory) => Path.Combine(directory, "cache");

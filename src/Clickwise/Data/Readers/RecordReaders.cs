@@ -3,9 +3,15 @@ namespace Clickwise.Data.Readers;
 /// <summary>Opens a streaming <see cref="IRecordReader"/> for a file, stdin ("-") or a stream, plain or gzip.</summary>
 public static class RecordReaders
 {
-    /// <summary>Opens <paramref name="path"/> ("-" for stdin). Throws <see cref="DataFormatException"/> for an empty input or a bad header.</summary>
-    public static IRecordReader Open(string path, ReaderOptions options) =>
-        Open(InputStreams.OpenPath(path), path, options);
+    /// <summary>
+    /// Opens <paramref name="path"/> ("-" for stdin), or the files a comma list or glob names, read in order as one stream
+    /// (<see cref="InputFiles"/>). Throws <see cref="DataFormatException"/> for an empty input or a bad header.
+    /// </summary>
+    public static IRecordReader Open(string path, ReaderOptions options)
+    {
+        IReadOnlyList<string> files = InputFiles.Expand(path);
+        return files.Count > 1 ? new FileSequenceReader(files, options) : Open(InputStreams.OpenPath(files[0]), files[0], options);
+    }
 
     /// <summary>Reads <paramref name="stream"/> (owned and disposed by the reader); <paramref name="sourceName"/> names it in errors.</summary>
     public static IRecordReader Open(Stream stream, string sourceName, ReaderOptions options)
