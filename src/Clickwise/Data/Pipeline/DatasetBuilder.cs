@@ -38,7 +38,7 @@ public static class DatasetBuilder
         Directory.CreateDirectory(cacheDir);
         File.Delete(Path.Combine(cacheDir, PreparedManifest.FileName));
         SplitRatios ratios = RatiosFor(config, heldOut);
-        Func<int, bool> isTrainRow = TrainRows(openReader, config, ratios);
+        Func<long, bool> isTrainRow = TrainRows(openReader, config, ratios);
         var builder = new VocabularyBuilder(specs, config.HashSeed);
         long readRows;
         using (IRecordReader reader = openReader())
@@ -111,7 +111,7 @@ public static class DatasetBuilder
     }
 
     /// <summary>Which row indices (in reading order) train: known per row for a random split, after a counting pass for a sequential one.</summary>
-    private static Func<int, bool> TrainRows(Func<IRecordReader> openReader, DataConfig config, SplitRatios ratios)
+    private static Func<long, bool> TrainRows(Func<IRecordReader> openReader, DataConfig config, SplitRatios ratios)
     {
         if (ratios.Train >= 1)
         {
