@@ -13,7 +13,7 @@ internal static class EvalCommand
     {
         var model = CommonOptions.Model();
         var data = CommonOptions.Data();
-        var format = CommonOptions.Format();
+        var format = CommonOptions.Format("as the model was trained on");
         var json = CommonOptions.Json();
         var skipBad = CommonOptions.SkipBad();
         var maxBad = CommonOptions.MaxBadRatio();
@@ -26,7 +26,7 @@ internal static class EvalCommand
         {
             var compute = CommonOptions.Compute(parse.GetValue(threads));
             string path = parse.GetValue(data)!;
-            CommonOptions.RequireFile(parse.GetValue(model)!);
+            CommonOptions.RequireModel(parse.GetValue(model)!, "-m/--model");
             CommonOptions.RequireFile(path);
             ModelArtifact artifact = ModelArtifact.Load(parse.GetValue(model)!);
             ReaderOptions options = columns.Apply(parse, CommonOptions.ReaderFor(artifact, parse, format, parse.GetValue(skipBad), parse.GetValue(maxBad)));

@@ -18,7 +18,7 @@ internal static class PredictCommand
     {
         var model = CommonOptions.Model();
         var data = CommonOptions.Data();
-        var format = CommonOptions.Format();
+        var format = CommonOptions.Format("as the model was trained on");
         var output = new Option<string>("--output", "-o") { Description = "Output file, one value per line ('-' for stdout)", Required = true };
         var unlabeled = new Option<bool>("--unlabeled") { Description = "The input has no label column (e.g. Criteo test.txt)" };
         var outputType = new Option<string>("--output-type") { Description = "prob or logit", DefaultValueFactory = _ => "prob" };
@@ -39,7 +39,7 @@ internal static class PredictCommand
             }
 
             string path = parse.GetValue(data)!;
-            CommonOptions.RequireFile(parse.GetValue(model)!);
+            CommonOptions.RequireModel(parse.GetValue(model)!, "-m/--model");
             CommonOptions.RequireFile(path);
             ModelArtifact artifact = ModelArtifact.Load(parse.GetValue(model)!);
             var options = columns.Apply(parse, CommonOptions.ReaderFor(artifact, parse, format, parse.GetValue(skipBad), parse.GetValue(maxBad),

@@ -20,6 +20,10 @@ public sealed record RunConfig
 
     public string? Format { get; init; }
 
+    /// <summary>The format to read: the config file's, else the preset's (<c>--preset avazu</c> reads Avazu CSV).</summary>
+    [JsonIgnore]
+    public string ResolvedFormat => Format ?? RunPresets.Get(Preset).Format;
+
     /// <summary>The training, validation and test files (absent: named on the command line).</summary>
     public DataFiles? Data { get; init; }
 
