@@ -90,7 +90,8 @@ internal sealed class TrainOptions
 
     private readonly Option<string?> _splitMode = new("--split-mode")
     {
-        Description = $"random (seeded) or sequential (by row order){Default(DefaultPreprocessing.SplitMode.ToString().ToLowerInvariant())}",
+        Description = $"random (seeded) or sequential (by row order){Default(DefaultPreprocessing.SplitMode.ToString().ToLowerInvariant())}; "
+            + "with -m/--init, the split (mode, ratios, seed) is the saved model's unless --seed, --split-mode or --set preprocessing.split… name one",
     };
     private readonly Option<string?> _sparsity = new("--sparsity")
     {
@@ -208,6 +209,11 @@ internal sealed class TrainOptions
             };
         }
 
+        if (parse.GetValue(_init) is { } initPath && !prepared && !NamesSplit(parse, run))
+        {
+            preprocessing = WithSavedSplit(preprocessing, RequireModel(initPath));
+        }
+
         preprocessing = WithSets(parse, preprocessing, "preprocessing");
         var request = new TrainRequest
         {
@@ -264,6 +270,20 @@ internal sealed class TrainOptions
         if (parse.GetValue(_optimizer) is { } optimizer) training = training with { Optimizer = optimizer };
         return training;
     }
+
+    /// <summary>Whether the command line or config file says which rows train, validate and test.</summary>
+    private bool NamesSplit(ParseResult parse, RunConfig run) =>
+        parse.GetValue(_seed) is not null || parse.GetValue(_splitMode) is not null || run.NamesSplit
+        || Sets(parse, "preprocessing").Any(set => RunConfig.SplitKeys.Any(key => set.Key == key || set.Key.StartsWith(key + ".", StringComparison.Ordinal)));
+
+    /// <summary>
+    /// Continuing a saved model on its data must not validate or test on rows it trained on, so the split (mode, ratios,
+    /// seed) is the saved model's; a model file older than the saved preprocessing keeps the preset's.
+    /// </summary>
+    private static Data.Pipeline.DataConfig WithSavedSplit(Data.Pipeline.DataConfig preprocessing, string initPath) =>
+        ModelArtifact.Load(initPath).Preprocessing is { } saved
+            ? preprocessing with { Seed = saved.Seed, SplitMode = saved.SplitMode, Split = saved.Split }
+            : preprocessing;
 
     /// <summary>The config file (if any) with <c>--preset</c> applied.</summary>
     private RunConfig Run(ParseResult parse)

@@ -32,6 +32,10 @@ public static class PreparedDirectory
     /// <summary>The prepared data, checked against the preprocessing a run asks for.</summary>
     public static PreparedDataset Open(string directory, DataConfig preprocessing) => DatasetBuilder.Open(CacheOf(directory), preprocessing);
 
+    /// <summary>The full paths of the training files the directory was prepared from.</summary>
+    public static string[] TrainingFiles(string directory) =>
+        [.. PreparedManifest.SourcesOf(CacheOf(directory)).Where(source => source.Role == "train").Select(source => source.Path)];
+
     /// <summary>How the prepared text was read (format, columns): what a model trained on it keeps.</summary>
     public static ReaderOptions Reader(string directory) =>
         ConfigJson.Deserialize<ReaderOptions>(File.ReadAllText(Path.Combine(directory, InputFileName)), Path.Combine(directory, InputFileName));

@@ -90,6 +90,12 @@ public sealed record RunConfig
         return config;
     }
 
+    /// <summary>Whether the file's preprocessing section names the split (its ratios, mode or seed).</summary>
+    public bool NamesSplit => Keys?.Preprocessing is { } keys && SplitKeys.Any(keys.ContainsKey);
+
+    /// <summary>The preprocessing keys that decide which rows train, validate and test.</summary>
+    public static IReadOnlyList<string> SplitKeys { get; } = ["split", "split_mode", "seed"];
+
     public DataConfig ResolvedPreprocessing => Keys is null
         ? Preprocessing ?? RunPresets.Get(Preset).Data
         : ConfigKeys.Lay(RunPresets.Get(Preset).Data, Keys.Preprocessing);

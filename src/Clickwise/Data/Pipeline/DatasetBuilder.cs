@@ -124,18 +124,22 @@ public static class DatasetBuilder
             return row => RowSplit.RandomPartOf(row, ratios, seed) == SplitPart.Train;
         }
 
+        long trainRows = RowSplit.SequentialTrainRows(CountRows(openReader), ratios);
+        return row => row < trainRows;
+    }
+
+    /// <summary>The good rows of the data, in one pass (a sequential split cuts at fractions of it).</summary>
+    public static long CountRows(Func<IRecordReader> openReader)
+    {
         long rows = 0;
-        using (IRecordReader reader = openReader())
+        using IRecordReader reader = openReader();
+        var record = new RawRecord(reader.Schema.FieldCount);
+        while (reader.Read(record))
         {
-            var record = new RawRecord(reader.Schema.FieldCount);
-            while (reader.Read(record))
-            {
-                rows++;
-            }
+            rows++;
         }
 
-        long trainRows = RowSplit.SequentialTrainRows(rows, ratios);
-        return row => row < trainRows;
+        return rows;
     }
 
     /// <summary>Pass 2 for the training data and the held-out files, then the manifest; the caller's map is saved beside.</summary>

@@ -57,6 +57,9 @@ internal sealed record PreparedManifest
     public void Save(string cacheDir) =>
         AtomicFile.WriteAllBytes(Path.Combine(cacheDir, FileName), Encoding.UTF8.GetBytes(JsonSerializer.Serialize(this, s_json)));
 
+    /// <summary>The input files recorded in the manifest of <paramref name="cacheDir"/>.</summary>
+    public static IReadOnlyList<SourceFile> SourcesOf(string cacheDir) => Read(cacheDir).Sources;
+
     /// <summary>Records the input files of the manifest in <paramref name="cacheDir"/> (known to the caller, not to the builder).</summary>
     public static void SaveSources(string cacheDir, IReadOnlyList<SourceFile> sources) => (Read(cacheDir) with { Sources = sources }).Save(cacheDir);
 
