@@ -57,7 +57,8 @@ internal static class EvalCommand
             else
             {
                 ReaderOptions options = columns.Apply(parse, CommonOptions.ReaderFor(artifact, parse, format, parse.GetValue(skipBad), parse.GetValue(maxBad)));
-                using IRecordReader reader = part is { } p ? HeldOut.Open(artifact, path, options, p) : RecordReaders.Open(path, options);
+                var input = new InputProgress();
+                using IRecordReader reader = part is { } p ? HeldOut.Open(artifact, path, options, p, input) : RecordReaders.Open(path, options, input);
                 if (part is null && HeldOut.TrainedOn(artifact, path) is { } trained)
                 {
                     Console.Error.WriteLine($"clickwise: warning: {trained} is data the model was trained on, so these rows include its training rows "
@@ -65,7 +66,11 @@ internal static class EvalCommand
                 }
 
                 BadLineStats stats;
-                (result, calibration, stats) = Scoring.Evaluate(artifact.Compile(compute: compute), artifact.FeatureMap, reader);
+                using (StderrProgress.ForInput("eval", input, quiet: false))
+                {
+                    (result, calibration, stats) = Scoring.Evaluate(artifact.Compile(compute: compute), artifact.FeatureMap, reader);
+                }
+
                 read = stats.ToString();
                 skipped = stats.Skipped;
             }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Clickwise.Data;
+using Clickwise.Data.Readers;
 using Clickwise.Layers;
 using Clickwise.Runs;
 
@@ -44,12 +45,16 @@ internal static class PredictCommand
             ModelArtifact artifact = ModelArtifact.Load(parse.GetValue(model)!);
             var options = columns.Apply(parse, CommonOptions.ReaderFor(artifact, parse, format, parse.GetValue(skipBad), parse.GetValue(maxBad),
                 labeled: !parse.GetValue(unlabeled)));
+
             string target = parse.GetValue(output)!;
             long rows = 0, placeholders = 0, written = 0;
             BadLineStats stats;
-            using (IRecordReader reader = Clickwise.Data.Readers.RecordReaders.Open(path, options))
+            var input = new InputProgress();
+            bool streaming = path == "-";
+            // Scoring a pipe line by line is a service: a progress line every ten seconds would only be noise there.
+            using (StderrProgress.ForInput("predict", input, quiet: streaming))
+            using (IRecordReader reader = RecordReaders.Open(path, options, input))
             {
-                bool streaming = path == "-";
                 stats = WriteAtomically(target, writer =>
                 {
                     var line = new StringBuilder();

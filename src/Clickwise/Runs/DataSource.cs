@@ -15,7 +15,11 @@ public sealed record DataSource
 
     public bool IsStdin => Path == "-";
 
-    public Func<IRecordReader> Opener() => () => RecordReaders.Open(Path, Reader);
+    /// <summary>Counts each pass's rows and bytes for a progress display; null: not shown.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public InputProgress? Progress { get; init; }
+
+    public Func<IRecordReader> Opener() => () => RecordReaders.Open(Path, Reader, Progress);
 
     /// <summary>
     /// A reader factory that may be called once per pass. A file is simply reopened; stdin can be read only once,

@@ -42,7 +42,7 @@ public static class HeldOut
     }
 
     /// <summary>The rows of <paramref name="path"/> (the model's training data) that its saved split gives to <paramref name="part"/>.</summary>
-    public static IRecordReader Open(ModelArtifact artifact, string path, ReaderOptions options, SplitPart part)
+    public static IRecordReader Open(ModelArtifact artifact, string path, ReaderOptions options, SplitPart part, InputProgress? progress = null)
     {
         if (artifact.Preprocessing is not { } saved || artifact.Split is not { } ratios)
         {
@@ -60,7 +60,7 @@ public static class HeldOut
             throw new InvalidDataException($"the model's split has no {Name(part)} rows: they came from a file of their own (or the ratio is 0); evaluate that file");
         }
 
-        return SplitPartReader.Open(() => RecordReaders.Open(path, options), saved.SplitMode, ratios, saved.Seed, part);
+        return SplitPartReader.Open(() => RecordReaders.Open(path, options, progress), saved.SplitMode, ratios, saved.Seed, part);
     }
 
     /// <summary>The files among those <paramref name="path"/> names that the model was trained on, or null when none is.</summary>
@@ -71,7 +71,7 @@ public static class HeldOut
             return null;
         }
 
-        string[] trained = [.. InputFiles.Expand(path).Where(file => artifact.Sources.Contains(Path.GetFullPath(file)))];
+        string[] trained = [.. InputFiles.Expand(path).Distinct().Where(file => artifact.Sources.Contains(Path.GetFullPath(file)))];
         return trained.Length == 0 ? null : string.Join(", ", trained);
     }
 

@@ -10,15 +10,18 @@ internal sealed class FileSequenceReader : IRecordReader
 {
     private readonly IReadOnlyList<string> _paths;
     private readonly ReaderOptions _options;
+    private readonly Func<string, Stream> _openRaw;
     private readonly BadLineStats _finished = new();
     private IRecordReader? _current;
     private int _index;
 
     /// <summary>Opens the first file (so an empty or malformed first file fails here, as a single file does).</summary>
-    public FileSequenceReader(IReadOnlyList<string> paths, ReaderOptions options)
+    /// <param name="openRaw">Opens a file's raw bytes (counted, when progress is shown).</param>
+    public FileSequenceReader(IReadOnlyList<string> paths, ReaderOptions options, Func<string, Stream> openRaw)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(paths.Count, 2);
         _paths = paths;
+        _openRaw = openRaw;
         _current = OpenFile(paths[0], options);
         Schema = _current.Schema;
         // A sparse format's field count is inferred from the first lines: the first file's count holds for the rest.
@@ -68,7 +71,7 @@ internal sealed class FileSequenceReader : IRecordReader
 
     public void Dispose() => _current?.Dispose();
 
-    private static IRecordReader OpenFile(string path, ReaderOptions options) => RecordReaders.Open(InputStreams.OpenPath(path), path, options);
+    private IRecordReader OpenFile(string path, ReaderOptions options) => RecordReaders.Open(_openRaw(path), path, options);
 
     private void CheckSameColumns(string path, DataSchema schema)
     {

@@ -7,10 +7,19 @@ public static class RecordReaders
     /// Opens <paramref name="path"/> ("-" for stdin), or the files a comma list or glob names, read in order as one stream
     /// (<see cref="InputFiles"/>). Throws <see cref="DataFormatException"/> for an empty input or a bad header.
     /// </summary>
-    public static IRecordReader Open(string path, ReaderOptions options)
+    /// <param name="progress">Counts the rows and raw bytes of this pass, for a display on another thread.</param>
+    public static IRecordReader Open(string path, ReaderOptions options, InputProgress? progress = null)
     {
         IReadOnlyList<string> files = InputFiles.Expand(path);
-        return files.Count > 1 ? new FileSequenceReader(files, options) : Open(InputStreams.OpenPath(files[0]), files[0], options);
+        Func<string, Stream> openRaw = InputStreams.OpenPath;
+        if (progress is not null)
+        {
+            progress.StartPass(files.Sum(file => file == InputStreams.StdinName ? 0 : new FileInfo(file).Length));
+            openRaw = file => new CountingStream(InputStreams.OpenPath(file), progress);
+        }
+
+        IRecordReader reader = files.Count > 1 ? new FileSequenceReader(files, options, openRaw) : Open(openRaw(files[0]), files[0], options);
+        return progress is null ? reader : new CountingRecordReader(reader, progress);
     }
 
     /// <summary>Reads <paramref name="stream"/> (owned and disposed by the reader); <paramref name="sourceName"/> names it in errors.</summary>
