@@ -9,17 +9,17 @@ internal static class CommonOptions
 {
     public static Option<string> Data(bool required = true) => new("--data", "-d")
     {
-        Description = "Input file (.gz detected by content; '-' reads stdin)",
+        Description = "Input file (.gz detected by content; '-' reads stdin), or several read in order as one: a,b,c or a quoted glob 'days/day_*.gz'",
         Required = required,
     };
 
-    public static Option<string> Format() => new("--format")
+    /// <param name="defaultText">What is read when no format is typed (the preset's, the model's input, criteo).</param>
+    public static Option<string?> Format(string defaultText) => new("--format")
     {
-        Description = "Input format: criteo, criteo-csv, avazu, deeplight, csv, libsvm (libfm), libffm",
-        DefaultValueFactory = _ => "criteo",
+        Description = $"Input format: criteo, criteo-csv, avazu, deeplight, csv, libsvm (libfm), libffm [default: {defaultText}]",
     };
 
-    public static Option<string> Model() => new("--model", "-m") { Description = "Model file", Required = true };
+    public static Option<string> Model() => new("--model", "-m") { Description = "Model file (what train -o wrote)", Required = true };
 
     public static Option<bool> SkipBad() => new("--skip-bad")
     {
@@ -34,7 +34,7 @@ internal static class CommonOptions
 
     public static Option<int> Threads() => new("--threads")
     {
-        Description = "Compute threads (the machine's cores unless given)",
+        Description = "Compute threads (one per core)",
         DefaultValueFactory = _ => Environment.ProcessorCount,
     };
 
@@ -72,11 +72,11 @@ internal static class CommonOptions
     /// How to read data for a saved model: as it was trained on (the file keeps its format and columns) unless
     /// <c>--format</c> is typed; <c>--skip-bad</c>, <c>--max-bad-ratio</c> and labels come from this command line.
     /// </summary>
-    public static ReaderOptions ReaderFor(Runs.ModelArtifact artifact, ParseResult parse, Option<string> format, bool skipBad, double maxBadRatio,
+    public static ReaderOptions ReaderFor(Runs.ModelArtifact artifact, ParseResult parse, Option<string?> format, bool skipBad, double maxBadRatio,
                                           bool labeled = true)
     {
-        ReaderOptions typed = Reader(parse.GetValue(format)!, skipBad, maxBadRatio, labeled);
-        return parse.GetResult(format) is { Implicit: false } || artifact.Input is not { } input
+        ReaderOptions typed = Reader(parse.GetValue(format) ?? "criteo", skipBad, maxBadRatio, labeled);
+        return parse.GetValue(format) is not null || artifact.Input is not { } input
             ? typed
             : input with { Strict = typed.Strict, MaxBadRatio = typed.MaxBadRatio, Labeled = labeled };
     }
@@ -92,11 +92,37 @@ internal static class CommonOptions
         return ComputeContext.Default with { Threads = threads };
     }
 
+    /// <summary>
+    /// Checks that a model file exists, and says so plainly when an architecture name was given instead (<c>-m</c> is a
+    /// model file on every verb; an architecture is train's <c>--model</c>/<c>-a</c>).
+    /// </summary>
+    public static void RequireModel(string path, string flag)
+    {
+        if (!File.Exists(path) && Models.ModelRegistry.Names.Contains(path))
+        {
+            throw new UsageException($"{flag} takes a model file (what train -o wrote), and '{path}' is an architecture name: "
+                + $"name an architecture with train's --model/-a {path}");
+        }
+
+        RequireFile(path);
+    }
+
+    /// <summary>Checks that every file <paramref name="path"/> names exists (a list or glob: each of them).</summary>
     public static void RequireFile(string path)
     {
-        if (path != "-" && !File.Exists(path))
+        IReadOnlyList<string> files;
+        try
         {
-            throw new FileNotFoundException($"no such file: {path}", path);
+            files = InputFiles.Expand(path);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
+
+        if (files.FirstOrDefault(file => file != "-" && !File.Exists(file)) is { } missing)
+        {
+            throw new FileNotFoundException($"no such file: {missing}", missing);
         }
     }
 }

@@ -17,6 +17,12 @@ namespace Clickwise.Cli;
 /// </summary>
 internal sealed class TrainOptions
 {
+    /// <summary>The settings a run has when nothing names others: the default preset's, for the default model.</summary>
+    private static readonly RunConfig Defaults = new();
+    private static readonly ModelConfig DefaultModel = Defaults.ModelFor(null);
+    private static readonly TrainingConfig DefaultTraining = Defaults.TrainingFor(null);
+    private static readonly Data.Pipeline.DataConfig DefaultPreprocessing = Defaults.ResolvedPreprocessing;
+
     private readonly Option<string> _data = CommonOptions.Data(required: false);
     private readonly Option<string?> _valid = new("--valid")
     {
@@ -30,20 +36,40 @@ internal sealed class TrainOptions
         AllowMultipleArgumentsPerToken = false,
     };
 
-    private readonly Option<string> _format = CommonOptions.Format();
+    private readonly Option<string?> _format = CommonOptions.Format("the preset's, criteo or avazu");
     private readonly ColumnOptions _columns = new();
-    private readonly Option<string?> _model = new("--model") { Description = $"Model: {string.Join(", ", ModelRegistry.Names)} (default deepfwfm)" };
+    private readonly Option<string?> _model = new("--model", "-a")
+    {
+        Description = $"Architecture: {string.Join(", ", ModelRegistry.Names)}{Default(DefaultModel.Name)}",
+    };
+
     private readonly Option<string?> _config = new("--config") { Description = "Experiment config file (JSON; see configs/)" };
-    private readonly Option<string?> _preset = new("--preset") { Description = $"A seed paper's settings, per model (default criteo): {string.Join(", ", RunPresets.Names)}" };
-    private readonly Option<int?> _epochs = new("--epochs") { Description = "Epochs (early stopping may end sooner)" };
-    private readonly Option<int?> _seed = new("--seed") { Description = "Seed of initialisation, split and data order" };
-    private readonly Option<int?> _batchSize = new("--batch-size") { Description = "Mini-batch size" };
-    private readonly Option<double?> _lr = new("--lr") { Description = "Learning rate (FTRL: α)" };
-    private readonly Option<string?> _optimizer = new("--optimizer") { Description = $"Optimizer: {string.Join(", ", OptimizerFactory.Names)}" };
-    private readonly Option<int?> _embeddingDim = new("--embedding-dim") { Description = "Embedding width D" };
-    private readonly Option<string?> _hidden = new("--hidden") { Description = "DNN hidden units, e.g. 400,400,400" };
-    private readonly Option<float?> _dropout = new("--dropout") { Description = "Dropout rate of the DNN" };
-    private readonly Option<string?> _activation = new("--activation") { Description = "DNN hidden activation: relu or tanh" };
+    private readonly Option<string?> _preset = new("--preset")
+    {
+        Description = $"A seed paper's settings (and data format), per model: {string.Join(", ", RunPresets.Names)}{Default(Defaults.Preset)}; "
+            + $"the defaults shown are its settings for {DefaultModel.Name}, --print-config shows a run's",
+    };
+
+    private readonly Option<int?> _epochs = new("--epochs") { Description = $"Epochs (early stopping may end sooner){Default(DefaultTraining.Epochs)}" };
+    private readonly Option<int?> _seed = new("--seed") { Description = $"Seed of initialisation, split and data order{Default(DefaultTraining.Seed)}" };
+    private readonly Option<int?> _batchSize = new("--batch-size") { Description = $"Mini-batch size{Default(DefaultTraining.BatchSize)}" };
+    private readonly Option<double?> _lr = new("--lr") { Description = $"Learning rate (FTRL: α){Default(DefaultTraining.LearningRate)}" };
+    private readonly Option<string?> _optimizer = new("--optimizer")
+    {
+        Description = $"Optimizer: {string.Join(", ", OptimizerFactory.Names)}{Default(DefaultTraining.Optimizer)}",
+    };
+
+    private readonly Option<int?> _embeddingDim = new("--embedding-dim") { Description = $"Embedding width D{Default(DefaultModel.EmbeddingDim)}" };
+    private readonly Option<string?> _hidden = new("--hidden")
+    {
+        Description = $"DNN hidden units, e.g. 400,400,400{Default(string.Join(',', DefaultModel.HiddenUnits))}",
+    };
+
+    private readonly Option<float?> _dropout = new("--dropout") { Description = $"Dropout rate of the DNN{Default(DefaultModel.Dropout)}" };
+    private readonly Option<string?> _activation = new("--activation")
+    {
+        Description = $"DNN hidden activation: relu or tanh{Default(System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(DefaultModel.Activation.ToString()))}",
+    };
     private readonly Option<int?> _crossLayers = new("--cross-layers") { Description = "Cross layers L of dcn, dcnv2, gdcn (= --set cross_layers=L)" };
     private readonly Option<string?> _cinLayers = new("--cin-layers") { Description = "xdeepfm's CIN feature maps per layer, e.g. 100,100,50 (= --set cin_layers=...)" };
     private readonly Option<string[]> _set = new("--set")
@@ -57,8 +83,16 @@ internal sealed class TrainOptions
     {
         Description = "fibinet's bilinear sharing: field_all, field_each or field_interaction",
     };
-    private readonly Option<int?> _minCount = new("--min-count") { Description = "Categories seen fewer times go to the OOV id" };
-    private readonly Option<string?> _splitMode = new("--split-mode") { Description = "random (seeded) or sequential (by row order)" };
+    private readonly Option<int?> _minCount = new("--min-count")
+    {
+        Description = $"Categories seen fewer times go to the OOV id{Default(DefaultPreprocessing.MinCount)}",
+    };
+
+    private readonly Option<string?> _splitMode = new("--split-mode")
+    {
+        Description = $"random (seeded) or sequential (by row order){Default(DefaultPreprocessing.SplitMode.ToString().ToLowerInvariant())}; "
+            + "with -m/--init, the split (mode, ratios, seed) is the saved model's unless --seed, --split-mode or --set preprocessing.split… name one",
+    };
     private readonly Option<string?> _sparsity = new("--sparsity")
     {
         Description = "Prune while training (DeepLight): dnn=0.9,r=0.9,emb=0.4 or \"D-90% & R-90% & F-40%\"",
@@ -73,15 +107,15 @@ internal sealed class TrainOptions
 
     private readonly Option<bool> _prunePerField = new("--prune-per-field") { Description = "One embedding threshold per field instead of one global" };
     private readonly Option<bool> _pruneRegrow = new("--prune-regrow") { Description = "Let pruned weights regrow between prunes (reference code)" };
-    private readonly Option<string?> _init = new("--init")
+    private readonly Option<string?> _init = new("--init", "-m")
     {
-        Description = "Start from a saved model (its architecture, vocabulary and weights): fine-tune, or prune it further; "
-            + "with --model of another architecture, start that from the saved model's tables (e.g. --model fnn --init fm.cwm)",
+        Description = "Start from a saved model file (its architecture, vocabulary, weights and split): fine-tune, or prune it further; "
+            + "with --model of another architecture, start that from the saved model's tables (e.g. --model fnn -m fm.cwm)",
     };
 
     private readonly Option<int?> _fmPretrainEpochs = new("--fm-pretrain-epochs")
     {
-        Description = "FNN: epochs of the FM trained first, whose tables the FNN starts from (default 1; 0: no pre-training)",
+        Description = $"FNN: epochs of the FM trained first, whose tables the FNN starts from (0: no pre-training){Default(DefaultTraining.FmPretrainEpochs)}",
     };
 
     private readonly Option<bool> _skipBad = CommonOptions.SkipBad();
@@ -135,13 +169,19 @@ internal sealed class TrainOptions
             CommonOptions.RequireFile(file);
         }
 
-        // --format has a default, so only a format typed on the command line overrides the config file's.
-        string formatName = parse.GetResult(_format) is not { Implicit: false } && run.Format is not null ? run.Format : parse.GetValue(_format)!;
+        // A format typed on the command line overrides the config file's (or the preset's).
+        string formatName = parse.GetValue(_format) ?? run.ResolvedFormat;
         var reader = prepared
             ? PreparedDirectory.Reader(path)
             : _columns.Apply(parse, CommonOptions.Reader(formatName, parse.GetValue(_skipBad), parse.GetValue(_maxBad)));
         // A prepared dataset brings its preprocessing; flags that change it are refused when the run opens it.
         var preprocessing = prepared ? PreparedDirectory.Preprocessing(path) : run.ResolvedPreprocessing;
+        if (parse.GetValue(_model) is { } named && !ModelRegistry.Names.Contains(named) && (File.Exists(named) || named.EndsWith(".cwm", StringComparison.Ordinal)))
+        {
+            throw new UsageException($"--model/-a names an architecture ({string.Join(", ", ModelRegistry.Names)}), and '{named}' is a model file: "
+                + $"start from it with -m/--init {named}");
+        }
+
         // The preset's architecture is per model, so it is resolved for the model named on the command line.
         var modelConfig = ApplyModelFlags(parse, run.ModelFor(parse.GetValue(_model)), lenient: false);
         if (!ModelRegistry.Names.Contains(modelConfig.Name))
@@ -167,6 +207,11 @@ internal sealed class TrainOptions
                     _ => throw new UsageException($"unknown split mode '{mode}'; expected random or sequential"),
                 },
             };
+        }
+
+        if (parse.GetValue(_init) is { } initPath && !prepared && !NamesSplit(parse, run))
+        {
+            preprocessing = WithSavedSplit(preprocessing, RequireModel(initPath));
         }
 
         preprocessing = WithSets(parse, preprocessing, "preprocessing");
@@ -225,6 +270,20 @@ internal sealed class TrainOptions
         if (parse.GetValue(_optimizer) is { } optimizer) training = training with { Optimizer = optimizer };
         return training;
     }
+
+    /// <summary>Whether the command line or config file says which rows train, validate and test.</summary>
+    private bool NamesSplit(ParseResult parse, RunConfig run) =>
+        parse.GetValue(_seed) is not null || parse.GetValue(_splitMode) is not null || run.NamesSplit
+        || Sets(parse, "preprocessing").Any(set => RunConfig.SplitKeys.Any(key => set.Key == key || set.Key.StartsWith(key + ".", StringComparison.Ordinal)));
+
+    /// <summary>
+    /// Continuing a saved model on its data must not validate or test on rows it trained on, so the split (mode, ratios,
+    /// seed) is the saved model's; a model file older than the saved preprocessing keeps the preset's.
+    /// </summary>
+    private static Data.Pipeline.DataConfig WithSavedSplit(Data.Pipeline.DataConfig preprocessing, string initPath) =>
+        ModelArtifact.Load(initPath).Preprocessing is { } saved
+            ? preprocessing with { Seed = saved.Seed, SplitMode = saved.SplitMode, Split = saved.Split }
+            : preprocessing;
 
     /// <summary>The config file (if any) with <c>--preset</c> applied.</summary>
     private RunConfig Run(ParseResult parse)
@@ -346,9 +405,12 @@ internal sealed class TrainOptions
 
     private static string RequireModel(string path)
     {
-        CommonOptions.RequireFile(path);
+        CommonOptions.RequireModel(path, "-m/--init");
         return path;
     }
+
+    /// <summary>A default in System.CommandLine's own help style, for options whose default the preset decides.</summary>
+    private static string Default(object value) => string.Create(CultureInfo.InvariantCulture, $" [default: {value}]");
 
     private static T ParseEnum<T>(string text, string flag)
         where T : struct, Enum

@@ -54,7 +54,7 @@ public sealed record PruningStudyOptions
     /// <summary>The paper's Table 5 rows.</summary>
     public static IReadOnlyList<PruningSetting> PaperSettings { get; } =
     [
-        new("None", null),
+        new("Dense", null),
         new("High performance", "D-90% & R-90% & F-40%"),
         new("Low memory", "D-90% & R-90% & F-90%"),
         new("Low latency", "D-99% & R-95% & F-40%"),

@@ -14,7 +14,7 @@ internal static class BenchCommand
     {
         var model = CommonOptions.Model();
         var data = CommonOptions.Data(required: false);
-        var format = CommonOptions.Format();
+        var format = CommonOptions.Format("criteo");
         var requests = new Option<int>("--requests") { Description = "Batch-1 requests to time", DefaultValueFactory = _ => 10_000 };
         var batch = new Option<int>("--batch") { Description = "Batch size of the throughput test", DefaultValueFactory = _ => 10_000 };
         var threads = CommonOptions.Threads();
@@ -31,12 +31,12 @@ internal static class BenchCommand
         command.SetAction(parse => VerbRunner.Run(() =>
         {
             string path = parse.GetValue(model)!;
-            CommonOptions.RequireFile(path);
+            CommonOptions.RequireModel(path, "-m/--model");
             ModelArtifact artifact = ModelArtifact.Load(path);
             PlanObjective objective = parse.GetValue(plan) == "memory" ? PlanObjective.Memory : PlanObjective.Speed;
             CompiledModel compiled = artifact.Compile(objective: objective);
             (int[] ids, int rows) = parse.GetValue(data) is { } file
-                ? RowsFrom(compiled, artifact, file, parse.GetValue(format)!)
+                ? RowsFrom(compiled, artifact, file, parse.GetValue(format) ?? "criteo")
                 : RandomRows(artifact);
             int n = parse.GetValue(requests);
             int b = parse.GetValue(batch);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text;
+using Clickwise.Data.Readers;
 using Clickwise.Experiments;
 using Clickwise.IO;
 using Clickwise.Models;
@@ -48,7 +49,10 @@ internal static class CompareCommand
 
             string directory = parse.GetValue(output)!;
             TrainRequest request = options.Request(parse, Path.Combine(directory, "unused.cwm"), Path.Combine(directory, "runs"));
-            bool quietRun = parse.GetValue(quiet);
+            var input = new InputProgress();
+            request = request with { Data = request.Data with { Progress = input } };
+            var steps = new TrainingSteps();
+            Func<string?> inputLine = StderrProgress.InputLine("compare: reading", input);
             string jsonPath = Path.Combine(directory, "compare.json"), title = $"Model comparison: {Path.GetFileName(request.Data.Path)}";
             ComparisonReport? earlier = parse.GetValue(resume) && File.Exists(jsonPath)
                 ? ConfigJson.Deserialize<ComparisonReport>(File.ReadAllText(jsonPath), jsonPath)
@@ -60,16 +64,18 @@ internal static class CompareCommand
                 AtomicFile.WriteAllBytes(jsonPath, Encoding.UTF8.GetBytes(ConfigJson.Serialize(report)));
             }
 
-            ComparisonReport report = ModelComparison.Run(request, names, parse.GetValue(seeds), parse.GetValue(requests), tag =>
+            ComparisonReport report;
+            using (StderrProgress? shown = StderrProgress.Start(() => steps.Line() ?? inputLine(), parse.GetValue(quiet)))
             {
-                if (!quietRun)
+                report = ModelComparison.Run(request, names, parse.GetValue(seeds), parse.GetValue(requests), tag =>
                 {
-                    Console.Error.WriteLine($"training: {tag}");
-                }
+                    shown?.WriteLine($"training: {tag}");
+                    steps.Begin($"compare: {tag}");
+                    return [steps];
+                }, modelFor: name => options.ModelFor(parse, name), resumeFrom: earlier, progress: Save,
+                    trainingFor: name => options.TrainingFor(parse, name));
+            }
 
-                return [];
-            }, modelFor: name => options.ModelFor(parse, name), resumeFrom: earlier, progress: Save,
-                trainingFor: name => options.TrainingFor(parse, name));
             Save(report);
             Console.WriteLine(ComparisonMarkdown.Render(report, title));
             return ExitCodes.Success;

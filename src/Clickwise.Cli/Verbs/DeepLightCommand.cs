@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Clickwise.Data.Readers;
 using Clickwise.Experiments;
 using Clickwise.Runs;
 
@@ -41,16 +42,21 @@ internal static class DeepLightCommand
                 SizeMatched = !parse.GetValue(noSizeMatched),
                 LatencyRequests = parse.GetValue(requests),
             };
-            bool quietRun = parse.GetValue(quiet);
-            PruningStudyReport report = PruningStudy.Run(request, study, label =>
+            var input = new InputProgress();
+            request = request with { Data = request.Data with { Progress = input } };
+            var steps = new TrainingSteps();
+            Func<string?> inputLine = StderrProgress.InputLine("deeplight: reading", input);
+            PruningStudyReport report;
+            using (StderrProgress? shown = StderrProgress.Start(() => steps.Line() ?? inputLine(), parse.GetValue(quiet)))
             {
-                if (!quietRun)
+                report = PruningStudy.Run(request, study, label =>
                 {
-                    Console.Error.WriteLine($"training: {label}");
-                }
+                    shown?.WriteLine($"training: {label}");
+                    steps.Begin($"deeplight: {label}");
+                    return [steps];
+                });
+            }
 
-                return [];
-            });
             string markdown = PruningStudyMarkdown.Render(report, $"DeepLight pruning study: {Path.GetFileName(request.Data.Path)}");
             Directory.CreateDirectory(directory);
             File.WriteAllText(Path.Combine(directory, "deeplight.md"), markdown);

@@ -1,37 +1,80 @@
 using System.CommandLine;
 using System.Text.Json;
 using Clickwise.Data;
+using Clickwise.Data.Cache;
+using Clickwise.Metrics;
 using Clickwise.Data.Readers;
 using Clickwise.Runs;
 
 namespace Clickwise.Cli.Verbs;
 
-/// <summary><c>clickwise eval</c>: AUC, logloss and calibration of a saved model on a labelled file.</summary>
+/// <summary>
+/// <c>clickwise eval</c>: AUC, logloss and calibration of a saved model on a labelled file, or on one part (<c>--split</c>)
+/// of a prepared directory or of the text the model was trained on. Rows the model trained on are said to be so.
+/// </summary>
 internal static class EvalCommand
 {
     public static Command Create()
     {
         var model = CommonOptions.Model();
         var data = CommonOptions.Data();
-        var format = CommonOptions.Format();
+        var format = CommonOptions.Format("as the model was trained on");
         var json = CommonOptions.Json();
         var skipBad = CommonOptions.SkipBad();
         var maxBad = CommonOptions.MaxBadRatio();
         var threads = CommonOptions.Threads();
         var columns = new ColumnOptions();
+        var split = new Option<string?>("--split")
+        {
+            Description = "Evaluate one part of the model's split: test, valid or train (of a prepared directory, default test; "
+                + "or of the text the model was trained on, split again by its saved ratios, mode and seed)",
+        };
         var command = new Command("eval", "Evaluate a model file on labelled data");
-        CommonOptions.AddAll(command, model, data, format, json, skipBad, maxBad, threads);
+        CommonOptions.AddAll(command, model, data, format, split, json, skipBad, maxBad, threads);
         columns.AddTo(command);
         command.SetAction(parse => VerbRunner.Run(() =>
         {
             var compute = CommonOptions.Compute(parse.GetValue(threads));
             string path = parse.GetValue(data)!;
-            CommonOptions.RequireFile(parse.GetValue(model)!);
-            CommonOptions.RequireFile(path);
+            CommonOptions.RequireModel(parse.GetValue(model)!, "-m/--model");
+            SplitPart? part = parse.GetValue(split) is { } name ? PartNamed(name) : null;
+            bool prepared = PreparedDirectory.Is(path);
+            if (!prepared)
+            {
+                CommonOptions.RequireFile(path);
+            }
+
             ModelArtifact artifact = ModelArtifact.Load(parse.GetValue(model)!);
-            ReaderOptions options = columns.Apply(parse, CommonOptions.ReaderFor(artifact, parse, format, parse.GetValue(skipBad), parse.GetValue(maxBad)));
-            using IRecordReader reader = RecordReaders.Open(path, options);
-            var (result, calibration, stats) = Scoring.Evaluate(artifact.Compile(compute: compute), artifact.FeatureMap, reader);
+            EvaluationResult result;
+            CalibrationReport calibration;
+            string read;
+            long skipped = 0;
+            if (prepared)
+            {
+                (result, calibration) = HeldOut.Evaluate(artifact, path, part ?? SplitPart.Test, compute);
+                read = $"the {(part ?? SplitPart.Test).ToString().ToLowerInvariant()} part of prepared {path}";
+            }
+            else
+            {
+                ReaderOptions options = columns.Apply(parse, CommonOptions.ReaderFor(artifact, parse, format, parse.GetValue(skipBad), parse.GetValue(maxBad)));
+                var input = new InputProgress();
+                using IRecordReader reader = part is { } p ? HeldOut.Open(artifact, path, options, p, input) : RecordReaders.Open(path, options, input);
+                if (part is null && HeldOut.TrainedOn(artifact, path) is { } trained)
+                {
+                    Console.Error.WriteLine($"clickwise: warning: {trained} is data the model was trained on, so these rows include its training rows "
+                        + "and the metrics are optimistic; --split test evaluates only its held-out test rows");
+                }
+
+                BadLineStats stats;
+                using (StderrProgress.ForInput("eval", input, quiet: false))
+                {
+                    (result, calibration, stats) = Scoring.Evaluate(artifact.Compile(compute: compute), artifact.FeatureMap, reader);
+                }
+
+                read = stats.ToString();
+                skipped = stats.Skipped;
+            }
+
             if (parse.GetValue(json))
             {
                 var payload = new
@@ -42,7 +85,8 @@ internal static class EvalCommand
                     positives = result.Positives,
                     predicted_ctr = ConfigJson.Finite(result.PredictedCtr),
                     observed_ctr = ConfigJson.Finite(result.ObservedCtr),
-                    skipped = stats.Skipped,
+                    skipped,
+
                     calibration = calibration.Bins.Select(b => new
                     {
                         mean_prediction = ConfigJson.Finite(b.MeanPrediction),
@@ -69,11 +113,19 @@ internal static class EvalCommand
                     Console.WriteLine($"  {bin.MeanPrediction,15:F4}  {bin.ObservedRate,13:F4}  {bin.Count,9:N0}");
                 }
 
-                Console.WriteLine(stats.ToString());
+                Console.WriteLine(read);
             }
 
             return ExitCodes.Success;
         }));
         return command;
     }
+
+    private static SplitPart PartNamed(string name) => name switch
+    {
+        "test" => SplitPart.Test,
+        "valid" => SplitPart.Valid,
+        "train" => SplitPart.Train,
+        _ => throw new UsageException($"--split wants test, valid or train, got '{name}'"),
+    };
 }

@@ -17,7 +17,7 @@ internal static class InspectCommand
         command.SetAction(parse => VerbRunner.Run(() =>
         {
             string path = parse.GetValue(model)!;
-            CommonOptions.RequireFile(path);
+            CommonOptions.RequireModel(path, "-m/--model");
             ModelArtifact artifact = ModelArtifact.Load(path);
             CompiledModel compiled = artifact.Compile();
             CompiledModel smallest = artifact.Compile(objective: PlanObjective.Memory);

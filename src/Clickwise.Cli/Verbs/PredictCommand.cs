@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Clickwise.Data;
+using Clickwise.Data.Readers;
 using Clickwise.Layers;
 using Clickwise.Runs;
 
@@ -10,7 +11,7 @@ namespace Clickwise.Cli.Verbs;
 /// <summary>
 /// <c>clickwise predict</c>: one probability (or logit) per input data line, in input order: a line the reader skipped
 /// (<c>--skip-bad</c>) gets <c>nan</c>, so output line k always answers input line k. Input from a pipe is scored and
-/// written line by line, so the verb can sit behind a socket or a queue.
+/// written line by line, so the verb can sit behind a socket or a queue. With <c>--id-column</c> each line is id, tab, value.
 /// </summary>
 internal static class PredictCommand
 {
@@ -18,16 +19,20 @@ internal static class PredictCommand
     {
         var model = CommonOptions.Model();
         var data = CommonOptions.Data();
-        var format = CommonOptions.Format();
+        var format = CommonOptions.Format("as the model was trained on");
         var output = new Option<string>("--output", "-o") { Description = "Output file, one value per line ('-' for stdout)", Required = true };
         var unlabeled = new Option<bool>("--unlabeled") { Description = "The input has no label column (e.g. Criteo test.txt)" };
         var outputType = new Option<string>("--output-type") { Description = "prob or logit", DefaultValueFactory = _ => "prob" };
+        var idColumn = new Option<string?>("--id-column")
+        {
+            Description = "Copy this input column (a name, or a 0-based index) to the output, as id<TAB>prediction; a skipped line keeps its id when it can be read",
+        };
         var skipBad = CommonOptions.SkipBad();
         var maxBad = CommonOptions.MaxBadRatio();
         var threads = CommonOptions.Threads();
         var columns = new ColumnOptions();
         var command = new Command("predict", "Score a file with a model: one click probability per row");
-        CommonOptions.AddAll(command, model, data, format, output, unlabeled, outputType, skipBad, maxBad, threads);
+        CommonOptions.AddAll(command, model, data, format, output, unlabeled, outputType, idColumn, skipBad, maxBad, threads);
         columns.AddTo(command);
         command.SetAction(parse => VerbRunner.Run(() =>
         {
@@ -39,17 +44,29 @@ internal static class PredictCommand
             }
 
             string path = parse.GetValue(data)!;
-            CommonOptions.RequireFile(parse.GetValue(model)!);
+            CommonOptions.RequireModel(parse.GetValue(model)!, "-m/--model");
             CommonOptions.RequireFile(path);
             ModelArtifact artifact = ModelArtifact.Load(parse.GetValue(model)!);
             var options = columns.Apply(parse, CommonOptions.ReaderFor(artifact, parse, format, parse.GetValue(skipBad), parse.GetValue(maxBad),
-                labeled: !parse.GetValue(unlabeled)));
+                labeled: !parse.GetValue(unlabeled))) with { IdColumn = parse.GetValue(idColumn) };
+            if (options.IdColumn is not null && options.Format is DataFormat.Libsvm or DataFormat.Libffm)
+            {
+                throw new UsageException($"--id-column needs a delimited format; {options.Format.ToString().ToLowerInvariant()} lines have no named columns");
+            }
+
             string target = parse.GetValue(output)!;
             long rows = 0, placeholders = 0, written = 0;
             BadLineStats stats;
-            using (IRecordReader reader = Clickwise.Data.Readers.RecordReaders.Open(path, options))
+            var input = new InputProgress();
+            bool streaming = path == "-";
+            // Scoring a pipe line by line is a service: a progress line every ten seconds would only be noise there.
+            using (StderrProgress.ForInput("predict", input, quiet: streaming))
+            using (IRecordReader opened = RecordReaders.Open(path, options, input))
             {
-                bool streaming = path == "-";
+                LineIds? ids = options.IdColumn is null ? null : new LineIds(opened);
+                IRecordReader reader = ids ?? opened;
+                // With an id column every output line starts with its input line's id, in line order.
+                string Id() => ids is null ? "" : ids.Next() + "\t";
                 stats = WriteAtomically(target, writer =>
                 {
                     var line = new StringBuilder();
@@ -58,7 +75,7 @@ internal static class PredictCommand
                     {
                         for (; written < upTo; written++, placeholders++)
                         {
-                            line.Append("nan\n");
+                            line.Append(Id()).Append("nan\n");
                         }
                     }
 
@@ -69,7 +86,7 @@ internal static class PredictCommand
                         {
                             Placeholders(ordinals[i] - 1);
                             float value = kind == "prob" ? BinaryLogLoss.Sigmoid(logits[i]) : logits[i];
-                            line.Append(value.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
+                            line.Append(Id()).Append(value.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
                             written++;
                         }
 

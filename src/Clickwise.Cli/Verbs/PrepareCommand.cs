@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Clickwise.Data.Pipeline;
+using Clickwise.Data.Readers;
 using Clickwise.Runs;
 
 namespace Clickwise.Cli.Verbs;
@@ -22,8 +23,16 @@ internal static class PrepareCommand
         {
             string directory = parse.GetValue(output)!;
             TrainRequest request = options.Request(parse, Path.Combine(directory, "unused.cwm"), directory);
+            var input = new InputProgress();
+            request = request with { Data = request.Data with { Progress = input } };
             var clock = Stopwatch.StartNew();
-            using PreparedDataset data = PreparedDirectory.Prepare(request, directory);
+            PreparedDataset prepared;
+            using (StderrProgress.ForInput("prepare", input, quiet: false))
+            {
+                prepared = PreparedDirectory.Prepare(request, directory);
+            }
+
+            using PreparedDataset data = prepared;
             Console.WriteLine($"prepared {data.Rows:N0} rows (train {data.Train.RowCount:N0}, valid {data.Valid.RowCount:N0}, "
                 + $"test {data.Tests.Sum(t => t.Rows.RowCount):N0}); {data.Stats}; vocabulary {data.Map.Layout.TotalRows:N0} rows; "
                 + $"{clock.Elapsed.TotalSeconds:F1} s");

@@ -21,7 +21,7 @@ internal static class QuickstartCommand
     {
         var rows = new Option<long>("--rows") { Description = "Synthetic rows to generate", DefaultValueFactory = _ => 400_000 };
         var epochs = new Option<int>("--epochs") { Description = "Training epochs", DefaultValueFactory = _ => 2 };
-        var model = new Option<string>("--model") { Description = "Model to train", DefaultValueFactory = _ => "deepfwfm" };
+        var model = new Option<string>("--model", "-a") { Description = "Architecture to train", DefaultValueFactory = _ => "deepfwfm" };
         var seed = new Option<int>("--seed") { Description = "Seed of data, split and training", DefaultValueFactory = _ => 1 };
         var workdir = new Option<string>("--workdir") { Description = "Where files go", DefaultValueFactory = _ => "clickwise-quickstart" };
         var threads = CommonOptions.Threads();

@@ -25,6 +25,19 @@ public sealed class BadLineStats
         }
     }
 
+    /// <summary>Adds another pass's counts (the next file of a list read as one stream).</summary>
+    public void Add(BadLineStats other)
+    {
+        LinesRead += other.LinesRead;
+        RowsParsed += other.RowsParsed;
+        foreach ((string reason, long count) in other._skippedByReason)
+        {
+            _skippedByReason[reason] = _skippedByReason.GetValueOrDefault(reason) + count;
+        }
+
+        FirstMessages.AddRange(other.FirstMessages.Take(Math.Max(0, 5 - FirstMessages.Count)));
+    }
+
     public override string ToString()
     {
         string reasons = string.Join(", ", _skippedByReason.OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key}={kv.Value}"));

@@ -44,6 +44,15 @@ public sealed class RawRecord
     /// <summary>The file (or "-" for stdin) the row came from.</summary>
     public string Source { get; set; } = "";
 
+    /// <summary>The text of the reader's id column (<see cref="Readers.ReaderOptions.IdColumn"/>); null without one.</summary>
+    public string? Id { get; set; }
+
+    /// <summary>
+    /// With an id column: the ids of the lines skipped as bad since the consumer last cleared this list, in line order
+    /// (null where a bad line's id could not be read), so every input line's id reaches the output.
+    /// </summary>
+    public List<string?> SkippedIds { get; } = [];
+
     public bool IsMissing(int field) => _missing[field];
 
     /// <summary>Raw token bytes of a categorical field (empty when missing).</summary>

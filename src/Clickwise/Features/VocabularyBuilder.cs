@@ -51,7 +51,7 @@ public sealed class VocabularyBuilder
 
     public uint HashSeed { get; }
 
-    /// <summary>Rows counted so far (those a filtered <see cref="Fit(IRecordReader, Func{int, bool})"/> skipped are not).</summary>
+    /// <summary>Rows counted so far (those a filtered <see cref="Fit(IRecordReader, Func{long, bool})"/> skipped are not).</summary>
     public long Rows { get; private set; }
 
     /// <summary>Distinct tokens counted in a field so far (0 for hashed fields).</summary>
@@ -64,11 +64,11 @@ public sealed class VocabularyBuilder
     /// Reads <paramref name="reader"/> to its end and counts the rows whose index (0-based, in reading order)
     /// <paramref name="include"/> accepts: the training rows of a split. Returns the rows read, counted or not.
     /// </summary>
-    public long Fit(IRecordReader reader, Func<int, bool> include)
+    public long Fit(IRecordReader reader, Func<long, bool> include)
     {
         FeatureSpecs.CheckSchema(_specs, reader.Schema);
         var record = new RawRecord(_specs.Length);
-        int row = 0;
+        long row = 0;
         while (reader.Read(record))
         {
             if (include(row))
@@ -76,7 +76,7 @@ public sealed class VocabularyBuilder
                 Add(record);
             }
 
-            row = checked(row + 1);
+            row++;
         }
 
         return row;

@@ -10,9 +10,16 @@ public sealed record DataSource
 
     public ReaderOptions Reader { get; init; } = new();
 
+    /// <summary>The file stdin is copied to in the spool directory, so it can be read once per pass.</summary>
+    public const string StdinSpoolName = "stdin.input";
+
     public bool IsStdin => Path == "-";
 
-    public Func<IRecordReader> Opener() => () => RecordReaders.Open(Path, Reader);
+    /// <summary>Counts each pass's rows and bytes for a progress display; null: not shown.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public InputProgress? Progress { get; init; }
+
+    public Func<IRecordReader> Opener() => () => RecordReaders.Open(Path, Reader, Progress);
 
     /// <summary>
     /// A reader factory that may be called once per pass. A file is simply reopened; stdin can be read only once,
@@ -28,7 +35,7 @@ public sealed record DataSource
             return Opener();
         }
 
-        string spool = System.IO.Path.Combine(spoolDirectory, "stdin.input");
+        string spool = System.IO.Path.Combine(spoolDirectory, StdinSpoolName);
         using (Stream input = stdin())
         using (var file = new FileStream(spool, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
         {

@@ -34,20 +34,36 @@ public sealed class ModelArtifact
     /// How the training data was read (format, columns, delimiter), when the file says: <c>eval</c> and <c>predict</c>
     /// read new data the same way unless told otherwise. Null for files written before it was kept.
     /// </summary>
-    public Data.Readers.ReaderOptions? Input
-    {
-        get
-        {
-            if (ExtraJson is null)
-            {
-                return null;
-            }
+    public Data.Readers.ReaderOptions? Input => Extra<Data.Readers.ReaderOptions>("input");
 
-            using JsonDocument extra = JsonDocument.Parse(ExtraJson);
-            return extra.RootElement.ValueKind == JsonValueKind.Object && extra.RootElement.TryGetProperty("input", out JsonElement input)
-                ? input.Deserialize<Data.Readers.ReaderOptions>(ConfigJson.Options)
-                : null;
+    /// <summary>The preprocessing the model was trained with (split mode and seed, min count, …); null in older files.</summary>
+    public Data.Pipeline.DataConfig? Preprocessing => ExtraText("preprocessing") is { } json ? Data.Pipeline.DataConfig.FromJson(json) : null;
+
+    /// <summary>
+    /// The ratios its training data was split by, parts given as files at 0: with <see cref="Preprocessing"/>'s mode and
+    /// seed, which rows trained, validated and tested. Null in older files.
+    /// </summary>
+    public Data.Cache.SplitRatios? Split => Extra<Data.Cache.SplitRatios>("split");
+
+    /// <summary>The full paths of the files it was trained on (a prepared directory's sources); empty when unknown or stdin.</summary>
+    public IReadOnlyList<string> Sources => Extra<string[]>("sources") ?? [];
+
+    /// <summary>A property of the stored training summary, or null when the file has none.</summary>
+    private T? Extra<T>(string name)
+        where T : class => ExtraText(name) is { } json ? JsonSerializer.Deserialize<T>(json, ConfigJson.Options) : null;
+
+    private string? ExtraText(string name)
+    {
+        if (ExtraJson is null)
+        {
+            return null;
         }
+
+        using JsonDocument extra = JsonDocument.Parse(ExtraJson);
+        return extra.RootElement.ValueKind == JsonValueKind.Object && extra.RootElement.TryGetProperty(name, out JsonElement value)
+            && value.ValueKind != JsonValueKind.Null
+            ? value.GetRawText()
+            : null;
     }
 
     public long ParameterCount => Tensors.Values.Sum(t => (long)t.Length);

@@ -24,12 +24,17 @@ public static class PreparedDirectory
     {
         Directory.CreateDirectory(directory);
         PreparedDataset data = TrainRun.Prepare(request with { WorkDir = directory });
+        PreparedManifest.SaveSources(CacheOf(directory), [.. Sources(request, directory)]);
         AtomicFile.WriteAllBytes(Path.Combine(directory, InputFileName), Encoding.UTF8.GetBytes(ConfigJson.Serialize(request.Data.Reader)));
         return data;
     }
 
     /// <summary>The prepared data, checked against the preprocessing a run asks for.</summary>
     public static PreparedDataset Open(string directory, DataConfig preprocessing) => DatasetBuilder.Open(CacheOf(directory), preprocessing);
+
+    /// <summary>The full paths of the training files the directory was prepared from.</summary>
+    public static string[] TrainingFiles(string directory) =>
+        [.. PreparedManifest.SourcesOf(CacheOf(directory)).Where(source => source.Role == "train").Select(source => source.Path)];
 
     /// <summary>How the prepared text was read (format, columns): what a model trained on it keeps.</summary>
     public static ReaderOptions Reader(string directory) =>
@@ -43,6 +48,27 @@ public static class PreparedDirectory
         return json.RootElement.TryGetProperty("preprocessing", out var built) && built.ValueKind == System.Text.Json.JsonValueKind.Object
             ? DataConfig.FromJson(built.GetRawText())
             : throw new InvalidDataException($"{path}: written before prepared datasets kept their preprocessing: prepare again");
+    }
+
+    /// <summary>Every file read, by role; stdin is described by the copy it was spooled to.</summary>
+    private static IEnumerable<SourceFile> Sources(TrainRequest request, string directory)
+    {
+        var roles = new List<(string Role, DataSource Data)> { ("train", request.Data) };
+        if (request.Valid is { } valid)
+        {
+            roles.Add(("valid", valid));
+        }
+
+        roles.AddRange(request.Tests.Select(test => ("test", test)));
+        foreach ((string role, DataSource data) in roles)
+        {
+            foreach (string path in InputFiles.Expand(data.Path))
+            {
+                yield return data.IsStdin
+                    ? SourceFile.Of(role, Path.Combine(directory, DataSource.StdinSpoolName)) with { Path = "-" }
+                    : SourceFile.Of(role, path);
+            }
+        }
     }
 
     private static string CacheOf(string directory) => Path.Combine(directory, "cache");

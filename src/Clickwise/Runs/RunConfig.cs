@@ -20,6 +20,10 @@ public sealed record RunConfig
 
     public string? Format { get; init; }
 
+    /// <summary>The format to read: the config file's, else the preset's (<c>--preset avazu</c> reads Avazu CSV).</summary>
+    [JsonIgnore]
+    public string ResolvedFormat => Format ?? RunPresets.Get(Preset).Format;
+
     /// <summary>The training, validation and test files (absent: named on the command line).</summary>
     public DataFiles? Data { get; init; }
 
@@ -85,6 +89,12 @@ public sealed record RunConfig
 
         return config;
     }
+
+    /// <summary>Whether the file's preprocessing section names the split (its ratios, mode or seed).</summary>
+    public bool NamesSplit => Keys?.Preprocessing is { } keys && SplitKeys.Any(keys.ContainsKey);
+
+    /// <summary>The preprocessing keys that decide which rows train, validate and test.</summary>
+    public static IReadOnlyList<string> SplitKeys { get; } = ["split", "split_mode", "seed"];
 
     public DataConfig ResolvedPreprocessing => Keys is null
         ? Preprocessing ?? RunPresets.Get(Preset).Data

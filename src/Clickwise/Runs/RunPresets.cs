@@ -19,6 +19,9 @@ public sealed record RunPreset(string Name, string Source, IReadOnlyList<string>
     /// <summary>What the documentation adds about this preset (Markdown); null: nothing.</summary>
     public string? Notes { get; init; }
 
+    /// <summary>The input format of the paper's data: what <c>--preset</c> implies when no <c>--format</c> is given.</summary>
+    public string Format { get; init; } = "criteo";
+
     /// <summary>The training settings of model <paramref name="model"/>.</summary>
     public TrainingConfig TrainingFor(string model) => TrainingByModel?.Invoke(model) ?? Training;
 }
@@ -44,11 +47,11 @@ public static class RunPresets
         new("criteo", "DeepLight §5.1.4 (as deeplight-criteo; wdl-fm at embedding 11 as in the DeepFM paper)", DeepLightModels,
             DataConfig.Criteo, TrainingConfig.Criteo, model => ModelPresets.Criteo(model)),
         new("avazu", "DeepLight §5.1.4 (as deeplight-avazu)", DeepLightModels, DataConfig.Avazu, TrainingConfig.Avazu,
-            model => ModelPresets.Avazu(model)),
+            model => ModelPresets.Avazu(model)) { Format = "avazu" },
         new("deeplight-criteo", "seed 000 §5.1.4", DeepLightModels, DataConfig.Criteo, TrainingConfig.Criteo,
             model => ModelPresets.DeepLight(model, avazu: false)),
         new("deeplight-avazu", "seed 000 §5.1.4", DeepLightModels, DataConfig.Avazu, TrainingConfig.Avazu,
-            model => ModelPresets.DeepLight(model, avazu: true)),
+            model => ModelPresets.DeepLight(model, avazu: true)) { Format = "avazu" },
         new("deepfm-criteo-random", "seed 003 Table III, Criteo-Random", ["lr", .. ModelPresets.TableIIIModels], DataConfig.Criteo,
             TrainingConfig.Criteo, model => ModelPresets.DeepFMPaper(model, sequential: false), DeepFMPaperTraining)
         {
@@ -65,7 +68,7 @@ public static class RunPresets
         new("lowrank-criteo", "seed 002 §4.2 and appendix A.2", LowRankModels, DataConfig.Criteo, LowRank(batchSize: 1000),
             model => ModelPresets.LowRank(model, avazu: false)) { Notes = LowRankNotes },
         new("lowrank-avazu", "seed 002 §4.2 and appendix A.2", LowRankModels, DataConfig.Avazu, LowRank(batchSize: 500),
-            model => ModelPresets.LowRank(model, avazu: true)) { Notes = LowRankNotes },
+            model => ModelPresets.LowRank(model, avazu: true)) { Notes = LowRankNotes, Format = "avazu" },
     ];
 
     public static IReadOnlyList<string> Names { get; } = [.. All.Select(p => p.Name)];

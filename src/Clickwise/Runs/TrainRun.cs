@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Clickwise.Compression.Pruning;
 using Clickwise.Data;
 using Clickwise.Data.Pipeline;
+using Clickwise.Data.Readers;
 using Clickwise.Features;
 using Clickwise.Inference;
 using Clickwise.Metrics;
@@ -224,6 +225,10 @@ public static class TrainRun
             // How the model was fed, so eval and predict read new files the same way without being told again.
             input = request.Data.Reader,
             preprocessing = request.Preprocessing,
+            // Which rows trained, so eval can take the held-out ones again (--split) or warn on the trained ones.
+            split = data.Split.Ratios,
+            sources = PreparedDirectory.Is(request.Data.Path) ? PreparedDirectory.TrainingFiles(request.Data.Path)
+                : request.Data.IsStdin ? [] : InputFiles.Expand(request.Data.Path).Select(Path.GetFullPath).ToArray(),
         };
         ModelArtifact.Save(request.ModelPath, model, data.Map, summary);
         return new TrainReport(data.Rows, data.Train.RowCount, data.Valid.RowCount, data.Tests.Sum(t => t.Rows.RowCount), data.Stats.ToString(),

@@ -21,6 +21,8 @@ public sealed class QuickstartTests
         }
 
         Assert.Contains("Clickwise quickstart report", output);
+        Assert.Contains(", 1 epoch)", output); // not "1 epochs"
+        Assert.DoesNotContain("1 epochs", output);
         Assert.Contains("rows           20,000 (train ", output);
         Match auc = Regex.Match(output, @"test AUC\s+(0\.\d+)\s+\(teacher ceiling (0\.\d+)\)");
         Assert.True(auc.Success, output);

@@ -57,7 +57,7 @@ public sealed class CacheFileTests
 
         using CacheFile cache = CacheFile.Open(path);
         Assert.Equal([1f, 1f, 1f, 1f, 0.5f, 2f, 1f, 1f], Enumerable.Range(0, 4).SelectMany(r => cache.Values(r).ToArray()));
-        Assert.Equal([0f, 1f, 1f, 0f], Enumerable.Range(0, 4).Select(cache.Label));
+        Assert.Equal([0f, 1f, 1f, 0f], Enumerable.Range(0, 4).Select(r => cache.Label(r)));
     }
 
     [Fact]

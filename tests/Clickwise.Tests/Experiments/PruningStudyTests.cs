@@ -35,7 +35,7 @@ public sealed class PruningStudyTests
         };
         var options = new PruningStudyOptions
         {
-            Settings = [new("None", null), new("Low latency", "D-99% & R-95% & F-40%")],
+            Settings = [new("Dense", null), new("Low latency", "D-99% & R-95% & F-40%")],
             EnsembleModels = 3,
             BudgetMultiples = [1.0, 1000.0], // the loose budget fits all three however loaded the machine is
             LatencyRequests = 300,
@@ -44,7 +44,8 @@ public sealed class PruningStudyTests
 
         PruningStudyReport report = PruningStudy.Run(request, options, cancellationToken: TestContext.Current.CancellationToken);
 
-        Assert.Equal(["None", "Low latency"], report.Settings.Select(r => r.Label));
+        Assert.Equal(["Dense", "Low latency"], report.Settings.Select(r => r.Label));
+        Assert.Equal("Dense", PruningStudyOptions.PaperSettings[0].Label); // the baseline is named for what it is, not "None"
         PruningStudyRow dense = report.Settings[0], pruned = report.Settings[1];
         Assert.Equal(1.0, dense.SpeedUp, 12);
         Assert.Equal(dense.P50Micros / pruned.P50Micros, pruned.SpeedUp, 12);

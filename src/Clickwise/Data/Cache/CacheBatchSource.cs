@@ -12,6 +12,8 @@ namespace Clickwise.Data.Cache;
 /// Shuffling is a full permutation of the subset per epoch (4 bytes per row: 180 MB for Criteo's 45M), chosen
 /// over block shuffling because it gives i.i.d. batches whatever the file's row order (Criteo is time-ordered)
 /// and its cost is small next to the cache. The order depends only on the seed; callers pass a new seed per epoch.
+/// Reading in order streams the rows instead, so evaluation and scans reach every row of a cache beyond 2³¹ rows;
+/// a shuffled part must lie below row 2³¹ (a larger one would need block shuffling).
 /// </remarks>
 public sealed class CacheBatchSource : IBatchSource
 {
@@ -41,18 +43,13 @@ public sealed class CacheBatchSource : IBatchSource
 
     private IEnumerable<Batch> Prefetched(int batchSize, bool shuffle, int seed)
     {
-        int[] order = _rows.ToArray();
-        if (order.Length == 0)
+        if (_rows.Count == 0)
         {
             yield break;
         }
 
-        if (shuffle)
-        {
-            SeededShuffle.Shuffle(order, seed);
-        }
-
-        int capacity = Math.Min(batchSize, order.Length);
+        IEnumerable<Action<Batch>> fills = shuffle ? Shuffled(batchSize, seed) : InOrder(batchSize);
+        int capacity = (int)Math.Min(batchSize, _rows.Count);
         using var free = new BlockingCollection<Batch>();
         using var ready = new BlockingCollection<Batch>();
         for (int i = 0; i < BufferCount; i++)
@@ -62,7 +59,7 @@ public sealed class CacheBatchSource : IBatchSource
 
         using var stop = new CancellationTokenSource();
         Task producer = Task.Factory.StartNew(
-            () => Fill(order, batchSize, free, ready, stop.Token),
+            () => Fill(fills, free, ready, stop.Token),
             stop.Token,
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default);
@@ -97,14 +94,30 @@ public sealed class CacheBatchSource : IBatchSource
         }
     }
 
-    private void Fill(int[] order, int batchSize, BlockingCollection<Batch> free, BlockingCollection<Batch> ready, CancellationToken stop)
+    /// <summary>A permutation of the subset (32-bit rows: 4 bytes a row), cut into batches.</summary>
+    private IEnumerable<Action<Batch>> Shuffled(int batchSize, int seed)
+    {
+        int[] order = _rows.ToArray();
+        SeededShuffle.Shuffle(order, seed);
+        for (int start = 0; start < order.Length; start += batchSize)
+        {
+            int from = start, count = Math.Min(batchSize, order.Length - start);
+            yield return batch => _cache.CopyRows(order.AsSpan(from, count), batch);
+        }
+    }
+
+    /// <summary>The subset in row order, streamed a batch at a time: no row list, so any row of any cache size.</summary>
+    private IEnumerable<Action<Batch>> InOrder(int batchSize) =>
+        _rows.Chunks(batchSize).Select(rows => (Action<Batch>)(batch => _cache.CopyRows(rows.Span, batch)));
+
+    private static void Fill(IEnumerable<Action<Batch>> fills, BlockingCollection<Batch> free, BlockingCollection<Batch> ready, CancellationToken stop)
     {
         try
         {
-            for (int start = 0; start < order.Length; start += batchSize)
+            foreach (Action<Batch> fill in fills)
             {
                 Batch batch = free.Take(stop);
-                _cache.CopyRows(order.AsSpan(start, Math.Min(batchSize, order.Length - start)), batch);
+                fill(batch);
                 ready.Add(batch, stop);
             }
         }

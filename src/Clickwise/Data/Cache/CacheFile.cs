@@ -1,4 +1,5 @@
 using System.IO.MemoryMappedFiles;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace Clickwise.Data.Cache;
@@ -76,10 +77,10 @@ public sealed unsafe class CacheFile : IDisposable
     }
 
     /// <summary>Global ids [F] of one row.</summary>
-    public ReadOnlySpan<int> Ids(int row) => new(IdsPointer(row), FieldCount);
+    public ReadOnlySpan<int> Ids(long row) => new(IdsPointer(row), FieldCount);
 
     /// <summary>Values [F] of one row (all 1 when the cache has none).</summary>
-    public ReadOnlySpan<float> Values(int row)
+    public ReadOnlySpan<float> Values(long row)
     {
         if (!HasValues)
         {
@@ -89,11 +90,18 @@ public sealed unsafe class CacheFile : IDisposable
         return new(ValuesPointer(row), FieldCount);
     }
 
-    public float Label(int row) => *LabelPointer(row);
+    public float Label(long row) => *LabelPointer(row);
 
     /// <summary>Copies the given rows, in order, into a batch (ids, labels, and values when present).</summary>
+    public void CopyRows(ReadOnlySpan<int> rows, Batch batch) => Copy(rows, batch);
+
+    /// <summary>Copies the given rows (any row of a cache beyond 2³¹ rows), in order, into a batch.</summary>
+    public void CopyRows(ReadOnlySpan<long> rows, Batch batch) => Copy(rows, batch);
+
+    /// <summary>One body for both row index widths; the JIT specialises it per width, so the int path costs no widening call.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void CopyRows(ReadOnlySpan<int> rows, Batch batch)
+    private void Copy<TRow>(ReadOnlySpan<TRow> rows, Batch batch)
+        where TRow : struct, IBinaryInteger<TRow>
     {
         int f = FieldCount;
         if (batch.FieldCount != f || rows.Length > batch.Capacity)
@@ -105,7 +113,7 @@ public sealed unsafe class CacheFile : IDisposable
         Span<float> labels = batch.Labels;
         for (int r = 0; r < rows.Length; r++)
         {
-            int row = rows[r];
+            long row = long.CreateTruncating(rows[r]);
             new ReadOnlySpan<int>(IdsPointer(row), f).CopyTo(ids.Slice(r * f, f));
             labels[r] = *LabelPointer(row);
         }
@@ -115,7 +123,7 @@ public sealed unsafe class CacheFile : IDisposable
             Span<float> values = batch.Values;
             for (int r = 0; r < rows.Length; r++)
             {
-                new ReadOnlySpan<float>(ValuesPointer(rows[r]), f).CopyTo(values.Slice(r * f, f));
+                new ReadOnlySpan<float>(ValuesPointer(long.CreateTruncating(rows[r])), f).CopyTo(values.Slice(r * f, f));
             }
         }
 
@@ -136,17 +144,17 @@ public sealed unsafe class CacheFile : IDisposable
         _file.Dispose();
     }
 
-    private int* IdsPointer(int row) => (int*)(Checked(row) + _header.IdsOffset + ((long)row * FieldCount * sizeof(int)));
+    private int* IdsPointer(long row) => (int*)(Checked(row) + _header.IdsOffset + (row * FieldCount * sizeof(int)));
 
-    private float* ValuesPointer(int row) => (float*)(Checked(row) + _header.ValuesOffset + ((long)row * FieldCount * sizeof(float)));
+    private float* ValuesPointer(long row) => (float*)(Checked(row) + _header.ValuesOffset + (row * FieldCount * sizeof(float)));
 
-    private float* LabelPointer(int row) => (float*)(Checked(row) + _header.LabelsOffset + ((long)row * sizeof(float)));
+    private float* LabelPointer(long row) => (float*)(Checked(row) + _header.LabelsOffset + (row * sizeof(float)));
 
     /// <summary>Bounds and lifetime check before any pointer arithmetic (a wrong row would read foreign memory).</summary>
-    private byte* Checked(int row)
+    private byte* Checked(long row)
     {
         ObjectDisposedException.ThrowIf(_base is null, this);
-        if ((uint)row >= (ulong)RowCount)
+        if ((ulong)row >= (ulong)RowCount)
         {
             throw new ArgumentOutOfRangeException(nameof(row), $"row {row} is outside 0..{RowCount - 1}");
         }

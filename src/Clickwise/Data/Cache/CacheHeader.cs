@@ -16,7 +16,8 @@ namespace Clickwise.Data.Cache;
 /// 48  8  offset of values float32 [N, F] (0 when absent)
 /// 56  8  offset of labels float32 [N]
 /// </code>
-/// Sections start on 64-byte boundaries. Ids come first because they are written as rows stream in; labels and
+/// Sections start on 64-byte boundaries. Counts and offsets are 64-bit: a cache holds more than 2³¹ rows (Criteo 1TB's
+/// 4.37 billion) in the same layout. Ids come first because they are written as rows stream in; labels and
 /// values are spooled beside and appended when N is known.
 /// </summary>
 internal readonly record struct CacheHeader(int FieldCount, long RowCount, ulong FeatureMapChecksum, bool HasValues)
@@ -36,6 +37,9 @@ internal readonly record struct CacheHeader(int FieldCount, long RowCount, ulong
     public long FileLength => LabelsOffset + (RowCount * sizeof(float));
 
     private long SectionBytes => RowCount * FieldCount * sizeof(int);
+
+    /// <summary>Rows whose sections still fit 64-bit offsets (a bound on the header, far above any real file).</summary>
+    public static long MaxRows(int fieldCount) => long.MaxValue / 16 / fieldCount;
 
     public static long Align(long offset) => (offset + Alignment - 1) / Alignment * Alignment;
 
@@ -73,7 +77,7 @@ internal readonly record struct CacheHeader(int FieldCount, long RowCount, ulong
             BinaryPrimitives.ReadInt64LittleEndian(source[16..]),
             BinaryPrimitives.ReadUInt64LittleEndian(source[24..]),
             (flags & 1) != 0);
-        if (header.FieldCount < 1 || header.RowCount < 0 || header.RowCount > int.MaxValue || (flags & ~1) != 0
+        if (header.FieldCount < 1 || header.RowCount < 0 || header.RowCount > MaxRows(header.FieldCount) || (flags & ~1) != 0
             || BinaryPrimitives.ReadInt64LittleEndian(source[40..]) != header.IdsOffset
             || BinaryPrimitives.ReadInt64LittleEndian(source[48..]) != header.ValuesOffset
             || BinaryPrimitives.ReadInt64LittleEndian(source[56..]) != header.LabelsOffset)

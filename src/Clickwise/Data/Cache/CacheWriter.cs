@@ -76,11 +76,6 @@ public sealed class CacheWriter : IDisposable
     {
         ObjectDisposedException.ThrowIf(_ids is null, this);
         var header = new CacheHeader(FieldCount, RowCount, _featureMapChecksum, HasValues);
-        if (RowCount > int.MaxValue)
-        {
-            throw new InvalidOperationException($"{RowCount} rows exceed a cache's limit of {int.MaxValue}");
-        }
-
         if (_values is not null)
         {
             AppendSpool(ref _values, header.ValuesOffset);

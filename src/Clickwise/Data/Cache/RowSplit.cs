@@ -17,7 +17,6 @@ public sealed class RowSplit
     public RowSplit(long rowCount, SplitMode mode, SplitRatios ratios, int seed)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rowCount);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(rowCount, int.MaxValue);
         ratios.Validate();
         RowCount = rowCount;
         Mode = mode;
@@ -36,7 +35,7 @@ public sealed class RowSplit
         }
         else
         {
-            for (int row = 0; row < rowCount; row++)
+            for (long row = 0; row < rowCount; row++)
             {
                 _counts[(int)RandomPart(row)]++;
             }
@@ -53,9 +52,9 @@ public sealed class RowSplit
 
     public long Count(SplitPart part) => _counts[(int)part];
 
-    public SplitPart PartOf(int row)
+    public SplitPart PartOf(long row)
     {
-        if ((uint)row >= (ulong)RowCount)
+        if ((ulong)row >= (ulong)RowCount)
         {
             throw new ArgumentOutOfRangeException(nameof(row));
         }
@@ -76,23 +75,23 @@ public sealed class RowSplit
     {
         if (Mode == SplitMode.Random)
         {
-            return new RowSubset(this, part, 0, (int)RowCount, Count(part));
+            return new RowSubset(this, part, 0, RowCount, Count(part));
         }
 
-        int start = part switch
+        long start = part switch
         {
             SplitPart.Train => 0,
-            SplitPart.Valid => (int)Count(SplitPart.Train),
-            _ => (int)(Count(SplitPart.Train) + Count(SplitPart.Valid)),
+            SplitPart.Valid => Count(SplitPart.Train),
+            _ => Count(SplitPart.Train) + Count(SplitPart.Valid),
         };
-        return RowSubset.Range(start, (int)Count(part));
+        return RowSubset.Range(start, Count(part));
     }
 
     /// <summary>
     /// The part of <paramref name="row"/> in random mode, known before the row count is: the vocabulary is fitted on the
     /// training rows while the rows stream in, before the cache (and so the split) exists.
     /// </summary>
-    public static SplitPart RandomPartOf(int row, SplitRatios ratios, int seed) =>
+    public static SplitPart RandomPartOf(long row, SplitRatios ratios, int seed) =>
         RandomPart(row, KeyOf(seed), ratios.Train, ratios.Train + ratios.Valid);
 
     /// <summary>The training rows (the first ones) of a sequential split of <paramref name="rowCount"/> rows.</summary>
@@ -100,9 +99,9 @@ public sealed class RowSplit
 
     private static ulong KeyOf(int seed) => MurmurHash3.FMix64((uint)seed ^ 0x5851F42D4C957F2DUL);
 
-    private SplitPart RandomPart(int row) => RandomPart(row, _key, _trainEnd, _validEnd);
+    private SplitPart RandomPart(long row) => RandomPart(row, _key, _trainEnd, _validEnd);
 
-    private static SplitPart RandomPart(int row, ulong key, double trainEnd, double validEnd)
+    private static SplitPart RandomPart(long row, ulong key, double trainEnd, double validEnd)
     {
         // Multiply by an odd constant (a bijection) and finalise: adjacent rows get independent-looking draws.
         ulong bits = MurmurHash3.FMix64(((ulong)row * 0x9E3779B97F4A7C15UL) ^ key);

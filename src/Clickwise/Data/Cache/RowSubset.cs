@@ -2,16 +2,17 @@ namespace Clickwise.Data.Cache;
 
 /// <summary>
 /// A set of cache rows: a contiguous range, or the rows of a range that a <see cref="RowSplit"/> assigns to one part.
-/// Enumerated in ascending row order.
+/// Enumerated in ascending row order. Rows are 64-bit (a cache may hold more than 2³¹); a permutation of the subset
+/// (<see cref="ToArray"/>, for shuffling) needs it to lie below row 2³¹.
 /// </summary>
 public sealed class RowSubset
 {
     private readonly RowSplit? _split;
     private readonly SplitPart _part;
-    private readonly int _start;
-    private readonly int _end;
+    private readonly long _start;
+    private readonly long _end;
 
-    internal RowSubset(RowSplit? split, SplitPart part, int start, int end, long count)
+    internal RowSubset(RowSplit? split, SplitPart part, long start, long end, long count)
     {
         _split = split;
         _part = part;
@@ -21,7 +22,7 @@ public sealed class RowSubset
     }
 
     /// <summary>Rows [start, start + count).</summary>
-    public static RowSubset Range(int start, int count)
+    public static RowSubset Range(long start, long count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(start);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
@@ -30,7 +31,7 @@ public sealed class RowSubset
 
     public long Count { get; }
 
-    public bool Contains(int row) => row >= _start && row < _end && (_split is null || _split.PartOf(row) == _part);
+    public bool Contains(long row) => row >= _start && row < _end && (_split is null || _split.PartOf(row) == _part);
 
     /// <summary>Writes the rows in ascending order into <paramref name="destination"/> (length ≥ <see cref="Count"/>).</summary>
     public void CopyTo(Span<int> destination)
@@ -40,12 +41,18 @@ public sealed class RowSubset
             throw new ArgumentException($"destination holds {destination.Length} rows, the subset has {Count}");
         }
 
+        if (_end - 1 > int.MaxValue)
+        {
+            throw new NotSupportedException($"rows up to {_end - 1:N0} cannot be listed as 32-bit indices (shuffled); "
+                + "read a part beyond row 2³¹ in order, or split the data into files");
+        }
+
         int n = 0;
-        for (int row = _start; row < _end; row++)
+        for (long row = _start; row < _end; row++)
         {
             if (_split is null || _split.PartOf(row) == _part)
             {
-                destination[n++] = row;
+                destination[n++] = (int)row;
             }
         }
     }
@@ -55,5 +62,32 @@ public sealed class RowSubset
         int[] rows = new int[Count];
         CopyTo(rows);
         return rows;
+    }
+
+    /// <summary>The rows in ascending order, <paramref name="size"/> at a time, in one reused buffer (valid until the next chunk).</summary>
+    public IEnumerable<ReadOnlyMemory<long>> Chunks(int size)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
+        long[] buffer = new long[(int)Math.Min(size, Math.Max(Count, 1))];
+        int n = 0;
+        for (long row = _start; row < _end; row++)
+        {
+            if (_split is not null && _split.PartOf(row) != _part)
+            {
+                continue;
+            }
+
+            buffer[n++] = row;
+            if (n == buffer.Length)
+            {
+                yield return buffer;
+                n = 0;
+            }
+        }
+
+        if (n > 0)
+        {
+            yield return buffer.AsMemory(0, n);
+        }
     }
 }

@@ -38,7 +38,7 @@ public static class DatasetBuilder
         Directory.CreateDirectory(cacheDir);
         File.Delete(Path.Combine(cacheDir, PreparedManifest.FileName));
         SplitRatios ratios = RatiosFor(config, heldOut);
-        Func<int, bool> isTrainRow = TrainRows(openReader, config, ratios);
+        Func<long, bool> isTrainRow = TrainRows(openReader, config, ratios);
         var builder = new VocabularyBuilder(specs, config.HashSeed);
         long readRows;
         using (IRecordReader reader = openReader())
@@ -111,7 +111,7 @@ public static class DatasetBuilder
     }
 
     /// <summary>Which row indices (in reading order) train: known per row for a random split, after a counting pass for a sequential one.</summary>
-    private static Func<int, bool> TrainRows(Func<IRecordReader> openReader, DataConfig config, SplitRatios ratios)
+    private static Func<long, bool> TrainRows(Func<IRecordReader> openReader, DataConfig config, SplitRatios ratios)
     {
         if (ratios.Train >= 1)
         {
@@ -124,18 +124,22 @@ public static class DatasetBuilder
             return row => RowSplit.RandomPartOf(row, ratios, seed) == SplitPart.Train;
         }
 
+        long trainRows = RowSplit.SequentialTrainRows(CountRows(openReader), ratios);
+        return row => row < trainRows;
+    }
+
+    /// <summary>The good rows of the data, in one pass (a sequential split cuts at fractions of it).</summary>
+    public static long CountRows(Func<IRecordReader> openReader)
+    {
         long rows = 0;
-        using (IRecordReader reader = openReader())
+        using IRecordReader reader = openReader();
+        var record = new RawRecord(reader.Schema.FieldCount);
+        while (reader.Read(record))
         {
-            var record = new RawRecord(reader.Schema.FieldCount);
-            while (reader.Read(record))
-            {
-                rows++;
-            }
+            rows++;
         }
 
-        long trainRows = RowSplit.SequentialTrainRows(rows, ratios);
-        return row => row < trainRows;
+        return rows;
     }
 
     /// <summary>Pass 2 for the training data and the held-out files, then the manifest; the caller's map is saved beside.</summary>

@@ -11,7 +11,7 @@ public sealed class EncodedDataset : IDisposable
         Map = map;
         Cache = cache;
         Stats = stats;
-        Rows = new CacheBatchSource(cache, RowSubset.Range(0, (int)cache.RowCount));
+        Rows = new CacheBatchSource(cache, RowSubset.Range(0, cache.RowCount));
     }
 
     public FeatureMap Map { get; }

@@ -76,5 +76,5 @@ public sealed class PreparedDataset : IDisposable
         }
     }
 
-    private static CacheBatchSource Whole(CacheFile cache) => new(cache, RowSubset.Range(0, (int)cache.RowCount));
+    private static CacheBatchSource Whole(CacheFile cache) => new(cache, RowSubset.Range(0, cache.RowCount));
 }

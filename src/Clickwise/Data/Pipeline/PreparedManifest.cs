@@ -44,6 +44,9 @@ internal sealed record PreparedManifest
 
     public IReadOnlyList<string> TestFiles { get; init; } = [];
 
+    /// <summary>Every input file read, in reading order (a list or glob of training files gives one entry each).</summary>
+    public IReadOnlyList<SourceFile> Sources { get; init; } = [];
+
     /// <summary>The whole preprocessing the cache was built with (min count, hashing, numeric transform, …); null in older manifests.</summary>
     public DataConfig? Preprocessing { get; init; }
 
@@ -54,8 +57,36 @@ internal sealed record PreparedManifest
     public void Save(string cacheDir) =>
         AtomicFile.WriteAllBytes(Path.Combine(cacheDir, FileName), Encoding.UTF8.GetBytes(JsonSerializer.Serialize(this, s_json)));
 
+    /// <summary>The input files recorded in the manifest of <paramref name="cacheDir"/>.</summary>
+    public static IReadOnlyList<SourceFile> SourcesOf(string cacheDir) => Read(cacheDir).Sources;
+
+    /// <summary>Records the input files of the manifest in <paramref name="cacheDir"/> (known to the caller, not to the builder).</summary>
+    public static void SaveSources(string cacheDir, IReadOnlyList<SourceFile> sources) => (Read(cacheDir) with { Sources = sources }).Save(cacheDir);
+
     /// <summary>Reads the manifest of <paramref name="cacheDir"/> and checks it against <paramref name="config"/>.</summary>
     public static PreparedManifest Load(string cacheDir, DataConfig config)
+    {
+        PreparedManifest manifest = Read(cacheDir);
+        string path = Path.Combine(cacheDir, FileName);
+
+        if (manifest.SplitMode != config.SplitMode || manifest.Split != config.Split || manifest.Seed != config.Seed)
+        {
+            throw new InvalidDataException($"{path}: the vocabulary was fitted on the training rows of a {Describe(manifest.SplitMode, manifest.Split, manifest.Seed)} split; "
+                + $"this config asks for {Describe(config.SplitMode, config.Split, config.Seed)}: rebuild the cache");
+        }
+
+        if (manifest.Preprocessing is { } built && JsonSerializer.Serialize(built, s_json) is var was
+            && JsonSerializer.Serialize(config, s_json) is var asked && was != asked)
+        {
+            string[] keys = [.. Keys(was).Where(kv => !Keys(asked).Contains(kv)).Select(kv => kv.Split('=')[0]).Distinct()];
+            throw new InvalidDataException($"{path}: the cache was prepared with other preprocessing ({string.Join(", ", keys)} differ) than this "
+                + "run asks for: prepare again, or train with the settings it was prepared with");
+        }
+
+        return manifest;
+    }
+
+    private static PreparedManifest Read(string cacheDir)
     {
         string path = Path.Combine(cacheDir, FileName);
         if (!File.Exists(path))
@@ -75,26 +106,9 @@ internal sealed record PreparedManifest
             throw new InvalidDataException($"{path}: {e.Message}", e);
         }
 
-        if (manifest.Format != FormatName || manifest.Version != CurrentVersion)
-        {
-            throw new InvalidDataException($"{path}: {manifest.Format} version {manifest.Version}; this build reads {FormatName} version {CurrentVersion}: rebuild the cache");
-        }
-
-        if (manifest.SplitMode != config.SplitMode || manifest.Split != config.Split || manifest.Seed != config.Seed)
-        {
-            throw new InvalidDataException($"{path}: the vocabulary was fitted on the training rows of a {Describe(manifest.SplitMode, manifest.Split, manifest.Seed)} split; "
-                + $"this config asks for {Describe(config.SplitMode, config.Split, config.Seed)}: rebuild the cache");
-        }
-
-        if (manifest.Preprocessing is { } built && JsonSerializer.Serialize(built, s_json) is var was
-            && JsonSerializer.Serialize(config, s_json) is var asked && was != asked)
-        {
-            string[] keys = [.. Keys(was).Where(kv => !Keys(asked).Contains(kv)).Select(kv => kv.Split('=')[0]).Distinct()];
-            throw new InvalidDataException($"{path}: the cache was prepared with other preprocessing ({string.Join(", ", keys)} differ) than this "
-                + "run asks for: prepare again, or train with the settings it was prepared with");
-        }
-
-        return manifest;
+        return manifest.Format != FormatName || manifest.Version != CurrentVersion
+            ? throw new InvalidDataException($"{path}: {manifest.Format} version {manifest.Version}; this build reads {FormatName} version {CurrentVersion}: rebuild the cache")
+            : manifest;
     }
 
     private static HashSet<string> Keys(string json)

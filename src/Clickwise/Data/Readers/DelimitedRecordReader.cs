@@ -18,10 +18,12 @@ internal sealed class DelimitedRecordReader : TextRecordReader
     private readonly int[] _fields;
     private readonly byte _delimiter;
     private readonly bool _labeled;
+    private readonly int _idColumn;
 
-    private DelimitedRecordReader(LineReader lines, string source, DelimitedLayout layout, DelimitedSpec spec, ReaderOptions options)
+    private DelimitedRecordReader(LineReader lines, string source, DelimitedLayout layout, DelimitedSpec spec, ReaderOptions options, int idColumn)
         : base(lines, source, layout.Schema, options)
     {
+        _idColumn = idColumn;
         _layout = layout;
         _actions = layout.Actions;
         _fields = layout.Fields;
@@ -34,7 +36,34 @@ internal sealed class DelimitedRecordReader : TextRecordReader
     {
         DelimitedSpec spec = DelimitedSpec.From(options);
         IReadOnlyList<string> columns = spec.HasHeader ? ReadHeader(lines, source, spec.Delimiter) : spec.ColumnNames!;
-        return new DelimitedRecordReader(lines, source, DelimitedLayout.Create(columns, spec, source), spec, options);
+        int idColumn = options.IdColumn is { } id ? IdColumnIndex(columns, id, source) : -1;
+        return new DelimitedRecordReader(lines, source, DelimitedLayout.Create(columns, spec, source), spec, options, idColumn);
+    }
+
+    protected override bool CopiesIds => _idColumn >= 0;
+
+    /// <summary>A bad line's id cell, split plainly (a quoted bad line's cells cannot be trusted: null).</summary>
+    protected override string? SkippedLineId()
+    {
+        ReadOnlySpan<byte> line = Lines.Line;
+        if (line.Contains((byte)'"'))
+        {
+            return null;
+        }
+
+        for (int c = 0; c < _idColumn; c++)
+        {
+            int next = line.IndexOf(_delimiter);
+            if (next < 0)
+            {
+                return null;
+            }
+
+            line = line[(next + 1)..];
+        }
+
+        int end = line.IndexOf(_delimiter);
+        return Encoding.UTF8.GetString(end < 0 ? line : line[..end]);
     }
 
     protected override string? ParseLine(RawRecord record)
@@ -58,6 +87,11 @@ internal sealed class DelimitedRecordReader : TextRecordReader
         for (int c = 0; c < columns; c++)
         {
             int length = c == last ? line.Length - pos : line[pos..].IndexOf(_delimiter);
+            if (c == _idColumn)
+            {
+                record.Id = Encoding.UTF8.GetString(buffer, start + pos, length);
+            }
+
             if (_actions[c] != ColumnAction.Ignore)
             {
                 string? error = Apply(c, buffer, start + pos, length, record);
@@ -97,6 +131,11 @@ internal sealed class DelimitedRecordReader : TextRecordReader
         for (int c = 0; c < columns; c++)
         {
             pos = CsvQuoting.NextField(buffer, pos, end, _delimiter, out int fieldStart, out int fieldLength);
+            if (c == _idColumn)
+            {
+                record.Id = Encoding.UTF8.GetString(buffer, fieldStart, fieldLength);
+            }
+
             if (_actions[c] != ColumnAction.Ignore)
             {
                 string? error = Apply(c, buffer, fieldStart, fieldLength, record);
@@ -182,6 +221,20 @@ internal sealed class DelimitedRecordReader : TextRecordReader
             default:
                 return null;
         }
+    }
+
+    /// <summary>The column <paramref name="id"/> names: a column name (case-insensitive) or a 0-based index.</summary>
+    private static int IdColumnIndex(IReadOnlyList<string> columns, string id, string source)
+    {
+        int byName = columns.ToList().FindIndex(name => string.Equals(name, id, StringComparison.OrdinalIgnoreCase));
+        if (byName >= 0)
+        {
+            return byName;
+        }
+
+        return int.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int index) && index < columns.Count
+            ? index
+            : throw new DataFormatException(source, 0, $"no id column '{id}': the columns are {string.Join(",", columns)} (0 to {columns.Count - 1} by index)");
     }
 
     private string WrongColumnCount(int found) => $"wrong column count: expected {_actions.Length}, found {found}";

@@ -33,6 +33,12 @@ public sealed record ReaderOptions
     /// <summary>A YYMMDDHH column replaced by two categorical fields, hour of day and weekday (Avazu's <c>hour</c>).</summary>
     public string? HourColumn { get; init; }
 
+    /// <summary>
+    /// A column whose text each row carries through as <see cref="RawRecord.Id"/> (<c>predict --id-column</c>): a name, or a
+    /// 0-based index; delimited formats only. Null: none.
+    /// </summary>
+    public string? IdColumn { get; init; }
+
     /// <summary>Fields per row for libsvm (features per row) and libffm (declared field count); inferred when null.</summary>
     public int? FieldCount { get; init; }
 

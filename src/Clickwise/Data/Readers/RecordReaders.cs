@@ -3,9 +3,24 @@ namespace Clickwise.Data.Readers;
 /// <summary>Opens a streaming <see cref="IRecordReader"/> for a file, stdin ("-") or a stream, plain or gzip.</summary>
 public static class RecordReaders
 {
-    /// <summary>Opens <paramref name="path"/> ("-" for stdin). Throws <see cref="DataFormatException"/> for an empty input or a bad header.</summary>
-    public static IRecordReader Open(string path, ReaderOptions options) =>
-        Open(InputStreams.OpenPath(path), path, options);
+    /// <summary>
+    /// Opens <paramref name="path"/> ("-" for stdin), or the files a comma list or glob names, read in order as one stream
+    /// (<see cref="InputFiles"/>). Throws <see cref="DataFormatException"/> for an empty input or a bad header.
+    /// </summary>
+    /// <param name="progress">Counts the rows and raw bytes of this pass, for a display on another thread.</param>
+    public static IRecordReader Open(string path, ReaderOptions options, InputProgress? progress = null)
+    {
+        IReadOnlyList<string> files = InputFiles.Expand(path);
+        Func<string, Stream> openRaw = InputStreams.OpenPath;
+        if (progress is not null)
+        {
+            progress.StartPass(files.Sum(file => file == InputStreams.StdinName ? 0 : new FileInfo(file).Length));
+            openRaw = file => new CountingStream(InputStreams.OpenPath(file), progress);
+        }
+
+        IRecordReader reader = files.Count > 1 ? new FileSequenceReader(files, options, openRaw) : Open(openRaw(files[0]), files[0], options);
+        return progress is null ? reader : new CountingRecordReader(reader, progress);
+    }
 
     /// <summary>Reads <paramref name="stream"/> (owned and disposed by the reader); <paramref name="sourceName"/> names it in errors.</summary>
     public static IRecordReader Open(Stream stream, string sourceName, ReaderOptions options)

@@ -72,12 +72,23 @@ internal abstract class TextRecordReader : IRecordReader
             }
 
             Stats.CountSkip(error);
+            if (CopiesIds)
+            {
+                record.SkippedIds.Add(Lines.SkippedTooLong ? null : SkippedLineId());
+            }
+
             _skipped++;
             CheckBadRatio(atEnd: false);
         }
 
         return false;
     }
+
+    /// <summary>Whether rows carry an id column through (<see cref="ReaderOptions.IdColumn"/>).</summary>
+    protected virtual bool CopiesIds => false;
+
+    /// <summary>The id of the current line, which did not parse; null when it cannot be read.</summary>
+    protected virtual string? SkippedLineId() => null;
 
     /// <summary>The reason for the current line, or null when <paramref name="record"/> now holds it.</summary>
     protected abstract string? ParseLine(RawRecord record);

@@ -1,0 +1,79 @@
+using Clickwise.Data;
+using Clickwise.Data.Cache;
+using Clickwise.Data.Pipeline;
+using Clickwise.Data.Readers;
+using Clickwise.Kernels;
+using Clickwise.Metrics;
+
+namespace Clickwise.Runs;
+
+/// <summary>
+/// The rows a model did not train on, found again for <c>eval --split</c>: a part of a prepared directory (its cache), or
+/// the rows of the training text that the model's saved split (ratios, mode, seed) held out; and whether a file is one
+/// the model trained on.
+/// </summary>
+public static class HeldOut
+{
+    /// <summary>Metrics of the model on one part of a prepared directory it was trained with.</summary>
+    public static (EvaluationResult Result, CalibrationReport Calibration) Evaluate(ModelArtifact artifact, string directory, SplitPart part,
+                                                                                  ComputeContext compute)
+    {
+        using PreparedDataset data = PreparedDirectory.Open(directory, PreparedDirectory.Preprocessing(directory));
+        if (data.Map.Checksum != artifact.FeatureMap.Checksum)
+        {
+            throw new InvalidDataException($"the model was not trained on {directory} (its vocabulary is another one); evaluate it on text with -d FILE");
+        }
+
+        CacheBatchSource rows = part switch
+        {
+            SplitPart.Train => data.Train,
+            SplitPart.Valid => data.Valid,
+            _ when data.Tests.Count <= 1 => data.Test,
+            _ => throw new InvalidDataException($"{directory} holds {data.Tests.Count} test files ({string.Join(", ", data.Tests.Select(t => t.File))}); "
+                + "evaluate each by its file with -d FILE"),
+        };
+        if (rows.RowCount == 0)
+        {
+            throw new InvalidDataException($"{directory} has no {Name(part)} rows");
+        }
+
+        (EvaluationResult result, MetricAccumulator accumulator) = Evaluation.Run(artifact.Compile(compute: compute), rows);
+        return (result, accumulator.Calibration());
+    }
+
+    /// <summary>The rows of <paramref name="path"/> (the model's training data) that its saved split gives to <paramref name="part"/>.</summary>
+    public static IRecordReader Open(ModelArtifact artifact, string path, ReaderOptions options, SplitPart part, InputProgress? progress = null)
+    {
+        if (artifact.Preprocessing is not { } saved || artifact.Split is not { } ratios)
+        {
+            throw new InvalidDataException("the model file does not say how its data was split (it was written before models kept their split); "
+                + "evaluate a held-out file instead");
+        }
+
+        if (artifact.Sources.Count > 0 && TrainedOn(artifact, path) is null)
+        {
+            throw new InvalidDataException($"--split takes the data the model was trained on ({string.Join(", ", artifact.Sources)}), not {path}");
+        }
+
+        if (part switch { SplitPart.Train => ratios.Train, SplitPart.Valid => ratios.Valid, _ => ratios.Test } == 0)
+        {
+            throw new InvalidDataException($"the model's split has no {Name(part)} rows: they came from a file of their own (or the ratio is 0); evaluate that file");
+        }
+
+        return SplitPartReader.Open(() => RecordReaders.Open(path, options, progress), saved.SplitMode, ratios, saved.Seed, part);
+    }
+
+    /// <summary>The files among those <paramref name="path"/> names that the model was trained on, or null when none is.</summary>
+    public static string? TrainedOn(ModelArtifact artifact, string path)
+    {
+        if (path == "-" || artifact.Sources.Count == 0)
+        {
+            return null;
+        }
+
+        string[] trained = [.. InputFiles.Expand(path).Distinct().Where(file => artifact.Sources.Contains(Path.GetFullPath(file)))];
+        return trained.Length == 0 ? null : string.Join(", ", trained);
+    }
+
+    private static string Name(SplitPart part) => part.ToString().ToLowerInvariant();
+}
