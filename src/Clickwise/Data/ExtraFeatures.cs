@@ -77,12 +77,15 @@ public sealed class ExtraFeatures
     /// <summary><see cref="EndLookup"/> <paramref name="count"/> times: lookups with no extra feature.</summary>
     public void EndLookups(int count)
     {
+        if (Count == 0 && Lookups + count <= _maxLookups)
+        {
+            Lookups += count; // nothing stored yet: the offsets are written when the first extra feature arrives
+            return;
+        }
+
         for (int n = 0; n < count; n++)
         {
             EndLookup();
         }
     }
-
-    /// <summary>The entries of lookup <paramref name="lookup"/> (closed already): the range of <see cref="InUse"/>'s ids and values.</summary>
-    public (int Start, int End) Range(int lookup) => Count == 0 ? (0, 0) : (_offsets[lookup], _offsets[lookup + 1]);
 }

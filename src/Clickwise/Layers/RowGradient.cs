@@ -122,14 +122,10 @@ public sealed class RowGradient
         return slot;
     }
 
+    /// <summary>Doubles the capacity, up to the table's rows (more than a step can touch, so growing always makes room).</summary>
     private void Grow()
     {
         int capacity = (int)Math.Min(_slotOfRow.Length, Math.Max(2L * Rows.Length, 1));
-        if (capacity <= Rows.Length)
-        {
-            throw new InvalidOperationException($"RowGradient capacity {Rows.Length} exceeded.");
-        }
-
         int[] rows = new int[capacity];
         Rows.CopyTo(rows, 0);
         float[] values = new float[(long)capacity * Width];
