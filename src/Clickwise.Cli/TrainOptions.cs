@@ -2,6 +2,7 @@ using System.Globalization;
 using System.CommandLine;
 using Clickwise.Compression.Pruning;
 using Clickwise.Data.Cache;
+using Clickwise.Features;
 using Clickwise.Kernels;
 using Clickwise.Layers;
 using Clickwise.Models;
@@ -93,6 +94,10 @@ internal sealed class TrainOptions
         Description = $"random (seeded) or sequential (by row order){Default(DefaultPreprocessing.SplitMode.ToString().ToLowerInvariant())}; "
             + "with -m/--init, the split (mode, ratios, seed) is the saved model's unless --seed, --split-mode or --set preprocessing.split… name one",
     };
+    private readonly Option<string?> _pooling = new Option<string?>("--pooling")
+    {
+        Description = "How a multi-hot libsvm/libffm field's features combine: sum (default) or mean",
+    }.AcceptOnlyFromAmong("sum", "mean");
     private readonly Option<string?> _sparsity = new("--sparsity")
     {
         Description = "Prune while training (DeepLight): dnn=0.9,r=0.9,emb=0.4 or \"D-90% & R-90% & F-40%\"",
@@ -138,7 +143,7 @@ internal sealed class TrainOptions
 
         CommonOptions.AddAll(command, _config, _preset, _epochs, _seed, _batchSize, _lr, _optimizer, _embeddingDim, _hidden, _dropout, _activation,
             _crossLayers, _cinLayers, _bilinearType, _set, _minCount,
-            _splitMode, _fmPretrainEpochs);
+            _splitMode, _pooling, _fmPretrainEpochs);
         if (sparsity)
         {
             CommonOptions.AddAll(command, _sparsity);
@@ -212,6 +217,11 @@ internal sealed class TrainOptions
         if (parse.GetValue(_init) is { } initPath && !prepared && !NamesSplit(parse, run))
         {
             preprocessing = WithSavedSplit(preprocessing, RequireModel(initPath));
+        }
+
+        if (parse.GetValue(_pooling) is { } pooling)
+        {
+            preprocessing = preprocessing with { Pooling = pooling == "mean" ? Pooling.Mean : Pooling.Sum };
         }
 
         preprocessing = WithSets(parse, preprocessing, "preprocessing");

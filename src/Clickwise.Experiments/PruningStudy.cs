@@ -280,7 +280,7 @@ public static class PruningStudy
         foreach (Batch batch in test.Batches(Evaluation.BatchSize, shuffle: false, seed: 0))
         {
             Span<float> z = logits.AsSpan(0, batch.Count);
-            model.PredictLogits(batch.IdsInUse, batch.HasValues ? batch.ValuesInUse : default, batch.Count, z, tape);
+            model.PredictLogits(batch, z, tape);
             foreach (float logit in z)
             {
                 all.Add((float)Clickwise.Metrics.LogLoss.Sigmoid(logit));

@@ -3,7 +3,9 @@ namespace Clickwise.Data;
 /// <summary>
 /// One parsed input row before feature encoding: a label and, per field, either a raw UTF-8 token
 /// (categorical) or a parsed finite number (numeric), plus a value that scales the feature's embedding
-/// (libsvm/libffm <c>idx:val</c>; 1 for plain categorical data). Token bytes are slices of the reader's
+/// (libsvm/libffm <c>idx:val</c>; 1 for plain categorical data). A multi-hot field (libsvm/libffm naming one field
+/// more than once) keeps its first feature like any field and the others as extra features, chained per field in
+/// line order (<see cref="FirstExtra"/>, <see cref="NextExtra"/>). Token bytes are slices of the reader's
 /// buffer and are valid only until the reader's next <see cref="IRecordReader.Read"/>.
 /// </summary>
 public sealed class RawRecord
@@ -14,6 +16,15 @@ public sealed class RawRecord
     private readonly double[] _numbers;
     private readonly float[] _values;
     private readonly bool[] _missing;
+    private readonly int[] _firstExtra;
+    private readonly int[] _lastExtra;
+    private readonly int[] _extraCounts;
+    private byte[]?[] _extraBuffers = [];
+    private int[] _extraStarts = [];
+    private int[] _extraLengths = [];
+    private float[] _extraValues = [];
+    private int[] _nextExtra = [];
+    private int _extraCount;
 
     public RawRecord(int fieldCount)
     {
@@ -25,6 +36,10 @@ public sealed class RawRecord
         _numbers = new double[fieldCount];
         _values = new float[fieldCount];
         _missing = new bool[fieldCount];
+        _firstExtra = new int[fieldCount];
+        _lastExtra = new int[fieldCount];
+        _extraCounts = new int[fieldCount];
+        _firstExtra.AsSpan().Fill(-1);
     }
 
     public int FieldCount { get; }
@@ -83,6 +98,71 @@ public sealed class RawRecord
         _numbers[field] = number;
         _values[field] = 1f;
         _missing[field] = false;
+    }
+
+    /// <summary>Whether any field holds more than one feature.</summary>
+    public bool HasExtras => _extraCount > 0;
+
+    /// <summary>Features of <paramref name="field"/>: 0 when missing, 1 plus its extra features otherwise.</summary>
+    public int FeatureCount(int field) => _missing[field] ? 0 : 1 + _extraCounts[field];
+
+    /// <summary>The field's second feature (an index for <see cref="ExtraToken"/>), or -1.</summary>
+    public int FirstExtra(int field) => _firstExtra[field];
+
+    /// <summary>The feature after <paramref name="extra"/> in the same field, or -1.</summary>
+    public int NextExtra(int extra) => _nextExtra[extra];
+
+    public ReadOnlySpan<byte> ExtraToken(int extra) => _extraBuffers[extra].AsSpan(_extraStarts[extra], _extraLengths[extra]);
+
+    public float ExtraValue(int extra) => _extraValues[extra];
+
+    /// <summary>A categorical feature of <paramref name="field"/>: its token when the field has none yet, else one more feature of it.</summary>
+    public void AddToken(int field, byte[] buffer, int start, int length, float value)
+    {
+        if (_missing[field])
+        {
+            SetToken(field, buffer, start, length, value);
+            return;
+        }
+
+        if (_extraCount == _nextExtra.Length)
+        {
+            int capacity = Math.Max(8, 2 * _extraCount);
+            Array.Resize(ref _extraBuffers, capacity);
+            Array.Resize(ref _extraStarts, capacity);
+            Array.Resize(ref _extraLengths, capacity);
+            Array.Resize(ref _extraValues, capacity);
+            Array.Resize(ref _nextExtra, capacity);
+        }
+
+        int extra = _extraCount++;
+        (_extraBuffers[extra], _extraStarts[extra], _extraLengths[extra]) = (buffer, start, length);
+        (_extraValues[extra], _nextExtra[extra]) = (value, -1);
+        if (_firstExtra[field] < 0)
+        {
+            _firstExtra[field] = extra;
+        }
+        else
+        {
+            _nextExtra[_lastExtra[field]] = extra;
+        }
+
+        _lastExtra[field] = extra;
+        _extraCounts[field]++;
+    }
+
+    /// <summary>Drops every extra feature; readers call it before parsing a line.</summary>
+    public void ClearExtras()
+    {
+        if (_extraCount == 0)
+        {
+            return;
+        }
+
+        _firstExtra.AsSpan().Fill(-1);
+        _extraCounts.AsSpan().Clear();
+        _extraBuffers.AsSpan(0, _extraCount).Clear();
+        _extraCount = 0;
     }
 
     public void SetMissing(int field)

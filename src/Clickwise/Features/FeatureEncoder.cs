@@ -5,29 +5,38 @@ namespace Clickwise.Features;
 
 /// <summary>
 /// Maps a <see cref="RawRecord"/> to global ids [F] and values [F] with a fitted <see cref="FeatureMap"/>:
-/// unseen or rare tokens → the field's OOV id, missing → its missing id. Allocation-free per row; one instance per
-/// thread (it owns a scratch buffer).
+/// unseen or rare tokens → the field's OOV id, missing → its missing id. A multi-hot field's first feature goes to
+/// ids and values like any, the others to <see cref="ExtraFeatures"/>; mean pooling divides all its values by its
+/// feature count. Allocation-free per row; one instance per thread (it owns a scratch buffer).
 /// </summary>
 public sealed class FeatureEncoder
 {
     private readonly FieldLookup[] _lookups;
     private readonly int[] _offsets;
     private readonly byte[] _scratch = new byte[FieldToken.ScratchBytes];
+    private readonly bool _mean;
 
     internal FeatureEncoder(FeatureMap map, FieldLookup[] lookups)
     {
         Map = map;
         _lookups = lookups;
         _offsets = map.Layout.Offsets;
+        _mean = map.Pooling == Pooling.Mean;
     }
 
     public FeatureMap Map { get; }
 
     public int FieldCount => _lookups.Length;
 
-    /// <summary>Writes global ids and values of <paramref name="record"/>; returns true when any value is not 1.</summary>
+    /// <summary>Writes global ids and values of a one-hot <paramref name="record"/>; returns true when any value is not 1.</summary>
+    public bool Encode(RawRecord record, Span<int> ids, Span<float> values) => Encode(record, ids, values, null);
+
+    /// <summary>
+    /// Writes global ids and values of <paramref name="record"/> and closes its F lookups in <paramref name="extras"/>
+    /// with the extra features of its multi-hot fields (null: the record must have none); returns true when any value is not 1.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public bool Encode(RawRecord record, Span<int> ids, Span<float> values)
+    public bool Encode(RawRecord record, Span<int> ids, Span<float> values, ExtraFeatures? extras)
     {
         int fieldCount = _lookups.Length;
         if (record.FieldCount != fieldCount || ids.Length < fieldCount || values.Length < fieldCount)
@@ -46,6 +55,42 @@ public sealed class FeatureEncoder
             float value = record.Value(f);
             values[f] = value;
             weighted |= value != 1f;
+        }
+
+        if (record.HasExtras)
+        {
+            weighted |= EncodeExtras(record, values,
+                extras ?? throw new ArgumentException("the record has multi-hot fields; pass a sink for their extra features"));
+        }
+        else
+        {
+            extras?.EndLookups(fieldCount);
+        }
+
+        return weighted;
+    }
+
+    /// <summary>The extra features of every field, field by field; mean pooling rescales the field's first value too.</summary>
+    private bool EncodeExtras(RawRecord record, Span<float> values, ExtraFeatures extras)
+    {
+        bool weighted = false;
+        for (int f = 0; f < _lookups.Length; f++)
+        {
+            int count = _mean ? record.FeatureCount(f) : 1;
+            if (count > 1)
+            {
+                values[f] /= count;
+                weighted = true;
+            }
+
+            for (int extra = record.FirstExtra(f); extra >= 0; extra = record.NextExtra(extra))
+            {
+                float value = count > 1 ? record.ExtraValue(extra) / count : record.ExtraValue(extra);
+                extras.Add(_offsets[f] + _lookups[f].LocalId(record.ExtraToken(extra)), value);
+                weighted |= value != 1f;
+            }
+
+            extras.EndLookup();
         }
 
         return weighted;

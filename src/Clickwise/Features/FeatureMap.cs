@@ -9,7 +9,8 @@ namespace Clickwise.Features;
 /// The fitted vocabulary: per field its spec, size, global offset and kept tokens; saved as JSON (conventions §11)
 /// and embedded by model files through <see cref="ToJson"/>/<see cref="FromJson"/>. Per field, local id
 /// <see cref="OovId"/> is the rare/unseen category, <see cref="MissingId"/> the missing value, and categories
-/// start at <see cref="FirstCategoryId"/>. Immutable once built.
+/// start at <see cref="FirstCategoryId"/>. It also says how multi-hot fields pool (<see cref="Pooling"/>), so a model
+/// scores rows the way it was trained. Immutable once built.
 /// </summary>
 public sealed class FeatureMap
 {
@@ -23,7 +24,7 @@ public sealed class FeatureMap
 
     private readonly Lazy<FieldLookup[]> _lookups;
 
-    public FeatureMap(IReadOnlyList<FeatureField> fields, uint hashSeed)
+    public FeatureMap(IReadOnlyList<FeatureField> fields, uint hashSeed, Pooling pooling = Pooling.Sum)
     {
         if (fields.Count == 0)
         {
@@ -41,6 +42,7 @@ public sealed class FeatureMap
 
         Fields = fields.ToArray();
         HashSeed = hashSeed;
+        Pooling = pooling;
         Layout = new FeatureLayout(Fields.Select(f => f.Name).ToArray(), Fields.Select(f => f.Size).ToArray());
         for (int f = 0; f < Fields.Count; f++)
         {
@@ -57,6 +59,12 @@ public sealed class FeatureMap
 
     /// <summary>Seed of the token hash (vocabulary lookup and hashed fields).</summary>
     public uint HashSeed { get; }
+
+    /// <summary>How the features of a multi-hot field combine; written to the JSON only when not the default sum.</summary>
+    public Pooling Pooling { get; }
+
+    /// <summary>The same vocabulary pooling multi-hot fields by <paramref name="pooling"/>.</summary>
+    public FeatureMap WithPooling(Pooling pooling) => pooling == Pooling ? this : new(Fields, HashSeed, pooling);
 
     /// <summary>Global id ranges per field: what a model needs.</summary>
     public FeatureLayout Layout { get; }
@@ -98,6 +106,11 @@ public sealed class FeatureMap
             w.WriteNumber("oov_id", OovId);
             w.WriteNumber("missing_id", MissingId);
             w.WriteNumber("total_rows", Layout.TotalRows);
+            if (Pooling != Pooling.Sum)
+            {
+                w.WriteString("pooling", PoolingName(Pooling));
+            }
+
             w.WriteStartArray("fields");
             foreach (FeatureField field in Fields)
             {
@@ -154,6 +167,7 @@ public sealed class FeatureMap
         }
 
         int totalRows = reader.Int("total_rows");
+        Pooling pooling = reader.Has("pooling") ? ParsePooling(reader.String("pooling")) : Pooling.Sum;
         var fields = new List<FeatureField>();
         var offsets = new List<int>();
         foreach (JsonElement element in reader.Element("fields").EnumerateArray())
@@ -163,7 +177,7 @@ public sealed class FeatureMap
         }
 
         reader.RejectUnknown();
-        var map = new FeatureMap(fields, seed);
+        var map = new FeatureMap(fields, seed, pooling);
         if (map.Layout.TotalRows != totalRows || !offsets.SequenceEqual(map.Layout.Offsets))
         {
             throw new FormatException($"feature map offsets or total rows ({totalRows}) disagree with its field sizes");
@@ -171,6 +185,15 @@ public sealed class FeatureMap
 
         return map;
     }
+
+    private static string PoolingName(Pooling pooling) => pooling.ToString().ToLowerInvariant();
+
+    private static Pooling ParsePooling(string name) => name switch
+    {
+        "sum" => Pooling.Sum,
+        "mean" => Pooling.Mean,
+        _ => throw new FormatException($"unknown pooling '{name}' (sum or mean)"),
+    };
 
     private static JsonDocument ParseDocument(string json)
     {
@@ -268,6 +291,8 @@ public sealed class FeatureMap
             _read.Add(name);
             return value;
         }
+
+        public bool Has(string name) => element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out _);
 
         public string String(string name) => Element(name).GetString() ?? throw new FormatException($"{what}: '{name}' is null");
 

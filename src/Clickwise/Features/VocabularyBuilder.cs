@@ -98,20 +98,31 @@ public sealed class VocabularyBuilder
                 continue;
             }
 
-            ulong hash = MurmurHash3.Hash64(token, HashSeed);
-            ref int count = ref counts.GetValueRefOrAddDefault(hash, out _);
-            if (count < int.MaxValue)
+            Count(f, token);
+            for (int extra = record.FirstExtra(f); extra >= 0; extra = record.NextExtra(extra))
             {
-                count++;
-            }
-
-            if (count == _specs[f].MinCount)
-            {
-                _kept[f]!.Add(hash, token.ToArray());
+                Count(f, record.ExtraToken(extra));
             }
         }
 
         Rows++;
+    }
+
+    /// <summary>One more occurrence of <paramref name="token"/> in <paramref name="field"/> (each feature of a multi-hot field counts).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Count(int field, ReadOnlySpan<byte> token)
+    {
+        ulong hash = MurmurHash3.Hash64(token, HashSeed);
+        ref int count = ref _counts[field]!.GetValueRefOrAddDefault(hash, out _);
+        if (count < int.MaxValue)
+        {
+            count++;
+        }
+
+        if (count == _specs[field].MinCount)
+        {
+            _kept[field]!.Add(hash, token.ToArray());
+        }
     }
 
     public FeatureMap Build()

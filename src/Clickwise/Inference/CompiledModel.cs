@@ -1,3 +1,4 @@
+using Clickwise.Data;
 using Clickwise.Features;
 using Clickwise.Inference.Ops;
 using Clickwise.Kernels;
@@ -75,7 +76,19 @@ public sealed class CompiledModel
         new(Config, Layout, Compute with { Threads = threads, InferenceBlockRows = blockRows ?? Compute.InferenceBlockRows }, _ops, _bias, _floatsPerRow);
 
     /// <summary>Logits [B] for ids [B, F] (global rows) and values [B, F] (empty = all ones), in tape-sized chunks.</summary>
-    public void PredictLogits(ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, Span<float> logits, InferenceTape tape)
+    public void PredictLogits(ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, Span<float> logits, InferenceTape tape) =>
+        PredictLogits(ids, values, default, batchSize, logits, tape);
+
+    /// <summary>Logits [B] of a batch's rows in use, multi-hot fields pooled.</summary>
+    public void PredictLogits(Batch batch, Span<float> logits, InferenceTape tape) =>
+        PredictLogits(batch.IdsInUse, batch.HasValues ? batch.ValuesInUse : default, batch.ExtrasInUse, batch.Count, logits, tape);
+
+    /// <summary>
+    /// Logits [B] for ids [B, F] (global rows), values [B, F] (empty = all ones) and the extra features of multi-hot
+    /// fields (<paramref name="extras"/>, B·F lookups, or empty), in tape-sized chunks.
+    /// </summary>
+    public void PredictLogits(ReadOnlySpan<int> ids, ReadOnlySpan<float> values, ExtraLookups extras, int batchSize, Span<float> logits,
+                              InferenceTape tape)
     {
         int f = FieldCount;
         if (ids.Length < batchSize * f || (!values.IsEmpty && values.Length < batchSize * f) || logits.Length < batchSize)
@@ -95,7 +108,7 @@ public sealed class CompiledModel
             ReadOnlySpan<float> chunkValues = values.IsEmpty ? default : values.Slice(start * f, n * f);
             Span<float> chunkLogits = logits.Slice(start, n);
             chunkLogits.Fill(_bias);
-            _stage.Run(tape, chunkIds, chunkValues, n, chunkLogits);
+            _stage.Run(tape, chunkIds, chunkValues, extras.Slice(start * f, n * f), n, chunkLogits);
         }
     }
 
@@ -124,7 +137,7 @@ public sealed class CompiledModel
             for (int o = 0; o < _ops.Length; o++)
             {
                 long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
-                _ops[o].RunRows(tape, batchIds, default, batchSize, 0, batchSize, logits);
+                _ops[o].RunRows(tape, batchIds, default, default, batchSize, 0, batchSize, logits);
 
                 samples[o][k] = (System.Diagnostics.Stopwatch.GetTimestamp() - t0) * tickToMicro;
             }

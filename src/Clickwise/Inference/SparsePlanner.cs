@@ -186,7 +186,7 @@ internal static class SparsePlanner
             long t0 = Stopwatch.GetTimestamp();
             foreach (IInferenceOp op in ops)
             {
-                op.RunRows(tape, default, default, rows, 0, rows, logits);
+                op.RunRows(tape, default, default, default, rows, 0, rows, logits);
             }
 
             micros[k] = Stopwatch.GetElapsedTime(t0).TotalMicroseconds;

@@ -98,6 +98,47 @@ internal static class KernelChecks
         }
     }
 
+    /// <summary>The checks of <see cref="IEmbeddingKernel.GatherExtra"/>: offsets in order, ids inside the table.</summary>
+    public static void GatherExtra(int tableLength, int dim, ExtraLookups extras, int outputLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(dim, 1);
+        if (extras.IsEmpty)
+        {
+            return;
+        }
+
+        Length(outputLength, (long)(extras.Offsets.Length - 1) * dim, "output");
+        int rows = tableLength / dim;
+        for (int n = 0; n + 1 < extras.Offsets.Length; n++)
+        {
+            if (extras.Offsets[n] < 0 || extras.Offsets[n + 1] < extras.Offsets[n])
+            {
+                throw new ArgumentException($"extra offsets decrease at lookup {n}.", nameof(extras));
+            }
+
+            for (int e = extras.Offsets[n]; e < extras.Offsets[n + 1]; e++)
+            {
+                if ((uint)extras.Ids[e] >= (uint)rows)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(extras), $"id {extras.Ids[e]} outside table of {rows} rows.");
+                }
+            }
+        }
+    }
+
+    /// <summary>The checks of <see cref="IEmbeddingKernel.ScatterExtra"/> but the slots' (<see cref="Slot"/>).</summary>
+    public static void ScatterExtra(int dOutputLength, int dim, ExtraLookups extras, ReadOnlySpan<int> slots, int part, int partCount)
+    {
+        Scatter(dOutputLength, dim, default, default, part, partCount);
+        if (extras.IsEmpty)
+        {
+            return;
+        }
+
+        Length(dOutputLength, (long)(extras.Offsets.Length - 1) * dim, "dOutput");
+        Length(slots.Length, extras.Offsets[^1], nameof(slots));
+    }
+
     /// <summary>The checks of <see cref="IEmbeddingKernel.Scatter"/> but the slots' (<see cref="Slot"/>).</summary>
     public static void Scatter(int dOutputLength, int dim, ReadOnlySpan<int> slots, ReadOnlySpan<float> values,
                                int part, int partCount)

@@ -51,6 +51,58 @@ public static class FieldAwareInteraction
         }
     }
 
+    /// <summary>
+    /// <see cref="Backward"/> for a batch with multi-hot fields (<see cref="PooledFieldAwareRows"/>): every feature k of
+    /// field i gets ∂L/∂T[id_ik][j] = dy[b]·x_ik·P_j[i], the first features through <paramref name="slots"/>, the extra ones
+    /// through <paramref name="extraSlots"/> after them, row by row, so each slot's sum has one order for any part count.
+    /// </summary>
+    /// <param name="extraSlots">[E] gradient rows of the extra features, indexed like their entries.</param>
+    public static void BackwardPooled(ReadOnlySpan<float> table, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, ExtraLookups extras,
+                                      ReadOnlySpan<float> dOutput, ReadOnlySpan<int> slots, ReadOnlySpan<int> extraSlots, int batchSize,
+                                      int fieldCount, int dim, Span<float> dRows, int part, int partCount)
+    {
+        int f = fieldCount, width = f * dim;
+        for (int start = 0; start < batchSize; start += PooledFieldAwareRows.BlockRows)
+        {
+            int rows = Math.Min(PooledFieldAwareRows.BlockRows, batchSize - start);
+            ReadOnlySpan<float> pooled = PooledFieldAwareRows.Pool(table, ids, values, extras, f, dim, start, rows);
+            for (int b = start; b < start + rows; b++)
+            {
+                ReadOnlySpan<float> pooledRow = pooled.Slice((b - start) * f * width, f * width);
+                for (int i = 0; i < f; i++)
+                {
+                    int lookup = b * f + i;
+                    AddPooledGradient(pooledRow, dOutput[b] * Value(values, lookup), slots[lookup], i, f, dim, dRows, part, partCount);
+                    for (int e = extras.Offsets[lookup]; e < extras.Offsets[lookup + 1]; e++)
+                    {
+                        AddPooledGradient(pooledRow, dOutput[b] * extras.Values[e], extraSlots[e], i, f, dim, dRows, part, partCount);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>dRows[slot][j] += g·P_j[i] for j ≠ i, when part <paramref name="part"/> owns the slot.</summary>
+    private static void AddPooledGradient(ReadOnlySpan<float> pooledRow, float g, int slot, int i, int f, int dim, Span<float> dRows,
+                                          int part, int partCount)
+    {
+        if (!SlotOwnership.Owns(slot, part, partCount))
+        {
+            return;
+        }
+
+        int width = f * dim;
+        Span<float> dRow = dRows.Slice(slot * width, width);
+        for (int j = 0; j < f; j++)
+        {
+            if (j != i)
+            {
+                Span<float> target = dRow.Slice(j * dim, dim);
+                TensorPrimitives.MultiplyAdd(pooledRow.Slice(j * width + i * dim, dim), g, target, target);
+            }
+        }
+    }
+
     /// <summary>Sample b's part of <see cref="Backward"/>.</summary>
     private static void AddSampleGradient(ReadOnlySpan<float> table, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, float g,
                                           ReadOnlySpan<int> slots, int b, int f, int dim, Span<float> dRows, int part, int partCount)

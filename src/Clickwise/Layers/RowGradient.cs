@@ -5,6 +5,7 @@ namespace Clickwise.Layers;
 /// <summary>
 /// The gradient of a row-sparse parameter (an embedding table) for one step: only the rows the batch touched,
 /// each once, in first-touch order. Accumulating twice into the same row sums, like a dense gradient would.
+/// Sized for a one-hot step (B·F rows); a step whose multi-hot fields touch more grows it, once, by doubling.
 /// </summary>
 public sealed class RowGradient
 {
@@ -38,10 +39,10 @@ public sealed class RowGradient
     public int Count { get; private set; }
 
     /// <summary>Touched row indices, first <see cref="Count"/> entries valid.</summary>
-    public int[] Rows { get; }
+    public int[] Rows { get; private set; }
 
-    /// <summary>Gradient rows [Count, Width], parallel to <see cref="Rows"/>.</summary>
-    public float[] Values { get; }
+    /// <summary>Gradient rows [Count, Width], parallel to <see cref="Rows"/>; replaced when the capacity grows: read it after registering.</summary>
+    public float[] Values { get; private set; }
 
     /// <summary>The gradient row for <paramref name="row"/>, zeroed and registered on first touch.</summary>
     public Span<float> Row(int row)
@@ -111,7 +112,7 @@ public sealed class RowGradient
             slot = Count++;
             if (slot >= Rows.Length)
             {
-                throw new InvalidOperationException($"RowGradient capacity {Rows.Length} exceeded.");
+                Grow();
             }
 
             _slotOfRow[row] = _base + slot;
@@ -119,5 +120,16 @@ public sealed class RowGradient
         }
 
         return slot;
+    }
+
+    /// <summary>Doubles the capacity, up to the table's rows (more than a step can touch, so growing always makes room).</summary>
+    private void Grow()
+    {
+        int capacity = (int)Math.Min(_slotOfRow.Length, Math.Max(2L * Rows.Length, 1));
+        int[] rows = new int[capacity];
+        Rows.CopyTo(rows, 0);
+        float[] values = new float[(long)capacity * Width];
+        Values.CopyTo(values, 0);
+        (Rows, Values) = (rows, values);
     }
 }

@@ -37,7 +37,7 @@ public abstract class CtrModel
 
     /// <summary>
     /// Plans the training state for batches of up to <paramref name="maxBatchSize"/> rows: every part's activations
-    /// and the row gradients of the tables (a step touches at most B·F rows of each). Needed before
+    /// and the row gradients of the tables (a one-hot step touches at most B·F rows of each; multi-hot steps grow them). Needed before
     /// <see cref="Forward"/>, in training and evaluation alike; calling it again with another size or context re-plans.
     /// </summary>
     /// <param name="maxBatchSize">Most rows of a step.</param>

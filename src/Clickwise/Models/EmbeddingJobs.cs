@@ -28,19 +28,28 @@ internal static class EmbeddingJobs
             (int start, int end) = RowParallel.Range(batch.Count, index, partCount);
             ReadOnlySpan<float> values = batch.HasValues ? batch.ValuesInUse[(start * f)..(end * f)] : default;
             Embedding.Forward(part.Table.Value, batch.IdsInUse[(start * f)..(end * f)], values, batch.HasValues,
-                end - start, f, part.Dim, part.Output.AsSpan(start * part.Width, (end - start) * part.Width));
+                end - start, f, part.Dim, part.Output.AsSpan(start * part.Width, (end - start) * part.Width),
+                batch.ExtrasInUse.Slice(start * f, (end - start) * f));
         }
     }
 
     public sealed class Scatter(EmbeddingPart part, int[] slots) : IComputeJob
     {
         private Batch? _batch;
+        private int[] _extraSlots = [];
 
         public void Run(Batch batch)
         {
             _batch = batch;
             int n = batch.Count * part.FieldCount;
             part.Table.RowGrad!.Register(batch.IdsInUse[..n], slots);
+            ExtraLookups extras = batch.ExtrasInUse;
+            if (!extras.IsEmpty)
+            {
+                EnsureLength(ref _extraSlots, extras.Ids.Length);
+                part.Table.RowGrad!.Register(extras.Ids, _extraSlots);
+            }
+
             part.Compute.EndPhase("embedding register rows");
             RowParallel.For(part.Compute, batch.Count, this);
         }
@@ -50,7 +59,16 @@ internal static class EmbeddingJobs
             Batch batch = _batch!;
             int n = batch.Count * part.FieldCount;
             Embedding.Accumulate(part.DOutputFor(batch.Count), slots.AsSpan(0, n), batch.ValuesInUse, batch.HasValues,
-                part.Dim, part.Table.RowGrad!, index, partCount);
+                part.Dim, part.Table.RowGrad!, index, partCount, batch.ExtrasInUse, _extraSlots);
+        }
+    }
+
+    /// <summary>Grows a reused buffer to at least <paramref name="length"/> (multi-hot batches vary in extra features).</summary>
+    public static void EnsureLength(ref int[] buffer, int length)
+    {
+        if (buffer.Length < length)
+        {
+            buffer = new int[Math.Max(length, 2 * buffer.Length)];
         }
     }
 }

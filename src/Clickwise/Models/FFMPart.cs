@@ -18,6 +18,7 @@ namespace Clickwise.Models;
 internal sealed class FFMPart
 {
     private int[] _slots = [];
+    private int[] _extraSlots = [];
     private float[] _dY = [];
     private readonly Job _job;
 
@@ -65,6 +66,13 @@ internal sealed class FFMPart
     {
         dLogits[..batch.Count].CopyTo(_dY);
         Table.RowGrad!.Register(batch.IdsInUse, _slots);
+        ExtraLookups extras = batch.ExtrasInUse;
+        if (!extras.IsEmpty)
+        {
+            EmbeddingJobs.EnsureLength(ref _extraSlots, extras.Ids.Length);
+            Table.RowGrad!.Register(extras.Ids, _extraSlots);
+        }
+
         Compute.EndPhase("ffm register rows");
         _job.Run(batch, backward: true);
         Compute.EndPhase("ffm bwd");
@@ -89,6 +97,14 @@ internal sealed class FFMPart
             Batch batch = _batch!;
             int f = part.FieldCount;
             ReadOnlySpan<float> values = batch.HasValues ? batch.ValuesInUse : default;
+            ExtraLookups extras = batch.ExtrasInUse;
+            if (_backward && !extras.IsEmpty)
+            {
+                FieldAwareInteraction.BackwardPooled(part.Table.Value, batch.IdsInUse, values, extras, part._dY, part._slots, part._extraSlots,
+                    batch.Count, f, part.Dim, part.Table.RowGrad!.Values, index, partCount);
+                return;
+            }
+
             if (_backward)
             {
                 FieldAwareInteraction.Backward(part.Table.Value, batch.IdsInUse, values, part._dY, part._slots.AsSpan(0, batch.Count * f), batch.Count, f,
@@ -98,7 +114,15 @@ internal sealed class FFMPart
 
             (int start, int end) = RowParallel.Range(batch.Count, index, partCount);
             part.Output.AsSpan(start, end - start).Clear();
-            KernelRegistry.FFM.AddRows(part.Table.Value, batch.IdsInUse, values, f, part.Dim, start, end, part.Output);
+            if (extras.IsEmpty)
+            {
+                KernelRegistry.FFM.AddRows(part.Table.Value, batch.IdsInUse, values, f, part.Dim, start, end, part.Output);
+            }
+            else
+            {
+                PooledFieldAwareRows.AddRows(KernelRegistry.FFM, part.Table.Value, batch.IdsInUse, values, extras, f, part.Dim, start, end,
+                    part.Output);
+            }
         }
     }
 }

@@ -31,13 +31,13 @@ internal sealed class FirstOrderPart
     public void Forward(Batch batch, Span<float> logits)
     {
         FirstOrder.Forward(Weights.Value, batch.IdsInUse, batch.ValuesInUse, batch.HasValues,
-            batch.Count, FieldCount, Output);
+            batch.Count, FieldCount, Output, batch.ExtrasInUse);
         LogitSum.Add(Output, batch.Count, logits);
     }
 
     public void Backward(Batch batch, ReadOnlySpan<float> dLogits) =>
         FirstOrder.Backward(Weights.Value, batch.IdsInUse, batch.ValuesInUse, batch.HasValues,
-            dLogits, batch.Count, FieldCount, Weights.RowGrad!, default);
+            dLogits, batch.Count, FieldCount, Weights.RowGrad!, default, batch.ExtrasInUse);
 
     public void Lower(PlanBuilder plan) => plan.Add(new FirstOrderOp(Weights.Value, FieldCount));
 }

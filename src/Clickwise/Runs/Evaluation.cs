@@ -18,7 +18,7 @@ public static class Evaluation
         foreach (Batch batch in data.Batches(BatchSize, shuffle: false, seed: 0))
         {
             Span<float> z = logits.AsSpan(0, batch.Count);
-            model.PredictLogits(batch.IdsInUse, batch.HasValues ? batch.ValuesInUse : default, batch.Count, z, tape);
+            model.PredictLogits(batch, z, tape);
             accumulator.AddLogits(z, batch.LabelsInUse);
         }
 

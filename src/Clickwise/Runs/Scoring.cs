@@ -45,9 +45,10 @@ public static class Scoring
 
             batch.HasValues = anyValues;
             Span<float> z = logits.AsSpan(0, batch.Count);
-            model.PredictLogits(batch.IdsInUse, anyValues ? batch.ValuesInUse : default, batch.Count, z, tape);
+            model.PredictLogits(batch, z, tape);
             onBatch(batch, z, ordinals.AsSpan(0, batch.Count));
             batch.Count = 0;
+            batch.Extras.Clear();
             anyValues = false;
         }
 
@@ -55,7 +56,7 @@ public static class Scoring
         {
             int row = batch.Count;
             Span<float> values = batch.Values.AsSpan(row * f, f);
-            anyValues |= encoder.Encode(record, batch.Ids.AsSpan(row * f, f), values);
+            anyValues |= encoder.Encode(record, batch.Ids.AsSpan(row * f, f), values, batch.Extras);
             batch.Labels[row] = record.Label;
             ordinals[row] = record.Ordinal;
             batch.Count = row + 1;

@@ -215,7 +215,14 @@ public sealed class MalformedInputTests
         Assert.Equal("bad feature (expected idx:value)", ReaderTestKit.ReadError("1 3:x 4:1\n", options).Reason);
         Assert.Equal("non-finite feature value", ReaderTestKit.ReadError("1 3:1e39 4:1\n", options).Reason);
         Assert.Equal("label must be 0, 1 or -1", ReaderTestKit.ReadError("2 3:1 4:1\n", options).Reason);
-        Assert.Equal("expected 2 features, found 3", ReaderTestKit.ReadError("1 3:1 4:1\n0 1:1 2:1 3:1\n", options).Reason);
+        Assert.Equal("expected 2 features, found 1", ReaderTestKit.ReadError("1 3:1 4:1\n0 1:1\n", options).Reason);
+    }
+
+    [Fact]
+    public void LibsvmFeaturesPastTheLastFieldAreMoreFeaturesOfIt()
+    {
+        Assert.Equal(["1|3|4", "0|1|2+3@0.5+9"], ReaderTestKit.ReadAll("1 3:1 4:1\n0 1:1 2:1 3:0.5 9:1\n", Libsvm with { FieldCount = 2 }));
+        Assert.Equal(["1|7@2+8+7"], ReaderTestKit.ReadAll("1 7:2 8:1 7:1\n", Libsvm with { FieldCount = 1 }));
     }
 
     [Fact]
@@ -226,14 +233,20 @@ public sealed class MalformedInputTests
     }
 
     [Fact]
-    public void LibffmRejectsOutOfRangeAndDuplicateFields()
+    public void LibffmRejectsOutOfRangeFields()
     {
         Assert.Equal("field out of range (declared 3 fields)", ReaderTestKit.ReadError("1 0:5:1 3:6:1\n", Libffm).Reason);
         Assert.Equal("field out of range (declared 3 fields)", ReaderTestKit.ReadError("1 99999999999:5:1\n", Libffm).Reason);
-        Assert.Equal("duplicate field in row", ReaderTestKit.ReadError("1 0:5:1 0:6:1\n", Libffm).Reason);
         Assert.Equal("bad feature (expected field:idx:value)", ReaderTestKit.ReadError("1 0:5\n", Libffm).Reason);
         Assert.Equal("bad feature (expected field:idx:value)", ReaderTestKit.ReadError("1 0:x:1\n", Libffm).Reason);
         Assert.Equal("bad feature (expected field:idx:value)", ReaderTestKit.ReadError("1 0:5:\n", Libffm).Reason);
+    }
+
+    [Fact]
+    public void LibffmRepeatedFieldsAreMultiHotInLineOrder()
+    {
+        string text = "1 0:5:1 2:9:0.5 0:6:0.25 2:4:1 0:5:1\n0 1:8:1\n";
+        Assert.Equal(["1|5+6@0.25+5|?|9@0.5+4", "0|?|8|?"], ReaderTestKit.ReadAll(text, Libffm));
     }
 
     [Fact]

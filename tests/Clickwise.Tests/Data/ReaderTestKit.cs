@@ -37,7 +37,10 @@ internal static class ReaderTestKit
         return ReadAll(reader);
     }
 
-    /// <summary><c>label|field=…|…</c>: missing as <c>?</c>, numbers in round-trip form, tokens as text with a value when not 1.</summary>
+    /// <summary>
+    /// <c>label|field=…|…</c>: missing as <c>?</c>, numbers in round-trip form, tokens as text with a value when not 1,
+    /// a multi-hot field's further features after <c>+</c>.
+    /// </summary>
     public static string Describe(RawRecord record, DataSchema schema)
     {
         var sb = new StringBuilder();
@@ -59,6 +62,15 @@ internal static class ReaderTestKit
                 if (record.Value(f) != 1f)
                 {
                     sb.Append('@').Append(record.Value(f).ToString("R", CultureInfo.InvariantCulture));
+                }
+
+                for (int extra = record.FirstExtra(f); extra >= 0; extra = record.NextExtra(extra))
+                {
+                    sb.Append('+').Append(Encoding.UTF8.GetString(record.ExtraToken(extra)));
+                    if (record.ExtraValue(extra) != 1f)
+                    {
+                        sb.Append('@').Append(record.ExtraValue(extra).ToString("R", CultureInfo.InvariantCulture));
+                    }
                 }
             }
         }

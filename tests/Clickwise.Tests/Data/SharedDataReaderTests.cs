@@ -112,27 +112,20 @@ public sealed class SharedDataReaderTests
     }
 
     [Fact]
-    public void XlearnLibffmRepeatsFieldsSoStrictModeStopsAtLine9()
+    public void XlearnLibffmRepeatsFieldsInOneRowInTenAndEveryRowReads()
     {
-        var error = Assert.Throws<DataFormatException>(() => ReadFile("criteo_xlearn_libffm/small_train.txt", new ReaderOptions { Format = DataFormat.Libffm }));
-        Assert.Equal(9, error.Line);
-        Assert.Equal("duplicate field in row", error.Reason);
-        Assert.Contains("small_train.txt:9: duplicate field in row: '1 1:7633:0.3651", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void XlearnLibffmKeepFirstReadsEveryRow()
-    {
-        var options = new ReaderOptions { Format = DataFormat.Libffm, DuplicateFields = DuplicateFieldPolicy.KeepFirst };
-        var (rows, reader) = ReadFile("criteo_xlearn_libffm/small_train.txt", options);
+        var (rows, reader) = ReadFile("criteo_xlearn_libffm/small_train.txt", new ReaderOptions { Format = DataFormat.Libffm });
         using (reader)
         {
             Assert.Equal(18, reader.Schema.FieldCount);
             Assert.Equal(200, rows.Count);
+            Assert.Equal(0, reader.Stats.Skipped);
             Assert.Equal(48, Positives(rows));
+            Assert.Equal(20, rows.Count(r => r.Contains('+')));
             Assert.Equal(
                 "1|0@0.3651|?|1163@0.3651|8672@0.3651|2183@0.3651|2332@0.3651|185@0.3651|2569@0.3651|8131@0.3651|5483@0.3651|215@0.3651|1520@0.3651|1232@0.3651|2738@0.3651|2935@0.3651|5428@0.3651|7755@0.5|2434@0.5",
                 rows[0]);
+            Assert.EndsWith("|8255@0.28868+7755@0.28868+928@0.28868|5398@0.28868+2434@0.28868+3723@0.28868", rows[8], StringComparison.Ordinal);
         }
     }
 

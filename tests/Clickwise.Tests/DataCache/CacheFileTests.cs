@@ -1,5 +1,6 @@
 using Clickwise.Data;
 using Clickwise.Data.Cache;
+using Clickwise.Kernels;
 
 namespace Clickwise.Tests.DataCache;
 
@@ -37,6 +38,40 @@ public sealed class CacheFileTests
         Assert.Equal([.. ids.AsSpan(300, 3), .. ids.AsSpan(0, 3), .. ids.AsSpan(21, 3)], batch.IdsInUse);
         Assert.Equal([labels[100], labels[0], labels[7]], batch.LabelsInUse);
         Assert.Equal(withValues, batch.HasValues);
+    }
+
+    [Fact]
+    public void MultiHotRowsRoundTripAsVersion2AndOneHotCachesStayVersion1()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.File("c.cwcache");
+        using (var writer = new CacheWriter(path, 2, 1))
+        {
+            writer.Append([1, 2], default, 0);
+            // field 0 has two more features, field 1 one more
+            writer.Append([3, 4], [0.5f, 1f], 1, new ExtraLookups([0, 2, 3], [5, 6, 7], [0.5f, 0.25f, 1f]));
+            writer.Append([8, 9], default, 0);
+            writer.Append([10, 11], default, 1, new ExtraLookups([0, 0, 1], [12], [2f]));
+            writer.Commit();
+        }
+
+        Assert.Equal(2, BitConverter.ToInt32(File.ReadAllBytes(path), 8));
+        using CacheFile cache = CacheFile.Open(path);
+        Assert.True(cache.HasExtras);
+        var batch = new Batch(4, 2);
+        cache.CopyRows([3, 1, 0], batch);
+        Assert.Equal([10, 11, 3, 4, 1, 2], batch.IdsInUse);
+        ExtraLookups extras = batch.ExtrasInUse;
+        Assert.Equal([0, 0, 1, 3, 4, 4, 4], extras.Offsets);
+        Assert.Equal([12, 5, 6, 7], extras.Ids);
+        Assert.Equal([2f, 0.5f, 0.25f, 1f], extras.Values);
+
+        cache.CopyRows([2, 0], batch);
+        Assert.True(batch.ExtrasInUse.IsEmpty);
+        Assert.Equal(0, batch.Extras.Count);
+
+        string oneHot = WriteFiveRows(dir, checksum: 1);
+        Assert.Equal(1, BitConverter.ToInt32(File.ReadAllBytes(oneHot), 8));
     }
 
     [Fact]
@@ -122,7 +157,8 @@ public sealed class CacheFileTests
     }
 
     [Theory]
-    [InlineData(8, 2, "cache version 2, this build reads version 1")]
+    [InlineData(8, 3, "cache version 3, this build reads versions 1 and 2; rebuild the cache")]
+    [InlineData(8, 2, "corrupt cache header")] // version 2 without extra features
     [InlineData(0, (byte)'X', "bad magic")]
     [InlineData(12, 9, "corrupt cache header")]
     public void RejectsABadHeader(int offset, byte value, string reason)

@@ -157,14 +157,35 @@ public sealed class CompiledModelTests
 
     [Theory]
     [MemberData(nameof(ModelsAndValues))]
+    public void MultiHotBatchesMatchForward(string name, bool withValues)
+    {
+        const int Rows = 1000;
+        (CtrModel model, CompiledModel compiled, Batch batch, float[] expected) =
+            Planned(name, RandomModels.MultiHotBatch(Rows, withValues, seed: 5));
+        // The extra features count: the same rows one-hot give other logits.
+        float[] withoutExtras = RandomModels.ForwardLogits(model, RandomModels.Batch(Rows, withValues, seed: 5));
+        Assert.True(expected.Zip(withoutExtras, (a, b) => MathF.Abs(a - b)).Max() > 0.05f, $"{name}: the extra features change nothing");
+
+        float[] actual = new float[Rows];
+        compiled.PredictLogits(batch, actual, compiled.CreateTape(Rows));
+        RandomModels.AssertClose(expected, actual, $"{name} multi-hot batch {Rows}");
+
+        // 1000 = 2·437 + 126 in chunks, and a batch of 7 through a tape of 3 (its last row on the matrix-vector path).
+        compiled.PredictLogits(batch, actual, compiled.CreateTape(437));
+        RandomModels.AssertClose(expected, actual, $"{name} multi-hot batch {Rows} through a 437-row tape");
+        Batch small = RandomModels.MultiHotBatch(7, withValues, seed: 6);
+        float[] smallExpected = RandomModels.ForwardLogits(model, small);
+        float[] smallActual = new float[7];
+        compiled.PredictLogits(small, smallActual, compiled.CreateTape(3));
+        RandomModels.AssertClose(smallExpected, smallActual, $"{name} multi-hot batch 7 in chunks of 3");
+    }
+
+    [Theory]
+    [MemberData(nameof(ModelsAndValues))]
     public void LargeBatchThroughASmallerTapeMatchesForward(string name, bool withValues)
     {
         const int Rows = 3000;
-        CtrModel model = RandomModels.Create(name, maxBatchSize: Rows);
-        CompiledModel compiled = CompiledModel.Compile(model);
-        Batch batch = RandomModels.Batch(Rows, withValues, seed: 99);
-        float[] expected = RandomModels.ForwardLogits(model, batch);
-        AssertSpread(expected, name);
+        (_, CompiledModel compiled, Batch batch, float[] expected) = Planned(name, RandomModels.Batch(Rows, withValues, seed: 99));
 
         // 3000 = 6·437 + 378: full chunks and a ragged last one.
         float[] actual = Predict(compiled, batch, withValues, compiled.CreateTape(437));
@@ -457,6 +478,15 @@ public sealed class CompiledModelTests
             long folded = model is FinalMlpModel ? model.Parameters.Where(p => p.Name.StartsWith("fs", StringComparison.Ordinal)).Sum(p => (long)p.Length) : 0;
             Assert.Equal(model.Parameters.TotalLength - folded, CompiledModel.Compile(model).ParameterCount);
         }
+    }
+
+    /// <summary>A random model for the batch, its plan, and its training forward's logits (checked to vary).</summary>
+    private static (CtrModel Model, CompiledModel Compiled, Batch Batch, float[] Expected) Planned(string name, Batch batch)
+    {
+        CtrModel model = RandomModels.Create(name, maxBatchSize: batch.Count);
+        float[] expected = RandomModels.ForwardLogits(model, batch);
+        AssertSpread(expected, name);
+        return (model, CompiledModel.Compile(model), batch, expected);
     }
 
     private static float[] Predict(CompiledModel compiled, Batch batch, bool withValues, InferenceTape tape)

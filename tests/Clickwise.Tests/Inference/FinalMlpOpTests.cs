@@ -39,7 +39,7 @@ public sealed class FinalMlpOpTests
             float[] logits = [.. Enumerable.Repeat(0.5f, B)];
             for (int k = 0; k + 1 < cuts.Length; k++)
             {
-                op.RunRows(tape, [], [], B, cuts[k], cuts[k + 1], logits);
+                op.RunRows(tape, [], [], default, B, cuts[k], cuts[k + 1], logits);
             }
 
             AssertClose(expected.Select(v => v + 0.5f).ToArray(), logits);
@@ -51,7 +51,7 @@ public sealed class FinalMlpOpTests
             x.AsSpan(b * xSize, xSize).CopyTo(single.Region(0, xSize, 1));
             y.AsSpan(b * ySize, ySize).CopyTo(single.Region(xSize, ySize, 1));
             var logit = new float[1];
-            op.RunRows(single, [], [], 1, 0, 1, logit);
+            op.RunRows(single, [], [], default, 1, 0, 1, logit);
             AssertClose([expected[b]], logit);
         }
     }
@@ -87,7 +87,7 @@ public sealed class FinalMlpOpTests
                 e.AsSpan(start * W, rows * W).CopyTo(tape.Region(0, W, rows));
                 foreach (IInferenceOp op in ops)
                 {
-                    op.RunRows(tape, [], [], rows, 0, rows, new float[rows]);
+                    op.RunRows(tape, [], [], default, rows, 0, rows, new float[rows]);
                 }
 
                 AssertClose(expected.AsSpan(start * hidden[1], rows * hidden[1]).ToArray(), tape.Region(h1, hidden[1], rows).ToArray());

@@ -36,7 +36,7 @@ public sealed class FwFMPairsOpTests
                 var tape = new InferenceTape(rows, width + scratch);
                 KernelData.Random(rows * width, rows + fields).CopyTo(tape.Region(0, width, rows));
                 float[] logits = KernelData.Random(rows, 7);
-                op.RunRows(tape, default, default, rows, 0, rows, logits);
+                op.RunRows(tape, default, default, default, rows, 0, rows, logits);
                 return logits;
             }
         }

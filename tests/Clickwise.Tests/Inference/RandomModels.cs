@@ -59,6 +59,26 @@ internal static class RandomModels
         return batch;
     }
 
+    /// <summary><see cref="Batch(int, bool, int)"/> with 0-3 more features in most (row, field) lookups, drawn from the field's ids.</summary>
+    public static Batch MultiHotBatch(int count, bool withValues, int seed = 7)
+    {
+        Batch batch = Batch(count, withValues, seed);
+        var random = new SeededRandom(seed + 1000);
+        for (int n = 0; n < count * Layout.FieldCount; n++)
+        {
+            int f = n % Layout.FieldCount;
+            for (int k = (int)(random.NextUInt64() % 4); k > 0; k--)
+            {
+                float value = withValues ? (float)random.NextUniform(0.25, 2.0) : 1f;
+                batch.Extras.Add(Layout.Offsets[f] + (int)(random.NextUInt64() % (ulong)Layout.Sizes[f]), value);
+            }
+
+            batch.Extras.EndLookup();
+        }
+
+        return batch;
+    }
+
     /// <summary>The training program's logits, dropout off.</summary>
     public static float[] ForwardLogits(CtrModel model, Batch batch)
     {

@@ -32,7 +32,7 @@ public sealed class KernelEmbeddingTests
 
     [Theory]
     [MemberData(nameof(FastVariants))]
-    public void MatchesReferenceForDims1To257WithAndWithoutValues(string name)
+    public void MatchesReferenceForDims1To257WithAndWithoutValuesAndExtraFeatures(string name)
     {
         IEmbeddingKernel kernel = KernelRegistry.AllEmbedding.Single(v => v.Name == name);
         IEmbeddingKernel reference = KernelRegistry.AllEmbedding[0];
@@ -44,31 +44,56 @@ public sealed class KernelEmbeddingTests
             int[] ids = [.. Enumerable.Range(0, slots).Select(_ => random.Next(rows))];
             float[] table = KernelData.Random(rows * dim, dim);
             float[] values = (dim & 1) == 0 ? [] : KernelData.Random(slots, dim + 1);
+            // Every fourth lookup has no extra feature, the others up to three.
+            int[] offsets = new int[slots + 1];
+            for (int n = 0; n < slots; n++)
+            {
+                offsets[n + 1] = offsets[n] + (n % 4 == 0 ? 0 : random.Next(4));
+            }
+
+            int[] extraIds = [.. Enumerable.Range(0, offsets[^1]).Select(_ => random.Next(rows))];
+            float[] extraValues = KernelData.Random(extraIds.Length, dim + 5);
 
             float[] expected = new float[slots * dim];
             float[] actual = KernelData.Random(slots * dim, dim + 2);
             reference.Gather(table, dim, ids, values, expected);
             kernel.Gather(table, dim, ids, values, actual);
             Assert.Equal(expected, actual);
+            reference.GatherExtra(table, dim, new ExtraLookups(offsets, extraIds, extraValues), expected);
+            kernel.GatherExtra(table, dim, new ExtraLookups(offsets, extraIds, extraValues), actual);
+            Assert.Equal(expected, actual);
 
             float[] dOutput = KernelData.Random(slots * dim, dim + 3);
-            var gradient = new RowGradient(rows, dim, slots);
-            int[] slotOfLookup = new int[slots];
+            var gradient = new RowGradient(rows, dim, slots + extraIds.Length);
+            int[] slotOfLookup = new int[slots], extraSlots = new int[extraIds.Length];
             gradient.Register(ids, slotOfLookup);
+            gradient.Register(extraIds, extraSlots);
             float[] before = KernelData.Random(gradient.Count * dim, dim + 4);
             float[] expectedRows = [.. before];
             reference.Scatter(dOutput, dim, slotOfLookup, values, expectedRows, 0, 1);
-            foreach (int parts in (int[])[1, 2, 3])
+            reference.ScatterExtra(dOutput, dim, new ExtraLookups(offsets, extraIds, extraValues), extraSlots, expectedRows, 0, 1);
+            // multiply then add in lookup order, the extra features after the first ones: the reference's bits
+            AssertEverySplitGives(expectedRows, before, (rows, part, parts) =>
             {
-                float[] actualRows = [.. before];
-                for (int part = parts - 1; part >= 0; part--)
-                {
-                    kernel.Scatter(dOutput, dim, slotOfLookup, values, actualRows, part, parts);
-                }
-
-                Assert.Equal(expectedRows, actualRows); // multiply then add in lookup order: the reference's bits
-            }
+                kernel.Scatter(dOutput, dim, slotOfLookup, values, rows, part, parts);
+                kernel.ScatterExtra(dOutput, dim, new ExtraLookups(offsets, extraIds, extraValues), extraSlots, rows, part, parts);
+            });
         }
+    }
+
+    [Fact]
+    public void ReferencePoolsExtraFeaturesOntoTheirLookupsAndScattersEachItsShare()
+    {
+        float[] table = [1, 2, 3, 4, 5, 6]; // 3 rows of D = 2
+        float[] output = [10, 20, 30, 40]; // two lookups gathered already
+        var reference = KernelRegistry.AllEmbedding[0];
+        // lookup 0 has no extra feature, lookup 1 two: rows 2 (·0.5) and 0 (·2)
+        reference.GatherExtra(table, 2, new ExtraLookups([0, 0, 2], [2, 0], [0.5f, 2f]), output);
+        Assert.Equal([10f, 20f, 30f + 2.5f + 2f, 40f + 3f + 4f], output);
+
+        float[] rows = [1, 1, 0, 0]; // 2 slots
+        reference.ScatterExtra([7, 7, 1, 3], 2, new ExtraLookups([0, 0, 2], [2, 0], [0.5f, 2f]), [1, 0], rows, 0, 1);
+        Assert.Equal([1f + 2f, 1f + 6f, 0.5f, 1.5f], rows);
     }
 
     [Fact]
@@ -79,6 +104,21 @@ public sealed class KernelEmbeddingTests
             Assert.Throws<ArgumentOutOfRangeException>(() => kernel.Gather(new float[4], 2, [2], [], new float[2]));
             Assert.Throws<ArgumentOutOfRangeException>(() => kernel.Scatter(new float[2], 2, [2], [], new float[4], 0, 1));
             Assert.Throws<ArgumentOutOfRangeException>(() => kernel.Scatter(new float[2], 2, [0], [], new float[4], 1, 1));
+        }
+    }
+
+    /// <summary>A scatter run as 1, 2 and 3 parts (last part first) onto <paramref name="before"/> gives <paramref name="expected"/>.</summary>
+    private static void AssertEverySplitGives(float[] expected, float[] before, Action<float[], int, int> scatter)
+    {
+        foreach (int parts in (int[])[1, 2, 3])
+        {
+            float[] actual = [.. before];
+            for (int part = parts - 1; part >= 0; part--)
+            {
+                scatter(actual, part, parts);
+            }
+
+            Assert.Equal(expected, actual);
         }
     }
 }

@@ -32,6 +32,9 @@ public sealed unsafe class CacheFile : IDisposable
 
     public bool HasValues => _header.HasValues;
 
+    /// <summary>Whether some row has a multi-hot field (a version-2 cache).</summary>
+    public bool HasExtras => _header.HasExtras;
+
     public ulong FeatureMapChecksum => _header.FeatureMapChecksum;
 
     /// <summary>
@@ -127,8 +130,48 @@ public sealed unsafe class CacheFile : IDisposable
             }
         }
 
+        batch.Extras.Clear();
+        if (HasExtras)
+        {
+            CopyExtras(rows, batch.Extras);
+        }
+
         batch.Count = rows.Length;
         batch.HasValues = HasValues;
+    }
+
+    /// <summary>The extra features of the given rows, lookup by lookup (a row's entries are in field order).</summary>
+    private void CopyExtras<TRow>(ReadOnlySpan<TRow> rows, ExtraFeatures extras)
+        where TRow : struct, IBinaryInteger<TRow>
+    {
+        int f = FieldCount;
+        foreach (TRow index in rows)
+        {
+            long row = long.CreateTruncating(index);
+            int* starts = (int*)(Checked(row) + _header.ExtraRowsOffset) + row;
+            byte* entries = _base + _header.ExtraEntriesOffset;
+            int e = starts[0], end = starts[1];
+            if (e < 0 || end < e || end > _header.ExtraCount)
+            {
+                throw new InvalidDataException($"{Path}: row {row}'s extra features [{e}, {end}) are outside the {_header.ExtraCount} entries");
+            }
+
+            for (int field = 0; field < f; field++)
+            {
+                for (; e < end && *(int*)(entries + ((long)e * CacheHeader.ExtraEntryBytes)) == field; e++)
+                {
+                    byte* entry = entries + ((long)e * CacheHeader.ExtraEntryBytes);
+                    extras.Add(*(int*)(entry + 4), *(float*)(entry + 8));
+                }
+
+                extras.EndLookup();
+            }
+
+            if (e != end)
+            {
+                throw new InvalidDataException($"{Path}: row {row}'s extra features are not in field order");
+            }
+        }
     }
 
     public void Dispose()

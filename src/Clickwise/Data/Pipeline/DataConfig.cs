@@ -9,7 +9,8 @@ namespace Clickwise.Data.Pipeline;
 /// How raw rows become a prepared dataset (conventions §12: typed, validated up front, unknown keys are errors).
 /// Defaults apply to every field; <see cref="Fields"/> overrides them by field name. In files the keys are
 /// snake_case (<c>min_count</c>, <c>hash_buckets</c>, <c>numeric_transform: log_square|none</c>,
-/// <c>split: {train, valid, test}</c>, <c>split_mode: random|sequential</c>, <c>seed</c>, <c>hash_seed</c>, <c>fields</c>).
+/// <c>split: {train, valid, test}</c>, <c>split_mode: random|sequential</c>, <c>seed</c>, <c>hash_seed</c>,
+/// <c>pooling: sum|mean</c>, <c>fields</c>).
 /// </summary>
 public sealed record DataConfig
 {
@@ -37,6 +38,9 @@ public sealed record DataConfig
 
     /// <summary>Seed of the random split (batch shuffling takes its own seed per epoch).</summary>
     public int Seed { get; init; } = 2019;
+
+    /// <summary>How a multi-hot field's features (libsvm/libffm) combine; saved in the feature map.</summary>
+    public Pooling Pooling { get; init; } = Pooling.Sum;
 
     public IReadOnlyDictionary<string, FieldOptions> Fields { get; init; } = new Dictionary<string, FieldOptions>();
 

@@ -46,7 +46,7 @@ public static class DatasetBuilder
             readRows = builder.Fit(reader, isTrainRow);
         }
 
-        return Write(openReader, builder.Build(), config, cacheDir, heldOut, readRows);
+        return Write(openReader, builder.Build().WithPooling(config.Pooling), config, cacheDir, heldOut, readRows);
     }
 
     /// <summary>
@@ -100,11 +100,13 @@ public static class DatasetBuilder
         var record = new RawRecord(fieldCount);
         int[] ids = new int[fieldCount];
         float[] values = new float[fieldCount];
+        var extras = new ExtraFeatures(fieldCount);
         using var writer = new CacheWriter(cachePath, fieldCount, map.Checksum);
         while (reader.Read(record))
         {
-            bool weighted = encoder.Encode(record, ids, values);
-            writer.Append(ids, weighted ? values : default, record.Label);
+            extras.Clear();
+            bool weighted = encoder.Encode(record, ids, values, extras);
+            writer.Append(ids, weighted ? values : default, record.Label, extras.InUse);
         }
 
         return (writer.Commit(), reader.Stats);

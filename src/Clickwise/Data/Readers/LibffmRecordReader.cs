@@ -2,27 +2,21 @@ namespace Clickwise.Data.Readers;
 
 /// <summary>
 /// libffm <c>label field:idx:val …</c>: the token of field <c>field</c> is the index text, its value scales the
-/// embedding; fields absent from a row are missing. A field at or past the declared count is a bad line, and so
-/// is a repeated field unless <see cref="DuplicateFieldPolicy.KeepFirst"/>.
+/// embedding; fields absent from a row are missing, and a field named more than once is multi-hot (its features are
+/// pooled, see <see cref="RawRecord.AddToken"/>). A field at or past the declared count is a bad line.
 /// </summary>
 internal sealed class LibffmRecordReader : TextRecordReader
 {
     private const string BadFeature = "bad feature (expected field:idx:value)";
-    private const string DuplicateField = "duplicate field in row";
 
     private readonly int _fieldCount;
-    private readonly bool _keepFirst;
     private readonly string _outOfRange;
-    private readonly long[] _seenOnLine;
 
     public LibffmRecordReader(LineReader lines, string source, int fieldCount, ReaderOptions options)
         : base(lines, source, LibsvmRecordReader.PositionalSchema(fieldCount), options)
     {
         _fieldCount = fieldCount;
-        _keepFirst = options.DuplicateFields == DuplicateFieldPolicy.KeepFirst;
         _outOfRange = $"field out of range (declared {fieldCount} fields)";
-        _seenOnLine = new long[fieldCount];
-        _seenOnLine.AsSpan().Fill(-1);
     }
 
     protected override string? ParseLine(RawRecord record)
@@ -30,7 +24,6 @@ internal sealed class LibffmRecordReader : TextRecordReader
         ReadOnlySpan<byte> line = Lines.Line;
         byte[] buffer = Lines.Buffer;
         int offset = Lines.LineStart;
-        long lineNumber = Lines.LineNumber;
         int pos = 0;
         if (!SparseLine.NextToken(line, ref pos, out int start, out int length))
         {
@@ -77,19 +70,7 @@ internal sealed class LibffmRecordReader : TextRecordReader
                 return _outOfRange;
             }
 
-            // Stamping with the line number avoids clearing the table for every row.
-            if (_seenOnLine[field] == lineNumber)
-            {
-                if (_keepFirst)
-                {
-                    continue;
-                }
-
-                return DuplicateField;
-            }
-
-            _seenOnLine[field] = lineNumber;
-            record.SetToken(field, buffer, offset + start + first + 1, second - first - 1, value);
+            record.AddToken(field, buffer, offset + start + first + 1, second - first - 1, value);
         }
 
         return null;

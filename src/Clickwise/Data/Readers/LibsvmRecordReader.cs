@@ -1,9 +1,10 @@
 namespace Clickwise.Data.Readers;
 
 /// <summary>
-/// libsvm/libFM <c>label idx:val …</c>. The field of a feature is its position in the row, so every row must
-/// carry the same number of features (one-hot data such as frappe and iPinYou); the token is the index text
-/// and the value scales its embedding. Labels 0/1 or -1/+1 (-1 becomes 0); index 0 is allowed (libFM is 0-based).
+/// libsvm/libFM <c>label idx:val …</c>. The field of a feature is its position in the row (one-hot data such as
+/// frappe and iPinYou), and features past the last field are more features of the last field, pooled with it: with
+/// one field a row is a bag of features of any length. A row needs at least one feature per field. The token is the
+/// index text and the value scales its embedding. Labels 0/1 or -1/+1 (-1 becomes 0); index 0 is allowed (libFM is 0-based).
 /// </summary>
 internal sealed class LibsvmRecordReader : TextRecordReader
 {
@@ -58,10 +59,14 @@ internal sealed class LibsvmRecordReader : TextRecordReader
             {
                 record.SetToken(count, buffer, offset + start, colon, value);
             }
+            else
+            {
+                record.AddToken(_fieldCount - 1, buffer, offset + start, colon, value);
+            }
 
             count++;
         }
 
-        return count == _fieldCount ? null : $"expected {_fieldCount} features, found {count}";
+        return count >= _fieldCount ? null : $"expected {_fieldCount} features, found {count}";
     }
 }

@@ -45,8 +45,6 @@ public sealed record ReaderOptions
     /// <summary>Lines sampled to infer <see cref="FieldCount"/> when it is null (libsvm takes the first data line's width).</summary>
     public int FieldInferenceLines { get; init; } = 1000;
 
-    public DuplicateFieldPolicy DuplicateFields { get; init; } = DuplicateFieldPolicy.Reject;
-
     /// <summary>Strict: the first bad line throws. Lenient: bad lines are skipped and counted in <see cref="IRecordReader.Stats"/>.</summary>
     public bool Strict { get; init; } = true;
 

@@ -52,6 +52,7 @@ internal abstract class TextRecordReader : IRecordReader
             }
 
             Stats.LinesRead++;
+            record.ClearExtras();
             string? reason = status == LineStatus.TooLong ? Lines.TooLongReason
                 : Lines.LineLength == 0 ? "empty line"
                 : ParseLine(record);

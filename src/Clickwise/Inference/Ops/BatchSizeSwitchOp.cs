@@ -1,3 +1,5 @@
+using Clickwise.Kernels;
+
 namespace Clickwise.Inference.Ops;
 
 /// <summary>
@@ -11,12 +13,12 @@ internal sealed class BatchSizeSwitchOp(IInferenceOp[] forOne, IInferenceOp[] fo
 
     public long Bytes => forOne.Sum(o => o.Bytes) + forBlocks.Sum(o => o.Bytes);
 
-    public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, int rowStart, int rowEnd,
-                        Span<float> logits)
+    public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, ExtraLookups extras, int batchSize,
+                        int rowStart, int rowEnd, Span<float> logits)
     {
         foreach (IInferenceOp op in batchSize == 1 ? forOne : forBlocks)
         {
-            op.RunRows(tape, ids, values, batchSize, rowStart, rowEnd, logits);
+            op.RunRows(tape, ids, values, extras, batchSize, rowStart, rowEnd, logits);
         }
     }
 

@@ -54,8 +54,8 @@ internal sealed class BilinearFusionOp : IInferenceOp
 
     public long Bytes => ParameterCount * sizeof(float);
 
-    public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, int rowStart, int rowEnd,
-                        Span<float> logits)
+    public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, ExtraLookups extras, int batchSize,
+                        int rowStart, int rowEnd, Span<float> logits)
     {
         int rows = rowEnd - rowStart, xs = _xSize, ys = _ySize, scratchWidth = ScratchWidth(xs, ys);
         ReadOnlySpan<float> x = tape.Region(_xOffset, xs, batchSize).Slice(rowStart * xs, rows * xs);

@@ -85,8 +85,8 @@ internal sealed class BilinearOp : IInferenceOp
 
     public long Bytes => _products.Sum(p => p.Bytes);
 
-    public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, int rowStart, int rowEnd,
-                        Span<float> logits)
+    public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, ExtraLookups extras, int batchSize,
+                        int rowStart, int rowEnd, Span<float> logits)
     {
         int f = _fieldCount, d = _dim, width = f * d, rows = rowEnd - rowStart, scratchWidth = ScratchWidth(f, d);
         ReadOnlySpan<float> emb = tape.Region(_inputOffset, width, batchSize).Slice(rowStart * width, rows * width);

@@ -84,8 +84,8 @@ internal sealed class CinOp : IInferenceOp
 
     public long Bytes => _layers.Sum(l => l.Bytes) + _outputWeight.LongLength * sizeof(float);
 
-    public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, int rowStart, int rowEnd,
-                        Span<float> logits)
+    public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, ExtraLookups extras, int batchSize,
+                        int rowStart, int rowEnd, Span<float> logits)
     {
         int width = _f * _d, groupRows = RoundUp(_groupSamples * _d);
         ReadOnlySpan<float> emb = tape.Region(_embeddingOffset, width, batchSize);

@@ -1,3 +1,5 @@
+using Clickwise.Kernels;
+
 namespace Clickwise.Inference.Ops;
 
 /// <summary>
@@ -10,8 +12,8 @@ internal sealed class CopyColumnsOp(int inputOffset, int inputWidth, int outputO
 
     public long Bytes => 0;
 
-    public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, int rowStart, int rowEnd,
-                        Span<float> logits)
+    public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, ExtraLookups extras, int batchSize,
+                        int rowStart, int rowEnd, Span<float> logits)
     {
         ReadOnlySpan<float> input = tape.Region(inputOffset, inputWidth, batchSize);
         Span<float> output = tape.Region(outputOffset, outputWidth, batchSize);

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Clickwise.Kernels;
 
 namespace Clickwise.Inference.Ops;
 
@@ -14,8 +15,8 @@ internal sealed class CrossNetworkOp(ICrossInferenceLayer[] layers, float[] outp
 
     public long Bytes => layers.Sum(l => l.Bytes) + outputWeight.LongLength * sizeof(float);
 
-    public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, int rowStart, int rowEnd,
-                        Span<float> logits)
+    public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, ExtraLookups extras, int batchSize,
+                        int rowStart, int rowEnd, Span<float> logits)
     {
         int rows = rowEnd - rowStart, start = rowStart * width, n = rows * width;
         ReadOnlySpan<float> x0 = tape.Region(x0Offset, width, batchSize).Slice(start, n);

@@ -66,8 +66,8 @@ internal sealed class DenseOp : IInferenceOp
 
     public long Bytes => ((_weight?.LongLength ?? 0) + _bias.LongLength + (_packed?.LongLength ?? 0)) * sizeof(float) + (_product?.Bytes ?? 0);
 
-    public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, int rowStart,
-                        int rowEnd, Span<float> logits)
+    public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, ExtraLookups extras, int batchSize,
+                        int rowStart, int rowEnd, Span<float> logits)
     {
         int rows = rowEnd - rowStart;
         ReadOnlySpan<float> x = tape.Region(_inputOffset, _inputSize, batchSize).Slice(rowStart * _inputSize, rows * _inputSize);

@@ -1,12 +1,13 @@
 using Clickwise.Kernels;
 using Clickwise.Kernels.Simd;
+using Clickwise.Layers;
 
 namespace Clickwise.Inference.Ops;
 
 /// <summary>
 /// Adds the FFM pair term Σ_{i&lt;j} x_i x_j ⟨v_{i,f_j}, v_{j,f_i}⟩ to the logits through the registry's
 /// <see cref="IFFMKernel"/> (FFM training's forward calls the same kernel), reading the F field-aware rows [F·D] of a
-/// request straight from the table: nothing is copied to the tape.
+/// request straight from the table: nothing is copied to the tape. Multi-hot rows are pooled first (<see cref="PooledFieldAwareRows"/>).
 /// </summary>
 internal sealed class FFMOp : IInferenceOp
 {
@@ -32,9 +33,18 @@ internal sealed class FFMOp : IInferenceOp
 
     public long Bytes => _table.LongLength * sizeof(float);
 
-    public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, int rowStart, int rowEnd,
-                        Span<float> logits) =>
-        _kernel.AddRows(_table, ids, values, _fieldCount, _dim, rowStart, rowEnd, logits);
+    public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, ExtraLookups extras, int batchSize,
+                        int rowStart, int rowEnd, Span<float> logits)
+    {
+        if (extras.IsEmpty)
+        {
+            _kernel.AddRows(_table, ids, values, _fieldCount, _dim, rowStart, rowEnd, logits);
+        }
+        else
+        {
+            PooledFieldAwareRows.AddRows(_kernel, _table, ids, values, extras, _fieldCount, _dim, rowStart, rowEnd, logits);
+        }
+    }
 
     public string Describe() =>
         $"ffm pairs F={_fieldCount} D={_dim} rows={_table.LongLength / Math.Max(1L, (long)_fieldCount * _dim)} "

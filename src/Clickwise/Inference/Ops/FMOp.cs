@@ -13,8 +13,8 @@ internal sealed class FMOp(int fieldCount, int dim, int embeddingOffset, int sum
 
     public long Bytes => 0;
 
-    public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, int rowStart, int rowEnd,
-                        Span<float> logits)
+    public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, ExtraLookups extras, int batchSize,
+                        int rowStart, int rowEnd, Span<float> logits)
     {
         int width = fieldCount * dim;
         ReadOnlySpan<float> emb = tape.Region(embeddingOffset, width, batchSize);

@@ -1,26 +1,21 @@
+using Clickwise.Kernels;
+using Clickwise.Layers;
+
 namespace Clickwise.Inference.Ops;
 
-/// <summary>Adds the LR term Σ_f w[id_f]·x_f to the logits.</summary>
+/// <summary>Adds the LR term Σ_f w[id_f]·x_f (multi-hot fields: every feature's) to the logits, by the training layer's sum.</summary>
 internal sealed class FirstOrderOp(float[] weights, int fieldCount) : IInferenceOp
 {
     public long ParameterCount => weights.LongLength;
 
     public long Bytes => weights.LongLength * sizeof(float);
 
-    public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, int rowStart, int rowEnd,
-                        Span<float> logits)
+    public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, ExtraLookups extras, int batchSize,
+                        int rowStart, int rowEnd, Span<float> logits)
     {
         for (int b = rowStart; b < rowEnd; b++)
         {
-            float sum = 0f;
-            int start = b * fieldCount;
-            for (int f = 0; f < fieldCount; f++)
-            {
-                float x = values.IsEmpty ? 1f : values[start + f];
-                sum += weights[ids[start + f]] * x;
-            }
-
-            logits[b] += sum;
+            logits[b] += FirstOrder.Row(weights, ids, values, extras, fieldCount, b);
         }
     }
 

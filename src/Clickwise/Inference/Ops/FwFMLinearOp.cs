@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Clickwise.Kernels;
 
 namespace Clickwise.Inference.Ops;
 
@@ -9,8 +10,8 @@ internal sealed class FwFMLinearOp(float[] fieldVectors, int fieldCount, int dim
 
     public long Bytes => fieldVectors.LongLength * sizeof(float);
 
-    public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, int rowStart, int rowEnd,
-                        Span<float> logits)
+    public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, ExtraLookups extras, int batchSize,
+                        int rowStart, int rowEnd, Span<float> logits)
     {
         int width = fieldCount * dim;
         ReadOnlySpan<float> emb = tape.Region(embeddingOffset, width, batchSize);

@@ -114,8 +114,8 @@ internal sealed class FwFMPairsOp : IInferenceOp
         ? (_upperColumns.LongLength + _upper!.LongLength) * sizeof(float)
         : _weights.Length * (long)(sizeof(float) + 2 * sizeof(int)));
 
-    public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, int rowStart, int rowEnd,
-                        Span<float> logits)
+    public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, ExtraLookups extras, int batchSize,
+                        int rowStart, int rowEnd, Span<float> logits)
     {
         int width = _fieldCount * _dim;
         ReadOnlySpan<float> emb = tape.Region(_embeddingOffset, width, batchSize);

@@ -1,3 +1,5 @@
+using Clickwise.Kernels;
+
 namespace Clickwise.Inference.Ops;
 
 /// <summary>
@@ -17,7 +19,10 @@ internal interface IInferenceOp
     /// <summary>Short description for <c>inspect</c>: kind, shape, kernel.</summary>
     string Describe();
 
-    /// <summary>Runs rows [rowStart, rowEnd) of a [B, F] batch; tape regions are indexed by the batch row.</summary>
-    void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, int rowStart, int rowEnd,
-                 Span<float> logits);
+    /// <summary>
+    /// Runs rows [rowStart, rowEnd) of a [B, F] batch; tape regions are indexed by the batch row. <paramref name="extras"/>
+    /// holds the further features of multi-hot fields (empty for one-hot input), which every gather pools.
+    /// </summary>
+    void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, ExtraLookups extras, int batchSize,
+                 int rowStart, int rowEnd, Span<float> logits);
 }

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Clickwise.Kernels;
 
 namespace Clickwise.Inference.Ops;
 
@@ -16,8 +17,8 @@ internal sealed class OuterProductOp(float[] kernels, int fieldCount, int dim, i
 
     public long Bytes => kernels.LongLength * sizeof(float);
 
-    public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, int rowStart, int rowEnd,
-                        Span<float> logits)
+    public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, ExtraLookups extras, int batchSize,
+                        int rowStart, int rowEnd, Span<float> logits)
     {
         int width = fieldCount * dim;
         int projectedWidth = kernelCount * dim;

@@ -100,8 +100,8 @@ internal sealed unsafe class SelfAttentionOp : IInferenceOp
         return rows;
     }
 
-    public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, int rowStart, int rowEnd,
-                        Span<float> logits)
+    public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, ExtraLookups extras, int batchSize,
+                        int rowStart, int rowEnd, Span<float> logits)
     {
         int f = _fieldCount, rowFloats = f * _width;
         int chunk = Math.Min(_chunkRows, rowEnd - rowStart);

@@ -21,13 +21,13 @@ internal sealed class SparseDenseOp(ISparseMatrix? forOne, ISparseMatrix? forBlo
         + bias.LongLength * sizeof(float) + (dense?.Bytes ?? 0);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, int rowStart, int rowEnd,
-                        Span<float> logits)
+    public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, ExtraLookups extras, int batchSize,
+                        int rowStart, int rowEnd, Span<float> logits)
     {
         ISparseMatrix? weight = batchSize == 1 ? forOne : forBlocks;
         if (weight is null)
         {
-            dense!.RunRows(tape, ids, values, batchSize, rowStart, rowEnd, logits);
+            dense!.RunRows(tape, ids, values, extras, batchSize, rowStart, rowEnd, logits);
             return;
         }
 

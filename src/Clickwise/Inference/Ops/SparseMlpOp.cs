@@ -14,8 +14,8 @@ internal sealed class SparseMlpOp(SparseMlp mlp, int inputOffset, int scratchOff
     public long Bytes => mlp.Bytes;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public unsafe void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, int rowStart,
-                               int rowEnd, Span<float> logits)
+    public unsafe void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, ExtraLookups extras, int batchSize,
+                               int rowStart, int rowEnd, Span<float> logits)
     {
         int width = mlp.InputSize, scratch = ScratchWidth(mlp);
         Span<float> input = tape.Region(inputOffset, width, batchSize);

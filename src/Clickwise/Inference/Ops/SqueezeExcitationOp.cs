@@ -46,8 +46,8 @@ internal sealed class SqueezeExcitationOp : IInferenceOp
 
     public long Bytes => _squeeze.Bytes + _excite.Bytes;
 
-    public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, int batchSize, int rowStart, int rowEnd,
-                        Span<float> logits)
+    public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, ExtraLookups extras, int batchSize,
+                        int rowStart, int rowEnd, Span<float> logits)
     {
         int f = _fieldCount, d = _dim, r = _reduced, width = f * d, rows = rowEnd - rowStart;
         ReadOnlySpan<float> emb = tape.Region(_embeddingOffset, width, batchSize).Slice(rowStart * width, rows * width);

@@ -39,4 +39,42 @@ public sealed class ReferenceEmbedding : IEmbeddingKernel
             }
         }
     }
+
+    public void GatherExtra(ReadOnlySpan<float> table, int dim, ExtraLookups extras, Span<float> output)
+    {
+        KernelChecks.GatherExtra(table.Length, dim, extras, output.Length);
+        for (int n = 0; n + 1 < extras.Offsets.Length; n++)
+        {
+            for (int e = extras.Offsets[n]; e < extras.Offsets[n + 1]; e++)
+            {
+                for (int d = 0; d < dim; d++)
+                {
+                    output[n * dim + d] += table[extras.Ids[e] * dim + d] * extras.Values[e];
+                }
+            }
+        }
+    }
+
+    public void ScatterExtra(ReadOnlySpan<float> dOutput, int dim, ExtraLookups extras, ReadOnlySpan<int> slots,
+                             Span<float> dRows, int part, int partCount)
+    {
+        KernelChecks.ScatterExtra(dOutput.Length, dim, extras, slots, part, partCount);
+        int rowCount = dRows.Length / dim;
+        for (int n = 0; n + 1 < extras.Offsets.Length; n++)
+        {
+            for (int e = extras.Offsets[n]; e < extras.Offsets[n + 1]; e++)
+            {
+                if (!SlotOwnership.Owns(slots[e], part, partCount))
+                {
+                    continue;
+                }
+
+                KernelChecks.Slot(slots[e], rowCount);
+                for (int d = 0; d < dim; d++)
+                {
+                    dRows[slots[e] * dim + d] += dOutput[n * dim + d] * extras.Values[e];
+                }
+            }
+        }
+    }
 }

@@ -64,7 +64,7 @@ public sealed class SimdEmbedding : IEmbeddingKernel
         int rowCount = dRows.Length / dim;
         ref float from = ref MemoryMarshal.GetReference(dOutput);
         ref float to = ref MemoryMarshal.GetReference(dRows);
-        int vectorEnd = Vector256.IsHardwareAccelerated ? dim - dim % Vector256<float>.Count : 0;
+        int vectorEnd = VectorEnd(dim);
         for (int n = 0; n < slots.Length; n++)
         {
             int slot = slots[n];
@@ -89,6 +89,61 @@ public sealed class SimdEmbedding : IEmbeddingKernel
             {
                 Unsafe.Add(ref row, d) += Unsafe.Add(ref g, d) * scale;
             }
+        }
+    }
+
+    public void GatherExtra(ReadOnlySpan<float> table, int dim, ExtraLookups extras, Span<float> output)
+    {
+        KernelChecks.GatherExtra(table.Length, dim, extras, output.Length);
+        ref float from = ref MemoryMarshal.GetReference(table);
+        ref float to = ref MemoryMarshal.GetReference(output);
+        int vectorEnd = VectorEnd(dim);
+        for (int n = 0; n + 1 < extras.Offsets.Length; n++)
+        {
+            for (int e = extras.Offsets[n]; e < extras.Offsets[n + 1]; e++)
+            {
+                AddScaled(ref Unsafe.Add(ref from, (nint)extras.Ids[e] * dim), extras.Values[e], ref Unsafe.Add(ref to, (nint)n * dim), dim,
+                    vectorEnd);
+            }
+        }
+    }
+
+    public void ScatterExtra(ReadOnlySpan<float> dOutput, int dim, ExtraLookups extras, ReadOnlySpan<int> slots,
+                             Span<float> dRows, int part, int partCount)
+    {
+        KernelChecks.ScatterExtra(dOutput.Length, dim, extras, slots, part, partCount);
+        int rowCount = dRows.Length / dim;
+        for (int n = 0; n + 1 < extras.Offsets.Length; n++)
+        {
+            for (int e = extras.Offsets[n]; e < extras.Offsets[n + 1]; e++)
+            {
+                if (SlotOwnership.Owns(slots[e], part, partCount))
+                {
+                    KernelChecks.Slot(slots[e], rowCount);
+                    AddScaled(ref MemoryMarshal.GetReference(dOutput.Slice(n * dim, dim)), extras.Values[e],
+                        ref MemoryMarshal.GetReference(dRows.Slice(slots[e] * dim, dim)), dim, VectorEnd(dim));
+                }
+            }
+        }
+    }
+
+    private static int VectorEnd(int dim) => Vector256.IsHardwareAccelerated ? dim - dim % Vector256<float>.Count : 0;
+
+    /// <summary>target += source · scale over <paramref name="dim"/> values: multiply then add (no FMA), the reference's bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddScaled(ref float source, float scale, ref float target, int dim, int vectorEnd)
+    {
+        var scales = Vector256.Create(scale);
+        int d = 0;
+        for (; d < vectorEnd; d += Vector256<float>.Count)
+        {
+            (Vector256.LoadUnsafe(ref target, (nuint)d) + Vector256.LoadUnsafe(ref source, (nuint)d) * scales)
+                .StoreUnsafe(ref target, (nuint)d);
+        }
+
+        for (; d < dim; d++)
+        {
+            Unsafe.Add(ref target, d) += Unsafe.Add(ref source, d) * scale;
         }
     }
 
