@@ -1,6 +1,8 @@
 using System.CommandLine;
+using Clickwise.Data.Cache;
 using Clickwise.Data.Readers;
 using Clickwise.Kernels;
+using Clickwise.Runs;
 
 namespace Clickwise.Cli;
 
@@ -105,6 +107,19 @@ internal static class CommonOptions
         }
 
         RequireFile(path);
+    }
+
+    /// <summary>--split's value as a part of a split; a usage error naming the choices otherwise.</summary>
+    public static SplitPart Part(string name)
+    {
+        try
+        {
+            return HeldOut.PartNamed(name);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
     }
 
     /// <summary>Checks that every file <paramref name="path"/> names exists (a list or glob: each of them).</summary>

@@ -37,7 +37,7 @@ internal static class EvalCommand
             var compute = CommonOptions.Compute(parse.GetValue(threads));
             string path = parse.GetValue(data)!;
             CommonOptions.RequireModel(parse.GetValue(model)!, "-m/--model");
-            SplitPart? part = parse.GetValue(split) is { } name ? PartNamed(name) : null;
+            SplitPart? part = parse.GetValue(split) is { } name ? CommonOptions.Part(name) : null;
             bool prepared = PreparedDirectory.Is(path);
             if (!prepared)
             {
@@ -120,12 +120,4 @@ internal static class EvalCommand
         }));
         return command;
     }
-
-    private static SplitPart PartNamed(string name) => name switch
-    {
-        "test" => SplitPart.Test,
-        "valid" => SplitPart.Valid,
-        "train" => SplitPart.Train,
-        _ => throw new UsageException($"--split wants test, valid or train, got '{name}'"),
-    };
 }

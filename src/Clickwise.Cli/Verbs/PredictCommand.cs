@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Clickwise.Data;
+using Clickwise.Data.Cache;
 using Clickwise.Data.Readers;
 using Clickwise.Layers;
 using Clickwise.Runs;
@@ -27,12 +28,16 @@ internal static class PredictCommand
         {
             Description = "Copy this input column (a name, or a 0-based index) to the output, as id<TAB>prediction; a skipped line keeps its id when it can be read",
         };
+        var split = new Option<string?>("--split")
+        {
+            Description = "With -d a prepared directory: the part to score, test (default), valid or train, one line per row in its order",
+        };
         var skipBad = CommonOptions.SkipBad();
         var maxBad = CommonOptions.MaxBadRatio();
         var threads = CommonOptions.Threads();
         var columns = new ColumnOptions();
         var command = new Command("predict", "Score a file with a model: one click probability per row");
-        CommonOptions.AddAll(command, model, data, format, output, unlabeled, outputType, idColumn, skipBad, maxBad, threads);
+        CommonOptions.AddAll(command, model, data, format, output, unlabeled, outputType, idColumn, split, skipBad, maxBad, threads);
         columns.AddTo(command);
         command.SetAction(parse => VerbRunner.Run(() =>
         {
@@ -45,6 +50,28 @@ internal static class PredictCommand
 
             string path = parse.GetValue(data)!;
             CommonOptions.RequireModel(parse.GetValue(model)!, "-m/--model");
+            string target = parse.GetValue(output)!;
+            if (PreparedDirectory.Is(path))
+            {
+                ModelArtifact trained = ModelArtifact.Load(parse.GetValue(model)!);
+                SplitPart part = parse.GetValue(split) is { } name ? CommonOptions.Part(name) : SplitPart.Test;
+                long scored = WriteAtomically(target, writer => HeldOut.Predict(trained, path, part, compute, logits =>
+                {
+                    foreach (float z in logits)
+                    {
+                        writer.Write((kind == "prob" ? BinaryLogLoss.Sigmoid(z) : z).ToString("R", CultureInfo.InvariantCulture));
+                        writer.Write('\n');
+                    }
+                }));
+                Console.Error.WriteLine($"predicted {scored:N0} rows: the {part.ToString().ToLowerInvariant()} part of prepared {path}, in its order");
+                return ExitCodes.Success;
+            }
+
+            if (parse.GetValue(split) is not null)
+            {
+                throw new UsageException("--split takes a prepared directory (-d DIR); score a held-out file with -d FILE");
+            }
+
             CommonOptions.RequireFile(path);
             ModelArtifact artifact = ModelArtifact.Load(parse.GetValue(model)!);
             var options = columns.Apply(parse, CommonOptions.ReaderFor(artifact, parse, format, parse.GetValue(skipBad), parse.GetValue(maxBad),
@@ -54,7 +81,6 @@ internal static class PredictCommand
                 throw new UsageException($"--id-column needs a delimited format; {options.Format.ToString().ToLowerInvariant()} lines have no named columns");
             }
 
-            string target = parse.GetValue(output)!;
             long rows = 0, placeholders = 0, written = 0;
             BadLineStats stats;
             var input = new InputProgress();

@@ -2,6 +2,7 @@ using Clickwise.Data;
 using Clickwise.Data.Cache;
 using Clickwise.Data.Pipeline;
 using Clickwise.Data.Readers;
+using Clickwise.Inference;
 using Clickwise.Kernels;
 using Clickwise.Metrics;
 
@@ -16,12 +17,42 @@ public static class HeldOut
 {
     /// <summary>Metrics of the model on one part of a prepared directory it was trained with.</summary>
     public static (EvaluationResult Result, CalibrationReport Calibration) Evaluate(ModelArtifact artifact, string directory, SplitPart part,
-                                                                                  ComputeContext compute)
+                                                                                  ComputeContext compute) =>
+        WithPart(artifact, directory, part, rows =>
+        {
+            (EvaluationResult result, MetricAccumulator accumulator) = Evaluation.Run(artifact.Compile(compute: compute), rows);
+            return (result, accumulator.Calibration());
+        });
+
+    /// <summary>
+    /// The model's logits on one part of a prepared directory, in the part's row order, a batch at a time to
+    /// <paramref name="write"/>; returns the rows scored.
+    /// </summary>
+    public static long Predict(ModelArtifact artifact, string directory, SplitPart part, ComputeContext compute, Action<ReadOnlySpan<float>> write) =>
+        WithPart(artifact, directory, part, rows =>
+        {
+            CompiledModel model = artifact.Compile(compute: compute);
+            InferenceTape tape = model.CreateTape(Math.Min(Evaluation.BatchSize, 1024));
+            float[] logits = new float[Evaluation.BatchSize];
+            long scored = 0;
+            foreach (Batch batch in rows.Batches(Evaluation.BatchSize, shuffle: false, seed: 0))
+            {
+                Span<float> z = logits.AsSpan(0, batch.Count);
+                model.PredictLogits(batch, z, tape);
+                write(z);
+                scored += batch.Count;
+            }
+
+            return scored;
+        });
+
+    /// <summary>Opens a prepared directory the model was trained with and hands <paramref name="use"/> one part of it.</summary>
+    private static T WithPart<T>(ModelArtifact artifact, string directory, SplitPart part, Func<CacheBatchSource, T> use)
     {
         using PreparedDataset data = PreparedDirectory.Open(directory, PreparedDirectory.Preprocessing(directory));
         if (data.Map.Checksum != artifact.FeatureMap.Checksum)
         {
-            throw new InvalidDataException($"the model was not trained on {directory} (its vocabulary is another one); evaluate it on text with -d FILE");
+            throw new InvalidDataException($"the model was not trained on {directory} (its vocabulary is another one); use it on text with -d FILE");
         }
 
         CacheBatchSource rows = part switch
@@ -30,16 +61,24 @@ public static class HeldOut
             SplitPart.Valid => data.Valid,
             _ when data.Tests.Count <= 1 => data.Test,
             _ => throw new InvalidDataException($"{directory} holds {data.Tests.Count} test files ({string.Join(", ", data.Tests.Select(t => t.File))}); "
-                + "evaluate each by its file with -d FILE"),
+                + "use each by its file with -d FILE"),
         };
         if (rows.RowCount == 0)
         {
             throw new InvalidDataException($"{directory} has no {Name(part)} rows");
         }
 
-        (EvaluationResult result, MetricAccumulator accumulator) = Evaluation.Run(artifact.Compile(compute: compute), rows);
-        return (result, accumulator.Calibration());
+        return use(rows);
     }
+
+    /// <summary>test, valid or train as a part; anything else is an <see cref="ArgumentException"/> naming the choices.</summary>
+    public static SplitPart PartNamed(string name) => name switch
+    {
+        "test" => SplitPart.Test,
+        "valid" => SplitPart.Valid,
+        "train" => SplitPart.Train,
+        _ => throw new ArgumentException($"--split wants test, valid or train, got '{name}'"),
+    };
 
     /// <summary>The rows of <paramref name="path"/> (the model's training data) that its saved split gives to <paramref name="part"/>.</summary>
     public static IRecordReader Open(ModelArtifact artifact, string path, ReaderOptions options, SplitPart part, InputProgress? progress = null)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Clickwise.Runs;
 using Clickwise.Tests.DataCache;
 
@@ -32,6 +33,23 @@ public sealed class PrepareTests
         CliRunner.Expect(0, "compare", "-d", prepared, "-o", dir.File("compare"), "--models", "lr,fm", "--seeds", "1", "--epochs", "1",
             "--embedding-dim", "4", "--batch-size", "256", "--requests", "100");
         Assert.True(File.Exists(Path.Combine(dir.File("compare"), "compare.json")));
+
+        CliRunner.Expect(0, "deeplight", "-d", prepared, "-o", dir.File("deeplight"), "--model", "deepfwfm", "--epochs", "2", "--prune-warmup", "1",
+            "--embedding-dim", "4", "--hidden", "8,8", "--batch-size", "256", "--no-size-matched", "--ensemble-models", "1", "--requests", "100", "--quiet");
+        Assert.True(File.Exists(Path.Combine(dir.File("deeplight"), "deeplight.json")));
+
+        // eval and predict on the prepared test part: the rows train reported on, one prediction per row.
+        string reusedModel = dir.File("reused.cwm");
+        using (JsonDocument eval = JsonDocument.Parse(CliRunner.Expect(0, "eval", "-m", reusedModel, "-d", prepared, "--json").Out))
+        {
+            long testRows = eval.RootElement.GetProperty("rows").GetInt64();
+            Assert.InRange(testRows, 500, 700); // a tenth of 6,000
+            string predictions = dir.File("p.txt");
+            CliRunner.Expect(0, "predict", "-m", reusedModel, "-d", prepared, "-o", predictions);
+            Assert.Equal(testRows, File.ReadLines(predictions).LongCount());
+            CliRunner.Expect(0, "predict", "-m", reusedModel, "-d", prepared, "--split", "valid", "-o", dir.File("v.txt"));
+            Assert.NotEqual(testRows, File.ReadLines(dir.File("v.txt")).LongCount());
+        }
 
         CliResult other = CliRunner.Expect(65, "train", "-d", prepared, "-o", dir.File("other.cwm"), "--min-count", "5", "--quiet");
         Assert.Contains("the cache was prepared with other preprocessing (min_count differ)", other.Error);
