@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Clickwise.Data;
+using Clickwise.Data.Cache;
 using Clickwise.Data.Readers;
 using Clickwise.Experiments;
 using Clickwise.Inference;
@@ -99,6 +100,11 @@ internal static class BenchCommand
 
     private static (int[] Ids, int Rows) RowsFrom(CompiledModel compiled, ModelArtifact artifact, string file, string format)
     {
+        if (PreparedDirectory.Is(file))
+        {
+            return HeldOut.WithPart(artifact, file, SplitPart.Test, SpeedProbe.SampleRows); // the test part's first rows, parsed nothing
+        }
+
         CommonOptions.RequireFile(file);
         var collected = new List<int>();
         using IRecordReader reader = RecordReaders.Open(file, CommonOptions.Reader(format, skipBad: true, maxBadRatio: 1));

@@ -47,7 +47,7 @@ public static class HeldOut
         });
 
     /// <summary>Opens a prepared directory the model was trained with and hands <paramref name="use"/> one part of it.</summary>
-    private static T WithPart<T>(ModelArtifact artifact, string directory, SplitPart part, Func<CacheBatchSource, T> use)
+    public static T WithPart<T>(ModelArtifact artifact, string directory, SplitPart part, Func<CacheBatchSource, T> use)
     {
         using PreparedDataset data = PreparedDirectory.Open(directory, PreparedDirectory.Preprocessing(directory));
         if (data.Map.Checksum != artifact.FeatureMap.Checksum)

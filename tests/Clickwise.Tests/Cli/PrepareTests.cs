@@ -48,6 +48,7 @@ public sealed class PrepareTests
             CliRunner.Expect(0, "predict", "-m", reusedModel, "-d", prepared, "-o", predictions);
             Assert.Equal(testRows, File.ReadLines(predictions).LongCount());
             CliRunner.Expect(0, "predict", "-m", reusedModel, "-d", prepared, "--split", "valid", "-o", dir.File("v.txt"));
+            CliRunner.Expect(0, "bench", "-m", reusedModel, "-d", prepared, "--requests", "100", "--batch", "500");
             Assert.NotEqual(testRows, File.ReadLines(dir.File("v.txt")).LongCount());
         }
 
