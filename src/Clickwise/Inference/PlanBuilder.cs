@@ -56,6 +56,14 @@ internal sealed class PlanBuilder(FeatureLayout layout, ComputeContext compute, 
         return output;
     }
 
+    /// <summary>Projects <paramref name="compressed"/> [B, F, k] per field to a new [B, F, t] region (AFM's embeddings).</summary>
+    public TapeRegion FieldProjection(float[] weight, float[] bias, int rank, int dim, TapeRegion compressed)
+    {
+        TapeRegion output = Allocate(FieldCount * dim);
+        Add(new FieldProjectionOp(weight, bias, FieldCount, rank, dim, compressed.Offset, output.Offset));
+        return output;
+    }
+
     /// <summary>Adds Σ_{i&lt;j} r_ij ⟨e_i, e_j⟩ over <paramref name="embeddings"/> [B, F, D], as a dense matrix or a list of surviving pairs.</summary>
     public void FwFMPairs(float[] pairWeights, int dim, TapeRegion embeddings)
     {

@@ -34,7 +34,7 @@ public sealed class AutoIntModel : CtrModel
         : base(config, layout, weights)
     {
         var random = new SeededRandom(config.Seed);
-        _embedding = new EmbeddingPart(Parameters, layout, config.EmbeddingDim, config.InitStd, random);
+        _embedding = EmbeddingPart.Shared(Parameters, layout, config, random);
         _bias = new BiasPart(Parameters);
         int f = layout.FieldCount;
         AutoIntOptions options = config.OptionsOf<AutoIntOptions>();

@@ -30,7 +30,7 @@ public abstract class CrossDeepModel : CtrModel
         : base(config, layout, weights)
     {
         var random = new SeededRandom(config.Seed);
-        _embedding = new EmbeddingPart(Parameters, layout, config.EmbeddingDim, config.InitStd, random);
+        _embedding = EmbeddingPart.Shared(Parameters, layout, config, random);
         _bias = new BiasPart(Parameters);
         int width = _embedding.Width;
         _cross = new CrossNetwork(crossLayers(Parameters, width, random));

@@ -27,8 +27,9 @@ internal static class EmbeddingJobs
             int f = part.FieldCount;
             (int start, int end) = RowParallel.Range(batch.Count, index, partCount);
             ReadOnlySpan<float> values = batch.HasValues ? batch.ValuesInUse[(start * f)..(end * f)] : default;
+            int width = f * part.TableDim;
             Embedding.Forward(part.Table.Value, batch.IdsInUse[(start * f)..(end * f)], values, batch.HasValues,
-                end - start, f, part.Dim, part.Output.AsSpan(start * part.Width, (end - start) * part.Width),
+                end - start, f, part.TableDim, part.GatherOutput.AsSpan(start * width, (end - start) * width),
                 batch.ExtrasInUse.Slice(start * f, (end - start) * f));
         }
     }
@@ -58,8 +59,8 @@ internal static class EmbeddingJobs
         {
             Batch batch = _batch!;
             int n = batch.Count * part.FieldCount;
-            Embedding.Accumulate(part.DOutputFor(batch.Count), slots.AsSpan(0, n), batch.ValuesInUse, batch.HasValues,
-                part.Dim, part.Table.RowGrad!, index, partCount, batch.ExtrasInUse, _extraSlots);
+            Embedding.Accumulate(part.DGatherFor(batch.Count), slots.AsSpan(0, n), batch.ValuesInUse, batch.HasValues,
+                part.TableDim, part.Table.RowGrad!, index, partCount, batch.ExtrasInUse, _extraSlots);
         }
     }
 

@@ -11,6 +11,9 @@ namespace Clickwise.Models;
 /// dOut [B, F, D] into which every consumer (FM, FwFM, DNN) accumulates before one scatter into the table.
 /// A model with more than one table names the others (<c>wide.embedding</c>, <c>ffm.embedding</c> with rows F·D wide);
 /// every table is row-sparse and updated lazily like the shared one.
+/// With a rank k (AFM's compressed embeddings, <see cref="ModelConfig.EmbeddingRank"/>) the table holds k-wide rows,
+/// gathered into <see cref="Compressed"/> [B, F, k], and <see cref="FieldProjection"/> (embedding.proj.weight [F, k, D],
+/// embedding.proj.bias [F, D]) turns them into the D-wide <see cref="Output"/> every consumer reads.
 /// </summary>
 internal sealed class EmbeddingPart
 {
@@ -23,14 +26,37 @@ internal sealed class EmbeddingPart
     /// <see cref="ParameterRole.Embedding"/>, or <see cref="ParameterRole.FirstOrder"/> for a [V, 1] first-order table
     /// gathered as a one-wide embedding (FNN's per-field w_i).
     /// </param>
+    /// <param name="rank">k of AFM's compressed form; 0: the table is D wide.</param>
     public EmbeddingPart(ParameterSet parameters, FeatureLayout layout, int dim, float initStd, SeededRandom random,
-                         string name = DefaultName, ParameterRole role = ParameterRole.Embedding)
+                         string name = DefaultName, ParameterRole role = ParameterRole.Embedding, int rank = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(rank);
         FieldCount = layout.FieldCount;
         Dim = dim;
-        Table = parameters.Add(Parameter.RowSparse(name, role, layout.TotalRows, dim)).Normal(random, initStd);
+        Rank = rank;
+        Table = parameters.Add(Parameter.RowSparse(name, role, layout.TotalRows, TableDim)).Normal(random, initStd);
+        if (rank > 0)
+        {
+            ProjectionWeight = parameters.Add(Parameter.Dense($"{name}.proj.weight", ParameterRole.DenseWeight, FieldCount, rank, dim))
+                .Uniform(random, Math.Sqrt(6.0 / (rank + dim)));
+            ProjectionBias = parameters.Add(Parameter.Dense($"{name}.proj.bias", ParameterRole.Bias, FieldCount, dim));
+        }
+
         _gather = new EmbeddingJobs.Gather(this);
     }
+
+    /// <summary>Refuses AFM's compressed embeddings for a model without a shared table they could replace.</summary>
+    public static void RefuseRank(ModelConfig config, string why)
+    {
+        if (config.EmbeddingRank > 0)
+        {
+            throw new ArgumentException($"embedding_rank: {why}.");
+        }
+    }
+
+    /// <summary>The model's shared table as its description says: D, the initialisation and AFM's rank.</summary>
+    public static EmbeddingPart Shared(ParameterSet parameters, FeatureLayout layout, ModelConfig config, SeededRandom random) =>
+        new(parameters, layout, config.EmbeddingDim, config.InitStd, random, rank: config.EmbeddingRank);
 
     /// <summary>Plans the activations for batches of up to <paramref name="maxBatchSize"/> rows (the model plans the table's row gradient).</summary>
     public void Prepare(int maxBatchSize, ComputeContext compute)
@@ -39,6 +65,8 @@ internal sealed class EmbeddingPart
         int maxTouched = checked(maxBatchSize * FieldCount);
         Output = new float[checked(maxTouched * Dim)];
         DOutput = new float[Output.Length];
+        Compressed = Rank > 0 ? new float[checked(maxTouched * Rank)] : [];
+        DCompressed = new float[Compressed.Length];
         _scatter = new EmbeddingJobs.Scatter(this, new int[maxTouched]);
     }
 
@@ -50,6 +78,27 @@ internal sealed class EmbeddingPart
     public int FieldCount { get; }
 
     public int Dim { get; }
+
+    /// <summary>AFM's k; 0 when the table is D wide.</summary>
+    public int Rank { get; }
+
+    /// <summary>The table's row width: k when compressed, else D.</summary>
+    public int TableDim => Rank > 0 ? Rank : Dim;
+
+    public Parameter? ProjectionWeight { get; }
+
+    public Parameter? ProjectionBias { get; }
+
+    /// <summary>[B, F, k] gathered compressed rows (empty without a rank).</summary>
+    public float[] Compressed { get; private set; } = [];
+
+    public float[] DCompressed { get; private set; } = [];
+
+    /// <summary>Where the gather writes: <see cref="Compressed"/> with a rank, else <see cref="Output"/>.</summary>
+    public float[] GatherOutput => Rank > 0 ? Compressed : Output;
+
+    /// <summary>The gradient the scatter reads, laid out like <see cref="GatherOutput"/>.</summary>
+    public Span<float> DGatherFor(int batchSize) => (Rank > 0 ? DCompressed : DOutput).AsSpan(0, batchSize * FieldCount * TableDim);
 
     /// <summary>[B, F, D] embeddings scaled by the feature values; also the flattened [B, F·D] DNN input.</summary>
     public float[] Output { get; private set; } = [];
@@ -63,14 +112,34 @@ internal sealed class EmbeddingPart
 
     public Span<float> DOutputFor(int batchSize) => DOutput.AsSpan(0, batchSize * Width);
 
-    public void Forward(Batch batch) => _gather.Run(batch);
+    public void Forward(Batch batch)
+    {
+        _gather.Run(batch);
+        if (Rank > 0)
+        {
+            FieldProjection.Forward(Compressed, ProjectionWeight!.Value, ProjectionBias!.Value, batch.Count, FieldCount, Rank, Dim, Output);
+        }
+    }
 
     /// <summary>Zeroes dOut so the consumers can accumulate into it.</summary>
     public void BeginBackward(int batchSize) => DOutputFor(batchSize).Clear();
 
     /// <summary>Scatters the accumulated dOut into the table's row gradient.</summary>
-    public void EndBackward(Batch batch) => _scatter!.Run(batch);
+    public void EndBackward(Batch batch)
+    {
+        if (Rank > 0)
+        {
+            FieldProjection.Backward(Compressed, ProjectionWeight!.Value, DOutput, batch.Count, FieldCount, Rank, Dim, DCompressed,
+                ProjectionWeight.Grad!, ProjectionBias!.Grad!);
+        }
 
-    /// <summary>The gather of <see cref="Forward"/>: a new [B, F, D] region (the planner may store a pruned table compactly).</summary>
-    public TapeRegion Lower(PlanBuilder plan) => plan.Gather(Table.Value, Dim);
+        _scatter!.Run(batch);
+    }
+
+    /// <summary>The gather of <see cref="Forward"/>, projected when compressed: a new [B, F, D] region (the planner may store a pruned table compactly).</summary>
+    public TapeRegion Lower(PlanBuilder plan)
+    {
+        TapeRegion gathered = plan.Gather(Table.Value, TableDim);
+        return Rank > 0 ? plan.FieldProjection(ProjectionWeight!.Value, ProjectionBias!.Value, Rank, Dim, gathered) : gathered;
+    }
 }

@@ -28,6 +28,8 @@ public sealed class FFMModel : CtrModel
     public FFMModel(ModelConfig config, FeatureLayout layout, IReadOnlyDictionary<string, float[]>? weights = null)
         : base(config, layout, weights)
     {
+        EmbeddingPart.RefuseRank(config, "ffm's field-aware table has no compressed form");
+
         var random = new SeededRandom(config.Seed);
         _ffm = new FFMPart(Parameters, TableName, layout, config.EmbeddingDim, config.InitStd, random);
         _firstOrder = new FirstOrderPart(Parameters, layout, config.InitStd, random);

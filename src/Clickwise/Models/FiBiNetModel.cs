@@ -36,7 +36,7 @@ public sealed class FiBiNetModel : CtrModel
     {
         var random = new SeededRandom(config.Seed);
         int f = layout.FieldCount, d = config.EmbeddingDim;
-        _embedding = new EmbeddingPart(Parameters, layout, d, config.InitStd, random);
+        _embedding = EmbeddingPart.Shared(Parameters, layout, config, random);
         _firstOrder = new FirstOrderPart(Parameters, layout, config.InitStd, random);
         _bias = new BiasPart(Parameters);
         FiBiNetOptions options = config.OptionsOf<FiBiNetOptions>();

@@ -44,7 +44,7 @@ public sealed class FinalMlpModel : CtrModel
 
         var random = new SeededRandom(config.Seed);
         int d = config.EmbeddingDim;
-        _embedding = new EmbeddingPart(Parameters, layout, d, config.InitStd, random);
+        _embedding = EmbeddingPart.Shared(Parameters, layout, config, random);
         _bias = new BiasPart(Parameters);
         int w = _embedding.Width;
         _gate1 = new FeatureSelectionGate(Parameters, "fs1", d, options.FsHiddenUnits, w, random);

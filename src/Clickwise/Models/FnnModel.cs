@@ -34,7 +34,8 @@ public sealed class FnnModel : CtrModel
     {
         var random = new SeededRandom(config.Seed);
         // The FM's parameters in the FM's order (and initialisation draws).
-        _embedding = new EmbeddingPart(Parameters, layout, config.EmbeddingDim, config.InitStd, random);
+        EmbeddingPart.RefuseRank(config, "fnn joins the first-order and embedding tables into one [w ‖ e] gather, which a projection would split");
+        _embedding = EmbeddingPart.Shared(Parameters, layout, config, random);
         _firstOrder = new EmbeddingPart(Parameters, layout, 1, config.InitStd, random,
             "first_order", ParameterRole.FirstOrder);
         _bias = new BiasPart(Parameters);

@@ -22,7 +22,7 @@ public sealed class FwFMModel : CtrModel
         : base(config, layout, weights)
     {
         var random = new SeededRandom(config.Seed);
-        _embedding = new EmbeddingPart(Parameters, layout, config.EmbeddingDim, config.InitStd, random);
+        _embedding = EmbeddingPart.Shared(Parameters, layout, config, random);
         _fwfm = new FwFMPart(Parameters, layout, config.EmbeddingDim, random);
         _bias = new BiasPart(Parameters);
     }

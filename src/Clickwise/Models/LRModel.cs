@@ -16,6 +16,8 @@ public sealed class LRModel : CtrModel
     public LRModel(ModelConfig config, FeatureLayout layout, IReadOnlyDictionary<string, float[]>? weights = null)
         : base(config, layout, weights)
     {
+        EmbeddingPart.RefuseRank(config, "lr has no embedding table");
+
         var random = new SeededRandom(config.Seed);
         _firstOrder = new FirstOrderPart(Parameters, layout, config.InitStd, random);
         _bias = new BiasPart(Parameters);

@@ -33,6 +33,12 @@ public sealed record ModelConfig
     /// <summary>D, the embedding width of every field (FFM: of each of a feature's F field-aware vectors; FNN's per-field input is D + 1).</summary>
     public int EmbeddingDim { get; init; } = 10;
 
+    /// <summary>
+    /// AFM's compressed embeddings (seed 002): k-wide table rows projected per field to <see cref="EmbeddingDim"/>;
+    /// 0 (the default, not written to files): the table is D wide.
+    /// </summary>
+    public int EmbeddingRank { get; init; }
+
     /// <summary>H per hidden layer of the DNN, for the models that have one.</summary>
     public int[] HiddenUnits { get; init; } = [400, 400, 400];
 
@@ -88,6 +94,11 @@ public sealed record ModelConfig
             throw new ArgumentException($"every hidden layer needs at least one unit, got hidden_units [{string.Join(", ", HiddenUnits)}].");
         }
 
+        if (EmbeddingRank < 0 || EmbeddingRank > EmbeddingDim)
+        {
+            throw new ArgumentException($"embedding_rank is {EmbeddingRank}; it takes 0 (no compression) to embedding_dim ({EmbeddingDim}).");
+        }
+
         if (MlpRanks.Length > 0 && (!HasDnn || MlpRanks.Length != HiddenUnits.Length))
         {
             throw new ArgumentException(HasDnn
@@ -127,6 +138,10 @@ public sealed record ModelConfig
     public IEnumerable<string> Describe()
     {
         yield return $"embedding_dim {EmbeddingDim}";
+        if (EmbeddingRank > 0)
+        {
+            yield return $"embedding_rank {EmbeddingRank}";
+        }
         if (HasDnn)
         {
             yield return $"hidden_units [{string.Join(", ", HiddenUnits)}]";

@@ -25,7 +25,7 @@ public sealed class NFMModel : CtrModel
         : base(config, layout, weights)
     {
         var random = new SeededRandom(config.Seed);
-        _embedding = new EmbeddingPart(Parameters, layout, config.EmbeddingDim, config.InitStd, random);
+        _embedding = EmbeddingPart.Shared(Parameters, layout, config, random);
         _firstOrder = new FirstOrderPart(Parameters, layout, config.InitStd, random);
         _bias = new BiasPart(Parameters);
         _biInteraction = new BiInteractionPart(layout.FieldCount, config.EmbeddingDim);

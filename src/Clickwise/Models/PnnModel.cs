@@ -26,7 +26,7 @@ public abstract class PnnModel : CtrModel
         : base(config, layout, weights)
     {
         var random = new SeededRandom(config.Seed);
-        _embedding = new EmbeddingPart(Parameters, layout, config.EmbeddingDim, config.InitStd, random);
+        _embedding = EmbeddingPart.Shared(Parameters, layout, config, random);
         if (fm)
         {
             _firstOrder = new FirstOrderPart(Parameters, layout, config.InitStd, random);

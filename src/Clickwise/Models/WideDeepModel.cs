@@ -22,7 +22,7 @@ public sealed class WideDeepModel : CtrModel
         : base(config, layout, weights)
     {
         var random = new SeededRandom(config.Seed);
-        _embedding = new EmbeddingPart(Parameters, layout, config.EmbeddingDim, config.InitStd, random);
+        _embedding = EmbeddingPart.Shared(Parameters, layout, config, random);
         _firstOrder = new FirstOrderPart(Parameters, layout, config.InitStd, random);
         _bias = new BiasPart(Parameters);
         _deep = new DeepPart(Parameters, config, _embedding.Width, random);

@@ -31,7 +31,7 @@ public sealed class XDeepFMModel : CtrModel
         : base(config, layout, weights)
     {
         var random = new SeededRandom(config.Seed);
-        _embedding = new EmbeddingPart(Parameters, layout, config.EmbeddingDim, config.InitStd, random);
+        _embedding = EmbeddingPart.Shared(Parameters, layout, config, random);
         _firstOrder = new FirstOrderPart(Parameters, layout, config.InitStd, random);
         _bias = new BiasPart(Parameters);
         XDeepFMOptions options = config.OptionsOf<XDeepFMOptions>();

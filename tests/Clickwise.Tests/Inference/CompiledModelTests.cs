@@ -207,6 +207,24 @@ public sealed class CompiledModelTests
     }
 
     [Theory]
+    [InlineData("fm", 2)]
+    [InlineData("fwfm", 3)]
+    [InlineData("deepfm", 1)]
+    [InlineData("nfm", 5)]
+    [InlineData("autoint+", 2)]
+    [InlineData("fibinet", 4)]
+    [InlineData("xdeepfm", 2)]
+    [InlineData("wdl-fm", 2)]
+    [InlineData("dcn", 3)]
+    [InlineData("pnn", 2)]
+    public void CompressedEmbeddingsMatchForward(string name, int rank)
+    {
+        CtrModel model = ModelRegistry.Create(RandomModels.Config(name) with { EmbeddingRank = rank }, RandomModels.Layout).Prepared(40);
+        Assert.Equal([RandomModels.Layout.TotalRows, rank], model.Parameters.Single(p => p.Name == "embedding").Shape);
+        AssertPerturbedPlanMatchesForward(model, seed: 10, $"{name} embedding rank {rank}");
+    }
+
+    [Theory]
     [InlineData("deepfm", new int[0])]      // the DNN is one linear layer straight into the logit
     [InlineData("deepfwfm", new int[0])]
     [InlineData("deepfwfm", new[] { 1 })]   // one hidden unit

@@ -36,6 +36,27 @@ internal static class RandomModels
         return model;
     }
 
+    /// <summary>A model of <paramref name="config"/> prepared for 200 rows, every parameter uniform in ±0.5 (seeded).</summary>
+    public static CtrModel Perturbed(ModelConfig config, int seed)
+    {
+        CtrModel model = ModelRegistry.Create(config, Layout).Prepared(200);
+        var random = new SeededRandom(seed);
+        foreach (Parameter p in model.Parameters)
+        {
+            random.FillUniform(p.Value, 0.5);
+        }
+
+        return model;
+    }
+
+    /// <summary><paramref name="rows"/> random rows with feature values, as a batch source.</summary>
+    public static InMemoryBatchSource Rows(int rows, int seed)
+    {
+        Batch batch = Batch(rows, withValues: true, seed);
+        return new InMemoryBatchSource(batch.Ids[..(rows * batch.FieldCount)], batch.Values[..(rows * batch.FieldCount)], batch.Labels[..rows],
+            batch.FieldCount);
+    }
+
     /// <summary>A batch of random rows; with values, each feature is scaled by a value in [0.25, 2).</summary>
     public static Batch Batch(int count, bool withValues, int seed = 7)
     {

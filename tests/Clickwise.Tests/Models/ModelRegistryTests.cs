@@ -123,6 +123,26 @@ public sealed class ModelRegistryTests
     }
 
     [Fact]
+    public void EveryModelWithASharedTableTakesCompressedEmbeddingsAndTheOthersSayWhyNot()
+    {
+        string[] without = ["lr", "ffm", "fnn"];
+        foreach (ModelEntry entry in ModelRegistry.Entries)
+        {
+            ModelConfig config = Config(entry.Name) with { EmbeddingRank = 2 };
+            if (without.Contains(entry.Name))
+            {
+                Assert.StartsWith("embedding_rank: ", Assert.Throws<ArgumentException>(() => ModelRegistry.Create(config, Layout)).Message);
+            }
+            else
+            {
+                CtrModel model = ModelRegistry.Create(config, Layout);
+                Assert.Contains(model.Parameters, p => p.Name == "embedding.proj.weight");
+                Assert.Equal(2, model.Parameters.Single(p => p.Name == "embedding").Shape[1]);
+            }
+        }
+    }
+
+    [Fact]
     public void InitialisationIsDeterministicForASeed()
     {
         CtrModel a = ModelRegistry.Create(Config("deepfwfm", seed: 1), Layout).Prepared(8);

@@ -49,10 +49,10 @@ public static class AfmMlp
             if (k > 0)
             {
                 factors[l] = new LowRankMlp.Factors(
-                    LowRankMlp.Project(weight, weight.Length / widths[l], basis, k, scale: null),
-                    LowRankMlp.Project(bias, 1, basis, k, scale: null),
-                    LowRankMlp.Transposed(basis, k, scale: null),
-                    OrthogonalPart(mean, basis, k));
+                    basis.Project(weight, weight.Length / widths[l], k, scale: null),
+                    basis.Project(bias, 1, k, scale: null),
+                    basis.TopTransposed(k, scale: null),
+                    basis.OrthogonalPart(mean, k));
             }
         }
 
@@ -75,28 +75,5 @@ public static class AfmMlp
         {
             mlp.ProductObserver = null;
         }
-    }
-
-    /// <summary>(I − U_kU_kᵀ)μ: the up factor's bias.</summary>
-    private static float[] OrthogonalPart(double[] mean, EigenBasis basis, int k)
-    {
-        int m = basis.Size;
-        var result = new double[m];
-        Array.Copy(mean, result, m);
-        for (int j = 0; j < k; j++)
-        {
-            double along = 0;
-            for (int r = 0; r < m; r++)
-            {
-                along += mean[r] * basis.Vector(r, j);
-            }
-
-            for (int r = 0; r < m; r++)
-            {
-                result[r] -= along * basis.Vector(r, j);
-            }
-        }
-
-        return [.. result.Select(v => (float)v)];
     }
 }

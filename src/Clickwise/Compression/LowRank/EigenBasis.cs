@@ -58,6 +58,67 @@ public sealed class EigenBasis
         return new EigenBasis(values, vectors, n);
     }
 
+    /// <summary>M·U_k·diag(scale) for M [rows, Size] (row-major), in double: [rows, k].</summary>
+    public float[] Project(ReadOnlySpan<float> matrix, int rowCount, int k, double[]? scale)
+    {
+        int m = Size;
+        var result = new float[rowCount * k];
+        for (int i = 0; i < rowCount; i++)
+        {
+            for (int j = 0; j < k; j++)
+            {
+                double sum = 0;
+                for (int r = 0; r < m; r++)
+                {
+                    sum += matrix[i * m + r] * Vector(r, j);
+                }
+
+                result[i * k + j] = (float)(sum * (scale?[j] ?? 1));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>diag(scale)·U_kᵀ, [k, Size].</summary>
+    public float[] TopTransposed(int k, double[]? scale)
+    {
+        int m = Size;
+        var result = new float[k * m];
+        for (int j = 0; j < k; j++)
+        {
+            for (int r = 0; r < m; r++)
+            {
+                result[j * m + r] = (float)(Vector(r, j) * (scale?[j] ?? 1));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>(I − U_kU_kᵀ)μ: what the top k directions leave of μ (AFM's bias).</summary>
+    public float[] OrthogonalPart(ReadOnlySpan<double> mean, int k)
+    {
+        int m = Size;
+        var result = new double[m];
+        mean[..m].CopyTo(result);
+        for (int j = 0; j < k; j++)
+        {
+            double along = 0;
+            for (int r = 0; r < m; r++)
+            {
+                along += mean[r] * Vector(r, j);
+            }
+
+            for (int r = 0; r < m; r++)
+            {
+                result[r] -= along * Vector(r, j);
+            }
+        }
+
+        return [.. result.Select(v => (float)v)];
+    }
+
     private static double Sign(Matrix<double> u, int column, int n, ReadOnlySpan<double> mean)
     {
         double dot = 0;

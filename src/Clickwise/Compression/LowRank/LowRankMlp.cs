@@ -55,42 +55,4 @@ internal static class LowRankMlp
         ModelConfig config = model.Config with { MlpRanks = [.. factors.Select(f => f?.DownBias.Length ?? 0)], MlpInnerRelu = innerRelu };
         return new LowRankCompression(config, tensors, layers, model.Parameters.Sum(p => (long)p.Length), tensors.Values.Sum(t => (long)t.Length));
     }
-
-    /// <summary>M·U_k·diag(scale) for M [rows, m] (row-major), in double: [rows, k].</summary>
-    public static float[] Project(float[] matrix, int rowCount, EigenBasis basis, int k, double[]? scale)
-    {
-        int m = basis.Size;
-        var result = new float[rowCount * k];
-        for (int i = 0; i < rowCount; i++)
-        {
-            for (int j = 0; j < k; j++)
-            {
-                double sum = 0;
-                for (int r = 0; r < m; r++)
-                {
-                    sum += matrix[i * m + r] * basis.Vector(r, j);
-                }
-
-                result[i * k + j] = (float)(sum * (scale?[j] ?? 1));
-            }
-        }
-
-        return result;
-    }
-
-    /// <summary>diag(scale)·U_kᵀ, [k, m].</summary>
-    public static float[] Transposed(EigenBasis basis, int k, double[]? scale)
-    {
-        int m = basis.Size;
-        var result = new float[k * m];
-        for (int j = 0; j < k; j++)
-        {
-            for (int r = 0; r < m; r++)
-            {
-                result[j * m + r] = (float)(basis.Vector(r, j) * (scale?[j] ?? 1));
-            }
-        }
-
-        return result;
-    }
 }

@@ -35,9 +35,9 @@ public static class SvdMlp
             {
                 double[] root = [.. basis.Values.Take(k).Select(Math.Sqrt)];
                 factors[l] = new LowRankMlp.Factors(
-                    LowRankMlp.Project(weight, n, basis, k, [.. root.Select(s => s > 0 ? 1 / Math.Sqrt(s) : 0)]),
+                    basis.Project(weight, n, k, [.. root.Select(s => s > 0 ? 1 / Math.Sqrt(s) : 0)]),
                     new float[k],
-                    LowRankMlp.Transposed(basis, k, [.. root.Select(Math.Sqrt)]),
+                    basis.TopTransposed(k, [.. root.Select(Math.Sqrt)]),
                     (float[])mlp.Biases[l].Value.Clone());
             }
         }

@@ -1,6 +1,5 @@
 using Clickwise.Compression.LowRank;
 using Clickwise.Data;
-using Clickwise.Layers;
 using Clickwise.Models;
 using Clickwise.Tests.Inference;
 
@@ -132,24 +131,9 @@ public sealed class AfmMlpTests
         return squaredError / rows.RowCount;
     }
 
-    private static CtrModel Model(string name)
-    {
-        CtrModel model = ModelRegistry.Create(RandomModels.Config(name) with { HiddenUnits = [13, 7, 9] }, RandomModels.Layout).Prepared(200);
-        var random = new SeededRandom(12);
-        foreach (Parameter p in model.Parameters)
-        {
-            random.FillUniform(p.Value, 0.5);
-        }
+    private static CtrModel Model(string name) => RandomModels.Perturbed(RandomModels.Config(name) with { HiddenUnits = [13, 7, 9] }, seed: 12);
 
-        return model;
-    }
-
-    private static InMemoryBatchSource Data(int rows, int seed)
-    {
-        Batch batch = RandomModels.Batch(rows, withValues: true, seed);
-        return new InMemoryBatchSource(batch.Ids[..(rows * batch.FieldCount)], batch.Values[..(rows * batch.FieldCount)],
-            batch.Labels[..rows], batch.FieldCount);
-    }
+    private static InMemoryBatchSource Data(int rows, int seed) => RandomModels.Rows(rows, seed);
 
     /// <summary>ŷ = (x·down + downBias)·up + bias for the compressed layer 2, in double.</summary>
     private static void Reconstruct(IReadOnlyDictionary<string, float[]> t, ReadOnlySpan<float> x, int rows, int n, int k, int m, float[] y)
