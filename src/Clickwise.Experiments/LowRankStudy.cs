@@ -46,6 +46,12 @@ public sealed record LowRankStudyOptions
     /// <summary>Ranks of the DNN's hidden layers for the main AFM and SVD rows; null: 0,k,k… with k = 0.16·H (400 → 64, 2000 → 320).</summary>
     public RankSpec? MlpRanks { get; init; }
 
+    /// <summary>k of the compressed embeddings (0 skips them); null: D/8 (the paper's Criteo 16 → 2).</summary>
+    public int? EmbeddingRank { get; init; }
+
+    /// <summary>Further embedding ranks (Table 7), each AFM on the base model's table, a PT and an FT row.</summary>
+    public IReadOnlyList<int> EmbeddingRankSweep { get; init; } = [];
+
     /// <summary>Also compress with SVD in the same structure (Table 4).</summary>
     public bool SvdBaseline { get; init; } = true;
 
@@ -62,6 +68,9 @@ public sealed record LowRankStudyOptions
     public double FineTuneLearningRate { get; init; } = 1e-3;
 
     public int FineTuneBatchSize { get; init; } = 20_000;
+
+    /// <summary>The embedding stage's fine-tune batch (appendix A.2: 10,000 on Criteo), run without dropout.</summary>
+    public int FineTuneEmbeddingBatchSize { get; init; } = 10_000;
 
     public int LatencyRequests { get; init; } = 10_000;
 
@@ -82,6 +91,7 @@ public static class LowRankStudy
         PreparedDataset data = study.Data;
         (int[] ids, int sampleRows) = (study.SampleIds, study.SampleRows);
         int[] widths = baseRequest.Model.HiddenUnits;
+        int embeddingRank = options.EmbeddingRank ?? Math.Max(1, baseRequest.Model.EmbeddingDim / 8);
         RankSpec ranks = options.MlpRanks ?? RankSpec.Parse(string.Join(',', widths.Select((h, l) => l == 0 ? 0 : Math.Max(1, (int)Math.Round(0.16 * h)))));
 
         var rows = new List<LowRankRow>();
@@ -131,51 +141,96 @@ public static class LowRankStudy
             rows.Add(baseRow);
             rows.Add(Measure("control (base + 1 FT epoch)", "FT", "none", "—", Train("control", basePath, fineTune), baseSpeed));
 
-            void Compressed(string label, string method, RankSpec spec, bool innerRelu, bool keepEnergy)
+            TrainingConfig embeddingFineTune = fineTune with { BatchSize = options.FineTuneEmbeddingBatchSize };
+
+            // One compression of the model at `from`, saved (PT) and fine-tuned one epoch (FT); returns the FT model's path.
+            string Compressed(string label, string method, string from, Func<CtrModel, LowRankCompression> compress, bool keepEnergy,
+                              bool embeddings)
             {
-                ModelArtifact trained = ModelArtifact.Load(basePath);
-                CtrModel model = trained.Instantiate(Math.Min(4096, baseRequest.Training.BatchSize * 4), baseRequest.Compute);
-                LowRankCompression compression = method == "svd"
-                    ? SvdMlp.Compress(model, spec, innerRelu)
-                    : AfmMlp.Compress(model, data.Train, spec, innerRelu);
+                CtrModel model = ModelArtifact.Load(from).Instantiate(Math.Min(4096, baseRequest.Training.BatchSize * 4), baseRequest.Compute);
+                LowRankCompression compression = compress(model);
+                // Appendix A.2: the embedding stage fine-tunes without dropout; the model description carries the setting.
+                ModelConfig config = embeddings ? compression.Config with { Dropout = 0f } : compression.Config;
                 string pretrained = Path(label) + "-pt.cwm";
-                ModelArtifact.Save(pretrained, ModelRegistry.Load(compression.Config, data.Map.Layout, compression.Tensors), data.Map,
-                    new { compression = method, ranks = spec.ToString(), inner_relu = innerRelu, from_model = basePath });
-                string rankText = string.Join(',', compression.Config.MlpRanks);
+                ModelArtifact.Save(pretrained, ModelRegistry.Load(config, data.Map.Layout, compression.Tensors), data.Map,
+                    new { compression = method, from_model = from });
+                string rankText = Ranks(config);
                 rows.Add(Measure(label, "PT", method, rankText, pretrained, baseSpeed));
-                rows.Add(Measure(label, "FT", method, rankText, Train(label + " ft", pretrained, fineTune), baseSpeed));
+                string tuned = Train(label + " ft", pretrained, embeddings ? embeddingFineTune : fineTune);
+                rows.Add(Measure(label, "FT", method, rankText, tuned, baseSpeed));
                 if (keepEnergy)
                 {
                     energy.AddRange(compression.Layers.Select(l => new EnergyRow(
                         $"{l.Name} ({method})", l.Width, l.Rank, l.EnergyKept, l.RankHolding(0.90), l.RankHolding(0.95), l.RankHolding(0.99))));
                 }
+
+                return tuned;
             }
 
-            Compressed("AFM MLP", "afm", ranks, innerRelu: true, keepEnergy: s == 0);
+            string Mlp(string label, string method, RankSpec spec, bool innerRelu, bool keepEnergy) =>
+                Compressed(label, method, basePath, model => method == "svd"
+                    ? SvdMlp.Compress(model, spec, innerRelu)
+                    : AfmMlp.Compress(model, data.Train, spec, innerRelu), keepEnergy, embeddings: false);
+
+            string Embeddings(string label, string method, string from, int rank, bool keepEnergy) =>
+                Compressed(label, method, from, model => method == "svd"
+                    ? LowRankEmbedding.Svd(model, rank)
+                    : LowRankEmbedding.Afm(model, data.Train, rank), keepEnergy, embeddings: true);
+
+            // Table 2's pipeline: AFM on the DNN, fine-tune, then AFM on the embeddings of that model, fine-tune.
+            string afmMlp = Mlp("AFM MLP", "afm", ranks, innerRelu: true, keepEnergy: s == 0);
+            if (embeddingRank > 0)
+            {
+                Embeddings("AFM MLP + EMB", "afm", afmMlp, embeddingRank, keepEnergy: s == 0);
+            }
+
             if (s > 0)
             {
-                continue; // further seeds repeat only base, control and AFM (Table 13)
+                continue; // further seeds repeat only base, control and the AFM pipeline (Table 13)
             }
 
             if (options.SvdBaseline)
             {
-                Compressed("SVD MLP", "svd", ranks, innerRelu: false, keepEnergy: true);
+                Mlp("SVD MLP", "svd", ranks, innerRelu: false, keepEnergy: true);
+            }
+
+            // Table 4's embedding rows: each method on the base model's table alone.
+            if (embeddingRank > 0)
+            {
+                Embeddings("AFM EMB", "afm", basePath, embeddingRank, keepEnergy: false);
+                if (options.SvdBaseline)
+                {
+                    Embeddings("SVD EMB", "svd", basePath, embeddingRank, keepEnergy: true);
+                }
             }
 
             if (options.ReluAblation)
             {
-                Compressed("AFM MLP without the inner ReLU", "afm", ranks, innerRelu: false, keepEnergy: false);
+                Mlp("AFM MLP without the inner ReLU", "afm", ranks, innerRelu: false, keepEnergy: false);
             }
 
             foreach (int k in options.MlpRankSweep)
             {
                 RankSpec swept = RankSpec.Parse(string.Join(',', ranks.Ranks!.Select(r => r == 0 ? 0 : k)));
-                Compressed($"AFM MLP k = {k}", "afm", swept, innerRelu: true, keepEnergy: false);
+                Mlp($"AFM MLP k = {k}", "afm", swept, innerRelu: true, keepEnergy: false);
+            }
+
+            foreach (int k in options.EmbeddingRankSweep)
+            {
+                Embeddings($"AFM EMB k = {k}", "afm", basePath, k, keepEnergy: false);
             }
         }
 
         return new LowRankStudyReport(baseRequest.Model.Name, data.Train.RowCount, data.Test.RowCount, rows, energy);
     }
+
+    /// <summary>The ranks a model carries: its DNN layers', then its embeddings' when compressed.</summary>
+    private static string Ranks(ModelConfig config) =>
+        string.Join(' ', new[]
+        {
+            config.MlpRanks.Length > 0 ? $"mlp {string.Join(',', config.MlpRanks)}" : null,
+            config.EmbeddingRank > 0 ? $"emb {config.EmbeddingRank}" : null,
+        }.Where(r => r is not null));
 
     private static string Slug(string label) => new([.. label.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-')]);
 }

@@ -21,6 +21,11 @@ internal static class LowRankCommand
         {
             Description = "Ranks of the DNN's hidden layers (0 keeps one) or energy:ρ (default 0,k,k with k = 0.16·width: 400 → 64)",
         };
+        var embeddingRank = new Option<int?>("--embedding-rank")
+        {
+            Description = "k of the compressed embeddings, 0 skips them (default: embedding dim / 8, the paper's 16 → 2)",
+        };
+        var embRanks = new Option<string?>("--emb-ranks") { Description = "Embedding rank sweep on the base model, e.g. 2,4,8,12" };
         var noSvd = new Option<bool>("--no-svd") { Description = "Skip the SVD baseline" };
         var reluAblation = new Option<bool>("--relu-ablation") { Description = "Also compress without the ReLU between the factors" };
         var mlpRanks = new Option<string?>("--mlp-ranks") { Description = "Rank sweep of the compressed layers, e.g. 32,64,96,128" };
@@ -29,7 +34,7 @@ internal static class LowRankCommand
         var quiet = new Option<bool>("--quiet") { Description = "Print only the tables" };
         var command = new Command("lowrank", "Reproduce the low-rank compression tables (AFM vs SVD, fine-tuning, control) on a dataset");
         options.AddTo(command, sparsity: false);
-        CommonOptions.AddAll(command, output, mlpRank, noSvd, reluAblation, mlpRanks, seeds, requests, quiet);
+        CommonOptions.AddAll(command, output, mlpRank, embeddingRank, embRanks, noSvd, reluAblation, mlpRanks, seeds, requests, quiet);
         command.SetAction(parse => VerbRunner.Run(() =>
         {
             string directory = parse.GetValue(output)!;
@@ -49,9 +54,9 @@ internal static class LowRankCommand
                 MlpRanks = parse.GetValue(mlpRank) is { } ranks ? Parsed(() => RankSpec.Parse(ranks), "--mlp-rank") : null,
                 SvdBaseline = !parse.GetValue(noSvd),
                 ReluAblation = parse.GetValue(reluAblation),
-                MlpRankSweep = parse.GetValue(mlpRanks) is { } sweep
-                    ? Parsed(() => sweep.Split(',').Select(k => int.Parse(k.Trim(), System.Globalization.CultureInfo.InvariantCulture)).ToArray(), "--mlp-ranks")
-                    : [],
+                MlpRankSweep = Ranks(parse.GetValue(mlpRanks), "--mlp-ranks"),
+                EmbeddingRank = parse.GetValue(embeddingRank),
+                EmbeddingRankSweep = Ranks(parse.GetValue(embRanks), "--emb-ranks"),
                 Seeds = parse.GetValue(seeds),
                 LatencyRequests = parse.GetValue(requests),
             };
@@ -74,6 +79,10 @@ internal static class LowRankCommand
         }));
         return command;
     }
+
+    private static int[] Ranks(string? list, string option) => list is null
+        ? []
+        : Parsed(() => list.Split(',').Select(k => int.Parse(k.Trim(), System.Globalization.CultureInfo.InvariantCulture)).ToArray(), option);
 
     private static T Parsed<T>(Func<T> parse, string option)
     {
