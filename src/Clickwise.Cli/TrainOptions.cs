@@ -40,6 +40,12 @@ internal sealed class TrainOptions
     private readonly Option<int?> _batchSize = new("--batch-size") { Description = "Mini-batch size" };
     private readonly Option<double?> _lr = new("--lr") { Description = "Learning rate (FTRL: α)" };
     private readonly Option<string?> _optimizer = new("--optimizer") { Description = $"Optimizer: {string.Join(", ", OptimizerFactory.Names)}" };
+    private readonly Option<string?> _adamMode = new("--adam-mode")
+    {
+        Description = "Adam's updates of embedding tables: lazy (touched rows, own step counts), dense (torch.optim.Adam: every row) "
+            + "or sparse (torch.optim.SparseAdam: touched rows, the table's step count) (= --set training.adam_mode=...)",
+    };
+
     private readonly Option<int?> _embeddingDim = new("--embedding-dim") { Description = "Embedding width D" };
     private readonly Option<string?> _hidden = new("--hidden") { Description = "DNN hidden units, e.g. 400,400,400" };
     private readonly Option<float?> _dropout = new("--dropout") { Description = "Dropout rate of the DNN" };
@@ -102,7 +108,7 @@ internal sealed class TrainOptions
             CommonOptions.AddAll(command, _model, _init);
         }
 
-        CommonOptions.AddAll(command, _config, _preset, _epochs, _seed, _batchSize, _lr, _optimizer, _embeddingDim, _hidden, _dropout, _activation,
+        CommonOptions.AddAll(command, _config, _preset, _epochs, _seed, _batchSize, _lr, _optimizer, _adamMode, _embeddingDim, _hidden, _dropout, _activation,
             _crossLayers, _cinLayers, _bilinearType, _set, _minCount,
             _splitMode, _fmPretrainEpochs);
         if (sparsity)
@@ -223,6 +229,7 @@ internal sealed class TrainOptions
         if (parse.GetValue(_batchSize) is int b) training = training with { BatchSize = b };
         if (parse.GetValue(_lr) is double rate) training = training with { LearningRate = rate };
         if (parse.GetValue(_optimizer) is { } optimizer) training = training with { Optimizer = optimizer };
+        if (parse.GetValue(_adamMode) is { } adamMode) training = training with { AdamMode = ParseEnum<AdamMode>(adamMode, "--adam-mode") };
         return training;
     }
 

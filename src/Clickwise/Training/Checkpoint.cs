@@ -72,10 +72,19 @@ public static class Checkpoint
             throw new ModelFormatException($"{path}: checkpoint holds {extra.Optimizer} state, but training uses {optimizer.Name}");
         }
 
+        // Lazy state counts steps per row, the others per table: continuing in another mode would change the arithmetic.
+        if (optimizer is Adam adam && extra.TrainingConfig.AdamMode != adam.Mode)
+        {
+            throw new ModelFormatException(
+                $"{path}: checkpoint holds adam_mode {Name(extra.TrainingConfig.AdamMode)} state, but training uses {Name(adam.Mode)}");
+        }
+
         ParameterTensors.Load(model.Parameters, content.Tensors);
         optimizer.ImportState(model.Parameters, content.Tensors);
         return (extra.TrainerState, extra.TrainingConfig, content);
     }
+
+    private static string Name(AdamMode mode) => JsonNamingPolicy.SnakeCaseLower.ConvertName(mode.ToString());
 
     private sealed record CheckpointExtra(string Optimizer, TrainingConfig TrainingConfig, TrainerState TrainerState);
 }
