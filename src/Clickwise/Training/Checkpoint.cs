@@ -75,16 +75,14 @@ public static class Checkpoint
         // Lazy state counts steps per row, the others per table: continuing in another mode would change the arithmetic.
         if (optimizer is Adam adam && extra.TrainingConfig.AdamMode != adam.Mode)
         {
-            throw new ModelFormatException(
-                $"{path}: checkpoint holds adam_mode {Name(extra.TrainingConfig.AdamMode)} state, but training uses {Name(adam.Mode)}");
+            string written = extra.TrainingConfig.AdamMode.ToString().ToLowerInvariant(), used = adam.Mode.ToString().ToLowerInvariant();
+            throw new ModelFormatException($"{path}: checkpoint holds adam_mode {written} state, but training uses {used}");
         }
 
         ParameterTensors.Load(model.Parameters, content.Tensors);
         optimizer.ImportState(model.Parameters, content.Tensors);
         return (extra.TrainerState, extra.TrainingConfig, content);
     }
-
-    private static string Name(AdamMode mode) => JsonNamingPolicy.SnakeCaseLower.ConvertName(mode.ToString());
 
     private sealed record CheckpointExtra(string Optimizer, TrainingConfig TrainingConfig, TrainerState TrainerState);
 }
