@@ -8,11 +8,16 @@ kept (`compare --resume`), so an interrupted study continues.
 
     python3 bench/adam-modes.py --work /tmp/adam-modes --synthetic-rows 1000000
         [--datasets frappe,...] [--models lr,fm,...] [--zoo-datasets frappe,...]
+    python3 bench/adam-modes.py --work /tmp/adam-modes --synthetic-rows 1000000 --speed-rounds 2
+        (only the speed check: alternating rounds of one epoch per model and mode on the synthetic rows, one thread,
+        printed as a Markdown table for the conclusions section)
 """
 import argparse
 import datetime
 import json
 import os
+import re
+import statistics
 import subprocess
 import sys
 
@@ -64,6 +69,28 @@ def run(work, name, args, mode, models):
         return json.load(fh)
 
 
+def speed(work, synthetic_rows, rounds, models=("fm", "deepfwfm", "ffm")):
+    """Training samples/s of one epoch, modes alternating within each round so they see the same machine state."""
+    rates = {(model, mode): [] for model in models for mode in MODES}
+    for _ in range(rounds):
+        for model in models:
+            for mode in MODES:
+                out = subprocess.run([CLI, "train", "-d", os.path.join(work, f"synthetic-{synthetic_rows}.tsv"), "--model", model,
+                                      "--epochs", "1", "--threads", "1", "--adam-mode", mode, "--quiet",
+                                      "-o", os.path.join(work, "speed", f"{model}-{mode}.cwm")],
+                                     check=True, capture_output=True, text=True).stdout
+                rate = float(re.search(r"train ([0-9,]+) samples/s", out).group(1).replace(",", ""))
+                print(model, mode, rate, flush=True)
+                rates[(model, mode)].append(rate)
+    lines = ["| model | " + " | ".join(f"samples/s {m}" for m in MODES) + " | dense / lazy | sparse / lazy |",
+             "| --- | " + " | ".join("---:" for _ in MODES) + " | ---: | ---: |"]
+    for model in models:
+        median = {m: statistics.median(rates[(model, m)]) for m in MODES}
+        lines.append(f"| {model} | " + " | ".join(f"{median[m]:,.0f}" for m in MODES)
+                     + f" | {median['dense'] / median['lazy']:.2f} | {median['sparse'] / median['lazy']:.2f} |")
+    print("\n".join(lines))
+
+
 def render(results, described, synthetic_rows):
     md = ["# Adam's table modes: lazy, dense, sparse", "",
           f"{datetime.date.today()}; one seed (the presets' 2019), `--threads 1`, runs of a dataset back to back. The machine is "
@@ -97,9 +124,15 @@ def main():
     parser.add_argument("--models", default=CORE_MODELS)
     parser.add_argument("--zoo-datasets", default="frappe,criteo_deeplight_tiny,avazu_tiny",
                         help="datasets that also train the rest of the registry")
+    parser.add_argument("--speed-rounds", type=int, default=0, help="only run the speed check, this many rounds")
     parser.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "amd-epyc", "adam-modes"))
     args = parser.parse_args()
     names = args.datasets.split(",")
+    if args.speed_rounds > 0:
+        prepare(args.work, args.synthetic_rows, ["synthetic"])
+        os.makedirs(os.path.join(args.work, "speed"), exist_ok=True)
+        speed(args.work, args.synthetic_rows, args.speed_rounds)
+        return
     prepare(args.work, args.synthetic_rows, names)
     all_sets = datasets(args.work, args.synthetic_rows)
     results = {}
