@@ -75,9 +75,13 @@ public sealed class Adam : SlottedOptimizer
         }
 
         EnsureTable(++state.RowStepBound);
-        ForChunks(grad.Count, grad.Width, (Adam: this, parameter.Value, grad, state, steps, c), static (a, from, to) =>
-            a.Adam.UpdateRowRange(a.Value, a.grad, a.state, a.steps, a.c, from, to));
+        UpdateTouchedRows(parameter.Value, grad, state, steps, c);
     }
+
+    /// <summary>The touched rows, each at its count in <paramref name="steps"/>, or all at <paramref name="c"/> when it is empty.</summary>
+    private void UpdateTouchedRows(float[] w, RowGradient grad, OptimizerState state, int[] steps, AdamCoefficients c) =>
+        ForChunks(grad.Count, grad.Width, (Adam: this, w, grad, state, steps, c), static (a, from, to) =>
+            a.Adam.UpdateRowRange(a.w, a.grad, a.state, a.steps, a.c, from, to));
 
     private void UpdateRowRange(float[] w, RowGradient grad, OptimizerState state, int[] steps, AdamCoefficients c, int from, int to)
     {
@@ -92,16 +96,7 @@ public sealed class Adam : SlottedOptimizer
         // √v / √(1 − β2^t) + ε' with ε' = ε / √(1 − β2^t).
         AdamCoefficients c = Coefficients(++state.Steps, l2);
         c = c with { Eps = (float)((Settings.Eps ?? 1e-8) / Math.Sqrt(1 - Math.Pow(Settings.Beta2, state.Steps))) };
-        ForChunks(grad.Count, grad.Width, (Kernel, W: parameter.Value, Grad: grad, Mean: state.Slots[M], Var: state.Slots[V], C: c),
-            static (a, from, to) =>
-            {
-                int width = a.Grad.Width;
-                for (int k = from; k < to; k++)
-                {
-                    int start = a.Grad.Rows[k] * width;
-                    a.Kernel.Adam(a.W.AsSpan(start, width), a.Grad.SlotValues(k), a.Mean.AsSpan(start, width), a.Var.AsSpan(start, width), a.C);
-                }
-            });
+        UpdateTouchedRows(parameter.Value, grad, state, [], c);
     }
 
     private void UpdateEveryRow(Parameter parameter, RowGradient grad, OptimizerState state, float l2)
