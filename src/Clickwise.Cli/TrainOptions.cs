@@ -60,6 +60,12 @@ internal sealed class TrainOptions
         Description = $"Optimizer: {string.Join(", ", OptimizerFactory.Names)}{Default(DefaultTraining.Optimizer)}",
     };
 
+    private readonly Option<string?> _adamMode = new("--adam-mode")
+    {
+        Description = "Adam's updates of embedding tables: lazy (touched rows, own step counts), dense (torch.optim.Adam: every row) "
+            + "or sparse (torch.optim.SparseAdam: touched rows, the table's step count); default: the preset's for the model (= --set training.adam_mode=...)",
+    };
+
     private readonly Option<int?> _embeddingDim = new("--embedding-dim") { Description = $"Embedding width D{Default(DefaultModel.EmbeddingDim)}" };
     private readonly Option<string?> _hidden = new("--hidden")
     {
@@ -141,7 +147,7 @@ internal sealed class TrainOptions
             CommonOptions.AddAll(command, _model, _init);
         }
 
-        CommonOptions.AddAll(command, _config, _preset, _epochs, _seed, _batchSize, _lr, _optimizer, _embeddingDim, _hidden, _dropout, _activation,
+        CommonOptions.AddAll(command, _config, _preset, _epochs, _seed, _batchSize, _lr, _optimizer, _adamMode, _embeddingDim, _hidden, _dropout, _activation,
             _crossLayers, _cinLayers, _bilinearType, _set, _minCount,
             _splitMode, _pooling, _fmPretrainEpochs);
         if (sparsity)
@@ -278,6 +284,7 @@ internal sealed class TrainOptions
         if (parse.GetValue(_batchSize) is int b) training = training with { BatchSize = b };
         if (parse.GetValue(_lr) is double rate) training = training with { LearningRate = rate };
         if (parse.GetValue(_optimizer) is { } optimizer) training = training with { Optimizer = optimizer };
+        if (parse.GetValue(_adamMode) is { } adamMode) training = training with { AdamMode = ParseEnum<AdamMode>(adamMode, "--adam-mode") };
         return training;
     }
 

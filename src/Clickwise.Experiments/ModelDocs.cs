@@ -129,7 +129,7 @@ public static class ModelDocs
     {
         string optimizer = t.Optimizer switch
         {
-            "adam" => $"Adam lr {Number(t.LearningRate)}",
+            "adam" => $"Adam lr {Number(t.LearningRate)} ({t.AdamMode.ToString().ToLowerInvariant()} tables)",
             "ftrl" => $"FTRL-Proximal α {Number(t.LearningRate)}, β {Number(t.FtrlBeta)}, λ1 {Number(t.L1)}",
             _ => $"{t.Optimizer} lr {Number(t.LearningRate)}",
         };

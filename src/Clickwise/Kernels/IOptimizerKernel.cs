@@ -17,10 +17,12 @@ public interface IOptimizerKernel
     void Adam(Span<float> w, ReadOnlySpan<float> g, Span<float> m, Span<float> v, in AdamCoefficients c);
 
     /// <summary>
-    /// Lazy Adam over a table's touched rows, each exactly as <see cref="Adam"/> on that row alone: row r = rows[k]
-    /// (elements [r·width, (r+1)·width) of w, m and v) takes gradient row k of <paramref name="grads"/>, its step
-    /// count t = ++steps[r], and <paramref name="c"/> with StepSize = stepSizes[t] and BiasCorrection2Sqrt =
-    /// bc2Sqrt[t]. One call a range of rows: an embedding row (D = 10) is too short to pay a dispatch each.
+    /// Adam over a table's touched rows, each exactly as <see cref="Adam"/> on that row alone: row r = rows[k]
+    /// (elements [r·width, (r+1)·width) of w, m and v) takes gradient row k of <paramref name="grads"/>. Lazy Adam
+    /// counts per row: t = ++steps[r], and <paramref name="c"/> with StepSize = stepSizes[t] and BiasCorrection2Sqrt =
+    /// bc2Sqrt[t]. With <paramref name="steps"/> empty every row takes <paramref name="c"/> as it is (SparseAdam: the
+    /// table's step count) and the tables are not read. One call a range of rows: an embedding row (D = 10) is too
+    /// short to pay a dispatch each.
     /// </summary>
     void AdamRows(Span<float> w, Span<float> m, Span<float> v, Span<int> steps, ReadOnlySpan<int> rows,
                   ReadOnlySpan<float> grads, int width, in AdamCoefficients c, ReadOnlySpan<float> stepSizes,

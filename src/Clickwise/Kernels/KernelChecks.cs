@@ -31,7 +31,7 @@ internal static class KernelChecks
     public static void AdamRows(int w, int m, int v, int steps, int rows, int grads, int width)
     {
         OptimizerRows(w, m, v, rows, grads, width);
-        if ((long)steps * width != w)
+        if (steps != 0 && (long)steps * width != w)
         {
             throw new ArgumentException($"steps has {steps} rows, the table {w / (double)width} of width {width}.", nameof(steps));
         }

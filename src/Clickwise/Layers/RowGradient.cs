@@ -89,6 +89,13 @@ public sealed class RowGradient
 
     public ReadOnlySpan<float> SlotValues(int slot) => Values.AsSpan(slot * Width, Width);
 
+    /// <summary>The slot of <paramref name="row"/> when it was touched since the last <see cref="Clear"/>, else −1.</summary>
+    public int SlotOf(int row)
+    {
+        int slot = unchecked(_slotOfRow[row] - _base);
+        return (uint)slot < (uint)Count ? slot : -1;
+    }
+
     public void Clear()
     {
         Count = 0;

@@ -72,6 +72,13 @@ public static class Checkpoint
             throw new ModelFormatException($"{path}: checkpoint holds {extra.Optimizer} state, but training uses {optimizer.Name}");
         }
 
+        // Lazy state counts steps per row, the others per table: continuing in another mode would change the arithmetic.
+        if (optimizer is Adam adam && extra.TrainingConfig.AdamMode != adam.Mode)
+        {
+            string written = extra.TrainingConfig.AdamMode.ToString().ToLowerInvariant(), used = adam.Mode.ToString().ToLowerInvariant();
+            throw new ModelFormatException($"{path}: checkpoint holds adam_mode {written} state, but training uses {used}");
+        }
+
         ParameterTensors.Load(model.Parameters, content.Tensors);
         optimizer.ImportState(model.Parameters, content.Tensors);
         return (extra.TrainerState, extra.TrainingConfig, content);

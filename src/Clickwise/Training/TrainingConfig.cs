@@ -31,11 +31,17 @@ public sealed record TrainingConfig
     /// <summary>FTRL only: λ1, the L1 strength that makes weights exactly zero (default 0).</summary>
     public double L1 { get; init; }
 
-    /// <summary>L2 on embedding and first-order tables (touched rows).</summary>
+    /// <summary>L2 on embedding and first-order tables (the rows the update visits, see <see cref="AdamMode"/>).</summary>
     public double L2Embedding { get; init; }
 
     /// <summary>L2 on every other parameter, biases included (DeepLight decays all parameters).</summary>
     public double L2Net { get; init; }
+
+    /// <summary>
+    /// Adam only: lazy, dense or sparse updates of the row-sparse tables (<see cref="Optimizers.AdamMode"/>). Absent from a
+    /// checkpoint written before the modes existed, which trained lazily.
+    /// </summary>
+    public AdamMode AdamMode { get; init; } = AdamMode.Lazy;
 
     /// <summary>Seeds the data order: epoch e is shuffled with seed + e.</summary>
     public int Seed { get; init; } = 2019;
@@ -82,6 +88,7 @@ public sealed record TrainingConfig
         L1 = L1,
         L2Embedding = L2Embedding,
         L2Net = L2Net,
+        AdamMode = AdamMode,
     };
 
     /// <summary>Rejects values that cannot train, naming the key.</summary>

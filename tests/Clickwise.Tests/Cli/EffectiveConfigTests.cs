@@ -40,6 +40,22 @@ public sealed class EffectiveConfigTests
     }
 
     [Theory]
+    [InlineData("--adam-mode", "dense", "dense")]
+    [InlineData("--set", "training.adam_mode=sparse", "sparse")]
+    public void AdamModeIsSetByItsFlagOrItsKey(string option, string value, string expected)
+    {
+        using var dir = new TempDirectory();
+        string data = dir.File("d.tsv");
+        File.WriteAllText(data, "1\t1\t\t\t\t\t\t\t\t\t\t\t\t\ta\n");
+        CliResult printed = CliRunner.Expect(0, "train", "-d", data, "-o", dir.File("m.cwm"), option, value, "--print-config");
+        using JsonDocument json = JsonDocument.Parse(printed.Out);
+        Assert.Equal(expected, json.RootElement.GetProperty("training").GetProperty("adam_mode").GetString());
+
+        CliResult refused = CliRunner.Expect(2, "train", "-d", data, "-o", dir.File("m.cwm"), "--adam-mode", "eager", "--print-config");
+        Assert.Contains("--adam-mode wants one of lazy, dense, sparse, got 'eager'", refused.Error);
+    }
+
+    [Theory]
     [InlineData("training.patinece=1", "--set: training has no setting 'patinece'; its settings are epochs, batch_size")]
     [InlineData("training.patience=many", "--set: training.patience takes a number, got 'many'")]
     [InlineData("preprocessing.split.tain=0.8", "--set: preprocessing has no setting 'split.tain'; its settings are train, valid, test")]

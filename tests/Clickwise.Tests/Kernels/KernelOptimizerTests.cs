@@ -112,6 +112,18 @@ public sealed class KernelOptimizerTests
             Assert.True(me.AsSpan().SequenceEqual(m), $"{name} width {width}: m differs");
             Assert.True(ve.AsSpan().SequenceEqual(v), $"{name} width {width}: v differs");
 
+            // Without per-row counts (SparseAdam) every row takes the coefficients as given.
+            for (int k = 0; k < rows.Length; k++)
+            {
+                int start = rows[k] * width;
+                reference.Adam(we.AsSpan(start, width), grads.AsSpan(k * width, width), me.AsSpan(start, width), ve.AsSpan(start, width), Coefficients);
+            }
+
+            kernel.AdamRows(w, m, v, [], rows, grads, width, Coefficients, [], []);
+            Assert.True(we.AsSpan().SequenceEqual(w), $"{name} width {width}: w differs at the table's step");
+            Assert.True(me.AsSpan().SequenceEqual(m), $"{name} width {width}: m differs at the table's step");
+            Assert.True(ve.AsSpan().SequenceEqual(v), $"{name} width {width}: v differs at the table's step");
+
             for (int k = 0; k < rows.Length; k++)
             {
                 int start = rows[k] * width;
@@ -132,6 +144,8 @@ public sealed class KernelOptimizerTests
             float[] w = new float[20];
             Assert.Throws<ArgumentOutOfRangeException>(() =>
                 kernel.AdamRows(w, new float[20], new float[20], new int[2], [2], new float[10], 10, Coefficients, [0f, 1f], [0f, 1f]));
+            Assert.Throws<ArgumentOutOfRangeException>(() =>
+                kernel.AdamRows(w, new float[20], new float[20], [], [2], new float[10], 10, Coefficients, [], []));
             Assert.All(w, x => Assert.Equal(0f, x));
             Assert.Throws<ArgumentException>(() =>
                 kernel.AdamRows(w, new float[20], new float[20], new int[3], [0], new float[10], 10, Coefficients, [0f, 1f], [0f, 1f]));

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Clickwise.Data;
 using Clickwise.Models;
 using Clickwise.Training;
+using Clickwise.Training.Optimizers;
 using static Clickwise.Tests.Training.TrainingFixtures;
 
 namespace Clickwise.Tests.Training;
@@ -190,22 +191,26 @@ public sealed class TrainerTests : IDisposable
         AssertBitIdentical(Snapshot(straight.Parameters), resumedModel.Parameters);
     }
 
-    [Fact]
-    public void ResumingFromAMidEpochCheckpointMatchesAnUninterruptedRunBitForBit()
+    [Theory]
+    [InlineData(AdamMode.Lazy)]
+    [InlineData(AdamMode.Dense)]
+    [InlineData(AdamMode.Sparse)]
+    public void ResumingFromAMidEpochCheckpointMatchesAnUninterruptedRunBitForBit(AdamMode mode)
     {
+        TrainingConfig config = Config with { AdamMode = mode };
         InMemoryBatchSource train = Separable(300, 1);
         TinyModel straight = Model();
-        new Trainer(straight, Config).Fit(train, cancellationToken: Ct);
+        new Trainer(straight, config).Fit(train, cancellationToken: Ct);
 
         // Interrupt at global step 15 (epoch 2, step 5); the last checkpoint is from step 12.
         string checkpoint = Path.Combine(_directory, "run.ckpt");
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var interrupted = new Trainer(Model(), Config) { CheckpointPath = checkpoint, CheckpointEverySteps = 4 };
+        var interrupted = new Trainer(Model(), config) { CheckpointPath = checkpoint, CheckpointEverySteps = 4 };
         interrupted.Observers.Add(new CancelAt(15, cancel));
         Assert.Throws<OperationCanceledException>(() => interrupted.Fit(train, cancellationToken: cancel.Token));
 
         TinyModel resumedModel = Model();
-        var resumed = new Trainer(resumedModel, Config);
+        var resumed = new Trainer(resumedModel, config);
         resumed.Resume(checkpoint);
         Assert.Equal((1, 2, 12L), (resumed.State.Epoch, resumed.State.BatchInEpoch, resumed.State.GlobalStep));
         resumed.Fit(train, cancellationToken: Ct);
@@ -226,6 +231,8 @@ public sealed class TrainerTests : IDisposable
             Assert.Throws<ArgumentException>(() => new Trainer(Model(), Config with { BatchSize = 16 }).Resume(checkpoint)).Message);
         Assert.Contains("holds adam state, but training uses sgd",
             Assert.ThrowsAny<Exception>(() => new Trainer(Model(), Config with { Optimizer = "sgd" }).Resume(checkpoint)).Message);
+        Assert.Contains("holds adam_mode lazy state, but training uses dense",
+            Assert.ThrowsAny<Exception>(() => new Trainer(Model(), Config with { AdamMode = AdamMode.Dense }).Resume(checkpoint)).Message);
     }
 
     [Fact]

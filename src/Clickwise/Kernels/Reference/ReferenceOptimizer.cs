@@ -28,9 +28,14 @@ public sealed class ReferenceOptimizer : IOptimizerKernel
         for (int k = 0; k < rows.Length; k++)
         {
             int row = rows[k];
-            KernelChecks.Row(row, steps.Length);
-            int t = ++steps[row];
-            AdamCoefficients rc = c with { StepSize = stepSizes[t], BiasCorrection2Sqrt = bc2Sqrt[t] };
+            KernelChecks.Row(row, w.Length / width);
+            AdamCoefficients rc = c;
+            if (!steps.IsEmpty)
+            {
+                int t = ++steps[row];
+                rc = c with { StepSize = stepSizes[t], BiasCorrection2Sqrt = bc2Sqrt[t] };
+            }
+
             int start = row * width;
             Adam(w.Slice(start, width), grads.Slice(k * width, width), m.Slice(start, width), v.Slice(start, width), rc);
         }

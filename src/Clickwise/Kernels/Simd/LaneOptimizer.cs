@@ -37,6 +37,8 @@ public sealed class LaneOptimizer<TOps, TVector> : IOptimizerKernel
     {
         KernelChecks.AdamRows(w.Length, m.Length, v.Length, steps.Length, rows.Length, grads.Length, width);
         ref float g0 = ref MemoryMarshal.GetReference(grads);
+        int tableRows = w.Length / width;
+        bool ownSteps = !steps.IsEmpty;
         fixed (float* pw = w, pm = m, pv = v)
         fixed (int* pt = steps)
         {
@@ -46,20 +48,28 @@ public sealed class LaneOptimizer<TOps, TVector> : IOptimizerKernel
                 if (k + CachePrefetch.Distance < rows.Length)
                 {
                     int ahead = rows[k + CachePrefetch.Distance];
-                    if ((uint)ahead < (uint)steps.Length)
+                    if ((uint)ahead < (uint)tableRows)
                     {
                         long at = (long)ahead * width;
                         CachePrefetch.Row(pw, at, width);
                         CachePrefetch.Row(pm, at, width);
                         CachePrefetch.Row(pv, at, width);
-                        CachePrefetch.Element(pt + ahead);
+                        if (ownSteps)
+                        {
+                            CachePrefetch.Element(pt + ahead);
+                        }
                     }
                 }
 
                 int row = rows[k];
-                KernelChecks.Row(row, steps.Length);
-                int t = ++steps[row];
-                AdamCoefficients rc = c with { StepSize = stepSizes[t], BiasCorrection2Sqrt = bc2Sqrt[t] };
+                KernelChecks.Row(row, tableRows);
+                AdamCoefficients rc = c;
+                if (ownSteps)
+                {
+                    int t = ++steps[row];
+                    rc = c with { StepSize = stepSizes[t], BiasCorrection2Sqrt = bc2Sqrt[t] };
+                }
+
                 nuint start = (nuint)row * (nuint)width;
                 AdamRow(ref pw[start], ref Unsafe.Add(ref g0, (nuint)k * (nuint)width), ref pm[start], ref pv[start], width, rc);
             }

@@ -14,7 +14,7 @@ public sealed class Adagrad : SlottedOptimizer
     private readonly float _eps;
 
     public Adagrad(OptimizerSettings settings, ComputeContext? compute = null)
-        : base("adagrad", settings, ["sum"], countsSteps: false, compute)
+        : base("adagrad", settings, ["sum"], countsSteps: false, countsRowSteps: false, compute)
     {
         _lr = (float)settings.LearningRate;
         _eps = (float)(settings.Eps ?? 1e-10);

@@ -19,7 +19,7 @@ public sealed class Ftrl : SlottedOptimizer
     private readonly float _alpha, _beta, _l1;
 
     public Ftrl(OptimizerSettings settings, ComputeContext? compute = null)
-        : base("ftrl", settings, ["z", "n"], countsSteps: false, compute)
+        : base("ftrl", settings, ["z", "n"], countsSteps: false, countsRowSteps: false, compute)
     {
         _alpha = (float)settings.LearningRate;
         _beta = (float)settings.FtrlBeta;

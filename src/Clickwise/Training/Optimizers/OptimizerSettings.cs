@@ -8,7 +8,8 @@ namespace Clickwise.Training.Optimizers;
 /// </summary>
 /// <remarks>
 /// L2 follows PyTorch's <c>weight_decay</c>: g ← g + λ·w before the moments. λ is <see cref="L2Embedding"/> for
-/// <see cref="ParameterRole.Embedding"/> and <see cref="ParameterRole.FirstOrder"/> tables (touched rows only) and
+/// <see cref="ParameterRole.Embedding"/> and <see cref="ParameterRole.FirstOrder"/> tables (the rows the update visits: every row in
+/// <see cref="AdamMode.Dense"/>, else the touched ones) and
 /// <see cref="L2Net"/> for every other parameter, biases included: DeepLight's code passes all parameters to one
 /// Adam with weight_decay, so biases are decayed there too and we match it.
 /// </remarks>
@@ -32,6 +33,9 @@ public sealed record OptimizerSettings
     public double L2Embedding { get; init; }
 
     public double L2Net { get; init; }
+
+    /// <summary>How Adam updates row-sparse tables; other optimizers ignore it.</summary>
+    public AdamMode AdamMode { get; init; }
 
     public float L2For(ParameterRole role) =>
         (float)(role is ParameterRole.Embedding or ParameterRole.FirstOrder ? L2Embedding : L2Net);

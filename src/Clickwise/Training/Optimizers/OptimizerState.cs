@@ -8,7 +8,7 @@ public sealed class OptimizerState
     /// <summary>Role written for optimizer tensors in checkpoints.</summary>
     public const string Role = "optimizer";
 
-    internal OptimizerState(Parameter parameter, int slotCount, bool countsSteps)
+    internal OptimizerState(Parameter parameter, int slotCount, bool countsRowSteps)
     {
         Slots = new float[slotCount][];
         for (int i = 0; i < slotCount; i++)
@@ -16,7 +16,7 @@ public sealed class OptimizerState
             Slots[i] = new float[parameter.Length];
         }
 
-        RowSteps = countsSteps && parameter.IsRowSparse ? new int[parameter.RowCount] : null;
+        RowSteps = countsRowSteps && parameter.IsRowSparse ? new int[parameter.RowCount] : null;
     }
 
     /// <summary>One array per slot, each the length of the parameter.</summary>
@@ -31,6 +31,6 @@ public sealed class OptimizerState
     /// </summary>
     internal int RowStepBound { get; set; }
 
-    /// <summary>Steps taken by a dense parameter.</summary>
+    /// <summary>Steps taken by a parameter without <see cref="RowSteps"/>.</summary>
     public long Steps { get; internal set; }
 }

@@ -9,7 +9,7 @@ public sealed class Sgd : SlottedOptimizer
     private readonly float _lr;
 
     public Sgd(OptimizerSettings settings, ComputeContext? compute = null)
-        : base("sgd", settings, [], countsSteps: false, compute)
+        : base("sgd", settings, [], countsSteps: false, countsRowSteps: false, compute)
     {
         _lr = (float)settings.LearningRate;
     }

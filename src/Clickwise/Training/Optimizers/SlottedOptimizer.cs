@@ -16,9 +16,13 @@ public abstract class SlottedOptimizer : IOptimizer
     private readonly Dictionary<Parameter, OptimizerState> _states = new(ReferenceEqualityComparer.Instance);
     private readonly string[] _slotNames;
     private readonly bool _countsSteps;
+    private readonly bool _countsRowSteps;
 
+    /// <param name="countsSteps">Keep a step count per parameter (written to checkpoints).</param>
+    /// <param name="countsRowSteps">With <paramref name="countsSteps"/>, count a row-sparse table's steps per row instead.</param>
     /// <param name="compute">Threads of the update passes and the phase sink; null is <see cref="ComputeContext.Default"/>.</param>
-    protected SlottedOptimizer(string name, OptimizerSettings settings, string[] slotNames, bool countsSteps, ComputeContext? compute)
+    protected SlottedOptimizer(string name, OptimizerSettings settings, string[] slotNames, bool countsSteps, bool countsRowSteps,
+                               ComputeContext? compute)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(settings.LearningRate);
         Name = name;
@@ -26,6 +30,7 @@ public abstract class SlottedOptimizer : IOptimizer
         Compute = compute ?? ComputeContext.Default;
         _slotNames = slotNames;
         _countsSteps = countsSteps;
+        _countsRowSteps = countsSteps && countsRowSteps;
     }
 
     public string Name { get; }
@@ -61,7 +66,7 @@ public abstract class SlottedOptimizer : IOptimizer
     {
         if (!_states.TryGetValue(parameter, out OptimizerState? state))
         {
-            state = new OptimizerState(parameter, _slotNames.Length, _countsSteps);
+            state = new OptimizerState(parameter, _slotNames.Length, _countsRowSteps);
             _states.Add(parameter, state);
         }
 

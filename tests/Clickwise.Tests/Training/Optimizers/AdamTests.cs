@@ -99,23 +99,7 @@ public sealed class AdamTests
         dense.Value.CopyTo(sparse.Value, 0);
         var denseAdam = new Adam(Settings);
         var sparseAdam = new Adam(Settings);
-        var random = new Random(11);
-        for (int step = 0; step < 4; step++)
-        {
-            sparse.ZeroGrad();
-            foreach (int row in new[] { 3, 0, 4, 1, 2 })
-            {
-                Span<float> g = sparse.RowGrad!.Row(row);
-                for (int d = 0; d < width; d++)
-                {
-                    g[d] = (float)random.NextDouble() - 0.5f;
-                    dense.Grad![row * width + d] = g[d];
-                }
-            }
-
-            denseAdam.Step(Set(dense));
-            sparseAdam.Step(Set(sparse));
-        }
+        StepSideBySide(dense, denseAdam, sparse, sparseAdam, seed: 11, _ => [3, 0, 4, 1, 2]);
 
         Assert.Equal(dense.Value, sparse.Value);
         Assert.Equal(denseAdam.StateOf(dense).Slots[0], sparseAdam.StateOf(sparse).Slots[0]);
@@ -132,17 +116,7 @@ public sealed class AdamTests
         float[] row1Before = table.Value.AsSpan(4, 4).ToArray();
         float[] row1Grad = [0.3f, -0.2f, 0.1f, 0.05f];
         var adam = new Adam(Settings);
-        for (int step = 1; step <= 3; step++)
-        {
-            table.ZeroGrad();
-            table.RowGrad!.Row(0)[2] = 0.1f * step;
-            if (step == 3)
-            {
-                row1Grad.CopyTo(table.RowGrad.Row(1));
-            }
-
-            adam.Step(Set(table));
-        }
+        StepTouchingRow1AtStep3(adam, table, row1Grad);
 
         Assert.Equal([3, 1], adam.StateOf(table).RowSteps!);
         Parameter fresh = Parameter.Dense("emb", ParameterRole.Embedding, 4);
@@ -153,14 +127,64 @@ public sealed class AdamTests
     }
 
     [Fact]
-    public void ExportedStateResumesBitIdentically()
+    public void DenseModeEqualsDenseAdamWithZeroGradientsOnUntouchedRows()
+    {
+        // torch.optim.Adam on an embedding: untouched rows have g = 0 (+ λw), so their moments decay and they still move.
+        const int rows = 600, width = 3;
+        Parameter dense = Parameter.Dense("w", ParameterRole.Embedding, rows, width);
+        Parameter table = Parameter.RowSparse("w", ParameterRole.Embedding, rows, width).PrepareRowGradient(rows);
+        Fill(dense.Value, 4);
+        dense.Value.CopyTo(table.Value, 0);
+        var denseAdam = new Adam(Settings);
+        var tableAdam = new Adam(Settings with { AdamMode = AdamMode.Dense });
+        // Runs of untouched rows longer than one call's zeros (256 rows), single gaps, and the last row.
+        StepSideBySide(dense, denseAdam, table, tableAdam, seed: 12, step => [599, 3 + step, 1, 2, 590 - step, 297]);
+
+        Assert.Equal(dense.Value, table.Value);
+        Assert.Equal(denseAdam.StateOf(dense).Slots[0], tableAdam.StateOf(table).Slots[0]);
+        Assert.Equal(denseAdam.StateOf(dense).Slots[1], tableAdam.StateOf(table).Slots[1]);
+        Assert.Equal(4, tableAdam.StateOf(table).Steps);
+        Assert.Null(tableAdam.StateOf(table).RowSteps);
+    }
+
+    [Fact]
+    public void SparseModeCorrectsARowFirstTouchedLateByTheTableStepCount()
+    {
+        // SparseAdam: row 1 first touched at step 3 has m = (1−β1)g, v = (1−β2)g², and moves
+        // lr·√(1−β2³)/(1−β1³) · m/(√v + ε); untouched rows and their moments stay as they are.
+        var settings = new OptimizerSettings { LearningRate = 0.01, AdamMode = AdamMode.Sparse };
+        Parameter table = Parameter.RowSparse("emb", ParameterRole.Embedding, 3, 4).PrepareRowGradient(3);
+        Fill(table.Value, 6);
+        float[] row1Before = table.Value.AsSpan(4, 4).ToArray(), row2Before = table.Value.AsSpan(8, 4).ToArray();
+        float[] row1Grad = [0.3f, -0.2f, 1e-7f, 0.05f];
+        var adam = new Adam(settings);
+        StepTouchingRow1AtStep3(adam, table, row1Grad);
+
+        double stepSize = 0.01 * Math.Sqrt(1 - Math.Pow(0.999, 3)) / (1 - Math.Pow(0.9, 3));
+        for (int d = 0; d < 4; d++)
+        {
+            double g = row1Grad[d], m = 0.1 * g, v = 0.001 * g * g;
+            Assert.Equal(row1Before[d] - stepSize * m / (Math.Sqrt(v) + 1e-8), table.Value[4 + d], 6);
+        }
+
+        Assert.Equal(row2Before, table.Value.AsSpan(8, 4).ToArray());
+        Assert.All(adam.StateOf(table).Slots[1].AsSpan(8, 4).ToArray(), v => Assert.Equal(0f, v));
+        Assert.Equal(3, adam.StateOf(table).Steps);
+        Assert.Null(adam.StateOf(table).RowSteps);
+    }
+
+    [Theory]
+    [InlineData(AdamMode.Lazy)]
+    [InlineData(AdamMode.Dense)]
+    [InlineData(AdamMode.Sparse)]
+    public void ExportedStateResumesBitIdentically(AdamMode mode)
     {
         Parameter a = Parameter.RowSparse("emb", ParameterRole.Embedding, 3, 2).PrepareRowGradient(3);
         Parameter b = Parameter.Dense("w", ParameterRole.DenseWeight, 5);
         ParameterSet set = Set(a, b);
         Fill(a.Value, 8);
         Fill(b.Value, 9);
-        var first = new Adam(Settings);
+        var first = new Adam(Settings with { AdamMode = mode });
         for (int step = 0; step < 3; step++)
         {
             Gradients(set, step);
@@ -168,7 +192,7 @@ public sealed class AdamTests
         }
 
         float[][] weights = set.Select(p => p.Value.ToArray()).ToArray();
-        var second = new Adam(Settings);
+        var second = new Adam(Settings with { AdamMode = mode });
         second.ImportState(set, first.ExportState(set).ToList());
         Gradients(set, 3);
         first.Step(set);
@@ -184,6 +208,50 @@ public sealed class AdamTests
         Assert.Equal(expected[0], a.Value);
         Assert.Equal(expected[1], b.Value);
         Assert.Equal(first.StateOf(a).RowSteps, second.StateOf(a).RowSteps);
+        Assert.Equal(first.StateOf(a).Steps, second.StateOf(a).Steps);
+    }
+
+    /// <summary>Three steps touching row 0 each time and row 1 (with <paramref name="row1Grad"/>) only at the third.</summary>
+    private static void StepTouchingRow1AtStep3(Adam adam, Parameter table, float[] row1Grad)
+    {
+        for (int step = 1; step <= 3; step++)
+        {
+            table.ZeroGrad();
+            table.RowGrad!.Row(0)[2] = 0.1f * step;
+            if (step == 3)
+            {
+                row1Grad.CopyTo(table.RowGrad.Row(1));
+            }
+
+            adam.Step(Set(table));
+        }
+    }
+
+    /// <summary>
+    /// Four steps of a dense parameter and a row-sparse table of its shape, with the same random gradient on the rows
+    /// <paramref name="touched"/> names for each step and zero elsewhere.
+    /// </summary>
+    private static void StepSideBySide(Parameter dense, Adam denseAdam, Parameter table, Adam tableAdam, int seed, Func<int, int[]> touched)
+    {
+        int width = table.RowWidth;
+        var random = new Random(seed);
+        for (int step = 0; step < 4; step++)
+        {
+            table.ZeroGrad();
+            dense.ZeroGrad();
+            foreach (int row in touched(step))
+            {
+                Span<float> g = table.RowGrad!.Row(row);
+                for (int d = 0; d < width; d++)
+                {
+                    g[d] = (float)random.NextDouble() - 0.5f;
+                    dense.Grad![row * width + d] = g[d];
+                }
+            }
+
+            denseAdam.Step(Set(dense));
+            tableAdam.Step(Set(table));
+        }
     }
 
     internal static ParameterSet Set(params Parameter[] parameters)
@@ -226,8 +294,11 @@ public sealed class AdamTests
 
 public sealed class AdamThreadingTests
 {
-    [Fact]
-    public void SplittingLargeUpdatesAcrossThreadsGivesTheSameBits()
+    [Theory]
+    [InlineData(AdamMode.Lazy)]
+    [InlineData(AdamMode.Dense)]
+    [InlineData(AdamMode.Sparse)]
+    public void SplittingLargeUpdatesAcrossThreadsGivesTheSameBits(AdamMode mode)
     {
         float[][] Run(int threads)
         {
@@ -236,7 +307,7 @@ public sealed class AdamThreadingTests
             ParameterSet set = AdamTests.Set(dense, table);
             AdamTests.Fill(dense.Value, 1);
             AdamTests.Fill(table.Value, 2);
-            var adam = new Adam(new OptimizerSettings { L2Net = 1e-3, L2Embedding = 1e-2 }, ComputeContext.Default with { Threads = threads });
+            var adam = new Adam(new OptimizerSettings { L2Net = 1e-3, L2Embedding = 1e-2, AdamMode = mode }, ComputeContext.Default with { Threads = threads });
             for (int step = 0; step < 2; step++)
             {
                 set.ZeroGrad();

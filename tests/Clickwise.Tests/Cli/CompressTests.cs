@@ -1,0 +1,38 @@
+using System.Text.RegularExpressions;
+using Clickwise.Runs;
+using Clickwise.Tests.DataCache;
+
+namespace Clickwise.Tests.Cli;
+
+/// <summary><c>clickwise compress</c>: from a prepared directory, exact at full rank, smaller below it, refusing text input.</summary>
+[Collection(CliCollection.Name)]
+public sealed class CompressTests
+{
+    [Fact]
+    public void FullRankKeepsTheAucAndALowerRankShrinksTheModel()
+    {
+        using var dir = new TempDirectory();
+        string data = dir.File("d.tsv"), prepared = dir.File("prepared"), model = dir.File("m.cwm");
+        CliRunner.Expect(0, "synth", "--rows", "4000", "--seed", "5", "-o", data);
+        CliRunner.Expect(0, "prepare", "-d", data, "-o", prepared);
+        CliRunner.Expect(0, "train", "-d", prepared, "-o", model, "-a", "deepfm", "--epochs", "1", "--embedding-dim", "4", "--hidden", "16,16,16",
+            "--batch-size", "256", "--quiet");
+
+        CliResult full = CliRunner.Expect(0, "compress", "-m", model, "-d", prepared, "--mlp-rank", "0,16,16", "--inner-activation", "none",
+            "--embedding-rank", "4", "-o", dir.File("full.cwm"));
+        Match auc = Regex.Match(full.Out, @"test AUC (0\.\d+) → (0\.\d+)");
+        Assert.True(auc.Success, full.Out);
+        Assert.Equal(auc.Groups[1].Value, auc.Groups[2].Value); // k = width without the ReLU: the same model
+        Assert.Contains("mlp.1", full.Out);
+        Assert.Contains("embedding.", full.Out);
+
+        CliResult small = CliRunner.Expect(0, "compress", "-m", model, "-d", prepared, "--method", "svd", "--embedding-rank", "1", "-o", dir.File("small.cwm"));
+        Assert.Matches(@"parameters [\d,]+ → [\d,]+ \([\d.]+× fewer\)", small.Out);
+        Assert.True(ModelArtifact.Load(dir.File("small.cwm")).ParameterCount < ModelArtifact.Load(model).ParameterCount);
+        Assert.Equal(1, ModelArtifact.Load(dir.File("small.cwm")).Config.EmbeddingRank);
+
+        Assert.Contains("is not a prepared directory", CliRunner.Expect(2, "compress", "-m", model, "-d", data, "--embedding-rank", "1", "-o",
+            dir.File("x.cwm")).Error);
+        Assert.Contains("nothing to compress", CliRunner.Expect(2, "compress", "-m", model, "-d", prepared, "-o", dir.File("x.cwm")).Error);
+    }
+}
