@@ -61,11 +61,15 @@ public sealed class CompiledModel
 
     /// <summary>Compiles a live model: its parts emit their ops (current parameter values are shared, not copied).</summary>
     /// <param name="compute">Kernels, threads and block rows of the plan; null is <see cref="ComputeContext.Default"/>.</param>
+    /// <param name="fuse">
+    /// Fold AFM's embedding projections into the first DNN layer that reads them (seed 002, eq. 12), so it reads the
+    /// compressed rows; false keeps every layer as trained (the reference the fused plan is tested against).
+    /// </param>
     public static CompiledModel Compile(CtrModel model, ComputeContext? compute = null,
-                                        PlanObjective objective = PlanObjective.Speed, bool sparse = true)
+                                        PlanObjective objective = PlanObjective.Speed, bool sparse = true, bool fuse = true)
     {
         compute ??= ComputeContext.Default;
-        var plan = new PlanBuilder(model.Layout, compute, sparse, objective);
+        var plan = new PlanBuilder(model.Layout, compute, sparse, objective, fuse);
         model.Lower(plan);
         return new CompiledModel(model.Config, model.Layout, compute, [.. plan.Ops], plan.StartLogit, Math.Max(plan.TapeWidth, 1));
     }

@@ -10,12 +10,13 @@ namespace Clickwise.Inference;
 /// activations, and ask the planner for the ops whose form depends on the weights (embedding gathers, FwFM pairs, the
 /// DNN), so the dense/sparse choices stay in one place while the model stays the one description of itself.
 /// </summary>
-internal sealed class PlanBuilder(FeatureLayout layout, ComputeContext compute, bool sparse, PlanObjective objective)
+internal sealed class PlanBuilder(FeatureLayout layout, ComputeContext compute, bool sparse, PlanObjective objective, bool fuse = true)
 {
     private readonly IGemm _gemm = compute.Gemm;
     private readonly IMatVec? _matVec = compute.MatVec;
 
     private readonly List<IInferenceOp> _ops = [];
+    private readonly Dictionary<TapeRegion, ProjectedEmbeddings> _projections = [];
 
     public FeatureLayout Layout => layout;
 
@@ -56,13 +57,20 @@ internal sealed class PlanBuilder(FeatureLayout layout, ComputeContext compute, 
         return output;
     }
 
-    /// <summary>Projects <paramref name="compressed"/> [B, F, k] per field to a new [B, F, t] region (AFM's embeddings).</summary>
+    /// <summary>
+    /// Projects <paramref name="compressed"/> [B, F, k] per field to a new [B, F, t] region (AFM's embeddings), and
+    /// remembers how, so a dense layer reading the projection can take the compressed rows instead (<see cref="ProjectionOf"/>).
+    /// </summary>
     public TapeRegion FieldProjection(float[] weight, float[] bias, int rank, int dim, TapeRegion compressed)
     {
         TapeRegion output = Allocate(FieldCount * dim);
         Add(new FieldProjectionOp(weight, bias, FieldCount, rank, dim, compressed.Offset, output.Offset));
+        _projections[output] = new ProjectedEmbeddings(compressed, weight, bias, FieldCount, rank, dim);
         return output;
     }
+
+    /// <summary>How <paramref name="region"/> was projected from compressed embeddings, or null when it was not (or the plan does not fuse).</summary>
+    public ProjectedEmbeddings? ProjectionOf(TapeRegion region) => fuse ? _projections.GetValueOrDefault(region) : null;
 
     /// <summary>Adds Σ_{i&lt;j} r_ij ⟨e_i, e_j⟩ over <paramref name="embeddings"/> [B, F, D], as a dense matrix or a list of surviving pairs.</summary>
     public void FwFMPairs(float[] pairWeights, int dim, TapeRegion embeddings)

@@ -163,28 +163,37 @@ public sealed class Mlp
     /// <summary>
     /// The layers as plan ops over <paramref name="input"/>, the output unit into the logits: dense or as the sparse planner
     /// measures best; a low-rank layer becomes its two factors as dense ops (down with φ, up with the layer's bias and
-    /// activation), and then every layer stays dense.
+    /// activation), and then every layer stays dense. Over AFM's projected embeddings the first layer is fused.
     /// </summary>
     internal void Lower(PlanBuilder plan, TapeRegion input)
     {
+        // AFM's fusion (seed 002, eq. 12): over projected embeddings, the first layer reads the compressed rows through
+        // weights with the projection folded in.
+        ProjectedEmbeddings? projection = plan.ProjectionOf(input);
+        (float[] Weight, float[] Bias) First(float[] weight, float[] bias) => projection?.FoldInto(weight, bias) ?? (weight, bias);
+        TapeRegion current = projection?.Compressed ?? input;
         if (!IsLowRank)
         {
-            plan.Mlp([.. _weights.Select(w => w!.Value)], [.. _biases.Select(b => b.Value)], Activation, input);
+            float[][] weights = [.. _weights.Select(w => w!.Value)];
+            float[][] biases = [.. _biases.Select(b => b.Value)];
+            (weights[0], biases[0]) = First(weights[0], biases[0]);
+            plan.Mlp(weights, biases, Activation, current);
             return;
         }
 
-        TapeRegion current = input;
         for (int l = 0; l < _weights.Length; l++)
         {
             bool output = HasOutputUnit && l == _weights.Length - 1;
             if (_factors[l] is { } f)
             {
-                current = plan.Dense(f.Down.Value, f.DownBias.Value, current, f.InnerRelu ? Activation.Relu : null);
+                (float[] down, float[] downBias) = l == 0 ? First(f.Down.Value, f.DownBias.Value) : (f.Down.Value, f.DownBias.Value);
+                current = plan.Dense(down, downBias, current, f.InnerRelu ? Activation.Relu : null);
                 current = plan.Dense(f.Up.Value, _biases[l].Value, current, Activation);
             }
             else
             {
-                current = plan.Dense(_weights[l]!.Value, _biases[l].Value, current, output ? null : Activation, toLogits: output);
+                (float[] weight, float[] bias) = l == 0 ? First(_weights[l]!.Value, _biases[l].Value) : (_weights[l]!.Value, _biases[l].Value);
+                current = plan.Dense(weight, bias, current, output ? null : Activation, toLogits: output);
             }
         }
     }

@@ -225,6 +225,43 @@ public sealed class CompiledModelTests
     }
 
     [Theory]
+    [InlineData("deepfm", 2, false)]
+    [InlineData("deepfwfm", 1, false)]
+    [InlineData("dnn", 2, false)]
+    [InlineData("wdl", 3, false)]
+    [InlineData("dcnv2", 2, false)]
+    [InlineData("xdeepfm", 2, false)]
+    [InlineData("autoint+", 2, false)]
+    [InlineData("deepfm", 2, true)]          // a low-rank first layer: the fold goes into its down factor
+    [InlineData("nfm", 2, false)]            // the DNN reads the bi-interaction vector: nothing to fuse, the same plan
+    public void FusingTheProjectionIntoTheFirstLayerKeepsTheLogits(string name, int rank, bool lowRankFirstLayer)
+    {
+        ModelConfig config = RandomModels.Config(name) with { EmbeddingRank = rank };
+        if (lowRankFirstLayer)
+        {
+            config = config with { MlpRanks = [4, 0] };
+        }
+
+        CtrModel model = ModelRegistry.Create(config, RandomModels.Layout).Prepared(40);
+        var random = new Clickwise.Layers.SeededRandom(21);
+        foreach (var p in model.Parameters)
+        {
+            random.FillUniform(p.Value, 0.5);
+        }
+
+        CompiledModel fused = CompiledModel.Compile(model), unfused = CompiledModel.Compile(model, fuse: false);
+        foreach (bool withValues in new[] { false, true })
+        {
+            Batch batch = RandomModels.Batch(40, withValues, seed: 22);
+            RandomModels.AssertClose(Predict(unfused, batch, withValues, unfused.CreateTape(40)), Predict(fused, batch, withValues, fused.CreateTape(40)),
+                $"{name} fused, values {withValues}", tolerance: 1e-5f);
+        }
+
+        bool fusable = name != "nfm";
+        Assert.True(fusable ? fused.Bytes < unfused.Bytes : fused.Bytes == unfused.Bytes, $"{name}: {fused.Bytes} vs {unfused.Bytes} bytes");
+    }
+
+    [Theory]
     [InlineData("deepfm", new int[0])]      // the DNN is one linear layer straight into the logit
     [InlineData("deepfwfm", new int[0])]
     [InlineData("deepfwfm", new[] { 1 })]   // one hidden unit
