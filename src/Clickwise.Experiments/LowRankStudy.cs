@@ -10,7 +10,8 @@ namespace Clickwise.Experiments;
 
 /// <summary>
 /// One model of a low-rank study: how it was made (base, control, a compression before (PT) or after (FT) its fine-tune
-/// epoch), its test metrics, size and measured speed.
+/// epoch), its test metrics, size and measured speed. <see cref="Parameters"/> counts the trained form,
+/// <see cref="PlanParameters"/> the compiled plan that serves it (with the embedding projection folded into the first DNN layer).
 /// </summary>
 public sealed record LowRankRow(
     string Label,
@@ -21,6 +22,7 @@ public sealed record LowRankRow(
     double TestAuc,
     double TestLogLoss,
     long Parameters,
+    long PlanParameters,
     double BatchSamplesPerSec,
     double P50Micros,
     string ModelPath)
@@ -108,7 +110,7 @@ public static class LowRankStudy
                 EvaluationResult test = Evaluation.Run(compiled, data.Test).Result;
                 SpeedReport speed = SpeedProbe.Measure(compiled, ids, sampleRows, options.LatencyRequests, options.BatchSize);
                 return new LowRankRow(label, stage, method, rankText, seed, test.Auc, test.LogLoss, artifact.ParameterCount,
-                    speed.BatchSamplesPerSec, speed.P50Micros, modelPath)
+                    compiled.ParameterCount, speed.BatchSamplesPerSec, speed.P50Micros, modelPath)
                 {
                     ThroughputGain = double.IsNaN(baseSpeed) ? 0 : speed.BatchSamplesPerSec / baseSpeed - 1,
                 };
