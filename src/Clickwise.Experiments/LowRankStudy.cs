@@ -63,7 +63,7 @@ public sealed record LowRankStudyOptions
     /// <summary>Further ranks of the compressed layers (Table 8), each a PT and an FT row.</summary>
     public IReadOnlyList<int> MlpRankSweep { get; init; } = [];
 
-    /// <summary>Seeds: the base, control and main AFM rows run once per seed (Table 13).</summary>
+    /// <summary>Seeds: the base, control, AFM pipeline and the AFM/SVD rows of Table 4 run once per seed (Table 13).</summary>
     public int Seeds { get; init; } = 1;
 
     /// <summary>The fine-tune epoch's settings (appendix A.2: lr 1e-3, batch 20,000, dropout kept).</summary>
@@ -90,6 +90,31 @@ public static class LowRankStudy
                                          CancellationToken cancellationToken = default)
     {
         using StudyData study = StudyData.Prepare(baseRequest);
+        return Run(study, baseRequest, options, observers, cancellationToken);
+    }
+
+    /// <summary>
+    /// The study for each of several models (paper Table 2) on data prepared once; each model trains with its own
+    /// architecture and settings (a per-model preset) in its own folder of the work directory.
+    /// </summary>
+    public static IReadOnlyList<LowRankStudyReport> RunModels(TrainRequest baseRequest, IReadOnlyList<string> models,
+                                                              Func<string, ModelConfig> modelFor, Func<string, TrainingConfig> trainingFor,
+                                                              LowRankStudyOptions options,
+                                                              Func<string, IEnumerable<ITrainingObserver>>? observers = null,
+                                                              CancellationToken cancellationToken = default)
+    {
+        using StudyData study = StudyData.Prepare(baseRequest);
+        return [.. models.Select(name => Run(study, baseRequest with
+        {
+            Model = modelFor(name),
+            Training = trainingFor(name),
+            WorkDir = System.IO.Path.Combine(baseRequest.WorkDir, name),
+        }, options, observers is null ? null : label => observers($"{name}: {label}"), cancellationToken))];
+    }
+
+    private static LowRankStudyReport Run(StudyData study, TrainRequest baseRequest, LowRankStudyOptions options,
+                                          Func<string, IEnumerable<ITrainingObserver>>? observers, CancellationToken cancellationToken)
+    {
         PreparedDataset data = study.Data;
         (int[] ids, int sampleRows) = (study.SampleIds, study.SampleRows);
         int[] widths = baseRequest.Model.HiddenUnits;
@@ -186,14 +211,9 @@ public static class LowRankStudy
                 Embeddings("AFM MLP + EMB", "afm", afmMlp, embeddingRank, keepEnergy: s == 0);
             }
 
-            if (s > 0)
-            {
-                continue; // further seeds repeat only base, control and the AFM pipeline (Table 13)
-            }
-
             if (options.SvdBaseline)
             {
-                Mlp("SVD MLP", "svd", ranks, innerRelu: false, keepEnergy: true);
+                Mlp("SVD MLP", "svd", ranks, innerRelu: false, keepEnergy: s == 0);
             }
 
             // Table 4's embedding rows: each method on the base model's table alone.
@@ -202,8 +222,13 @@ public static class LowRankStudy
                 Embeddings("AFM EMB", "afm", basePath, embeddingRank, keepEnergy: false);
                 if (options.SvdBaseline)
                 {
-                    Embeddings("SVD EMB", "svd", basePath, embeddingRank, keepEnergy: true);
+                    Embeddings("SVD EMB", "svd", basePath, embeddingRank, keepEnergy: s == 0);
                 }
+            }
+
+            if (s > 0)
+            {
+                continue; // further seeds repeat the base, control, AFM pipeline and Table 4's rows (Table 13)
             }
 
             if (options.ReluAblation)

@@ -3,7 +3,9 @@ using System.Text;
 using Clickwise.Compression.LowRank;
 using Clickwise.Experiments;
 using Clickwise.IO;
+using Clickwise.Models;
 using Clickwise.Runs;
+using Clickwise.Training;
 
 namespace Clickwise.Cli.Verbs;
 
@@ -32,9 +34,14 @@ internal static class LowRankCommand
         var seeds = new Option<int>("--seeds") { Description = "Seeds for base, control and AFM", DefaultValueFactory = _ => 1 };
         var requests = new Option<int>("--requests") { Description = "Batch-1 requests timed per model", DefaultValueFactory = _ => 10_000 };
         var quiet = new Option<bool>("--quiet") { Description = "Print only the tables" };
+        var models = new Option<string?>("--models")
+        {
+            Description = "Several models, comma-separated (e.g. the paper's Table 2: dcn,deepfm,nfm,autoint+,fibinet,dcnv2,gdcn), each with its "
+                + "preset's settings, on data prepared once; instead of --model",
+        };
         var command = new Command("lowrank", "Reproduce the low-rank compression tables (AFM vs SVD, fine-tuning, control) on a dataset");
         options.AddTo(command, sparsity: false);
-        CommonOptions.AddAll(command, output, mlpRank, embeddingRank, embRanks, noSvd, reluAblation, mlpRanks, seeds, requests, quiet);
+        CommonOptions.AddAll(command, output, mlpRank, embeddingRank, embRanks, noSvd, reluAblation, mlpRanks, seeds, requests, quiet, models);
         command.SetAction(parse => VerbRunner.Run(() =>
         {
             string directory = parse.GetValue(output)!;
@@ -61,7 +68,7 @@ internal static class LowRankCommand
                 LatencyRequests = parse.GetValue(requests),
             };
             bool quietRun = parse.GetValue(quiet);
-            LowRankStudyReport report = LowRankStudy.Run(request, study, label =>
+            IEnumerable<ITrainingObserver> Shown(string label)
             {
                 if (!quietRun)
                 {
@@ -69,11 +76,24 @@ internal static class LowRankCommand
                 }
 
                 return [];
-            });
-            string markdown = LowRankStudyMarkdown.Render(report, $"Low-rank compression study: {Path.GetFileName(request.Data.Path)}");
+            }
+
+            string[] names = parse.GetValue(models) is { } list
+                ? list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                : [];
+            if (parse.GetValue(models) is not null && (names.Length == 0 || names.Any(n => !ModelRegistry.Names.Contains(n))))
+            {
+                throw new UsageException($"unknown model '{names.FirstOrDefault(n => !ModelRegistry.Names.Contains(n))}' in --models; "
+                    + $"known: {string.Join(", ", ModelRegistry.Names)}");
+            }
+
+            IReadOnlyList<LowRankStudyReport> reports = names.Length == 0
+                ? [LowRankStudy.Run(request, study, Shown)]
+                : LowRankStudy.RunModels(request, names, name => options.ModelFor(parse, name), name => options.TrainingFor(parse, name), study, Shown);
+            string markdown = LowRankStudyMarkdown.Render(reports, $"Low-rank compression study: {Path.GetFileName(request.Data.Path)}");
             Directory.CreateDirectory(directory);
             AtomicFile.WriteAllBytes(Path.Combine(directory, "lowrank.md"), Encoding.UTF8.GetBytes(markdown));
-            AtomicFile.WriteAllBytes(Path.Combine(directory, "lowrank.json"), Encoding.UTF8.GetBytes(ConfigJson.Serialize(report)));
+            AtomicFile.WriteAllBytes(Path.Combine(directory, "lowrank.json"), Encoding.UTF8.GetBytes(reports.Count == 1 ? ConfigJson.Serialize(reports[0]) : ConfigJson.Serialize(reports)));
             Console.WriteLine(markdown);
             return ExitCodes.Success;
         }));

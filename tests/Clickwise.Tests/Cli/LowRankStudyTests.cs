@@ -39,4 +39,37 @@ public sealed class LowRankStudyTests
         Assert.Contains("## Singular values holding 90/95/99% of their sum", result.Out);
         Assert.True(File.Exists(Path.Combine(output, "lowrank.md")));
     }
+
+    [Fact]
+    public void SeveralModelsShareOneTable2AndEachSeedRepeatsTheBaselines()
+    {
+        using var dir = new TempDirectory();
+        string data = dir.File("d.tsv"), output = dir.File("study");
+        CliRunner.Expect(0, "synth", "--rows", "3000", "--seed", "5", "-o", data);
+        CliResult result = CliRunner.Expect(0, "lowrank", "-d", data, "--models", "deepfm,nfm", "--epochs", "1", "--embedding-dim", "4",
+            "--hidden", "8,8", "--batch-size", "256", "--lr", "0.003", "--mlp-rank", "0,4", "--embedding-rank", "2", "--seeds", "2",
+            "--requests", "100", "--quiet", "-o", output);
+
+        using JsonDocument json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "lowrank.json")));
+        JsonElement[] reports = [.. json.RootElement.EnumerateArray()];
+        Assert.Equal(["deepfm", "nfm"], reports.Select(r => r.GetProperty("model").GetString()));
+        foreach (JsonElement report in reports)
+        {
+            JsonElement[] rows = [.. report.GetProperty("rows").EnumerateArray()];
+            // Table 4's AFM and SVD rows come with every seed, so AFM ≥ SVD is judged on means.
+            Assert.Equal(2, rows.Count(r => r.GetProperty("label").GetString() == "SVD EMB" && r.GetProperty("stage").GetString() == "PT"));
+            Assert.Equal(2, rows.Select(r => r.GetProperty("seed").GetInt32()).Distinct().Count());
+        }
+
+        foreach (string model in new[] { "deepfm", "nfm" })
+        {
+            foreach (string variant in new[] { "base", "control (base + 1 FT epoch)", "+AFM MLP (FT)", "+AFM MLP + EMB (FT)" })
+            {
+                Assert.Contains($"| {model} | {variant} |", result.Out);
+            }
+        }
+
+        Assert.Contains("## Models × base / +AFM MLP / +AFM EMB (paper Table 2)", result.Out);
+        CliRunner.Expect(2, "lowrank", "-d", data, "--models", "deepfm,nope", "-o", dir.File("bad"));
+    }
 }
