@@ -34,6 +34,12 @@ internal static class LowRankCommand
         var seeds = new Option<int>("--seeds") { Description = "Seeds for base, control and AFM", DefaultValueFactory = _ => 1 };
         var requests = new Option<int>("--requests") { Description = "Batch-1 requests timed per model", DefaultValueFactory = _ => 10_000 };
         var quiet = new Option<bool>("--quiet") { Description = "Print only the tables" };
+        var ftLr = new Option<double?>("--ft-lr") { Description = "Learning rate of the fine-tune epochs (default 1e-3, the paper's)" };
+        var ftBatch = new Option<int?>("--ft-batch-size")
+        {
+            Description = "Batch of the fine-tune epochs: the DNN stage's and the control's, then half of it for the embedding stage "
+                + "(default 20000 and 10000, the paper's on Criteo; smaller data needs smaller batches to take any steps)",
+        };
         var models = new Option<string?>("--models")
         {
             Description = "Several models, comma-separated (e.g. the paper's Table 2: dcn,deepfm,nfm,autoint+,fibinet,dcnv2,gdcn), each with its "
@@ -41,7 +47,7 @@ internal static class LowRankCommand
         };
         var command = new Command("lowrank", "Reproduce the low-rank compression tables (AFM vs SVD, fine-tuning, control) on a dataset");
         options.AddTo(command, sparsity: false);
-        CommonOptions.AddAll(command, output, mlpRank, embeddingRank, embRanks, noSvd, reluAblation, mlpRanks, seeds, requests, quiet, models);
+        CommonOptions.AddAll(command, output, mlpRank, embeddingRank, embRanks, noSvd, reluAblation, mlpRanks, seeds, requests, quiet, ftLr, ftBatch, models);
         command.SetAction(parse => VerbRunner.Run(() =>
         {
             string directory = parse.GetValue(output)!;
@@ -67,6 +73,19 @@ internal static class LowRankCommand
                 Seeds = parse.GetValue(seeds),
                 LatencyRequests = parse.GetValue(requests),
             };
+            if (parse.GetValue(ftLr) is double rate)
+            {
+                study = study with { FineTuneLearningRate = rate > 0 ? rate : throw new UsageException("--ft-lr must be > 0") };
+            }
+
+            if (parse.GetValue(ftBatch) is int batch)
+            {
+                study = study with
+                {
+                    FineTuneBatchSize = batch >= 2 ? batch : throw new UsageException("--ft-batch-size must be >= 2"),
+                    FineTuneEmbeddingBatchSize = batch / 2,
+                };
+            }
             bool quietRun = parse.GetValue(quiet);
             IEnumerable<ITrainingObserver> Shown(string label)
             {

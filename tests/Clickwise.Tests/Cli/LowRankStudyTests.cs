@@ -48,7 +48,7 @@ public sealed class LowRankStudyTests
         CliRunner.Expect(0, "synth", "--rows", "3000", "--seed", "5", "-o", data);
         CliResult result = CliRunner.Expect(0, "lowrank", "-d", data, "--models", "deepfm,nfm", "--epochs", "1", "--embedding-dim", "4",
             "--hidden", "8,8", "--batch-size", "256", "--lr", "0.003", "--mlp-rank", "0,4", "--embedding-rank", "2", "--seeds", "2",
-            "--requests", "100", "--quiet", "-o", output);
+            "--ft-batch-size", "512", "--ft-lr", "0.002", "--requests", "100", "--quiet", "-o", output);
 
         using JsonDocument json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "lowrank.json")));
         JsonElement[] reports = [.. json.RootElement.EnumerateArray()];
@@ -71,5 +71,6 @@ public sealed class LowRankStudyTests
 
         Assert.Contains("## Models × base / +AFM MLP / +AFM EMB (paper Table 2)", result.Out);
         CliRunner.Expect(2, "lowrank", "-d", data, "--models", "deepfm,nope", "-o", dir.File("bad"));
+        CliRunner.Expect(2, "lowrank", "-d", data, "--model", "deepfm", "--ft-lr", "0", "-o", dir.File("bad"));
     }
 }
