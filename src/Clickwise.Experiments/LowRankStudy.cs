@@ -234,6 +234,11 @@ public static class LowRankStudy
             if (options.ReluAblation)
             {
                 Mlp("AFM MLP without the inner ReLU", "afm", ranks, innerRelu: false, keepEnergy: false);
+                if (options.SvdBaseline)
+                {
+                    // The paper's SVD in "the same structure" as AFM: its uncentred factors lose the half the ReLU cuts.
+                    Mlp("SVD MLP with the inner ReLU", "svd", ranks, innerRelu: true, keepEnergy: false);
+                }
             }
 
             foreach (int k in options.MlpRankSweep)

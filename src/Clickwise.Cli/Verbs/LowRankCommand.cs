@@ -29,7 +29,7 @@ internal static class LowRankCommand
         };
         var embRanks = new Option<string?>("--emb-ranks") { Description = "Embedding rank sweep on the base model, e.g. 2,4,8,12" };
         var noSvd = new Option<bool>("--no-svd") { Description = "Skip the SVD baseline" };
-        var reluAblation = new Option<bool>("--relu-ablation") { Description = "Also compress without the ReLU between the factors" };
+        var reluAblation = new Option<bool>("--relu-ablation") { Description = "Also compress by AFM without the ReLU between the factors, and by SVD with it (the paper's Table 6 and its SVD structure)" };
         var mlpRanks = new Option<string?>("--mlp-ranks") { Description = "Rank sweep of the compressed layers, e.g. 32,64,96,128" };
         var seeds = new Option<int>("--seeds") { Description = "Seeds for base, control and AFM", DefaultValueFactory = _ => 1 };
         var requests = new Option<int>("--requests") { Description = "Batch-1 requests timed per model", DefaultValueFactory = _ => 10_000 };

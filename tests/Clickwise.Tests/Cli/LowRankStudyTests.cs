@@ -24,7 +24,8 @@ public sealed class LowRankStudyTests
         Assert.Equal(
             ["base —", "control (base + 1 FT epoch) FT", "AFM MLP PT", "AFM MLP FT", "AFM MLP + EMB PT", "AFM MLP + EMB FT",
              "SVD MLP PT", "SVD MLP FT", "AFM EMB PT", "AFM EMB FT", "SVD EMB PT", "SVD EMB FT",
-             "AFM MLP without the inner ReLU PT", "AFM MLP without the inner ReLU FT", "AFM MLP k = 4 PT", "AFM MLP k = 4 FT",
+             "AFM MLP without the inner ReLU PT", "AFM MLP without the inner ReLU FT", "SVD MLP with the inner ReLU PT",
+             "SVD MLP with the inner ReLU FT", "AFM MLP k = 4 PT", "AFM MLP k = 4 FT",
              "AFM EMB k = 2 PT", "AFM EMB k = 2 FT"], labels);
 
         double AucOf(string label) => rows.Single(r => $"{r.GetProperty("label").GetString()} {r.GetProperty("stage").GetString()}" == label)
