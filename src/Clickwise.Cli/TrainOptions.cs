@@ -245,6 +245,7 @@ internal sealed class TrainOptions
             InitFrom = parse.GetValue(_init) is { } init ? RequireModel(init) : null,
             // --init alone continues the saved model; naming a model of another architecture starts that one from it.
             InitTransfer = parse.GetValue(_model) is not null,
+            InitDropout = parse.GetValue(_init) is not null ? parse.GetValue(_dropout) : null,
             Pruning = Pruning(parse, run.Pruning ?? (pruningDefaults ? new PruningConfig() : null)),
             Compute = compute,
         };

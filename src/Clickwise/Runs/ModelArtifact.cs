@@ -120,10 +120,13 @@ public sealed class ModelArtifact
     private static bool Prunable(string name) => name is "embedding" or "fwfm.r" || name.EndsWith(".embedding", StringComparison.Ordinal)
         || (name.StartsWith("mlp.", StringComparison.Ordinal) && name.EndsWith(".weight", StringComparison.Ordinal));
 
-    /// <summary>A trainable model with (a copy of) these weights, planned for batches of up to <paramref name="maxBatchSize"/> rows.</summary>
-    public CtrModel Instantiate(int maxBatchSize, ComputeContext? compute = null)
+    /// <summary>
+    /// A trainable model with (a copy of) these weights, planned for batches of up to <paramref name="maxBatchSize"/> rows;
+    /// <paramref name="dropout"/> replaces the saved DNN dropout (a fine-tune's own setting).
+    /// </summary>
+    public CtrModel Instantiate(int maxBatchSize, ComputeContext? compute = null, float? dropout = null)
     {
-        CtrModel model = ModelRegistry.Load(Config, FeatureMap.Layout, Tensors.ToDictionary(t => t.Key, t => (float[])t.Value.Clone()));
+        CtrModel model = ModelRegistry.Load(dropout is float p ? Config with { Dropout = p } : Config, FeatureMap.Layout, Tensors.ToDictionary(t => t.Key, t => (float[])t.Value.Clone()));
         model.PrepareTraining(maxBatchSize, compute);
         return model;
     }

@@ -60,6 +60,12 @@ public sealed record TrainRequest
     /// </summary>
     public bool InitTransfer { get; init; }
 
+    /// <summary>
+    /// With <see cref="InitFrom"/> continuing the saved model: the DNN dropout to fine-tune it with (seed 002 fine-tunes
+    /// its embedding stage without dropout); the model written carries it. Null keeps the saved model's.
+    /// </summary>
+    public float? InitDropout { get; init; }
+
     /// <summary>Continue from this checkpoint instead of starting fresh.</summary>
     public string? ResumeFrom { get; init; }
 

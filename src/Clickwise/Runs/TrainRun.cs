@@ -153,7 +153,7 @@ public static class TrainRun
         }
         else
         {
-            model = init.Instantiate(request.Training.BatchSize, request.Compute);
+            model = init.Instantiate(request.Training.BatchSize, request.Compute, request.InitDropout);
         }
 
         // A pruned run's best-validation epoch may be a less sparse one, and stopping early would cut the schedule

@@ -35,4 +35,24 @@ public sealed class CompressTests
             dir.File("x.cwm")).Error);
         Assert.Contains("nothing to compress", CliRunner.Expect(2, "compress", "-m", model, "-d", prepared, "-o", dir.File("x.cwm")).Error);
     }
+
+    [Fact]
+    public void FineTuningACompressedModelTakesItsOwnDropout()
+    {
+        using var dir = new TempDirectory();
+        string data = dir.File("d.tsv"), prepared = dir.File("prepared"), model = dir.File("m.cwm"), compressed = dir.File("c.cwm");
+        CliRunner.Expect(0, "synth", "--rows", "3000", "--seed", "6", "-o", data);
+        CliRunner.Expect(0, "prepare", "-d", data, "-o", prepared);
+        CliRunner.Expect(0, "train", "-d", prepared, "-o", model, "-a", "deepfm", "--epochs", "1", "--embedding-dim", "4", "--hidden", "8,8",
+            "--dropout", "0.3", "--batch-size", "256", "--quiet");
+        CliRunner.Expect(0, "compress", "-m", model, "-d", prepared, "--embedding-rank", "2", "-o", compressed);
+
+        // Seed 002 fine-tunes the embedding stage without dropout: --dropout with -m sets the fine-tune's and the file's.
+        CliRunner.Expect(0, "train", "-d", prepared, "-m", compressed, "--dropout", "0", "--epochs", "1", "-o", dir.File("t0.cwm"), "--quiet");
+        ModelArtifact tuned = ModelArtifact.Load(dir.File("t0.cwm"));
+        Assert.Equal(0f, tuned.Config.Dropout);
+        Assert.Equal(2, tuned.Config.EmbeddingRank);
+        CliRunner.Expect(0, "train", "-d", prepared, "-m", compressed, "--epochs", "1", "-o", dir.File("t1.cwm"), "--quiet");
+        Assert.Equal(0.3f, ModelArtifact.Load(dir.File("t1.cwm")).Config.Dropout);
+    }
 }
