@@ -59,7 +59,7 @@ internal sealed class PlanBuilder(FeatureLayout layout, ComputeContext compute, 
 
     /// <summary>
     /// Projects <paramref name="compressed"/> [B, F, k] per field to a new [B, F, t] region (AFM's embeddings), and
-    /// remembers how, so a dense layer reading the projection can take the compressed rows instead (<see cref="ProjectionOf"/>).
+    /// remembers how, so a dense layer reading the projection can take the compressed rows instead (<see cref="FoldableProjection"/>).
     /// </summary>
     public TapeRegion FieldProjection(float[] weight, float[] bias, int rank, int dim, TapeRegion compressed)
     {
@@ -69,8 +69,22 @@ internal sealed class PlanBuilder(FeatureLayout layout, ComputeContext compute, 
         return output;
     }
 
-    /// <summary>How <paramref name="region"/> was projected from compressed embeddings, or null when it was not (or the plan does not fuse).</summary>
-    public ProjectedEmbeddings? ProjectionOf(TapeRegion region) => fuse ? _projections.GetValueOrDefault(region) : null;
+    /// <summary>
+    /// How <paramref name="region"/> was projected from compressed embeddings, for the layer with <paramref name="weight"/> [F·t, out]
+    /// that reads it to fold the projection in; null when it was not projected, the plan does not fuse, or the layer is pruned below
+    /// the folded size. The folded weights [F·k, out] are dense whatever the layer's zeros, so a sparse plan folds only when they are no
+    /// more than the layer's surviving weights: a pruned layer that is already smaller keeps its pruned form (and the sparse kernels).
+    /// </summary>
+    public ProjectedEmbeddings? FoldableProjection(TapeRegion region, float[] weight)
+    {
+        if (!fuse || _projections.GetValueOrDefault(region) is not { } projection)
+        {
+            return null;
+        }
+
+        long folded = (long)projection.FieldCount * projection.Rank * (weight.Length / region.Width);
+        return !sparse || folded <= weight.LongLength - weight.Count(w => w == 0f) ? projection : null;
+    }
 
     /// <summary>Adds Σ_{i&lt;j} r_ij ⟨e_i, e_j⟩ over <paramref name="embeddings"/> [B, F, D], as a dense matrix or a list of surviving pairs.</summary>
     public void FwFMPairs(float[] pairWeights, int dim, TapeRegion embeddings)
@@ -119,36 +133,31 @@ internal sealed class PlanBuilder(FeatureLayout layout, ComputeContext compute, 
     }
 
     /// <summary>
-    /// One dense layer y = φ(x·W + b) over <paramref name="input"/> into a new region, or into the logits when
-    /// <paramref name="toLogits"/> (then φ is the identity): the planner's dense form, for layers the sparse planner
-    /// does not take (a low-rank layer's factors).
+    /// One fully connected layer y = φ(x·W + b) over <paramref name="input"/> into a new region, or into the logits when
+    /// <paramref name="toLogits"/> (then φ is the identity). In a sparse plan a pruned layer goes through the sparse planner's
+    /// per-layer choice (dense, CSR or SELL: by measurement, or by bytes for the smallest plan); its kernels end in a ReLU or
+    /// nothing, so a tanh layer stays dense.
     /// </summary>
-    public TapeRegion Dense(float[] weight, float[] bias, TapeRegion input, Activation? activation, bool toLogits = false)
+    public TapeRegion Layer(float[] weight, float[] bias, TapeRegion input, Activation? activation, bool toLogits = false)
     {
         TapeRegion output = Allocate(bias.Length);
-        Add(new DenseOp(weight, bias, input.Width, bias.Length, relu: activation == Activation.Relu, input.Offset, output.Offset, toLogits,
-            _gemm, _matVec, tanh: activation == Activation.Tanh));
+        bool relu = activation == Activation.Relu, tanh = activation == Activation.Tanh;
+        Add(sparse && !tanh
+            ? SparsePlanner.Dense(weight, bias, input.Width, output.Width, relu, input.Offset, output.Offset, toLogits, _gemm, _matVec, objective)
+            : new DenseOp(weight, bias, input.Width, output.Width, relu, input.Offset, output.Offset, toLogits, _gemm, _matVec, tanh: tanh));
         return output;
     }
 
     /// <summary>
-    /// Hidden layers only (an <see cref="Layers.Mlp"/> without its output unit): every layer activated, the last one's
-    /// [B, H_n] output a new region. A pruned ReLU layer goes through the sparse planner's per-layer choice (dense,
-    /// CSR or SELL, by measurement); tanh layers stay dense.
+    /// Hidden layers only (an <see cref="Layers.Mlp"/> without its output unit): every layer activated (<see cref="Layer"/>), the
+    /// last one's [B, H_n] output a new region.
     /// </summary>
     public TapeRegion HiddenLayers(IReadOnlyList<float[]> weights, IReadOnlyList<float[]> biases, Activation activation, TapeRegion input)
     {
-        bool relu = activation == Activation.Relu;
         TapeRegion current = input;
         for (int l = 0; l < weights.Count; l++)
         {
-            TapeRegion output = Allocate(biases[l].Length);
-            Add(sparse && relu
-                ? SparsePlanner.Dense(weights[l], biases[l], current.Width, output.Width, relu: true, current.Offset, output.Offset,
-                    toLogits: false, _gemm, _matVec)
-                : new DenseOp(weights[l], biases[l], current.Width, output.Width, relu, current.Offset, output.Offset, toLogits: false,
-                    _gemm, _matVec, tanh: !relu));
-            current = output;
+            current = Layer(weights[l], biases[l], current, activation);
         }
 
         return current;

@@ -162,14 +162,16 @@ public sealed class Mlp
 
     /// <summary>
     /// The layers as plan ops over <paramref name="input"/>, the output unit into the logits: dense or as the sparse planner
-    /// measures best; a low-rank layer becomes its two factors as dense ops (down with φ, up with the layer's bias and
-    /// activation), and then every layer stays dense. Over AFM's projected embeddings the first layer is fused.
+    /// chooses. Without low-rank layers the whole network goes to the planner (which may compile a pruned one into its live
+    /// sub-network); otherwise layer by layer, a low-rank layer as its two factors (down with φ, up with the layer's bias and
+    /// activation), each pruned factor planned like any pruned layer. Over AFM's projected embeddings the first layer is fused
+    /// unless pruning left it smaller than the fold (<see cref="PlanBuilder.FoldableProjection"/>).
     /// </summary>
     internal void Lower(PlanBuilder plan, TapeRegion input)
     {
         // AFM's fusion (seed 002, eq. 12): over projected embeddings, the first layer reads the compressed rows through
         // weights with the projection folded in.
-        ProjectedEmbeddings? projection = plan.ProjectionOf(input);
+        ProjectedEmbeddings? projection = plan.FoldableProjection(input, _factors[0]?.Down.Value ?? _weights[0]!.Value);
         (float[] Weight, float[] Bias) First(float[] weight, float[] bias) => projection?.FoldInto(weight, bias) ?? (weight, bias);
         TapeRegion current = projection?.Compressed ?? input;
         if (!IsLowRank)
@@ -187,13 +189,13 @@ public sealed class Mlp
             if (_factors[l] is { } f)
             {
                 (float[] down, float[] downBias) = l == 0 ? First(f.Down.Value, f.DownBias.Value) : (f.Down.Value, f.DownBias.Value);
-                current = plan.Dense(down, downBias, current, f.InnerRelu ? Activation.Relu : null);
-                current = plan.Dense(f.Up.Value, _biases[l].Value, current, Activation);
+                current = plan.Layer(down, downBias, current, f.InnerRelu ? Activation.Relu : null);
+                current = plan.Layer(f.Up.Value, _biases[l].Value, current, Activation);
             }
             else
             {
                 (float[] weight, float[] bias) = l == 0 ? First(_weights[l]!.Value, _biases[l].Value) : (_weights[l]!.Value, _biases[l].Value);
-                current = plan.Dense(weight, bias, current, output ? null : Activation, toLogits: output);
+                current = plan.Layer(weight, bias, current, output ? null : Activation, toLogits: output);
             }
         }
     }
