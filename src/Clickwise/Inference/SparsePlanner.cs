@@ -170,6 +170,28 @@ internal static class SparsePlanner
             : new SparseDenseOp(bestOne, bestBlock, bias, relu, inputOffset, outputOffset, toLogits, rest, string.Join(", ", measured));
     }
 
+    /// <summary>
+    /// Whether a pruned layer y = x·W + b over [B, <paramref name="inputs"/>], planned by <see cref="Dense"/>, ran faster here than
+    /// the dense layer <paramref name="folded"/> over [B, <paramref name="foldedInputs"/>] that computes the same (AFM's projection
+    /// folded in) both for one request and for a block of rows.
+    /// </summary>
+    public static bool PrunedRunsFaster(float[] weight, float[] bias, int inputs, float[] folded, float[] foldedBias, int foldedInputs, bool relu,
+                                        IGemm gemm, IMatVec? matVec)
+    {
+        int outputs = bias.Length;
+        (double One, double Block) Micros(IInferenceOp op, int width)
+        {
+            float[] probe = ProbeInputs(width);
+            return (Time([op], new InferenceTape(1, width + outputs), probe, 0, width, 1001),
+                Time([op], new InferenceTape(BlockRows, width + outputs), probe, 0, width, 21));
+        }
+
+        (double prunedOne, double prunedBlock) = Micros(Dense(weight, bias, inputs, outputs, relu, 0, inputs, false, gemm, matVec), inputs);
+        (double foldedOne, double foldedBlock) = Micros(
+            new DenseOp(folded, foldedBias, foldedInputs, outputs, relu, 0, foldedInputs, false, gemm, matVec), foldedInputs);
+        return prunedOne < foldedOne && prunedBlock < foldedBlock;
+    }
+
     private static float[] ProbeInputs(int inputSize)
     {
         var random = new Random(1);

@@ -77,10 +77,11 @@ public sealed class LowRankPruningTests
             Assert.Equal(emptied ? 2 : 0, compressedTable.AsSpan(r * 2, 2).Count(0f));
         }
 
-        // The pruned first layer reads the projected embeddings in its pruned form (folding the projection in would take
-        // 39·2·16 dense weights where 10% of 39·4·16 survive) and is planned like any pruned layer.
+        // The pruned first layer reads the projected embeddings in its pruned form (10% of 39·4·16, timed against the sparse formats),
+        // or the compressed rows through the projection folded in (39·2·16 dense weights), whichever ran faster.
         CompiledModel plan = after.Compile();
-        Assert.Contains(plan.Describe(), op => op.Contains("dense 156x16 relu", StringComparison.Ordinal) && op.Contains(Measured, StringComparison.Ordinal));
+        Assert.Contains(plan.Describe(), op => (op.Contains("dense 156x16 relu", StringComparison.Ordinal) && op.Contains(Measured, StringComparison.Ordinal))
+            || op.StartsWith("dense 78x16 relu", StringComparison.Ordinal));
         AssertSparsePlanMatchesDense(after);
     }
 
