@@ -1,4 +1,5 @@
 using Clickwise.Compression.LowRank;
+using Clickwise.Compression.Pruning;
 using Clickwise.Data.Pipeline;
 using Clickwise.Inference;
 using Clickwise.Metrics;
@@ -77,6 +78,15 @@ public sealed record LowRankStudyOptions
     public int LatencyRequests { get; init; } = 10_000;
 
     public int BatchSize { get; init; } = 10_000;
+
+    /// <summary>
+    /// DeepLight targets (e.g. "D-90% &amp; R-90% &amp; F-40%") for the rows combining both compressions (issue 12, item 8): the AFM
+    /// pipeline's fine-tuned model pruned, and the base pruned then compressed; null: no such rows.
+    /// </summary>
+    public string? Prune { get; init; }
+
+    /// <summary>Epochs each pruning run trains, at the base's settings (their smaller batches give the schedule steps to recover in).</summary>
+    public int PruneEpochs { get; init; } = 1;
 }
 
 /// <summary>
@@ -134,19 +144,22 @@ public static class LowRankStudy
                 CompiledModel compiled = artifact.Compile(compute: baseRequest.Compute);
                 EvaluationResult test = Evaluation.Run(compiled, data.Test).Result;
                 SpeedReport speed = SpeedProbe.Measure(compiled, ids, sampleRows, options.LatencyRequests, options.BatchSize);
-                return new LowRankRow(label, stage, method, rankText, seed, test.Auc, test.LogLoss, artifact.ParameterCount,
+                // A pruned model counts its non-zero parameters, as the DeepLight study does.
+                long parameters = artifact.IsPruned ? artifact.Tensors.Values.Sum(t => (long)t.Count(v => v != 0f)) : artifact.ParameterCount;
+                return new LowRankRow(label, stage, method, rankText, seed, test.Auc, test.LogLoss, parameters,
                     compiled.ParameterCount, speed.BatchSamplesPerSec, speed.P50Micros, modelPath)
                 {
                     ThroughputGain = double.IsNaN(baseSpeed) ? 0 : speed.BatchSamplesPerSec / baseSpeed - 1,
                 };
             }
 
-            string Train(string label, string? init, TrainingConfig training)
+            string Train(string label, string? init, TrainingConfig training, PruningConfig? pruning = null)
             {
                 TrainRequest request = baseRequest with
                 {
                     Model = baseRequest.Model with { Seed = seed },
                     Training = training with { Seed = seed },
+                    Pruning = pruning,
                     InitFrom = init,
                     WorkDir = Path(label),
                     ModelPath = Path(label) + ".cwm",
@@ -169,10 +182,13 @@ public static class LowRankStudy
             rows.Add(Measure("control (base + 1 FT epoch)", "FT", "none", "—", Train("control", basePath, fineTune), baseSpeed));
 
             TrainingConfig embeddingFineTune = fineTune with { BatchSize = options.FineTuneEmbeddingBatchSize };
+            TrainingConfig pruneTraining = baseRequest.Training with { Epochs = options.PruneEpochs };
 
             // One compression of the model at `from`, saved (PT) and fine-tuned one epoch (FT); returns the FT model's path.
+            // With pruning, the fine-tune prunes too, at the pruning runs' settings: it keeps the zeros of the model compressed and
+            // prunes the new factors.
             string Compressed(string label, string method, string from, Func<CtrModel, LowRankCompression> compress, bool keepEnergy,
-                              bool embeddings)
+                              bool embeddings, PruningConfig? pruning = null)
             {
                 CtrModel model = ModelArtifact.Load(from).Instantiate(Math.Min(4096, baseRequest.Training.BatchSize * 4), baseRequest.Compute);
                 LowRankCompression compression = compress(model);
@@ -183,7 +199,7 @@ public static class LowRankStudy
                     new { compression = method, from_model = from });
                 string rankText = Ranks(config);
                 rows.Add(Measure(label, "PT", method, rankText, pretrained, baseSpeed));
-                string tuned = Train(label + " ft", pretrained, embeddings ? embeddingFineTune : fineTune);
+                string tuned = Train(label + " ft", pretrained, pruning is not null ? pruneTraining : embeddings ? embeddingFineTune : fineTune, pruning);
                 rows.Add(Measure(label, "FT", method, rankText, tuned, baseSpeed));
                 if (keepEnergy)
                 {
@@ -194,22 +210,20 @@ public static class LowRankStudy
                 return tuned;
             }
 
-            string Mlp(string label, string method, RankSpec spec, bool innerRelu, bool keepEnergy) =>
-                Compressed(label, method, basePath, model => method == "svd"
+            string Mlp(string label, string method, RankSpec spec, bool innerRelu, bool keepEnergy, string? from = null,
+                       PruningConfig? pruning = null) =>
+                Compressed(label, method, from ?? basePath, model => method == "svd"
                     ? SvdMlp.Compress(model, spec, innerRelu)
-                    : AfmMlp.Compress(model, data.Train, spec, innerRelu), keepEnergy, embeddings: false);
+                    : AfmMlp.Compress(model, data.Train, spec, innerRelu), keepEnergy, embeddings: false, pruning);
 
-            string Embeddings(string label, string method, string from, int rank, bool keepEnergy) =>
+            string Embeddings(string label, string method, string from, int rank, bool keepEnergy, PruningConfig? pruning = null) =>
                 Compressed(label, method, from, model => method == "svd"
                     ? LowRankEmbedding.Svd(model, rank)
-                    : LowRankEmbedding.Afm(model, data.Train, rank), keepEnergy, embeddings: true);
+                    : LowRankEmbedding.Afm(model, data.Train, rank), keepEnergy, embeddings: true, pruning);
 
             // Table 2's pipeline: AFM on the DNN, fine-tune, then AFM on the embeddings of that model, fine-tune.
             string afmMlp = Mlp("AFM MLP", "afm", ranks, innerRelu: true, keepEnergy: s == 0);
-            if (embeddingRank > 0)
-            {
-                Embeddings("AFM MLP + EMB", "afm", afmMlp, embeddingRank, keepEnergy: s == 0);
-            }
+            string afmMlpEmb = embeddingRank > 0 ? Embeddings("AFM MLP + EMB", "afm", afmMlp, embeddingRank, keepEnergy: s == 0) : afmMlp;
 
             if (options.SvdBaseline)
             {
@@ -250,6 +264,24 @@ public static class LowRankStudy
             foreach (int k in options.EmbeddingRankSweep)
             {
                 Embeddings($"AFM EMB k = {k}", "afm", basePath, k, keepEnergy: false);
+            }
+
+            // Issue 12, item 8: both compressions on one model, each way round, with DeepLight alone for reference. Pruning starts at
+            // once (the models are trained) and ends at exactly the targets.
+            if (options.Prune is { } targets)
+            {
+                var pruning = new PruningConfig { Sparsity = targets, WarmupEpochs = 0 };
+                string afmLabel = embeddingRank > 0 ? "AFM MLP + EMB" : "AFM MLP";
+                string afmThenPruned = Train($"{afmLabel} → DeepLight", afmMlpEmb, pruneTraining, pruning);
+                rows.Add(Measure($"{afmLabel} → DeepLight {targets}", "FT", "afm, deeplight", Ranks(ModelArtifact.Load(afmThenPruned).Config),
+                    afmThenPruned, baseSpeed));
+                string pruned = Train("DeepLight", basePath, pruneTraining, pruning);
+                rows.Add(Measure($"DeepLight {targets}", "FT", "deeplight", "—", pruned, baseSpeed));
+                string prunedThenAfm = Mlp($"DeepLight {targets} → AFM MLP", "afm", ranks, innerRelu: true, keepEnergy: false, pruned, pruning);
+                if (embeddingRank > 0)
+                {
+                    Embeddings($"DeepLight {targets} → AFM MLP + EMB", "afm", prunedThenAfm, embeddingRank, keepEnergy: false, pruning);
+                }
             }
         }
 

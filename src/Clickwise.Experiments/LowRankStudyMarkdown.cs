@@ -16,8 +16,8 @@ public static class LowRankStudyMarkdown
         md.AppendLine(CultureInfo.InvariantCulture,
             $"{report.Model}; {report.TrainRows:N0} training rows (the statistics' rows), {report.TestRows:N0} test rows.");
         md.AppendLine("PT: compressed, before fine-tuning; FT: after one fine-tune epoch. The control is the base trained one more epoch at the "
-            + "fine-tune settings. Params: the trained form; params served: the compiled plan (embedding projections folded into the "
-            + "first DNN layer). Throughput: batch 10,000 samples/s against the same seed's base; latency: batch 1, one thread, p50.").AppendLine();
+            + "fine-tune settings. Params: the trained form (non-zero ones for a pruned model); params served: the compiled plan (embedding projections folded into the "
+            + "first DNN layer unless a pruned one ran faster unfolded; a sparse op counts its non-zeros). Throughput: batch 10,000 samples/s against the same seed's base; latency: batch 1, one thread, p50.").AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"{h}# Models (paper Tables 2, 4, 6, 8)").AppendLine();
         md.AppendLine("| model | stage | method | ranks | seed | test AUC | test logloss | params | params served | samples/s | throughput | p50 µs |");
         md.AppendLine("| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");

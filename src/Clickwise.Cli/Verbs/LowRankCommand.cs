@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using Clickwise.Compression.LowRank;
+using Clickwise.Compression.Pruning;
 using Clickwise.Experiments;
 using Clickwise.IO;
 using Clickwise.Models;
@@ -33,6 +34,12 @@ internal static class LowRankCommand
         var mlpRanks = new Option<string?>("--mlp-ranks") { Description = "Rank sweep of the compressed layers, e.g. 32,64,96,128" };
         var seeds = new Option<int>("--seeds") { Description = "Seeds for base, control and AFM", DefaultValueFactory = _ => 1 };
         var requests = new Option<int>("--requests") { Description = "Batch-1 requests timed per model", DefaultValueFactory = _ => 10_000 };
+        var prune = new Option<string?>("--prune")
+        {
+            Description = "Also combine with DeepLight pruning at these targets, e.g. \"D-90% & R-90% & F-40%\": the AFM pipeline's model pruned, "
+                + "and the base pruned then compressed",
+        };
+        var pruneEpochs = new Option<int>("--prune-epochs") { Description = "Epochs of each pruning run", DefaultValueFactory = _ => 1 };
         var quiet = new Option<bool>("--quiet") { Description = "Print only the tables" };
         var ftLr = new Option<double?>("--ft-lr") { Description = "Learning rate of the fine-tune epochs (default 1e-3, the paper's)" };
         var ftBatch = new Option<int?>("--ft-batch-size")
@@ -47,7 +54,8 @@ internal static class LowRankCommand
         };
         var command = new Command("lowrank", "Reproduce the low-rank compression tables (AFM vs SVD, fine-tuning, control) on a dataset");
         options.AddTo(command, sparsity: false);
-        CommonOptions.AddAll(command, output, mlpRank, embeddingRank, embRanks, noSvd, reluAblation, mlpRanks, seeds, requests, quiet, ftLr, ftBatch, models);
+        CommonOptions.AddAll(command, output, mlpRank, embeddingRank, embRanks, noSvd, reluAblation, mlpRanks, seeds, requests, prune, pruneEpochs,
+            quiet, ftLr, ftBatch, models);
         command.SetAction(parse => VerbRunner.Run(() =>
         {
             string directory = parse.GetValue(output)!;
@@ -61,6 +69,12 @@ internal static class LowRankCommand
                 throw new UsageException("--seeds must be >= 1");
             }
 
+            if (parse.GetValue(pruneEpochs) < 1)
+            {
+                throw new UsageException("--prune-epochs must be >= 1");
+            }
+
+            string? targets = parse.GetValue(prune) is { } t ? Parsed(() => SparsityTargets.Parse(t).ToPaperNotation(), "--prune") : null;
             TrainRequest request = options.Request(parse, Path.Combine(directory, "unused.cwm"), Path.Combine(directory, "runs"));
             var study = new LowRankStudyOptions
             {
@@ -72,6 +86,8 @@ internal static class LowRankCommand
                 EmbeddingRankSweep = Ranks(parse.GetValue(embRanks), "--emb-ranks"),
                 Seeds = parse.GetValue(seeds),
                 LatencyRequests = parse.GetValue(requests),
+                Prune = targets,
+                PruneEpochs = parse.GetValue(pruneEpochs),
             };
             if (parse.GetValue(ftLr) is double rate)
             {
@@ -86,6 +102,7 @@ internal static class LowRankCommand
                     FineTuneEmbeddingBatchSize = batch / 2,
                 };
             }
+
             bool quietRun = parse.GetValue(quiet);
             IEnumerable<ITrainingObserver> Shown(string label)
             {

@@ -51,7 +51,7 @@ public static class ParameterTensors
                     $"tensor '{t.Name}' is {t.DType} {Shape(t.Shape)} in the file but the model expects Float32 {Shape(p.Shape)}");
             }
 
-            if (role is null && t.Role != p.Role.ToString())
+            if (role is null && !IsRoleOf(t.Role, p.Role))
             {
                 throw new ModelFormatException($"tensor '{t.Name}' has role {t.Role} in the file but the model's parameter is {p.Role}");
             }
@@ -59,6 +59,13 @@ public static class ParameterTensors
             t.Float32Data.Span.CopyTo(p.Value);
         }
     }
+
+    /// <summary>
+    /// Whether a file's role names <paramref name="role"/>. AFM's embedding projections were written as
+    /// <see cref="ParameterRole.DenseWeight"/> before they had a role of their own (2026-12-06), and such files still load.
+    /// </summary>
+    private static bool IsRoleOf(string fileRole, ParameterRole role) => fileRole == role.ToString()
+        || (role == ParameterRole.EmbeddingProjection && fileRole == nameof(ParameterRole.DenseWeight));
 
     private static string Shape(int[] shape) => "[" + string.Join(", ", shape) + "]";
 }

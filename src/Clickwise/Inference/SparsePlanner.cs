@@ -59,7 +59,7 @@ internal static class SparsePlanner
         }
 
         List<IInferenceOp> Layers(bool singleRows) => DenseLayers(weights, biases, inputOffset, inputSize, allocate,
-            (w, b, n, m, relu, input, output, toLogits) => Dense(w, b, n, m, relu, input, output, toLogits, gemm, matVec, singleRows));
+            (w, b, n, m, relu, input, output, toLogits) => Dense(w, b, n, m, relu, input, output, toLogits, gemm, matVec, singleRows: singleRows));
 
         List<IInferenceOp> layered = Layers(singleRows: true);
         if (!pruned)
@@ -108,10 +108,23 @@ internal static class SparsePlanner
         return layers;
     }
 
+    /// <summary>
+    /// One layer y = x·W + b (ReLU optional): for speed, the dense kernels or the sparse format each path ran fastest with (the times
+    /// recorded in the op's description, also when the dense kernels won); for memory, the form of fewest bytes.
+    /// </summary>
     public static IInferenceOp Dense(float[] weight, float[] bias, int inputSize, int outputSize, bool relu, int inputOffset, int outputOffset,
-                                     bool toLogits, IGemm gemm, IMatVec? matVec, bool singleRows = true)
+                                     bool toLogits, IGemm gemm, IMatVec? matVec, PlanObjective objective = PlanObjective.Speed,
+                                     bool singleRows = true)
     {
         CsrMatrix csr = CsrMatrix.FromDense(weight, inputSize, outputSize);
+        if (objective == PlanObjective.Memory)
+        {
+            ISparseMatrix smallest = new ISparseMatrix[] { SlicedEllMatrix.FromDense(weight, inputSize, outputSize), csr }.MinBy(m => m.Bytes)!;
+            return smallest.Bytes < weight.LongLength * sizeof(float)
+                ? new SparseDenseOp(smallest, smallest, bias, relu, inputOffset, outputOffset, toLogits, null, "the smallest form")
+                : new DenseOp(weight, bias, inputSize, outputSize, relu, inputOffset, outputOffset, toLogits, gemm, matVec, singleRows: false);
+        }
+
         if (outputSize == 1 || csr.Density > MaxTimedDensity)
         {
             return new DenseOp(weight, bias, inputSize, outputSize, relu, inputOffset, outputOffset, toLogits, gemm, matVec);
@@ -151,10 +164,32 @@ internal static class SparsePlanner
         DenseOp? rest = (bestOne is not null || !singleRows) && bestBlock is not null
             ? null
             : new DenseOp(weight, bias, inputSize, outputSize, relu, inputOffset, outputOffset, toLogits, gemm, matVec,
-                singleRows: singleRows && bestOne is null, blocks: bestBlock is null);
+                singleRows: singleRows && bestOne is null, blocks: bestBlock is null, measured: string.Join(", ", measured));
         return bestOne is null && bestBlock is null
             ? rest!
             : new SparseDenseOp(bestOne, bestBlock, bias, relu, inputOffset, outputOffset, toLogits, rest, string.Join(", ", measured));
+    }
+
+    /// <summary>
+    /// Whether a pruned layer y = x·W + b over [B, <paramref name="inputs"/>], planned by <see cref="Dense"/>, ran faster here than
+    /// the dense layer <paramref name="folded"/> over [B, <paramref name="foldedInputs"/>] that computes the same (AFM's projection
+    /// folded in) both for one request and for a block of rows.
+    /// </summary>
+    public static bool PrunedRunsFaster(float[] weight, float[] bias, int inputs, float[] folded, float[] foldedBias, int foldedInputs, bool relu,
+                                        IGemm gemm, IMatVec? matVec)
+    {
+        int outputs = bias.Length;
+        (double One, double Block) Micros(IInferenceOp op, int width)
+        {
+            float[] probe = ProbeInputs(width);
+            return (Time([op], new InferenceTape(1, width + outputs), probe, 0, width, 1001),
+                Time([op], new InferenceTape(BlockRows, width + outputs), probe, 0, width, 21));
+        }
+
+        (double prunedOne, double prunedBlock) = Micros(Dense(weight, bias, inputs, outputs, relu, 0, inputs, false, gemm, matVec), inputs);
+        (double foldedOne, double foldedBlock) = Micros(
+            new DenseOp(folded, foldedBias, foldedInputs, outputs, relu, 0, foldedInputs, false, gemm, matVec), foldedInputs);
+        return prunedOne < foldedOne && prunedBlock < foldedBlock;
     }
 
     private static float[] ProbeInputs(int inputSize)

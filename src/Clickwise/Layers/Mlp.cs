@@ -162,21 +162,21 @@ public sealed class Mlp
 
     /// <summary>
     /// The layers as plan ops over <paramref name="input"/>, the output unit into the logits: dense or as the sparse planner
-    /// measures best; a low-rank layer becomes its two factors as dense ops (down with φ, up with the layer's bias and
-    /// activation), and then every layer stays dense. Over AFM's projected embeddings the first layer is fused.
+    /// chooses. Without low-rank layers the whole network goes to the planner (which may compile a pruned one into its live
+    /// sub-network); otherwise layer by layer, a low-rank layer as its two factors (down with φ, up with the layer's bias and
+    /// activation), each pruned factor planned like any pruned layer. Over AFM's projected embeddings the first layer is fused
+    /// unless it is pruned and its pruned form pays (<see cref="PlanBuilder.FirstLayer"/>).
     /// </summary>
     internal void Lower(PlanBuilder plan, TapeRegion input)
     {
-        // AFM's fusion (seed 002, eq. 12): over projected embeddings, the first layer reads the compressed rows through
-        // weights with the projection folded in.
-        ProjectedEmbeddings? projection = plan.ProjectionOf(input);
-        (float[] Weight, float[] Bias) First(float[] weight, float[] bias) => projection?.FoldInto(weight, bias) ?? (weight, bias);
-        TapeRegion current = projection?.Compressed ?? input;
+        bool onlyOutput = HasOutputUnit && _weights.Length == 1;
+        (TapeRegion current, float[] firstWeight, float[] firstBias) = _factors[0] is { } first
+            ? plan.FirstLayer(input, first.Down.Value, first.DownBias.Value, first.InnerRelu ? Activation.Relu : null)
+            : plan.FirstLayer(input, _weights[0]!.Value, _biases[0].Value, onlyOutput ? null : Activation);
         if (!IsLowRank)
         {
-            float[][] weights = [.. _weights.Select(w => w!.Value)];
-            float[][] biases = [.. _biases.Select(b => b.Value)];
-            (weights[0], biases[0]) = First(weights[0], biases[0]);
+            float[][] weights = [firstWeight, .. _weights.Skip(1).Select(w => w!.Value)];
+            float[][] biases = [firstBias, .. _biases.Skip(1).Select(b => b.Value)];
             plan.Mlp(weights, biases, Activation, current);
             return;
         }
@@ -186,14 +186,14 @@ public sealed class Mlp
             bool output = HasOutputUnit && l == _weights.Length - 1;
             if (_factors[l] is { } f)
             {
-                (float[] down, float[] downBias) = l == 0 ? First(f.Down.Value, f.DownBias.Value) : (f.Down.Value, f.DownBias.Value);
-                current = plan.Dense(down, downBias, current, f.InnerRelu ? Activation.Relu : null);
-                current = plan.Dense(f.Up.Value, _biases[l].Value, current, Activation);
+                current = plan.Layer(l == 0 ? firstWeight : f.Down.Value, l == 0 ? firstBias : f.DownBias.Value, current,
+                    f.InnerRelu ? Activation.Relu : null);
+                current = plan.Layer(f.Up.Value, _biases[l].Value, current, Activation);
             }
             else
             {
-                (float[] weight, float[] bias) = l == 0 ? First(_weights[l]!.Value, _biases[l].Value) : (_weights[l]!.Value, _biases[l].Value);
-                current = plan.Dense(weight, bias, current, output ? null : Activation, toLogits: output);
+                current = plan.Layer(l == 0 ? firstWeight : _weights[l]!.Value, l == 0 ? firstBias : _biases[l].Value, current,
+                    output ? null : Activation, toLogits: output);
             }
         }
     }

@@ -27,4 +27,10 @@ public enum ParameterRole
 
     /// <summary>xDeepFM's CIN filters W^k [H_{k−1}·F, H_k] (its biases are <see cref="Bias"/>).</summary>
     CinFilter,
+
+    /// <summary>
+    /// AFM's per-field projections of compressed embeddings W [F, k, D] (seed 002, eq. 11): trained like network weights, never
+    /// pruned — F·k·D values, the only way from a field's k-wide rows to its D-wide embedding, and folded into the first DNN layer at plan time.
+    /// </summary>
+    EmbeddingProjection,
 }

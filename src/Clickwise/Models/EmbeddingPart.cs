@@ -37,7 +37,7 @@ internal sealed class EmbeddingPart
         Table = parameters.Add(Parameter.RowSparse(name, role, layout.TotalRows, TableDim)).Normal(random, initStd);
         if (rank > 0)
         {
-            ProjectionWeight = parameters.Add(Parameter.Dense($"{name}.proj.weight", ParameterRole.DenseWeight, FieldCount, rank, dim))
+            ProjectionWeight = parameters.Add(Parameter.Dense($"{name}.proj.weight", ParameterRole.EmbeddingProjection, FieldCount, rank, dim))
                 .Uniform(random, Math.Sqrt(6.0 / (rank + dim)));
             ProjectionBias = parameters.Add(Parameter.Dense($"{name}.proj.bias", ParameterRole.Bias, FieldCount, dim));
         }

@@ -74,4 +74,33 @@ public sealed class LowRankStudyTests
         CliRunner.Expect(2, "lowrank", "-d", data, "--models", "deepfm,nope", "-o", dir.File("bad"));
         CliRunner.Expect(2, "lowrank", "-d", data, "--model", "deepfm", "--ft-lr", "0", "-o", dir.File("bad"));
     }
+
+    [Fact]
+    public void PruneAddsTheCombinedRowsWithTheirNonZeroParameters()
+    {
+        using var dir = new TempDirectory();
+        string data = dir.File("d.tsv"), output = dir.File("study");
+        CliRunner.Expect(0, "synth", "--rows", "5000", "--seed", "3", "-o", data);
+        CliRunner.Expect(0, "lowrank", "-d", data, "--model", "deepfwfm", "--epochs", "1", "--embedding-dim", "4", "--hidden", "16,16,16",
+            "--batch-size", "256", "--lr", "0.003", "--mlp-rank", "0,8,8", "--embedding-rank", "2", "--no-svd", "--requests", "100",
+            "--prune", "dnn=0.9,r=0.9,emb=0.4", "--quiet", "-o", output);
+
+        using JsonDocument json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "lowrank.json")));
+        JsonElement[] rows = [.. json.RootElement.GetProperty("rows").EnumerateArray()];
+        const string targets = "D-90% & R-90% & F-40%";
+        string[] labels = [.. rows.Select(r => $"{r.GetProperty("label").GetString()} {r.GetProperty("stage").GetString()}")];
+        Assert.Equal(
+            ["base —", "control (base + 1 FT epoch) FT", "AFM MLP PT", "AFM MLP FT", "AFM MLP + EMB PT", "AFM MLP + EMB FT",
+             "AFM EMB PT", "AFM EMB FT", $"AFM MLP + EMB → DeepLight {targets} FT", $"DeepLight {targets} FT",
+             $"DeepLight {targets} → AFM MLP PT", $"DeepLight {targets} → AFM MLP FT",
+             $"DeepLight {targets} → AFM MLP + EMB PT", $"DeepLight {targets} → AFM MLP + EMB FT"], labels);
+
+        JsonElement Row(string label) => rows.Single(r => $"{r.GetProperty("label").GetString()} {r.GetProperty("stage").GetString()}" == label);
+        long Parameters(string label) => Row(label).GetProperty("parameters").GetInt64();
+        // Pruning the AFM model removes 90% of its factors' and first layer's weights and 40% of its k-wide table: far fewer non-zeros.
+        Assert.True(Parameters($"AFM MLP + EMB → DeepLight {targets} FT") < Parameters("AFM MLP + EMB FT") * 0.6,
+            $"{Parameters($"AFM MLP + EMB → DeepLight {targets} FT")} vs {Parameters("AFM MLP + EMB FT")}");
+        Assert.True(Parameters($"DeepLight {targets} FT") < Parameters("base —") * 0.7);
+        Assert.Equal("mlp 0,8,8 emb 2", Row($"AFM MLP + EMB → DeepLight {targets} FT").GetProperty("ranks").GetString());
+    }
 }

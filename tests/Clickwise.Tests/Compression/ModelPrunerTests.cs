@@ -72,6 +72,42 @@ public sealed class ModelPrunerTests
     }
 
     [Fact]
+    public void ALowRankModelPrunesItsFactorsAndItsCompressedTableButNotTheProjections()
+    {
+        var config = new ModelConfig { Name = "deepfwfm", EmbeddingDim = 4, HiddenUnits = [16, 8], Seed = 5, MlpRanks = [0, 3], EmbeddingRank = 2 };
+        CtrModel model = ModelRegistry.Create(config, Layout).Prepared(8);
+        var random = new SeededRandom(2);
+        foreach (Parameter p in model.Parameters)
+        {
+            random.FillUniform(p.Value, 0.5);
+        }
+
+        var pruner = new ModelPruner(model.Parameters, Layout, SparsityTargets.Parse("D-90% & R-50% & F-40%"));
+        Assert.Equal(["mlp.0.weight", "mlp.1.down.weight", "mlp.1.up.weight"],
+            pruner.Tensors.Where(t => t.Component == PruningComponent.Dnn).Select(t => t.Parameter.Name));
+        pruner.Prune();
+
+        // Layer 1 (16 → 3 → 8): each factor pruned on its own, as a layer is; the k-wide table under F; the projections kept.
+        Assert.Equal(MagnitudePruning.PrunedCount(16 * 3, 0.9), Zeros(model.Parameters["mlp.1.down.weight"]));
+        Assert.Equal(MagnitudePruning.PrunedCount(3 * 8, 0.9), Zeros(model.Parameters["mlp.1.up.weight"]));
+        Assert.Equal(0, Zeros(model.Parameters["mlp.1.down.bias"]));
+        Assert.Equal(MagnitudePruning.PrunedCount(180 * 2, 0.4), Zeros(model.Parameters["embedding"]));
+        Assert.Equal(0, Zeros(model.Parameters["embedding.proj.weight"]));
+        Assert.Equal(0, Zeros(model.Parameters["mlp.2.weight"]));
+
+        // An optimizer step moves every weight; the masks put the factors' pruned ones back.
+        Parameter up = model.Parameters["mlp.1.up.weight"];
+        bool[] pruned = [.. up.Value.Select(v => v == 0f)];
+        for (int i = 0; i < up.Length; i++)
+        {
+            up.Value[i] += 0.25f;
+        }
+
+        pruner.ApplyMasks();
+        Assert.Equal(pruned, up.Value.Select(v => v == 0f));
+    }
+
+    [Fact]
     public void RegrowStartsEachPruneFromAFreshMask()
     {
         CtrModel model = Model("deepfwfm");

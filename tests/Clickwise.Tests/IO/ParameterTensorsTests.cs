@@ -50,6 +50,22 @@ public sealed class ParameterTensorsTests
     }
 
     [Fact]
+    public void AProjectionWrittenAsADenseWeightLoadsAsAnEmbeddingProjection()
+    {
+        var written = new ParameterSet();
+        written.Add(Parameter.Dense("embedding.proj.weight", ParameterRole.DenseWeight, 2, 1, 3)).Value.AsSpan().Fill(0.5f);
+        var model = new ParameterSet();
+        Parameter projection = model.Add(Parameter.Dense("embedding.proj.weight", ParameterRole.EmbeddingProjection, 2, 1, 3));
+        ParameterTensors.Load(model, ParameterTensors.ToTensors(written));
+        Assert.All(projection.Value, v => Assert.Equal(0.5f, v));
+
+        // Only that one way: a projection is no other role's parameter.
+        var bias = new ParameterSet();
+        bias.Add(Parameter.Dense("embedding.proj.weight", ParameterRole.Bias, 2, 1, 3));
+        Assert.Throws<ModelFormatException>(() => ParameterTensors.Load(bias, ParameterTensors.ToTensors(model)));
+    }
+
+    [Fact]
     public void MismatchesAreNamed()
     {
         IReadOnlyList<ModelTensor> tensors = ParameterTensors.ToTensors(Parameters());

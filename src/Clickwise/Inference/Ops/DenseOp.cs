@@ -30,12 +30,14 @@ internal sealed class DenseOp : IInferenceOp
 
     // The weights repacked into contiguous column bands for the batch-1 path (null when a specific matvec is forced).
     private readonly float[]? _packed;
+    private readonly string? _measured;
 
     /// <param name="singleRows">Build the batch-1 (matrix-vector) path; without it single rows take the GEMM path.</param>
     /// <param name="blocks">Build the many-rows (GEMM) path.</param>
+    /// <param name="measured">For a pruned layer the dense kernels won: the sparse planner's times, shown by <see cref="Describe"/>.</param>
     public DenseOp(float[] weight, float[] bias, int inputSize, int outputSize, bool relu, int inputOffset,
                    int outputOffset, bool toLogits, IGemm gemm, IMatVec? matVec, bool singleRows = true, bool blocks = true,
-                   bool tanh = false)
+                   bool tanh = false, string? measured = null)
     {
         if (relu && tanh)
         {
@@ -60,6 +62,7 @@ internal sealed class DenseOp : IInferenceOp
         _matVec = matVec;
         _product = outputSize > 1 && blocks ? gemm.PrepareDense(weight, bias, inputSize, outputSize, relu) : null;
         _packed = matVec is null && outputSize > 1 && singleRows ? PackedMatVec.Pack(weight, inputSize, outputSize) : null;
+        _measured = measured;
     }
 
     public long ParameterCount => (long)_inputSize * _outputSize + _bias.LongLength;
@@ -122,5 +125,6 @@ internal sealed class DenseOp : IInferenceOp
         }
     }
 
-    public string Describe() => $"dense {_inputSize}x{_outputSize}{(_relu ? " relu" : _tanh ? " tanh" : "")} gemm={_gemm.Name} matvec={_matVec?.Name ?? "packed"}";
+    public string Describe() => $"dense {_inputSize}x{_outputSize}{(_relu ? " relu" : _tanh ? " tanh" : "")} gemm={_gemm.Name} matvec={_matVec?.Name ?? "packed"}"
+        + (_measured is null ? "" : $" ({_measured})");
 }
