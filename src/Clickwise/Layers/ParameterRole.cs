@@ -27,4 +27,10 @@ public enum ParameterRole
 
     /// <summary>xDeepFM's CIN filters W^k [H_{k−1}·F, H_k] (its biases are <see cref="Bias"/>).</summary>
     CinFilter,
+
+    /// <summary>
+    /// The three cores of a tensor-train embedding field, one flat tensor per field: dense (a batch's rows touch
+    /// slices all over the cores), decayed with the embedding L2 since they stand for the field's table rows.
+    /// </summary>
+    TensorTrainCore,
 }

@@ -28,7 +28,7 @@ internal static class EmbeddingJobs
             (int start, int end) = RowParallel.Range(batch.Count, index, partCount);
             ReadOnlySpan<float> values = batch.HasValues ? batch.ValuesInUse[(start * f)..(end * f)] : default;
             int width = f * part.TableDim;
-            Embedding.Forward(part.Table.Value, batch.IdsInUse[(start * f)..(end * f)], values, batch.HasValues,
+            Embedding.Forward(part.Table.Value, part.TableRowsOf(batch)[(start * f)..(end * f)], values, batch.HasValues,
                 end - start, f, part.TableDim, part.GatherOutput.AsSpan(start * width, (end - start) * width),
                 batch.ExtrasInUse.Slice(start * f, (end - start) * f));
         }
@@ -42,8 +42,7 @@ internal static class EmbeddingJobs
         public void Run(Batch batch)
         {
             _batch = batch;
-            int n = batch.Count * part.FieldCount;
-            part.Table.RowGrad!.Register(batch.IdsInUse[..n], slots);
+            part.Table.RowGrad!.Register(part.TableRowsOf(batch), slots);
             ExtraLookups extras = batch.ExtrasInUse;
             if (!extras.IsEmpty)
             {
