@@ -35,4 +35,29 @@ public sealed class CompressTests
             dir.File("x.cwm")).Error);
         Assert.Contains("nothing to compress", CliRunner.Expect(2, "compress", "-m", model, "-d", prepared, "-o", dir.File("x.cwm")).Error);
     }
+
+    [Fact]
+    public void TensorTrainFieldsAreExactAtFullRankAndInspectShowsThem()
+    {
+        using var dir = new TempDirectory();
+        string data = dir.File("d.tsv"), prepared = dir.File("prepared"), model = dir.File("m.cwm"), trains = dir.File("tt.cwm");
+        CliRunner.Expect(0, "synth", "--rows", "4000", "--seed", "6", "-o", data);
+        CliRunner.Expect(0, "prepare", "-d", data, "-o", prepared);
+        CliRunner.Expect(0, "train", "-d", prepared, "-o", model, "-a", "deepfm", "--epochs", "1", "--embedding-dim", "4", "--hidden", "16,16",
+            "--batch-size", "256", "--quiet");
+
+        // A rank above every cut's full TT rank: the trains hold the very rows, so the metrics do not move.
+        CliResult full = CliRunner.Expect(0, "compress", "-m", model, "-d", prepared, "--method", "tt", "--tt-rank", "4096", "--tt-fields", "3", "-o", trains);
+        Match auc = Regex.Match(full.Out, @"test AUC (0\.\d+) → (0\.\d+)");
+        Assert.True(auc.Success, full.Out);
+        Assert.Equal(auc.Groups[1].Value, auc.Groups[2].Value);
+        Assert.Equal(3, Regex.Matches(full.Out, "tensor train, first cut; relative error 0.0000").Count);
+        Assert.Equal((4096, 3), (ModelArtifact.Load(trains).Config.EmbeddingTtRank, ModelArtifact.Load(trains).Config.EmbeddingTtFields));
+
+        CliResult inspect = CliRunner.Expect(0, "inspect", "-m", trains);
+        Assert.Equal(3, Regex.Matches(inspect.Out, @"tensor train: \d+×\d+×\d+ rows, 1×2×2 dims, ranks 1,\d+,\d+,1").Count);
+        Assert.Contains("tensor-train embedding gather", inspect.Out);
+        Assert.Contains("--mlp-rank and --embedding-rank are afm/svd's",
+            CliRunner.Expect(2, "compress", "-m", model, "-d", prepared, "--method", "tt", "--embedding-rank", "2", "-o", dir.File("x.cwm")).Error);
+    }
 }
