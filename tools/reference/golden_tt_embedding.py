@@ -25,19 +25,16 @@ OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
                    "tests", "Clickwise.Tests", "Fixtures", "lowrank", "tt-embedding.json")
 
 
-def f32(t):
+def float32_values(t):
+    """Rounded to float32 (and back to float64) so the C# side starts from the same numbers."""
     return t.float().double()
-
-
-def flat(t):
-    return [float(x) for x in t.reshape(-1)]
 
 
 def main():
     gen = torch.Generator().manual_seed(2024)
-    cores = [torch.nn.Parameter(f32(torch.randn(P[k], RANKS[k], Q[k], RANKS[k + 1], generator=gen) * 0.7)) for k in range(3)]
-    values = f32(torch.rand(len(IDS), generator=gen) + 0.5)
-    r = f32(torch.rand(len(IDS), Q[0] * Q[1] * Q[2], generator=gen) * 2 - 1)
+    cores = [torch.nn.Parameter(float32_values(torch.randn(P[k], RANKS[k], Q[k], RANKS[k + 1], generator=gen) * 0.7)) for k in range(3)]
+    values = float32_values(torch.rand(len(IDS), generator=gen) + 0.5)
+    r = float32_values(torch.rand(len(IDS), Q[0] * Q[1] * Q[2], generator=gen) * 2 - 1)
 
     # full[i1, i2, i3, j1, j2, j3] = sum_{a, b} G1[i1, 0, j1, a] G2[i2, a, j2, b] G3[i3, b, j3, 0]
     full = torch.einsum("iajb,kblc,mcnd->ikmjln", *cores)
@@ -51,11 +48,11 @@ def main():
         "dim_factors": Q,
         "ranks": RANKS,
         "ids": IDS,
-        "values": flat(values),
-        "r": flat(r),
-        "cores": sum((flat(c.detach()) for c in cores), []),
-        "rows": flat(out.detach()),
-        "core_grads": sum((flat(c.grad) for c in cores), []),
+        "values": values.tolist(),
+        "r": r.reshape(-1).tolist(),
+        "cores": torch.cat([c.detach().reshape(-1) for c in cores]).tolist(),
+        "rows": out.detach().reshape(-1).tolist(),
+        "core_grads": torch.cat([c.grad.reshape(-1) for c in cores]).tolist(),
         "torch": torch.__version__,
     }
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
