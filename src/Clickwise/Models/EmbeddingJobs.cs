@@ -63,6 +63,62 @@ internal static class EmbeddingJobs
         }
     }
 
+    /// <summary>
+    /// The tensor-train fields' rows (<see cref="TensorTrainEmbedding"/>): the forward split by batch rows (each slot is written
+    /// once), the backward by train field (one part accumulates a field's cores, in row order, then clears its slots' dOut),
+    /// so every split gives the bits of one part. Each part contracts in its own scratch.
+    /// </summary>
+    public sealed class Trains(EmbeddingPart part, TensorTrainFields trains, int threads) : IComputeJob
+    {
+        private readonly float[] _scratch = new float[checked(threads * trains.BackwardScratchLength)];
+        private Batch? _batch;
+        private bool _backward;
+
+        public void Forward(Batch batch)
+        {
+            (_batch, _backward) = (batch, false);
+            RowParallel.For(part.Compute, batch.Count, this);
+        }
+
+        public void Backward(Batch batch)
+        {
+            (_batch, _backward) = (batch, true);
+            RowParallel.For(part.Compute, trains.Fields.Length, minRowsPerPart: 1, this);
+        }
+
+        public void Run(int index, int partCount)
+        {
+            Batch batch = _batch!;
+            int f = part.FieldCount, dim = part.Dim;
+            Span<float> scratch = _scratch.AsSpan(index * trains.BackwardScratchLength, trains.BackwardScratchLength);
+            if (!_backward)
+            {
+                (int start, int end) = RowParallel.Range(batch.Count, index, partCount);
+                for (int t = 0; t < trains.Fields.Length; t++)
+                {
+                    int field = trains.Fields[t];
+                    TensorTrainEmbedding.Forward(part.Cores[t].Value, trains.Shape(field), batch.IdsInUse[(start * f)..(end * f)],
+                        batch.ValuesInUse[(start * f)..(end * f)], batch.HasValues, end - start, f, field, trains.FirstRow(field),
+                        part.Output.AsSpan(start * f * dim, (end - start) * f * dim), scratch);
+                }
+
+                return;
+            }
+
+            (int first, int last) = RowParallel.Range(trains.Fields.Length, index, partCount);
+            for (int t = first; t < last; t++)
+            {
+                int field = trains.Fields[t];
+                TensorTrainEmbedding.Backward(part.Cores[t].Value, trains.Shape(field), batch.IdsInUse, batch.ValuesInUse, batch.HasValues,
+                    part.DOutput, batch.Count, f, field, trains.FirstRow(field), part.Cores[t].Grad!, scratch);
+                for (int b = 0; b < batch.Count; b++)
+                {
+                    part.DOutput.AsSpan((b * f + field) * dim, dim).Clear(); // the placeholder row's true gradient: it never reaches the output
+                }
+            }
+        }
+    }
+
     /// <summary>Grows a reused buffer to at least <paramref name="length"/> (multi-hot batches vary in extra features).</summary>
     public static void EnsureLength(ref int[] buffer, int length)
     {

@@ -25,7 +25,7 @@ internal sealed class EmbeddingPart
     private readonly EmbeddingJobs.Gather _gather;
     private EmbeddingJobs.Scatter? _scatter;
     private int[] _rows = [];
-    private float[] _trainScratch = [];
+    private EmbeddingJobs.Trains? _trains;
 
     /// <param name="role">
     /// <see cref="ParameterRole.Embedding"/>, or <see cref="ParameterRole.FirstOrder"/> for a [V, 1] first-order table
@@ -104,7 +104,7 @@ internal sealed class EmbeddingPart
         DCompressed = new float[Compressed.Length];
         _scatter = new EmbeddingJobs.Scatter(this, new int[maxTouched]);
         _rows = TensorTrain is null ? [] : new int[maxTouched];
-        _trainScratch = TensorTrain is null ? [] : new float[TensorTrain.BackwardScratchLength];
+        _trains = TensorTrain is null ? null : new EmbeddingJobs.Trains(this, TensorTrain, compute.Threads);
     }
 
     /// <summary>The context of the last <see cref="Prepare"/>: threads, kernels and phase marks of this part's passes.</summary>
@@ -167,12 +167,7 @@ internal sealed class EmbeddingPart
         }
 
         _gather.Run(batch);
-        for (int t = 0; t < Cores.Count; t++)
-        {
-            int field = TensorTrain!.Fields[t];
-            TensorTrainEmbedding.Forward(Cores[t].Value, TensorTrain.Shape(field), batch.IdsInUse, batch.ValuesInUse, batch.HasValues, batch.Count,
-                FieldCount, field, TensorTrain.FirstRow(field), Output, _trainScratch);
-        }
+        _trains?.Forward(batch);
 
         if (Rank > 0)
         {
@@ -186,16 +181,7 @@ internal sealed class EmbeddingPart
     /// <summary>Scatters the accumulated dOut into the table's row gradient (and the train fields' into their cores).</summary>
     public void EndBackward(Batch batch)
     {
-        for (int t = 0; t < Cores.Count; t++)
-        {
-            int field = TensorTrain!.Fields[t];
-            TensorTrainEmbedding.Backward(Cores[t].Value, TensorTrain.Shape(field), batch.IdsInUse, batch.ValuesInUse, batch.HasValues, DOutput,
-                batch.Count, FieldCount, field, TensorTrain.FirstRow(field), Cores[t].Grad!, _trainScratch);
-            for (int b = 0; b < batch.Count; b++)
-            {
-                DOutput.AsSpan((b * FieldCount + field) * Dim, Dim).Clear(); // the placeholder row's true gradient: it never reaches the output
-            }
-        }
+        _trains?.Backward(batch);
 
         if (Rank > 0)
         {
