@@ -30,7 +30,7 @@ internal static class EmbeddingJobs
             int width = f * part.TableDim;
             Embedding.Forward(part.Table.Value, part.TableRowsOf(batch)[(start * f)..(end * f)], values, batch.HasValues,
                 end - start, f, part.TableDim, part.GatherOutput.AsSpan(start * width, (end - start) * width),
-                batch.ExtrasInUse.Slice(start * f, (end - start) * f));
+                part.TableExtrasOf(batch).Slice(start * f, (end - start) * f));
         }
     }
 
@@ -43,7 +43,7 @@ internal static class EmbeddingJobs
         {
             _batch = batch;
             part.Table.RowGrad!.Register(part.TableRowsOf(batch), slots);
-            ExtraLookups extras = batch.ExtrasInUse;
+            ExtraLookups extras = part.TableExtrasOf(batch);
             if (!extras.IsEmpty)
             {
                 EnsureLength(ref _extraSlots, extras.Ids.Length);
@@ -59,7 +59,7 @@ internal static class EmbeddingJobs
             Batch batch = _batch!;
             int n = batch.Count * part.FieldCount;
             Embedding.Accumulate(part.DGatherFor(batch.Count), slots.AsSpan(0, n), batch.ValuesInUse, batch.HasValues,
-                part.TableDim, part.Table.RowGrad!, index, partCount, batch.ExtrasInUse, _extraSlots);
+                part.TableDim, part.Table.RowGrad!, index, partCount, part.TableExtrasOf(batch), _extraSlots);
         }
     }
 
@@ -99,7 +99,7 @@ internal static class EmbeddingJobs
                     int field = trains.Fields[t];
                     TensorTrainEmbedding.Forward(part.Cores[t].Value, trains.Shape(field), batch.IdsInUse[(start * f)..(end * f)],
                         batch.ValuesInUse[(start * f)..(end * f)], batch.HasValues, end - start, f, field, trains.FirstRow(field),
-                        part.Output.AsSpan(start * f * dim, (end - start) * f * dim), scratch);
+                        part.Output.AsSpan(start * f * dim, (end - start) * f * dim), scratch, batch.ExtrasInUse.Slice(start * f, (end - start) * f));
                 }
 
                 return;
@@ -110,7 +110,7 @@ internal static class EmbeddingJobs
             {
                 int field = trains.Fields[t];
                 TensorTrainEmbedding.Backward(part.Cores[t].Value, trains.Shape(field), batch.IdsInUse, batch.ValuesInUse, batch.HasValues,
-                    part.DOutput, batch.Count, f, field, trains.FirstRow(field), part.Cores[t].Grad!, scratch);
+                    part.DOutput, batch.Count, f, field, trains.FirstRow(field), part.Cores[t].Grad!, scratch, batch.ExtrasInUse);
                 for (int b = 0; b < batch.Count; b++)
                 {
                     part.DOutput.AsSpan((b * f + field) * dim, dim).Clear(); // the placeholder row's true gradient: it never reaches the output

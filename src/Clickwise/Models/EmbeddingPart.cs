@@ -25,6 +25,7 @@ internal sealed class EmbeddingPart
     private readonly EmbeddingJobs.Gather _gather;
     private EmbeddingJobs.Scatter? _scatter;
     private int[] _rows = [];
+    private int[] _extraRows = [];
     private EmbeddingJobs.Trains? _trains;
 
     /// <param name="role">
@@ -133,6 +134,13 @@ internal sealed class EmbeddingPart
     /// <summary>The table rows the gather and scatter read for the batch: its ids, or with trains their mapped rows.</summary>
     public ReadOnlySpan<int> TableRowsOf(Batch batch) => TensorTrain is null ? batch.IdsInUse : _rows.AsSpan(0, batch.Count * FieldCount);
 
+    /// <summary>The batch's extra features as the table sees them: theirs, or with trains their mapped rows.</summary>
+    public ExtraLookups TableExtrasOf(Batch batch)
+    {
+        ExtraLookups extras = batch.ExtrasInUse;
+        return TensorTrain is null || extras.IsEmpty ? extras : new ExtraLookups(extras.Offsets, _extraRows.AsSpan(0, extras.Offsets[^1]), extras.Values);
+    }
+
     public Parameter? ProjectionBias { get; }
 
     /// <summary>[B, F, k] gathered compressed rows (empty without a rank).</summary>
@@ -162,8 +170,13 @@ internal sealed class EmbeddingPart
     {
         if (TensorTrain is not null)
         {
-            RefuseMultiHot(batch);
             TensorTrain.MapRows(batch.IdsInUse, _rows);
+            ExtraLookups extras = batch.ExtrasInUse;
+            if (!extras.IsEmpty)
+            {
+                EmbeddingJobs.EnsureLength(ref _extraRows, extras.Offsets[^1]);
+                TensorTrain.MapExtraRows(extras, _extraRows);
+            }
         }
 
         _gather.Run(batch);
@@ -203,15 +216,4 @@ internal sealed class EmbeddingPart
         TapeRegion gathered = plan.Gather(Table.Value, TableDim);
         return Rank > 0 ? plan.FieldProjection(ProjectionWeight!.Value, ProjectionBias!.Value, Rank, Dim, gathered) : gathered;
     }
-
-    /// <summary>Tensor-train tables map one row per lookup; a multi-hot field's extra features would need their own mapping.</summary>
-    internal static void RefuseMultiHot(ExtraLookups extras)
-    {
-        if (!extras.IsEmpty)
-        {
-            throw new NotSupportedException("embedding_tt_rank: tensor-train embeddings take one feature per field; this data has multi-hot fields.");
-        }
-    }
-
-    private static void RefuseMultiHot(Batch batch) => RefuseMultiHot(batch.ExtrasInUse);
 }

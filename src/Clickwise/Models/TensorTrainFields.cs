@@ -56,6 +56,8 @@ public sealed class TensorTrainFields
     /// <summary>The first global row id of <paramref name="field"/> (a train row is the id minus it).</summary>
     public int FirstRow(int field) => _layout.Offsets[field];
 
+    public bool IsTrain(int field) => _shapes[field] is not null;
+
     /// <summary>The shape of a train field's cores.</summary>
     public TensorTrainShape Shape(int field) =>
         _shapes[field] ?? throw new ArgumentOutOfRangeException(nameof(field), field, "not a tensor-train field");
@@ -67,13 +69,26 @@ public sealed class TensorTrainFields
     /// <summary>The table row of each of the B·F lookups in <paramref name="ids"/> (global row ids): the placeholder for train fields.</summary>
     public void MapRows(ReadOnlySpan<int> ids, Span<int> rows)
     {
-        int fields = _layout.FieldCount;
         for (int i = 0; i < ids.Length; i++)
         {
-            int f = i % fields;
-            rows[i] = _shapes[f] is null ? ids[i] - _layout.Offsets[f] + _tableFirstRows[f] : PlaceholderRow;
+            rows[i] = TableRow(i % _layout.FieldCount, ids[i]);
         }
     }
+
+    /// <summary>The table row of every extra feature of <paramref name="extras"/> (lookups counted from a batch's first slot), indexed like its entries.</summary>
+    public void MapExtraRows(ExtraLookups extras, Span<int> rows)
+    {
+        for (int n = 0; n + 1 < extras.Offsets.Length; n++)
+        {
+            for (int e = extras.Offsets[n]; e < extras.Offsets[n + 1]; e++)
+            {
+                rows[e] = TableRow(n % _layout.FieldCount, extras.Ids[e]);
+            }
+        }
+    }
+
+    /// <summary>Where global row <paramref name="id"/> of <paramref name="field"/> sits in the remaining table.</summary>
+    public int TableRow(int field, int id) => _shapes[field] is null ? id - _layout.Offsets[field] + _tableFirstRows[field] : PlaceholderRow;
 
     /// <summary>The remaining table from a full [V, D] one: the other fields' rows, then a zero placeholder.</summary>
     public float[] TableFrom(ReadOnlySpan<float> table, int dim)

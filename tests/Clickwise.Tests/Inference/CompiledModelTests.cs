@@ -244,14 +244,15 @@ public sealed class CompiledModelTests
 
         CompiledModel compiled = CompiledModel.Compile(model);
         Assert.Contains(compiled.Describe(), d => d.StartsWith("tensor-train embedding gather", StringComparison.Ordinal));
-        foreach ((int rows, int tape) in new[] { (1, 1), (40, 40), (40, 16) })
+        foreach ((int rows, int tape, bool multiHot) in new[] { (1, 1, false), (40, 40, false), (40, 16, false), (1, 1, true), (40, 16, true) })
         {
             foreach (bool withValues in new[] { false, true })
             {
-                Batch batch = RandomModels.Batch(rows, withValues, seed: rows + tape);
-                float[] expected = RandomModels.ForwardLogits(model, batch);
-                RandomModels.AssertClose(expected, Predict(compiled, batch, withValues, compiled.CreateTape(tape)),
-                    $"{name} {trainFields} trains batch {rows} values {withValues}", tolerance: 1e-5f);
+                Batch batch = multiHot ? RandomModels.MultiHotBatch(rows, withValues, seed: rows + tape) : RandomModels.Batch(rows, withValues, seed: rows + tape);
+                float[] expected = RandomModels.ForwardLogits(model, batch), actual = new float[rows];
+                compiled.PredictLogits(batch, actual, compiled.CreateTape(tape));
+                RandomModels.AssertClose(expected, actual, $"{name} {trainFields} trains batch {rows} values {withValues} multi-hot {multiHot}",
+                    tolerance: 1e-5f);
             }
         }
     }

@@ -106,19 +106,22 @@ public sealed class ModelGradientTests(ITestOutputHelper output)
     }
 
     /// <summary>Tensor-train rows for the two largest fields (b: 6 rows, d: 5), rank 3, through models with different readers of the embeddings.</summary>
+    /// <remarks>Multi-hot rows pool extra features into train fields (their rows contracted too) and into table fields (mapped rows).</remarks>
     [Theory]
-    [InlineData("deepfm")]
-    [InlineData("fwfm")]
-    [InlineData("dcn")]
-    [InlineData("nfm")]
-    [InlineData("xdeepfm")]
-    [InlineData("wdl-fm")]
-    public void TensorTrainFieldsMatchCentralDifferences(string name)
+    [InlineData("deepfm", false)]
+    [InlineData("fwfm", false)]
+    [InlineData("dcn", false)]
+    [InlineData("nfm", false)]
+    [InlineData("xdeepfm", false)]
+    [InlineData("wdl-fm", false)]
+    [InlineData("deepfm", true)]
+    [InlineData("dcn", true)]
+    public void TensorTrainFieldsMatchCentralDifferences(string name, bool multiHot)
     {
         CtrModel model = ModelRegistry.Create(Config(name) with { EmbeddingTtRank = 3 }, Layout).Prepared(B);
         Assert.Equal([Layout.TotalRows - 6 - 5 + 1, 4], model.Parameters.Single(p => p.Name == "embedding").Shape);
         Assert.Equal(["embedding.tt.1", "embedding.tt.3"], model.Parameters.Where(p => p.Role == ParameterRole.TensorTrainCore).Select(p => p.Name));
-        CheckModel(model, replayDropout: null);
+        CheckModel(model, replayDropout: null, multiHot: multiHot);
     }
 
     [Theory]

@@ -163,27 +163,11 @@ public sealed class ModelRegistryTests
     }
 
     [Fact]
-    public void TensorTrainFieldsRefuseCompressedEmbeddingsTooManyFieldsAndMultiHotRows()
+    public void TensorTrainFieldsRefuseCompressedEmbeddingsAndTooManyFields()
     {
         ModelConfig config = Config("deepfm") with { EmbeddingTtRank = 2 };
         Assert.Contains("set one of them", Assert.Throws<ArgumentException>(() => (config with { EmbeddingRank = 2 }).Validate()).Message);
         Assert.Contains("the data has 3 fields", Assert.Throws<ArgumentException>(() => ModelRegistry.Create(config with { EmbeddingTtFields = 4 }, Layout)).Message);
-        CtrModel model = ModelRegistry.Create(config, Layout).Prepared(1);
-        var batch = new Batch(1, 3) { Count = 1 };
-        batch.Ids[0] = 0;
-        batch.Ids[1] = 3;
-        batch.Ids[2] = 7;
-        for (int n = 0; n < 3; n++)
-        {
-            if (n == 1)
-            {
-                batch.Extras.Add(4, 1f);
-            }
-
-            batch.Extras.EndLookup();
-        }
-
-        Assert.Contains("multi-hot", Assert.Throws<NotSupportedException>(() => model.Forward(batch, new float[1], training: false)).Message);
     }
 
     [Fact]
