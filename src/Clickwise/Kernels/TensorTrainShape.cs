@@ -56,10 +56,7 @@ public sealed class TensorTrainShape
 
     public int CoreLength(int core) => _offsets[core + 1] - _offsets[core];
 
-    /// <summary>Core <paramref name="core"/>'s shape [p_k, r_{k−1}, q_k, r_k].</summary>
-    public int[] CoreShape(int core) => [RowFactors[core], Ranks[core], DimFactors[core], Ranks[core + 1]];
-
-    /// <summary>Q_k·r_k: floats of the chain's partial product after core k (Q_k = q1⋯q_k; k = 0 is the scalar 1).</summary>
+    /// <summary>Q_k·r_k: floats of P_k, the chain's product of the first k cores' slices (Q_k = q1⋯q_k; P_0 is the scalar 1).</summary>
     public int PrefixLength(int core)
     {
         int q = 1;
