@@ -68,10 +68,10 @@ public sealed class TensorTrainShape
         return q * Ranks[core];
     }
 
-    /// <summary>Floats <see cref="TensorTrainRows.Forward"/> needs: the partial products before cores 1, 2 and 3.</summary>
+    /// <summary>Floats <see cref="ITensorTrainKernel.Forward"/> needs: the partial products before cores 1, 2 and 3.</summary>
     public int ForwardScratchLength => PrefixLength(0) + PrefixLength(1) + PrefixLength(2);
 
-    /// <summary>Floats <see cref="TensorTrainRows.Backward"/> needs: the partial products and two gradients of the widest one.</summary>
+    /// <summary>Floats <see cref="ITensorTrainKernel.Backward"/> needs: the partial products and two gradients of the widest one.</summary>
     public int BackwardScratchLength => ForwardScratchLength + 2 * WidestProduct;
 
     /// <summary>The longest partial product or row: the size of the backward's gradient buffers.</summary>

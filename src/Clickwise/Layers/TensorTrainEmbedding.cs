@@ -27,7 +27,7 @@ public static class TensorTrainEmbedding
         {
             int slot = b * fieldCount + field;
             Span<float> row = output.Slice(slot * dim, dim);
-            TensorTrainRows.Forward(cores, shape, ids[slot] - firstRow, hasValues ? values[slot] : 1f, row, scratch);
+            KernelRegistry.TensorTrain.Forward(cores, shape, ids[slot] - firstRow, hasValues ? values[slot] : 1f, row, scratch);
             if (extras.IsEmpty)
             {
                 continue;
@@ -35,7 +35,7 @@ public static class TensorTrainEmbedding
 
             for (int e = extras.Offsets[slot]; e < extras.Offsets[slot + 1]; e++)
             {
-                TensorTrainRows.Forward(cores, shape, extras.Ids[e] - firstRow, extras.Values[e], extra, scratch);
+                KernelRegistry.TensorTrain.Forward(cores, shape, extras.Ids[e] - firstRow, extras.Values[e], extra, scratch);
                 for (int d = 0; d < dim; d++)
                 {
                     row[d] += extra[d];
@@ -56,7 +56,7 @@ public static class TensorTrainEmbedding
         {
             int slot = b * fieldCount + field;
             ReadOnlySpan<float> dRow = dOutput.Slice(slot * dim, dim);
-            TensorTrainRows.Backward(cores, shape, ids[slot] - firstRow, hasValues ? values[slot] : 1f, dRow, dCores, scratch);
+            KernelRegistry.TensorTrain.Backward(cores, shape, ids[slot] - firstRow, hasValues ? values[slot] : 1f, dRow, dCores, scratch);
             if (extras.IsEmpty)
             {
                 continue;
@@ -64,7 +64,7 @@ public static class TensorTrainEmbedding
 
             for (int e = extras.Offsets[slot]; e < extras.Offsets[slot + 1]; e++)
             {
-                TensorTrainRows.Backward(cores, shape, extras.Ids[e] - firstRow, extras.Values[e], dRow, dCores, scratch);
+                KernelRegistry.TensorTrain.Backward(cores, shape, extras.Ids[e] - firstRow, extras.Values[e], dRow, dCores, scratch);
             }
         }
     }

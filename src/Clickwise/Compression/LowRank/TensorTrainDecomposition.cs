@@ -74,7 +74,7 @@ public static class TensorTrainDecomposition
         double error = 0, norm = 0;
         for (int v = 0; v < vocabulary; v++)
         {
-            TensorTrainRows.Forward(cores, shape, v, 1f, row, scratch);
+            KernelRegistry.TensorTrain.Forward(cores, shape, v, 1f, row, scratch);
             for (int d = 0; d < dim; d++)
             {
                 double x = rows[v * dim + d];

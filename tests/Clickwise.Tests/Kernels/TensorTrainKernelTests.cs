@@ -3,9 +3,13 @@ using Clickwise.Layers;
 
 namespace Clickwise.Tests.Kernels;
 
-/// <summary>The tensor-train row kernel against the train's definition, summed element by element, and the automatic shapes.</summary>
-public sealed class TensorTrainRowsTests
+/// <summary>Every registered tensor-train row kernel against the train's definition, summed element by element, and the automatic shapes.</summary>
+public sealed class TensorTrainKernelTests
 {
+    public static TheoryData<string> Variants => [.. KernelRegistry.AllTensorTrain.Select(k => k.Name)];
+
+    private static ITensorTrainKernel Kernel(string name) => KernelRegistry.AllTensorTrain.Single(k => k.Name == name);
+
     [Theory]
     [InlineData(1_000_000, 16, 16, new[] { 100, 100, 100 }, new[] { 2, 2, 4 }, new[] { 1, 16, 16, 1 })]
     [InlineData(2_686_408, 16, 16, new[] { 140, 139, 139 }, new[] { 2, 2, 4 }, new[] { 1, 16, 16, 1 })]
@@ -23,10 +27,16 @@ public sealed class TensorTrainRowsTests
     }
 
     [Theory]
-    [InlineData(30, 12, 3)]
-    [InlineData(7, 5, 2)]
-    [InlineData(100, 16, 4)]
-    public void RowsAreTheChainOfTheirSlices(int vocabulary, int dim, int rank)
+    [MemberData(nameof(Variants))]
+    public void RowsAreTheChainOfTheirSlices(string variant)
+    {
+        foreach ((int vocabulary, int dim, int rank) in new[] { (30, 12, 3), (7, 5, 2), (100, 16, 4), (1000, 64, 16) })
+        {
+            RowsMatchTheDefinition(Kernel(variant), vocabulary, dim, rank);
+        }
+    }
+
+    private static void RowsMatchTheDefinition(ITensorTrainKernel kernel, int vocabulary, int dim, int rank)
     {
         TensorTrainShape shape = TensorTrainShape.For(vocabulary, dim, rank);
         float[] cores = new float[shape.Length];
@@ -35,23 +45,25 @@ public sealed class TensorTrainRowsTests
         var scratch = new float[shape.ForwardScratchLength];
         for (int v = 0; v < vocabulary; v++)
         {
-            TensorTrainRows.Forward(cores, shape, v, 0.75f, row, scratch);
+            kernel.Forward(cores, shape, v, 0.75f, row, scratch);
             double[] expected = Definition(cores, shape, v);
             for (int d = 0; d < dim; d++)
             {
-                Assert.True(Math.Abs(0.75 * expected[d] - row[d]) <= 1e-5 * Math.Max(1, Math.Abs(expected[d])), $"row {v}[{d}]: {row[d]} vs {0.75 * expected[d]}");
+                Assert.True(Math.Abs(0.75 * expected[d] - row[d]) <= 1e-5 * Math.Max(1, Math.Abs(expected[d])),
+                    $"{kernel.Name} V {vocabulary} D {dim} r {rank} row {v}[{d}]: {row[d]} vs {0.75 * expected[d]}");
             }
         }
     }
 
-    [Fact]
-    public void BackwardTouchesOnlyTheRowsSlices()
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public void BackwardTouchesOnlyTheRowsSlices(string variant)
     {
         TensorTrainShape shape = TensorTrainShape.For(60, 8, 3);
         float[] cores = new float[shape.Length], dCores = new float[shape.Length], dRow = new float[8];
         new SeededRandom(5).FillUniform(cores, 1.0);
         new SeededRandom(6).FillUniform(dRow, 1.0);
-        TensorTrainRows.Backward(cores, shape, 37, 1.5f, dRow, dCores, new float[shape.BackwardScratchLength]);
+        Kernel(variant).Backward(cores, shape, 37, 1.5f, dRow, dCores, new float[shape.BackwardScratchLength]);
         Span<int> digits = stackalloc int[3];
         shape.Digits(37, digits);
         for (int k = 0; k < 3; k++)
@@ -64,6 +76,39 @@ public sealed class TensorTrainRowsTests
             }
 
             Assert.Contains(dCores.AsSpan(shape.SliceOffset(k, digits[k]), sliceLength).ToArray(), g => g != 0f);
+        }
+    }
+
+    /// <summary>The fast variant's rows and core gradients against the reference's, over every row of a padded train.</summary>
+    [Fact]
+    public void TheVariantsAgree()
+    {
+        TensorTrainShape shape = TensorTrainShape.For(300, 16, 8);
+        float[] cores = new float[shape.Length], dRow = new float[16];
+        new SeededRandom(7).FillUniform(cores, 1.0);
+        new SeededRandom(8).FillUniform(dRow, 1.0);
+        ITensorTrainKernel reference = KernelRegistry.AllTensorTrain[0];
+        Assert.Equal("tensor-train-reference", reference.Name);
+        foreach (ITensorTrainKernel fast in KernelRegistry.AllTensorTrain.Skip(1))
+        {
+            float[] expected = new float[16], actual = new float[16], dExpected = new float[shape.Length], dActual = new float[shape.Length];
+            var scratch = new float[shape.BackwardScratchLength];
+            for (int v = 0; v < 300; v++)
+            {
+                reference.Forward(cores, shape, v, 1.25f, expected, scratch);
+                fast.Forward(cores, shape, v, 1.25f, actual, scratch);
+                reference.Backward(cores, shape, v, 1.25f, dRow, dExpected, scratch);
+                fast.Backward(cores, shape, v, 1.25f, dRow, dActual, scratch);
+                for (int d = 0; d < 16; d++)
+                {
+                    Assert.True(Math.Abs(expected[d] - actual[d]) <= 1e-5f * Math.Max(1f, Math.Abs(expected[d])), $"{fast.Name} row {v}[{d}]");
+                }
+            }
+
+            for (int i = 0; i < shape.Length; i++)
+            {
+                Assert.True(Math.Abs(dExpected[i] - dActual[i]) <= 1e-4f * Math.Max(1f, Math.Abs(dExpected[i])), $"{fast.Name} dCores[{i}]: {dActual[i]} vs {dExpected[i]}");
+            }
         }
     }
 

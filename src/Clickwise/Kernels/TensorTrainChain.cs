@@ -3,18 +3,17 @@ using System.Numerics.Tensors;
 namespace Clickwise.Kernels;
 
 /// <summary>
-/// One row of a tensor-train table (<see cref="TensorTrainShape"/>) without the table: row = x·G1[i1]·G2[i2]·G3[i3], a
-/// chain of three small matrix products, and its backward into the three slices it read (FBTT's per-row contraction,
-/// so a batch costs its rows, not the vocabulary). The training layer (<see cref="Layers.TensorTrainEmbedding"/>) and the
-/// compiled plan's gather call these same bodies. The chain's partial products P_k [Q_k, r_k] (Q_k = q1⋯q_k) are
-/// kept in the caller's scratch: P_0 = [1], P_{k+1} = P_k·G_k[i_k] read as [Q_k·q_k, r_{k+1}], and P_3 is the row.
+/// The tensor-train row kernel (<see cref="ITensorTrainKernel"/>) as one loop over the chain, its slice-row arithmetic
+/// from <typeparamref name="TOps"/>: plain loops for the reference, <see cref="TensorPrimitives"/> for the fast variant.
+/// The chain's partial products P_k [Q_k, r_k] (Q_k = q1⋯q_k) are kept in the caller's scratch: P_0 = [1],
+/// P_{k+1} = P_k·G_k[i_k] read as [Q_k·q_k, r_{k+1}], and P_3 is the row.
 /// </summary>
-public static class TensorTrainRows
+internal sealed class TensorTrainChain<TOps>(string name) : ITensorTrainKernel
+    where TOps : struct, ISliceOps
 {
-    /// <summary>output [D] = <paramref name="scale"/> · the train's row <paramref name="row"/>.</summary>
-    /// <param name="scratch">At least <see cref="TensorTrainShape.ForwardScratchLength"/> floats.</param>
-    public static void Forward(ReadOnlySpan<float> cores, TensorTrainShape shape, int row, float scale, Span<float> output,
-                               Span<float> scratch)
+    public string Name => name;
+
+    public void Forward(ReadOnlySpan<float> cores, TensorTrainShape shape, int row, float scale, Span<float> output, Span<float> scratch)
     {
         Span<int> digits = stackalloc int[TensorTrainShape.CoreCount];
         shape.Digits(row, digits);
@@ -25,21 +24,15 @@ public static class TensorTrainRows
         }
     }
 
-    /// <summary>
-    /// Accumulates into <paramref name="dCores"/> (laid out like the cores) the gradient of ⟨dOutput, scale · row⟩: only
-    /// the three slices row <paramref name="row"/> reads change.
-    /// </summary>
-    /// <param name="scratch">At least <see cref="TensorTrainShape.BackwardScratchLength"/> floats.</param>
-    public static void Backward(ReadOnlySpan<float> cores, TensorTrainShape shape, int row, float scale, ReadOnlySpan<float> dOutput,
-                                Span<float> dCores, Span<float> scratch)
+    public void Backward(ReadOnlySpan<float> cores, TensorTrainShape shape, int row, float scale, ReadOnlySpan<float> dOutput,
+                         Span<float> dCores, Span<float> scratch)
     {
         Span<int> digits = stackalloc int[TensorTrainShape.CoreCount];
         shape.Digits(row, digits);
         int dim = shape.Dim;
         int forward = shape.ForwardScratchLength;
         int widest = shape.WidestProduct;
-        Span<float> rowScratch = scratch.Slice(forward, dim);
-        Chain(cores, shape, digits, scratch, rowScratch); // keeps the prefixes; the row itself is not needed
+        Chain(cores, shape, digits, scratch, scratch.Slice(forward, dim)); // keeps the prefixes; the row itself is not needed
         Span<float> gradient = scratch.Slice(forward, widest), previous = scratch.Slice(forward + widest, widest);
         TensorPrimitives.Multiply(dOutput[..dim], scale, gradient[..dim]);
         for (int k = TensorTrainShape.CoreCount - 1; k >= 0; k--)
@@ -54,7 +47,7 @@ public static class TensorTrainRows
                 ReadOnlySpan<float> g = gradient.Slice(a * width, width);
                 for (int c = 0; c < r; c++)
                 {
-                    TensorPrimitives.MultiplyAdd(g, prefix[a * r + c], dSlice.Slice(c * width, width), dSlice.Slice(c * width, width));
+                    TOps.AddScaled(g, prefix[a * r + c], dSlice.Slice(c * width, width));
                 }
             }
 
@@ -68,7 +61,7 @@ public static class TensorTrainRows
                 ReadOnlySpan<float> g = gradient.Slice(a * width, width);
                 for (int c = 0; c < r; c++)
                 {
-                    previous[a * r + c] = TensorPrimitives.Dot(g, slice.Slice(c * width, width));
+                    previous[a * r + c] = TOps.Dot(g, slice.Slice(c * width, width));
                 }
             }
 
@@ -92,10 +85,10 @@ public static class TensorTrainRows
             for (int a = 0; a < q; a++)
             {
                 Span<float> dst = next.Slice(a * width, width);
-                TensorPrimitives.Multiply(slice[..width], prefix[a * r], dst);
-                for (int c = 1; c < r; c++)
+                dst.Clear();
+                for (int c = 0; c < r; c++)
                 {
-                    TensorPrimitives.MultiplyAdd(slice.Slice(c * width, width), prefix[a * r + c], dst, dst);
+                    TOps.AddScaled(slice.Slice(c * width, width), prefix[a * r + c], dst);
                 }
             }
         }
