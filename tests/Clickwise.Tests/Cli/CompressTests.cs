@@ -53,6 +53,7 @@ public sealed class CompressTests
         Assert.Equal(auc.Groups[1].Value, auc.Groups[2].Value);
         Assert.Equal(3, Regex.Matches(full.Out, "tensor train, first cut; relative error 0.0000").Count);
         Assert.Equal((4096, 3), (ModelArtifact.Load(trains).Config.EmbeddingTtRank, ModelArtifact.Load(trains).Config.EmbeddingTtFields));
+        Assert.False(ModelArtifact.Load(trains).IsPruned); // the table's zero placeholder row is no pruning
 
         CliResult inspect = CliRunner.Expect(0, "inspect", "-m", trains);
         Assert.Equal(3, Regex.Matches(inspect.Out, @"tensor train: \d+×\d+×\d+ rows, 1×2×2 dims, ranks 1,\d+,\d+,1").Count);
