@@ -82,7 +82,8 @@ public static class LowRankEmbedding
             TensorTrainShape shape = trains.Shape(field);
             (float[] cores, double[] firstCut) = TensorTrainDecomposition.Decompose(rows, size, shape);
             tensors[TensorTrainFields.CoresName(EmbeddingPart.DefaultName, field)] = cores;
-            layers.Add(new LowRankLayer($"embedding.{model.Layout.FieldNames[field]}", dim, shape.Ranks[1], firstCut)
+            // Reported like a layer by its first cut: the [p1·q1, rest] unfolding's p1·q1 singular values, r1 of them kept.
+            layers.Add(new LowRankLayer($"embedding.{model.Layout.FieldNames[field]}", firstCut.Length, shape.Ranks[1], firstCut)
             {
                 RelativeError = TensorTrainDecomposition.RelativeError(rows, size, shape, cores),
             });
