@@ -50,6 +50,7 @@ internal static class InspectCommand
                 model = artifact.Config,
                 fields = fields.Length,
                 vocabulary_rows = artifact.FeatureMap.Layout.TotalRows,
+                tensor_train_fields = fields.Where(f => f.tensor_train is not null).Select(f => new { field = f.name, shape = f.tensor_train }).ToArray(),
                 parameters = artifact.ParameterCount,
                 non_zero_parameters = components.Sum(c => c.non_zero),
                 components,

@@ -58,6 +58,11 @@ public sealed class CompressTests
         CliResult inspect = CliRunner.Expect(0, "inspect", "-m", trains);
         Assert.Equal(3, Regex.Matches(inspect.Out, @"tensor train: \d+×\d+×\d+ rows, 1×2×2 dims, ranks 1,\d+,\d+,1").Count);
         Assert.Contains("tensor-train embedding gather", inspect.Out);
+        using (var json = System.Text.Json.JsonDocument.Parse(CliRunner.Expect(0, "inspect", "-m", trains, "--json").Out))
+        {
+            Assert.Equal(3, json.RootElement.GetProperty("tensor_train_fields").GetArrayLength());
+        }
+
         Assert.Contains("--mlp-rank and --embedding-rank are afm/svd's",
             CliRunner.Expect(2, "compress", "-m", model, "-d", prepared, "--method", "tt", "--embedding-rank", "2", "-o", dir.File("x.cwm")).Error);
     }
