@@ -55,6 +55,9 @@ public sealed record LowRankStudyOptions
     /// <summary>Further embedding ranks (Table 7), each AFM on the base model's table, a PT and an FT row.</summary>
     public IReadOnlyList<int> EmbeddingRankSweep { get; init; } = [];
 
+    /// <summary>Table 4's TTD rows: the inner rank of tensor trains for the two largest fields' tables (TT-SVD of the base model's); 0 skips them.</summary>
+    public int TtRank { get; init; } = 16;
+
     /// <summary>Also compress with SVD in the same structure (Table 4).</summary>
     public bool SvdBaseline { get; init; } = true;
 
@@ -240,6 +243,11 @@ public static class LowRankStudy
                 }
             }
 
+            if (options.TtRank > 0)
+            {
+                Compressed("TT EMB", "tt", basePath, model => LowRankEmbedding.Tt(model, options.TtRank, fields: 2), keepEnergy: false, embeddings: true);
+            }
+
             if (s > 0)
             {
                 continue; // further seeds repeat the base, control, AFM pipeline and Table 4's rows (Table 13)
@@ -294,6 +302,7 @@ public static class LowRankStudy
         {
             config.MlpRanks.Length > 0 ? $"mlp {string.Join(',', config.MlpRanks)}" : null,
             config.EmbeddingRank > 0 ? $"emb {config.EmbeddingRank}" : null,
+            config.EmbeddingTtRank > 0 ? $"tt {config.EmbeddingTtRank} × {config.EmbeddingTtFields} fields" : null,
         }.Where(r => r is not null));
 
     private static string Slug(string label) => new([.. label.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-')]);

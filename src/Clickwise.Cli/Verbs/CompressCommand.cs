@@ -9,7 +9,7 @@ namespace Clickwise.Cli.Verbs;
 
 /// <summary>
 /// <c>clickwise compress</c>: low-rank compression of a trained model (seed 002) — AFM or SVD of its DNN layers and/or its
-/// embedding table — from the training part of the prepared directory it was trained on; prints the test metrics before
+/// embedding table, or the largest fields' tables as tensor trains (TT-SVD) — from the training part of the prepared directory it was trained on; prints the test metrics before
 /// fine-tuning (fine-tune with <c>train -m OUT</c>), the energy table and the parameters before and after.
 /// </summary>
 internal static class CompressCommand
@@ -22,7 +22,7 @@ internal static class CompressCommand
             Description = "The prepared directory the model was trained on (clickwise prepare): statistics from its training part, metrics on its test part",
             Required = true,
         };
-        var method = new Option<string>("--method") { Description = "afm or svd", DefaultValueFactory = _ => "afm" };
+        var method = new Option<string>("--method") { Description = "afm, svd or tt", DefaultValueFactory = _ => "afm" };
         var mlpRank = new Option<string?>("--mlp-rank") { Description = "Ranks of the DNN's hidden layers (0 keeps one), e.g. 0,64,64, or energy:ρ" };
         var inner = new Option<string>("--inner-activation")
         {
@@ -30,10 +30,12 @@ internal static class CompressCommand
             DefaultValueFactory = _ => "relu",
         };
         var embeddingRank = new Option<int?>("--embedding-rank") { Description = "k of the compressed embedding table (of the embedding dim)" };
+        var ttRank = new Option<int>("--tt-rank") { Description = "tt: the tensor trains' inner rank", DefaultValueFactory = _ => 16 };
+        var ttFields = new Option<int>("--tt-fields") { Description = "tt: how many of the largest fields become tensor trains", DefaultValueFactory = _ => 2 };
         var threads = CommonOptions.Threads();
         var output = new Option<string>("--output", "-o") { Description = "Compressed model file to write", Required = true };
-        var command = new Command("compress", "Low-rank compression (AFM or SVD) of a model's DNN layers and embeddings");
-        CommonOptions.AddAll(command, model, data, method, mlpRank, inner, embeddingRank, threads, output);
+        var command = new Command("compress", "Low-rank compression (AFM or SVD) of a model's DNN layers and embeddings, or TT embeddings");
+        CommonOptions.AddAll(command, model, data, method, mlpRank, inner, embeddingRank, ttRank, ttFields, threads, output);
         command.SetAction(parse => VerbRunner.Run(() =>
         {
             var compute = CommonOptions.Compute(parse.GetValue(threads));
@@ -46,9 +48,9 @@ internal static class CompressCommand
             }
 
             string kind = parse.GetValue(method)!;
-            if (kind is not ("afm" or "svd"))
+            if (kind is not ("afm" or "svd" or "tt"))
             {
-                throw new UsageException($"--method takes afm or svd, got '{kind}'");
+                throw new UsageException($"--method takes afm, svd or tt, got '{kind}'");
             }
 
             bool innerRelu = parse.GetValue(inner) switch
@@ -59,7 +61,12 @@ internal static class CompressCommand
             };
             RankSpec? ranks = parse.GetValue(mlpRank) is { } text ? Parse(text) : null;
             int? rank = parse.GetValue(embeddingRank);
-            if (ranks is null && rank is null)
+            if (kind == "tt" && (ranks is not null || rank is not null))
+            {
+                throw new UsageException("--method tt compresses the largest fields' embeddings (--tt-rank, --tt-fields); --mlp-rank and --embedding-rank are afm/svd's");
+            }
+
+            if (kind != "tt" && ranks is null && rank is null)
             {
                 throw new UsageException("nothing to compress: give --mlp-rank, --embedding-rank or both");
             }
@@ -69,6 +76,13 @@ internal static class CompressCommand
             LowRankCompression? result = HeldOut.WithPart(trained, directory, SplitPart.Train, rows =>
             {
                 CtrModel current = trained.Instantiate(4096, compute);
+                if (kind == "tt")
+                {
+                    LowRankCompression tt = LowRankEmbedding.Tt(current, parse.GetValue(ttRank), parse.GetValue(ttFields));
+                    layers.AddRange(tt.Layers);
+                    return tt;
+                }
+
                 LowRankCompression? last = null;
                 if (ranks is not null)
                 {
@@ -96,7 +110,8 @@ internal static class CompressCommand
             foreach (LowRankLayer layer in layers)
             {
                 Console.WriteLine($"{layer.Name,-16} {layer.Width,5} {layer.Rank,5} {layer.EnergyKept,12:P1} {layer.RankHolding(0.90),5} "
-                    + $"{layer.RankHolding(0.95),5} {layer.RankHolding(0.99),5}");
+                    + $"{layer.RankHolding(0.95),5} {layer.RankHolding(0.99),5}"
+                    + (layer.RelativeError is { } error ? $"  (tensor train, first cut; relative error {error:F4})" : ""));
             }
 
             Console.WriteLine($"parameters {trained.ParameterCount:N0} → {compressed.Parameters.Sum(p => (long)p.Length):N0} "

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Clickwise.Inference;
+using Clickwise.Models;
 using Clickwise.Runs;
 
 namespace Clickwise.Cli.Verbs;
@@ -30,12 +31,16 @@ internal static class InspectCommand
                     non_zero = g.Sum(t => (long)t.Value.Count(v => v != 0f)),
                 })
                 .ToArray();
+            TensorTrainFields? trains = artifact.Config.EmbeddingTtRank > 0
+                ? new TensorTrainFields(artifact.FeatureMap.Layout, artifact.Config.EmbeddingDim, artifact.Config.EmbeddingTtRank, artifact.Config.EmbeddingTtFields)
+                : null;
             var fields = artifact.FeatureMap.Fields.Select((f, i) => new
             {
                 name = f.Spec.Name,
                 kind = f.Spec.Kind.ToString().ToLowerInvariant(),
                 size = artifact.FeatureMap.Layout.Sizes[i],
                 offset = artifact.FeatureMap.Layout.Offsets[i],
+                tensor_train = trains is not null && trains.Fields.Contains(i) ? trains.Shape(i).ToString() : null,
             }).ToArray();
             var summary = new
             {
@@ -45,6 +50,7 @@ internal static class InspectCommand
                 model = artifact.Config,
                 fields = fields.Length,
                 vocabulary_rows = artifact.FeatureMap.Layout.TotalRows,
+                tensor_train_fields = fields.Where(f => f.tensor_train is not null).Select(f => new { field = f.name, shape = f.tensor_train }).ToArray(),
                 parameters = artifact.ParameterCount,
                 non_zero_parameters = components.Sum(c => c.non_zero),
                 components,
@@ -65,7 +71,8 @@ internal static class InspectCommand
             Console.WriteLine($"features: {fields.Length} fields, {summary.vocabulary_rows:N0} rows");
             foreach (var field in fields)
             {
-                Console.WriteLine($"  {field.name,-16} {field.kind,-12} {field.size,10:N0}");
+                Console.WriteLine($"  {field.name,-16} {field.kind,-12} {field.size,10:N0}"
+                    + (field.tensor_train is null ? "" : $"  tensor train: {field.tensor_train}"));
             }
 
             Console.WriteLine($"parameters {summary.parameters:N0} ({summary.non_zero_parameters:N0} non-zero)");
@@ -88,5 +95,8 @@ internal static class InspectCommand
     }
 
     /// <summary>Component of a parameter name: "mlp.0.weight" → "mlp", "fwfm.r" → "fwfm.r".</summary>
-    private static string Component(string name) => name.StartsWith("mlp.", StringComparison.Ordinal) ? "mlp" : name;
+    private static string Component(string name) =>
+        name.StartsWith("mlp.", StringComparison.Ordinal) ? "mlp"
+        : name.StartsWith("embedding.tt.", StringComparison.Ordinal) ? "embedding.tt"
+        : name;
 }

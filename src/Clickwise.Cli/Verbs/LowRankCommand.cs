@@ -29,6 +29,11 @@ internal static class LowRankCommand
             Description = "k of the compressed embeddings, 0 skips them (default: embedding dim / 8, the paper's 16 → 2)",
         };
         var embRanks = new Option<string?>("--emb-ranks") { Description = "Embedding rank sweep on the base model, e.g. 2,4,8,12" };
+        var ttRank = new Option<int>("--tt-rank")
+        {
+            Description = "Inner rank of the TT EMB rows (the two largest fields as tensor trains), 0 skips them",
+            DefaultValueFactory = _ => 16,
+        };
         var noSvd = new Option<bool>("--no-svd") { Description = "Skip the SVD baseline" };
         var reluAblation = new Option<bool>("--relu-ablation") { Description = "Also compress by AFM without the ReLU between the factors, and by SVD with it (the paper's Table 6 and its SVD structure)" };
         var mlpRanks = new Option<string?>("--mlp-ranks") { Description = "Rank sweep of the compressed layers, e.g. 32,64,96,128" };
@@ -54,8 +59,8 @@ internal static class LowRankCommand
         };
         var command = new Command("lowrank", "Reproduce the low-rank compression tables (AFM vs SVD, fine-tuning, control) on a dataset");
         options.AddTo(command, sparsity: false);
-        CommonOptions.AddAll(command, output, mlpRank, embeddingRank, embRanks, noSvd, reluAblation, mlpRanks, seeds, requests, prune, pruneEpochs,
-            quiet, ftLr, ftBatch, models);
+        CommonOptions.AddAll(command, output, mlpRank, embeddingRank, embRanks, ttRank, noSvd, reluAblation, mlpRanks, seeds, requests, prune,
+            pruneEpochs, quiet, ftLr, ftBatch, models);
         command.SetAction(parse => VerbRunner.Run(() =>
         {
             string directory = parse.GetValue(output)!;
@@ -84,6 +89,7 @@ internal static class LowRankCommand
                 MlpRankSweep = Ranks(parse.GetValue(mlpRanks), "--mlp-ranks"),
                 EmbeddingRank = parse.GetValue(embeddingRank),
                 EmbeddingRankSweep = Ranks(parse.GetValue(embRanks), "--emb-ranks"),
+                TtRank = parse.GetValue(ttRank),
                 Seeds = parse.GetValue(seeds),
                 LatencyRequests = parse.GetValue(requests),
                 Prune = targets,

@@ -2,6 +2,7 @@ using Clickwise.Features;
 using Clickwise.Inference.Ops;
 using Clickwise.Kernels;
 using Clickwise.Layers;
+using Clickwise.Models;
 
 namespace Clickwise.Inference;
 
@@ -54,6 +55,17 @@ internal sealed class PlanBuilder(FeatureLayout layout, ComputeContext compute, 
         Add(sparse
             ? SparsePlanner.Embedding(table, FieldCount, rowWidth, output.Offset, objective)
             : new EmbeddingGatherOp(table, FieldCount, rowWidth, output.Offset));
+        return output;
+    }
+
+    /// <summary>
+    /// The gather of an embedding with tensor-train fields into a new [B, F·D] region: the remaining table by mapped rows,
+    /// the train fields contracted per lookup (dense whatever the plan's objective; a pruned table keeps its full form here).
+    /// </summary>
+    public TapeRegion TensorTrainGather(float[] table, TensorTrainFields tensorTrain, float[][] cores, int dim)
+    {
+        TapeRegion output = Allocate(FieldCount * dim);
+        Add(new TensorTrainGatherOp(table, tensorTrain, cores, FieldCount, dim, output.Offset));
         return output;
     }
 

@@ -58,6 +58,9 @@ public static class KernelRegistry
         AllSlicedEll = Available<ISlicedEllKernel>(new ReferenceSlicedEll(), GatherSlicedEll.IsSupported ? new GatherSlicedEll() : null);
         SlicedEll = Pick(AllSlicedEll, forced, v => v.Name);
 
+        AllTensorTrain = [new TensorTrainChain<ScalarSliceOps>("tensor-train-reference"), new TensorTrainChain<VectorSliceOps>("tensor-train-vector")];
+        TensorTrain = Pick(AllTensorTrain, forced, v => v.Name);
+
         AllReluDropout = [new ReferenceReluDropout(), new VectorReluDropout()];
         ReluDropout = Pick(AllReluDropout, forced, v => v.Name);
 
@@ -119,6 +122,11 @@ public static class KernelRegistry
 
     public static ISlicedEllKernel SlicedEll { get; }
 
+    /// <summary>The tensor-train row contraction: the plain-loop chain, then the <c>TensorPrimitives</c> one.</summary>
+    public static IReadOnlyList<ITensorTrainKernel> AllTensorTrain { get; }
+
+    public static ITensorTrainKernel TensorTrain { get; }
+
     /// <summary>The Mlp's ReLU/dropout passes: the plain loops, then the <c>Vector&lt;T&gt;</c> bodies (the same bits).</summary>
     public static IReadOnlyList<IReluDropoutKernel> AllReluDropout { get; }
 
@@ -138,7 +146,7 @@ public static class KernelRegistry
 
     /// <summary>One line naming the SIMD widths and every active kernel (for logs and CI output).</summary>
     public static string Describe() =>
-        $"{SimdInfo.Describe()}; kernels: {Gemm.Name}, {MatVec.Name}, {Embedding.Name}, {FM.Name}, {FFM.Name}, {FwFM.Name}, {Optimizer.Name}, {SlicedEll.Name}, {SelfAttention[0].Name}, {ReluDropout.Name}";
+        $"{SimdInfo.Describe()}; kernels: {Gemm.Name}, {MatVec.Name}, {Embedding.Name}, {FM.Name}, {FFM.Name}, {FwFM.Name}, {Optimizer.Name}, {SlicedEll.Name}, {SelfAttention[0].Name}, {ReluDropout.Name}, {TensorTrain.Name}";
 
     /// <summary>The comma-separated names in <c>CLICKWISE_KERNELS</c>.</summary>
     internal static string[] ParseForced(string? value) =>

@@ -33,4 +33,10 @@ public enum ParameterRole
     /// pruned — F·k·D values, the only way from a field's k-wide rows to its D-wide embedding, and folded into the first DNN layer at plan time.
     /// </summary>
     EmbeddingProjection,
+
+    /// <summary>
+    /// The three cores of a tensor-train embedding field, one flat tensor per field: dense (a batch's rows touch
+    /// slices all over the cores), decayed with the embedding L2 since they stand for the field's table rows.
+    /// </summary>
+    TensorTrainCore,
 }

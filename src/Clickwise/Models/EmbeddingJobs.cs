@@ -28,9 +28,9 @@ internal static class EmbeddingJobs
             (int start, int end) = RowParallel.Range(batch.Count, index, partCount);
             ReadOnlySpan<float> values = batch.HasValues ? batch.ValuesInUse[(start * f)..(end * f)] : default;
             int width = f * part.TableDim;
-            Embedding.Forward(part.Table.Value, batch.IdsInUse[(start * f)..(end * f)], values, batch.HasValues,
+            Embedding.Forward(part.Table.Value, part.TableRowsOf(batch)[(start * f)..(end * f)], values, batch.HasValues,
                 end - start, f, part.TableDim, part.GatherOutput.AsSpan(start * width, (end - start) * width),
-                batch.ExtrasInUse.Slice(start * f, (end - start) * f));
+                part.TableExtrasOf(batch).Slice(start * f, (end - start) * f));
         }
     }
 
@@ -42,9 +42,8 @@ internal static class EmbeddingJobs
         public void Run(Batch batch)
         {
             _batch = batch;
-            int n = batch.Count * part.FieldCount;
-            part.Table.RowGrad!.Register(batch.IdsInUse[..n], slots);
-            ExtraLookups extras = batch.ExtrasInUse;
+            part.Table.RowGrad!.Register(part.TableRowsOf(batch), slots);
+            ExtraLookups extras = part.TableExtrasOf(batch);
             if (!extras.IsEmpty)
             {
                 EnsureLength(ref _extraSlots, extras.Ids.Length);
@@ -60,7 +59,63 @@ internal static class EmbeddingJobs
             Batch batch = _batch!;
             int n = batch.Count * part.FieldCount;
             Embedding.Accumulate(part.DGatherFor(batch.Count), slots.AsSpan(0, n), batch.ValuesInUse, batch.HasValues,
-                part.TableDim, part.Table.RowGrad!, index, partCount, batch.ExtrasInUse, _extraSlots);
+                part.TableDim, part.Table.RowGrad!, index, partCount, part.TableExtrasOf(batch), _extraSlots);
+        }
+    }
+
+    /// <summary>
+    /// The tensor-train fields' rows (<see cref="TensorTrainEmbedding"/>): the forward split by batch rows (each slot is written
+    /// once), the backward by train field (one part accumulates a field's cores, in row order, then clears its slots' dOut),
+    /// so every split gives the bits of one part. Each part contracts in its own scratch.
+    /// </summary>
+    public sealed class Trains(EmbeddingPart part, TensorTrainFields trains, int threads) : IComputeJob
+    {
+        private readonly float[] _scratch = new float[checked(threads * trains.BackwardScratchLength)];
+        private Batch? _batch;
+        private bool _backward;
+
+        public void Forward(Batch batch)
+        {
+            (_batch, _backward) = (batch, false);
+            RowParallel.For(part.Compute, batch.Count, this);
+        }
+
+        public void Backward(Batch batch)
+        {
+            (_batch, _backward) = (batch, true);
+            RowParallel.For(part.Compute, trains.Fields.Length, minRowsPerPart: 1, this);
+        }
+
+        public void Run(int index, int partCount)
+        {
+            Batch batch = _batch!;
+            int f = part.FieldCount, dim = part.Dim;
+            Span<float> scratch = _scratch.AsSpan(index * trains.BackwardScratchLength, trains.BackwardScratchLength);
+            if (!_backward)
+            {
+                (int start, int end) = RowParallel.Range(batch.Count, index, partCount);
+                for (int t = 0; t < trains.Fields.Length; t++)
+                {
+                    int field = trains.Fields[t];
+                    TensorTrainEmbedding.Forward(part.Cores[t].Value, trains.Shape(field), batch.IdsInUse[(start * f)..(end * f)],
+                        batch.ValuesInUse[(start * f)..(end * f)], batch.HasValues, end - start, f, field, trains.FirstRow(field),
+                        part.Output.AsSpan(start * f * dim, (end - start) * f * dim), scratch, batch.ExtrasInUse.Slice(start * f, (end - start) * f));
+                }
+
+                return;
+            }
+
+            (int first, int last) = RowParallel.Range(trains.Fields.Length, index, partCount);
+            for (int t = first; t < last; t++)
+            {
+                int field = trains.Fields[t];
+                TensorTrainEmbedding.Backward(part.Cores[t].Value, trains.Shape(field), batch.IdsInUse, batch.ValuesInUse, batch.HasValues,
+                    part.DOutput, batch.Count, f, field, trains.FirstRow(field), part.Cores[t].Grad!, scratch, batch.ExtrasInUse);
+                for (int b = 0; b < batch.Count; b++)
+                {
+                    part.DOutput.AsSpan((b * f + field) * dim, dim).Clear(); // the placeholder row's true gradient: it never reaches the output
+                }
+            }
         }
     }
 

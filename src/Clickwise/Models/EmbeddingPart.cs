@@ -14,6 +14,9 @@ namespace Clickwise.Models;
 /// With a rank k (AFM's compressed embeddings, <see cref="ModelConfig.EmbeddingRank"/>) the table holds k-wide rows,
 /// gathered into <see cref="Compressed"/> [B, F, k], and <see cref="FieldProjection"/> (embedding.proj.weight [F, k, D],
 /// embedding.proj.bias [F, D]) turns them into the D-wide <see cref="Output"/> every consumer reads.
+/// With tensor-train fields (<see cref="ModelConfig.EmbeddingTtRank"/>, <see cref="TensorTrainFields"/>) those fields'
+/// rows leave the table for three cores each (embedding.tt.{f}); the gather reads the table by mapped rows and the
+/// train fields' lookups are then contracted from the cores into the same <see cref="Output"/>.
 /// </summary>
 internal sealed class EmbeddingPart
 {
@@ -21,20 +24,32 @@ internal sealed class EmbeddingPart
 
     private readonly EmbeddingJobs.Gather _gather;
     private EmbeddingJobs.Scatter? _scatter;
+    private int[] _rows = [];
+    private int[] _extraRows = [];
+    private EmbeddingJobs.Trains? _trains;
 
     /// <param name="role">
     /// <see cref="ParameterRole.Embedding"/>, or <see cref="ParameterRole.FirstOrder"/> for a [V, 1] first-order table
     /// gathered as a one-wide embedding (FNN's per-field w_i).
     /// </param>
     /// <param name="rank">k of AFM's compressed form; 0: the table is D wide.</param>
+    /// <param name="tensorTrain">The fields whose rows are tensor trains; null: none.</param>
     public EmbeddingPart(ParameterSet parameters, FeatureLayout layout, int dim, float initStd, SeededRandom random,
-                         string name = DefaultName, ParameterRole role = ParameterRole.Embedding, int rank = 0)
+                         string name = DefaultName, ParameterRole role = ParameterRole.Embedding, int rank = 0,
+                         TensorTrainFields? tensorTrain = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rank);
         FieldCount = layout.FieldCount;
         Dim = dim;
         Rank = rank;
-        Table = parameters.Add(Parameter.RowSparse(name, role, layout.TotalRows, TableDim)).Normal(random, initStd);
+        TensorTrain = tensorTrain;
+        Table = parameters.Add(Parameter.RowSparse(name, role, tensorTrain?.TableRows ?? layout.TotalRows, TableDim)).Normal(random, initStd);
+        Cores = tensorTrain is null ? [] : [.. tensorTrain.Fields.Select(f => TrainCores(parameters, name, tensorTrain, f, initStd, random))];
+        if (tensorTrain is not null && !Table.IsLoaded)
+        {
+            Table.Value.AsSpan(tensorTrain.PlaceholderRow * TableDim).Clear(); // zero with zero gradients, it stays zero under L2
+        }
+
         if (rank > 0)
         {
             ProjectionWeight = parameters.Add(Parameter.Dense($"{name}.proj.weight", ParameterRole.EmbeddingProjection, FieldCount, rank, dim))
@@ -45,18 +60,39 @@ internal sealed class EmbeddingPart
         _gather = new EmbeddingJobs.Gather(this);
     }
 
-    /// <summary>Refuses AFM's compressed embeddings for a model without a shared table they could replace.</summary>
+    /// <summary>Refuses AFM's compressed embeddings and tensor-train fields for a model without a shared table they could replace.</summary>
     public static void RefuseRank(ModelConfig config, string why)
     {
         if (config.EmbeddingRank > 0)
         {
             throw new ArgumentException($"embedding_rank: {why}.");
         }
+
+        if (config.EmbeddingTtRank > 0)
+        {
+            throw new ArgumentException($"embedding_tt_rank: {why}.");
+        }
     }
 
-    /// <summary>The model's shared table as its description says: D, the initialisation and AFM's rank.</summary>
+    /// <summary>The model's shared table as its description says: D, the initialisation, AFM's rank and the tensor-train fields.</summary>
     public static EmbeddingPart Shared(ParameterSet parameters, FeatureLayout layout, ModelConfig config, SeededRandom random) =>
-        new(parameters, layout, config.EmbeddingDim, config.InitStd, random, rank: config.EmbeddingRank);
+        new(parameters, layout, config.EmbeddingDim, config.InitStd, random, rank: config.EmbeddingRank,
+            tensorTrain: config.EmbeddingTtRank > 0
+                ? new TensorTrainFields(layout, config.EmbeddingDim, config.EmbeddingTtRank, config.EmbeddingTtFields)
+                : null);
+
+    /// <summary>
+    /// A train field's cores, drawn so a contracted row has the table's spread: each element sums r1·r2 products of
+    /// three N(0, σ²) entries, so σ⁶·r1·r2 = std² (FBTT's approx-normal idea).
+    /// </summary>
+    private static Parameter TrainCores(ParameterSet parameters, string name, TensorTrainFields tensorTrain, int field, float initStd,
+                                        SeededRandom random)
+    {
+        TensorTrainShape shape = tensorTrain.Shape(field);
+        double std = Math.Pow((double)initStd * initStd / (shape.Ranks[1] * shape.Ranks[2]), 1.0 / 6);
+        return parameters.Add(Parameter.Dense(TensorTrainFields.CoresName(name, field), ParameterRole.TensorTrainCore, shape.Length))
+            .Normal(random, std);
+    }
 
     /// <summary>Plans the activations for batches of up to <paramref name="maxBatchSize"/> rows (the model plans the table's row gradient).</summary>
     public void Prepare(int maxBatchSize, ComputeContext compute)
@@ -68,6 +104,8 @@ internal sealed class EmbeddingPart
         Compressed = Rank > 0 ? new float[checked(maxTouched * Rank)] : [];
         DCompressed = new float[Compressed.Length];
         _scatter = new EmbeddingJobs.Scatter(this, new int[maxTouched]);
+        _rows = TensorTrain is null ? [] : new int[maxTouched];
+        _trains = TensorTrain is null ? null : new EmbeddingJobs.Trains(this, TensorTrain, compute.Threads);
     }
 
     /// <summary>The context of the last <see cref="Prepare"/>: threads, kernels and phase marks of this part's passes.</summary>
@@ -86,6 +124,22 @@ internal sealed class EmbeddingPart
     public int TableDim => Rank > 0 ? Rank : Dim;
 
     public Parameter? ProjectionWeight { get; }
+
+    /// <summary>The tensor-train fields; null when every field is a table row.</summary>
+    public TensorTrainFields? TensorTrain { get; }
+
+    /// <summary>The cores of each of <see cref="TensorTrainFields.Fields"/>, in that order (empty without trains).</summary>
+    public IReadOnlyList<Parameter> Cores { get; }
+
+    /// <summary>The table rows the gather and scatter read for the batch: its ids, or with trains their mapped rows.</summary>
+    public ReadOnlySpan<int> TableRowsOf(Batch batch) => TensorTrain is null ? batch.IdsInUse : _rows.AsSpan(0, batch.Count * FieldCount);
+
+    /// <summary>The batch's extra features as the table sees them: theirs, or with trains their mapped rows.</summary>
+    public ExtraLookups TableExtrasOf(Batch batch)
+    {
+        ExtraLookups extras = batch.ExtrasInUse;
+        return TensorTrain is null || extras.IsEmpty ? extras : new ExtraLookups(extras.Offsets, _extraRows.AsSpan(0, extras.Offsets[^1]), extras.Values);
+    }
 
     public Parameter? ProjectionBias { get; }
 
@@ -114,7 +168,20 @@ internal sealed class EmbeddingPart
 
     public void Forward(Batch batch)
     {
+        if (TensorTrain is not null)
+        {
+            TensorTrain.MapRows(batch.IdsInUse, _rows);
+            ExtraLookups extras = batch.ExtrasInUse;
+            if (!extras.IsEmpty)
+            {
+                EmbeddingJobs.EnsureLength(ref _extraRows, extras.Offsets[^1]);
+                TensorTrain.MapExtraRows(extras, _extraRows);
+            }
+        }
+
         _gather.Run(batch);
+        _trains?.Forward(batch);
+
         if (Rank > 0)
         {
             FieldProjection.Forward(Compressed, ProjectionWeight!.Value, ProjectionBias!.Value, batch.Count, FieldCount, Rank, Dim, Output);
@@ -124,9 +191,11 @@ internal sealed class EmbeddingPart
     /// <summary>Zeroes dOut so the consumers can accumulate into it.</summary>
     public void BeginBackward(int batchSize) => DOutputFor(batchSize).Clear();
 
-    /// <summary>Scatters the accumulated dOut into the table's row gradient.</summary>
+    /// <summary>Scatters the accumulated dOut into the table's row gradient (and the train fields' into their cores).</summary>
     public void EndBackward(Batch batch)
     {
+        _trains?.Backward(batch);
+
         if (Rank > 0)
         {
             FieldProjection.Backward(Compressed, ProjectionWeight!.Value, DOutput, batch.Count, FieldCount, Rank, Dim, DCompressed,
@@ -139,6 +208,11 @@ internal sealed class EmbeddingPart
     /// <summary>The gather of <see cref="Forward"/>, projected when compressed: a new [B, F, D] region (the planner may store a pruned table compactly).</summary>
     public TapeRegion Lower(PlanBuilder plan)
     {
+        if (TensorTrain is not null)
+        {
+            return plan.TensorTrainGather(Table.Value, TensorTrain, [.. Cores.Select(c => c.Value)], Dim);
+        }
+
         TapeRegion gathered = plan.Gather(Table.Value, TableDim);
         return Rank > 0 ? plan.FieldProjection(ProjectionWeight!.Value, ProjectionBias!.Value, Rank, Dim, gathered) : gathered;
     }

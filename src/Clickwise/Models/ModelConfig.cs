@@ -39,6 +39,16 @@ public sealed record ModelConfig
     /// </summary>
     public int EmbeddingRank { get; init; }
 
+    /// <summary>
+    /// The inner rank r of tensor-train embeddings (seed 002's TTD baseline, <see cref="TensorTrainFields"/>): the
+    /// <see cref="EmbeddingTtFields"/> largest fields' rows become three cores each; 0 (the default, not written to files):
+    /// no train.
+    /// </summary>
+    public int EmbeddingTtRank { get; init; }
+
+    /// <summary>How many of the largest fields become tensor trains when <see cref="EmbeddingTtRank"/> is set (default 2, the paper's two).</summary>
+    public int EmbeddingTtFields { get; init; } = 2;
+
     /// <summary>H per hidden layer of the DNN, for the models that have one.</summary>
     public int[] HiddenUnits { get; init; } = [400, 400, 400];
 
@@ -99,6 +109,17 @@ public sealed record ModelConfig
             throw new ArgumentException($"embedding_rank is {EmbeddingRank}; it takes 0 (no compression) to embedding_dim ({EmbeddingDim}).");
         }
 
+        if (EmbeddingTtRank < 0 || EmbeddingTtFields < 1)
+        {
+            throw new ArgumentException(
+                $"embedding_tt_rank is {EmbeddingTtRank} and embedding_tt_fields {EmbeddingTtFields}; the rank takes 0 (no train) or more, the fields 1 or more.");
+        }
+
+        if (EmbeddingTtRank > 0 && EmbeddingRank > 0)
+        {
+            throw new ArgumentException("embedding_tt_rank and embedding_rank both replace the shared table's rows; set one of them.");
+        }
+
         if (MlpRanks.Length > 0 && (!HasDnn || MlpRanks.Length != HiddenUnits.Length))
         {
             throw new ArgumentException(HasDnn
@@ -142,6 +163,13 @@ public sealed record ModelConfig
         {
             yield return $"embedding_rank {EmbeddingRank}";
         }
+
+        if (EmbeddingTtRank > 0)
+        {
+            yield return $"embedding_tt_rank {EmbeddingTtRank}";
+            yield return $"embedding_tt_fields {EmbeddingTtFields}";
+        }
+
         if (HasDnn)
         {
             yield return $"hidden_units [{string.Join(", ", HiddenUnits)}]";

@@ -18,7 +18,7 @@ public sealed class ModelConfigJson : JsonConverter<ModelConfig>
 
     /// <summary>The keys every model reads (the DNN's three only matter to the models that have one).</summary>
     private static readonly string[] CoreKeys =
-        ["name", "embedding_dim", "embedding_rank", "hidden_units", "activation", "dropout", "mlp_ranks", "mlp_inner_relu", "init_std", "seed"];
+        ["name", "embedding_dim", "embedding_rank", "embedding_tt_rank", "embedding_tt_fields", "hidden_units", "activation", "dropout", "mlp_ranks", "mlp_inner_relu", "init_std", "seed"];
 
     private static readonly string[] DnnKeys = ["hidden_units", "activation", "dropout", "mlp_ranks", "mlp_inner_relu"];
 
@@ -98,6 +98,12 @@ public sealed class ModelConfigJson : JsonConverter<ModelConfig>
             json["embedding_rank"] = config.EmbeddingRank;
         }
 
+        if (config.EmbeddingTtRank > 0)
+        {
+            json["embedding_tt_rank"] = config.EmbeddingTtRank;
+            json["embedding_tt_fields"] = config.EmbeddingTtFields;
+        }
+
         if (config.HasDnn)
         {
             json["hidden_units"] = JsonSerializer.SerializeToNode(config.HiddenUnits, Plain);
@@ -145,6 +151,8 @@ public sealed class ModelConfigJson : JsonConverter<ModelConfig>
         var config = new ModelConfig { Name = name };
         config = json.ContainsKey("embedding_dim") ? config with { EmbeddingDim = Read<int>(json, "embedding_dim", typeof(int)) } : config;
         config = json.ContainsKey("embedding_rank") ? config with { EmbeddingRank = Read<int>(json, "embedding_rank", typeof(int)) } : config;
+        config = json.ContainsKey("embedding_tt_rank") ? config with { EmbeddingTtRank = Read<int>(json, "embedding_tt_rank", typeof(int)) } : config;
+        config = json.ContainsKey("embedding_tt_fields") ? config with { EmbeddingTtFields = Read<int>(json, "embedding_tt_fields", typeof(int)) } : config;
         config = json.ContainsKey("hidden_units") ? config with { HiddenUnits = Read<int[]>(json, "hidden_units", typeof(int[]))! } : config;
         config = json.ContainsKey("activation") ? config with { Activation = Read<Activation>(json, "activation", typeof(Activation)) } : config;
         config = json.ContainsKey("dropout") ? config with { Dropout = Read<float>(json, "dropout", typeof(float)) } : config;

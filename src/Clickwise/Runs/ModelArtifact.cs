@@ -115,7 +115,11 @@ public sealed class ModelArtifact
         CompiledModel.Compile(Config, FeatureMap.Layout, Tensors, compute, sparse, objective);
 
     /// <summary>Whether a prunable tensor (embedding tables, field pairs, DNN weights) holds zeros: a pruned model.</summary>
-    public bool IsPruned => Tensors.Any(t => Prunable(t.Key) && Array.IndexOf(t.Value, 0f) >= 0);
+    public bool IsPruned => Tensors.Any(t => Prunable(t.Key) && Array.IndexOf(t.Value, 0f, 0, Weights(t.Key, t.Value)) >= 0);
+
+    /// <summary>The entries of a tensor that are weights: all but the zero placeholder row a table with tensor-train fields ends with.</summary>
+    private int Weights(string name, float[] values) =>
+        name == EmbeddingPart.DefaultName && Config.EmbeddingTtRank > 0 ? values.Length - Config.EmbeddingDim : values.Length;
 
     private static bool Prunable(string name) => name is "embedding" or "fwfm.r" || name.EndsWith(".embedding", StringComparison.Ordinal)
         || (name.StartsWith("mlp.", StringComparison.Ordinal) && name.EndsWith(".weight", StringComparison.Ordinal));

@@ -15,7 +15,7 @@ public sealed class LowRankStudyTests
         CliRunner.Expect(0, "synth", "--rows", "5000", "--seed", "3", "-o", data);
         CliResult result = CliRunner.Expect(0, "lowrank", "-d", data, "--model", "deepfm", "--epochs", "1", "--embedding-dim", "4",
             "--hidden", "16,16,16", "--batch-size", "256", "--lr", "0.003", "--mlp-rank", "0,16,16", "--relu-ablation", "--mlp-ranks", "4",
-            "--embedding-rank", "4", "--emb-ranks", "2",
+            "--embedding-rank", "4", "--emb-ranks", "2", "--tt-rank", "4096",
             "--requests", "100", "--quiet", "-o", output);
 
         using JsonDocument json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "lowrank.json")));
@@ -23,7 +23,7 @@ public sealed class LowRankStudyTests
         string[] labels = [.. rows.Select(r => $"{r.GetProperty("label").GetString()} {r.GetProperty("stage").GetString()}")];
         Assert.Equal(
             ["base —", "control (base + 1 FT epoch) FT", "AFM MLP PT", "AFM MLP FT", "AFM MLP + EMB PT", "AFM MLP + EMB FT",
-             "SVD MLP PT", "SVD MLP FT", "AFM EMB PT", "AFM EMB FT", "SVD EMB PT", "SVD EMB FT",
+             "SVD MLP PT", "SVD MLP FT", "AFM EMB PT", "AFM EMB FT", "SVD EMB PT", "SVD EMB FT", "TT EMB PT", "TT EMB FT",
              "AFM MLP without the inner ReLU PT", "AFM MLP without the inner ReLU FT", "SVD MLP with the inner ReLU PT",
              "SVD MLP with the inner ReLU FT", "AFM MLP k = 4 PT", "AFM MLP k = 4 FT",
              "AFM EMB k = 2 PT", "AFM EMB k = 2 FT"], labels);
@@ -34,6 +34,7 @@ public sealed class LowRankStudyTests
         Assert.Equal(AucOf("base —"), AucOf("SVD MLP PT"), 4);
         Assert.Equal(AucOf("base —"), AucOf("AFM EMB PT"), 4);                          // k = D: exact
         Assert.Equal(AucOf("base —"), AucOf("SVD EMB PT"), 4);
+        Assert.Equal(AucOf("base —"), AucOf("TT EMB PT"), 4);                           // ranks above the full TT ranks: exact
         Assert.InRange(AucOf("base —"), 0.55, 1.0);                                     // it learned something to compress
         long ParamsOf(string label) => rows.First(r => r.GetProperty("label").GetString() == label).GetProperty("parameters").GetInt64();
         Assert.True(ParamsOf("AFM MLP k = 4") < ParamsOf("base"));
@@ -82,7 +83,7 @@ public sealed class LowRankStudyTests
         string data = dir.File("d.tsv"), output = dir.File("study");
         CliRunner.Expect(0, "synth", "--rows", "5000", "--seed", "3", "-o", data);
         CliRunner.Expect(0, "lowrank", "-d", data, "--model", "deepfwfm", "--epochs", "1", "--embedding-dim", "4", "--hidden", "16,16,16",
-            "--batch-size", "256", "--lr", "0.003", "--mlp-rank", "0,8,8", "--embedding-rank", "2", "--no-svd", "--requests", "100",
+            "--batch-size", "256", "--lr", "0.003", "--mlp-rank", "0,8,8", "--embedding-rank", "2", "--no-svd", "--tt-rank", "0", "--requests", "100",
             "--prune", "dnn=0.9,r=0.9,emb=0.4", "--quiet", "-o", output);
 
         using JsonDocument json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "lowrank.json")));

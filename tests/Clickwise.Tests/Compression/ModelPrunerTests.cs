@@ -136,6 +136,18 @@ public sealed class ModelPrunerTests
     }
 
     [Fact]
+    public void TensorTrainFieldsPruneTheRemainingTableGloballyButNotPerField()
+    {
+        CtrModel model = ModelRegistry.Create(new ModelConfig { Name = "deepfm", EmbeddingDim = 4, HiddenUnits = [16, 16], EmbeddingTtRank = 2, EmbeddingTtFields = 1 },
+            Layout).Prepared(8);
+        Assert.Contains("tensor-train", Assert.Throws<ArgumentException>(() =>
+            new ModelPruner(model.Parameters, Layout, SparsityTargets.Parse("emb=0.5"), EmbeddingPruningScope.PerField)).Message);
+        new ModelPruner(model.Parameters, Layout, SparsityTargets.Parse("emb=0.5")).Prune();
+        Assert.Equal(MagnitudePruning.PrunedCount((50 + 7 + 3 + 1) * 4, 0.5), model.Parameters["embedding"].Value.Count(v => v == 0f));
+        Assert.DoesNotContain(0f, model.Parameters["embedding.tt.2"].Value); // the cores are no pruning component
+    }
+
+    [Fact]
     public void NamingAComponentTheModelLacksIsAnError()
     {
         ArgumentException e = Assert.Throws<ArgumentException>(() =>

@@ -94,8 +94,8 @@ public sealed class ModelFilesTests
     {
         string json = ModelFiles.ConfigJson(new ModelConfig { Name = "fm", EmbeddingDim = 4 });
         Assert.Equal("""{"name":"fm","embedding_dim":4,"init_std":0.01,"seed":2019}""", json);
-        Assert.Equal(["name", "embedding_dim", "embedding_rank", "init_std", "seed"], new ModelConfig { Name = "fm" }.SettingKeys);
-        Assert.Equal(["name", "embedding_dim", "embedding_rank", "hidden_units", "activation", "dropout", "mlp_ranks", "mlp_inner_relu", "init_std", "seed",
+        Assert.Equal(["name", "embedding_dim", "embedding_rank", "embedding_tt_rank", "embedding_tt_fields", "init_std", "seed"], new ModelConfig { Name = "fm" }.SettingKeys);
+        Assert.Equal(["name", "embedding_dim", "embedding_rank", "embedding_tt_rank", "embedding_tt_fields", "hidden_units", "activation", "dropout", "mlp_ranks", "mlp_inner_relu", "init_std", "seed",
                 "cin_layers", "cin_split_half"],
             new ModelConfig { Name = "xdeepfm" }.SettingKeys);
     }
@@ -115,6 +115,16 @@ public sealed class ModelFilesTests
             Tensors = [],
         });
         Assert.Equal(Clickwise.Layers.Activation.Relu, old.Activation);
+    }
+
+    [Fact]
+    public void TensorTrainSettingsAreWrittenOnlyWhenSetAndRoundTrip()
+    {
+        Assert.DoesNotContain("embedding_tt", ModelFiles.ConfigJson(new ModelConfig { Name = "deepfm" }));
+        string json = ModelFiles.ConfigJson(new ModelConfig { Name = "deepfm", EmbeddingTtRank = 8, EmbeddingTtFields = 3 });
+        Assert.Contains("\"embedding_tt_rank\":8,\"embedding_tt_fields\":3", json);
+        ModelConfig back = ModelFiles.ParseConfig(new ModelFileContent { Kind = ModelFileKind.Model, ConfigJson = json, Tensors = [] });
+        Assert.Equal((8, 3), (back.EmbeddingTtRank, back.EmbeddingTtFields));
     }
 
     [Fact]

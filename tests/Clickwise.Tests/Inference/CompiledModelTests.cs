@@ -225,6 +225,39 @@ public sealed class CompiledModelTests
     }
 
     [Theory]
+    [InlineData("deepfm", 2)]
+    [InlineData("deepfm", 8)] // every field a train: the table keeps only its placeholder row
+    [InlineData("dcn", 3)]
+    [InlineData("deepfwfm", 2)]
+    [InlineData("xdeepfm", 1)]
+    public void TensorTrainFieldsMatchForward(string name, int trainFields)
+    {
+        CtrModel model = ModelRegistry.Create(RandomModels.Config(name) with { EmbeddingTtRank = 3, EmbeddingTtFields = trainFields },
+            RandomModels.Layout).Prepared(40);
+        var trains = new TensorTrainFields(RandomModels.Layout, 5, 3, trainFields);
+        Assert.Equal(RandomModels.Layout.TotalRows - trains.Fields.Sum(f => RandomModels.Layout.Sizes[f]) + 1, model.Parameters.Single(p => p.Name == "embedding").RowCount);
+        var random = new Clickwise.Layers.SeededRandom(12);
+        foreach (var p in model.Parameters)
+        {
+            random.FillUniform(p.Value, 0.5);
+        }
+
+        CompiledModel compiled = CompiledModel.Compile(model);
+        Assert.Contains(compiled.Describe(), d => d.StartsWith("tensor-train embedding gather", StringComparison.Ordinal));
+        foreach ((int rows, int tape, bool multiHot) in new[] { (1, 1, false), (40, 40, false), (40, 16, false), (1, 1, true), (40, 16, true) })
+        {
+            foreach (bool withValues in new[] { false, true })
+            {
+                Batch batch = multiHot ? RandomModels.MultiHotBatch(rows, withValues, seed: rows + tape) : RandomModels.Batch(rows, withValues, seed: rows + tape);
+                float[] expected = RandomModels.ForwardLogits(model, batch), actual = new float[rows];
+                compiled.PredictLogits(batch, actual, compiled.CreateTape(tape));
+                RandomModels.AssertClose(expected, actual, $"{name} {trainFields} trains batch {rows} values {withValues} multi-hot {multiHot}",
+                    tolerance: 1e-5f);
+            }
+        }
+    }
+
+    [Theory]
     [InlineData("deepfm", 2, false)]
     [InlineData("deepfwfm", 1, false)]
     [InlineData("dnn", 2, false)]

@@ -24,6 +24,7 @@ public sealed class KernelRegistryTests
         Assert.Equal("matvec-reference", KernelRegistry.AllMatVec[0].Name);
         Assert.Equal("optimizer-reference", KernelRegistry.AllOptimizer[0].Name);
         Assert.Equal("sell-reference", KernelRegistry.AllSlicedEll[0].Name);
+        Assert.Equal("tensor-train-reference", KernelRegistry.AllTensorTrain[0].Name);
         Assert.Equal(Vector512.IsHardwareAccelerated, KernelRegistry.AllMatVec.Any(v => v.Name == "matvec-v512"));
         Assert.Equal(Vector256.IsHardwareAccelerated, KernelRegistry.AllMatVec.Any(v => v.Name == "matvec-v256"));
 
@@ -35,6 +36,7 @@ public sealed class KernelRegistryTests
                      ComputeContext.Default.MatVec?.Name);
         Assert.Equal(reference, KernelRegistry.FwFM.Name.EndsWith("-reference", StringComparison.Ordinal));
         Assert.Equal(reference, KernelRegistry.Embedding.Name.EndsWith("-reference", StringComparison.Ordinal));
+        Assert.Equal(reference, KernelRegistry.TensorTrain.Name.EndsWith("-reference", StringComparison.Ordinal));
         Assert.Equal(reference || KernelRegistry.AllOptimizer.Count == 1,
                      KernelRegistry.Optimizer.Name.EndsWith("-reference", StringComparison.Ordinal));
         Assert.Equal(reference || KernelRegistry.AllSlicedEll.Count == 1,

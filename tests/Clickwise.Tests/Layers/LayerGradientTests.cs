@@ -57,6 +57,30 @@ public sealed class LayerGradientTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>Two tensor-train fields of a [B, F, D] embedding output: the cores' gradient from the rows they produced, values scaling them.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void TensorTrainCores(bool hasValues)
+    {
+        const int field = 2, firstRow = 40, vocabulary = 30, dim = 6;
+        TensorTrainShape shape = TensorTrainShape.For(vocabulary, dim, rank: 3);
+        float[] cores = Random(shape.Length, 11), values = Random(B * F, 12), r = Random(B * F * dim, 13);
+        int[] ids = [.. Ids(14).Select(id => firstRow + id)]; // ids within the field's 30 rows
+        ids[F + field] = ids[field]; // rows 0 and 1 share their train row: its slices sum both gradients
+        var outBuf = new float[B * F * dim];
+        var scratch = new float[shape.BackwardScratchLength];
+        double Loss()
+        {
+            TensorTrainEmbedding.Forward(cores, shape, ids, values, hasValues, B, F, field, firstRow, outBuf, scratch);
+            return GradientCheck.Dot(outBuf, r);
+        }
+
+        var dCores = new float[shape.Length];
+        TensorTrainEmbedding.Backward(cores, shape, ids, values, hasValues, r, B, F, field, firstRow, dCores, scratch);
+        GradientCheck.Check("embedding.tt", cores, dCores, Loss, eps: 1e-3f, output: output);
+    }
+
     [Fact]
     public void FirstOrderWeightsAndValues()
     {

@@ -143,6 +143,34 @@ public sealed class ModelRegistryTests
     }
 
     [Fact]
+    public void EveryModelWithASharedTableTakesTensorTrainFieldsAndTheOthersSayWhyNot()
+    {
+        string[] without = ["lr", "ffm", "fnn"];
+        foreach (ModelEntry entry in ModelRegistry.Entries)
+        {
+            ModelConfig config = Config(entry.Name) with { EmbeddingTtRank = 2, EmbeddingTtFields = 1 };
+            if (without.Contains(entry.Name))
+            {
+                Assert.StartsWith("embedding_tt_rank: ", Assert.Throws<ArgumentException>(() => ModelRegistry.Create(config, Layout)).Message);
+            }
+            else
+            {
+                CtrModel model = ModelRegistry.Create(config, Layout);
+                Assert.Equal(3 + 2 + 1, model.Parameters.Single(p => p.Name == "embedding").RowCount); // field b (4 rows) left for its cores
+                Assert.Equal("embedding.tt.1", model.Parameters.Single(p => p.Role == ParameterRole.TensorTrainCore).Name);
+            }
+        }
+    }
+
+    [Fact]
+    public void TensorTrainFieldsRefuseCompressedEmbeddingsAndTooManyFields()
+    {
+        ModelConfig config = Config("deepfm") with { EmbeddingTtRank = 2 };
+        Assert.Contains("set one of them", Assert.Throws<ArgumentException>(() => (config with { EmbeddingRank = 2 }).Validate()).Message);
+        Assert.Contains("the data has 3 fields", Assert.Throws<ArgumentException>(() => ModelRegistry.Create(config with { EmbeddingTtFields = 4 }, Layout)).Message);
+    }
+
+    [Fact]
     public void InitialisationIsDeterministicForASeed()
     {
         CtrModel a = ModelRegistry.Create(Config("deepfwfm", seed: 1), Layout).Prepared(8);

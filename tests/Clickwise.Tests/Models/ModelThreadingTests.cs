@@ -28,10 +28,18 @@ public sealed class ModelThreadingTests
     [InlineData("autoint+")]
     [InlineData("ipnn")]
     [InlineData("opnn")]
-    public void TrainingStepsGiveTheSameBitsOnOneAndTwoThreads(string name)
+    public void TrainingStepsGiveTheSameBitsOnOneAndTwoThreads(string name) => AssertSameBitsOnOneAndTwoThreads(name, trainRank: 0);
+
+    /// <summary>Tensor-train fields (three of seven, rank 4): rows contracted by batch-row parts, cores accumulated by field parts.</summary>
+    [Theory]
+    [InlineData("deepfm")]
+    [InlineData("dcn")]
+    public void TensorTrainStepsGiveTheSameBitsOnOneAndTwoThreads(string name) => AssertSameBitsOnOneAndTwoThreads(name, trainRank: 4);
+
+    private static void AssertSameBitsOnOneAndTwoThreads(string name, int trainRank)
     {
-        var one = new Run(name, ComputeContext.Default with { Threads = 1 });
-        var two = new Run(name, ComputeContext.Default with { Threads = 2 });
+        var one = new Run(name, ComputeContext.Default with { Threads = 1 }, trainRank);
+        var two = new Run(name, ComputeContext.Default with { Threads = 2 }, trainRank);
         Assert.Equal(1, one.Model.Compute.Threads);
         Assert.Equal(2, two.Model.Compute.Threads);
         for (int step = 0; step < 3; step++)
@@ -69,10 +77,13 @@ public sealed class ModelThreadingTests
         private readonly Batch _batch = new(BatchSize, Fields) { Count = BatchSize };
         private readonly float[] _logits = new float[BatchSize], _dLogits = new float[BatchSize];
 
-        public Run(string name, ComputeContext compute)
+        public Run(string name, ComputeContext compute, int trainRank)
         {
             _layout = new FeatureLayout([.. Enumerable.Range(0, Fields).Select(f => $"f{f}")], [.. Enumerable.Repeat(500, Fields)]);
-            var config = new ModelConfig { Name = name, EmbeddingDim = 6, HiddenUnits = [70, 40], Dropout = 0.5f, Seed = 3 };
+            var config = new ModelConfig
+            {
+                Name = name, EmbeddingDim = 6, HiddenUnits = [70, 40], Dropout = 0.5f, Seed = 3, EmbeddingTtRank = trainRank, EmbeddingTtFields = 3,
+            };
             Model = ModelRegistry.Create(config, _layout);
             Model.PrepareTraining(BatchSize, compute);
             _adam = new Adam(new OptimizerSettings { LearningRate = 1e-2, L2Net = 1e-3, L2Embedding = 1e-3 }, compute);

@@ -1,4 +1,5 @@
 using Clickwise.Data;
+using Clickwise.Kernels;
 using Clickwise.Models;
 
 namespace Clickwise.Compression.LowRank;
@@ -8,7 +9,8 @@ namespace Clickwise.Compression.LowRank;
 /// projection Uᵀ [k, t] and bias b_i, so e_i ≈ (x·D_i[id]·U)·Uᵀ + b_i. AFM takes U from the eigenvectors of the
 /// field's output covariance over the training rows (weighted by how often each row occurs, centred, with
 /// b_i = (I − UUᵀ)μ_i, the paper's form, exact for values x ≠ 1 since the bias is not scaled by x); SVD from those of
-/// D_iᵀD_i (every row weighted alike, uncentred, b_i = 0).
+/// D_iᵀD_i (every row weighted alike, uncentred, b_i = 0). <see cref="Tt"/> is the tensor-train baseline: the largest
+/// fields' tables become TT cores by TT-SVD (<see cref="TensorTrainDecomposition"/>), the other fields keep their rows.
 /// </summary>
 public static class LowRankEmbedding
 {
@@ -55,12 +57,44 @@ public static class LowRankEmbedding
         });
     }
 
+    /// <summary>
+    /// The <paramref name="fields"/> largest fields' rows as tensor trains of rank <paramref name="rank"/>, initialised by
+    /// TT-SVD of the trained rows; the report has one entry per train field: its first cut's σ² and the relative error.
+    /// </summary>
+    public static LowRankCompression Tt(CtrModel model, int rank, int fields)
+    {
+        RefuseCompressed(model);
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(rank, 1);
+        ModelConfig config = model.Config with { EmbeddingTtRank = rank, EmbeddingTtFields = fields };
+        config.Validate();
+        ModelRegistry.Create(config, model.Layout); // refuses models without a shared table
+        int dim = config.EmbeddingDim;
+        float[] table = model.Parameters.Single(p => p.Name == EmbeddingPart.DefaultName).Value;
+        var trains = new TensorTrainFields(model.Layout, dim, rank, fields);
+        var tensors = model.Parameters.ToDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal);
+        tensors[EmbeddingPart.DefaultName] = trains.TableFrom(table, dim);
+        var layers = new List<LowRankLayer>();
+        foreach (int field in trains.Fields)
+        {
+            int size = model.Layout.Sizes[field];
+            ReadOnlySpan<float> rows = table.AsSpan(model.Layout.Offsets[field] * dim, size * dim);
+            TensorTrainShape shape = trains.Shape(field);
+            (float[] cores, double[] firstCut) = TensorTrainDecomposition.Decompose(rows, size, shape);
+            tensors[TensorTrainFields.CoresName(EmbeddingPart.DefaultName, field)] = cores;
+            // Reported like a layer by its first cut: the [p1·q1, rest] unfolding's p1·q1 singular values, r1 of them kept.
+            layers.Add(new LowRankLayer($"embedding.{model.Layout.FieldNames[field]}", firstCut.Length, shape.Ranks[1], firstCut)
+            {
+                RelativeError = TensorTrainDecomposition.RelativeError(rows, size, shape, cores),
+            });
+        }
+
+        return new LowRankCompression(config, tensors, layers, model.Parameters.Sum(p => (long)p.Length), tensors.Values.Sum(t => (long)t.Length));
+    }
+
     private static (float[] Table, int Dim) Table(CtrModel model, int rank)
     {
-        if (model.Config.EmbeddingRank > 0)
-        {
-            throw new ArgumentException($"model '{model.Config.Name}' already has compressed embeddings (rank {model.Config.EmbeddingRank}).");
-        }
+        RefuseCompressed(model);
 
         int dim = model.Config.EmbeddingDim;
         if (rank < 1 || rank > dim)
@@ -71,6 +105,14 @@ public static class LowRankEmbedding
         // The model must have a shared table to replace: building its compressed form refuses those without one.
         ModelRegistry.Create(model.Config with { EmbeddingRank = rank }, model.Layout);
         return (model.Parameters.Single(p => p.Name == EmbeddingPart.DefaultName).Value, dim);
+    }
+
+    private static void RefuseCompressed(CtrModel model)
+    {
+        if (model.Config.EmbeddingRank > 0 || model.Config.EmbeddingTtRank > 0)
+        {
+            throw new ArgumentException($"model '{model.Config.Name}' already has compressed embeddings.");
+        }
     }
 
     /// <summary>Per field, the basis (and the mean the bias keeps; null: no bias) → the compressed table, projections and report.</summary>

@@ -6,6 +6,9 @@ namespace Clickwise.Compression.LowRank;
 /// </summary>
 public sealed record LowRankLayer(string Name, int Width, int Rank, IReadOnlyList<double> Eigenvalues)
 {
+    /// <summary>‖original − compressed‖_F / ‖original‖_F where the compressor measured it (tensor-train fields); null elsewhere.</summary>
+    public double? RelativeError { get; init; }
+
     /// <summary>Share of Σ√λ held by the top <see cref="Rank"/> singular values.</summary>
     public double EnergyKept
     {

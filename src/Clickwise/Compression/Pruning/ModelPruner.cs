@@ -32,6 +32,12 @@ public sealed class ModelPruner
             PruningComponent? component = ComponentOf(p);
             if (component is { } c && targets.Prunes(c))
             {
+                if (c == PruningComponent.Embedding && embeddingScope == EmbeddingPruningScope.PerField && p.RowCount != layout.TotalRows)
+                {
+                    throw new ArgumentException($"per-field embedding pruning needs one '{p.Name}' row per feature; this model keeps "
+                        + $"{p.RowCount:N0} of {layout.TotalRows:N0} (its tensor-train fields' rows are cores)");
+                }
+
                 tensors.Add(new PrunedTensor(p, c, new PruneMask(p.Length)));
             }
         }

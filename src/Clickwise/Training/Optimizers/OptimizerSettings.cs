@@ -9,7 +9,8 @@ namespace Clickwise.Training.Optimizers;
 /// <remarks>
 /// L2 follows PyTorch's <c>weight_decay</c>: g ← g + λ·w before the moments. λ is <see cref="L2Embedding"/> for
 /// <see cref="ParameterRole.Embedding"/> and <see cref="ParameterRole.FirstOrder"/> tables (the rows the update visits: every row in
-/// <see cref="AdamMode.Dense"/>, else the touched ones) and
+/// <see cref="AdamMode.Dense"/>, else the touched ones) and for <see cref="ParameterRole.TensorTrainCore"/> cores (dense, every
+/// step: they stand for a field's rows), and
 /// <see cref="L2Net"/> for every other parameter, biases included: DeepLight's code passes all parameters to one
 /// Adam with weight_decay, so biases are decayed there too and we match it.
 /// </remarks>
@@ -38,5 +39,5 @@ public sealed record OptimizerSettings
     public AdamMode AdamMode { get; init; }
 
     public float L2For(ParameterRole role) =>
-        (float)(role is ParameterRole.Embedding or ParameterRole.FirstOrder ? L2Embedding : L2Net);
+        (float)(role is ParameterRole.Embedding or ParameterRole.FirstOrder or ParameterRole.TensorTrainCore ? L2Embedding : L2Net);
 }
