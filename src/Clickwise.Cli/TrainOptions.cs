@@ -445,7 +445,7 @@ internal sealed class TrainOptions
     {
         try
         {
-            int[] units = text.Length == 0 ? [] : text.Split(',').Select(int.Parse).ToArray();
+            int[] units = text.Split(',').Select(int.Parse).ToArray(); // "" names no layer: refused, not a DNN without one
             return units.Any(u => u < 1) ? throw new FormatException() : units;
         }
         catch (FormatException)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Clickwise.Data;
 using Clickwise.Inference;
+using Clickwise.Models;
 
 namespace Clickwise.Experiments;
 
@@ -58,7 +59,7 @@ public static class SpeedProbe
 
         Array.Sort(micros);
         CompiledModel batched = model.WithRowSplit(batchThreads > 0 ? batchThreads : model.Compute.Threads);
-        int[] batchIds = new int[batchSize * f];
+        int[] batchIds = ModelTooLargeException.Guard(() => new int[checked(batchSize * f)], () => $"a probe batch of {batchSize:N0} rows' ids");
         for (int r = 0; r < batchSize; r++)
         {
             ids.AsSpan(r % rows * f, f).CopyTo(batchIds.AsSpan(r * f, f));

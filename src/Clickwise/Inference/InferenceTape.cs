@@ -10,7 +10,8 @@ public sealed class InferenceTape
     {
         MaxBatchSize = maxBatchSize;
         FloatsPerRow = floatsPerRow;
-        Buffer = GC.AllocateUninitializedArray<float>(checked(maxBatchSize * floatsPerRow), pinned: true);
+        Buffer = Models.ModelTooLargeException.Guard(() => GC.AllocateUninitializedArray<float>(checked(maxBatchSize * floatsPerRow), pinned: true),
+            () => $"a batch of {maxBatchSize:N0} rows of the plan's activations ({floatsPerRow:N0} floats a row)");
     }
 
     public int MaxBatchSize { get; }

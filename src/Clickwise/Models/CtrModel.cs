@@ -51,9 +51,13 @@ public abstract class CtrModel
             return;
         }
 
-        Parameters.PrepareRowGradients(checked(maxBatchSize * Layout.FieldCount));
+        ModelTooLargeException.Guard(() =>
+        {
+            Parameters.PrepareRowGradients(checked(maxBatchSize * Layout.FieldCount));
+            Prepare(maxBatchSize, compute);
+            return true;
+        }, () => $"a batch of {maxBatchSize:N0} rows of {Config.Name}'s activations");
         Compute = compute;
-        Prepare(maxBatchSize, compute);
         MaxBatchSize = maxBatchSize;
     }
 

@@ -136,7 +136,7 @@ public sealed record ModelConfig
             }
         }
 
-        if (HasDnn && Dropout is < 0f or >= 1f)
+        if (HasDnn && !(Dropout >= 0f && Dropout < 1f)) // NaN too
         {
             throw new ArgumentException($"dropout is a rate in [0, 1), got {Dropout}.");
         }

@@ -139,7 +139,9 @@ public static class ModelRegistry
             $"unknown model '{config.Name}'; known models: {string.Join(", ", Names)}.", nameof(config));
 
         config.Validate();
-        return entry.Create(config, layout, weights);
+        return ModelTooLargeException.Guard(() => entry.Create(config, layout, weights), () =>
+            $"{config.Name} with embedding_dim {config.EmbeddingDim} and hidden_units [{string.Join(", ", config.HiddenUnits)}] over "
+            + $"{layout.TotalRows:N0} table rows");
     }
 
     /// <summary>

@@ -122,6 +122,9 @@ public sealed class CliExitCodeTests : IClassFixture<CliExitCodeTests.Files>
     [InlineData("train", "-d", "{data}", "-o", "{dir}/m.cwm", "--lr", "0")]
     [InlineData("train", "-d", "{data}", "-o", "{dir}/m.cwm", "--embedding-dim", "0")]
     [InlineData("train", "-d", "{data}", "-o", "{dir}/m.cwm", "--dropout", "1.5")]
+    [InlineData("train", "-d", "{data}", "-o", "{dir}/m.cwm", "--dropout", "NaN")]
+    [InlineData("train", "-d", "{data}", "-o", "{dir}/m.cwm", "--skip-bad", "--max-bad-ratio", "NaN")]
+    [InlineData("train", "-d", "{data}", "-o", "{dir}/m.cwm", "--hidden", "")]
     [InlineData("train", "-d", "{data}", "-o", "{dir}/m.cwm", "--min-count", "0")]
     [InlineData("train", "-d", "{data}", "-o", "{dir}/m.cwm", "--split-mode", "stratified")]
     [InlineData("train", "-d", "{data}", "-o", "{dir}/m.cwm", "--preset", "deepfm")]
@@ -140,6 +143,27 @@ public sealed class CliExitCodeTests : IClassFixture<CliExitCodeTests.Files>
         Assert.StartsWith("clickwise: ", result.Error);
         Assert.False(File.Exists(_files.Directory.File("m.cwm")));
         Assert.False(Directory.Exists(_files.Directory.File("m.cwm.run")), "rejected before any work");
+    }
+
+    [Theory]
+    [InlineData("train", "-d", "{data}", "-o", "{dir}/m.cwm", "--batch-size", "1000000000")]
+    [InlineData("train", "-d", "{data}", "-o", "{dir}/m.cwm", "--hidden", "100000000")]
+    [InlineData("bench", "-m", "{model}", "--batch", "100000000", "--requests", "100")]
+    public void ASizeBeyondWhatFitsExits2NamingIt(params string[] args)
+    {
+        CliResult result = CliRunner.Expect(Usage, Expand(args));
+        Assert.Contains("does not fit", result.Error);
+        Assert.Contains("lower the batch size or the model's widths", result.Error);
+        Assert.Single(result.Error.TrimEnd().Split('\n'));
+        Assert.False(File.Exists(_files.Directory.File("m.cwm")));
+    }
+
+    [Fact]
+    public void MoreThreadsThanCoresAreCappedAndSaid()
+    {
+        CliResult result = CliRunner.Expect(0, "train", "-d", _files.DataPath, "-o", _files.Directory.File("threads.cwm"), "--model", "lr",
+            "--epochs", "1", "--quiet", "--threads", "1000");
+        Assert.Contains($"--threads 1000 is more than the {Environment.ProcessorCount} cores here; using {Environment.ProcessorCount}", result.Error);
     }
 
     [Fact]
