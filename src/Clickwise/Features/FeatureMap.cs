@@ -75,8 +75,21 @@ public sealed class FeatureMap
     /// <summary>An encoder for one thread (it owns scratch; the lookup tables are shared).</summary>
     public FeatureEncoder CreateEncoder() => new(this, _lookups.Value);
 
-    /// <summary>Fails unless <paramref name="schema"/> names the map's fields in the same order with usable kinds.</summary>
-    public void CheckSchema(DataSchema schema) => FeatureSpecs.CheckSchema(Fields.Select(f => f.Spec).ToArray(), schema);
+    /// <summary>
+    /// Fails unless <paramref name="schema"/> names the map's fields in the same order with usable kinds: a map fitted on
+    /// other columns (a saved model's, scoring or fine-tuned on other data) is a data error, not a bug.
+    /// </summary>
+    public void CheckSchema(DataSchema schema)
+    {
+        try
+        {
+            FeatureSpecs.CheckSchema(Fields.Select(f => f.Spec).ToArray(), schema);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"the model was trained on other columns than this data has: {e.Message}", e);
+        }
+    }
 
     public void Save(string path) => AtomicFile.WriteAllBytes(path, Encoding.UTF8.GetBytes(ToJson()));
 

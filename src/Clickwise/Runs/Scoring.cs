@@ -27,7 +27,7 @@ public static class Scoring
                                       Action<Batch, ReadOnlySpan<float>, ReadOnlySpan<long>> onBatch, int batchSize = BatchSize)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        CheckSchema(map, reader);
+        map.CheckSchema(reader.Schema); // a model scores only data with the columns it was trained on
         FeatureEncoder encoder = map.CreateEncoder();
         int f = map.FieldCount;
         var record = new RawRecord(f);
@@ -82,18 +82,5 @@ public static class Scoring
         }
 
         return (accumulator.Result(), accumulator.Calibration(), stats);
-    }
-
-    /// <summary>A model scores only data with the columns it was trained on; anything else is a data error, said plainly.</summary>
-    private static void CheckSchema(FeatureMap map, IRecordReader reader)
-    {
-        try
-        {
-            map.CheckSchema(reader.Schema);
-        }
-        catch (ArgumentException e)
-        {
-            throw new InvalidDataException($"the model was trained on other columns than this data has: {e.Message}", e);
-        }
     }
 }

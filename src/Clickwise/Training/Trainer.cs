@@ -69,7 +69,7 @@ public sealed class Trainer
         (TrainerState state, TrainingConfig written, ModelFileContent content) = Checkpoint.Load(checkpointPath, _model, Optimizer);
         if (written.BatchSize != _config.BatchSize || written.Seed != _config.Seed)
         {
-            throw new ArgumentException(
+            throw new InvalidDataException(
                 $"{checkpointPath}: written with batch size {written.BatchSize} and seed {written.Seed}; resuming needs the same "
                 + $"(got {_config.BatchSize} and {_config.Seed}) to continue the same data order");
         }
@@ -78,7 +78,7 @@ public sealed class Trainer
         // all rows by an older version) would continue with every embedding row meaning another category.
         if (FeatureMapJson is not null && content.FeatureMapJson is not null && content.FeatureMapJson != FeatureMapJson)
         {
-            throw new ArgumentException(
+            throw new InvalidDataException(
                 $"{checkpointPath}: written with another vocabulary than this run's (other data or split, or fitted over all rows "
                 + "by an older version); resuming needs the same, so start again without --resume");
         }

@@ -159,6 +159,22 @@ public sealed class CliExitCodeTests : IClassFixture<CliExitCodeTests.Files>
     }
 
     [Fact]
+    public void ResumingOrFineTuningOnWhatDoesNotMatchIsADataError()
+    {
+        string model = _files.Directory.File("resumed.cwm");
+        CliRunner.Expect(0, "train", "-d", _files.DataPath, "-o", model, "--model", "lr", "--epochs", "1", "--quiet");
+        CliResult resume = CliRunner.Expect(DataError, "train", "-d", _files.DataPath, "-o", model, "--model", "lr", "--epochs", "2",
+            "--batch-size", "512", "--resume", model + ".run", "--quiet");
+        Assert.Contains("written with batch size 2048 and seed 2019; resuming needs the same (got 512 and 2019)", resume.Error);
+
+        string csv = _files.Directory.File("other.csv");
+        File.WriteAllLines(csv, ["label,a,b", "1,x,y", "0,z,w", "1,x,w"]);
+        CliResult init = CliRunner.Expect(DataError, "train", "-d", csv, "--format", "csv", "--categorical", "a,b", "-m", _files.ModelPath,
+            "-o", _files.Directory.File("other.cwm"), "--epochs", "1", "--quiet");
+        Assert.Contains("the model was trained on other columns than this data has: the data has 2 fields but the feature specs name 39", init.Error);
+    }
+
+    [Fact]
     public void MoreThreadsThanCoresAreCappedAndSaid()
     {
         CliResult result = CliRunner.Expect(0, "train", "-d", _files.DataPath, "-o", _files.Directory.File("threads.cwm"), "--model", "lr",

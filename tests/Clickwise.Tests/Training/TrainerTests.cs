@@ -228,7 +228,7 @@ public sealed class TrainerTests : IDisposable
         Assert.Contains("written for model config",
             Assert.ThrowsAny<Exception>(() => new Trainer(other, Config).Resume(checkpoint)).Message);
         Assert.Contains("same",
-            Assert.Throws<ArgumentException>(() => new Trainer(Model(), Config with { BatchSize = 16 }).Resume(checkpoint)).Message);
+            Assert.Throws<InvalidDataException>(() => new Trainer(Model(), Config with { BatchSize = 16 }).Resume(checkpoint)).Message);
         Assert.Contains("holds adam state, but training uses sgd",
             Assert.ThrowsAny<Exception>(() => new Trainer(Model(), Config with { Optimizer = "sgd" }).Resume(checkpoint)).Message);
         Assert.Contains("holds adam_mode lazy state, but training uses dense",
