@@ -149,7 +149,9 @@ internal static class CommonOptions
 
         if (files.FirstOrDefault(file => file != "-" && !File.Exists(file)) is { } missing)
         {
-            throw new FileNotFoundException($"no such file: {missing}", missing);
+            throw Directory.Exists(missing)
+                ? new UsageException($"{missing} is a directory, not a data file (a directory `prepare` wrote has a manifest; give the files, or a glob such as '{Path.Combine(missing, "*.gz")}')")
+                : new FileNotFoundException($"no such file: {missing}", missing);
         }
     }
 }

@@ -218,7 +218,7 @@ public static class TrainRun
                 rows = t.Result.Rows,
             }).ToArray(),
             valid = request.Valid?.Path,
-            train_samples_per_sec = ConfigJson.Finite(samplesPerSec),
+            // No measured speed: one seed writes one file, byte for byte (the run directory's metrics.jsonl keeps the speeds).
             sparsity = pruner?.Targets.ToPaperNotation(),
             source = request.Data.Path,
             start = start?.ToString(),

@@ -175,6 +175,15 @@ public sealed class CliExitCodeTests : IClassFixture<CliExitCodeTests.Files>
     }
 
     [Fact]
+    public void ADirectoryGivenAsDataIsNamedAsOne()
+    {
+        string folder = _files.Directory.File("a-folder");
+        Directory.CreateDirectory(folder);
+        CliResult result = CliRunner.Expect(Usage, "train", "-d", folder, "-o", _files.Directory.File("m.cwm"));
+        Assert.Contains($"{folder} is a directory, not a data file", result.Error);
+    }
+
+    [Fact]
     public void MoreThreadsThanCoresAreCappedAndSaid()
     {
         CliResult result = CliRunner.Expect(0, "train", "-d", _files.DataPath, "-o", _files.Directory.File("threads.cwm"), "--model", "lr",

@@ -92,6 +92,24 @@ public sealed class TrainFilesTests
     }
 
     [Fact]
+    public void OneSeedWritesOneModelFileByteForByte()
+    {
+        using var dir = new TempDirectory();
+        string data = dir.File("data.tsv");
+        CliRunner.Expect(0, "synth", "--rows", "3000", "--seed", "4", "-o", data);
+        string[] models = [dir.File("a.cwm"), dir.File("b.cwm")];
+        foreach (string model in models)
+        {
+            CliRunner.Expect(0, "train", "-d", data, "-o", model, "--model", "deepfm", "--epochs", "1", "--hidden", "16,16", "--batch-size", "256",
+                "--quiet");
+        }
+
+        // The header used to carry the measured training speed: a hash could not prove a rerun reproduced the model.
+        Assert.Equal(File.ReadAllBytes(models[0]), File.ReadAllBytes(models[1]));
+        Assert.Contains("samples_per_sec", File.ReadAllText(models[0] + ".run/metrics.jsonl"));
+    }
+
+    [Fact]
     public void ResumeRefusesACheckpointOfAnotherVocabulary()
     {
         using var dir = new TempDirectory();
