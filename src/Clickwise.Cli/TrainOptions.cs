@@ -163,6 +163,16 @@ internal sealed class TrainOptions
         CommonOptions.AddAll(command, _skipBad, _maxBad, _threads);
     }
 
+    /// <summary>Every file the options read, by option name (for <see cref="OutputAliases"/>); null when not given.</summary>
+    public IEnumerable<(string Option, string? Value)> Inputs(ParseResult parse) =>
+    [
+        ("-d/--data", parse.GetValue(_data)),
+        ("--valid", parse.GetValue(_valid)),
+        .. (parse.GetValue(_test) ?? []).Select(test => ("--test", (string?)test)),
+        ("--config", parse.GetValue(_config)),
+        ("--init", parse.GetValue(_init)),
+    ];
+
     /// <summary>The request the options describe (validated, with <see cref="UsageException"/> for bad values).</summary>
     public TrainRequest Request(ParseResult parse, string modelPath, string workDir, string? resumeFrom = null, bool pruningDefaults = false)
     {

@@ -1,5 +1,6 @@
 using Clickwise.Data;
 using Clickwise.IO;
+using Clickwise.Runs;
 
 namespace Clickwise.Cli;
 
@@ -34,6 +35,7 @@ internal static class VerbRunner
         DirectoryNotFoundException e => (ExitCodes.IOError, e.Message),
         UsageException e => (ExitCodes.Usage, e.Message),
         InvalidDataException e => (ExitCodes.DataError, e.Message),
+        RunInUseException e => (ExitCodes.InUse, e.Message),
         IOException e => (ExitCodes.IOError, e.Message),
         UnauthorizedAccessException e => (ExitCodes.IOError, e.Message),
         _ => (ExitCodes.Failure, $"{error.GetType().Name}: {error.Message}"),

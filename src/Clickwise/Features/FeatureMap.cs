@@ -78,7 +78,7 @@ public sealed class FeatureMap
     /// <summary>Fails unless <paramref name="schema"/> names the map's fields in the same order with usable kinds.</summary>
     public void CheckSchema(DataSchema schema) => FeatureSpecs.CheckSchema(Fields.Select(f => f.Spec).ToArray(), schema);
 
-    public void Save(string path) => AtomicFile.WriteAllBytes(path, Encoding.UTF8.GetBytes(ToJson()));
+    public void Save(string path) => OutputFile.WriteAllBytes(path, Encoding.UTF8.GetBytes(ToJson()));
 
     public static FeatureMap Load(string path)
     {
