@@ -27,8 +27,8 @@ internal static class TrainCommand
             string runDir = parse.GetValue(workdir) ?? DefaultRunDirectory(modelPath);
             // --resume takes the run directory as well as the checkpoint in it.
             string? resumeFrom = parse.GetValue(resume) is { } r && Directory.Exists(r) ? Path.Combine(r, "checkpoint.cwm") : parse.GetValue(resume);
-            OutputAliases.Refuse(modelPath, [.. options.Inputs(parse), ("--resume", resumeFrom)]);
             TrainRequest request = options.Request(parse, modelPath, runDir, resumeFrom);
+            OutputAliases.Refuse(modelPath, [.. options.Inputs(parse, request), ("--resume", resumeFrom)]);
             if (parse.GetValue(printConfig))
             {
                 Console.WriteLine(request.EffectiveConfigJson());

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Clickwise.IO;
 using Clickwise.Tests.DataCache;
 
@@ -149,6 +150,19 @@ public sealed class OutputTargetTests : IClassFixture<OutputTargetTests.Files>, 
         Assert.Contains(expanded[^1], result.Error);
         Assert.Equal(data, File.ReadAllBytes(_files.DataPath));
         Assert.Equal(model, File.ReadAllBytes(_files.ModelPath));
+    }
+
+    [Fact]
+    public void TrainRefusesAnOutputThatIsTheDataItsConfigNames()
+    {
+        string config = _scratch.File("run.json");
+        File.WriteAllText(config, $$$"""{"model": {"name": "lr"}, "data": {"train": {{{JsonSerializer.Serialize(_files.DataPath)}}}}}""");
+        byte[] data = File.ReadAllBytes(_files.DataPath);
+
+        CliResult result = CliRunner.Expect(Usage, "train", "--config", config, "-o", _files.DataPath, "--epochs", "1", "--quiet");
+
+        Assert.Contains($"the output {_files.DataPath} is the input -d/--data (from --config) {_files.DataPath}", result.Error);
+        Assert.Equal(data, File.ReadAllBytes(_files.DataPath));
     }
 
     [Fact]
