@@ -11,7 +11,8 @@ namespace Clickwise.Cli;
 internal static class OutputAliases
 {
     /// <param name="output">The output path as given (<c>-</c>, stdout, aliases nothing).</param>
-    /// <param name="inputs">Each input option's name and value: a file, a comma list or glob of files, <c>-</c>, or null when not given.</param>
+    /// <param name="inputs">Each input option's name and value: a file, a comma list or glob of files, a directory (every file in it),
+    /// <c>-</c>, or null when not given.</param>
     public static void Refuse(string output, params IEnumerable<(string Option, string? Value)> inputs)
     {
         if (output == "-")
@@ -39,9 +40,14 @@ internal static class OutputAliases
 
     private static IEnumerable<string> Files(string? value)
     {
-        if (value is null or "-" || Directory.Exists(value))
+        if (value is null or "-")
         {
             return [];
+        }
+
+        if (Directory.Exists(value))
+        {
+            return Directory.EnumerateFiles(value, "*", SearchOption.AllDirectories); // a prepared directory: its caches, map, manifest
         }
 
         try

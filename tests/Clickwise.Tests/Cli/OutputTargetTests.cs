@@ -166,6 +166,21 @@ public sealed class OutputTargetTests : IClassFixture<OutputTargetTests.Files>, 
     }
 
     [Fact]
+    public void PredictRefusesAnOutputInsideThePreparedDirectoryItReads()
+    {
+        string prepared = _scratch.File("prepared");
+        CliRunner.Expect(0, "prepare", "-d", _files.DataPath, "-o", prepared);
+        CliRunner.Expect(0, "train", "-d", prepared, "--model", "lr", "-o", _scratch.File("m.cwm"), "--epochs", "1", "--quiet");
+        string map = Directory.GetFiles(prepared, "*.json", SearchOption.AllDirectories)[0];
+        byte[] before = File.ReadAllBytes(map);
+
+        CliResult result = CliRunner.Expect(Usage, "predict", "-m", _scratch.File("m.cwm"), "-d", prepared, "-o", map);
+
+        Assert.Contains($"the output {map} is the input -d/--data {map}", result.Error);
+        Assert.Equal(before, File.ReadAllBytes(map));
+    }
+
+    [Fact]
     public void SynthReplacesItsOutputByRenameNeverInPlace()
     {
         string path = _scratch.File("synth.tsv");
