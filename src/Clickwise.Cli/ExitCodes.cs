@@ -16,6 +16,9 @@ internal static class ExitCodes
     /// <summary>EX_IOERR: reading or writing failed (disk full, truncated stream).</summary>
     public const int IOError = 74;
 
+    /// <summary>EX_TEMPFAIL: the output is in use by another run (its run directory's lock is held); retry later.</summary>
+    public const int InUse = 75;
+
     /// <summary>128 + SIGINT: stopped by Ctrl-C (train says where its checkpoint is and how to resume).</summary>
     public const int Interrupted = 130;
 }

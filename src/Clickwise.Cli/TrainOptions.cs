@@ -163,6 +163,23 @@ internal sealed class TrainOptions
         CommonOptions.AddAll(command, _skipBad, _maxBad, _threads);
     }
 
+    /// <summary>
+    /// Every file <paramref name="request"/> reads, named by the option that gave it (for <see cref="OutputAliases"/>): the
+    /// config file, and the data, validation, test and --init files, whether from flags or from the config.
+    /// </summary>
+    public IEnumerable<(string Option, string? Value)> Inputs(ParseResult parse, TrainRequest request)
+    {
+        string Named(Option option, string flag) => parse.GetResult(option) is null ? $"{flag} (from --config)" : flag;
+        return
+        [
+            ("--config", parse.GetValue(_config)),
+            (Named(_data, "-d/--data"), request.Data.Path),
+            (Named(_valid, "--valid"), request.Valid?.Path),
+            .. request.Tests.Select(test => (Named(_test, "--test"), (string?)test.Path)),
+            ("--init", request.InitFrom),
+        ];
+    }
+
     /// <summary>The request the options describe (validated, with <see cref="UsageException"/> for bad values).</summary>
     public TrainRequest Request(ParseResult parse, string modelPath, string workDir, string? resumeFrom = null, bool pruningDefaults = false)
     {

@@ -1,5 +1,6 @@
 using Clickwise.Data;
 using Clickwise.IO;
+using Clickwise.Runs;
 
 namespace Clickwise.Cli;
 
@@ -35,6 +36,7 @@ internal static class VerbRunner
         UsageException e => (ExitCodes.Usage, e.Message),
         Models.ModelTooLargeException e => (ExitCodes.Usage, $"{e.Message}; lower the batch size or the model's widths"),
         InvalidDataException e => (ExitCodes.DataError, e.Message),
+        RunInUseException e => (ExitCodes.InUse, e.Message),
         IOException e => (ExitCodes.IOError, e.Message),
         UnauthorizedAccessException e => (ExitCodes.IOError, e.Message),
         _ => (ExitCodes.Failure, $"{error.GetType().Name}: {error.Message}"),

@@ -60,8 +60,8 @@ internal static class CompareCommand
             Directory.CreateDirectory(directory);
             void Save(ComparisonReport report)
             {
-                AtomicFile.WriteAllBytes(Path.Combine(directory, "compare.md"), Encoding.UTF8.GetBytes(ComparisonMarkdown.Render(report, title)));
-                AtomicFile.WriteAllBytes(jsonPath, Encoding.UTF8.GetBytes(ConfigJson.Serialize(report)));
+                OutputFile.WriteAllBytes(Path.Combine(directory, "compare.md"), Encoding.UTF8.GetBytes(ComparisonMarkdown.Render(report, title)));
+                OutputFile.WriteAllBytes(jsonPath, Encoding.UTF8.GetBytes(ConfigJson.Serialize(report)));
             }
 
             ComparisonReport report;

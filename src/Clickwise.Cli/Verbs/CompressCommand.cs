@@ -41,6 +41,7 @@ internal static class CompressCommand
             var compute = CommonOptions.Compute(parse.GetValue(threads));
             string modelPath = parse.GetValue(model)!, directory = parse.GetValue(data)!;
             CommonOptions.RequireModel(modelPath, "-m/--model");
+            OutputAliases.Refuse(parse.GetValue(output)!, ("-m/--model", modelPath));
             if (!PreparedDirectory.Is(directory))
             {
                 throw new UsageException($"{directory} is not a prepared directory: compress reads the training part of the data the model was "

@@ -1,6 +1,8 @@
 using System.CommandLine;
+using System.Text;
 using Clickwise.Data.Readers;
 using Clickwise.Experiments;
+using Clickwise.IO;
 using Clickwise.Runs;
 
 namespace Clickwise.Cli.Verbs;
@@ -59,8 +61,8 @@ internal static class DeepLightCommand
 
             string markdown = PruningStudyMarkdown.Render(report, $"DeepLight pruning study: {Path.GetFileName(request.Data.Path)}");
             Directory.CreateDirectory(directory);
-            File.WriteAllText(Path.Combine(directory, "deeplight.md"), markdown);
-            File.WriteAllText(Path.Combine(directory, "deeplight.json"), ConfigJson.Serialize(report));
+            OutputFile.WriteAllBytes(Path.Combine(directory, "deeplight.md"), Encoding.UTF8.GetBytes(markdown));
+            OutputFile.WriteAllBytes(Path.Combine(directory, "deeplight.json"), Encoding.UTF8.GetBytes(ConfigJson.Serialize(report)));
             Console.WriteLine(markdown);
             return ExitCodes.Success;
         }));

@@ -134,8 +134,8 @@ internal static class LowRankCommand
                 : LowRankStudy.RunModels(request, names, name => options.ModelFor(parse, name), name => options.TrainingFor(parse, name), study, Shown);
             string markdown = LowRankStudyMarkdown.Render(reports, $"Low-rank compression study: {Path.GetFileName(request.Data.Path)}");
             Directory.CreateDirectory(directory);
-            AtomicFile.WriteAllBytes(Path.Combine(directory, "lowrank.md"), Encoding.UTF8.GetBytes(markdown));
-            AtomicFile.WriteAllBytes(Path.Combine(directory, "lowrank.json"), Encoding.UTF8.GetBytes(reports.Count == 1 ? ConfigJson.Serialize(reports[0]) : ConfigJson.Serialize(reports)));
+            OutputFile.WriteAllBytes(Path.Combine(directory, "lowrank.md"), Encoding.UTF8.GetBytes(markdown));
+            OutputFile.WriteAllBytes(Path.Combine(directory, "lowrank.json"), Encoding.UTF8.GetBytes(reports.Count == 1 ? ConfigJson.Serialize(reports[0]) : ConfigJson.Serialize(reports)));
             Console.WriteLine(markdown);
             return ExitCodes.Success;
         }));

@@ -4,6 +4,7 @@ using System.Text;
 using Clickwise.Data;
 using Clickwise.Data.Cache;
 using Clickwise.Data.Readers;
+using Clickwise.IO;
 using Clickwise.Layers;
 using Clickwise.Runs;
 
@@ -51,11 +52,12 @@ internal static class PredictCommand
             string path = parse.GetValue(data)!;
             CommonOptions.RequireModel(parse.GetValue(model)!, "-m/--model");
             string target = parse.GetValue(output)!;
+            OutputAliases.Refuse(target, ("-d/--data", path), ("-m/--model", parse.GetValue(model)));
             if (PreparedDirectory.Is(path))
             {
                 ModelArtifact trained = ModelArtifact.Load(parse.GetValue(model)!);
                 SplitPart part = parse.GetValue(split) is { } name ? CommonOptions.Part(name) : SplitPart.Test;
-                long scored = WriteAtomically(target, writer => HeldOut.Predict(trained, path, part, compute, logits =>
+                long scored = WriteOutput(target, writer => HeldOut.Predict(trained, path, part, compute, logits =>
                 {
                     foreach (float z in logits)
                     {
@@ -93,7 +95,7 @@ internal static class PredictCommand
                 IRecordReader reader = ids ?? opened;
                 // With an id column every output line starts with its input line's id, in line order.
                 string Id() => ids is null ? "" : ids.Next() + "\t";
-                stats = WriteAtomically(target, writer =>
+                stats = WriteOutput(target, writer =>
                 {
                     var line = new StringBuilder();
                     // A skipped line's place keeps a nan, so the output stays line-aligned with the input.
@@ -139,7 +141,8 @@ internal static class PredictCommand
         return command;
     }
 
-    private static T WriteAtomically<T>(string target, Func<TextWriter, T> write)
+    /// <summary>Writes the predictions to stdout ('-') or through <see cref="OutputFile"/> (atomic file, or a device/FIFO stream).</summary>
+    private static T WriteOutput<T>(string target, Func<TextWriter, T> write)
     {
         if (target == "-")
         {
@@ -148,29 +151,12 @@ internal static class PredictCommand
             return write(Console.Out);
         }
 
-        string full = Path.GetFullPath(target);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!); // -o results/p.txt creates results/
-        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".tmp-{Path.GetFileName(full)}-{Environment.ProcessId}");
-        try
+        return OutputFile.Write(target, stream =>
         {
-            T result;
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
-            using (var writer = new StreamWriter(stream, new UTF8Encoding(false)))
-            {
-                result = write(writer);
-                writer.Flush();
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, full, overwrite: true);
+            using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+            T result = write(writer);
+            writer.Flush();
             return result;
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
+        });
     }
 }

@@ -4,6 +4,7 @@ using Clickwise.Data.Readers;
 using Clickwise.Data.Synthetic;
 using Clickwise.Experiments;
 using Clickwise.Inference;
+using Clickwise.IO;
 using Clickwise.Layers;
 using Clickwise.Models;
 using Clickwise.Runs;
@@ -98,16 +99,19 @@ internal static class QuickstartCommand
         var ids = new List<int>();
         int count = 0;
         using var reader = new HeadReader(RecordReaders.Open(dataPath, new ReaderOptions { Format = DataFormat.Criteo }), Rows);
-        using var writer = new StreamWriter(outputPath);
-        Scoring.Stream(compiled, artifact.FeatureMap, reader, (batch, logits) =>
+        OutputFile.Write(outputPath, stream =>
         {
-            foreach (float z in logits)
+            using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true);
+            Scoring.Stream(compiled, artifact.FeatureMap, reader, (batch, logits) =>
             {
-                writer.WriteLine(BinaryLogLoss.Sigmoid(z).ToString("R", System.Globalization.CultureInfo.InvariantCulture));
-            }
+                foreach (float z in logits)
+                {
+                    writer.WriteLine(BinaryLogLoss.Sigmoid(z).ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+                }
 
-            ids.AddRange(batch.IdsInUse.ToArray());
-            count += batch.Count;
+                ids.AddRange(batch.IdsInUse.ToArray());
+                count += batch.Count;
+            });
         });
         predicted = count;
         return [.. ids];

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Clickwise.IO;
 using Clickwise.Runs;
 
 namespace Clickwise.Cli.Verbs;
@@ -23,10 +24,11 @@ internal static class TrainCommand
         command.SetAction(parse => VerbRunner.Run(() =>
         {
             string modelPath = parse.GetValue(output)!;
-            string runDir = parse.GetValue(workdir) ?? modelPath + ".run";
+            string runDir = parse.GetValue(workdir) ?? DefaultRunDirectory(modelPath);
             // --resume takes the run directory as well as the checkpoint in it.
             string? resumeFrom = parse.GetValue(resume) is { } r && Directory.Exists(r) ? Path.Combine(r, "checkpoint.cwm") : parse.GetValue(resume);
             TrainRequest request = options.Request(parse, modelPath, runDir, resumeFrom);
+            OutputAliases.Refuse(modelPath, [.. options.Inputs(parse, request), ("--resume", resumeFrom)]);
             if (parse.GetValue(printConfig))
             {
                 Console.WriteLine(request.EffectiveConfigJson());
@@ -34,6 +36,7 @@ internal static class TrainCommand
             }
 
             bool newRunDir = !Directory.Exists(runDir);
+            using RunLock runLock = RunLock.Acquire(runDir);
             string checkpoint = Path.Combine(runDir, "checkpoint.cwm");
             using var interrupt = new CancellationTokenSource();
             ConsoleCancelEventHandler onCtrlC = (_, e) =>
@@ -79,6 +82,17 @@ internal static class TrainCommand
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary><c>&lt;output&gt;.run</c> beside a model file; a device, FIFO or descriptor has no place for one beside it.</summary>
+    private static string DefaultRunDirectory(string modelPath)
+    {
+        if (OutputFile.NamesADescriptor(modelPath) || FileIdentity.Of(modelPath).Kind is FileKind.CharacterDevice or FileKind.Fifo)
+        {
+            throw new UsageException($"-o {modelPath} is not a file, so the run directory cannot be beside it: give --workdir DIR");
+        }
+
+        return modelPath + ".run";
     }
 
     /// <summary>This command line with <c>--resume RUN_DIR</c> in place of any earlier <c>--resume</c>.</summary>

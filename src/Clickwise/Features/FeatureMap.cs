@@ -91,7 +91,7 @@ public sealed class FeatureMap
         }
     }
 
-    public void Save(string path) => AtomicFile.WriteAllBytes(path, Encoding.UTF8.GetBytes(ToJson()));
+    public void Save(string path) => OutputFile.WriteAllBytes(path, Encoding.UTF8.GetBytes(ToJson()));
 
     public static FeatureMap Load(string path)
     {

@@ -11,7 +11,8 @@ namespace Clickwise.IO;
 /// </summary>
 public static partial class AtomicFile
 {
-    public static void Write(string path, Action<Stream> write)
+    /// <summary>Replaces <paramref name="path"/> with what <paramref name="write"/> writes, and returns what it returns.</summary>
+    public static T Write<T>(string path, Func<Stream, T> write)
     {
         string full = Path.GetFullPath(path);
         string directory = Path.GetDirectoryName(full) ?? throw new ArgumentException($"'{path}' has no directory");
@@ -22,11 +23,12 @@ public static partial class AtomicFile
 
         string temp = Path.Combine(directory,
             $"{TempPrefix(name)}{Environment.ProcessId}-{Random.Shared.Next():x8}");
+        T result;
         try
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
             {
-                write(stream);
+                result = write(stream);
                 stream.Flush(flushToDisk: true);
             }
 
@@ -39,9 +41,8 @@ public static partial class AtomicFile
         }
 
         FsyncDirectory(directory);
+        return result;
     }
-
-    public static void WriteAllBytes(string path, byte[] bytes) => Write(path, stream => stream.Write(bytes));
 
     /// <summary>
     /// A fresh temp path beside <paramref name="path"/> for a writer that streams for a long time (a data cache)

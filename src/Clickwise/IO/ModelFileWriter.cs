@@ -10,9 +10,12 @@ public static class ModelFileWriter
 {
     private static readonly byte[] Zeros = new byte[ModelFileFormat.Alignment];
 
-    /// <summary>Writes <paramref name="content"/> to <paramref name="path"/> atomically (temp, fsync, rename, fsync dir).</summary>
+    /// <summary>
+    /// Writes <paramref name="content"/> to <paramref name="path"/> through <see cref="OutputFile"/>: a regular file atomically
+    /// (temp, fsync, rename, fsync dir), a device or FIFO as a stream.
+    /// </summary>
     public static void Write(string path, ModelFileContent content) =>
-        AtomicFile.Write(path, stream => WriteTo(stream, content));
+        OutputFile.Write(path, stream => WriteTo(stream, content));
 
     /// <summary>Writes the file's bytes to <paramref name="stream"/> (no atomicity); returns the byte count.</summary>
     public static long WriteTo(Stream stream, ModelFileContent content)

@@ -25,7 +25,7 @@ public static class PreparedDirectory
         Directory.CreateDirectory(directory);
         PreparedDataset data = TrainRun.Prepare(request with { WorkDir = directory });
         PreparedManifest.SaveSources(CacheOf(directory), [.. Sources(request, directory)]);
-        AtomicFile.WriteAllBytes(Path.Combine(directory, InputFileName), Encoding.UTF8.GetBytes(ConfigJson.Serialize(request.Data.Reader)));
+        OutputFile.WriteAllBytes(Path.Combine(directory, InputFileName), Encoding.UTF8.GetBytes(ConfigJson.Serialize(request.Data.Reader)));
         return data;
     }
 

@@ -68,7 +68,7 @@ public static class TrainRun
         ModelArtifact? init = request.InitFrom is { } path ? ModelArtifact.Load(path) : null;
         Validate(request, init);
         Directory.CreateDirectory(request.WorkDir);
-        IO.AtomicFile.WriteAllBytes(Path.Combine(request.WorkDir, "effective-config.json"), System.Text.Encoding.UTF8.GetBytes(request.EffectiveConfigJson()));
+        IO.OutputFile.WriteAllBytes(Path.Combine(request.WorkDir, "effective-config.json"), System.Text.Encoding.UTF8.GetBytes(request.EffectiveConfigJson()));
         var clock = Stopwatch.StartNew();
         using PreparedDataset data = PreparedDirectory.Is(request.Data.Path)
             ? OpenPrepared(request, init)
@@ -189,6 +189,7 @@ public static class TrainRun
         if (request.ResumeFrom is not null)
         {
             trainer.Resume(request.ResumeFrom);
+            metrics.KeepEpochsThrough(trainer.State.Epoch);
             if (pruner is { Regrow: false })
             {
                 pruner.AdoptZeros();

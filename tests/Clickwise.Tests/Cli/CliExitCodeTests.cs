@@ -320,12 +320,12 @@ public sealed class CliExitCodeTests : IClassFixture<CliExitCodeTests.Files>
     }
 
     [Theory]
-    [InlineData("synth", "--rows", "10", "-o", "{dir}/no/such/folder/s.tsv")]
-    [InlineData("predict", "-m", "{model}", "-d", "{data}", "-o", "{data}/under-a-file/p.txt")] // predict creates folders, not under a file
+    [InlineData("synth", "--rows", "10", "-o", "{data}/under-a-file/s.tsv")] // outputs create their folders, not under a file
+    [InlineData("predict", "-m", "{model}", "-d", "{data}", "-o", "{data}/under-a-file/p.txt")]
     public void AnOutputThatCannotBeWrittenExits74(params string[] args)
     {
         CliResult result = CliRunner.Expect(IOError, Expand(args));
-        Assert.Matches("no/such/folder|under-a-file", result.Error);
+        Assert.Contains("under-a-file", result.Error);
     }
 
     [Fact]

@@ -55,7 +55,7 @@ internal sealed record PreparedManifest
     public static string TestCacheName(int index) => $"test-{index + 1}.cwcache";
 
     public void Save(string cacheDir) =>
-        AtomicFile.WriteAllBytes(Path.Combine(cacheDir, FileName), Encoding.UTF8.GetBytes(JsonSerializer.Serialize(this, s_json)));
+        OutputFile.WriteAllBytes(Path.Combine(cacheDir, FileName), Encoding.UTF8.GetBytes(JsonSerializer.Serialize(this, s_json)));
 
     /// <summary>The input files recorded in the manifest of <paramref name="cacheDir"/>.</summary>
     public static IReadOnlyList<SourceFile> SourcesOf(string cacheDir) => Read(cacheDir).Sources;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.IO.Compression;
+using Clickwise.IO;
 using Clickwise.Metrics;
 
 namespace Clickwise.Data.Synthetic;
@@ -18,19 +19,25 @@ public static class SyntheticGenerator
     /// <summary>Rows of the pilot sample on which the bias is tuned to the positive rate.</summary>
     internal const int PilotRows = 1 << 15;
 
-    /// <summary>Writes to <paramref name="path"/>; a <c>.gz</c> suffix gzips the text.</summary>
+    /// <summary>
+    /// Writes to <paramref name="path"/> through <see cref="OutputFile"/> (a killed or failed run leaves no truncated file
+    /// under the name); a <c>.gz</c> suffix gzips the text.
+    /// </summary>
     public static SyntheticReport Generate(SyntheticOptions options, string path)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-        if (!path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
+        return OutputFile.Write(path, file =>
         {
-            return Generate(options, file);
-        }
+            if (!path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
+            {
+                return Generate(options, file);
+            }
 
-        using var gzip = new GZipStream(file, CompressionLevel.Fastest);
-        return Generate(options, gzip);
+            // Disposed here, before the file is flushed and committed: the gzip trailer is part of the file.
+            using var gzip = new GZipStream(file, CompressionLevel.Fastest, leaveOpen: true);
+            return Generate(options, gzip);
+        });
     }
 
     /// <summary>Writes the text to <paramref name="output"/> (left open) and reports what was made.</summary>
