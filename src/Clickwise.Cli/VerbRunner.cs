@@ -1,5 +1,6 @@
 using Clickwise.Data;
 using Clickwise.IO;
+using Clickwise.Training;
 
 namespace Clickwise.Cli;
 
@@ -33,6 +34,7 @@ internal static class VerbRunner
         // that cannot be written: an I/O error, not a missing input.
         DirectoryNotFoundException e => (ExitCodes.IOError, e.Message),
         UsageException e => (ExitCodes.Usage, e.Message),
+        TrainingDivergedException e => (ExitCodes.Diverged, e.Message),
         InvalidDataException e => (ExitCodes.DataError, e.Message),
         IOException e => (ExitCodes.IOError, e.Message),
         UnauthorizedAccessException e => (ExitCodes.IOError, e.Message),

@@ -85,7 +85,7 @@ public sealed class TrainerTests : IDisposable
         var snapshots = new SnapshotObserver(model);
         trainer.Observers.Add(snapshots);
 
-        var e = Assert.Throws<NonFiniteLossException>(() => trainer.Fit(Separable(200, 1), Separable(50, 2), cancellationToken: Ct));
+        var e = Assert.Throws<TrainingDivergedException>(() => trainer.Fit(Separable(200, 1), Separable(50, 2), cancellationToken: Ct));
 
         Assert.Equal((2, 3, 10L), (e.Epoch, e.Step, e.GlobalStep));
         Assert.Contains("loss is NaN at epoch 2, step 3 (global step 10)", e.Message);
@@ -111,7 +111,7 @@ public sealed class TrainerTests : IDisposable
         model.NaNGradientAtBackward = 10;
         var trainer = new Trainer(model, Config) { CheckpointPath = checkpoint, CheckpointEverySteps = 5 };
 
-        var e = Assert.Throws<NonFiniteLossException>(() => trainer.Fit(Separable(200, 1), cancellationToken: Ct));
+        var e = Assert.Throws<TrainingDivergedException>(() => trainer.Fit(Separable(200, 1), cancellationToken: Ct));
 
         Assert.Equal(("bias", 10L), (e.Parameter, e.GlobalStep));
         Assert.Contains("parameter 'bias' is not finite after the update at epoch 2, step 3", e.Message);
