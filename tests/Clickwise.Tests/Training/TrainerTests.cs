@@ -74,6 +74,21 @@ public sealed class TrainerTests : IDisposable
         Assert.True(result.StoppedEarly);
     }
 
+    /// <summary>Issue 17: a NaN stop in epoch 1 claimed a checkpoint that did not exist yet.</summary>
+    [Fact]
+    public void ANaNStopBeforeTheFirstCheckpointSaysThereIsNone()
+    {
+        string checkpoint = Path.Combine(_directory, "run.ckpt");
+        TinyModel model = Model();
+        model.NaNAtTrainingForward = 3;
+        var trainer = new Trainer(model, Config) { CheckpointPath = checkpoint };
+
+        var e = Assert.Throws<TrainingDivergedException>(() => trainer.Fit(Separable(200, 1), cancellationToken: Ct));
+
+        Assert.Equal("training stopped: loss is NaN at epoch 1, step 3 (global step 3); no checkpoint was written yet", e.Message);
+        Assert.False(File.Exists(checkpoint));
+    }
+
     [Fact]
     public void NaNLossStopsNamingTheStepAndKeepsTheLastGoodCheckpoint()
     {
