@@ -7,6 +7,9 @@ internal static class ExitCodes
     public const int Failure = 1;
     public const int Usage = 2;
 
+    /// <summary>Training diverged (NaN/infinite loss or weight, or a loss far above its best): no model was written.</summary>
+    public const int Diverged = 3;
+
     /// <summary>EX_DATAERR: malformed input, too many bad lines, a corrupted model file.</summary>
     public const int DataError = 65;
 

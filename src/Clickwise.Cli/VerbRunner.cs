@@ -1,6 +1,7 @@
 using Clickwise.Data;
 using Clickwise.IO;
 using Clickwise.Runs;
+using Clickwise.Training;
 
 namespace Clickwise.Cli;
 
@@ -35,6 +36,7 @@ internal static class VerbRunner
         DirectoryNotFoundException e => (ExitCodes.IOError, e.Message),
         UsageException e => (ExitCodes.Usage, e.Message),
         Models.ModelTooLargeException e => (ExitCodes.Usage, $"{e.Message}; lower the batch size or the model's widths"),
+        TrainingDivergedException e => (ExitCodes.Diverged, e.Message),
         InvalidDataException e => (ExitCodes.DataError, e.Message),
         RunInUseException e => (ExitCodes.InUse, e.Message),
         IOException e => (ExitCodes.IOError, e.Message),

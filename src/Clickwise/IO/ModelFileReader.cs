@@ -7,7 +7,8 @@ namespace Clickwise.IO;
 
 /// <summary>
 /// Reads and verifies model and checkpoint files. Every failure is a <see cref="ModelFormatException"/> saying
-/// which check failed: not a Clickwise file, a newer format version, truncated, or checksum mismatch.
+/// which check failed: not a Clickwise file, a newer format version, truncated, checksum mismatch, or a tensor
+/// holding NaN or infinity.
 /// </summary>
 public static class ModelFileReader
 {
@@ -113,6 +114,7 @@ public static class ModelFileReader
             throw ChecksumMismatch(path);
         }
 
+        RequireFinite(tensors, path);
         return new ModelFileContent
         {
             Kind = parsed.Kind,
@@ -141,6 +143,32 @@ public static class ModelFileReader
                 long[] l = new long[count];
                 ReadHashed(stream, hash, MemoryMarshal.AsBytes(l.AsSpan()));
                 return ModelTensor.Int64(entry.Name, entry.Role, entry.Shape, l);
+        }
+    }
+
+    /// <summary>
+    /// A checksum proves the bytes are the ones written, not that they are usable: a model saved after its weights
+    /// overflowed would load and predict NaN for every row. Every float tensor (weights, optimizer slots, best copy)
+    /// must be finite.
+    /// </summary>
+    private static void RequireFinite(List<ModelTensor> tensors, string path)
+    {
+        foreach (ModelTensor tensor in tensors)
+        {
+            if (tensor.DType != TensorDType.Float32)
+            {
+                continue;
+            }
+
+            ReadOnlySpan<float> values = tensor.Float32Data.Span;
+            for (int i = 0; i < values.Length; i++)
+            {
+                if (!float.IsFinite(values[i]))
+                {
+                    throw new ModelFormatException(
+                        $"{path}: tensor '{tensor.Name}' holds a non-finite value ({values[i]} at element {i}); the checksum is intact, so the model was saved that way: retrain it");
+                }
+            }
         }
     }
 

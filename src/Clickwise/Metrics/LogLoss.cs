@@ -8,9 +8,10 @@ namespace Clickwise.Metrics;
 /// <remarks>
 /// From probabilities, p is clipped to [<see cref="Epsilon"/>, 1 - <see cref="Epsilon"/>] first, so a
 /// confident wrong prediction costs at most -ln(1e-7) ≈ 16.1 instead of infinity (scikit-learn's old default
-/// clip; the model's float sigmoid saturates to exactly 0 or 1 near |z| ≈ 17 and 88). From logits no clipping
-/// is needed: max(z, 0) - z·y + ln(1 + e^-|z|) is finite and exact for every finite z.
-/// No rows → NaN.
+/// clip; the model's float sigmoid saturates to exactly 0 or 1 near |z| ≈ 17 and 88). From logits the loss is
+/// max(z, 0) - z·y + ln(1 + e^-|z|), exact for every finite z, and capped at the same -ln(1e-7): one row with a
+/// huge wrong logit would otherwise outweigh millions of others (a logit of -2.8e16 gave a mean logloss of 2.8e16),
+/// and a metric must mean the same from probabilities and from logits. No rows → NaN.
 /// </remarks>
 public static class LogLoss
 {
@@ -26,16 +27,19 @@ public static class LogLoss
         return -Math.Log(Math.Clamp(p, Epsilon, 1 - Epsilon));
     }
 
-    /// <summary>One row's loss from a logit z (p = sigmoid(z)), numerically stable.</summary>
+    /// <summary>The most one row can cost, -ln(<see cref="Epsilon"/>) ≈ 16.118.</summary>
+    public static readonly double MaxRowLoss = -Math.Log(Epsilon);
+
+    /// <summary>One row's loss from a logit z (p = sigmoid(z)), numerically stable, capped at <see cref="MaxRowLoss"/> (NaN stays NaN).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double FromLogit(double logit, bool positive) =>
-        Math.Max(logit, 0) - (positive ? logit : 0) + LogOnePlus(Math.Exp(-Math.Abs(logit)));
+        Math.Min(Math.Max(logit, 0) - (positive ? logit : 0) + LogOnePlus(Math.Exp(-Math.Abs(logit))), MaxRowLoss);
 
     /// <summary>Mean clipped logloss of probabilities.</summary>
     public static double FromProbabilities(ReadOnlySpan<float> probabilities, ReadOnlySpan<float> labels) =>
         Mean(probabilities, labels, fromLogits: false);
 
-    /// <summary>Mean logloss of logits, numerically stable (no clipping).</summary>
+    /// <summary>Mean logloss of logits, numerically stable, each row capped like a clipped probability.</summary>
     public static double FromLogits(ReadOnlySpan<float> logits, ReadOnlySpan<float> labels) =>
         Mean(logits, labels, fromLogits: true);
 

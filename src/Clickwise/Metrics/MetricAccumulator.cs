@@ -15,7 +15,7 @@ public sealed class MetricAccumulator
     private double _lossSum;
     private double _predictedSum;
     private long _positives;
-    private bool _sawNaN;
+    private long _nanRows;
 
     public MetricAccumulator(int initialCapacity = 1 << 16)
     {
@@ -57,7 +57,7 @@ public sealed class MetricAccumulator
         }
 
         double auc = double.NaN;
-        if (!_sawNaN)
+        if (_nanRows == 0)
         {
             Span<ulong> keys = _keys.AsSpan(0, _count);
             keys.Sort();
@@ -68,13 +68,18 @@ public sealed class MetricAccumulator
         return new EvaluationResult(_rows, auc, _lossSum / rows, _predictedSum / rows, _positives / rows, _positives);
     }
 
-    /// <summary>The reliability table of the rows so far (equal-count bins).</summary>
+    /// <summary>
+    /// The reliability table of the rows so far (equal-count bins). NaN predictions rank nowhere, so with any of
+    /// them the table is undefined: an <see cref="InvalidDataException"/> (the model's arithmetic on this input,
+    /// not a bug of the evaluation) saying how many.
+    /// </summary>
     public CalibrationReport Calibration(int binCount = Metrics.Calibration.DefaultBinCount)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(binCount, 1);
-        if (_sawNaN)
+        if (_nanRows > 0)
         {
-            throw new InvalidOperationException("a prediction was NaN; calibration is undefined");
+            throw new InvalidDataException(
+                $"{_nanRows} of {_rows} predictions are NaN (the model's arithmetic overflowed on these rows), so AUC, logloss and calibration are undefined");
         }
 
         Span<ulong> keys = _keys.AsSpan(0, _count);
@@ -90,7 +95,7 @@ public sealed class MetricAccumulator
         _lossSum = 0;
         _predictedSum = 0;
         _positives = 0;
-        _sawNaN = false;
+        _nanRows = 0;
     }
 
     private void Add(float score, bool positive, double loss)
@@ -102,7 +107,7 @@ public sealed class MetricAccumulator
         if (float.IsNaN(score))
         {
             // A NaN score has no rank: AUC becomes NaN, and the sums above already carry the NaN.
-            _sawNaN = true;
+            _nanRows++;
             return;
         }
 

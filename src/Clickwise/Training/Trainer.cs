@@ -12,7 +12,7 @@ namespace Clickwise.Training;
 
 /// <summary>
 /// The training loop: shuffled mini-batches (epoch e seeded with seed + e), forward → stable logloss → backward
-/// → optimizer step, a finiteness check on every loss, per-epoch validation with early stopping and restore of
+/// → optimizer step, a finiteness check on every loss, a divergence check on every epoch, per-epoch validation with early stopping and restore of
 /// the best epoch, checkpoints that resume bit-identically. Same seed and thread count give the same model.
 /// </summary>
 public sealed class Trainer
@@ -142,6 +142,7 @@ public sealed class Trainer
             RequireFiniteParameters(epoch, step);
             double seconds = epochClock.Elapsed.TotalSeconds;
             EpochResult result = FinishEpoch(epoch, valid, epochRowsThisRun / Math.Max(seconds, 1e-9), seconds);
+            RequireNotDiverged(result, step);
             foreach (ITrainingObserver observer in Observers)
             {
                 observer.OnEpoch(result);
@@ -180,7 +181,7 @@ public sealed class Trainer
             // Checked before backward and step, so the parameters (and any checkpoint) never see this batch.
             if (++State.NonFiniteBatches > _config.MaxNonFiniteBatches)
             {
-                throw new NonFiniteLossException(epoch, step, State.GlobalStep, loss, CheckpointPath);
+                throw new TrainingDivergedException(epoch, step, State.GlobalStep, loss, LastGoodCheckpoint);
             }
 
             return;
@@ -273,6 +274,19 @@ public sealed class Trainer
         Checkpoint.Save(CheckpointPath, _model, Optimizer, _config, State, best, FeatureMapJson);
     }
 
+    /// <summary>The checkpoint a stopped run can resume from: null until the first one is written.</summary>
+    private string? LastGoodCheckpoint => CheckpointPath is not null && File.Exists(CheckpointPath) ? CheckpointPath : null;
+
+    // Checked before observers and the checkpoint, so a diverged epoch is neither logged as done nor saved.
+    private void RequireNotDiverged(EpochResult result, int step)
+    {
+        string? reason = DivergenceGuard.Check(result, State.History.Take(State.History.Count - 1).ToList());
+        if (reason is not null)
+        {
+            throw TrainingDivergedException.AtEpochEnd(result.Epoch, step, State.GlobalStep, result.TrainLoss, reason, LastGoodCheckpoint);
+        }
+    }
+
     // A NaN gradient with a finite loss poisons the weights silently until the next forward; checking before every
     // checkpoint and validation keeps such weights out of the last good checkpoint. Cost: one read of the weights.
     private void RequireFiniteParameters(int epoch, int step)
@@ -281,7 +295,7 @@ public sealed class Trainer
         {
             if (!AllFinite(p.Value))
             {
-                throw new NonFiniteLossException(epoch, step, State.GlobalStep, double.NaN, CheckpointPath, p.Name);
+                throw new TrainingDivergedException(epoch, step, State.GlobalStep, double.NaN, LastGoodCheckpoint, p.Name);
             }
         }
     }

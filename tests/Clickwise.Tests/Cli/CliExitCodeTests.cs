@@ -340,6 +340,14 @@ public sealed class CliExitCodeTests : IClassFixture<CliExitCodeTests.Files>
         Assert.Equal(300, json.RootElement.GetProperty("rows").GetInt64());
     }
 
+    /// <summary>Issue 17: NaN stops exited 1, the code for a bug; a diverged run is an expected condition with its own code.</summary>
+    [Fact]
+    public void ANaNStopExits3()
+    {
+        (int code, string message) = Clickwise.Cli.VerbRunner.Describe(new Clickwise.Training.TrainingDivergedException(1, 3, 3, double.NaN, null));
+        Assert.Equal((3, "training stopped: loss is NaN at epoch 1, step 3 (global step 3); no checkpoint was written yet"), (code, message));
+    }
+
     [Fact]
     public void AnEmptyFileIsADataError()
     {

@@ -213,9 +213,30 @@ public sealed class MalformedInputTests
         Assert.Equal("bad feature (expected idx:value)", ReaderTestKit.ReadError("1 :5 4:1\n", options).Reason);
         Assert.Equal("bad feature (expected idx:value)", ReaderTestKit.ReadError("1 a:5 4:1\n", options).Reason);
         Assert.Equal("bad feature (expected idx:value)", ReaderTestKit.ReadError("1 3:x 4:1\n", options).Reason);
-        Assert.Equal("non-finite feature value", ReaderTestKit.ReadError("1 3:1e39 4:1\n", options).Reason);
+        Assert.Equal("non-finite feature value", ReaderTestKit.ReadError("1 3:1e400 4:1\n", options).Reason);
         Assert.Equal("label must be 0, 1 or -1", ReaderTestKit.ReadError("2 3:1 4:1\n", options).Reason);
         Assert.Equal("expected 2 features, found 1", ReaderTestKit.ReadError("1 3:1 4:1\n0 1:1\n", options).Reason);
+    }
+
+    /// <summary>Issue 17: libsvm/libffm values of 3e38 gave NaN probabilities and 1e20 probabilities of exactly 0, with exit 0.</summary>
+    [Theory]
+    [InlineData("3e38")]
+    [InlineData("1e20")]
+    [InlineData("-1000000.5")]
+    public void AFeatureValueBeyondTheBoundIsOutOfRangeOnItsLine(string value)
+    {
+        DataFormatException libsvm = ReaderTestKit.ReadError($"1 3:1 4:1\n0 3:{value} 4:1\n", Libsvm with { FieldCount = 2 });
+        Assert.Equal($"mem:2: feature value out of range (|value| > 1e6): '0 3:{value} 4:1'", libsvm.Message);
+
+        DataFormatException libffm = ReaderTestKit.ReadError($"1 0:5:{value}\n", Libffm);
+        Assert.Equal(1, libffm.Line);
+        Assert.Equal("feature value out of range (|value| > 1e6)", libffm.Reason);
+    }
+
+    [Fact]
+    public void FeatureValuesUpToTheBoundAreKept()
+    {
+        Assert.Equal(["1|3@1000000|4@-1000000"], ReaderTestKit.ReadAll("1 3:1e6 4:-1e6\n", Libsvm with { FieldCount = 2 }));
     }
 
     [Fact]

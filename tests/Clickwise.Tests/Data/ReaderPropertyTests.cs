@@ -78,7 +78,7 @@ public sealed class ReaderPropertyTests
         Gen<float> value = Gen.Frequency(
             (3, Gen.Constant(1f)),
             (3, Gen.Choose(-100_000, 100_000).Select(i => i / 1000f)),
-            (1, Gen.Choose(1, 1000).Select(i => i * 1e30f)));
+            (1, Gen.Choose(-1000, 1000).Select(i => i * 1e3f)));
         Gen<(int, float)> feature = Gen.Zip(Gen.Choose(0, 5_000_000), value);
         var gen = from fields in Gen.Choose(1, 8)
                   from rows in Gen.NonEmptyListOf(
@@ -125,7 +125,7 @@ public sealed class ReaderPropertyTests
         }));
     }
 
-    /// <summary>Quoted fields with delimiters, escaped quotes and CRLF inside, and over-long multi-line records skipped whole.</summary>
+    /// <summary>Quoted fields with delimiters, escaped quotes and CRLF inside, and over-long multi-line records that cost only their own lines.</summary>
     [Fact]
     public void QuotedCsvDoesNotDependOnBufferBoundaries()
     {
@@ -148,8 +148,9 @@ public sealed class ReaderPropertyTests
             using var large = ReaderTestKit.Open(text, options);
             using var tiny = ReaderTestKit.Open(text, options with { BufferSize = 7 }, c.chunk);
             List<string> largeRows = ReaderTestKit.ReadAll(large);
+            // An over-long record costs its lines (each a bad line), never a good row after it.
             return largeRows.Count == c.rows.Count(r => !r.Contains(overlong, StringComparison.Ordinal))
-                && large.Stats.Skipped == c.rows.Count - largeRows.Count
+                && large.Stats.Skipped == large.Stats.LinesRead - largeRows.Count
                 && largeRows.SequenceEqual(ReaderTestKit.ReadAll(tiny))
                 && large.Stats.FirstMessages.SequenceEqual(tiny.Stats.FirstMessages);
         }));

@@ -21,7 +21,7 @@ public sealed class ModelFileTests : IDisposable
     private static ModelFileContent Sample()
     {
         float[] odd = Enumerable.Range(0, 37).Select(i => i * 0.37f - 3f).ToArray();
-        odd[5] = BitConverter.Int32BitsToSingle(0x7FC0_1234); // a NaN payload must survive
+        odd[5] = BitConverter.Int32BitsToSingle(0x0000_1234); // a subnormal must survive bit for bit
         odd[6] = -0f;
         return new ModelFileContent
         {
@@ -60,6 +60,24 @@ public sealed class ModelFileTests : IDisposable
             Assert.Equal(a.Shape, b.Shape);
             Assert.True(a.Bytes.SequenceEqual(b.Bytes), $"tensor {a.Name} differs");
         }
+    }
+
+    /// <summary>Issue 17: a checksum-valid model with NaN or infinite weights loaded "checksum ok" and predicted NaN.</summary>
+    [Theory]
+    [InlineData(float.NaN)]
+    [InlineData(float.PositiveInfinity)]
+    [InlineData(float.NegativeInfinity)]
+    public void AChecksumValidFileWithANonFiniteWeightIsRefusedNamingTheTensor(float bad)
+    {
+        ModelFileContent content = Sample();
+        float[] weights = Enumerable.Range(0, 12).Select(i => 1f / (i + 1)).ToArray();
+        weights[7] = bad;
+        content = content with { Tensors = [.. content.Tensors.SkipLast(1), ModelTensor.Float32("mlp.0.weight", "DenseWeight", [3, 4], weights)] };
+        string path = PathOf("nan.clkw");
+        ModelFileWriter.Write(path, content);
+
+        var error = Assert.Throws<ModelFormatException>(() => ModelFileReader.Read(path));
+        Assert.Equal($"{path}: tensor 'mlp.0.weight' holds a non-finite value ({bad} at element 7); the checksum is intact, so the model was saved that way: retrain it", error.Message);
     }
 
     [Fact]

@@ -47,14 +47,24 @@ public sealed class LogLossTests
     }
 
     [Fact]
-    public void LogitsAreStableFarOutWithoutClipping()
+    public void LogitsAreStableFarOutAndCappedLikeClippedProbabilities()
     {
-        Assert.Equal(50.0, LogLoss.FromLogit(50, positive: false), 12);
-        Assert.Equal(800.0, LogLoss.FromLogit(-800, positive: true), 12);
+        Assert.Equal(15.000000305902274, LogLoss.FromLogit(15, positive: false), 12);
+        Assert.Equal(-Math.Log(1e-7), LogLoss.FromLogit(50, positive: false), 12);
+        Assert.Equal(-Math.Log(1e-7), LogLoss.FromLogit(-800, positive: true), 12);
+        Assert.True(double.IsNaN(LogLoss.FromLogit(double.NaN, positive: true)));
         Assert.Equal(1.0, LogLoss.FromLogit(40, positive: true) / Math.Exp(-40), 12);
         Assert.Equal(Math.Log(2), LogLoss.FromLogits([0f, 0f], [0, 1]), 15);
         Assert.Equal(1.0, LogLoss.Sigmoid(800));
         Assert.Equal(0.0, LogLoss.Sigmoid(-800));
+    }
+
+    /// <summary>Issue 17: a libsvm value of 1e20 gave a logit of -2.8e16 and a mean logloss of 2.8e16.</summary>
+    [Fact]
+    public void AHugeWrongLogitCostsNoMoreThanAClippedProbability()
+    {
+        Assert.Equal((-Math.Log(1e-7) + Math.Log(2)) / 2, LogLoss.FromLogits([-2.8e16f, 0f], [1, 1]), 12);
+        Assert.Equal(LogLoss.FromProbabilities([0f, 0.5f], [1, 1]), LogLoss.FromLogits([-2.8e16f, 0f], [1, 1]), 12);
     }
 
     [Fact]

@@ -73,7 +73,9 @@ public sealed class MetricAccumulatorTests
         EvaluationResult withNaN = accumulator.Result();
         Assert.Equal(3, withNaN.Rows);
         Assert.True(double.IsNaN(withNaN.Auc) && double.IsNaN(withNaN.LogLoss) && double.IsNaN(withNaN.PredictedCtr));
-        Assert.Throws<InvalidOperationException>(() => accumulator.Calibration());
+        // Issue 17: eval on NaN predictions exited 1 (a bug) with InvalidOperationException; it is a data error.
+        var nan = Assert.Throws<InvalidDataException>(() => accumulator.Calibration());
+        Assert.Equal("1 of 3 predictions are NaN (the model's arithmetic overflowed on these rows), so AUC, logloss and calibration are undefined", nan.Message);
 
         accumulator.Reset();
         accumulator.AddProbabilities([0.2f, 0.8f], [0, 1]);

@@ -74,6 +74,21 @@ public sealed class TrainerTests : IDisposable
         Assert.True(result.StoppedEarly);
     }
 
+    /// <summary>Issue 17: a NaN stop in epoch 1 claimed a checkpoint that did not exist yet.</summary>
+    [Fact]
+    public void ANaNStopBeforeTheFirstCheckpointSaysThereIsNone()
+    {
+        string checkpoint = Path.Combine(_directory, "run.ckpt");
+        TinyModel model = Model();
+        model.NaNAtTrainingForward = 3;
+        var trainer = new Trainer(model, Config) { CheckpointPath = checkpoint };
+
+        var e = Assert.Throws<TrainingDivergedException>(() => trainer.Fit(Separable(200, 1), cancellationToken: Ct));
+
+        Assert.Equal("training stopped: loss is NaN at epoch 1, step 3 (global step 3); no checkpoint was written yet", e.Message);
+        Assert.False(File.Exists(checkpoint));
+    }
+
     [Fact]
     public void NaNLossStopsNamingTheStepAndKeepsTheLastGoodCheckpoint()
     {
@@ -85,7 +100,7 @@ public sealed class TrainerTests : IDisposable
         var snapshots = new SnapshotObserver(model);
         trainer.Observers.Add(snapshots);
 
-        var e = Assert.Throws<NonFiniteLossException>(() => trainer.Fit(Separable(200, 1), Separable(50, 2), cancellationToken: Ct));
+        var e = Assert.Throws<TrainingDivergedException>(() => trainer.Fit(Separable(200, 1), Separable(50, 2), cancellationToken: Ct));
 
         Assert.Equal((2, 3, 10L), (e.Epoch, e.Step, e.GlobalStep));
         Assert.Contains("loss is NaN at epoch 2, step 3 (global step 10)", e.Message);
@@ -111,7 +126,7 @@ public sealed class TrainerTests : IDisposable
         model.NaNGradientAtBackward = 10;
         var trainer = new Trainer(model, Config) { CheckpointPath = checkpoint, CheckpointEverySteps = 5 };
 
-        var e = Assert.Throws<NonFiniteLossException>(() => trainer.Fit(Separable(200, 1), cancellationToken: Ct));
+        var e = Assert.Throws<TrainingDivergedException>(() => trainer.Fit(Separable(200, 1), cancellationToken: Ct));
 
         Assert.Equal(("bias", 10L), (e.Parameter, e.GlobalStep));
         Assert.Contains("parameter 'bias' is not finite after the update at epoch 2, step 3", e.Message);

@@ -7,14 +7,15 @@ internal static class CsvQuoting
     public const string Unterminated = "unterminated quoted field";
 
     /// <summary>
-    /// Makes the current record complete, extending it over physical lines while a quoted field is open.
-    /// Returns a bad-line reason, or null with the record's column count.
+    /// Makes the current record complete, extending it over physical lines while a quoted field is open, up to the
+    /// line-length limit. Returns a bad-line reason, or null with the record's column count. A quote still open at
+    /// the end of input or at the limit makes the line it opened on the bad line, and reading goes on after it.
     /// </summary>
     public static string? CompleteRecord(LineReader lines, byte delimiter, out int columns)
     {
         while (true)
         {
-            QuoteState state = Scan(lines.Line, delimiter, out columns);
+            QuoteState state = Scan(lines.Line, delimiter, out columns, out int openQuote);
             if (state == QuoteState.Complete)
             {
                 return null;
@@ -25,15 +26,17 @@ internal static class CsvQuoting
                 return BadQuoting;
             }
 
-            switch (lines.Extend())
+            LineStatus more = lines.Extend();
+            if (more != LineStatus.Line)
             {
-                case LineStatus.TooLong:
-                    return lines.TooLongReason;
-                case LineStatus.End:
-                    return Unterminated;
+                lines.ResumeAfterLineOf(openQuote);
+                return more == LineStatus.TooLong ? OpenPastLimit(lines.MaxLineBytes) : Unterminated;
             }
         }
     }
+
+    /// <summary>The reason for a quoted field still open when its record reaches the line-length limit.</summary>
+    public static string OpenPastLimit(int maxLineBytes) => $"{Unterminated} (still open after {maxLineBytes} bytes)";
 
     /// <summary>
     /// Cuts the field at <paramref name="pos"/> (a complete record ends at <paramref name="end"/>); a quoted field
@@ -74,14 +77,17 @@ internal static class CsvQuoting
         return pos + fieldLength + 1;
     }
 
-    private static QuoteState Scan(ReadOnlySpan<byte> line, byte delimiter, out int columns)
+    /// <param name="openQuote">Where the quote that is still open sits, when the state is <see cref="QuoteState.Open"/>.</param>
+    private static QuoteState Scan(ReadOnlySpan<byte> line, byte delimiter, out int columns, out int openQuote)
     {
         columns = 1;
+        openQuote = -1;
         int i = 0;
         while (true)
         {
             if (i < line.Length && line[i] == (byte)'"')
             {
+                openQuote = i;
                 i++;
                 while (true)
                 {

@@ -5,7 +5,8 @@ namespace Clickwise.Data.Readers;
 /// <summary>
 /// Criteo TSV, the Criteo CSV variants, Avazu, DeepLight and generic CSV: one reader over a
 /// <see cref="DelimitedLayout"/>. Lines without a quote take a fast path (vectorised delimiter search, fields
-/// as slices of the line buffer); quoted lines follow RFC 4180.
+/// as slices of the line buffer); quoted lines follow RFC 4180 in the formats that quote (<see cref="DelimitedSpec.Quoted"/>),
+/// and every line takes the fast path in those that do not.
 /// </summary>
 internal sealed class DelimitedRecordReader : TextRecordReader
 {
@@ -17,6 +18,7 @@ internal sealed class DelimitedRecordReader : TextRecordReader
     private readonly ColumnAction[] _actions;
     private readonly int[] _fields;
     private readonly byte _delimiter;
+    private readonly bool _quoted;
     private readonly bool _labeled;
     private readonly int _idColumn;
 
@@ -28,6 +30,7 @@ internal sealed class DelimitedRecordReader : TextRecordReader
         _actions = layout.Actions;
         _fields = layout.Fields;
         _delimiter = spec.Delimiter;
+        _quoted = spec.Quoted;
         _labeled = spec.Labeled;
     }
 
@@ -35,7 +38,7 @@ internal sealed class DelimitedRecordReader : TextRecordReader
     public static DelimitedRecordReader Open(LineReader lines, string source, ReaderOptions options)
     {
         DelimitedSpec spec = DelimitedSpec.From(options);
-        IReadOnlyList<string> columns = spec.HasHeader ? ReadHeader(lines, source, spec.Delimiter) : spec.ColumnNames!;
+        IReadOnlyList<string> columns = spec.HasHeader ? ReadHeader(lines, source, spec) : spec.ColumnNames!;
         int idColumn = options.IdColumn is { } id ? IdColumnIndex(columns, id, source) : -1;
         return new DelimitedRecordReader(lines, source, DelimitedLayout.Create(columns, spec, source), spec, options, idColumn);
     }
@@ -46,7 +49,7 @@ internal sealed class DelimitedRecordReader : TextRecordReader
     protected override string? SkippedLineId()
     {
         ReadOnlySpan<byte> line = Lines.Line;
-        if (line.Contains((byte)'"'))
+        if (HasQuote(line))
         {
             return null;
         }
@@ -69,7 +72,7 @@ internal sealed class DelimitedRecordReader : TextRecordReader
     protected override string? ParseLine(RawRecord record)
     {
         ReadOnlySpan<byte> line = Lines.Line;
-        if (line.Contains((byte)'"'))
+        if (HasQuote(line))
         {
             return ParseQuoted(record);
         }
@@ -111,6 +114,8 @@ internal sealed class DelimitedRecordReader : TextRecordReader
 
         return null;
     }
+
+    private bool HasQuote(ReadOnlySpan<byte> line) => _quoted && line.Contains((byte)'"');
 
     private string? ParseQuoted(RawRecord record)
     {
@@ -239,8 +244,9 @@ internal sealed class DelimitedRecordReader : TextRecordReader
 
     private string WrongColumnCount(int found) => $"wrong column count: expected {_actions.Length}, found {found}";
 
-    private static List<string> ReadHeader(LineReader lines, string source, byte delimiter)
+    private static List<string> ReadHeader(LineReader lines, string source, DelimitedSpec spec)
     {
+        byte delimiter = spec.Delimiter;
         LineStatus status = lines.Next();
         if (status == LineStatus.End)
         {
@@ -252,10 +258,15 @@ internal sealed class DelimitedRecordReader : TextRecordReader
             throw new DataFormatException(source, 1, "header line too long", lines.TooLongSnippet);
         }
 
+        if (!spec.Quoted)
+        {
+            return [.. Encoding.UTF8.GetString(lines.Line).Split((char)delimiter)];
+        }
+
         string? problem = CsvQuoting.CompleteRecord(lines, delimiter, out int columns);
         if (problem is not null)
         {
-            throw new DataFormatException(source, 1, problem, Encoding.UTF8.GetString(lines.Line));
+            throw new DataFormatException(source, lines.LineNumber, problem, Encoding.UTF8.GetString(lines.Line));
         }
 
         var names = new List<string>(columns);

@@ -2,9 +2,12 @@ namespace Clickwise.Data.Readers;
 
 /// <summary>
 /// A delimited format with every default filled in: the presets (Criteo, Criteo CSV, Avazu, DeepLight) are
-/// generic CSV with a fixed schema, and any option the caller sets overrides the preset.
+/// generic CSV with a fixed schema, and any option the caller sets overrides the preset. <see cref="Quoted"/>
+/// says whether the format has RFC 4180 quoting: Criteo TSV and DeepLight have none, so a <c>"</c> there is part of
+/// a cell and never joins lines.
 /// </summary>
 internal sealed record DelimitedSpec(
+    bool Quoted,
     byte Delimiter,
     bool HasHeader,
     bool Labeled,
@@ -30,15 +33,15 @@ internal sealed record DelimitedSpec(
     {
         DelimitedSpec preset = o.Format switch
         {
-            DataFormat.Criteo => new((byte)'\t', false, o.Labeled, "label", CriteoColumns(o.Labeled), CriteoNumeric, CriteoCategorical, null),
-            DataFormat.CriteoCsv => new((byte)',', true, o.Labeled, "label", null, CriteoNumeric, CriteoCategorical, null),
-            DataFormat.Avazu => new((byte)',', true, o.Labeled, "click", null, [], AvazuCategorical, "hour"),
+            DataFormat.Criteo => new(false, (byte)'\t', false, o.Labeled, "label", CriteoColumns(o.Labeled), CriteoNumeric, CriteoCategorical, null),
+            DataFormat.CriteoCsv => new(true, (byte)',', true, o.Labeled, "label", null, CriteoNumeric, CriteoCategorical, null),
+            DataFormat.Avazu => new(true, (byte)',', true, o.Labeled, "click", null, [], AvazuCategorical, "hour"),
 
             // DeepLight's I-columns are already small bucket indices (max 217 in its train file). The numeric
             // pipeline would bucket them again with floor(ln(x)^2) and merge neighbours (30 and 33 both become 11),
             // so they are kept as categorical tokens: each index stays its own category, as the authors' code had it.
-            DataFormat.DeepLight => new((byte)',', false, o.Labeled, "label", CriteoColumns(o.Labeled), [], [.. CriteoNumeric, .. CriteoCategorical], null),
-            DataFormat.Csv => new((byte)',', true, o.Labeled, "label", null, [], [], null),
+            DataFormat.DeepLight => new(false, (byte)',', false, o.Labeled, "label", CriteoColumns(o.Labeled), [], [.. CriteoNumeric, .. CriteoCategorical], null),
+            DataFormat.Csv => new(true, (byte)',', true, o.Labeled, "label", null, [], [], null),
             _ => throw new ArgumentException($"{o.Format} is not a delimited format"),
         };
 

@@ -6,7 +6,8 @@ namespace Clickwise.Data.Readers;
 /// Splits a UTF-8 byte stream into lines without copying them: the current line is a slice of
 /// <see cref="Buffer"/>, valid until the next call. Accepts <c>\n</c> and <c>\r\n</c>, a missing final newline
 /// and a leading BOM. A line over the limit is skipped (reported as <see cref="LineStatus.TooLong"/>) instead of
-/// growing the buffer without bound.
+/// growing the buffer without bound. Records are framed by newlines only: a format with quoting (CSV) joins lines
+/// through <see cref="Extend"/>, so a <c>"</c> in a format without quoting is just a byte.
 /// </summary>
 internal sealed class LineReader : IDisposable
 {
@@ -16,7 +17,6 @@ internal sealed class LineReader : IDisposable
 
     private readonly Stream _stream;
     private readonly int _maxLineBytes;
-    private readonly bool _quoteAware;
     private byte[] _buffer;
     private int _end;
     private int _lineStart;
@@ -26,13 +26,11 @@ internal sealed class LineReader : IDisposable
     private bool _eof;
     private bool _lastEndedWithNewline = true;
 
-    /// <param name="quoteAware">CSV input: an over-long record is skipped up to a newline outside double quotes.</param>
-    public LineReader(Stream stream, int bufferSize, int maxLineBytes, bool quoteAware)
+    public LineReader(Stream stream, int bufferSize, int maxLineBytes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLineBytes, 1);
         _stream = stream;
         _maxLineBytes = maxLineBytes;
-        _quoteAware = quoteAware;
         TooLongReason = $"line too long (over {maxLineBytes} bytes)";
         _buffer = new byte[Math.Max(bufferSize, 4)];
         while (_end < 3 && !_eof)
@@ -76,6 +74,9 @@ internal sealed class LineReader : IDisposable
     /// <summary>The bad-line reason for an over-long line.</summary>
     public string TooLongReason { get; }
 
+    /// <summary>The longest record, in bytes without its line ending.</summary>
+    public int MaxLineBytes => _maxLineBytes;
+
     public ReadOnlySpan<byte> Line => _buffer.AsSpan(LineStart, LineLength);
 
     public LineStatus Next()
@@ -94,8 +95,9 @@ internal sealed class LineReader : IDisposable
     }
 
     /// <summary>
-    /// Appends the next physical line to the current one (a quoted CSV field holding a newline); false at the
-    /// end of input. On <see cref="LineStatus.TooLong"/> the whole record has been skipped.
+    /// Appends the next physical line to the current one (a quoted CSV field holding a newline). On
+    /// <see cref="LineStatus.TooLong"/> (the record would pass the limit) or <see cref="LineStatus.End"/> the record
+    /// stays incomplete and the caller drops it with <see cref="ResumeAfterLineOf"/>.
     /// </summary>
     public LineStatus Extend()
     {
@@ -112,8 +114,36 @@ internal sealed class LineReader : IDisposable
             return LineStatus.End;
         }
 
+        int lineEnd = newline == NoNewline ? _end : newline;
+        if (newline == LineTooLong || ContentEnd(lineEnd) - _lineStart > _maxLineBytes)
+        {
+            return LineStatus.TooLong;
+        }
+
         _physicalLines++;
         return Finish(newline);
+    }
+
+    /// <summary>
+    /// Drops the current, incomplete record and resumes reading at the physical line after the one holding
+    /// <paramref name="offset"/> (bytes from the record's start, e.g. a quote that never closes). That line becomes
+    /// the current line, for the error's line number and snippet, so one stray quote costs one line, not the rest
+    /// of the input.
+    /// </summary>
+    public void ResumeAfterLineOf(int offset)
+    {
+        ReadOnlySpan<byte> before = _buffer.AsSpan(_lineStart, offset);
+        int lastNewline = before.LastIndexOf((byte)'\n');
+        int start = lastNewline < 0 ? _lineStart : _lineStart + lastNewline + 1;
+        int newline = _buffer.AsSpan(start, _end - start).IndexOf((byte)'\n');
+        int lineEnd = newline < 0 ? _end : start + newline;
+        LineNumber += before.Count((byte)'\n');
+        _physicalLines = LineNumber;
+        _next = newline < 0 ? _end : lineEnd + 1;
+        _lastEndedWithNewline = newline >= 0;
+        SkippedTooLong = false;
+        LineStart = start;
+        LineLength = ContentEnd(lineEnd) - start;
     }
 
     private LineStatus Finish(int newline)
@@ -139,7 +169,7 @@ internal sealed class LineReader : IDisposable
             _lastEndedWithNewline = true;
         }
 
-        int contentEnd = lineEnd > _lineStart && _buffer[lineEnd - 1] == (byte)'\r' ? lineEnd - 1 : lineEnd;
+        int contentEnd = ContentEnd(lineEnd);
         if (contentEnd - _lineStart > _maxLineBytes)
         {
             _scan = _next;
@@ -152,28 +182,20 @@ internal sealed class LineReader : IDisposable
         return LineStatus.Line;
     }
 
-    /// <summary>
-    /// Drops an over-long record whose bytes so far are [line start, <paramref name="seenEnd"/>). For CSV the skip
-    /// follows quote parity, so a quoted field's inner newlines do not restart parsing in the middle of the record.
-    /// </summary>
+    /// <summary>Drops an over-long line whose bytes so far are [line start, <paramref name="seenEnd"/>).</summary>
     private void SkipOverlong(int seenEnd, bool newlineSeen)
     {
         SkippedTooLong = true;
         TooLongSnippet = Encoding.UTF8.GetString(_buffer, _lineStart, Math.Min(SnippetBytes, seenEnd - _lineStart));
-        bool inQuotes = _quoteAware && (_buffer.AsSpan(_lineStart, seenEnd - _lineStart).Count((byte)'"') & 1) == 1;
-        if (newlineSeen)
+        if (!newlineSeen)
         {
-            if (!inQuotes)
-            {
-                return;
-            }
-
-            // The newline that ended the last physical line sits inside the quotes: the record goes on.
-            _physicalLines++;
+            SkipPastNewline();
         }
-
-        SkipPastNewline(inQuotes);
     }
+
+    /// <summary>Where a line ending at <paramref name="lineEnd"/> (its '\n' or the end of input) stops, without a '\r'.</summary>
+    private int ContentEnd(int lineEnd) =>
+        lineEnd > _lineStart && _buffer[lineEnd - 1] == (byte)'\r' ? lineEnd - 1 : lineEnd;
 
     /// <summary>Index of the next '\n' at or after the scan point, keeping the bytes from the line start in the buffer.</summary>
     private int FindNewline()
@@ -202,28 +224,14 @@ internal sealed class LineReader : IDisposable
         }
     }
 
-    private void SkipPastNewline(bool inQuotes)
+    private void SkipPastNewline()
     {
         while (true)
         {
-            ReadOnlySpan<byte> pending = _buffer.AsSpan(_scan, _end - _scan);
-            int i = _quoteAware ? pending.IndexOfAny((byte)'"', (byte)'\n') : pending.IndexOf((byte)'\n');
+            int i = _buffer.AsSpan(_scan, _end - _scan).IndexOf((byte)'\n');
             if (i >= 0)
             {
-                _scan += i + 1;
-                if (pending[i] == (byte)'"')
-                {
-                    inQuotes = !inQuotes;
-                    continue;
-                }
-
-                if (inQuotes)
-                {
-                    _physicalLines++;
-                    continue;
-                }
-
-                _next = _scan;
+                _next = _scan + i + 1;
                 _lastEndedWithNewline = true;
                 return;
             }
@@ -235,7 +243,7 @@ internal sealed class LineReader : IDisposable
                 return;
             }
 
-            // Nothing of an over-long record is kept, so the buffer never grows past the limit.
+            // Nothing of an over-long line is kept, so the buffer never grows past the limit.
             _lineStart = _scan = _next = _end = 0;
             Fill();
         }

@@ -36,8 +36,7 @@ public static class RecordReaders
                 sparseFields = options.FieldCount ?? InferFieldCount(ref decoded, sourceName, options);
             }
 
-            var lines = new LineReader(decoded, options.BufferSize, options.MaxLineBytes,
-                quoteAware: options.Format is not (DataFormat.Libsvm or DataFormat.Libffm));
+            var lines = new LineReader(decoded, options.BufferSize, options.MaxLineBytes);
             if (lines.IsEmpty())
             {
                 throw new DataFormatException(sourceName, 0, "empty input");

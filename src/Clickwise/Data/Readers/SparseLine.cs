@@ -6,6 +6,16 @@ internal static class SparseLine
     public const string LabelReason = "label must be 0, 1 or -1";
     public const string NonFiniteValue = "non-finite feature value";
 
+    /// <summary>
+    /// The largest |value| a libsvm/libffm feature may have. A value scales its embedding row, and the products are
+    /// summed over fields and multiplied again by the FM and DNN layers in float32: a value of 1e20 already
+    /// saturates every probability to exactly 0 or 1 and 3e38 overflows to NaN. 1e6 is far above normalised or
+    /// count features and keeps a trained model's logits finite.
+    /// </summary>
+    public const double MaxAbsValue = 1e6;
+
+    public const string ValueOutOfRange = "feature value out of range (|value| > 1e6)";
+
     /// <summary>Next space/tab separated token at or after <paramref name="pos"/>; false when none is left.</summary>
     public static bool NextToken(ReadOnlySpan<byte> line, ref int pos, out int start, out int length)
     {
@@ -36,8 +46,13 @@ internal static class SparseLine
             return badFeature;
         }
 
+        if (!double.IsFinite(v))
+        {
+            return NonFiniteValue;
+        }
+
         value = (float)v;
-        return float.IsFinite(value) ? null : NonFiniteValue;
+        return Math.Abs(v) <= MaxAbsValue ? null : ValueOutOfRange;
     }
 
     /// <summary>The inferred field count of libsvm (features on the first data line) or libffm (largest field + 1) from sample lines.</summary>
