@@ -146,9 +146,25 @@ internal static class PredictCommand
     {
         if (target == "-")
         {
-            // Console.Out, not a new stream over the handle: it honours redirection (tests, hosts) and the
-            // verb writes one batch per call, so its auto-flush costs one flush per batch.
-            return write(Console.Out);
+            if (typeof(PredictCommand).Assembly != System.Reflection.Assembly.GetEntryAssembly())
+            {
+                return write(Console.Out); // a host running the CLI in-process (tests) captures Console.Out
+            }
+
+            // The process's own stdout as a file: Console.Out swallows EPIPE on Unix, so `predict -o - | head -3` would
+            // go on and claim every row predicted. Here a reader that closed the pipe ends the run as an I/O error.
+            using var stream = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false), FileAccess.Write, 1);
+            using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16);
+            try
+            {
+                T result = write(writer);
+                writer.Flush();
+                return result;
+            }
+            catch (IOException e)
+            {
+                throw new IOException($"writing the predictions to stdout failed ({e.Message}): its reader closed it before the last row", e);
+            }
         }
 
         return OutputFile.Write(target, stream =>
