@@ -74,21 +74,8 @@ public sealed class SimdEmbedding : IEmbeddingKernel
             }
 
             KernelChecks.Slot(slot, rowCount);
-            float scale = values.IsEmpty ? 1f : values[n];
-            ref float g = ref Unsafe.Add(ref from, (nint)n * dim);
-            ref float row = ref Unsafe.Add(ref to, (nint)slot * dim);
-            var scales = Vector256.Create(scale);
-            int d = 0;
-            for (; d < vectorEnd; d += Vector256<float>.Count)
-            {
-                (Vector256.LoadUnsafe(ref row, (nuint)d) + Vector256.LoadUnsafe(ref g, (nuint)d) * scales)
-                    .StoreUnsafe(ref row, (nuint)d);
-            }
-
-            for (; d < dim; d++)
-            {
-                Unsafe.Add(ref row, d) += Unsafe.Add(ref g, d) * scale;
-            }
+            AddScaled(ref Unsafe.Add(ref from, (nint)n * dim), values.IsEmpty ? 1f : values[n], ref Unsafe.Add(ref to, (nint)slot * dim), dim,
+                vectorEnd);
         }
     }
 
@@ -113,6 +100,7 @@ public sealed class SimdEmbedding : IEmbeddingKernel
     {
         KernelChecks.ScatterExtra(dOutput.Length, dim, extras, slots, part, partCount);
         int rowCount = dRows.Length / dim;
+        int vectorEnd = VectorEnd(dim);
         for (int n = 0; n + 1 < extras.Offsets.Length; n++)
         {
             for (int e = extras.Offsets[n]; e < extras.Offsets[n + 1]; e++)
@@ -121,7 +109,7 @@ public sealed class SimdEmbedding : IEmbeddingKernel
                 {
                     KernelChecks.Slot(slots[e], rowCount);
                     AddScaled(ref MemoryMarshal.GetReference(dOutput.Slice(n * dim, dim)), extras.Values[e],
-                        ref MemoryMarshal.GetReference(dRows.Slice(slots[e] * dim, dim)), dim, VectorEnd(dim));
+                        ref MemoryMarshal.GetReference(dRows.Slice(slots[e] * dim, dim)), dim, vectorEnd);
                 }
             }
         }
