@@ -55,7 +55,6 @@ public abstract class CtrModel
         {
             Parameters.PrepareRowGradients(checked(maxBatchSize * Layout.FieldCount));
             Prepare(maxBatchSize, compute);
-            return true;
         }, () => $"a batch of {maxBatchSize:N0} rows of {Config.Name}'s activations");
         Compute = compute;
         MaxBatchSize = maxBatchSize;

@@ -6,6 +6,13 @@ namespace Clickwise.Models;
 /// </summary>
 public sealed class ModelTooLargeException(string message, Exception inner) : Exception(message, inner)
 {
+    /// <inheritdoc cref="Guard{T}(Func{T}, Func{string})"/>
+    public static void Guard(Action allocate, Func<string> what) => Guard(() =>
+    {
+        allocate();
+        return 0;
+    }, what);
+
     /// <summary>Runs <paramref name="allocate"/>, turning an overflowing size or a refused allocation into this exception.</summary>
     public static T Guard<T>(Func<T> allocate, Func<string> what)
     {
