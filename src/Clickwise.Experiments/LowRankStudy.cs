@@ -148,7 +148,7 @@ public static class LowRankStudy
                 EvaluationResult test = Evaluation.Run(compiled, data.Test).Result;
                 SpeedReport speed = SpeedProbe.Measure(compiled, ids, sampleRows, options.LatencyRequests, options.BatchSize);
                 // A pruned model counts its non-zero parameters, as the DeepLight study does.
-                long parameters = artifact.IsPruned ? artifact.Tensors.Values.Sum(t => (long)t.Count(v => v != 0f)) : artifact.ParameterCount;
+                long parameters = artifact.IsPruned ? artifact.NonZeroParameterCount : artifact.ParameterCount;
                 return new LowRankRow(label, stage, method, rankText, seed, test.Auc, test.LogLoss, parameters,
                     compiled.ParameterCount, speed.BatchSamplesPerSec, speed.P50Micros, modelPath)
                 {

@@ -68,6 +68,9 @@ public sealed class ModelArtifact
 
     public long ParameterCount => Tensors.Values.Sum(t => (long)t.Length);
 
+    /// <summary>The parameters that are not zero: what a pruned model holds, as the pruning studies count it.</summary>
+    public long NonZeroParameterCount => Tensors.Values.Sum(t => (long)t.Count(v => v != 0f));
+
     public static void Save(string path, CtrModel model, FeatureMap map, object? extra = null)
     {
         var content = new ModelFileContent
