@@ -30,7 +30,12 @@ internal sealed class ColumnOptions
 
     private readonly Option<string?> _categorical = new("--categorical") { Description = "Categorical feature columns, comma-separated" };
 
-    public void AddTo(Command command) => CommonOptions.AddAll(command, _delimiter, _header, _columns, _label, _numeric, _categorical);
+    private readonly Option<int?> _fields = new("--fields")
+    {
+        Description = "libsvm: features per row; libffm: the field count (fields 0..N-1). Default: a model's own, else inferred from the first 1,000 lines",
+    };
+
+    public void AddTo(Command command) => CommonOptions.AddAll(command, _delimiter, _header, _columns, _label, _numeric, _categorical, _fields);
 
     /// <summary><paramref name="options"/> with the columns the flags name; unset flags leave the format's defaults.</summary>
     public ReaderOptions Apply(ParseResult parse, ReaderOptions options)
@@ -63,6 +68,13 @@ internal sealed class ColumnOptions
         if (parse.GetValue(_categorical) is { } categorical)
         {
             options = options with { CategoricalColumns = Names(categorical, "--categorical") };
+        }
+
+        if (parse.GetValue(_fields) is int fields)
+        {
+            options = !options.IsSparse
+                ? throw new UsageException($"--fields is for libsvm and libffm data; {DataFormats.Name(options.Format)} names its columns")
+                : fields < 1 ? throw new UsageException($"--fields must be >= 1, got {fields}") : options with { FieldCount = fields };
         }
 
         if (options.Format == DataFormat.Csv && options.NumericColumns is null && options.CategoricalColumns is null)

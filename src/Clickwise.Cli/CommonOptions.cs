@@ -83,9 +83,37 @@ internal static class CommonOptions
                                           bool labeled = true)
     {
         ReaderOptions typed = Reader(parse.GetValue(format) ?? "criteo", skipBad, maxBadRatio, labeled);
-        return parse.GetValue(format) is not null || artifact.Input is not { } input
-            ? typed
-            : input with { Strict = typed.Strict, MaxBadRatio = typed.MaxBadRatio, Labeled = labeled };
+        ReaderOptions options;
+        if (artifact.Input is not { } input)
+        {
+            options = typed;
+        }
+        else if (parse.GetValue(format) is null)
+        {
+            options = input with { Strict = typed.Strict, MaxBadRatio = typed.MaxBadRatio, Labeled = labeled };
+        }
+        else
+        {
+            RequireSameTokens(input, typed);
+            options = typed;
+        }
+
+        return options.WithFieldCountOf(artifact.FeatureMap.FieldCount);
+    }
+
+    /// <summary>
+    /// Delimited formats name their columns, which the model's feature map then checks; a libsvm token is a position's
+    /// feature and a libffm token a field's, so data of another format than the model's would parse into other
+    /// features with no error (AUC at chance).
+    /// </summary>
+    private static void RequireSameTokens(ReaderOptions trained, ReaderOptions typed)
+    {
+        if ((trained.IsSparse || typed.IsSparse) && trained.Format != typed.Format)
+        {
+            throw new InvalidDataException($"the model was trained on {DataFormats.Name(trained.Format)} data, and --format "
+                + $"{DataFormats.Name(typed.Format)} reads other features from a line: score data of the model's own format "
+                + $"(drop --format, or convert the data to {DataFormats.Name(trained.Format)})");
+        }
     }
 
     /// <summary>The compute context of <c>--threads</c>: the default kernels over that many threads.</summary>

@@ -14,6 +14,12 @@ public sealed class DataSchema
         Kinds = kinds.ToArray();
     }
 
+    /// <summary>The file whose header (or row width) gave these fields, for messages; null when not read from a file.</summary>
+    public string? Source { get; init; }
+
+    /// <summary>1 when the fields come from <see cref="Source"/>'s header line, 0 when from its format or row width.</summary>
+    public long Line { get; init; }
+
     public IReadOnlyList<string> FieldNames { get; }
 
     public IReadOnlyList<FieldKind> Kinds { get; }

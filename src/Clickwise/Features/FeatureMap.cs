@@ -87,7 +87,8 @@ public sealed class FeatureMap
         }
         catch (ArgumentException e)
         {
-            throw new InvalidDataException($"the model was trained on other columns than this data has: {e.Message}", e);
+            string reason = $"the model was trained on other columns than this data has: {e.Message}";
+            throw schema.Source is { } source ? new DataFormatException(source, schema.Line, reason) : new InvalidDataException(reason, e);
         }
     }
 

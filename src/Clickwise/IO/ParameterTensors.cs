@@ -19,6 +19,19 @@ public static class ParameterTensors
     /// </summary>
     public static void Load(ParameterSet parameters, IReadOnlyList<ModelTensor> tensors, string prefix = "", string? role = null)
     {
+        Dictionary<string, ModelTensor> selected = Check(parameters, tensors, prefix, role);
+        foreach (Parameter p in parameters)
+        {
+            selected[p.Name].Float32Data.Span.CopyTo(p.Value);
+        }
+    }
+
+    /// <summary>
+    /// What <see cref="Load"/> checks, without copying: the parameter tensors are exactly <paramref name="parameters"/>, by
+    /// name, shape and role (a file whose config contradicts its tensors is refused). Returns them by parameter name.
+    /// </summary>
+    public static Dictionary<string, ModelTensor> Check(ParameterSet parameters, IReadOnlyList<ModelTensor> tensors, string prefix = "", string? role = null)
+    {
         var selected = new Dictionary<string, ModelTensor>(StringComparer.Ordinal);
         foreach (ModelTensor t in tensors)
         {
@@ -55,9 +68,9 @@ public static class ParameterTensors
             {
                 throw new ModelFormatException($"tensor '{t.Name}' has role {t.Role} in the file but the model's parameter is {p.Role}");
             }
-
-            t.Float32Data.Span.CopyTo(p.Value);
         }
+
+        return selected;
     }
 
     /// <summary>

@@ -108,6 +108,17 @@ public sealed class ModelArtifact
             }
         }
 
+        // The config is what inspect prints and what compiles: it must describe these tensors, name for name and shape
+        // for shape, or the file says one architecture and holds another.
+        try
+        {
+            ParameterTensors.Check(ModelRegistry.Load(config, map.Layout, tensors).Parameters, content.Tensors);
+        }
+        catch (Exception e) when (e is ModelFormatException or InvalidDataException)
+        {
+            throw new ModelFormatException($"{path}: the model config does not describe the file's tensors: {e.Message}", e);
+        }
+
         return new ModelArtifact(config, map, tensors, content.ExtraJson);
     }
 

@@ -30,6 +30,17 @@ public sealed record TrainRequest
         Tests = [.. Tests.Select(test => new HeldOutFile(test.Path, test.Opener()))],
     };
 
+    /// <summary>
+    /// This request reading its data for a model of <paramref name="fieldCount"/> fields (one started from a saved model):
+    /// libsvm/libffm files take that count instead of inferring their own (<see cref="Data.Readers.ReaderOptions.WithFieldCountOf"/>).
+    /// </summary>
+    public TrainRequest WithFieldCountOf(int fieldCount) => this with
+    {
+        Data = Data with { Reader = Data.Reader.WithFieldCountOf(fieldCount) },
+        Valid = Valid is { } valid ? valid with { Reader = valid.Reader.WithFieldCountOf(fieldCount) } : null,
+        Tests = [.. Tests.Select(test => test with { Reader = test.Reader.WithFieldCountOf(fieldCount) })],
+    };
+
     public DataConfig Preprocessing { get; init; } = DataConfig.Criteo;
 
     public ModelConfig Model { get; init; } = ModelPresets.Criteo();

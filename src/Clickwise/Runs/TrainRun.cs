@@ -58,21 +58,26 @@ public static class TrainRun
 {
     public static TrainReport Execute(TrainRequest request, IEnumerable<ITrainingObserver>? observers = null,
                                       CancellationToken cancellationToken = default) =>
-        Execute(request, request.Data.ReplayableOpener, observers, cancellationToken);
+        Execute(request, (data, workDir) => data.ReplayableOpener(workDir), observers, cancellationToken);
 
     /// <param name="openerFor">Makes the data's per-pass reader factory, given the work directory (stdin spools there).</param>
-    internal static TrainReport Execute(TrainRequest request, Func<string, Func<IRecordReader>> openerFor,
+    internal static TrainReport Execute(TrainRequest request, Func<DataSource, string, Func<IRecordReader>> openerFor,
                                         IEnumerable<ITrainingObserver>? observers, CancellationToken cancellationToken)
     {
         // A model to start from is read (and its checksum verified) once, for validation, vocabulary and weights.
         ModelArtifact? init = request.InitFrom is { } path ? ModelArtifact.Load(path) : null;
+        if (init is not null)
+        {
+            request = request.WithFieldCountOf(init.FeatureMap.FieldCount);
+        }
+
         Validate(request, init);
         Directory.CreateDirectory(request.WorkDir);
         IO.OutputFile.WriteAllBytes(Path.Combine(request.WorkDir, "effective-config.json"), System.Text.Encoding.UTF8.GetBytes(request.EffectiveConfigJson()));
         var clock = Stopwatch.StartNew();
         using PreparedDataset data = PreparedDirectory.Is(request.Data.Path)
             ? OpenPrepared(request, init)
-            : Prepare(request, openerFor(request.WorkDir), init?.FeatureMap);
+            : Prepare(request, openerFor(request.Data, request.WorkDir), init?.FeatureMap);
         return Train(request, init, data, clock.Elapsed.TotalSeconds, observers, cancellationToken);
     }
 

@@ -63,7 +63,7 @@ public sealed class Trainer
     /// <summary>The feature map stored with checkpoints, opaque to the trainer.</summary>
     public string? FeatureMapJson { get; init; }
 
-    /// <summary>Continues from a checkpoint written by a run with the same model config, batch size, seed and vocabulary.</summary>
+    /// <summary>Continues from a checkpoint written by a run with the same model config, training path settings and vocabulary.</summary>
     public void Resume(string checkpointPath)
     {
         (TrainerState state, TrainingConfig written, ModelFileContent content) = Checkpoint.Load(checkpointPath, _model, Optimizer);
@@ -72,6 +72,12 @@ public sealed class Trainer
             throw new InvalidDataException(
                 $"{checkpointPath}: written with batch size {written.BatchSize} and seed {written.Seed}; resuming needs the same "
                 + $"(got {_config.BatchSize} and {_config.Seed}) to continue the same data order");
+        }
+
+        if (written.PathDifferences(_config) is { Count: > 0 } changed)
+        {
+            throw new InvalidDataException($"{checkpointPath}: written with other training settings than this run's ({string.Join(", ", changed)}); "
+                + "resuming continues the same run, so give the checkpoint's settings, or start again without --resume");
         }
 
         // Ids mean what the vocabulary says: a checkpoint of another vocabulary (other data, another split, or fitted over

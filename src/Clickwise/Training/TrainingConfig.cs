@@ -66,6 +66,35 @@ public sealed record TrainingConfig
     /// </summary>
     public int FmPretrainEpochs { get; init; } = 1;
 
+    /// <summary>
+    /// The settings that shape the optimisation's path (optimizer, its rates and penalties, batch size, seed), as
+    /// "key checkpoint → run" in config spelling, where <paramref name="run"/> differs from this checkpoint's: a resumed
+    /// run continues the same path, so only what bounds it (epochs, early stopping, pre-training) may change.
+    /// </summary>
+    public IReadOnlyList<string> PathDifferences(TrainingConfig run)
+    {
+        TrainingConfig free = run with
+        {
+            Epochs = Epochs,
+            EarlyStoppingMetric = EarlyStoppingMetric,
+            Patience = Patience,
+            RestoreBest = RestoreBest,
+            MaxNonFiniteBatches = MaxNonFiniteBatches,
+            FmPretrainEpochs = FmPretrainEpochs,
+        };
+        if (free == this)
+        {
+            return [];
+        }
+
+        using var written = System.Text.Json.JsonDocument.Parse(Runs.ConfigJson.Serialize(this));
+        using var wanted = System.Text.Json.JsonDocument.Parse(Runs.ConfigJson.Serialize(free));
+        return [.. written.RootElement.EnumerateObject()
+            .Select(p => (p.Name, Written: p.Value.GetRawText(), Wanted: wanted.RootElement.GetProperty(p.Name).GetRawText()))
+            .Where(p => p.Written != p.Wanted)
+            .Select(p => $"{p.Name} {p.Written} → {p.Wanted}")];
+    }
+
     public static TrainingConfig Criteo { get; } = new() { L2Embedding = 3e-7, L2Net = 3e-7 };
 
     public static TrainingConfig Avazu { get; } = new() { L2Embedding = 6e-7, L2Net = 6e-7 };

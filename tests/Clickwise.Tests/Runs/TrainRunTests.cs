@@ -229,7 +229,7 @@ public sealed class TrainRunTests : IClassFixture<TrainRunTests.SyntheticRuns>
         TrainRequest fromStdin = fromFile with { Data = fromFile.Data with { Path = "-" }, WorkDir = dir.File("stdin-run") };
         int opened = 0;
         TrainReport actual = TrainRun.Execute(fromStdin,
-            workDir => fromStdin.Data.ReplayableOpener(workDir, () => { opened++; return new MemoryStream(text); }),
+            (data, workDir) => data.ReplayableOpener(workDir, () => { opened++; return new MemoryStream(text); }),
             null, TestContext.Current.CancellationToken);
         Assert.Equal(1, opened);
         Assert.Equal(expected.Rows, actual.Rows);
@@ -238,7 +238,7 @@ public sealed class TrainRunTests : IClassFixture<TrainRunTests.SyntheticRuns>
         // Errors still name the input as the user gave it.
         byte[] bad = [.. text[..200], .. "2\tbad\n"u8.ToArray()];
         var error = Assert.Throws<Clickwise.Data.DataFormatException>(() => TrainRun.Execute(fromStdin with { WorkDir = dir.File("bad") },
-            workDir => fromStdin.Data.ReplayableOpener(workDir, () => new MemoryStream(bad)), null, TestContext.Current.CancellationToken));
+            (data, workDir) => data.ReplayableOpener(workDir, () => new MemoryStream(bad)), null, TestContext.Current.CancellationToken));
         Assert.StartsWith("-:", error.Message);
     }
 

@@ -107,6 +107,6 @@ internal sealed class DelimitedLayout
             throw new DataFormatException(source, 1, looksLikeData ? "missing header" : $"header lacks column '{missing}'", snippet);
         }
 
-        return new DelimitedLayout(actions, fields, names, new DataSchema(fieldNames, kinds));
+        return new DelimitedLayout(actions, fields, names, new DataSchema(fieldNames, kinds) { Source = source, Line = spec.HasHeader ? 1 : 0 });
     }
 }

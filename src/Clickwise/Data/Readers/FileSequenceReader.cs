@@ -25,7 +25,7 @@ internal sealed class FileSequenceReader : IRecordReader
         _current = OpenFile(paths[0], options);
         Schema = _current.Schema;
         // A sparse format's field count is inferred from the first lines: the first file's count holds for the rest.
-        _options = options.Format is DataFormat.Libsvm or DataFormat.Libffm ? options with { FieldCount = Schema.FieldCount } : options;
+        _options = options.IsSparse ? options with { FieldCount = Schema.FieldCount } : options;
     }
 
     public DataSchema Schema { get; }

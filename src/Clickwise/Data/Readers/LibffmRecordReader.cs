@@ -13,7 +13,7 @@ internal sealed class LibffmRecordReader : TextRecordReader
     private readonly string _outOfRange;
 
     public LibffmRecordReader(LineReader lines, string source, int fieldCount, ReaderOptions options)
-        : base(lines, source, LibsvmRecordReader.PositionalSchema(fieldCount), options)
+        : base(lines, source, LibsvmRecordReader.PositionalSchema(fieldCount, source), options)
     {
         _fieldCount = fieldCount;
         _outOfRange = $"field out of range (declared {fieldCount} fields)";

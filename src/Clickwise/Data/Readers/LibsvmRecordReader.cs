@@ -13,13 +13,13 @@ internal sealed class LibsvmRecordReader : TextRecordReader
     private readonly int _fieldCount;
 
     public LibsvmRecordReader(LineReader lines, string source, int fieldCount, ReaderOptions options)
-        : base(lines, source, PositionalSchema(fieldCount), options)
+        : base(lines, source, PositionalSchema(fieldCount, source), options)
     {
         _fieldCount = fieldCount;
     }
 
-    public static DataSchema PositionalSchema(int fieldCount) =>
-        new(Enumerable.Range(0, fieldCount).Select(i => $"f{i}").ToArray(), Enumerable.Repeat(FieldKind.Categorical, fieldCount).ToArray());
+    public static DataSchema PositionalSchema(int fieldCount, string source) =>
+        new(Enumerable.Range(0, fieldCount).Select(i => $"f{i}").ToArray(), Enumerable.Repeat(FieldKind.Categorical, fieldCount).ToArray()) { Source = source };
 
     protected override string? ParseLine(RawRecord record)
     {

@@ -42,6 +42,16 @@ public sealed record ReaderOptions
     /// <summary>Fields per row for libsvm (features per row) and libffm (declared field count); inferred when null.</summary>
     public int? FieldCount { get; init; }
 
+    /// <summary>libsvm and libffm: tokens name positions or fields, not columns, so the field count is the schema.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsSparse => Format is DataFormat.Libsvm or DataFormat.Libffm;
+
+    /// <summary>
+    /// These options reading rows for a model of <paramref name="fieldCount"/> fields: a sparse format takes the model's
+    /// count unless one is given, so a file lacking the highest field still reads, and a field past it is a bad line.
+    /// </summary>
+    public ReaderOptions WithFieldCountOf(int fieldCount) => IsSparse && FieldCount is null ? this with { FieldCount = fieldCount } : this;
+
     /// <summary>Lines sampled to infer <see cref="FieldCount"/> when it is null (libsvm takes the first data line's width).</summary>
     public int FieldInferenceLines { get; init; } = 1000;
 

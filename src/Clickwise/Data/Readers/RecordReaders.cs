@@ -31,7 +31,7 @@ public static class RecordReaders
         int? sparseFields = null;
         try
         {
-            if (options.Format is DataFormat.Libsvm or DataFormat.Libffm)
+            if (options.IsSparse)
             {
                 sparseFields = options.FieldCount ?? InferFieldCount(ref decoded, sourceName, options);
             }
@@ -79,10 +79,21 @@ public static class RecordReaders
             throw new DataFormatException(sourceName, 0, "empty input");
         }
 
-        int fields = SparseLine.InferFieldCount(sample, fieldAware, sampleLines);
+        int fields = SparseLine.InferFieldCount(sample, fieldAware, sampleLines, out var gap);
         if (fields < 1)
         {
-            throw new DataFormatException(sourceName, 0, "cannot infer the field count from the first lines; set FieldCount");
+            throw new DataFormatException(sourceName, 0, "cannot infer the field count from the first lines; give it with --fields");
+        }
+
+        if (gap is var (line, field, missing, dense))
+        {
+            if (!options.Strict)
+            {
+                return dense; // the lines naming fields past it are bad lines, skipped and counted
+            }
+
+            throw new DataFormatException(sourceName, line, $"field {field} makes {fields} fields, but {missing} of them never occur in the "
+                + $"first {sampleLines:N0} lines: a typo? If the data really has {fields} fields, say so with --fields {fields}");
         }
 
         return fields;

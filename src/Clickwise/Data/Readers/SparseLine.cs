@@ -55,13 +55,23 @@ internal static class SparseLine
         return Math.Abs(v) <= MaxAbsValue ? null : ValueOutOfRange;
     }
 
-    /// <summary>The inferred field count of libsvm (features on the first data line) or libffm (largest field + 1) from sample lines.</summary>
-    public static int InferFieldCount(ReadOnlySpan<byte> sample, bool fieldAware, int maxLines)
+    /// <summary>
+    /// The inferred field count of libsvm (features on the first data line) or libffm (largest field + 1) from sample
+    /// lines. A libffm field count is refused when more fields below the largest never occur than occur: a typo such as field
+    /// 99 in 18-field data would otherwise make a 100-field model; <paramref name="gap"/> then names the line, the field and
+    /// how many fields are missing, and the widest count without such a gap.
+    /// </summary>
+    public static int InferFieldCount(ReadOnlySpan<byte> sample, bool fieldAware, int maxLines, out (long Line, int Field, int Missing, int Dense)? gap)
     {
+        gap = null;
         int best = 0;
+        long bestLine = 0;
+        var seen = new HashSet<int>();
         int lines = 0;
+        long lineNumber = 0;
         foreach (Range range in sample.Split((byte)'\n'))
         {
+            lineNumber++;
             ReadOnlySpan<byte> line = sample[range].TrimEnd((byte)'\r');
             if (line.IsEmpty || lines++ >= maxLines)
             {
@@ -91,13 +101,28 @@ internal static class SparseLine
                 ReadOnlySpan<byte> token = line.Slice(start, length);
                 int colon = token.IndexOf((byte)':');
                 int field = colon > 0 ? Utf8Number.ParseSmallIndex(token[..colon]) : -1;
-                best = Math.Max(best, field + 1);
+                if (field >= 0 && seen.Add(field) && field + 1 > best)
+                {
+                    best = field + 1;
+                    bestLine = lineNumber;
+                }
             }
 
             if (!fieldAware && count > 0)
             {
                 return count;
             }
+        }
+
+        // Files numbered from 1 never name field 0, and a rare field may miss the sample; a largest field with more
+        // fields missing below it than present is a typo, not the data's width.
+        int Missing(int fields, int present) => fields - present - (seen.Contains(0) ? 0 : 1);
+        if (Missing(best, seen.Count) > seen.Count)
+        {
+            // The widest count without that typo's gap, for a lenient run that skips the lines past it.
+            int[] sorted = [.. seen.Order()];
+            int dense = Enumerable.Range(0, sorted.Length).Where(i => Missing(sorted[i] + 1, i + 1) <= i + 1).Select(i => sorted[i] + 1).DefaultIfEmpty(1).Max();
+            gap = (bestLine, best - 1, Missing(best, seen.Count), dense);
         }
 
         return best;
