@@ -22,6 +22,11 @@ internal static class PrepareCommand
         command.SetAction(parse => VerbRunner.Run(() =>
         {
             string directory = parse.GetValue(output)!;
+            if (PreparedDirectory.HoldsOtherFiles(directory))
+            {
+                throw new UsageException($"-o {directory} is a directory of other files; prepare replaces its output as a whole, so give a new directory (or one prepare wrote)");
+            }
+
             TrainRequest request = options.Request(parse, Path.Combine(directory, "unused.cwm"), directory);
             var input = new InputProgress();
             request = request with { Data = request.Data with { Progress = input } };

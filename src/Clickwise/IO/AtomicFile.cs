@@ -69,11 +69,11 @@ public static partial class AtomicFile
     /// <summary>The temp-file prefix for a target name: <c>.tmp-&lt;name&gt;-</c>, followed by pid and a random suffix.</summary>
     public static string TempPrefix(string targetName) => $".tmp-{targetName}-";
 
-    /// <summary>Deletes temp files of <paramref name="targetName"/> whose writer process no longer runs.</summary>
+    /// <summary>Deletes temp files (and <see cref="AtomicDirectory"/>'s temp directories) of <paramref name="targetName"/> whose writer process no longer runs.</summary>
     public static void CleanStaleTemps(string directory, string targetName)
     {
         string prefix = TempPrefix(targetName);
-        foreach (string file in Directory.EnumerateFiles(directory, prefix + "*"))
+        foreach (string file in Directory.EnumerateFileSystemEntries(directory, prefix + "*"))
         {
             string rest = Path.GetFileName(file)[prefix.Length..];
             int dash = rest.IndexOf('-', StringComparison.Ordinal);
@@ -110,7 +110,14 @@ public static partial class AtomicFile
     {
         try
         {
-            File.Delete(file);
+            if (Directory.Exists(file))
+            {
+                Directory.Delete(file, recursive: true);
+            }
+            else
+            {
+                File.Delete(file);
+            }
         }
         catch (IOException)
         {

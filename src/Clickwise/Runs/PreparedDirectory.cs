@@ -19,15 +19,43 @@ public static class PreparedDirectory
     public static bool Is(string path) =>
         Directory.Exists(path) && File.Exists(Path.Combine(CacheOf(path), PreparedManifest.FileName)) && File.Exists(Path.Combine(path, InputFileName));
 
-    /// <summary>Parses and encodes the request's files into <paramref name="directory"/>; returns the prepared data.</summary>
+    /// <summary>
+    /// Parses and encodes the request's files into <paramref name="directory"/> (replacing a dataset prepared there before, in
+    /// one atomic swap: a crash leaves the old dataset or the new one, never a mix); returns the prepared data.
+    /// </summary>
     public static PreparedDataset Prepare(TrainRequest request, string directory)
     {
-        Directory.CreateDirectory(directory);
-        PreparedDataset data = TrainRun.Prepare(request with { WorkDir = directory });
-        PreparedManifest.SaveSources(CacheOf(directory), [.. Sources(request, directory)]);
-        OutputFile.WriteAllBytes(Path.Combine(directory, InputFileName), Encoding.UTF8.GetBytes(ConfigJson.Serialize(request.Data.Reader)));
-        return data;
+        if (HoldsOtherFiles(directory))
+        {
+            throw new IOException($"{directory} exists and is not a prepared dataset: prepare into a new directory (or one prepare wrote)");
+        }
+
+        string staging = AtomicDirectory.StagingFor(directory);
+        try
+        {
+            using (TrainRun.Prepare(request with { WorkDir = staging }))
+            {
+                PreparedManifest.SaveSources(CacheOf(staging), [.. Sources(request, directory)]);
+                OutputFile.WriteAllBytes(Path.Combine(staging, InputFileName), Encoding.UTF8.GetBytes(ConfigJson.Serialize(request.Data.Reader)));
+            }
+
+            AtomicDirectory.Publish(staging, directory);
+        }
+        catch
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+
+            throw;
+        }
+
+        return Open(directory, request.Preprocessing);
     }
+
+    /// <summary>Whether <paramref name="path"/> is a directory of other things than a prepared dataset, which prepare must not replace.</summary>
+    public static bool HoldsOtherFiles(string path) => Directory.Exists(path) && !Is(path) && Directory.EnumerateFileSystemEntries(path).Any();
 
     /// <summary>The prepared data, checked against the preprocessing a run asks for.</summary>
     public static PreparedDataset Open(string directory, DataConfig preprocessing) => DatasetBuilder.Open(CacheOf(directory), preprocessing);
