@@ -300,7 +300,12 @@ internal sealed class TrainOptions
         if (parse.GetValue(_epochs) is int e) training = training with { Epochs = e };
         if (parse.GetValue(_fmPretrainEpochs) is int pretrain) training = training with { FmPretrainEpochs = pretrain };
         if (parse.GetValue(_batchSize) is int b) training = training with { BatchSize = b };
-        if (parse.GetValue(_lr) is double rate) training = training with { LearningRate = rate };
+        if (parse.GetValue(_lr) is double rate)
+        {
+            // Checked here, not only with the config: NaN and infinities cannot even pass through the JSON that --set edits.
+            training = double.IsFinite(rate) && rate > 0 ? training with { LearningRate = rate } : throw new UsageException($"--lr must be a positive number, got {rate}");
+        }
+
         if (parse.GetValue(_optimizer) is { } optimizer) training = training with { Optimizer = optimizer };
         if (parse.GetValue(_adamMode) is { } adamMode) training = training with { AdamMode = ParseEnum<AdamMode>(adamMode, "--adam-mode") };
         return training;
@@ -465,7 +470,7 @@ internal sealed class TrainOptions
             int[] units = text.Split(',').Select(int.Parse).ToArray(); // "" names no layer: refused, not a DNN without one
             return units.Any(u => u < 1) ? throw new FormatException() : units;
         }
-        catch (FormatException)
+        catch (Exception e) when (e is FormatException or OverflowException)
         {
             throw new UsageException($"{flag} wants positive integers separated by commas, got '{text}'");
         }

@@ -11,6 +11,9 @@ namespace Clickwise.Cli.Verbs;
 /// <summary><c>clickwise bench</c>: batch-1 latency (one thread) and large-batch throughput of a model file.</summary>
 internal static class BenchCommand
 {
+    /// <summary>Each request keeps its time for the percentiles; ten million is minutes of timing and 80 MB.</summary>
+    private const int MaxRequests = 10_000_000;
+
     public static Command Create()
     {
         var model = CommonOptions.Model();
@@ -41,9 +44,9 @@ internal static class BenchCommand
                 : RandomRows(artifact);
             int n = parse.GetValue(requests);
             int b = parse.GetValue(batch);
-            if (n < 100 || b < 1)
+            if (n is < 100 or > MaxRequests || b < 1)
             {
-                throw new UsageException("--requests must be >= 100 and --batch >= 1");
+                throw new UsageException($"--requests must be in [100, {MaxRequests:N0}] and --batch >= 1, got {n} and {b}");
             }
 
             SpeedReport report = SpeedProbe.Measure(compiled, ids, rows, n, b, parse.GetValue(threads));

@@ -1,3 +1,4 @@
+using Clickwise.IO;
 using System.CommandLine;
 using Clickwise.Data.Synthetic;
 
@@ -29,19 +30,47 @@ internal static class SynthCommand
                 throw new UsageException($"--rows must be >= 1, got {n}");
             }
 
+            RequireSpace(parse.GetValue(output)!, n);
             var options = new SyntheticOptions
             {
                 Profile = name,
                 Rows = n,
                 Seed = parse.GetValue(seed),
                 Threads = Math.Max(1, parse.GetValue(threads)),
+                ComputeTeacherAuc = n <= Array.MaxLength, // the exact AUC sorts every row's score in one array
             };
             SyntheticReport report = SyntheticGenerator.Generate(options, parse.GetValue(output)!);
             Console.WriteLine($"wrote {report.Rows:N0} rows ({report.Bytes / 1e6:F1} MB) to {parse.GetValue(output)} in {report.Seconds:F1} s "
                 + $"({report.RowsPerSecond / 1e6 * 60:F1}M rows/min)");
-            Console.WriteLine($"positive rate {report.PositiveRate:F4}; teacher AUC {report.TeacherAuc:F4} (the ceiling a model can reach)");
+            Console.WriteLine(options.ComputeTeacherAuc
+                ? $"positive rate {report.PositiveRate:F4}; teacher AUC {report.TeacherAuc:F4} (the ceiling a model can reach)"
+                : $"positive rate {report.PositiveRate:F4}; teacher AUC not computed past {Array.MaxLength:N0} rows");
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary>Shortest row of either profile (bytes with its newline): a file that surely cannot fit is refused before it starts.</summary>
+    private const int MinBytesPerRow = 100;
+
+    /// <summary>Refuses rows that cannot fit on the output's file system (a regular file; a device or pipe streams).</summary>
+    private static void RequireSpace(string output, long rows)
+    {
+        if (output == "-" || FileIdentity.Of(output).Kind is not (FileKind.Missing or FileKind.Regular))
+        {
+            return;
+        }
+
+        string directory = Path.GetDirectoryName(Path.GetFullPath(output))!;
+        if (!Directory.Exists(directory))
+        {
+            return; // the write says what is wrong with the path
+        }
+
+        long free = new DriveInfo(directory).AvailableFreeSpace;
+        if ((double)rows * MinBytesPerRow > free)
+        {
+            throw new IOException($"{output}: {rows:N0} rows need at least {(double)rows * MinBytesPerRow / 1e9:F1} GB, and its file system has {free / 1e9:F1} GB free");
+        }
     }
 }

@@ -13,15 +13,21 @@ public sealed class BadLineStats
 
     public IReadOnlyDictionary<string, long> SkippedByReason => _skippedByReason;
 
+    private const int Kept = 5;
+
     /// <summary>The first few bad-line messages, with location, for the user.</summary>
     public List<string> FirstMessages { get; } = [];
+
+    /// <summary>Where those lines are (<c>file:line</c>): the summary names them, so a skipped line can be found and fixed.</summary>
+    public List<string> FirstLocations { get; } = [];
 
     public void CountSkip(DataFormatException error)
     {
         _skippedByReason[error.Reason] = _skippedByReason.GetValueOrDefault(error.Reason) + 1;
-        if (FirstMessages.Count < 5)
+        if (FirstMessages.Count < Kept)
         {
             FirstMessages.Add(error.Message);
+            FirstLocations.Add(error.Line > 0 ? $"{error.SourceName}:{error.Line}" : error.SourceName);
         }
     }
 
@@ -35,12 +41,15 @@ public sealed class BadLineStats
             _skippedByReason[reason] = _skippedByReason.GetValueOrDefault(reason) + count;
         }
 
-        FirstMessages.AddRange(other.FirstMessages.Take(Math.Max(0, 5 - FirstMessages.Count)));
+        int room = Math.Max(0, Kept - FirstMessages.Count);
+        FirstMessages.AddRange(other.FirstMessages.Take(room));
+        FirstLocations.AddRange(other.FirstLocations.Take(room));
     }
 
     public override string ToString()
     {
         string reasons = string.Join(", ", _skippedByReason.OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key}={kv.Value}"));
-        return $"lines={LinesRead}, parsed={RowsParsed}, skipped={Skipped}" + (reasons.Length > 0 ? $" ({reasons})" : "");
+        string where = FirstLocations.Count == 0 ? "" : $"; skipped {string.Join(", ", FirstLocations)}{(Skipped > FirstLocations.Count ? ", …" : "")}";
+        return $"lines={LinesRead}, parsed={RowsParsed}, skipped={Skipped}" + (reasons.Length > 0 ? $" ({reasons})" : "") + where;
     }
 }

@@ -4,7 +4,7 @@ namespace Clickwise.Models;
 /// A model or a batch of its activations too large for this process: a tensor beyond what one array can hold, or an
 /// allocation the machine refused. A setting to lower (batch size, widths), not a bug.
 /// </summary>
-public sealed class ModelTooLargeException(string message, Exception inner) : Exception(message, inner)
+public sealed class ModelTooLargeException(string message, Exception? inner = null) : Exception(message, inner)
 {
     /// <inheritdoc cref="Guard{T}(Func{T}, Func{string})"/>
     public static void Guard(Action allocate, Func<string> what) => Guard(() =>

@@ -141,6 +141,7 @@ public static class TrainRun
             throw new InvalidDataException($"{request.Data.Path}: no training rows after the split ({data.Rows} rows in all)");
         }
 
+        ModelFootprint.Check(init is null || Transfers(request, init) ? request.Model : init.Config, data.Map.Layout, request.Training.BatchSize);
         CtrModel model;
         TransferPlan? start = null;
         TrainingResult? fmPretraining = null;

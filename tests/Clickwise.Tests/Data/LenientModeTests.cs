@@ -26,7 +26,8 @@ public sealed class LenientModeTests
         Assert.Equal(1, reader.Stats.SkippedByReason["empty line"]);
         Assert.StartsWith("mem:2: label must be 0 or 1: '2\t2\t-1\t\t23\t", reader.Stats.FirstMessages[0], StringComparison.Ordinal);
         Assert.Equal(
-            "lines=8, parsed=3, skipped=5 (label must be 0 or 1=2, wrong column count: expected 40, found 2=2, empty line=1)",
+            "lines=8, parsed=3, skipped=5 (label must be 0 or 1=2, wrong column count: expected 40, found 2=2, empty line=1); "
+            + "skipped mem:2, mem:4, mem:5, mem:6, mem:8", // issue 17, class 7: where the skipped lines are, not only how many
             reader.Stats.ToString());
     }
 

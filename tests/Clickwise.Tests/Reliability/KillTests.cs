@@ -1,4 +1,3 @@
-using Clickwise.Runs;
 using Clickwise.Tests.Cli;
 using Clickwise.Tests.DataCache;
 
@@ -45,10 +44,10 @@ public sealed class KillTests(ReliabilityTable table) : IDisposable
                 file => Is(file, previousText, predictReference)),
             new("train", ["train", "-d", data, "--model", "lr", "--epochs", "2", "--batch-size", "256", "-o", "m.cwm", "--quiet"], "m.cwm",
                 dir => File.Copy(model, Path.Combine(dir, "m.cwm")),
-                file => Loads(file)),
+                Artifacts.ModelLoads),
             new("prepare", ["prepare", "-d", data, "-o", "p.prepared"], "p.prepared",
                 dir => CopyDirectory(prepared, Path.Combine(dir, "p.prepared")),
-                dir => TrainsOn(dir)),
+                Artifacts.PreparedTrains),
         ];
 
         var cases = new List<FaultCase>();
@@ -149,25 +148,6 @@ public sealed class KillTests(ReliabilityTable table) : IDisposable
         return bytes.AsSpan().SequenceEqual(previous) || bytes.AsSpan().SequenceEqual(complete)
             ? null
             : $"the output is neither the previous nor a whole new one ({bytes.Length:N0} bytes, whole: {complete.Length:N0})";
-    }
-
-    private static string? Loads(string file)
-    {
-        try
-        {
-            _ = ModelArtifact.Load(file);
-            return null;
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException or Clickwise.IO.ModelFormatException)
-        {
-            return $"the model does not load: {e.Message}";
-        }
-    }
-
-    private static string? TrainsOn(string prepared)
-    {
-        CliResult result = CliRunner.Run("train", "-d", prepared, "--model", "lr", "--epochs", "1", "--batch-size", "256", "-o", prepared + ".check.cwm", "--quiet");
-        return result.ExitCode == 0 ? null : $"the prepared directory does not train: {result}";
     }
 
     private static void CopyDirectory(string from, string to)
