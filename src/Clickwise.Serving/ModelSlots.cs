@@ -45,6 +45,9 @@ internal sealed class ModelSlots
     /// <summary>Readiness turns false for good (SIGTERM): load balancers stop sending while in-flight requests finish.</summary>
     public void BeginShutdown() => _stopping = true;
 
+    /// <summary>Whether shutdown has begun: responses then close their connections.</summary>
+    public bool Stopping => _stopping;
+
     public IReadOnlyList<(string Name, ServedModel? Current, string? Reason)> Index() =>
         [.. _slots.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => (s.Key, s.Value.Current, s.Value.Reason))];
 

@@ -5,9 +5,10 @@ namespace Clickwise.Serving;
 
 /// <summary>
 /// Loads every model at start, then rescans the repository every <see cref="ServeOptions.PollInterval"/> and on SIGHUP.
-/// On SIGTERM (the host stopping) readiness turns false first, then in-flight requests finish within the grace period.
+/// On SIGTERM (the host stopping) readiness turns false first and the server keeps answering for the drain delay (every
+/// response closing its connection), then stops accepting while in-flight requests finish within the grace period.
 /// </summary>
-internal sealed class RepositoryWatcher(ModelSlots slots, ServeOptions options, IHostApplicationLifetime lifetime) : BackgroundService
+internal sealed class RepositoryWatcher(ModelSlots slots, ServeOptions options) : BackgroundService, IHostedLifecycleService
 {
     private readonly SemaphoreSlim _wake = new(0);
 
@@ -16,7 +17,6 @@ internal sealed class RepositoryWatcher(ModelSlots slots, ServeOptions options, 
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        lifetime.ApplicationStopping.Register(slots.BeginShutdown);
         using PosixSignalRegistration? hangup = OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal =>
         {
             signal.Cancel = true; // SIGHUP reloads; it does not end the process
@@ -38,6 +38,19 @@ internal sealed class RepositoryWatcher(ModelSlots slots, ServeOptions options, 
             slots.ScanAll();
         }
     }
+
+    /// <summary>Runs before the web server stops accepting: the drain delay.</summary>
+    public Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        slots.BeginShutdown();
+        return Task.Delay(options.DrainDelay, cancellationToken);
+    }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {

@@ -161,7 +161,9 @@ internal sealed class RowEncoder
         int row = 0;
         try
         {
-            using IRecordReader reader = RecordReaders.Open(new MemoryStream(text), name, _input with { Labeled = labeled });
+            // The whole text is in memory: a read buffer of its size, not the 64 KiB a file gets, per request.
+            using IRecordReader reader = RecordReaders.Open(new MemoryStream(text), name,
+                _input with { Labeled = labeled, BufferSize = Math.Clamp(text.Length, 1, _input.BufferSize) });
             _map.CheckSchema(reader.Schema);
             while (reader.Read(record))
             {

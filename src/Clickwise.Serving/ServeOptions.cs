@@ -32,7 +32,13 @@ public sealed record ServeOptions
     /// <summary>How often the repository is scanned for new versions; zero: only on SIGHUP or a load request.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>After SIGTERM: how long in-flight requests get to finish before the process exits.</summary>
+    /// <summary>
+    /// After SIGTERM: how long the server keeps answering with readiness 503 and <c>Connection: close</c> before it stops
+    /// accepting, so load balancers and keep-alive clients move away instead of sending into a closing connection.
+    /// </summary>
+    public TimeSpan DrainDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>After SIGTERM and the drain delay: how long in-flight requests get to finish before the process exits.</summary>
     public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Checks the limits, naming the first that is out of range.</summary>
@@ -43,7 +49,7 @@ public sealed record ServeOptions
         Require(MaxBatchRows >= 1, $"max batch rows must be at least 1, got {MaxBatchRows}");
         Require(QueueCapacity >= 1, $"queue capacity must be at least 1, got {QueueCapacity}");
         Require(MaxRequestRows >= 1, $"max request rows must be at least 1, got {MaxRequestRows}");
-        Require(BatchWait >= TimeSpan.Zero && RequestTimeout > TimeSpan.Zero && PollInterval >= TimeSpan.Zero && ShutdownGrace >= TimeSpan.Zero,
+        Require(BatchWait >= TimeSpan.Zero && RequestTimeout > TimeSpan.Zero && PollInterval >= TimeSpan.Zero && ShutdownGrace >= TimeSpan.Zero && DrainDelay >= TimeSpan.Zero,
             "waits and timeouts must not be negative");
         Require(MaxBodyBytes >= 1024, $"max body bytes must be at least 1024, got {MaxBodyBytes}");
     }

@@ -36,22 +36,29 @@ public static class ServerApp
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes;
         });
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownGrace);
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.DrainDelay + options.ShutdownGrace);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<ServerMetrics>();
         builder.Services.AddSingleton<ModelSlots>();
         builder.Services.AddSingleton<InferenceHandler>();
-        builder.Services.AddSingleton<RepositoryWatcher>();
-        builder.Services.AddHostedService(services => services.GetRequiredService<RepositoryWatcher>());
+        builder.Services.AddHostedService<RepositoryWatcher>();
         configure?.Invoke(builder);
 
         WebApplication app = builder.Build();
         var metrics = app.Services.GetRequiredService<ServerMetrics>();
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Clickwise.Serving");
-        app.Use((context, next) => Answer(context, next, metrics, log));
+        var slots = app.Services.GetRequiredService<ModelSlots>();
+        app.Use((context, next) =>
+        {
+            if (slots.Stopping)
+            {
+                context.Response.Headers.Connection = "close"; // draining: the client's next request opens a connection elsewhere
+            }
+
+            return Answer(context, next, metrics, log);
+        });
         app.UseRouting();
-        ServerRoutes.Map(app, app.Services.GetRequiredService<ModelSlots>(), app.Services.GetRequiredService<InferenceHandler>(),
-            app.Services.GetRequiredService<RepositoryWatcher>());
+        ServerRoutes.Map(app, slots, app.Services.GetRequiredService<InferenceHandler>());
         app.MapMetrics("/metrics", metrics.Registry);
         return app;
     }

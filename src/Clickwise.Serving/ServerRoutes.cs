@@ -6,7 +6,7 @@ namespace Clickwise.Serving;
 /// <summary>The HTTP routes: OIP v2 health, metadata, inference and repository load; TF Serving predict.</summary>
 internal static class ServerRoutes
 {
-    public static void Map(WebApplication app, ModelSlots slots, InferenceHandler inference, RepositoryWatcher watcher)
+    public static void Map(WebApplication app, ModelSlots slots, InferenceHandler inference)
     {
         app.MapGet("/v2/health/live", () => Results.Ok());
         app.MapGet("/v2/health/ready", () => slots.Ready ? Results.Ok() : Results.StatusCode(503));
@@ -36,7 +36,6 @@ internal static class ServerRoutes
         app.MapPost("/v1/models/{name}:predict", (HttpContext context, string name) => inference.PredictAsync(context, name, null));
         app.MapPost("/v1/models/{name}/versions/{version}:predict",
             (HttpContext context, string name, string version) => inference.PredictAsync(context, name, version));
-        _ = watcher;
     }
 
     private static IResult Metadata(ModelSlots slots, string name, string? version)

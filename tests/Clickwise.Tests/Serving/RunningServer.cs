@@ -25,7 +25,7 @@ internal sealed class RunningServer : IAsyncDisposable
 
     public static async Task<RunningServer> StartAsync(string repository, Func<ServeOptions, ServeOptions>? tweak = null)
     {
-        var options = new ServeOptions { ModelsDirectory = repository, Threads = 1, PollInterval = TimeSpan.Zero };
+        var options = new ServeOptions { ModelsDirectory = repository, Threads = 1, PollInterval = TimeSpan.Zero, DrainDelay = TimeSpan.Zero };
         WebApplication app = ServerApp.Build(tweak is null ? options : tweak(options), builder =>
         {
             builder.WebHost.UseTestServer();

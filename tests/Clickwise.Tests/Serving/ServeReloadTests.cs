@@ -73,7 +73,9 @@ public sealed class ServeReloadTests(ServingFiles files) : IClassFixture<Serving
 
         server.Slots.BeginShutdown();
         Assert.Equal(503, (await server.GetAsync("/v2/health/ready")).Status);
-        Assert.Equal(200, (await server.GetAsync("/v2/health/live")).Status);
+        using HttpResponseMessage live = await server.Client.GetAsync("/v2/health/live", TestContext.Current.CancellationToken);
+        Assert.Equal(200, (int)live.StatusCode);
+        Assert.True(live.Headers.ConnectionClose, "a draining server closes each connection after its response");
         held.Release();
         using HttpResponseMessage answered = await inFlight;
         Assert.Equal(200, (int)answered.StatusCode);
