@@ -48,12 +48,12 @@ internal sealed class InferenceHandler(ModelSlots slots, ServeOptions options)
         {
             T request;
             BatchItem item;
-            // Until its rows are queued, the request counts as arriving: a worker holding others waits for it.
+            // Until its rows are submitted, the request counts as arriving: a worker holding others waits for it.
             model.Batcher.BeginArrival();
             try
             {
                 request = await RequestBody.ReadAsync(context.Request, options.MaxBodyBytes, type).ConfigureAwait(false);
-                item = Enqueue(model, encode(model.Encoder, request), start);
+                item = Submit(model, encode(model.Encoder, request), start);
             }
             finally
             {
@@ -68,7 +68,8 @@ internal sealed class InferenceHandler(ModelSlots slots, ServeOptions options)
         }
     }
 
-    private BatchItem Enqueue(ServedModel model, EncodedRows rows, long start)
+    /// <summary>Scores the rows at once when the request is alone, else queues them for a batch worker (503 when the queue is full).</summary>
+    private BatchItem Submit(ServedModel model, EncodedRows rows, long start)
     {
         if (Stopwatch.GetElapsedTime(start) >= options.RequestTimeout)
         {
@@ -76,7 +77,7 @@ internal sealed class InferenceHandler(ModelSlots slots, ServeOptions options)
         }
 
         var item = new BatchItem(rows);
-        return model.Batcher.TryEnqueue(item)
+        return model.Batcher.TryRunInline(item) || model.Batcher.TryEnqueue(item)
             ? item
             : throw new RequestException(503, $"model '{model.Name}' has {options.QueueCapacity} requests queued or being scored, its limit; retry shortly");
     }

@@ -19,6 +19,7 @@ internal sealed class MicroBatcher
     private readonly Action<int> _onBatch;
     private readonly int _capacity;
     private readonly Task[] _workers;
+    private readonly InferenceTape _inlineTape;
     private int _arriving;
     private int _inFlight;
 
@@ -31,6 +32,7 @@ internal sealed class MicroBatcher
         _onBatch = onBatch;
         _capacity = options.QueueCapacity;
         _queue = Channel.CreateUnbounded<BatchItem>();
+        _inlineTape = plan.CreateTape(_maxRows);
         _workers = [.. Enumerable.Range(0, options.Threads).Select(_ => Task.Factory.StartNew(Work, TaskCreationOptions.LongRunning))];
     }
 
@@ -56,6 +58,23 @@ internal sealed class MicroBatcher
         }
 
         return _queue.Writer.TryWrite(item) ? true : throw new InvalidOperationException("a request was queued for a drained model version");
+    }
+
+    /// <summary>
+    /// Scores <paramref name="item"/> on the calling thread when it is alone — nothing queued, scored or arriving besides
+    /// it — so a lone request skips the hand-off to a worker and back; false otherwise (queue it). At most one request
+    /// runs here at a time, on its own tape, and only while no worker scores.
+    /// </summary>
+    public bool TryRunInline(BatchItem item)
+    {
+        if (Volatile.Read(ref _arriving) != 1 || Interlocked.CompareExchange(ref _inFlight, 1, 0) != 0)
+        {
+            return false;
+        }
+
+        item.TryTake();
+        RunAlone(item, _inlineTape);
+        return true;
     }
 
     /// <summary>Takes no more requests and completes when every queued one is answered.</summary>
