@@ -25,18 +25,27 @@ public sealed class ModelRepository(string root)
     /// <exception cref="InvalidDataException">The model's config.json is malformed or pins a version that has no model file.</exception>
     public VersionFile? Wanted(string name)
     {
-        string directory = Path.Combine(Root, name);
-        if (Pinned(directory) is long pinned)
+        if (Pinned(Path.Combine(Root, name)) is long pinned)
         {
-            return File(name, pinned) ?? throw new InvalidDataException($"{Path.Combine(directory, ConfigFileName)}: pins version {pinned}, which has no {ModelFileName}");
+            return File(name, pinned) ?? throw new InvalidDataException($"{Path.Combine(Root, name, ConfigFileName)}: pins version {pinned}, which has no {ModelFileName}");
         }
 
-        long newest = Directory.Exists(directory)
-            ? Directory.EnumerateDirectories(directory).Select(d => ParseVersion(Path.GetFileName(d)))
-                .Where(v => v > 0 && System.IO.File.Exists(Path.Combine(directory, v.ToString(CultureInfo.InvariantCulture), ModelFileName)))
-                .DefaultIfEmpty(0).Max()
-            : 0;
-        return newest > 0 ? File(name, newest) : null;
+        return Versions(name).Select(v => File(name, v)).FirstOrDefault(file => file is not null);
+    }
+
+    /// <summary>The versions older than <paramref name="version"/> with a model file, newest first; none when a config pins one.</summary>
+    public IEnumerable<VersionFile> OlderThan(string name, long version) =>
+        Pinned(Path.Combine(Root, name)) is null
+            ? Versions(name).Where(v => v < version).Select(v => File(name, v)).OfType<VersionFile>()
+            : [];
+
+    /// <summary>The version directories of a model, newest first.</summary>
+    private long[] Versions(string name)
+    {
+        string directory = Path.Combine(Root, name);
+        return Directory.Exists(directory)
+            ? [.. Directory.EnumerateDirectories(directory).Select(d => ParseVersion(Path.GetFileName(d))).Where(v => v > 0).OrderDescending()]
+            : [];
     }
 
     /// <summary>A version's model file as it is now (size and time tell a rewritten file apart), or null when absent.</summary>

@@ -123,9 +123,9 @@ internal sealed class ModelSlots
 
             if (wanted is null)
             {
-                string reason = $"no version directory with a {ModelRepository.ModelFileName}";
-                slot.Reason = slot.Current is null ? reason : null;
-                return (slot.Current, slot.Current is null ? reason : null);
+                string none = $"no version directory with a {ModelRepository.ModelFileName}";
+                slot.Reason = slot.Current is null ? none : null;
+                return (slot.Current, slot.Reason);
             }
 
             if (wanted == slot.Current?.File || (!force && wanted == slot.Refused))
@@ -133,25 +133,50 @@ internal sealed class ModelSlots
                 return (slot.Current, wanted == slot.Refused ? slot.Reason : null);
             }
 
-            ServedModel loaded;
-            try
+            if (TryLoad(slot, name, wanted) is { } loaded)
             {
-                loaded = ModelLoader.Load(wanted, _options, rows => _metrics.BatchRows.WithLabels(name).Observe(rows));
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                return Refuse(slot, name, wanted, e.Message);
+                return (loaded, null);
             }
 
-            ServedModel? old = Interlocked.Exchange(ref slot.Current, loaded);
-            slot.Refused = null;
-            slot.Reason = null;
-            _metrics.ModelVersion.WithLabels(name).Set(wanted.Version);
-            _log.LogInformation("model {Model} version {Version} serves (loaded, checksum verified, compiled, warmed up, self-tested){Previous}",
-                name, wanted.Version, old is null ? "" : $"; version {old.Version} drains and retires");
-            old?.Release();
-            return (loaded, null);
+            // Nothing serves (a start, or a pin to a broken version was lifted): the newest older version that loads does.
+            string reason = slot.Reason!;
+            VersionFile refused = wanted;
+            foreach (VersionFile older in slot.Current is null ? Repository.OlderThan(name, wanted.Version) : [])
+            {
+                if (TryLoad(slot, name, older) is not null)
+                {
+                    break;
+                }
+            }
+
+            slot.Refused = refused;
+            slot.Reason = reason;
+            return (slot.Current, reason);
         }
+    }
+
+    /// <summary>Loads <paramref name="file"/> and swaps it in; null (refused and logged) when any load step fails.</summary>
+    private ServedModel? TryLoad(Slot slot, string name, VersionFile file)
+    {
+        ServedModel loaded;
+        try
+        {
+            loaded = ModelLoader.Load(file, _options, rows => _metrics.BatchRows.WithLabels(name).Observe(rows));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Refuse(slot, name, file, e.Message);
+            return null;
+        }
+
+        ServedModel? old = Interlocked.Exchange(ref slot.Current, loaded);
+        slot.Refused = null;
+        slot.Reason = null;
+        _metrics.ModelVersion.WithLabels(name).Set(file.Version);
+        _log.LogInformation("model {Model} version {Version} serves (loaded, checksum verified, compiled, warmed up, self-tested){Previous}",
+            name, file.Version, old is null ? "" : $"; version {old.Version} drains and retires");
+        old?.Release();
+        return loaded;
     }
 
     /// <summary>Stops every batcher once its queued requests are answered.</summary>
@@ -176,7 +201,7 @@ internal sealed class ModelSlots
         slot.Reason = reason;
         _metrics.LoadFailures.WithLabels(name).Inc();
         _log.LogError("model {Model} version {Version} refused: {Reason}; {Serving}", name, wanted?.Version, reason,
-            slot.Current is null ? "no version serves" : $"version {slot.Current.Version} keeps serving");
+            slot.Current is null ? "no version serves yet" : $"version {slot.Current.Version} keeps serving");
         return (slot.Current, reason);
     }
 

@@ -52,6 +52,22 @@ public sealed class ServeReloadTests(ServingFiles files) : IClassFixture<Serving
     }
 
     [Fact]
+    public async Task AtStartABrokenNewestVersionLeavesTheNewestGoodOneServing()
+    {
+        string repository = files.NewRepository();
+        string broken = files.Directory.File("truncated.cwm");
+        File.WriteAllBytes(broken, File.ReadAllBytes(files.SecondModel)[..1000]);
+        ServingFiles.Publish(repository, "fm", 2, broken);
+        await using RunningServer server = await RunningServer.StartAsync(repository);
+
+        Assert.Equal(200, (await server.GetAsync("/v2/health/ready")).Status);
+        Assert.Equal(1, Version(server));
+        JsonElement entry = (await server.PostAsync("/v2/repository/index", "")).Body[0];
+        Assert.Equal(("1", "READY"), (entry.GetProperty("version").GetString(), entry.GetProperty("state").GetString()));
+        Assert.Contains(Path.Combine(repository, "fm", "2", "model.cwm"), entry.GetProperty("reason").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PollingPicksUpNewVersionsAndAPinnedOneWins()
     {
         string repository = files.NewRepository();
