@@ -42,6 +42,13 @@ public sealed record PredictRequest(string? SignatureName, JsonElement Instances
 
 public sealed record PredictResponse(float[] Predictions, string ModelVersion);
 
+/// <summary>TF Serving's model status: the version that serves (<c>AVAILABLE</c>), with the reason a newer one was refused.</summary>
+public sealed record ModelStatusResponse(VersionStatus[] ModelVersionStatus);
+
+public sealed record VersionStatus(string Version, string State, StatusDetail Status);
+
+public sealed record StatusDetail(string ErrorCode, string ErrorMessage);
+
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(InferRequest))]
@@ -53,5 +60,6 @@ public sealed record PredictResponse(float[] Predictions, string ModelVersion);
 [JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(PredictRequest))]
 [JsonSerializable(typeof(PredictResponse))]
+[JsonSerializable(typeof(ModelStatusResponse))]
 [JsonSerializable(typeof(RepositoryConfig))]
 internal sealed partial class ServingJson : JsonSerializerContext;

@@ -33,6 +33,8 @@ internal static class ServerRoutes
                     ServingJson.Default.ErrorResponse, statusCode: 400);
         });
 
+        app.MapGet("/v1/models/{name}", (string name) => Status(slots, name, null));
+        app.MapGet("/v1/models/{name}/versions/{version}", (string name, string version) => Status(slots, name, version));
         app.MapPost("/v1/models/{name}:predict", (HttpContext context, string name) => inference.PredictAsync(context, name, null));
         app.MapPost("/v1/models/{name}/versions/{version}:predict",
             (HttpContext context, string name, string version) => inference.PredictAsync(context, name, version));
@@ -43,6 +45,15 @@ internal static class ServerRoutes
         ServedModel model = slots.Acquire(name, version);
         model.Release();
         return Results.Json(model.Metadata, ServingJson.Default.ModelMetadata);
+    }
+
+    private static IResult Status(ModelSlots slots, string name, string? version)
+    {
+        ServedModel model = slots.Acquire(name, version);
+        model.Release();
+        string? refused = slots.Index().First(m => m.Name == name).Reason;
+        var status = new VersionStatus(model.Version, "AVAILABLE", new StatusDetail("OK", refused is null ? "" : $"a newer version was refused: {refused}"));
+        return Results.Json(new ModelStatusResponse([status]), ServingJson.Default.ModelStatusResponse);
     }
 
     private static IResult ModelReady(ModelSlots slots, string name, string? version)

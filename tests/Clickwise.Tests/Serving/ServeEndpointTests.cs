@@ -38,6 +38,10 @@ public sealed class ServeEndpointTests(ServingFiles files) : IClassFixture<Servi
         Assert.Equal("categorical", fields[13].GetProperty("kind").GetString());
 
         Assert.Equal(200, (await server.GetAsync("/v2/models/fm/versions/1")).Status);
+        JsonElement tfStatus = (await server.GetAsync("/v1/models/fm")).Body.GetProperty("model_version_status")[0];
+        Assert.Equal(("1", "AVAILABLE", "OK"), (tfStatus.GetProperty("version").GetString(), tfStatus.GetProperty("state").GetString(),
+            tfStatus.GetProperty("status").GetProperty("error_code").GetString()));
+        Assert.Equal(404, (await server.GetAsync("/v1/models/fm/versions/3")).Status);
         Assert.Equal("clickwise", (await server.GetAsync("/v2")).Body.GetProperty("name").GetString());
     }
 
@@ -171,6 +175,21 @@ public sealed class ServeEndpointTests(ServingFiles files) : IClassFixture<Servi
         await using RunningServer server = await RunningServer.StartAsync(files.NewRepository());
         (int got, JsonElement response) = await server.PostAsync("/v2/models/fm/infer", body);
         Assert.Equal(status, got);
+        Assert.Contains(message, response.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{\"instances\": []}", "'instances' must be a non-empty array")]
+    [InlineData("{\"instances\": [\"a\", {\"C1\": \"b\"}]}", "instances[1] is a Object, instances[0] a String")]
+    [InlineData("{\"instances\": [[1, 2]]}", "instances[0] has 2 ids; the model takes 39")]
+    [InlineData("{\"instances\": [7]}", "instances[0] is a Number")]
+    [InlineData("{\"instances\": [{\"C1\": [1]}]}", "input 'C1' row 0: expected a string, a number or null")]
+    [InlineData("{\"signature_name\": \"serving_default\"}", "'instances' must be a non-empty array")]
+    public async Task BadTfServingInstancesGet400(string body, string message)
+    {
+        await using RunningServer server = await RunningServer.StartAsync(files.NewRepository());
+        (int status, JsonElement response) = await server.PostAsync("/v1/models/fm:predict", body);
+        Assert.Equal(400, status);
         Assert.Contains(message, response.GetProperty("error").GetString(), StringComparison.Ordinal);
     }
 
