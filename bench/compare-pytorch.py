@@ -11,23 +11,14 @@ import argparse
 import datetime
 import json
 import os
-import platform
 import re
 import statistics
 import subprocess
 import sys
 
+from cpu_kind import cpu_slug
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def cpu_slug():
-    with open("/proc/cpuinfo") as f:
-        for line in f:
-            if line.startswith("model name"):
-                name = line.split(":", 1)[1].strip().lower()
-                name = re.sub(r"\((r|tm)\)|\b(processor|cpu)\b|@.*$", " ", name)
-                return re.sub(r"[^a-z0-9]+", "-", name).strip("-")
-    return platform.machine()
 
 
 def openblas_env():
