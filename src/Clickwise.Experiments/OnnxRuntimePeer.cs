@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Clickwise.Inference;
 using Clickwise.Interchange;
 using Microsoft.ML.OnnxRuntime;
 
@@ -11,6 +12,40 @@ namespace Clickwise.Experiments;
 /// </summary>
 public static class OnnxRuntimePeer
 {
+    /// <summary>The ONNX Runtime build the peer runs.</summary>
+    public static string Version => OrtEnv.Instance().GetVersionString();
+
+    /// <summary>
+    /// The compiled plan and ONNX Runtime on the same rows in alternating rounds (plan, runtime, plan, …), each measure the
+    /// median over rounds: batch-1 latency on one thread for both, batch throughput on <paramref name="batchThreads"/> threads.
+    /// </summary>
+    public static PeerComparison Compare(CompiledModel plan, byte[] onnx, int[] ids, int rows, int requests, int batchSize, int batchThreads,
+                                         int rounds)
+    {
+        var ours = new List<SpeedReport>();
+        var theirs = new List<SpeedReport>();
+        for (int round = 0; round < rounds; round++)
+        {
+            ours.Add(SpeedProbe.Measure(plan, ids, rows, requests, batchSize, batchThreads));
+            theirs.Add(Measure(onnx, plan.FieldCount, ids, rows, requests, batchSize, batchThreads));
+        }
+
+        return new PeerComparison(Median(ours), Median(theirs), rounds);
+    }
+
+    /// <summary>Per measure, the median over rounds.</summary>
+    private static SpeedReport Median(List<SpeedReport> rounds)
+    {
+        double Middle(IEnumerable<double> values) => values.Order().ElementAt(rounds.Count / 2);
+        SpeedReport first = rounds[0];
+        return first with
+        {
+            P50Micros = Middle(rounds.Select(r => r.P50Micros)),
+            P99Micros = Middle(rounds.Select(r => r.P99Micros)),
+            BatchSamplesPerSec = Middle(rounds.Select(r => r.BatchSamplesPerSec)),
+        };
+    }
+
     /// <param name="onnx">The ONNX model (<see cref="OnnxExport.ToOnnx(Runs.ModelArtifact)"/>); it must take ids alone.</param>
     public static SpeedReport Measure(byte[] onnx, int fieldCount, int[] ids, int rows, int requests = 10_000, int batchSize = 10_000,
                                       int batchThreads = 2, int batchRepetitions = 5)
@@ -121,4 +156,16 @@ public static class OnnxRuntimePeer
             _options.Dispose();
         }
     }
+}
+
+/// <summary>The plan and ONNX Runtime side by side: medians over alternating rounds, and the runtime's time over the plan's.</summary>
+public sealed record PeerComparison(SpeedReport Plan, SpeedReport OnnxRuntime, int Rounds)
+{
+    /// <summary>ONNX Runtime's batch-1 p50 over the plan's: above 1, the plan answers sooner.</summary>
+    public double P50Ratio => OnnxRuntime.P50Micros / Plan.P50Micros;
+
+    public double P99Ratio => OnnxRuntime.P99Micros / Plan.P99Micros;
+
+    /// <summary>The plan's batch samples/s over ONNX Runtime's: above 1, the plan is faster.</summary>
+    public double ThroughputRatio => Plan.BatchSamplesPerSec / OnnxRuntime.BatchSamplesPerSec;
 }
