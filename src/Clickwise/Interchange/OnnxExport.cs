@@ -1,8 +1,8 @@
 using System.Reflection;
 using Clickwise.Data.Readers;
+using Clickwise.IO;
 using Clickwise.Inference;
 using Clickwise.Inference.Ops;
-using Clickwise.IO;
 using Clickwise.Kernels;
 using Clickwise.Models;
 using Clickwise.Runs;

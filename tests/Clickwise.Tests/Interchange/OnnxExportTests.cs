@@ -1,5 +1,6 @@
 using Clickwise.Data;
 using Clickwise.Interchange;
+using Clickwise.Layers;
 using Clickwise.Models;
 using Clickwise.Tests.Inference;
 using Microsoft.ML.OnnxRuntime;
@@ -13,7 +14,7 @@ namespace Clickwise.Tests.Interchange;
 public sealed class OnnxExportTests
 {
     /// <summary>Models whose plans hold an op without an ONNX form; any other model must export.</summary>
-    private static readonly HashSet<string> NotExportable = ["ffm", "pnn", "opnn", "deepfm-p", "deepfm-op", "fibinet", "autoint", "autoint+", "finalmlp"];
+    private static readonly HashSet<string> NotExportable = ["autoint", "autoint+", "finalmlp"];
 
     public static TheoryData<string, bool> ModelsAndValues() => CompiledModelTests.ModelsAndValues();
 
@@ -34,6 +35,55 @@ public sealed class OnnxExportTests
         (float[] logits, float[] probabilities) = OnnxRuntimeRun(OnnxExport.ToOnnx(model, withValues), batch, withValues);
         RandomModels.AssertClose(expected, logits, $"{name} in ONNX Runtime", tolerance: 1e-5f);
         RandomModels.AssertClose([.. expected.Select(l => 1f / (1f + MathF.Exp(-l)))], probabilities, $"{name} probabilities", tolerance: 1e-5f);
+    }
+
+    /// <summary>Compressed forms export as their factors (low-rank layers, AFM's per-field projection, DCNv2's mixture) or densely (tensor trains).</summary>
+    [Theory]
+    [InlineData("deepfm", "mlp_ranks")]
+    [InlineData("deepfwfm", "embedding_rank")]
+    [InlineData("xdeepfm", "embedding_tt_rank")]
+    [InlineData("deepfm", "embedding_tt_rank")]
+    [InlineData("dcnv2", "cross_rank")]
+    public void CompressedFormsMatchForwardInOnnxRuntime(string name, string form)
+    {
+        ModelConfig config = RandomModels.Config(name);
+        config = form switch
+        {
+            "mlp_ranks" => config with { HiddenUnits = [13, 7, 9], MlpRanks = [4, 0, 5] },
+            "embedding_rank" => config with { EmbeddingRank = 2 },
+            "embedding_tt_rank" => config with { EmbeddingTtRank = 3, EmbeddingTtFields = 3 },
+            _ => config with { Options = new DcnV2Options { CrossLayers = 2, CrossExperts = 3, CrossRank = 2 } },
+        };
+        AssertOnnxRuntimeMatchesForward(RandomModels.Perturbed(config, seed: 4), $"{name} {form}");
+    }
+
+    /// <summary>A pruned model exports densely: its zeros are ordinary weights of the dense graph.</summary>
+    [Theory]
+    [InlineData("deepfwfm")]
+    [InlineData("deepfm")]
+    public void PrunedModelExportsDensely(string name)
+    {
+        CtrModel model = RandomModels.Perturbed(RandomModels.Config(name), seed: 6);
+        foreach (Parameter p in model.Parameters.Where(p => p.Name is "embedding" or "fwfm.r" || p.Name.EndsWith(".weight", StringComparison.Ordinal)))
+        {
+            for (int i = 0; i < p.Value.Length; i += 3)
+            {
+                p.Value[i] = 0f;
+            }
+        }
+
+        AssertOnnxRuntimeMatchesForward(model, $"pruned {name}");
+    }
+
+    private static void AssertOnnxRuntimeMatchesForward(CtrModel model, string what)
+    {
+        foreach (bool withValues in new[] { false, true })
+        {
+            Batch batch = RandomModels.Batch(16, withValues, seed: 9);
+            float[] expected = RandomModels.ForwardLogits(model, batch);
+            (float[] logits, _) = OnnxRuntimeRun(OnnxExport.ToOnnx(model, withValues), batch, withValues);
+            RandomModels.AssertClose(expected, logits, $"{what}{(withValues ? " with values" : "")} in ONNX Runtime", tolerance: 1e-5f);
+        }
     }
 
     /// <summary>Runs an exported model on a batch's rows: ids (and values) in, logits and probabilities out.</summary>

@@ -1,5 +1,5 @@
-using Clickwise.Kernels;
 using Clickwise.Interchange;
+using Clickwise.Kernels;
 
 namespace Clickwise.Inference.Ops;
 

@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
-using Clickwise.Kernels;
 using Clickwise.Interchange;
+using Clickwise.Kernels;
 
 namespace Clickwise.Inference.Ops;
 

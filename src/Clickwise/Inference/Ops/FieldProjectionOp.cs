@@ -1,6 +1,6 @@
+using Clickwise.Interchange;
 using Clickwise.Kernels;
 using Clickwise.Layers;
-using Clickwise.Interchange;
 
 namespace Clickwise.Inference.Ops;
 

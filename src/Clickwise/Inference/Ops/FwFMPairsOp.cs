@@ -2,8 +2,8 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using Clickwise.Kernels;
 using Clickwise.Interchange;
+using Clickwise.Kernels;
 
 namespace Clickwise.Inference.Ops;
 
