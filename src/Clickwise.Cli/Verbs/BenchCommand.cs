@@ -126,7 +126,8 @@ internal static class BenchCommand
             return ExitCodes.Success;
         }
 
-        Console.WriteLine($"medians of {rounds} alternating rounds; batch 1 on 1 thread, batch {batchSize:N0} on {batchThreads} threads");
+        Console.WriteLine($"medians of {rounds} alternating rounds; batch 1 on 1 thread, batch {batchSize:N0} on {batchThreads} threads; "
+            + $"plan kernels {compiled.Compute.Gemm.Name}, {compiled.Compute.MatVec?.Name ?? "packed matvec"}; ONNX Runtime picks its own");
         Console.WriteLine($"{"",-24} {"p50 µs",10} {"p99 µs",10} {"samples/s",14}");
         Console.WriteLine($"{"clickwise plan",-24} {result.Plan.P50Micros,10:F2} {result.Plan.P99Micros,10:F2} {result.Plan.BatchSamplesPerSec,14:N0}");
         Console.WriteLine($"{"onnxruntime " + OnnxRuntimePeer.Version,-24} {result.OnnxRuntime.P50Micros,10:F2} {result.OnnxRuntime.P99Micros,10:F2} "
