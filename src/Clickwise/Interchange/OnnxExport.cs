@@ -13,8 +13,8 @@ namespace Clickwise.Interchange;
 /// ONNX export: the model's one description lowered by the planner as for serving, but dense (pruned weights export as
 /// dense tensors, zeros included), unfused (AFM's compressed table keeps its per-field projection; low-rank DNN layers
 /// export as their two factors) and with the trained weights kept; then every op of the plan writes itself as ONNX
-/// nodes, in plan order (<see cref="OnnxGraph"/>). A model with an op that has no ONNX form (FFM, tensor-train tables,
-/// attention, …) is refused naming it.
+/// nodes, in plan order (<see cref="OnnxGraph"/>). Every registered model's dense plan has an ONNX form; a model whose plan
+/// holds an op without one (only the sparse planner's ops today, which a dense plan never has) is refused naming it.
 /// </summary>
 public static class OnnxExport
 {
@@ -31,18 +31,24 @@ public static class OnnxExport
         var plan = new PlanBuilder(model.Layout, ComputeContext.Default with { Threads = 1 }, sparse: false, PlanObjective.Speed, fuse: false,
             retainWeights: true);
         model.Lower(plan);
-        var graph = new OnnxGraph(model.Layout.FieldCount, hasValues);
-        foreach (IInferenceOp op in plan.Ops)
+        return FromPlan(model.Config.Name, plan.Ops, plan.StartLogit, model.Layout.FieldCount, hasValues);
+    }
+
+    /// <summary>The graph of a plan's ops in order; an op without an ONNX form refuses the model, naming both.</summary>
+    internal static byte[] FromPlan(string modelName, IReadOnlyList<IInferenceOp> ops, float startLogit, int fieldCount, bool hasValues)
+    {
+        var graph = new OnnxGraph(fieldCount, hasValues);
+        foreach (IInferenceOp op in ops)
         {
             if (op is not IOnnxExportable exportable)
             {
-                throw new OnnxExportException($"model '{model.Config.Name}' cannot be exported to ONNX: its plan op '{op.Describe()}' has no ONNX form here");
+                throw new OnnxExportException($"model '{modelName}' cannot be exported to ONNX: its plan op '{op.Describe()}' has no ONNX form here");
             }
 
             exportable.Export(graph);
         }
 
-        return graph.ToModel(plan.StartLogit, Version);
+        return graph.ToModel(startLogit, Version);
     }
 
     /// <summary>The ONNX model of a saved model; it takes values when the model's data format carries them (libsvm, libffm).</summary>

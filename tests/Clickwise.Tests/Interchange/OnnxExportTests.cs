@@ -1,4 +1,5 @@
 using Clickwise.Data;
+using Clickwise.Inference.Ops;
 using Clickwise.Interchange;
 using Clickwise.Layers;
 using Clickwise.Models;
@@ -9,13 +10,11 @@ namespace Clickwise.Tests.Interchange;
 
 /// <summary>
 /// Every registered model that exports runs in ONNX Runtime and gives the logits and probabilities of Clickwise's own
-/// forward to 1e-5 (relative to max(1, |logit|)), with and without feature values; the others are refused naming the op.
+/// forward to 1e-5 (relative to max(1, |logit|)), with and without feature values; a plan op without an ONNX form is refused
+/// naming the model and the op, as exit 2.
 /// </summary>
 public sealed class OnnxExportTests
 {
-    /// <summary>Models whose plans hold an op without an ONNX form; any other model must export.</summary>
-    private static readonly HashSet<string> NotExportable = ["autoint", "autoint+"];
-
     public static TheoryData<string, bool> ModelsAndValues() => CompiledModelTests.ModelsAndValues();
 
     [Theory]
@@ -23,18 +22,21 @@ public sealed class OnnxExportTests
     public void ExportedModelMatchesForwardInOnnxRuntime(string name, bool withValues)
     {
         CtrModel model = RandomModels.Create(name, maxBatchSize: 16);
-        if (NotExportable.Contains(name))
-        {
-            var refused = Assert.Throws<OnnxExportException>(() => OnnxExport.ToOnnx(model, withValues));
-            Assert.Contains($"model '{name}' cannot be exported to ONNX", refused.Message);
-            return;
-        }
-
         Batch batch = RandomModels.Batch(16, withValues, seed: 5);
         float[] expected = RandomModels.ForwardLogits(model, batch);
         (float[] logits, float[] probabilities) = OnnxRuntimeRun(OnnxExport.ToOnnx(model, withValues), batch, withValues);
         RandomModels.AssertClose(expected, logits, $"{name} in ONNX Runtime", tolerance: 1e-5f);
         RandomModels.AssertClose([.. expected.Select(l => 1f / (1f + MathF.Exp(-l)))], probabilities, $"{name} probabilities", tolerance: 1e-5f);
+    }
+
+    /// <summary>An op without an ONNX form (here a sparse planner's, which dense export plans never hold) refuses the model: exit 2.</summary>
+    [Fact]
+    public void PlanOpWithoutAnOnnxFormIsRefused()
+    {
+        IInferenceOp sparseOnly = new BatchSizeSwitchOp([], []);
+        var refused = Assert.Throws<OnnxExportException>(() => OnnxExport.FromPlan("pruned", [sparseOnly], 0f, 8, hasValues: false));
+        Assert.Equal($"model 'pruned' cannot be exported to ONNX: its plan op '{sparseOnly.Describe()}' has no ONNX form here", refused.Message);
+        Assert.Equal((2, refused.Message), Clickwise.Cli.VerbRunner.Describe(refused));
     }
 
     /// <summary>Compressed forms export as their factors (low-rank layers, AFM's per-field projection, DCNv2's mixture) or densely (tensor trains).</summary>
