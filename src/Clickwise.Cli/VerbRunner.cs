@@ -35,6 +35,7 @@ internal static class VerbRunner
         // that cannot be written: an I/O error, not a missing input.
         DirectoryNotFoundException e => (ExitCodes.IOError, e.Message),
         UsageException e => (ExitCodes.Usage, e.Message),
+        Interchange.OnnxExportException e => (ExitCodes.Usage, e.Message),
         Models.ModelTooLargeException e => (ExitCodes.Usage, $"{e.Message}; lower the batch size or the model's widths"),
         TrainingDivergedException e => (ExitCodes.Diverged, e.Message),
         InvalidDataException e => (ExitCodes.DataError, e.Message),

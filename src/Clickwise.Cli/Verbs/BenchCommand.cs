@@ -4,6 +4,7 @@ using Clickwise.Data.Cache;
 using Clickwise.Data.Readers;
 using Clickwise.Experiments;
 using Clickwise.Inference;
+using Clickwise.Interchange;
 using Clickwise.Runs;
 
 namespace Clickwise.Cli.Verbs;
@@ -30,8 +31,15 @@ internal static class BenchCommand
         };
         plan.AcceptOnlyFromAmong("speed", "memory");
         var ops = new Option<bool>("--ops") { Description = "Also print each op of the plan with its median batch-1 time" };
+        var peer = new Option<string?>("--peer")
+        {
+            Description = "onnxruntime: also run the model exported to ONNX in ONNX Runtime (1 intra-op thread for batch 1, --threads for batches), "
+                + "alternating with the plan, and print both and the ratios",
+        };
+        peer.AcceptOnlyFromAmong("onnxruntime");
+        var rounds = new Option<int>("--rounds") { Description = "Alternating rounds of plan and peer (medians are printed)", DefaultValueFactory = _ => 3 };
         var command = new Command("bench", "Measure a model's batch-1 latency and batch throughput on this machine");
-        CommonOptions.AddAll(command, model, data, format, requests, batch, threads, json, plan, ops);
+        CommonOptions.AddAll(command, model, data, format, requests, batch, threads, json, plan, ops, peer, rounds);
         command.SetAction(parse => VerbRunner.Run(() =>
         {
             string path = parse.GetValue(model)!;
@@ -47,6 +55,11 @@ internal static class BenchCommand
             if (n is < 100 or > MaxRequests || b < 1)
             {
                 throw new UsageException($"--requests must be in [100, {MaxRequests:N0}] and --batch >= 1, got {n} and {b}");
+            }
+
+            if (parse.GetValue(peer) is not null)
+            {
+                return ComparePeer(artifact, compiled, ids, rows, n, b, parse.GetValue(threads), parse.GetValue(rounds), parse.GetValue(json));
             }
 
             SpeedReport report = SpeedProbe.Measure(compiled, ids, rows, n, b, parse.GetValue(threads));
@@ -83,6 +96,47 @@ internal static class BenchCommand
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary>The plan beside the same model exported to ONNX and run by ONNX Runtime (<c>--peer onnxruntime</c>).</summary>
+    private static int ComparePeer(ModelArtifact artifact, CompiledModel compiled, int[] ids, int rows, int requests, int batchSize, int threads,
+                                   int rounds, bool json)
+    {
+        if (rounds < 1)
+        {
+            throw new UsageException($"--rounds must be >= 1, got {rounds}");
+        }
+
+        if (OnnxExport.CarriesValues(artifact))
+        {
+            throw new UsageException("bench --peer onnxruntime times graphs that take ids alone; this model's graph also takes values");
+        }
+
+        int batchThreads = threads > 0 ? threads : compiled.Compute.Threads;
+        PeerComparison result = OnnxRuntimePeer.Compare(compiled, OnnxExport.ToOnnx(artifact), ids, rows, requests, batchSize, batchThreads, rounds);
+        if (json)
+        {
+            Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
+            {
+                onnxruntime_version = OnnxRuntimePeer.Version,
+                rounds,
+                plan = result.Plan,
+                onnxruntime = result.OnnxRuntime,
+                p50_ratio = result.P50Ratio,
+                p99_ratio = result.P99Ratio,
+                throughput_ratio = result.ThroughputRatio,
+            }, ConfigJson.Options));
+            return ExitCodes.Success;
+        }
+
+        Console.WriteLine($"medians of {rounds} alternating rounds; batch 1 on 1 thread, batch {batchSize:N0} on {batchThreads} threads; "
+            + $"plan kernels {compiled.Compute.Gemm.Name}, {compiled.Compute.MatVec?.Name ?? "packed matvec"}; ONNX Runtime picks its own");
+        Console.WriteLine($"{"",-24} {"p50 µs",10} {"p99 µs",10} {"samples/s",14}");
+        Console.WriteLine($"{"clickwise plan",-24} {result.Plan.P50Micros,10:F2} {result.Plan.P99Micros,10:F2} {result.Plan.BatchSamplesPerSec,14:N0}");
+        Console.WriteLine($"{"onnxruntime " + OnnxRuntimePeer.Version,-24} {result.OnnxRuntime.P50Micros,10:F2} {result.OnnxRuntime.P99Micros,10:F2} "
+            + $"{result.OnnxRuntime.BatchSamplesPerSec,14:N0}");
+        Console.WriteLine($"{"clickwise ahead by",-24} {result.P50Ratio,9:F2}× {result.P99Ratio,9:F2}× {result.ThroughputRatio,13:F2}×");
+        return ExitCodes.Success;
     }
 
     private static void PrintOps(CompiledModel compiled, int[] ids, int rows)

@@ -11,7 +11,12 @@ namespace Clickwise.Inference;
 /// activations, and ask the planner for the ops whose form depends on the weights (embedding gathers, FwFM pairs, the
 /// DNN), so the dense/sparse choices stay in one place while the model stays the one description of itself.
 /// </summary>
-internal sealed class PlanBuilder(FeatureLayout layout, ComputeContext compute, bool sparse, PlanObjective objective, bool fuse = true)
+/// <param name="retainWeights">
+/// Ops keep the trained weights as given beside the forms they run on (an ONNX export reads them, <see cref="Interchange.OnnxExport"/>);
+/// a serving plan drops what it repacked.
+/// </param>
+internal sealed class PlanBuilder(FeatureLayout layout, ComputeContext compute, bool sparse, PlanObjective objective, bool fuse = true,
+                                  bool retainWeights = false)
 {
     private readonly IGemm _gemm = compute.Gemm;
     private readonly IMatVec? _matVec = compute.MatVec;
@@ -27,6 +32,8 @@ internal sealed class PlanBuilder(FeatureLayout layout, ComputeContext compute, 
     public ComputeContext Compute => compute;
 
     public IGemm Gemm => _gemm;
+
+    public bool RetainWeights => retainWeights;
 
     /// <summary>Floats per row of tape allocated so far.</summary>
     public int TapeWidth { get; private set; }
@@ -147,7 +154,7 @@ internal sealed class PlanBuilder(FeatureLayout layout, ComputeContext compute, 
             int outputSize = biases[l].Length;
             int output = Allocate(outputSize).Offset;
             Add(new DenseOp(weights[l], biases[l], size, outputSize, relu: !last && relu, offset, output, toLogits: last, _gemm, _matVec,
-                tanh: !last && !relu));
+                tanh: !last && !relu, retainWeight: retainWeights));
             offset = output;
             size = outputSize;
         }
@@ -165,7 +172,8 @@ internal sealed class PlanBuilder(FeatureLayout layout, ComputeContext compute, 
         bool relu = activation == Activation.Relu, tanh = activation == Activation.Tanh;
         Add(sparse && !tanh
             ? SparsePlanner.Dense(weight, bias, input.Width, output.Width, relu, input.Offset, output.Offset, toLogits, _gemm, _matVec, objective)
-            : new DenseOp(weight, bias, input.Width, output.Width, relu, input.Offset, output.Offset, toLogits, _gemm, _matVec, tanh: tanh));
+            : new DenseOp(weight, bias, input.Width, output.Width, relu, input.Offset, output.Offset, toLogits, _gemm, _matVec, tanh: tanh,
+                retainWeight: retainWeights));
         return output;
     }
 

@@ -109,9 +109,9 @@ public sealed class CompressedInteractionNetwork
     public int OutputSize { get; }
 
     /// <summary>The whole network and <paramref name="outputWeight"/> [Σ pooled] as one op adding p⁺·w to the logits.</summary>
-    internal IInferenceOp Lower(float[] outputWeight, TapeRegion embeddings, IGemm gemm) =>
+    internal IInferenceOp Lower(float[] outputWeight, TapeRegion embeddings, PlanBuilder plan) =>
         new CinOp([.. _weights.Select(w => w.Value)], [.. _biases.Select(b => b.Value)], outputWeight, _f, _d, _units, SplitHalf,
-            embeddings.Offset, gemm);
+            embeddings.Offset, plan.Gemm, plan.RetainWeights);
 
     /// <param name="embeddings">[B, F, D].</param>
     /// <param name="output">[B, OutputSize].</param>

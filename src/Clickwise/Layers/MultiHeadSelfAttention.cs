@@ -92,11 +92,14 @@ public sealed class MultiHeadSelfAttention
     internal long ProjectionParameterCount => _query.Value.LongLength * (_residual is null ? 3 : 4);
 
     /// <summary>The projections packed head by head (<see cref="SelfAttentionOp.Pack"/>) and prepared as one dense product.</summary>
+    /// <summary>W_Q, W_K, W_V and (with the residual) W_res, each [D_in, K·d_h].</summary>
+    internal float[][] ProjectionWeights => _residual is null
+        ? [_query.Value, _key.Value, _value.Value]
+        : [_query.Value, _key.Value, _value.Value, _residual.Value];
+
     internal IDenseProduct LowerProjections(IGemm gemm)
     {
-        float[][] weights = _residual is null
-            ? [_query.Value, _key.Value, _value.Value]
-            : [_query.Value, _key.Value, _value.Value, _residual.Value];
+        float[][] weights = ProjectionWeights;
         float[] packed = SelfAttentionOp.Pack(weights, InputDim, HeadCount, HeadDim);
         int columns = packed.Length / InputDim;
         return gemm.PrepareDense(packed, new float[columns], InputDim, columns, relu: false);

@@ -103,7 +103,8 @@ public sealed class AutoIntModel : CtrModel
         MultiHeadSelfAttention first = _layers[0];
         plan.Add(new SelfAttentionOp([.. _layers.Select(l => l.LowerProjections(plan.Gemm))], [.. _layers.Select(l => l.InputDim)],
             _outputWeight.Value, Layout.FieldCount, _embedding.Dim, first.HeadCount, first.HeadDim, _layers[0].UsesResidual, emb.Offset,
-            _layers.Sum(l => l.ProjectionParameterCount) + _outputWeight.Length, plan.Compute.SelfAttentionFor(first.HeadDim)));
+            _layers.Sum(l => l.ProjectionParameterCount) + _outputWeight.Length, plan.Compute.SelfAttentionFor(first.HeadDim),
+            plan.RetainWeights ? [.. _layers.Select(l => l.ProjectionWeights)] : null));
         _deep?.Lower(plan, emb);
     }
 

@@ -48,6 +48,9 @@ public sealed class TensorTrainFields
     /// <summary>The train fields in field order.</summary>
     public int[] Fields { get; }
 
+    /// <summary>Every field's global rows, trains included.</summary>
+    public FeatureLayout Layout => _layout;
+
     /// <summary>Rows of the remaining table: the other fields' rows and the placeholder.</summary>
     public int TableRows { get; }
 

@@ -82,7 +82,7 @@ public sealed class XDeepFMModel : CtrModel
         _bias.Lower(plan);
         _firstOrder.Lower(plan);
         TapeRegion emb = _embedding.Lower(plan);
-        plan.Add(_cin.Lower(_cinOutput.Value, emb, plan.Gemm));
+        plan.Add(_cin.Lower(_cinOutput.Value, emb, plan));
         _deep.Lower(plan, emb);
     }
 

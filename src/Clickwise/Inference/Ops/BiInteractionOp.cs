@@ -1,10 +1,11 @@
 using System.Numerics.Tensors;
+using Clickwise.Interchange;
 using Clickwise.Kernels;
 
 namespace Clickwise.Inference.Ops;
 
 /// <summary>Writes NFM's bi-interaction vector ½((Σ_f e)² − Σ_f e²) [B, D] to the tape, for the DNN that follows.</summary>
-internal sealed class BiInteractionOp(int fieldCount, int dim, int embeddingOffset, int sumOffset, int outputOffset) : IInferenceOp
+internal sealed class BiInteractionOp(int fieldCount, int dim, int embeddingOffset, int sumOffset, int outputOffset) : IInferenceOp, IOnnxExportable
 {
     public long ParameterCount => 0;
 
@@ -35,6 +36,12 @@ internal sealed class BiInteractionOp(int fieldCount, int dim, int embeddingOffs
             TensorPrimitives.Subtract(sum, output, output);
             TensorPrimitives.Multiply(output, 0.5f, output);
         }
+    }
+
+    public void Export(OnnxGraph graph)
+    {
+        string embeddings = graph.Reshape(graph.Read(embeddingOffset, fieldCount * dim), -1, fieldCount, dim);
+        graph.Write(outputOffset, dim, graph.Reshape(graph.BiInteraction(embeddings), -1, dim));
     }
 
     public string Describe() => $"bi-interaction F={fieldCount} D={dim}";

@@ -1,3 +1,4 @@
+using Clickwise.Interchange;
 using Clickwise.Kernels;
 using Clickwise.Layers;
 
@@ -10,7 +11,7 @@ namespace Clickwise.Inference.Ops;
 /// <see cref="BilinearFusion.Project"/> and <see cref="BilinearFusion.Combine"/>. Scratch [B, X + Y] holds a block's
 /// gathered x and its products.
 /// </summary>
-internal sealed class BilinearFusionOp : IInferenceOp
+internal sealed class BilinearFusionOp : IInferenceOp, IOnnxExportable
 {
     private readonly float[] _xWeight;
     private readonly float[] _yWeight;
@@ -65,6 +66,20 @@ internal sealed class BilinearFusionOp : IInferenceOp
         BilinearFusion.GatherHeads(x, rows, xs, _heads, gathered);
         BilinearFusion.Project(_gemm, threads: 1, gathered, _xyWeight, rows, xs, ys, _heads, projected); // a block is one thread's
         BilinearFusion.Combine(x, y, projected, _xWeight, _yWeight, rows, xs, ys, _heads, logits[rowStart..rowEnd], accumulate: true);
+    }
+
+    /// <summary>x·w_x + y·w_y + Σ_h ⟨x_h·W_h, y_h⟩ with contiguous heads: the heads as a leading axis, one batched MatMul.</summary>
+    public void Export(OnnxGraph graph)
+    {
+        int k = _heads, hx = _xSize / k, hy = _ySize / k;
+        string x = graph.Read(_xOffset, _xSize), y = graph.Read(_yOffset, _ySize);
+        string xHeads = graph.Node("Transpose", [graph.Reshape(x, -1, k, hx)], null, OnnxAttribute.Of("perm", 1L, 0L, 2L));
+        string projected = graph.Node("Transpose", [graph.Node("MatMul", [xHeads, graph.Weight("fusion", _xyWeight, k, hx, hy)])], null,
+            OnnxAttribute.Of("perm", 1L, 0L, 2L));
+        string pairs = graph.ReduceSum(graph.Node("Mul", [projected, graph.Reshape(y, -1, k, hy)]), 1, 2);
+        graph.AddToLogits(graph.Reshape(pairs, -1, 1));
+        graph.AddToLogits(graph.Dot(x, _xWeight));
+        graph.AddToLogits(graph.Dot(y, _yWeight));
     }
 
     public string Describe() => $"bilinear fusion X={_xSize} Y={_ySize} K={_heads} gemm={_gemm.Name}";

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Clickwise.Interchange;
 using Clickwise.Kernels;
 using Clickwise.Layers;
 
@@ -15,7 +16,7 @@ namespace Clickwise.Inference.Ops;
 /// DNN's first layer at D = 10, and replaces P D-wide Hadamard calls by F − 1 long ones. Scratch [B, D + (F−1)·D]
 /// holds a block's gathered e_i and its products.
 /// </summary>
-internal sealed class BilinearOp : IInferenceOp
+internal sealed class BilinearOp : IInferenceOp, IOnnxExportable
 {
     private readonly RowDenseProduct[] _products;  // M_i for left fields 0..F−2
     private readonly BilinearKind _kind;
@@ -27,6 +28,7 @@ internal sealed class BilinearOp : IInferenceOp
     private readonly int _outputWidth;
     private readonly int _column;
     private readonly string _input;
+    private readonly float[] _weight;
 
     /// <param name="weight">[matrices, D, D], each matrix [in, out]: 1, F − 1 or P matrices by <paramref name="kind"/>.</param>
     /// <param name="input">What the input region holds, for <see cref="Describe"/>.</param>
@@ -68,6 +70,7 @@ internal sealed class BilinearOp : IInferenceOp
         }
 
         _kind = kind;
+        _weight = weight;
         _fieldCount = fieldCount;
         _dim = dim;
         _inputOffset = inputOffset;
@@ -121,6 +124,39 @@ internal sealed class BilinearOp : IInferenceOp
 
             pairColumn += n;
         }
+    }
+
+    /// <summary>
+    /// Every pair's W_m side by side, [P, D, D] (a shared W repeated): the pairs' left embeddings [P, N, D] times them as one
+    /// batched MatMul, then ⊙ the right embeddings, [N, P·D] in pair order.
+    /// </summary>
+    public void Export(OnnxGraph graph)
+    {
+        int f = _fieldCount, d = _dim, pairs = FieldPairs.Count(f), dd = d * d;
+        float[] perPair = new float[pairs * dd];
+        long[] left = new long[pairs], right = new long[pairs];
+        for (int i = 0, pair = 0; i < f - 1; i++)
+        {
+            for (int j = i + 1; j < f; j++, pair++)
+            {
+                int matrix = _kind switch
+                {
+                    BilinearKind.FieldAll => 0,
+                    BilinearKind.FieldEach => i,
+                    _ => pair,
+                };
+                _weight.AsSpan(matrix * dd, dd).CopyTo(perPair.AsSpan(pair * dd, dd));
+                (left[pair], right[pair]) = (i, j);
+            }
+        }
+
+        string e = graph.Reshape(graph.Read(_inputOffset, f * d), -1, f, d);
+        string lefts = graph.Node("Transpose", [graph.Node("Gather", [e, graph.Int64s(left)], null, OnnxAttribute.Of("axis", 1L))], null,
+            OnnxAttribute.Of("perm", 1L, 0L, 2L));
+        string projected = graph.Node("Transpose", [graph.Node("MatMul", [lefts, graph.Weight("bilinear", perPair, pairs, d, d)])], null,
+            OnnxAttribute.Of("perm", 1L, 0L, 2L));
+        string rights = graph.Node("Gather", [e, graph.Int64s(right)], null, OnnxAttribute.Of("axis", 1L));
+        graph.Write(_outputOffset + _column, pairs * d, graph.Reshape(graph.Node("Mul", [projected, rights]), -1, pairs * d));
     }
 
     public string Describe() =>

@@ -1,3 +1,4 @@
+using Clickwise.Interchange;
 using Clickwise.Kernels;
 
 namespace Clickwise.Inference.Ops;
@@ -6,7 +7,7 @@ namespace Clickwise.Inference.Ops;
 /// Copies a [B, in] region into columns [0, in) of a wider [B, out] region: the tape has one row stride per region,
 /// so a concatenated layer input (PNN's [e ‖ products]) needs its first block copied in.
 /// </summary>
-internal sealed class CopyColumnsOp(int inputOffset, int inputWidth, int outputOffset, int outputWidth) : IInferenceOp
+internal sealed class CopyColumnsOp(int inputOffset, int inputWidth, int outputOffset, int outputWidth) : IInferenceOp, IOnnxExportable
 {
     public long ParameterCount => 0;
 
@@ -22,6 +23,8 @@ internal sealed class CopyColumnsOp(int inputOffset, int inputWidth, int outputO
             input.Slice(b * inputWidth, inputWidth).CopyTo(output.Slice(b * outputWidth, inputWidth));
         }
     }
+
+    public void Export(OnnxGraph graph) => graph.Write(outputOffset, inputWidth, graph.Read(inputOffset, inputWidth));
 
     public string Describe() => $"copy {inputWidth} into {outputWidth} columns";
 }

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Clickwise.Interchange;
 using Clickwise.Kernels;
 
 namespace Clickwise.Inference.Ops;
@@ -19,6 +20,9 @@ internal interface ICrossInferenceLayer
     /// <param name="output">[rows, X], x_{l+1}, overwritten; never aliases the inputs.</param>
     /// <param name="single">The request is one row: products take the matrix-vector path.</param>
     void Run(ReadOnlySpan<float> x0, ReadOnlySpan<float> input, int rows, Span<float> scratch, Span<float> output, bool single);
+
+    /// <summary>The layer as ONNX nodes over x_0 and x_l [N, X]; returns x_{l+1}.</summary>
+    string Export(OnnxGraph graph, string x0, string input);
 }
 
 /// <summary>DCN: y = x_0 (x_lᵀ w) + b + x_l, a dot and an AXPY per row.</summary>
@@ -42,6 +46,9 @@ internal sealed class DcnInferenceLayer(float[] weight, float[] bias) : ICrossIn
             TensorPrimitives.MultiplyAdd(x0.Slice(r * n, n), s, y, y);
         }
     }
+
+    public string Export(OnnxGraph graph, string x0, string input) =>
+        graph.Node("Add", [graph.Node("Mul", [x0, graph.Dot(input, weight)]), graph.Node("Add", [input, graph.Weight("cross_bias", bias, bias.Length)])]);
 }
 
 /// <summary>DCNv2 full rank: u = x_l·W + b through the prepared GEMM, then y = x_0 ⊙ u + x_l.</summary>
@@ -62,6 +69,9 @@ internal sealed class DcnV2InferenceLayer(float[] weight, float[] bias, ComputeC
         _product.Forward(input, rows, u, single);
         TensorPrimitives.FusedMultiplyAdd(x0, u, input, output[..n]);
     }
+
+    public string Export(OnnxGraph graph, string x0, string input) =>
+        graph.Node("Add", [graph.Node("Mul", [x0, graph.Dense(input, weight, bias, bias.Length, bias.Length)]), input]);
 }
 
 /// <summary>GDCN: y = x_0 ⊙ (x_l·W_c + b) ⊙ σ(x_l·W_g) + x_l, two prepared GEMMs and one element-wise pass.</summary>
@@ -86,6 +96,14 @@ internal sealed class GatedCrossInferenceLayer(float[] weight, float[] bias, flo
         TensorPrimitives.Multiply(cross, gate, cross);
         TensorPrimitives.FusedMultiplyAdd(x0, cross, input, output[..n]);
     }
+
+    public string Export(OnnxGraph graph, string x0, string input)
+    {
+        int n = bias.Length;
+        string gate = graph.Node("Sigmoid", [graph.Node("MatMul", [input, graph.Weight("gate", gateWeight, n, n)])]);
+        string cross = graph.Node("Mul", [graph.Dense(input, weight, bias, n, n), gate]);
+        return graph.Node("Add", [graph.Node("Mul", [x0, cross]), input]);
+    }
 }
 
 /// <summary>
@@ -97,9 +115,12 @@ internal sealed class DcnV2MixtureInferenceLayer : ICrossInferenceLayer
     private readonly RowDenseProduct _gate;
     private readonly RowDenseProduct[] _v, _c, _u;
     private readonly int _width, _rank, _experts;
+    private readonly float[] _gateWeight, _bias;
+    private readonly float[][] _vWeights, _cWeights, _uWeights;
 
     public DcnV2MixtureInferenceLayer(float[] gate, float[][] v, float[][] c, float[][] u, float[] bias, ComputeContext compute)
     {
+        (_gateWeight, _vWeights, _cWeights, _uWeights, _bias) = (gate, v, c, u, bias);
         _width = bias.Length;
         _experts = v.Length;
         _rank = v[0].Length / _width;
@@ -146,5 +167,22 @@ internal sealed class DcnV2MixtureInferenceLayer : ICrossInferenceLayer
                 }
             }
         }
+    }
+
+    public string Export(OnnxGraph graph, string x0, string input)
+    {
+        string p = graph.Node("Softmax", [graph.Node("MatMul", [input, graph.Weight("gate", _gateWeight, _width, _experts)])], null,
+            OnnxAttribute.Of("axis", 1L));
+        string output = input;
+        for (int i = 0; i < _experts; i++)
+        {
+            string low = graph.Node("Tanh", [graph.Node("MatMul", [input, graph.Weight("v", _vWeights[i], _width, _rank)])]);
+            string mid = graph.Node("Tanh", [graph.Node("MatMul", [low, graph.Weight("c", _cWeights[i], _rank, _rank)])]);
+            string up = graph.Dense(mid, _uWeights[i], _bias, _rank, _width);
+            string share = graph.Slice(p, i, i + 1, 1);
+            output = graph.Node("Add", [output, graph.Node("Mul", [graph.Node("Mul", [x0, up]), share])]);
+        }
+
+        return output;
     }
 }

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Clickwise.Interchange;
 using Clickwise.Kernels;
 
 namespace Clickwise.Inference.Ops;
@@ -9,7 +10,7 @@ namespace Clickwise.Inference.Ops;
 /// regions and each layer kind gets a [B, scratch] region for its intermediates, so nothing is allocated per call.
 /// </summary>
 internal sealed class CrossNetworkOp(ICrossInferenceLayer[] layers, float[] outputWeight, int width, int x0Offset, int stateOffsetA,
-                                     int stateOffsetB, int scratchOffset, int scratchWidth, string kind) : IInferenceOp
+                                     int stateOffsetB, int scratchOffset, int scratchWidth, string kind) : IInferenceOp, IOnnxExportable
 {
     public long ParameterCount => layers.Sum(l => l.ParameterCount) + outputWeight.LongLength;
 
@@ -35,6 +36,17 @@ internal sealed class CrossNetworkOp(ICrossInferenceLayer[] layers, float[] outp
         {
             logits[rowStart + r] += TensorPrimitives.Dot(input.Slice(r * width, width), outputWeight);
         }
+    }
+
+    public void Export(OnnxGraph graph)
+    {
+        string x0 = graph.Read(x0Offset, width), x = x0;
+        foreach (ICrossInferenceLayer layer in layers)
+        {
+            x = layer.Export(graph, x0, x);
+        }
+
+        graph.AddToLogits(graph.Dot(x, outputWeight));
     }
 
     public string Describe() => $"cross {kind} L={layers.Length} X={width}";

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Clickwise.Interchange;
 using Clickwise.Kernels;
 using Clickwise.Kernels.Simd;
 
@@ -12,7 +13,7 @@ namespace Clickwise.Inference.Ops;
 /// only the copy of W it runs on, and a pruned layer that serves one of the two cases through CSR
 /// (<see cref="SparseDenseOp"/>) builds only the other.
 /// </summary>
-internal sealed class DenseOp : IInferenceOp
+internal sealed class DenseOp : IInferenceOp, IOnnxExportable
 {
     // The row-major weights, kept only where a path reads them (the output layer's dot, a context matvec).
     private readonly float[]? _weight;
@@ -35,9 +36,10 @@ internal sealed class DenseOp : IInferenceOp
     /// <param name="singleRows">Build the batch-1 (matrix-vector) path; without it single rows take the GEMM path.</param>
     /// <param name="blocks">Build the many-rows (GEMM) path.</param>
     /// <param name="measured">For a pruned layer the dense kernels won: the sparse planner's times, shown by <see cref="Describe"/>.</param>
+    /// <param name="retainWeight">Keep the row-major weights whatever the paths read (an export plan's layers write them out).</param>
     public DenseOp(float[] weight, float[] bias, int inputSize, int outputSize, bool relu, int inputOffset,
                    int outputOffset, bool toLogits, IGemm gemm, IMatVec? matVec, bool singleRows = true, bool blocks = true,
-                   bool tanh = false, string? measured = null)
+                   bool tanh = false, string? measured = null, bool retainWeight = false)
     {
         if (relu && tanh)
         {
@@ -49,7 +51,7 @@ internal sealed class DenseOp : IInferenceOp
             throw new ArgumentException($"dense layer {inputSize}x{outputSize}: weight {weight.Length}, bias {bias.Length}");
         }
 
-        _weight = outputSize == 1 || (matVec is not null && singleRows) ? weight : null;
+        _weight = retainWeight || outputSize == 1 || (matVec is not null && singleRows) ? weight : null;
         _bias = bias;
         _inputSize = inputSize;
         _outputSize = outputSize;
@@ -122,6 +124,18 @@ internal sealed class DenseOp : IInferenceOp
         {
             Span<float> rowLogits = logits[rowStart..rowEnd];
             TensorPrimitives.Add(rowLogits, y, rowLogits);
+        }
+    }
+
+    public void Export(OnnxGraph graph)
+    {
+        float[] weight = _weight ?? throw new InvalidOperationException("a dense layer of a serving plan has no row-major weights to export");
+        string y = graph.Dense(graph.Read(_inputOffset, _inputSize), weight, _bias, _inputSize, _outputSize);
+        y = _relu ? graph.Node("Relu", [y]) : _tanh ? graph.Node("Tanh", [y]) : y;
+        graph.Write(_outputOffset, _outputSize, y);
+        if (_toLogits)
+        {
+            graph.AddToLogits(y);
         }
     }
 

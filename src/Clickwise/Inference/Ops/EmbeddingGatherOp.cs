@@ -1,10 +1,11 @@
+using Clickwise.Interchange;
 using Clickwise.Kernels;
 
 namespace Clickwise.Inference.Ops;
 
 /// <summary>Gathers [B, F, D] embeddings (scaled by the feature values, multi-hot fields pooled) into the tape through the
 /// registry's kernel, the one the training layer (<see cref="Layers.Embedding"/>) calls.</summary>
-internal sealed class EmbeddingGatherOp(float[] table, int fieldCount, int dim, int outputOffset) : IInferenceOp
+internal sealed class EmbeddingGatherOp(float[] table, int fieldCount, int dim, int outputOffset) : IInferenceOp, IOnnxExportable
 {
     public long ParameterCount => table.LongLength;
 
@@ -22,6 +23,9 @@ internal sealed class EmbeddingGatherOp(float[] table, int fieldCount, int dim, 
             KernelRegistry.Embedding.GatherExtra(table, dim, extras.Slice(start, count), output.Slice(start * dim, count * dim));
         }
     }
+
+    public void Export(OnnxGraph graph) =>
+        graph.Write(outputOffset, fieldCount * dim, graph.Reshape(graph.Lookup("embedding", table, dim), -1, fieldCount * dim));
 
     public string Describe() => $"embedding gather F={fieldCount} D={dim} rows={table.Length / dim}";
 }

@@ -1,3 +1,4 @@
+using Clickwise.Interchange;
 using Clickwise.Kernels;
 using Clickwise.Kernels.Simd;
 using Clickwise.Layers;
@@ -9,7 +10,7 @@ namespace Clickwise.Inference.Ops;
 /// <see cref="IFFMKernel"/> (FFM training's forward calls the same kernel), reading the F field-aware rows [F·D] of a
 /// request straight from the table: nothing is copied to the tape. Multi-hot rows are pooled first (<see cref="PooledFieldAwareRows"/>).
 /// </summary>
-internal sealed class FFMOp : IInferenceOp
+internal sealed class FFMOp : IInferenceOp, IOnnxExportable
 {
     private readonly float[] _table;
     private readonly int _fieldCount;
@@ -44,6 +45,28 @@ internal sealed class FFMOp : IInferenceOp
         {
             PooledFieldAwareRows.AddRows(_kernel, _table, ids, values, extras, _fieldCount, _dim, rowStart, rowEnd, logits);
         }
+    }
+
+    /// <summary>
+    /// G [N, F, F, D] holds each field's F field-aware rows (scaled by its value), so G[i, j] = x_i v_{i,f_j}; the pair term is
+    /// Σ over i &lt; j of ⟨G[i, j], G[j, i]⟩: G ⊙ Gᵀ (fields swapped) masked to the upper triangle and summed.
+    /// </summary>
+    public void Export(OnnxGraph graph)
+    {
+        int f = _fieldCount;
+        string g = graph.Reshape(graph.Lookup("ffm", _table, f * _dim), -1, f, f, _dim);
+        string swapped = graph.Node("Transpose", [g], null, OnnxAttribute.Of("perm", 0L, 2L, 1L, 3L));
+        float[] upper = new float[f * f];
+        for (int i = 0; i < f; i++)
+        {
+            for (int j = i + 1; j < f; j++)
+            {
+                upper[i * f + j] = 1f;
+            }
+        }
+
+        string pairs = graph.Node("Mul", [graph.Node("Mul", [g, swapped]), graph.Weight("ffm_pairs", upper, f, f, 1)]);
+        graph.AddToLogits(graph.Reshape(graph.ReduceSum(pairs, 1, 2, 3), -1, 1));
     }
 
     public string Describe() =>

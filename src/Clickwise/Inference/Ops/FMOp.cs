@@ -1,11 +1,12 @@
 using System.Numerics.Tensors;
+using Clickwise.Interchange;
 using Clickwise.Kernels;
 
 namespace Clickwise.Inference.Ops;
 
 /// <summary>Adds the FM second-order term ½ Σ_d ((Σ_f e)² − Σ_f e²) to the logits, through the registry's kernel
 /// (the one the training layer <see cref="Layers.FMInteraction"/> calls).</summary>
-internal sealed class FMOp(int fieldCount, int dim, int embeddingOffset, int sumOffset) : IInferenceOp
+internal sealed class FMOp(int fieldCount, int dim, int embeddingOffset, int sumOffset) : IInferenceOp, IOnnxExportable
 {
     private const int Chunk = 256;
 
@@ -26,6 +27,12 @@ internal sealed class FMOp(int fieldCount, int dim, int embeddingOffset, int sum
             KernelRegistry.FM.Forward(emb.Slice(b * width, n * width), n, fieldCount, dim, sums.Slice(b * dim, n * dim), y[..n]);
             TensorPrimitives.Add(logits.Slice(b, n), y[..n], logits.Slice(b, n));
         }
+    }
+
+    public void Export(OnnxGraph graph)
+    {
+        string embeddings = graph.Reshape(graph.Read(embeddingOffset, fieldCount * dim), -1, fieldCount, dim);
+        graph.AddToLogits(graph.Reshape(graph.ReduceSum(graph.BiInteraction(embeddings), 2), -1, 1));
     }
 
     public string Describe() => $"fm F={fieldCount} D={dim}";

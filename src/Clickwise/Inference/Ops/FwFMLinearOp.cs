@@ -1,10 +1,11 @@
 using System.Numerics.Tensors;
+using Clickwise.Interchange;
 using Clickwise.Kernels;
 
 namespace Clickwise.Inference.Ops;
 
 /// <summary>Adds the FwFM linear term Σ_f ⟨e_f, v_f⟩ = ⟨E, V⟩ over the flattened [F·D] row.</summary>
-internal sealed class FwFMLinearOp(float[] fieldVectors, int fieldCount, int dim, int embeddingOffset) : IInferenceOp
+internal sealed class FwFMLinearOp(float[] fieldVectors, int fieldCount, int dim, int embeddingOffset) : IInferenceOp, IOnnxExportable
 {
     public long ParameterCount => fieldVectors.LongLength;
 
@@ -20,6 +21,8 @@ internal sealed class FwFMLinearOp(float[] fieldVectors, int fieldCount, int dim
             logits[b] += TensorPrimitives.Dot(emb.Slice(b * width, width), fieldVectors);
         }
     }
+
+    public void Export(OnnxGraph graph) => graph.AddToLogits(graph.Dot(graph.Read(embeddingOffset, fieldCount * dim), fieldVectors));
 
     public string Describe() => $"fwfm linear F={fieldCount} D={dim}";
 }

@@ -2,6 +2,7 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Clickwise.Interchange;
 using Clickwise.Kernels;
 
 namespace Clickwise.Inference.Ops;
@@ -18,7 +19,7 @@ namespace Clickwise.Inference.Ops;
 /// sample per lane over blocks of 16) has no use for. When the registry's FwFM kernel is the reference
 /// (<c>CLICKWISE_KERNELS=reference</c>), every row runs that reference over R instead, whatever form was planned.
 /// </summary>
-internal sealed class FwFMPairsOp : IInferenceOp
+internal sealed class FwFMPairsOp : IInferenceOp, IOnnxExportable
 {
     private const int Block = 8;
 
@@ -146,6 +147,20 @@ internal sealed class FwFMPairsOp : IInferenceOp
                 ? DenseRow(e, scratch.Slice(b * ScratchWidth(_fieldCount, _dim), ScratchWidth(_fieldCount, _dim)))
                 : SparseRow(e);
         }
+    }
+
+    /// <summary>y = Σ_d e_dᵀ·U·e_d with U the strictly upper-triangular R of the surviving pairs: a MatMul and a reduction.</summary>
+    public void Export(OnnxGraph graph)
+    {
+        float[] upper = new float[_fieldCount * _fieldCount];
+        for (int p = 0; p < _weights.Length; p++)
+        {
+            upper[_left[p] / _dim * _fieldCount + _right[p] / _dim] = _weights[p];
+        }
+
+        string e = graph.Reshape(graph.Read(_embeddingOffset, _fieldCount * _dim), -1, _fieldCount, _dim);
+        string z = graph.Node("MatMul", [graph.Weight("fwfm_r", upper, _fieldCount, _fieldCount), e]);
+        graph.AddToLogits(graph.Reshape(graph.ReduceSum(graph.Node("Mul", [e, z]), 1, 2), -1, 1));
     }
 
     public string Describe() =>

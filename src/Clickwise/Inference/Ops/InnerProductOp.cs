@@ -1,11 +1,12 @@
 using System.Numerics.Tensors;
+using Clickwise.Interchange;
 using Clickwise.Kernels;
 
 namespace Clickwise.Inference.Ops;
 
 /// <summary>Writes the P pairwise inner products ⟨e_i, e_j⟩ (FieldPairs order) into columns [column, column + P) of a [B, width] region.</summary>
 internal sealed class InnerProductOp(int fieldCount, int dim, int embeddingOffset, int outputOffset, int outputWidth, int column)
-    : IInferenceOp
+    : IInferenceOp, IOnnxExportable
 {
     public long ParameterCount => 0;
 
@@ -31,6 +32,15 @@ internal sealed class InnerProductOp(int fieldCount, int dim, int embeddingOffse
                 }
             }
         }
+    }
+
+    public void Export(OnnxGraph graph)
+    {
+        string e = graph.Reshape(graph.Read(embeddingOffset, fieldCount * dim), -1, fieldCount, dim);
+        string gram = graph.Reshape(graph.Node("MatMul", [e, graph.Node("Transpose", [e], null, OnnxAttribute.Of("perm", 0L, 2L, 1L))]),
+            -1, fieldCount * fieldCount);
+        long[] pairs = [.. Enumerable.Range(0, fieldCount).SelectMany(i => Enumerable.Range(i + 1, fieldCount - i - 1).Select(j => (long)(i * fieldCount + j)))];
+        graph.Write(outputOffset + column, pairs.Length, graph.Node("Gather", [gram, graph.Int64s(pairs)], null, OnnxAttribute.Of("axis", 1L)));
     }
 
     public string Describe() => $"inner products F={fieldCount} D={dim}";

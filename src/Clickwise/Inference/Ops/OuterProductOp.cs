@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Clickwise.Interchange;
 using Clickwise.Kernels;
 
 namespace Clickwise.Inference.Ops;
@@ -9,7 +10,7 @@ namespace Clickwise.Inference.Ops;
 /// then one D-dot per kernel; scratch [B, D + H·D] holds s and t.
 /// </summary>
 internal sealed class OuterProductOp(float[] kernels, int fieldCount, int dim, int kernelCount, int embeddingOffset,
-                                     int scratchOffset, int outputOffset, int outputWidth, int column) : IInferenceOp
+                                     int scratchOffset, int outputOffset, int outputWidth, int column) : IInferenceOp, IOnnxExportable
 {
     public static int ScratchWidth(int dim, int kernelCount) => dim + kernelCount * dim;
 
@@ -49,6 +50,15 @@ internal sealed class OuterProductOp(float[] kernels, int fieldCount, int dim, i
                 o[n] = TensorPrimitives.Dot(t.Slice(n * dim, dim), s);
             }
         }
+    }
+
+    /// <summary>s = Σ_f e_f [N, D]; t = s·W as [N, H, D]; signal n = ⟨t_n, s⟩.</summary>
+    public void Export(OnnxGraph graph)
+    {
+        string s = graph.Reshape(graph.ReduceSum(graph.Reshape(graph.Read(embeddingOffset, fieldCount * dim), -1, fieldCount, dim), 1), -1, dim);
+        string t = graph.Reshape(graph.Node("MatMul", [s, graph.Weight("outer_kernels", kernels, dim, kernelCount * dim)]), -1, kernelCount, dim);
+        string signals = graph.ReduceSum(graph.Node("Mul", [t, graph.Node("Unsqueeze", [s, graph.Int64s(1)])]), 2);
+        graph.Write(outputOffset + column, kernelCount, graph.Reshape(signals, -1, kernelCount));
     }
 
     public string Describe() => $"outer products F={fieldCount} D={dim} H={kernelCount}";

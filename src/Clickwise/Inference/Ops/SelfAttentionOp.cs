@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Clickwise.Interchange;
 using Clickwise.Kernels;
 
 namespace Clickwise.Inference.Ops;
@@ -14,7 +15,7 @@ namespace Clickwise.Inference.Ops;
 /// the plan's tape holds no per-row attention state. The chunk is a whole number of the GEMM's 12-row tiles where F
 /// allows; a single request is one chunk of F rows. Every row sees the same arithmetic whatever the chunking.
 /// </summary>
-internal sealed unsafe class SelfAttentionOp : IInferenceOp
+internal sealed unsafe class SelfAttentionOp : IInferenceOp, IOnnxExportable
 {
     private const int MinChunkGemmRows = 128;
 
@@ -28,6 +29,9 @@ internal sealed unsafe class SelfAttentionOp : IInferenceOp
     private readonly bool _residual;
     private readonly ISelfAttentionKernel _kernel;
     private readonly int _embeddingOffset;
+
+    // Per layer W_Q, W_K, W_V (and W_res) as trained, kept only for an export plan (the GEMM runs on the packed copy).
+    private readonly float[][][]? _trained;
 
     /// <summary>[D_in, K·P·d'] with column h·P·d' + p·d' + c = weights[p][:, h·d' + c] (P = weights.Length).</summary>
     public static float[] Pack(float[][] weights, int inputDim, int heads, int headDim)
@@ -52,8 +56,10 @@ internal sealed unsafe class SelfAttentionOp : IInferenceOp
     /// <param name="projections">Per layer, the prepared [D_in, K·block] projection (see <see cref="Pack"/>).</param>
     /// <param name="kernel">The context's attention variant for the head width (its lane count divides d').</param>
     public SelfAttentionOp(IDenseProduct[] projections, int[] inputDims, float[] outputWeight, int fieldCount, int dim, int headCount,
-                           int headDim, bool residual, int embeddingOffset, long parameterCount, ISelfAttentionKernel kernel)
+                           int headDim, bool residual, int embeddingOffset, long parameterCount, ISelfAttentionKernel kernel,
+                           float[][][]? trained = null)
     {
+        _trained = trained;
         if (headDim % kernel.Lanes != 0)
         {
             throw new ArgumentException($"head width {headDim} is not a multiple of {kernel.Lanes} lanes ({kernel.Name})");
@@ -136,6 +142,32 @@ internal sealed unsafe class SelfAttentionOp : IInferenceOp
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Per layer: q, k, v as [N, K, F, d'] (a MatMul, a reshape and a transpose each), softmax(q·kᵀ) unscaled over the keys,
+    /// times v, heads merged back to [N, F, K·d'], plus x·W_res, ReLU; then the flattened output through the output unit.
+    /// </summary>
+    public void Export(OnnxGraph graph)
+    {
+        float[][][] trained = _trained ?? throw new InvalidOperationException("an attention op of a serving plan has no trained projections to export");
+        int f = _fieldCount, width = _width;
+        string x = graph.Reshape(graph.Read(_embeddingOffset, f * _dim), -1, f, _dim);
+        for (int l = 0; l < trained.Length; l++)
+        {
+            string layerInput = x;
+            int inputDim = _inputDims[l];
+            string Project(float[] weight) => graph.Node("MatMul", [layerInput, graph.Weight("attention", weight, inputDim, width)]);
+            string Heads(float[] weight) =>
+                graph.Node("Transpose", [graph.Reshape(Project(weight), -1, f, _headCount, _headDim)], null, OnnxAttribute.Of("perm", 0L, 2L, 1L, 3L));
+            string keys = graph.Node("Transpose", [Heads(trained[l][1])], null, OnnxAttribute.Of("perm", 0L, 1L, 3L, 2L));
+            string weights = graph.Node("Softmax", [graph.Node("MatMul", [Heads(trained[l][0]), keys])], null, OnnxAttribute.Of("axis", -1L));
+            string attended = graph.Node("MatMul", [weights, Heads(trained[l][2])]);
+            string merged = graph.Reshape(graph.Node("Transpose", [attended], null, OnnxAttribute.Of("perm", 0L, 2L, 1L, 3L)), -1, f, width);
+            x = graph.Node("Relu", [_residual ? graph.Node("Add", [merged, Project(trained[l][3])]) : merged]);
+        }
+
+        graph.AddToLogits(graph.Dot(graph.Reshape(x, -1, f * width), _outputWeight));
     }
 
     public string Describe() =>

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Clickwise.Interchange;
 using Clickwise.Kernels;
 
 namespace Clickwise.Inference.Ops;
@@ -8,7 +9,7 @@ namespace Clickwise.Inference.Ops;
 /// prepared products (the packed GEMM on a block of rows, the streaming matrix-vector kernel for one request), then
 /// v[b,f,:] = a[b,f]·e[b,f,:] into the output region [B, F·D]. Scratch [B, F + R + F] holds z, h and a.
 /// </summary>
-internal sealed class SqueezeExcitationOp : IInferenceOp
+internal sealed class SqueezeExcitationOp : IInferenceOp, IOnnxExportable
 {
     private readonly RowDenseProduct _squeeze;
     private readonly RowDenseProduct _excite;
@@ -18,6 +19,8 @@ internal sealed class SqueezeExcitationOp : IInferenceOp
     private readonly int _embeddingOffset;
     private readonly int _scratchOffset;
     private readonly int _outputOffset;
+    private readonly float[] _squeezeWeight;
+    private readonly float[] _exciteWeight;
 
     /// <param name="squeeze">W1 [F, R].</param>
     /// <param name="excite">W2 [R, F].</param>
@@ -29,6 +32,7 @@ internal sealed class SqueezeExcitationOp : IInferenceOp
             throw new InvalidDataException($"SENET {fieldCount}->{reduced}->{fieldCount}: squeeze {squeeze.Length}, excite {excite.Length} values");
         }
 
+        (_squeezeWeight, _exciteWeight) = (squeeze, excite);
         _squeeze = new RowDenseProduct(squeeze, new float[reduced], fieldCount, reduced, compute, relu: true);
         _excite = new RowDenseProduct(excite, new float[fieldCount], reduced, fieldCount, compute, relu: true);
         _fieldCount = fieldCount;
@@ -67,6 +71,18 @@ internal sealed class SqueezeExcitationOp : IInferenceOp
         {
             TensorPrimitives.Multiply(emb.Slice(k * d, d), a[k], output.Slice(k * d, d));
         }
+    }
+
+    /// <summary>z = mean over D, a = ReLU(ReLU(z·W1)·W2) [N, F], each field's embedding scaled by its a.</summary>
+    public void Export(OnnxGraph graph)
+    {
+        int f = _fieldCount, r = _reduced;
+        string e = graph.Reshape(graph.Read(_embeddingOffset, f * _dim), -1, f, _dim);
+        // Opset 17's ReduceMean takes its axes as an attribute (ReduceSum's became an input at 13).
+        string z = graph.Node("ReduceMean", [e], null, OnnxAttribute.Of("axes", [2L]), OnnxAttribute.Of("keepdims", 0L));
+        string h = graph.Node("Relu", [graph.Node("MatMul", [z, graph.Weight("senet_squeeze", _squeezeWeight, f, r)])]);
+        string a = graph.Node("Relu", [graph.Node("MatMul", [h, graph.Weight("senet_excite", _exciteWeight, r, f)])]);
+        graph.Write(_outputOffset, f * _dim, graph.Reshape(graph.Node("Mul", [e, graph.Node("Unsqueeze", [a, graph.Int64s(2)])]), -1, f * _dim));
     }
 
     public string Describe() => $"senet F={_fieldCount} R={_reduced} D={_dim}";

@@ -1,3 +1,5 @@
+using Clickwise.Features;
+using Clickwise.Interchange;
 using Clickwise.Kernels;
 using Clickwise.Layers;
 using Clickwise.Models;
@@ -11,7 +13,7 @@ namespace Clickwise.Inference.Ops;
 /// lookup's extra features are added multiply-then-add in entry order, table rows and train rows alike, as training pools them.
 /// </summary>
 internal sealed class TensorTrainGatherOp(float[] table, TensorTrainFields tensorTrain, float[][] cores, int fieldCount, int dim, int outputOffset)
-    : IInferenceOp
+    : IInferenceOp, IOnnxExportable
 {
     public long ParameterCount => table.LongLength + cores.Sum(c => c.LongLength);
 
@@ -62,6 +64,32 @@ internal sealed class TensorTrainGatherOp(float[] table, TensorTrainFields tenso
                 }
             }
         }
+    }
+
+    /// <summary>Exported densely: every row of the train fields contracted once into a full [V, D] table, gathered like any table.</summary>
+    public void Export(OnnxGraph graph)
+    {
+        FeatureLayout layout = tensorTrain.Layout;
+        float[] dense = new float[(long)layout.TotalRows * dim];
+        Span<float> scratch = new float[tensorTrain.ForwardScratchLength];
+        for (int f = 0; f < fieldCount; f++)
+        {
+            int train = Array.IndexOf(tensorTrain.Fields, f);
+            for (int id = layout.Offsets[f]; id < layout.Offsets[f] + layout.Sizes[f]; id++)
+            {
+                Span<float> row = dense.AsSpan(id * dim, dim);
+                if (train < 0)
+                {
+                    table.AsSpan(tensorTrain.TableRow(f, id) * dim, dim).CopyTo(row);
+                }
+                else
+                {
+                    KernelRegistry.TensorTrain.Forward(cores[train], tensorTrain.Shape(f), id - layout.Offsets[f], 1f, row, scratch);
+                }
+            }
+        }
+
+        graph.Write(outputOffset, fieldCount * dim, graph.Reshape(graph.Lookup("embedding", dense, dim), -1, fieldCount * dim));
     }
 
     public string Describe() =>

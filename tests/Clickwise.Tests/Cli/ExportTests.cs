@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Text.Json;
+using Clickwise.Data;
+using Clickwise.Data.Readers;
+using Clickwise.Inference;
+using Clickwise.Interchange;
+using Clickwise.Runs;
+using Clickwise.Tests.DataCache;
+using Clickwise.Tests.Inference;
+using Clickwise.Tests.Interchange;
+
+namespace Clickwise.Tests.Cli;
+
+/// <summary>
+/// <c>clickwise export</c>: the written ONNX file scores raw lines as <c>predict</c>'s plan does, and its manifest alone encodes
+/// them to Clickwise's ids.
+/// </summary>
+[Collection(CliCollection.Name)]
+public sealed class ExportTests : IClassFixture<ExportTests.Files>
+{
+    private readonly Files _files;
+
+    public ExportTests(Files files) => _files = files;
+
+    /// <summary>Synthetic Criteo lines and a small DeepFM trained on them.</summary>
+    public sealed class Files : IDisposable
+    {
+        public Files()
+        {
+            CliRunner.Expect(0, "synth", "--rows", "3000", "--seed", "4", "-o", DataPath);
+            CliRunner.Expect(0, "train", "-d", DataPath, "--model", "deepfm", "-o", Directory.File("deepfm.cwm"), "--epochs", "1",
+                "--embedding-dim", "4", "--hidden", "16,16", "--batch-size", "512", "--quiet");
+        }
+
+        internal TempDirectory Directory { get; } = new();
+
+        public string DataPath => Directory.File("data.tsv");
+
+        public void Dispose() => Directory.Dispose();
+    }
+
+    [Fact]
+    public void ExportedFileScoresLinesAsThePlanDoes()
+    {
+        string onnx = _files.Directory.File("deepfm.onnx");
+        CliResult result = CliRunner.Expect(0, "export", "-m", _files.Directory.File("deepfm.cwm"), "--format", "onnx", "-o", onnx);
+        Assert.Contains("manifest.json", result.Out);
+
+        ModelArtifact artifact = ModelArtifact.Load(_files.Directory.File("deepfm.cwm"));
+        (Batch batch, float[] expected) = ScoredLines(artifact);
+        (float[] logits, _) = OnnxExportTests.OnnxRuntimeRun(File.ReadAllBytes(onnx), batch, withValues: false);
+        RandomModels.AssertClose(expected, logits, "ONNX Runtime on the exported file", tolerance: 1e-5f);
+    }
+
+    [Fact]
+    public void ManifestRulesAloneGiveClickwiseIds()
+    {
+        string onnx = _files.Directory.File("manifest-test.onnx"), manifestPath = _files.Directory.File("deepfm.manifest.json");
+        CliRunner.Expect(0, "export", "-m", _files.Directory.File("deepfm.cwm"), "-o", onnx, "--manifest", manifestPath);
+        using JsonDocument manifest = JsonDocument.Parse(File.ReadAllText(manifestPath));
+        Assert.Equal(OnnxManifest.FormatName, manifest.RootElement.GetProperty("format").GetString());
+        Assert.Equal("manifest-test.onnx", manifest.RootElement.GetProperty("onnx").GetString());
+        var encoder = new ManifestEncoder(manifest.RootElement);
+
+        (Batch batch, _) = ScoredLines(ModelArtifact.Load(_files.Directory.File("deepfm.cwm")));
+        string[] lines = File.ReadAllLines(_files.DataPath);
+        int f = batch.FieldCount, oov = 0;
+        for (int r = 0; r < batch.Count; r++)
+        {
+            long[] ids = encoder.Encode(lines[r]);
+            for (int i = 0; i < f; i++)
+            {
+                Assert.True(ids[i] == batch.Ids[r * f + i], $"line {r + 1} field {i}: manifest rules give {ids[i]}, Clickwise {batch.Ids[r * f + i]}");
+            }
+
+            oov += encoder.OovCount;
+        }
+
+        Assert.True(oov > 0, "the lines should include categories below the minimum count (OOV)");
+    }
+
+    /// <summary>The data file's rows as Clickwise encodes them, and the plan's logits.</summary>
+    private (Batch Batch, float[] Logits) ScoredLines(ModelArtifact artifact)
+    {
+        CompiledModel compiled = artifact.Compile();
+        using IRecordReader reader = RecordReaders.Open(_files.DataPath, new ReaderOptions { Format = DataFormat.Criteo });
+        var all = new Batch(3000, compiled.FieldCount);
+        var logits = new List<float>();
+        Scoring.Stream(compiled, artifact.FeatureMap, reader, (batch, batchLogits) =>
+        {
+            batch.IdsInUse.CopyTo(all.Ids.AsSpan(all.Count * compiled.FieldCount));
+            all.Count += batch.Count;
+            logits.AddRange(batchLogits.ToArray());
+        });
+        return (all, [.. logits]);
+    }
+
+    /// <summary>An encoder of Criteo TSV lines written from the manifest's rules and feature map alone, as another runtime would.</summary>
+    private sealed class ManifestEncoder
+    {
+        private readonly (long Offset, string Kind, string Transform, Dictionary<string, int> Tokens)[] _fields;
+        private readonly long _oov, _missing, _first;
+
+        public ManifestEncoder(JsonElement manifest)
+        {
+            JsonElement encoding = manifest.GetProperty("encoding"), map = manifest.GetProperty("feature_map");
+            (_oov, _missing, _first) = (encoding.GetProperty("oov_local_id").GetInt64(), encoding.GetProperty("missing_local_id").GetInt64(),
+                encoding.GetProperty("first_category_local_id").GetInt64());
+            _fields = [.. map.GetProperty("fields").EnumerateArray().Select(field =>
+            {
+                Assert.Equal(0, field.GetProperty("hash_buckets").GetInt32()); // Criteo's preset fits vocabularies
+                Assert.Equal("utf8", field.GetProperty("token_encoding").GetString());
+                var tokens = field.GetProperty("tokens").EnumerateArray().Select((t, i) => (t.GetString()!, i)).ToDictionary(p => p.Item1, p => p.i);
+                return (field.GetProperty("offset").GetInt64(), field.GetProperty("kind").GetString()!,
+                    field.GetProperty("numeric_transform").GetString()!, tokens);
+            })];
+        }
+
+        public int OovCount { get; private set; }
+
+        public long[] Encode(string line)
+        {
+            string[] columns = line.Split('\t'); // label, I1..I13, C1..C26: field f is column f + 1
+            OovCount = 0;
+            return [.. _fields.Select((field, f) =>
+            {
+                string text = columns[f + 1];
+                if (text.Length == 0)
+                {
+                    return field.Offset + _missing;
+                }
+
+                string token = field.Kind == "numeric" && field.Transform == "log_square" ? LogSquare(double.Parse(text, CultureInfo.InvariantCulture)) : text;
+                if (field.Tokens.TryGetValue(token, out int index))
+                {
+                    return field.Offset + _first + index;
+                }
+
+                OovCount++;
+                return field.Offset + _oov;
+            })];
+        }
+
+        private static string LogSquare(double x) =>
+            (x > 2 ? (long)Math.Floor(Math.Log(x) * Math.Log(x)) : (long)Math.Truncate(x)).ToString(CultureInfo.InvariantCulture);
+    }
+}
