@@ -1,8 +1,6 @@
 using System.CommandLine;
-using System.Text;
 using Clickwise.Data.Readers;
 using Clickwise.Experiments;
-using Clickwise.IO;
 using Clickwise.Runs;
 
 namespace Clickwise.Cli.Verbs;
@@ -25,15 +23,24 @@ internal static class DeepLightCommand
         var noSizeMatched = new Option<bool>("--no-size-matched") { Description = "Skip the size-matched dense networks (N-X)" };
         var requests = new Option<int>("--requests") { Description = "Batch-1 requests timed per model", DefaultValueFactory = _ => 10_000 };
         var quiet = new Option<bool>("--quiet") { Description = "Print only the tables" };
+        var seeds = new Option<int>("--seeds")
+        {
+            Description = "Seeds of every setting and size-matched network (from --seed on): mean ± std and Welch p-values against the dense model",
+            DefaultValueFactory = _ => 1,
+        };
+        var resume = new Option<bool>("--resume")
+        {
+            Description = "Keep the models already in the output's deeplight.json (an interrupted run of the same data and split) and train the rest",
+        };
         var command = new Command("deeplight", "Reproduce DeepLight's pruning tables (settings, N-X, ensembles) on a dataset");
         options.AddTo(command, sparsity: false);
-        CommonOptions.AddAll(command, output, ensembleModels, noSizeMatched, requests, quiet);
+        CommonOptions.AddAll(command, output, ensembleModels, noSizeMatched, requests, quiet, seeds, resume);
         command.SetAction(parse => VerbRunner.Run(() =>
         {
             string directory = parse.GetValue(output)!;
-            if (parse.GetValue(requests) < 100)
+            if (parse.GetValue(requests) < 100 || parse.GetValue(seeds) < 1)
             {
-                throw new UsageException("--requests must be >= 100");
+                throw new UsageException("--requests must be >= 100 and --seeds >= 1");
             }
 
             TrainRequest request = options.Request(parse, Path.Combine(directory, "unused.cwm"), Path.Combine(directory, "runs"),
@@ -43,11 +50,14 @@ internal static class DeepLightCommand
                 EnsembleModels = parse.GetValue(ensembleModels),
                 SizeMatched = !parse.GetValue(noSizeMatched),
                 LatencyRequests = parse.GetValue(requests),
+                Seeds = parse.GetValue(seeds),
             };
             var input = new InputProgress();
             request = request with { Data = request.Data with { Progress = input } };
             var steps = new TrainingSteps();
             Func<string?> inputLine = StderrProgress.InputLine("deeplight: reading", input);
+            string title = $"DeepLight pruning study: {Path.GetFileName(request.Data.Path)}";
+            var files = new StudyOutput<PruningStudyReport>(directory, "deeplight", r => PruningStudyMarkdown.Render(r, title));
             PruningStudyReport report;
             using (StderrProgress? shown = StderrProgress.Start(() => steps.Line() ?? inputLine(), parse.GetValue(quiet)))
             {
@@ -56,14 +66,11 @@ internal static class DeepLightCommand
                     shown?.WriteLine($"training: {label}");
                     steps.Begin($"deeplight: {label}");
                     return [steps];
-                });
+                }, resumeFrom: files.Earlier(parse.GetValue(resume)), progress: files.Save);
             }
 
-            string markdown = PruningStudyMarkdown.Render(report, $"DeepLight pruning study: {Path.GetFileName(request.Data.Path)}");
-            Directory.CreateDirectory(directory);
-            OutputFile.WriteAllBytes(Path.Combine(directory, "deeplight.md"), Encoding.UTF8.GetBytes(markdown));
-            OutputFile.WriteAllBytes(Path.Combine(directory, "deeplight.json"), Encoding.UTF8.GetBytes(ConfigJson.Serialize(report)));
-            Console.WriteLine(markdown);
+            files.Save(report);
+            Console.WriteLine(PruningStudyMarkdown.Render(report, title));
             return ExitCodes.Success;
         }));
         return command;
