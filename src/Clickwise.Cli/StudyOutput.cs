@@ -5,10 +5,11 @@ using Clickwise.Runs;
 namespace Clickwise.Cli;
 
 /// <summary>
-/// A study's output directory: NAME.md and NAME.json, written again after every model so an interrupted study keeps
-/// what it finished, and the JSON read back for <c>--resume</c>.
+/// A study's output directory: NAME.md, NAME.json and the study's figures, written again after every model so an
+/// interrupted study keeps what it finished, and the JSON read back for <c>--resume</c>.
 /// </summary>
-internal sealed class StudyOutput<T>(string directory, string name, Func<T, string> markdown)
+/// <param name="figures">Writes the study's figures into the directory it is given.</param>
+internal sealed class StudyOutput<T>(string directory, string name, Func<T, string> markdown, Action<T, string> figures)
     where T : class
 {
     private string JsonPath => Path.Combine(directory, name + ".json");
@@ -22,5 +23,6 @@ internal sealed class StudyOutput<T>(string directory, string name, Func<T, stri
         Directory.CreateDirectory(directory);
         OutputFile.WriteAllBytes(Path.Combine(directory, name + ".md"), Encoding.UTF8.GetBytes(markdown(report)));
         OutputFile.WriteAllBytes(JsonPath, Encoding.UTF8.GetBytes(ConfigJson.Serialize(report)));
+        figures(report, directory);
     }
 }

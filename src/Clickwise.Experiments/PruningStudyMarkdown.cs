@@ -22,7 +22,7 @@ public static class PruningStudyMarkdown
         {
             md.AppendLine().AppendLine("## Pruned vs a dense network with as many DNN weights (paper Table 3, N-X)").AppendLine();
             Table(md, [.. report.Settings.Where(r => r.Sparsity != "None" && r.Sparsity.Contains('D')), .. report.SizeMatched], row => row.Matches);
-            md.AppendLine().AppendLine(WelchTest.Legend("the pruned setting it is matched to (the settings themselves against nothing)"));
+            md.AppendLine().AppendLine(WelchTest.Legend("the pruned setting it is matched to"));
         }
 
         if (report.Ensembles.Count > 0)

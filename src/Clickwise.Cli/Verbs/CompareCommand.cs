@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Clickwise.Data.Readers;
 using Clickwise.Experiments;
+using Clickwise.Experiments.Figures;
 using Clickwise.Models;
 using Clickwise.Runs;
 
@@ -52,7 +53,8 @@ internal static class CompareCommand
             var steps = new TrainingSteps();
             Func<string?> inputLine = StderrProgress.InputLine("compare: reading", input);
             string title = $"Model comparison: {Path.GetFileName(request.Data.Path)}";
-            var files = new StudyOutput<ComparisonReport>(directory, "compare", r => ComparisonMarkdown.Render(r, title));
+            var files = new StudyOutput<ComparisonReport>(directory, "compare", r => ComparisonMarkdown.Render(r, title),
+                (r, dir) => StudyFigures.Write(r, dir, request.WorkDir));
             ComparisonReport report;
             using (StderrProgress? shown = StderrProgress.Start(() => steps.Line() ?? inputLine(), parse.GetValue(quiet)))
             {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Clickwise.Data.Readers;
 using Clickwise.Experiments;
+using Clickwise.Experiments.Figures;
 using Clickwise.Runs;
 
 namespace Clickwise.Cli.Verbs;
@@ -57,7 +58,8 @@ internal static class DeepLightCommand
             var steps = new TrainingSteps();
             Func<string?> inputLine = StderrProgress.InputLine("deeplight: reading", input);
             string title = $"DeepLight pruning study: {Path.GetFileName(request.Data.Path)}";
-            var files = new StudyOutput<PruningStudyReport>(directory, "deeplight", r => PruningStudyMarkdown.Render(r, title));
+            var files = new StudyOutput<PruningStudyReport>(directory, "deeplight", r => PruningStudyMarkdown.Render(r, title),
+                (r, dir) => StudyFigures.Write(r, dir, request.WorkDir));
             PruningStudyReport report;
             using (StderrProgress? shown = StderrProgress.Start(() => steps.Line() ?? inputLine(), parse.GetValue(quiet)))
             {

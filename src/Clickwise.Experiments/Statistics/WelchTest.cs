@@ -49,5 +49,5 @@ public static class WelchTest
 
     /// <summary>The sentence under a table with p-values, naming what each row was tested against.</summary>
     public static string Legend(string baseline) =>
-        $"p: two-sided Welch t-test of each row's seeds against {baseline}'s; * marks p < {Level.ToString(CultureInfo.InvariantCulture)}, — a row without two seeds or spread on both sides.";
+        $"p: two-sided Welch t-test of each row's seeds against those of {baseline}; * marks p < {Level.ToString(CultureInfo.InvariantCulture)}, — a row without two seeds or spread on both sides.";
 }
