@@ -47,6 +47,7 @@ internal static class Program
         root.Subcommands.Add(LowRankCommand.Create());
         root.Subcommands.Add(CompressCommand.Create());
         root.Subcommands.Add(CompareCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(InfoCommand.Create());
         return root;
     }
