@@ -64,6 +64,35 @@ public sealed record PruningStudyOptions
         new("Low latency", "D-99% & R-95% & F-40%"),
     ];
 
+    /// <summary>
+    /// The paper's settings for a model: Table 5's for DeepFwFM; Tables 7-8's one pruned setting for sDeepFM and sNFM
+    /// (D-98% &amp; F-40%) and sXDeepFM (D-99% &amp; C-99% &amp; F-40%), each after the dense model; null for a model the
+    /// paper does not prune.
+    /// </summary>
+    public static IReadOnlyList<PruningSetting>? PaperSettingsFor(string model) => model switch
+    {
+        "deepfwfm" => PaperSettings,
+        "deepfm" => [PaperSettings[0], new("sDeepFM", "D-98% & F-40%")],
+        "nfm" => [PaperSettings[0], new("sNFM", "D-98% & F-40%")],
+        "xdeepfm" => [PaperSettings[0], new("sXDeepFM", "D-99% & C-99% & F-40%")],
+        _ => null,
+    };
+
+    /// <summary>
+    /// A sweep's settings (Figs. 3-4): the dense model, then one setting per comma-separated item of paper notation
+    /// ("D-80%,D-90%,D-99% &amp; R-95%"), each labelled by its targets; a <see cref="FormatException"/> naming a bad item.
+    /// </summary>
+    public static IReadOnlyList<PruningSetting> ParseSettings(string list)
+    {
+        string[] items = list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (items.Length == 0)
+        {
+            throw new FormatException("no settings; expected e.g. \"D-80%,D-90%,D-99% & F-40%\"");
+        }
+
+        return [PaperSettings[0], .. items.Select(item => SparsityTargets.Parse(item).ToPaperNotation()).Select(targets => new PruningSetting(targets, targets))];
+    }
+
     public IReadOnlyList<PruningSetting> Settings { get; init; } = PaperSettings;
 
     /// <summary>Seeds of every setting and size-matched network (from the request's seed on), for mean ± std and p-values.</summary>

@@ -33,9 +33,14 @@ internal static class DeepLightCommand
         {
             Description = "Keep the models already in the output's deeplight.json (an interrupted run of the same data and split) and train the rest",
         };
-        var command = new Command("deeplight", "Reproduce DeepLight's pruning tables (settings, N-X, ensembles) on a dataset");
+        var settings = new Option<string?>("--settings")
+        {
+            Description = "Pruning settings after the dense model, comma-separated, e.g. \"D-80%,D-90%,D-99% & F-40%\" (a sweep, paper Figs. 3-4); "
+                + "default: the paper's for the model (deepfwfm: Table 5's three; deepfm, nfm: D-98% & F-40%; xdeepfm: D-99% & C-99% & F-40%)",
+        };
+        var command = new Command("deeplight", "Reproduce DeepLight's pruning tables (settings, N-X, ensembles) on a dataset, for deepfwfm, deepfm, nfm or xdeepfm");
         options.AddTo(command, sparsity: false);
-        CommonOptions.AddAll(command, output, ensembleModels, noSizeMatched, requests, quiet, seeds, resume);
+        CommonOptions.AddAll(command, output, ensembleModels, noSizeMatched, requests, quiet, seeds, resume, settings);
         command.SetAction(parse => VerbRunner.Run(() =>
         {
             string directory = parse.GetValue(output)!;
@@ -46,8 +51,23 @@ internal static class DeepLightCommand
 
             TrainRequest request = options.Request(parse, Path.Combine(directory, "unused.cwm"), Path.Combine(directory, "runs"),
                 pruningDefaults: true);
+            string model = request.Model.Name;
+            IReadOnlyList<PruningSetting> chosen;
+            try
+            {
+                chosen = parse.GetValue(settings) is { } list
+                    ? PruningStudyOptions.ParseSettings(list)
+                    : PruningStudyOptions.PaperSettingsFor(model)
+                      ?? throw new UsageException($"the paper prunes deepfwfm, deepfm, nfm and xdeepfm, not {model}: give its settings with --settings");
+            }
+            catch (FormatException e)
+            {
+                throw new UsageException($"--settings: {e.Message}");
+            }
+
             var study = new PruningStudyOptions
             {
+                Settings = chosen,
                 EnsembleModels = parse.GetValue(ensembleModels),
                 SizeMatched = !parse.GetValue(noSizeMatched),
                 LatencyRequests = parse.GetValue(requests),

@@ -18,6 +18,8 @@ public sealed record SeedSummary(int Count, double Mean, double Std)
         return new SeedSummary(v.Length, mean, std);
     }
 
-    /// <summary>"mean ± std" with five decimals, as every study table prints a metric.</summary>
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Mean:F5} ± {Std:F5}");
+    /// <summary>"mean ± std" with five decimals, as every study table prints a metric; the value alone for one seed.</summary>
+    public override string ToString() => Count < 2
+        ? Mean.ToString("F5", CultureInfo.InvariantCulture)
+        : string.Create(CultureInfo.InvariantCulture, $"{Mean:F5} ± {Std:F5}");
 }

@@ -21,6 +21,24 @@ public sealed class PruningStudyTests
     }
 
     [Fact]
+    public void ThePaperSettingsPerModelAndASweepsSettings()
+    {
+        Assert.Same(PruningStudyOptions.PaperSettings, PruningStudyOptions.PaperSettingsFor("deepfwfm"));
+        Assert.Equal([("Dense", null), ("sDeepFM", "D-98% & F-40%")], PruningStudyOptions.PaperSettingsFor("deepfm")!.Select(s => (s.Label, s.Sparsity)));
+        Assert.Equal([("Dense", null), ("sNFM", "D-98% & F-40%")], PruningStudyOptions.PaperSettingsFor("nfm")!.Select(s => (s.Label, s.Sparsity)));
+        Assert.Equal("D-99% & C-99% & F-40%", PruningStudyOptions.PaperSettingsFor("xdeepfm")![1].Sparsity);
+        Assert.Null(PruningStudyOptions.PaperSettingsFor("fm"));
+
+        // A sweep: the dense baseline first, then each item in the paper's notation (either notation is read).
+        Assert.Equal([null, "D-80%", "D-99% & F-40%"],
+            PruningStudyOptions.ParseSettings(" D-80% , F-40% & D-99% ").Select(s => s.Sparsity));
+        Assert.Equal(["Dense", "D-80%", "D-99% & F-40%"],
+            PruningStudyOptions.ParseSettings("D-80%,D-99% & F-40%").Select(s => s.Label));
+        Assert.Throws<FormatException>(() => PruningStudyOptions.ParseSettings(" , "));
+        Assert.Contains("'Q'", Assert.Throws<FormatException>(() => PruningStudyOptions.ParseSettings("D-80%,Q-3%")).Message);
+    }
+
+    [Fact]
     public void RunsTheSettingsTheSizeMatchedNetworksAndEnsemblesOnOneSplit()
     {
         using var dir = new TempDirectory();

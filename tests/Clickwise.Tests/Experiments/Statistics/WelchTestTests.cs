@@ -61,5 +61,6 @@ public sealed class WelchTestTests
         // Values 1, 2, 3, 4: mean 2.5, squared deviations 5 in all, over n − 1 = 3.
         Assert.Equal(Math.Sqrt(5.0 / 3), SeedSummary.Of([1, 2, 3, 4]).Std, 12);
         Assert.Equal("2.50000 ± 1.29099", SeedSummary.Of([1, 2, 3, 4]).ToString());
+        Assert.Equal("0.70000", SeedSummary.Of([0.7]).ToString()); // one seed has no spread to show
     }
 }
