@@ -14,7 +14,7 @@ public static class PruningStudyMarkdown
         md.AppendLine(CultureInfo.InvariantCulture, $"Test rows: {report.TestRows:N0}. Latency: batch 1, one thread, p50/p99 over test rows after warm-up; speed-up against the dense model's p50. Bytes are the compiled plan's weights in memory: the fastest plan (which keeps extra copies where they buy speed, and whose latency is shown) and the smallest plan (`--plan memory`), with its ratio to the dense model's smallest plan.")
             .AppendLine();
         md.AppendLine("Over several seeds, test metrics are mean ± std and the other columns are the first seed's model's.").AppendLine();
-        md.AppendLine("## Pruning settings (paper Table 5)").AppendLine();
+        md.AppendLine("## Pruning settings (paper Table 5; Tables 7-8 for sDeepFM, sNFM and sXDeepFM)").AppendLine();
         string? dense = report.Settings.FirstOrDefault(r => r.Sparsity == "None")?.Label;
         Table(md, report.Settings, row => row.Label == dense ? null : dense);
         md.AppendLine().AppendLine(WelchTest.Legend("the dense model"));

@@ -42,7 +42,7 @@ public static class Charts
             };
         }
 
-        plot.Axes.Margins(horizontal: 0.15, vertical: 0.1); // room for the labels at the edges
+        plot.Axes.Margins(left: 0.05, right: 0.25, bottom: 0.1, top: 0.1); // room for the labels, written right of their points
         plot.ShowLegend(Alignment.LowerRight);
         return plot;
     }
