@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Clickwise.Experiments.Statistics;
 
 namespace Clickwise.Experiments;
 
@@ -31,13 +32,19 @@ public static class LowRankStudyMarkdown
         if (seeds > 1)
         {
             md.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"{h}# Over {seeds} seeds (paper Table 13): test AUC mean ± standard deviation").AppendLine();
-            md.AppendLine("| model | stage | AUC | logloss |");
-            md.AppendLine("| --- | --- | ---: | ---: |");
+            md.AppendLine("| model | stage | AUC | p AUC | logloss | p logloss |");
+            md.AppendLine("| --- | --- | ---: | ---: | ---: | ---: |");
+            LowRankRow[] baseRows = [.. report.Rows.Where(r => r.Label == "base")];
+            (SeedSummary baseAuc, SeedSummary baseLoss) = (SeedSummary.Of(baseRows.Select(r => r.TestAuc)), SeedSummary.Of(baseRows.Select(r => r.TestLogLoss)));
             foreach (var group in report.Rows.GroupBy(r => (r.Label, r.Stage)).Where(g => g.Count() == seeds))
             {
+                (SeedSummary auc, SeedSummary loss) = (SeedSummary.Of(group.Select(r => r.TestAuc)), SeedSummary.Of(group.Select(r => r.TestLogLoss)));
+                bool isBase = group.Key.Label == "base";
                 md.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {group.Key.Label} | {group.Key.Stage} | {Spread(group.Select(r => r.TestAuc))} | {Spread(group.Select(r => r.TestLogLoss))} |");
+                    $"| {group.Key.Label} | {group.Key.Stage} | {auc} | {WelchTest.Cell(auc, isBase ? null : baseAuc)} | {loss} | {WelchTest.Cell(loss, isBase ? null : baseLoss)} |");
             }
+
+            md.AppendLine().AppendLine(WelchTest.Legend("the base model"));
         }
 
         if (report.Energy.Count > 0)
@@ -104,12 +111,4 @@ public static class LowRankStudyMarkdown
         ("+AFM MLP (FT)", "AFM MLP", "FT"),
         ("+AFM MLP + EMB (FT)", "AFM MLP + EMB", "FT"),
     ];
-
-    private static string Spread(IEnumerable<double> values)
-    {
-        double[] v = [.. values];
-        double mean = v.Average();
-        double sd = Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / Math.Max(1, v.Length - 1));
-        return string.Create(CultureInfo.InvariantCulture, $"{mean:F5} ± {sd:F5}");
-    }
 }

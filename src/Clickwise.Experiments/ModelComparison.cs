@@ -1,4 +1,6 @@
+using System.Text.Json.Serialization;
 using Clickwise.Data.Pipeline;
+using Clickwise.Experiments.Statistics;
 using Clickwise.Inference;
 using Clickwise.Runs;
 using Clickwise.Training;
@@ -15,7 +17,14 @@ public sealed record ComparisonRow(
     double LogLossStd,
     long Parameters,
     double P50Micros,
-    double TrainSamplesPerSec);
+    double TrainSamplesPerSec)
+{
+    [JsonIgnore]
+    public SeedSummary Auc => new(Seeds, AucMean, AucStd);
+
+    [JsonIgnore]
+    public SeedSummary LogLoss => new(Seeds, LogLossMean, LogLossStd);
+}
 
 /// <summary>The seed paper's Table 2 shape for one dataset and split.</summary>
 public sealed record ComparisonReport(long TrainRows, long TestRows, IReadOnlyList<int> Seeds, IReadOnlyList<ComparisonRow> Rows);
@@ -90,24 +99,12 @@ public static class ModelComparison
                 }
             }
 
-            result.Add(new ComparisonRow(name, seeds, aucs.Average(), StandardDeviation(aucs), losses.Average(), StandardDeviation(losses),
-                parameters, p50, Median(rates)));
+            (SeedSummary auc, SeedSummary loss) = (SeedSummary.Of(aucs), SeedSummary.Of(losses));
+            result.Add(new ComparisonRow(name, seeds, auc.Mean, auc.Std, loss.Mean, loss.Std, parameters, p50, Median(rates)));
             progress?.Invoke(new ComparisonReport(data.Train.RowCount, data.Test.RowCount, seedList, [.. result]));
         }
 
         return new ComparisonReport(data.Train.RowCount, data.Test.RowCount, seedList, result);
-    }
-
-    /// <summary>Sample standard deviation (n − 1); 0 for a single value.</summary>
-    public static double StandardDeviation(IReadOnlyList<double> values)
-    {
-        if (values.Count < 2)
-        {
-            return 0;
-        }
-
-        double mean = values.Average();
-        return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
     }
 
     private static double Median(List<double> values)

@@ -28,7 +28,11 @@ public sealed record PruningStudyRow(
     double P99Micros,
     double BatchSamplesPerSec,
     double SpeedUp,
-    string ModelPath);
+    string ModelPath)
+{
+    /// <summary>For a size-matched network (N-X), the label of the pruned setting it is matched to; else null.</summary>
+    public string? Matches { get; init; }
+}
 
 /// <summary>The ensemble picked for one latency budget: how many models fit, their measured latency and test metrics.</summary>
 public sealed record EnsembleRow(double BudgetMicros, int Models, double P50Micros, double TestAuc, double TestLogLoss);
@@ -36,7 +40,7 @@ public sealed record EnsembleRow(double BudgetMicros, int Models, double P50Micr
 /// <summary>
 /// DeepLight's evaluation on one dataset and split: Table 5 (dense vs three pruning settings), Table 3 (each pruned
 /// network against a dense one with as many DNN parameters, "N-X"), and §5.4's ensembles of pruned models under a
-/// latency budget.
+/// latency budget. Settings and size-matched networks hold one row per seed.
 /// </summary>
 public sealed record PruningStudyReport(
     long TestRows,
@@ -60,7 +64,39 @@ public sealed record PruningStudyOptions
         new("Low latency", "D-99% & R-95% & F-40%"),
     ];
 
+    /// <summary>
+    /// The paper's settings for a model: Table 5's for DeepFwFM; Tables 7-8's one pruned setting for sDeepFM and sNFM
+    /// (D-98% &amp; F-40%) and sXDeepFM (D-99% &amp; C-99% &amp; F-40%), each after the dense model; null for a model the
+    /// paper does not prune.
+    /// </summary>
+    public static IReadOnlyList<PruningSetting>? PaperSettingsFor(string model) => model switch
+    {
+        "deepfwfm" => PaperSettings,
+        "deepfm" => [PaperSettings[0], new("sDeepFM", "D-98% & F-40%")],
+        "nfm" => [PaperSettings[0], new("sNFM", "D-98% & F-40%")],
+        "xdeepfm" => [PaperSettings[0], new("sXDeepFM", "D-99% & C-99% & F-40%")],
+        _ => null,
+    };
+
+    /// <summary>
+    /// A sweep's settings (Figs. 3-4): the dense model, then one setting per comma-separated item of paper notation
+    /// ("D-80%,D-90%,D-99% &amp; R-95%"), each labelled by its targets; a <see cref="FormatException"/> naming a bad item.
+    /// </summary>
+    public static IReadOnlyList<PruningSetting> ParseSettings(string list)
+    {
+        string[] items = list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (items.Length == 0)
+        {
+            throw new FormatException("no settings; expected e.g. \"D-80%,D-90%,D-99% & F-40%\"");
+        }
+
+        return [PaperSettings[0], .. items.Select(item => SparsityTargets.Parse(item).ToPaperNotation()).Select(targets => new PruningSetting(targets, targets))];
+    }
+
     public IReadOnlyList<PruningSetting> Settings { get; init; } = PaperSettings;
+
+    /// <summary>Seeds of every setting and size-matched network (from the request's seed on), for mean ± std and p-values.</summary>
+    public int Seeds { get; init; } = 1;
 
     /// <summary>Train the size-matched dense network (N-X) for every setting that prunes the DNN.</summary>
     public bool SizeMatched { get; init; } = true;
@@ -78,18 +114,42 @@ public sealed record PruningStudyOptions
 
 public static class PruningStudy
 {
+    /// <param name="resumeFrom">
+    /// An earlier, interrupted study of the same data: each model it finished (same label, sparsity, seed and hidden
+    /// widths, its model file still there) is kept and not trained again.
+    /// </param>
+    /// <param name="progress">Called with the report so far after every trained model, so a long study can save as it goes.</param>
     public static PruningStudyReport Run(TrainRequest baseRequest, PruningStudyOptions options,
                                          Func<string, IEnumerable<ITrainingObserver>>? observers = null,
-                                         CancellationToken cancellationToken = default)
+                                         CancellationToken cancellationToken = default,
+                                         PruningStudyReport? resumeFrom = null, Action<PruningStudyReport>? progress = null)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Seeds, 1);
         using StudyData study = StudyData.Prepare(baseRequest);
         PreparedDataset data = study.Data;
         (int[] ids, int rows) = (study.SampleIds, study.SampleRows);
-        float[] labels = Labels(data.Test);
-
-        PruningStudyRow Train(string label, string? sparsity, int[] hidden, int seed, out float[] probabilities)
+        if (resumeFrom is not null && resumeFrom.TestRows != data.Test.RowCount)
         {
+            throw new InvalidDataException($"cannot resume: the earlier study has {resumeFrom.TestRows:N0} test rows, this run {data.Test.RowCount:N0}");
+        }
+
+        PruningStudyRow[] earlier = resumeFrom is null ? [] : [.. resumeFrom.Settings, .. resumeFrom.SizeMatched, .. resumeFrom.EnsembleMembers];
+        var settings = new List<PruningStudyRow>();
+        var sizeMatched = new List<PruningStudyRow>();
+        var members = new List<PruningStudyRow>();
+
+        PruningStudyRow Train(string label, string? sparsity, int[] hidden, int seed)
+        {
+            string sparsityText = sparsity ?? "None";
+            PruningStudyRow? done = earlier.FirstOrDefault(r => r.Label == label && r.Sparsity == sparsityText && r.Seed == seed
+                                                                && r.HiddenUnits.SequenceEqual(hidden) && File.Exists(r.ModelPath));
+            if (done is not null)
+            {
+                return done;
+            }
+
             string slug = new([.. label.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-')]);
+            slug += seed == baseRequest.Model.Seed ? "" : $"-seed{seed}";
             TrainRequest request = baseRequest with
             {
                 Model = baseRequest.Model with { HiddenUnits = hidden, Seed = seed },
@@ -98,38 +158,44 @@ public static class PruningStudy
                 WorkDir = Path.Combine(baseRequest.WorkDir, slug),
                 ModelPath = Path.Combine(baseRequest.WorkDir, slug + ".cwm"),
             };
-            TrainReport report = study.Train(request, observers?.Invoke(label), cancellationToken);
+            string tag = seed == baseRequest.Model.Seed ? label : $"{label} seed {seed}";
+            TrainReport report = study.Train(request, observers?.Invoke(tag), cancellationToken);
             ModelArtifact artifact = ModelArtifact.Load(request.ModelPath);
             CompiledModel compiled = artifact.Compile();
             SpeedReport speed = SpeedProbe.Measure(compiled, ids, rows, options.LatencyRequests, options.BatchSize);
-            probabilities = Probabilities(compiled, data.Test);
-            long nonZero = artifact.Tensors.Values.Sum(t => (long)t.Count(v => v != 0f));
             long dnnNonZero = artifact.Tensors.Where(kv => kv.Key.StartsWith("mlp.", StringComparison.Ordinal) && kv.Key.EndsWith(".weight", StringComparison.Ordinal))
                 .Sum(kv => (long)kv.Value.Count(v => v != 0f));
-            return new PruningStudyRow(label, sparsity ?? "None", hidden, seed, report.Training.Epochs.LastOrDefault()?.ValidAuc ?? double.NaN,
-                report.Test.Auc, report.Test.LogLoss, artifact.ParameterCount, nonZero, dnnNonZero, compiled.Bytes,
+            return new PruningStudyRow(label, sparsityText, hidden, seed, report.Training.Epochs.LastOrDefault()?.ValidAuc ?? double.NaN,
+                report.Test.Auc, report.Test.LogLoss, artifact.ParameterCount, artifact.NonZeroParameterCount, dnnNonZero, compiled.Bytes,
                 artifact.Compile(objective: PlanObjective.Memory).Bytes, 1.0, speed.P50Micros, speed.P99Micros, speed.BatchSamplesPerSec, 1.0, request.ModelPath);
         }
 
-        int baseSeed = baseRequest.Model.Seed;
-        int[] baseHidden = baseRequest.Model.HiddenUnits;
-        var settings = new List<PruningStudyRow>();
-        var lastProbabilities = new List<float[]>();
-        foreach (PruningSetting setting in options.Settings)
+        // Speed-up and bytes against the dense model of the request's seed, once it is there.
+        PruningStudyRow Relative(PruningStudyRow row)
         {
-            settings.Add(Train(setting.Label, setting.Sparsity, baseHidden, baseSeed, out float[] p));
-            lastProbabilities.Add(p);
+            PruningStudyRow? dense = settings.FirstOrDefault(r => r.Sparsity == "None" && r.Seed == baseRequest.Model.Seed);
+            return dense is null ? row : row with { SpeedUp = dense.P50Micros / row.P50Micros, BytesRatio = (double)row.SmallestBytes / dense.SmallestBytes };
         }
 
-        double denseP50 = settings.FirstOrDefault(r => r.Sparsity == "None")?.P50Micros ?? double.NaN;
-        double denseBytes = settings.FirstOrDefault(r => r.Sparsity == "None")?.SmallestBytes ?? double.NaN;
-        settings = [.. settings.Select(r => r with { SpeedUp = denseP50 / r.P50Micros, BytesRatio = r.SmallestBytes / denseBytes })];
+        PruningStudyReport SoFar(IReadOnlyList<EnsembleRow> ensembles) =>
+            new(data.Test.RowCount, [.. settings.Select(Relative)], [.. sizeMatched.Select(Relative)], [.. members], ensembles);
 
-        var sizeMatched = new List<PruningStudyRow>();
+        int baseSeed = baseRequest.Model.Seed;
+        int[] seeds = [.. Enumerable.Range(baseSeed, options.Seeds)];
+        int[] baseHidden = baseRequest.Model.HiddenUnits;
+        foreach (PruningSetting setting in options.Settings)
+        {
+            foreach (int seed in seeds)
+            {
+                settings.Add(Train(setting.Label, setting.Sparsity, baseHidden, seed));
+                progress?.Invoke(SoFar([]));
+            }
+        }
+
         if (options.SizeMatched)
         {
             int inputs = data.Map.FieldCount * baseRequest.Model.EmbeddingDim;
-            foreach (PruningStudyRow pruned in settings.Where(r => r.Sparsity != "None"))
+            foreach (PruningStudyRow pruned in settings.Where(r => r.Sparsity != "None" && r.Seed == baseSeed).ToList())
             {
                 SparsityTargets targets = SparsityTargets.Parse(pruned.Sparsity);
                 if (!targets.Prunes(PruningComponent.Dnn))
@@ -139,31 +205,33 @@ public static class PruningStudy
 
                 int width = MatchingWidth(pruned.DnnNonZero, inputs, baseHidden.Length);
                 string rest = string.Join(" & ", targets.ToPaperNotation().Split(" & ").Where(p => !p.StartsWith('D')));
-                PruningStudyRow row = Train($"N-{width} ({pruned.Label})", rest.Length == 0 ? null : rest,
-                    [.. Enumerable.Repeat(width, baseHidden.Length)], baseSeed, out _);
-                sizeMatched.Add(row with { SpeedUp = denseP50 / row.P50Micros, BytesRatio = row.SmallestBytes / denseBytes });
+                foreach (int seed in seeds)
+                {
+                    sizeMatched.Add(Train($"N-{width} ({pruned.Label})", rest.Length == 0 ? null : rest,
+                        [.. Enumerable.Repeat(width, baseHidden.Length)], seed) with { Matches = pruned.Label });
+                    progress?.Invoke(SoFar([]));
+                }
             }
         }
 
-        var members = new List<PruningStudyRow>();
         var ensembles = new List<EnsembleRow>();
         PruningSetting? ensembled = options.Settings.LastOrDefault(s => s.Sparsity is not null);
         if (options.EnsembleModels > 1 && ensembled is not null && data.Test.RowCount > 0)
         {
-            var memberProbabilities = new List<float[]>();
-            int first = options.Settings.ToList().IndexOf(ensembled);
-            members.Add(settings[first]);
-            memberProbabilities.Add(lastProbabilities[first]);
-            for (int k = 1; k < options.EnsembleModels; k++)
+            // The setting's seeds already trained are members as they are; further seeds train under the member label.
+            for (int k = 0; k < options.EnsembleModels; k++)
             {
-                members.Add(Train($"{ensembled.Label} seed {baseSeed + k}", ensembled.Sparsity, baseHidden, baseSeed + k, out float[] p));
-                memberProbabilities.Add(p);
+                PruningStudyRow? trained = settings.FirstOrDefault(r => r.Label == ensembled.Label && r.Seed == baseSeed + k);
+                members.Add(trained ?? Train($"{ensembled.Label} seed {baseSeed + k}", ensembled.Sparsity, baseHidden, baseSeed + k));
+                progress?.Invoke(SoFar([]));
             }
 
-            ensembles.AddRange(Ensembles(members, memberProbabilities, labels, ids, rows, options));
+            float[] labels = Labels(data.Test);
+            List<float[]> probabilities = [.. members.Select(m => Probabilities(ModelArtifact.Load(m.ModelPath).Compile(), data.Test))];
+            ensembles.AddRange(Ensembles(members, probabilities, labels, ids, rows, options));
         }
 
-        return new PruningStudyReport(data.Test.RowCount, settings, sizeMatched, members, ensembles);
+        return SoFar(ensembles);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Clickwise.Experiments.Statistics;
 
 namespace Clickwise.Experiments;
 
@@ -12,12 +13,16 @@ public static class PruningStudyMarkdown
         md.AppendLine(CultureInfo.InvariantCulture, $"# {title}").AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"Test rows: {report.TestRows:N0}. Latency: batch 1, one thread, p50/p99 over test rows after warm-up; speed-up against the dense model's p50. Bytes are the compiled plan's weights in memory: the fastest plan (which keeps extra copies where they buy speed, and whose latency is shown) and the smallest plan (`--plan memory`), with its ratio to the dense model's smallest plan.")
             .AppendLine();
-        md.AppendLine("## Pruning settings (paper Table 5)").AppendLine();
-        Table(md, report.Settings);
+        md.AppendLine("Over several seeds, test metrics are mean ± std and the other columns are the first seed's model's.").AppendLine();
+        md.AppendLine("## Pruning settings (paper Table 5; Tables 7-8 for sDeepFM, sNFM and sXDeepFM)").AppendLine();
+        string? dense = report.Settings.FirstOrDefault(r => r.Sparsity == "None")?.Label;
+        Table(md, report.Settings, row => row.Label == dense ? null : dense);
+        md.AppendLine().AppendLine(WelchTest.Legend("the dense model"));
         if (report.SizeMatched.Count > 0)
         {
             md.AppendLine().AppendLine("## Pruned vs a dense network with as many DNN weights (paper Table 3, N-X)").AppendLine();
-            Table(md, [.. report.Settings.Where(r => r.Sparsity != "None" && r.Sparsity.Contains('D')), .. report.SizeMatched]);
+            Table(md, [.. report.Settings.Where(r => r.Sparsity != "None" && r.Sparsity.Contains('D')), .. report.SizeMatched], row => row.Matches);
+            md.AppendLine().AppendLine(WelchTest.Legend("the pruned setting it is matched to"));
         }
 
         if (report.Ensembles.Count > 0)
@@ -39,14 +44,23 @@ public static class PruningStudyMarkdown
         return md.ToString();
     }
 
-    private static void Table(StringBuilder md, IEnumerable<PruningStudyRow> rows)
+    /// <summary>One line per label (its seeds grouped), each tested against the label <paramref name="baselineOf"/> gives (null: none).</summary>
+    private static void Table(StringBuilder md, IReadOnlyList<PruningStudyRow> rows, Func<PruningStudyRow, string?> baselineOf)
     {
-        md.AppendLine("| model | sparsity | hidden | test logloss | test AUC | non-zero params | bytes, fastest plan | bytes, smallest plan | × dense | p50 µs | p99 µs | speed-up |");
-        md.AppendLine("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-        foreach (PruningStudyRow r in rows)
+        md.AppendLine("| model | sparsity | hidden | seeds | test logloss | p logloss | test AUC | p AUC | non-zero params | bytes, fastest plan | bytes, smallest plan | × dense | p50 µs | p99 µs | speed-up |");
+        md.AppendLine("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        ILookup<string, PruningStudyRow> byLabel = rows.ToLookup(r => r.Label);
+        foreach (IGrouping<string, PruningStudyRow> group in byLabel)
         {
+            PruningStudyRow r = group.First();
+            (SeedSummary auc, SeedSummary loss) = (SeedSummary.Of(group.Select(g => g.TestAuc)), SeedSummary.Of(group.Select(g => g.TestLogLoss)));
+            string? baseline = baselineOf(r);
+            PruningStudyRow[] against = baseline is null ? [] : [.. byLabel[baseline]];
+            string Versus(Func<PruningStudyRow, double> metric, SeedSummary summary) => baseline is null
+                ? "—"
+                : WelchTest.Format(WelchTest.PValue(summary, SeedSummary.Of(against.Select(metric))));
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"| {r.Label} | {r.Sparsity} | {string.Join("×", r.HiddenUnits)} | {r.TestLogLoss:F5} | {r.TestAuc:F5} | {r.NonZeroParameters:N0} | {r.CompiledBytes:N0} | {r.SmallestBytes:N0} | {r.BytesRatio:F2} | {r.P50Micros:F2} | {r.P99Micros:F2} | {r.SpeedUp:F1}× |");
+                $"| {r.Label} | {r.Sparsity} | {string.Join("×", r.HiddenUnits)} | {auc.Count} | {loss} | {Versus(g => g.TestLogLoss, loss)} | {auc} | {Versus(g => g.TestAuc, auc)} | {r.NonZeroParameters:N0} | {r.CompiledBytes:N0} | {r.SmallestBytes:N0} | {r.BytesRatio:F2} | {r.P50Micros:F2} | {r.P99Micros:F2} | {r.SpeedUp:F1}× |");
         }
     }
 }

@@ -1,8 +1,7 @@
 using System.CommandLine;
-using System.Text;
 using Clickwise.Data.Readers;
 using Clickwise.Experiments;
-using Clickwise.IO;
+using Clickwise.Experiments.Figures;
 using Clickwise.Models;
 using Clickwise.Runs;
 
@@ -53,17 +52,9 @@ internal static class CompareCommand
             request = request with { Data = request.Data with { Progress = input } };
             var steps = new TrainingSteps();
             Func<string?> inputLine = StderrProgress.InputLine("compare: reading", input);
-            string jsonPath = Path.Combine(directory, "compare.json"), title = $"Model comparison: {Path.GetFileName(request.Data.Path)}";
-            ComparisonReport? earlier = parse.GetValue(resume) && File.Exists(jsonPath)
-                ? ConfigJson.Deserialize<ComparisonReport>(File.ReadAllText(jsonPath), jsonPath)
-                : null;
-            Directory.CreateDirectory(directory);
-            void Save(ComparisonReport report)
-            {
-                OutputFile.WriteAllBytes(Path.Combine(directory, "compare.md"), Encoding.UTF8.GetBytes(ComparisonMarkdown.Render(report, title)));
-                OutputFile.WriteAllBytes(jsonPath, Encoding.UTF8.GetBytes(ConfigJson.Serialize(report)));
-            }
-
+            string title = $"Model comparison: {Path.GetFileName(request.Data.Path)}";
+            var files = new StudyOutput<ComparisonReport>(directory, "compare", r => ComparisonMarkdown.Render(r, title),
+                (r, dir) => StudyFigures.Write(r, dir, request.WorkDir));
             ComparisonReport report;
             using (StderrProgress? shown = StderrProgress.Start(() => steps.Line() ?? inputLine(), parse.GetValue(quiet)))
             {
@@ -72,11 +63,11 @@ internal static class CompareCommand
                     shown?.WriteLine($"training: {tag}");
                     steps.Begin($"compare: {tag}");
                     return [steps];
-                }, modelFor: name => options.ModelFor(parse, name), resumeFrom: earlier, progress: Save,
+                }, modelFor: name => options.ModelFor(parse, name), resumeFrom: files.Earlier(parse.GetValue(resume)), progress: files.Save,
                     trainingFor: name => options.TrainingFor(parse, name));
             }
 
-            Save(report);
+            files.Save(report);
             Console.WriteLine(ComparisonMarkdown.Render(report, title));
             return ExitCodes.Success;
         }));

@@ -105,8 +105,8 @@ internal static class CompressCommand
             string target = parse.GetValue(output)!;
             CtrModel compressed = ModelRegistry.Load(result!.Config, trained.FeatureMap.Layout, result.Tensors);
             ModelArtifact.Save(target, compressed, trained.FeatureMap, new { compression = kind, from_model = Path.GetFullPath(modelPath), input = trained.Input });
-            (EvaluationResult before, _) = HeldOut.Evaluate(trained, directory, SplitPart.Test, compute);
-            (EvaluationResult after, _) = HeldOut.Evaluate(ModelArtifact.Load(target), directory, SplitPart.Test, compute);
+            (EvaluationResult before, _, _) = HeldOut.Evaluate(trained, directory, SplitPart.Test, compute);
+            (EvaluationResult after, _, _) = HeldOut.Evaluate(ModelArtifact.Load(target), directory, SplitPart.Test, compute);
             Console.WriteLine("layer            width  rank  energy kept   90%   95%   99%  (singular values holding that share of their sum)");
             foreach (LowRankLayer layer in layers)
             {

@@ -1,8 +1,7 @@
 using System.CommandLine;
-using System.Text;
 using Clickwise.Data.Readers;
 using Clickwise.Experiments;
-using Clickwise.IO;
+using Clickwise.Experiments.Figures;
 using Clickwise.Runs;
 
 namespace Clickwise.Cli.Verbs;
@@ -25,29 +24,62 @@ internal static class DeepLightCommand
         var noSizeMatched = new Option<bool>("--no-size-matched") { Description = "Skip the size-matched dense networks (N-X)" };
         var requests = new Option<int>("--requests") { Description = "Batch-1 requests timed per model", DefaultValueFactory = _ => 10_000 };
         var quiet = new Option<bool>("--quiet") { Description = "Print only the tables" };
-        var command = new Command("deeplight", "Reproduce DeepLight's pruning tables (settings, N-X, ensembles) on a dataset");
+        var seeds = new Option<int>("--seeds")
+        {
+            Description = "Seeds of every setting and size-matched network (from --seed on): mean ± std and Welch p-values against the dense model",
+            DefaultValueFactory = _ => 1,
+        };
+        var resume = new Option<bool>("--resume")
+        {
+            Description = "Keep the models already in the output's deeplight.json (an interrupted run of the same data and split) and train the rest",
+        };
+        var settings = new Option<string?>("--settings")
+        {
+            Description = "Pruning settings after the dense model, comma-separated, e.g. \"D-80%,D-90%,D-99% & F-40%\" (a sweep, paper Figs. 3-4); "
+                + "default: the paper's for the model (deepfwfm: Table 5's three; deepfm, nfm: D-98% & F-40%; xdeepfm: D-99% & C-99% & F-40%)",
+        };
+        var command = new Command("deeplight", "Reproduce DeepLight's pruning tables (settings, N-X, ensembles) on a dataset, for deepfwfm, deepfm, nfm or xdeepfm");
         options.AddTo(command, sparsity: false);
-        CommonOptions.AddAll(command, output, ensembleModels, noSizeMatched, requests, quiet);
+        CommonOptions.AddAll(command, output, ensembleModels, noSizeMatched, requests, quiet, seeds, resume, settings);
         command.SetAction(parse => VerbRunner.Run(() =>
         {
             string directory = parse.GetValue(output)!;
-            if (parse.GetValue(requests) < 100)
+            if (parse.GetValue(requests) < 100 || parse.GetValue(seeds) < 1)
             {
-                throw new UsageException("--requests must be >= 100");
+                throw new UsageException("--requests must be >= 100 and --seeds >= 1");
             }
 
             TrainRequest request = options.Request(parse, Path.Combine(directory, "unused.cwm"), Path.Combine(directory, "runs"),
                 pruningDefaults: true);
+            string model = request.Model.Name;
+            IReadOnlyList<PruningSetting> chosen;
+            try
+            {
+                chosen = parse.GetValue(settings) is { } list
+                    ? PruningStudyOptions.ParseSettings(list)
+                    : PruningStudyOptions.PaperSettingsFor(model)
+                      ?? throw new UsageException($"the paper prunes deepfwfm, deepfm, nfm and xdeepfm, not {model}: give its settings with --settings");
+            }
+            catch (FormatException e)
+            {
+                throw new UsageException($"--settings: {e.Message}");
+            }
+
             var study = new PruningStudyOptions
             {
+                Settings = chosen,
                 EnsembleModels = parse.GetValue(ensembleModels),
                 SizeMatched = !parse.GetValue(noSizeMatched),
                 LatencyRequests = parse.GetValue(requests),
+                Seeds = parse.GetValue(seeds),
             };
             var input = new InputProgress();
             request = request with { Data = request.Data with { Progress = input } };
             var steps = new TrainingSteps();
             Func<string?> inputLine = StderrProgress.InputLine("deeplight: reading", input);
+            string title = $"DeepLight pruning study: {Path.GetFileName(request.Data.Path)}";
+            var files = new StudyOutput<PruningStudyReport>(directory, "deeplight", r => PruningStudyMarkdown.Render(r, title),
+                (r, dir) => StudyFigures.Write(r, dir, request.WorkDir));
             PruningStudyReport report;
             using (StderrProgress? shown = StderrProgress.Start(() => steps.Line() ?? inputLine(), parse.GetValue(quiet)))
             {
@@ -56,14 +88,11 @@ internal static class DeepLightCommand
                     shown?.WriteLine($"training: {label}");
                     steps.Begin($"deeplight: {label}");
                     return [steps];
-                });
+                }, resumeFrom: files.Earlier(parse.GetValue(resume)), progress: files.Save);
             }
 
-            string markdown = PruningStudyMarkdown.Render(report, $"DeepLight pruning study: {Path.GetFileName(request.Data.Path)}");
-            Directory.CreateDirectory(directory);
-            OutputFile.WriteAllBytes(Path.Combine(directory, "deeplight.md"), Encoding.UTF8.GetBytes(markdown));
-            OutputFile.WriteAllBytes(Path.Combine(directory, "deeplight.json"), Encoding.UTF8.GetBytes(ConfigJson.Serialize(report)));
-            Console.WriteLine(markdown);
+            files.Save(report);
+            Console.WriteLine(PruningStudyMarkdown.Render(report, title));
             return ExitCodes.Success;
         }));
         return command;

@@ -4,6 +4,7 @@ using Clickwise.Data;
 using Clickwise.Data.Cache;
 using Clickwise.Metrics;
 using Clickwise.Data.Readers;
+using Clickwise.Experiments.Figures;
 using Clickwise.Runs;
 
 namespace Clickwise.Cli.Verbs;
@@ -29,8 +30,12 @@ internal static class EvalCommand
             Description = "Evaluate one part of the model's split: test, valid or train (of a prepared directory, default test; "
                 + "or of the text the model was trained on, split again by its saved ratios, mode and seed)",
         };
+        var plot = new Option<string?>("--plot")
+        {
+            Description = "Directory for the figures: roc.svg/.png (the ROC curve) and calibration.svg/.png (the reliability diagram)",
+        };
         var command = new Command("eval", "Evaluate a model file on labelled data");
-        CommonOptions.AddAll(command, model, data, format, split, json, skipBad, maxBad, threads);
+        CommonOptions.AddAll(command, model, data, format, split, json, skipBad, maxBad, threads, plot);
         columns.AddTo(command);
         command.SetAction(parse => VerbRunner.Run(() =>
         {
@@ -47,11 +52,12 @@ internal static class EvalCommand
             ModelArtifact artifact = ModelArtifact.Load(parse.GetValue(model)!);
             EvaluationResult result;
             CalibrationReport calibration;
+            RocCurve roc;
             string read;
             long skipped = 0;
             if (prepared)
             {
-                (result, calibration) = HeldOut.Evaluate(artifact, path, part ?? SplitPart.Test, compute);
+                (result, calibration, roc) = HeldOut.Evaluate(artifact, path, part ?? SplitPart.Test, compute);
                 read = $"the {(part ?? SplitPart.Test).ToString().ToLowerInvariant()} part of prepared {path}";
             }
             else
@@ -68,11 +74,16 @@ internal static class EvalCommand
                 BadLineStats stats;
                 using (StderrProgress.ForInput("eval", input, quiet: false))
                 {
-                    (result, calibration, stats) = Scoring.Evaluate(artifact.Compile(compute: compute), artifact.FeatureMap, reader);
+                    (result, calibration, roc, stats) = Scoring.Evaluate(artifact.Compile(compute: compute), artifact.FeatureMap, reader);
                 }
 
                 read = stats.ToString();
                 skipped = stats.Skipped;
+            }
+
+            if (parse.GetValue(plot) is { } figures)
+            {
+                StudyFigures.Write(result, roc, calibration, figures);
             }
 
             if (parse.GetValue(json))

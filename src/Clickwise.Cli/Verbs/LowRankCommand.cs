@@ -3,6 +3,7 @@ using System.Text;
 using Clickwise.Compression.LowRank;
 using Clickwise.Compression.Pruning;
 using Clickwise.Experiments;
+using Clickwise.Experiments.Figures;
 using Clickwise.IO;
 using Clickwise.Models;
 using Clickwise.Runs;
@@ -136,6 +137,7 @@ internal static class LowRankCommand
             Directory.CreateDirectory(directory);
             OutputFile.WriteAllBytes(Path.Combine(directory, "lowrank.md"), Encoding.UTF8.GetBytes(markdown));
             OutputFile.WriteAllBytes(Path.Combine(directory, "lowrank.json"), Encoding.UTF8.GetBytes(reports.Count == 1 ? ConfigJson.Serialize(reports[0]) : ConfigJson.Serialize(reports)));
+            StudyFigures.Write(reports, directory);
             Console.WriteLine(markdown);
             return ExitCodes.Success;
         }));

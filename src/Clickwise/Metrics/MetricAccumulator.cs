@@ -76,15 +76,24 @@ public sealed class MetricAccumulator
     public CalibrationReport Calibration(int binCount = Metrics.Calibration.DefaultBinCount)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(binCount, 1);
+        return Metrics.Calibration.FromSortedKeys(SortedKeys("AUC, logloss and calibration are"), binCount);
+    }
+
+    /// <summary>The ROC curve of the rows so far; NaN predictions make it undefined as they do <see cref="Calibration"/>.</summary>
+    public RocCurve Roc(int maxPoints = RocCurve.DefaultMaxPoints) => RocCurve.FromSortedKeys(SortedKeys("the ROC curve is"), maxPoints);
+
+    /// <summary>Every score key, sorted; with a NaN prediction, an error saying <paramref name="undefined"/> undefined.</summary>
+    private Span<ulong> SortedKeys(string undefined)
+    {
         if (_nanRows > 0)
         {
             throw new InvalidDataException(
-                $"{_nanRows} of {_rows} predictions are NaN (the model's arithmetic overflowed on these rows), so AUC, logloss and calibration are undefined");
+                $"{_nanRows} of {_rows} predictions are NaN (the model's arithmetic overflowed on these rows), so {undefined} undefined");
         }
 
         Span<ulong> keys = _keys.AsSpan(0, _count);
         keys.Sort();
-        return Metrics.Calibration.FromSortedKeys(keys, binCount);
+        return keys;
     }
 
     /// <summary>Forgets all rows, keeping the buffer.</summary>

@@ -15,13 +15,13 @@ namespace Clickwise.Runs;
 /// </summary>
 public static class HeldOut
 {
-    /// <summary>Metrics of the model on one part of a prepared directory it was trained with.</summary>
-    public static (EvaluationResult Result, CalibrationReport Calibration) Evaluate(ModelArtifact artifact, string directory, SplitPart part,
-                                                                                  ComputeContext compute) =>
+    /// <summary>Metrics, calibration and ROC curve of the model on one part of a prepared directory it was trained with.</summary>
+    public static (EvaluationResult Result, CalibrationReport Calibration, RocCurve Roc) Evaluate(ModelArtifact artifact, string directory,
+                                                                                                SplitPart part, ComputeContext compute) =>
         WithPart(artifact, directory, part, rows =>
         {
             (EvaluationResult result, MetricAccumulator accumulator) = Evaluation.Run(artifact.Compile(compute: compute), rows);
-            return (result, accumulator.Calibration());
+            return (result, accumulator.Calibration(), accumulator.Roc());
         });
 
     /// <summary>

@@ -70,8 +70,8 @@ public static class Scoring
         return reader.Stats;
     }
 
-    /// <summary>AUC, logloss and calibration of the model on a labelled file.</summary>
-    public static (EvaluationResult Result, CalibrationReport Calibration, BadLineStats Stats) Evaluate(
+    /// <summary>AUC, logloss, calibration and the ROC curve of the model on a labelled file.</summary>
+    public static (EvaluationResult Result, CalibrationReport Calibration, RocCurve Roc, BadLineStats Stats) Evaluate(
         CompiledModel model, FeatureMap map, IRecordReader reader)
     {
         var accumulator = new MetricAccumulator();
@@ -81,6 +81,6 @@ public static class Scoring
             throw new InvalidDataException("no rows to evaluate");
         }
 
-        return (accumulator.Result(), accumulator.Calibration(), stats);
+        return (accumulator.Result(), accumulator.Calibration(), accumulator.Roc(), stats);
     }
 }

@@ -8,14 +8,6 @@ namespace Clickwise.Tests.Experiments;
 public sealed class ModelComparisonTests
 {
     [Fact]
-    public void StandardDeviationIsTheSampleOne()
-    {
-        Assert.Equal(0, ModelComparison.StandardDeviation([0.7]));
-        // Values 1, 2, 3, 4: mean 2.5, squared deviations 5 in all, over n − 1 = 3.
-        Assert.Equal(Math.Sqrt(5.0 / 3), ModelComparison.StandardDeviation([1, 2, 3, 4]), 12);
-    }
-
-    [Fact]
     public void EveryModelIsTrainedWithEverySeedOnOneSplit()
     {
         using var dir = new TempDirectory();

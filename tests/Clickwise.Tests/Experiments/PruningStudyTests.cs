@@ -1,5 +1,6 @@
 using Clickwise.Compression.Pruning;
 using Clickwise.Experiments;
+using Clickwise.Experiments.Statistics;
 using Clickwise.Runs;
 using Clickwise.Tests.DataCache;
 using Clickwise.Tests.Runs;
@@ -20,19 +21,28 @@ public sealed class PruningStudyTests
     }
 
     [Fact]
+    public void ThePaperSettingsPerModelAndASweepsSettings()
+    {
+        Assert.Same(PruningStudyOptions.PaperSettings, PruningStudyOptions.PaperSettingsFor("deepfwfm"));
+        Assert.Equal([("Dense", null), ("sDeepFM", "D-98% & F-40%")], PruningStudyOptions.PaperSettingsFor("deepfm")!.Select(s => (s.Label, s.Sparsity)));
+        Assert.Equal([("Dense", null), ("sNFM", "D-98% & F-40%")], PruningStudyOptions.PaperSettingsFor("nfm")!.Select(s => (s.Label, s.Sparsity)));
+        Assert.Equal("D-99% & C-99% & F-40%", PruningStudyOptions.PaperSettingsFor("xdeepfm")![1].Sparsity);
+        Assert.Null(PruningStudyOptions.PaperSettingsFor("fm"));
+
+        // A sweep: the dense baseline first, then each item in the paper's notation (either notation is read).
+        Assert.Equal([null, "D-80%", "D-99% & F-40%"],
+            PruningStudyOptions.ParseSettings(" D-80% , F-40% & D-99% ").Select(s => s.Sparsity));
+        Assert.Equal(["Dense", "D-80%", "D-99% & F-40%"],
+            PruningStudyOptions.ParseSettings("D-80%,D-99% & F-40%").Select(s => s.Label));
+        Assert.Throws<FormatException>(() => PruningStudyOptions.ParseSettings(" , "));
+        Assert.Contains("'Q'", Assert.Throws<FormatException>(() => PruningStudyOptions.ParseSettings("D-80%,Q-3%")).Message);
+    }
+
+    [Fact]
     public void RunsTheSettingsTheSizeMatchedNetworksAndEnsemblesOnOneSplit()
     {
         using var dir = new TempDirectory();
-        string data = dir.File("clicks.tsv");
-        RunData.Synthesize(data, rows: 20_000, seed: 5);
-        TrainRequest baseline = RunData.Request(data, dir.File("study"), "deepfwfm", epochs: 3);
-        TrainRequest request = baseline with
-        {
-            Model = baseline.Model with { EmbeddingDim = 4, HiddenUnits = [24, 24] },
-            Preprocessing = baseline.Preprocessing with { MinCount = 2 },
-            Training = baseline.Training with { BatchSize = 512, LearningRate = 0.005 },
-            Pruning = new PruningConfig { WarmupEpochs = 1 },
-        };
+        TrainRequest request = SmallRequest(dir, rows: 20_000, dataSeed: 5, epochs: 3, width: 24, warmupEpochs: 1);
         var options = new PruningStudyOptions
         {
             Settings = [new("Dense", null), new("Low latency", "D-99% & R-95% & F-40%")],
@@ -71,5 +81,66 @@ public sealed class PruningStudyTests
         string markdown = PruningStudyMarkdown.Render(report, "study");
         Assert.Contains("| Low latency | D-99% & R-95% & F-40% | 24×24 |", markdown);
         Assert.Contains($"| N-{width} (Low latency) | R-95% & F-40% | {width}×{width} |", markdown);
+    }
+
+    [Fact]
+    public void SeedsAreTestedAgainstTheDenseModelAndAnInterruptedStudyResumes()
+    {
+        using var dir = new TempDirectory();
+        TrainRequest request = SmallRequest(dir, rows: 8_000, dataSeed: 6, epochs: 2, width: 16, warmupEpochs: 0);
+        var options = new PruningStudyOptions
+        {
+            Settings = [new("Dense", null), new("Low latency", "D-99% & R-95% & F-40%")],
+            Seeds = 2,
+            SizeMatched = false,
+            EnsembleModels = 2,
+            BudgetMultiples = [1000.0],
+            LatencyRequests = 200,
+            BatchSize = 500,
+        };
+
+        var saved = new List<PruningStudyReport>();
+        PruningStudyReport full = PruningStudy.Run(request, options, cancellationToken: TestContext.Current.CancellationToken, progress: saved.Add);
+
+        // Two seeds per setting; the ensemble takes the pruned setting's two seeds as they are, training nothing more.
+        Assert.Equal([("Dense", 1), ("Dense", 2), ("Low latency", 1), ("Low latency", 2)], full.Settings.Select(r => (r.Label, r.Seed)));
+        Assert.Equal(full.Settings.Skip(2).Select(r => r.ModelPath), full.EnsembleMembers.Select(m => m.ModelPath));
+        // Saved after every model: four settings, then two members.
+        Assert.Equal([1, 2, 3, 4, 4, 4], saved.Select(r => r.Settings.Count));
+
+        string markdown = PruningStudyMarkdown.Render(full, "study");
+        PruningStudyRow[] pruned = [.. full.Settings.Skip(2)], dense = [.. full.Settings.Take(2)];
+        double p = WelchTest.PValue(SeedSummary.Of(pruned.Select(r => r.TestAuc)), SeedSummary.Of(dense.Select(r => r.TestAuc)));
+        Assert.Contains($"| {SeedSummary.Of(pruned.Select(r => r.TestAuc))} | {WelchTest.Format(p)} |", markdown);
+        Assert.Contains("Welch t-test", markdown);
+
+        // Interrupted after the third model: a resumed study keeps those three (marked) and trains only the fourth.
+        // deeplight --resume reads the saved JSON back: the report must survive the round trip.
+        PruningStudyReport interrupted = ConfigJson.Deserialize<PruningStudyReport>(ConfigJson.Serialize(
+            saved[2] with { Settings = [.. saved[2].Settings.Select(r => r with { TestAuc = 0.123 })] }), "deeplight.json");
+        var trained = new List<string>();
+        PruningStudyReport resumed = PruningStudy.Run(request, options, label =>
+        {
+            trained.Add(label);
+            return [];
+        }, TestContext.Current.CancellationToken, resumeFrom: interrupted);
+        Assert.Equal(["Low latency seed 2"], trained);
+        Assert.Equal([0.123, 0.123, 0.123], resumed.Settings.Take(3).Select(r => r.TestAuc));
+        Assert.NotEqual(0.123, resumed.Settings[3].TestAuc);
+    }
+
+    /// <summary>DeepFwFM with D = 4 and two hidden layers of <paramref name="width"/> on synthetic rows.</summary>
+    private static TrainRequest SmallRequest(TempDirectory dir, int rows, ulong dataSeed, int epochs, int width, int warmupEpochs)
+    {
+        string data = dir.File("clicks.tsv");
+        RunData.Synthesize(data, rows, seed: dataSeed);
+        TrainRequest baseline = RunData.Request(data, dir.File("study"), "deepfwfm", epochs);
+        return baseline with
+        {
+            Model = baseline.Model with { EmbeddingDim = 4, HiddenUnits = [width, width] },
+            Preprocessing = baseline.Preprocessing with { MinCount = 2 },
+            Training = baseline.Training with { BatchSize = 512, LearningRate = 0.005 },
+            Pruning = new PruningConfig { WarmupEpochs = warmupEpochs },
+        };
     }
 }

@@ -55,7 +55,7 @@ public sealed class DeepLightTinyTests(ITestOutputHelper output)
 
             ModelArtifact artifact = ModelArtifact.Load(report.ModelPath);
             using IRecordReader testReader = RecordReaders.Open(test, reader);
-            var (result, _, stats) = Scoring.Evaluate(artifact.Compile(), artifact.FeatureMap, testReader);
+            var (result, _, _, stats) = Scoring.Evaluate(artifact.Compile(), artifact.FeatureMap, testReader);
             output.WriteLine($"| {name} | {result.Auc:F4} | {result.LogLoss:F4} | {result.Rows:N0} | {clock.Elapsed.TotalSeconds:F1} |");
             Assert.Equal(10_000, result.Rows);
             Assert.Equal(0, stats.Skipped);

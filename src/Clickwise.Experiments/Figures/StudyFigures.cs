@@ -1,0 +1,87 @@
+using Clickwise.Experiments.Statistics;
+using Clickwise.Metrics;
+
+namespace Clickwise.Experiments.Figures;
+
+/// <summary>
+/// Each study's figures, written beside its Markdown (NAME-*.svg and .png) through <see cref="FigureFile"/>: what the
+/// study's rows look like as charts. Returns the PNGs written.
+/// </summary>
+public static class StudyFigures
+{
+    /// <summary><c>compare</c>: test AUC per model, mean ± std over seeds; the learning curves of every run under <paramref name="runs"/>.</summary>
+    public static IReadOnlyList<string> Write(ComparisonReport report, string directory, string? runs = null)
+    {
+        var written = new List<string>
+        {
+            FigureFile.Write(Charts.Bars("Test AUC over seeds (mean ± std)", "test AUC", [.. report.Rows.Select(r => r.Model)],
+                [.. report.Rows.Select(r => r.AucMean)], [.. report.Rows.Select(r => r.AucStd)]), directory, "compare-auc"),
+            FigureFile.Write(Charts.Pareto("Test AUC vs batch-1 latency", "batch-1 p50 µs", "test AUC",
+                [.. report.Rows.Select(r => new LabeledPoint(r.Model, r.P50Micros, r.AucMean))]), directory, "compare-auc-latency"),
+        };
+        written.AddRange(Curves(runs, directory, "compare"));
+        return written;
+    }
+
+    /// <summary><c>deeplight</c>: every setting and size-matched network (mean AUC over seeds) against its latency and its bytes.</summary>
+    public static IReadOnlyList<string> Write(PruningStudyReport report, string directory, string? runs = null)
+    {
+        LabeledPoint[] Points(Func<PruningStudyRow, double> cost) =>
+            [.. report.Settings.Concat(report.SizeMatched).GroupBy(r => r.Label)
+                .Select(g => new LabeledPoint(g.Key, cost(g.First()), SeedSummary.Of(g.Select(r => r.TestAuc)).Mean))];
+        var written = new List<string>
+        {
+            FigureFile.Write(Charts.Pareto("Test AUC vs batch-1 latency", "batch-1 p50 µs", "test AUC", Points(r => r.P50Micros)),
+                directory, "deeplight-auc-latency"),
+            FigureFile.Write(Charts.Pareto("Test AUC vs bytes (smallest plan)", "bytes (log scale)", "test AUC", Points(r => r.SmallestBytes), logX: true),
+                directory, "deeplight-auc-bytes"),
+        };
+        written.AddRange(Curves(runs, directory, "deeplight"));
+        return written;
+    }
+
+    /// <summary><c>lowrank</c>: every model (mean AUC over seeds, each model's own label) against its latency and the parameters it serves.</summary>
+    public static IReadOnlyList<string> Write(IReadOnlyList<LowRankStudyReport> reports, string directory)
+    {
+        LabeledPoint[] Points(Func<LowRankRow, double> cost) =>
+            [.. reports.SelectMany(report => report.Rows.GroupBy(r => (r.Label, r.Stage)).Select(g => new LabeledPoint(
+                (reports.Count > 1 ? report.Model + " " : "") + g.Key.Label + (g.Key.Stage is "PT" or "FT" ? $" ({g.Key.Stage})" : ""),
+                g.Average(cost), g.Average(r => r.TestAuc))))];
+        return
+        [
+            FigureFile.Write(Charts.Pareto("Test AUC vs batch-1 latency", "batch-1 p50 µs", "test AUC", Points(r => r.P50Micros)),
+                directory, "lowrank-auc-latency"),
+            FigureFile.Write(Charts.Pareto("Test AUC vs parameters served", "parameters served (log scale)", "test AUC", Points(r => r.PlanParameters), logX: true),
+                directory, "lowrank-auc-params"),
+        ];
+    }
+
+    /// <summary><c>eval --plot</c>: the ROC curve (roc) and the reliability diagram of the calibration bins (calibration).</summary>
+    public static IReadOnlyList<string> Write(EvaluationResult result, RocCurve roc, CalibrationReport calibration, string directory)
+    {
+        string auc = result.Auc.ToString("F5", System.Globalization.CultureInfo.InvariantCulture);
+        CalibrationBin[] bins = [.. calibration.Bins.Where(b => b.Count > 0)];
+        return
+        [
+            FigureFile.Write(Charts.Lines($"ROC curve (AUC {auc}, {result.Rows:N0} rows)", "false-positive rate", "true-positive rate",
+                [new Series("model", roc.FalsePositiveRate, roc.TruePositiveRate)], diagonal: "chance"), directory, "roc"),
+            FigureFile.Write(Charts.Lines($"Reliability diagram ({bins.Length} bins of equal rows)", "mean prediction", "observed click rate",
+                [new Series("model", [.. bins.Select(b => b.MeanPrediction)], [.. bins.Select(b => b.ObservedRate)])], diagonal: "perfect calibration"), directory, "calibration"),
+        ];
+    }
+
+    /// <summary>Valid AUC per epoch of every run (a metrics.jsonl in a folder of <paramref name="runs"/>), one line each.</summary>
+    private static IEnumerable<string> Curves(string? runs, string directory, string study)
+    {
+        Series[] curves = runs is null || !Directory.Exists(runs)
+            ? []
+            : [.. Directory.GetDirectories(runs).Order(StringComparer.Ordinal)
+                .Select(run => LearningCurve.Read(Path.Combine(run, "metrics.jsonl")) is { Count: > 0 } epochs
+                    ? LearningCurve.ValidAuc(epochs, Path.GetFileName(run))
+                    : null)
+                .OfType<Series>()];
+        return curves.Length == 0
+            ? []
+            : [FigureFile.Write(Charts.Lines("Validation AUC per epoch", "epoch", "valid AUC", curves, wholeX: true), directory, study + "-curves")];
+    }
+}
