@@ -49,6 +49,21 @@ public sealed record ModelConfig
     /// <summary>How many of the largest fields become tensor trains when <see cref="EmbeddingTtRank"/> is set (default 2, the paper's two).</summary>
     public int EmbeddingTtFields { get; init; } = 2;
 
+    /// <summary>
+    /// OptEmbed's row mask on the shared table (seed 004, <see cref="Layers.EmbeddingRowMask"/>): learnable thresholds per
+    /// field or per feature row; <see cref="RowThreshold.None"/> (the default, not written to files): no mask.
+    /// </summary>
+    public RowThreshold EmbeddingThreshold { get; init; }
+
+    /// <summary>What a pruned row reads as when <see cref="EmbeddingThreshold"/> is set: zeros (the default) or its field's OOV row.</summary>
+    public PrunedRows EmbeddingPrunedRows { get; init; }
+
+    /// <summary>
+    /// OptEmbed's supernet training: every training lookup keeps only the first k ~ U{1..D} dimensions, drawn per sample
+    /// and field from (seed, step) like dropout. Evaluation and serving read whole rows. Off (the default) is not written.
+    /// </summary>
+    public bool EmbeddingDimSampling { get; init; }
+
     /// <summary>H per hidden layer of the DNN, for the models that have one.</summary>
     public int[] HiddenUnits { get; init; } = [400, 400, 400];
 
@@ -120,6 +135,12 @@ public sealed record ModelConfig
             throw new ArgumentException("embedding_tt_rank and embedding_rank both replace the shared table's rows; set one of them.");
         }
 
+        if ((EmbeddingThreshold != RowThreshold.None || EmbeddingDimSampling) && (EmbeddingRank > 0 || EmbeddingTtRank > 0))
+        {
+            throw new ArgumentException(
+                $"embedding_threshold and embedding_dim_sampling act on the shared table's D-wide rows; {(EmbeddingRank > 0 ? "embedding_rank" : "embedding_tt_rank")} replaces them.");
+        }
+
         if (MlpRanks.Length > 0 && (!HasDnn || MlpRanks.Length != HiddenUnits.Length))
         {
             throw new ArgumentException(HasDnn
@@ -168,6 +189,17 @@ public sealed record ModelConfig
         {
             yield return $"embedding_tt_rank {EmbeddingTtRank}";
             yield return $"embedding_tt_fields {EmbeddingTtFields}";
+        }
+
+        if (EmbeddingThreshold != RowThreshold.None)
+        {
+            yield return $"embedding_threshold {ModelConfigJson.EnumName(EmbeddingThreshold)}";
+            yield return $"embedding_pruned_rows {ModelConfigJson.EnumName(EmbeddingPrunedRows)}";
+        }
+
+        if (EmbeddingDimSampling)
+        {
+            yield return "embedding_dim_sampling true";
         }
 
         if (HasDnn)

@@ -122,6 +122,26 @@ public sealed class CliPipelineTests : IClassFixture<CliPipelineTests.Pipeline>
         Assert.Equal(10, json.RootElement.GetProperty("calibration").GetArrayLength());
     }
 
+    /// <summary>OptEmbed's supernet through the CLI: model keys by --set, threshold training keys by --set training.*, rows kept in inspect.</summary>
+    [Fact]
+    public void ASupernetTrainsWithRowThresholdsAndInspectShowsTheRowsKept()
+    {
+        string model = _pipeline.Directory.File("supernet.cwm");
+        CliRunner.Expect(0, "train", "-d", _pipeline.DataPath, "--format", "criteo", "--model", "deepfm", "--embedding-dim", "4", "--hidden", "8",
+            "--epochs", "1", "--set", "embedding_threshold=field", "--set", "embedding_dim_sampling=true", "--set", "training.threshold_lr=0.5",
+            "--set", "training.threshold_penalty=0.1", "-o", model, "--quiet");
+
+        using JsonDocument doc = JsonDocument.Parse(CliRunner.Expect(0, "inspect", "-m", model, "--json").Out);
+        JsonElement root = doc.RootElement;
+        double sparsity = root.GetProperty("embedding_sparsity").GetDouble();
+        long rows = root.GetProperty("vocabulary_rows").GetInt64();
+        Assert.Equal("field", root.GetProperty("model").GetProperty("embedding_threshold").GetString());
+        int kept = root.GetProperty("rows_kept").EnumerateArray().Sum(f => f.GetProperty("kept").GetInt32());
+        Assert.InRange(sparsity, 0.01, 1.0); // the penalty raised the thresholds past some rows
+        Assert.Equal(rows - kept, Math.Round(sparsity * rows), 0);
+        Assert.Contains($"{kept:N0} kept by the row thresholds", CliRunner.Expect(0, "inspect", "-m", model).Out);
+    }
+
     [Fact]
     public void FinalMlpTrainsSavesEvaluatesPredictsBenchmarksAndInspectsLikeTheOthers()
     {

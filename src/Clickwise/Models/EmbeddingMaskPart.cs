@@ -1,0 +1,141 @@
+using Clickwise.Data;
+using Clickwise.Features;
+using Clickwise.Layers;
+
+namespace Clickwise.Models;
+
+/// <summary>
+/// OptEmbed's masks on the shared table (seed 004, phase 1), run by <see cref="EmbeddingPart"/> between its gather and its
+/// scatter so every model that reads the shared table gets them unchanged: the learnable row thresholds
+/// (<c>embedding.threshold</c>, [F] or [V], role <see cref="ParameterRole.Threshold"/>, initialised to 0) and the
+/// per-sample, per-field nested widths of supernet training. Pruned rows read as zeros (<see cref="EmbeddingRowMask"/>)
+/// or as their field's OOV row (<see cref="EmbeddingRowMask.MapPruned"/>). Evaluation and the compiled plan apply the
+/// row mask only; the plan reads a masked copy of the table, which is exact since the mask is a function of the weights.
+/// </summary>
+internal sealed class EmbeddingMaskPart
+{
+    private readonly FeatureLayout _layout;
+    private readonly int _dim;
+    private readonly int[] _oovRows;
+    private int[] _keptDims = [];
+    private float[] _margins = [];
+    private long _stepSeed;
+    private bool _sampled;
+
+    public EmbeddingMaskPart(ParameterSet parameters, FeatureLayout layout, int dim, ModelConfig config, string name)
+    {
+        _layout = layout;
+        _dim = dim;
+        _oovRows = [.. layout.Offsets.Select(o => o + FeatureMap.OovId)];
+        PrunedRows = config.EmbeddingPrunedRows;
+        DimSampling = config.EmbeddingDimSampling;
+        PerFeature = config.EmbeddingThreshold == RowThreshold.Feature;
+        Threshold = config.EmbeddingThreshold == RowThreshold.None
+            ? null
+            : parameters.Add(Parameter.Dense($"{name}.threshold", ParameterRole.Threshold, PerFeature ? layout.TotalRows : layout.FieldCount));
+    }
+
+    /// <summary>The thresholds, null without a row mask.</summary>
+    public Parameter? Threshold { get; }
+
+    public bool PerFeature { get; }
+
+    public PrunedRows PrunedRows { get; }
+
+    public bool DimSampling { get; }
+
+    /// <summary>Whether the gather reads other rows than the batch's ids (OOV mode remaps pruned ones).</summary>
+    public bool MapsRows => Threshold is not null && PrunedRows == PrunedRows.Oov;
+
+    /// <summary>Zero mode's thresholds, which mask the gathered rows and learn through the straight-through estimator; else empty.</summary>
+    private Span<float> StraightThrough(Func<Parameter, float[]> of) =>
+        Threshold is not null && PrunedRows == PrunedRows.Zero ? of(Threshold) : default;
+
+    private ReadOnlySpan<float> Thresholds => Threshold is null ? default : Threshold.Value;
+
+    public void Prepare(int maxTouched)
+    {
+        _keptDims = DimSampling ? new int[maxTouched] : [];
+        _margins = new float[maxTouched];
+    }
+
+    /// <summary>Seeds the next training forward's widths from (model seed, step), so a resumed run draws the same ones.</summary>
+    public void BeginStep(int modelSeed, long globalStep) => _stepSeed = DropoutSeeds.ForDimensions(modelSeed, globalStep);
+
+    /// <summary>OOV mode: the rows the gather reads, pruned ids sent to their field's OOV row; else nothing.</summary>
+    public void MapRowsIfPruning(Batch batch, float[] table, Span<int> rows)
+    {
+        if (MapsRows)
+        {
+            RefuseMultiHot(batch);
+            EmbeddingRowMask.MapPruned(table, batch.IdsInUse, Thresholds, PerFeature, _dim, _oovRows, rows);
+        }
+    }
+
+    /// <summary>Masks the gathered <paramref name="output"/> in place; a training forward also draws the widths.</summary>
+    public void Forward(Batch batch, float[] table, ReadOnlySpan<int> rows, Span<float> output, bool training)
+    {
+        RefuseMultiHot(batch);
+        int n = rows.Length;
+        _sampled = training && DimSampling;
+        if (_sampled)
+        {
+            ulong seed = unchecked((ulong)_stepSeed);
+            for (int i = 0; i < n; i++)
+            {
+                _keptDims[i] = 1 + (int)Math.BigMul(SeededRandom.DrawAt(seed, i), (ulong)_dim, out _);
+            }
+        }
+
+        EmbeddingRowMask.Forward(table, rows, StraightThrough(t => t.Value), PerFeature, _layout.FieldCount, _dim, KeptDims(n), output, _margins);
+    }
+
+    /// <summary>Rewrites dOut [B, F, D] into the gather's gradient and accumulates the thresholds' (zero mode).</summary>
+    public void Backward(Batch batch, float[] table, ReadOnlySpan<int> rows, Span<float> dOutput) =>
+        EmbeddingRowMask.Backward(table, rows, batch.ValuesInUse, batch.HasValues, StraightThrough(t => t.Value), PerFeature,
+            _layout.FieldCount, _dim, KeptDims(rows.Length), _margins, dOutput, StraightThrough(t => t.Grad!));
+
+    /// <summary>The table as evaluation reads it: pruned rows zeroed or replaced by their field's OOV row (a copy).</summary>
+    public float[] Served(float[] table)
+    {
+        if (Threshold is null)
+        {
+            return table;
+        }
+
+        var mask = new RowMask(_layout, _dim, table, Threshold.Value, PerFeature ? RowThreshold.Feature : RowThreshold.Field, PrunedRows);
+        float[] served = (float[])table.Clone();
+        for (int f = 0; f < _layout.FieldCount; f++)
+        {
+            for (int r = _layout.Offsets[f]; r < _layout.Offsets[f] + _layout.Sizes[f]; r++)
+            {
+                if (mask.Keeps(r, f))
+                {
+                    continue;
+                }
+
+                Span<float> row = served.AsSpan(r * _dim, _dim);
+                if (PrunedRows == PrunedRows.Oov)
+                {
+                    table.AsSpan(mask.OovRow(f) * _dim, _dim).CopyTo(row);
+                }
+                else
+                {
+                    row.Clear();
+                }
+            }
+        }
+
+        return served;
+    }
+
+    private ReadOnlySpan<int> KeptDims(int n) => _sampled ? _keptDims.AsSpan(0, n) : default;
+
+    private void RefuseMultiHot(Batch batch)
+    {
+        if (Threshold is not null && !batch.ExtrasInUse.IsEmpty)
+        {
+            throw new NotSupportedException("embedding_threshold needs one feature per field; this batch has multi-hot fields.");
+        }
+    }
+}
