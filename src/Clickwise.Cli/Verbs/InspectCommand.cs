@@ -44,6 +44,7 @@ internal static class InspectCommand
                 offset = artifact.FeatureMap.Layout.Offsets[i],
                 tensor_train = trains is not null && trains.Fields.Contains(i) ? trains.Shape(i).ToString() : null,
                 rows_kept = keptRows?[i],
+                width = rowMask?.FieldDims[i],
             }).ToArray();
             var summary = new
             {
@@ -54,7 +55,7 @@ internal static class InspectCommand
                 fields = fields.Length,
                 vocabulary_rows = artifact.FeatureMap.Layout.TotalRows,
                 embedding_sparsity = rowMask?.Sparsity,
-                rows_kept = rowMask is null ? null : fields.Select(f => new { field = f.name, rows = f.size, kept = f.rows_kept }).ToArray(),
+                rows_kept = rowMask is null ? null : fields.Select(f => new { field = f.name, rows = f.size, kept = f.rows_kept, f.width }).ToArray(),
                 tensor_train_fields = fields.Where(f => f.tensor_train is not null).Select(f => new { field = f.name, shape = f.tensor_train }).ToArray(),
                 parameters = artifact.ParameterCount,
                 non_zero_parameters = components.Sum(c => c.non_zero),
@@ -78,7 +79,7 @@ internal static class InspectCommand
             foreach (var field in fields)
             {
                 Console.WriteLine($"  {field.name,-16} {field.kind,-12} {field.size,10:N0}"
-                    + (field.rows_kept is { } kept ? $"  kept {kept,10:N0}" : "")
+                    + (field.rows_kept is { } kept ? $"  kept {kept,10:N0}  width {field.width}" : "")
                     + (field.tensor_train is null ? "" : $"  tensor train: {field.tensor_train}"));
             }
 

@@ -5,22 +5,24 @@ using Clickwise.Layers;
 namespace Clickwise.Models;
 
 /// <summary>
-/// OptEmbed's masks on the shared table (seed 004, phase 1), run by <see cref="EmbeddingPart"/> between its gather and its
-/// scatter so every model that reads the shared table gets them unchanged: the learnable row thresholds
-/// (<c>embedding.threshold</c>, [F] or [V], role <see cref="ParameterRole.Threshold"/>, initialised to 0) and the
-/// per-sample, per-field nested widths of supernet training. Pruned rows read as zeros (<see cref="EmbeddingRowMask"/>)
-/// or as their field's OOV row (<see cref="EmbeddingRowMask.MapPruned"/>). Evaluation and the compiled plan apply the
-/// row mask only; the plan reads a masked copy of the table, which is exact since the mask is a function of the weights.
+/// OptEmbed's masks on the shared table (seed 004), run by <see cref="EmbeddingPart"/> between its gather and its scatter so
+/// every model that reads the shared table gets them unchanged: the learnable row thresholds (<c>embedding.threshold</c>,
+/// [F] or [V], role <see cref="ParameterRole.Threshold"/>, initialised to 0), the per-sample, per-field nested widths of
+/// supernet training and the searched per-field widths D_f. Pruned rows read as zeros (<see cref="EmbeddingRowMask"/>) or
+/// as their field's OOV row (<see cref="EmbeddingRowMask.MapPruned"/>). Evaluation and the compiled plan apply the row
+/// mask and the field widths; the plan reads a masked copy of the table (<see cref="RowMask"/>), exact since both masks are
+/// functions of the weights and the config.
 /// </summary>
 internal sealed class EmbeddingMaskPart
 {
     private readonly FeatureLayout _layout;
     private readonly int _dim;
     private readonly int[] _oovRows;
+    private readonly int[] _fieldDims;
     private int[] _keptDims = [];
     private float[] _margins = [];
     private long _stepSeed;
-    private bool _sampled;
+    private bool _truncated;
 
     public EmbeddingMaskPart(ParameterSet parameters, FeatureLayout layout, int dim, ModelConfig config, string name)
     {
@@ -29,6 +31,12 @@ internal sealed class EmbeddingMaskPart
         _oovRows = [.. layout.Offsets.Select(o => o + FeatureMap.OovId)];
         PrunedRows = config.EmbeddingPrunedRows;
         DimSampling = config.EmbeddingDimSampling;
+        _fieldDims = config.EmbeddingFieldDims;
+        if (_fieldDims.Length is not 0 && _fieldDims.Length != layout.FieldCount)
+        {
+            throw new ArgumentException($"embedding_field_dims gives {_fieldDims.Length} widths for {layout.FieldCount} fields: one per field.");
+        }
+
         PerFeature = config.EmbeddingThreshold == RowThreshold.Feature;
         Threshold = config.EmbeddingThreshold == RowThreshold.None
             ? null
@@ -55,7 +63,7 @@ internal sealed class EmbeddingMaskPart
 
     public void Prepare(int maxTouched)
     {
-        _keptDims = DimSampling ? new int[maxTouched] : [];
+        _keptDims = DimSampling || _fieldDims.Length > 0 ? new int[maxTouched] : [];
         _margins = new float[maxTouched];
     }
 
@@ -72,19 +80,21 @@ internal sealed class EmbeddingMaskPart
         }
     }
 
-    /// <summary>Masks the gathered <paramref name="output"/> in place; a training forward also draws the widths.</summary>
+    /// <summary>
+    /// Masks the gathered <paramref name="output"/> in place: rows by their thresholds, each lookup to its field's width and,
+    /// in a training forward with sampling, to a width drawn from U{1..D} (the smaller of the two).
+    /// </summary>
     public void Forward(Batch batch, float[] table, ReadOnlySpan<int> rows, Span<float> output, bool training)
     {
         RefuseMultiHot(batch);
-        int n = rows.Length;
-        _sampled = training && DimSampling;
-        if (_sampled)
+        int n = rows.Length, fields = _layout.FieldCount;
+        bool sampled = training && DimSampling;
+        _truncated = sampled || _fieldDims.Length > 0;
+        ulong seed = unchecked((ulong)_stepSeed);
+        for (int i = 0; _truncated && i < n; i++)
         {
-            ulong seed = unchecked((ulong)_stepSeed);
-            for (int i = 0; i < n; i++)
-            {
-                _keptDims[i] = 1 + (int)Math.BigMul(SeededRandom.DrawAt(seed, i), (ulong)_dim, out _);
-            }
+            int width = _fieldDims.Length > 0 ? _fieldDims[i % fields] : _dim;
+            _keptDims[i] = sampled ? Math.Min(width, 1 + (int)Math.BigMul(SeededRandom.DrawAt(seed, i), (ulong)_dim, out _)) : width;
         }
 
         EmbeddingRowMask.Forward(table, rows, StraightThrough(t => t.Value), PerFeature, _layout.FieldCount, _dim, KeptDims(n), output, _margins);
@@ -98,38 +108,39 @@ internal sealed class EmbeddingMaskPart
     /// <summary>The table as evaluation reads it: pruned rows zeroed or replaced by their field's OOV row (a copy).</summary>
     public float[] Served(float[] table)
     {
-        if (Threshold is null)
+        if (Threshold is null && _fieldDims.Length == 0)
         {
             return table;
         }
 
-        var mask = new RowMask(_layout, _dim, table, Threshold.Value, PerFeature ? RowThreshold.Feature : RowThreshold.Field, PrunedRows);
+        var mask = new RowMask(_layout, _dim, table, Threshold?.Value, Threshold is null ? RowThreshold.None : PerFeature ? RowThreshold.Feature : RowThreshold.Field,
+            PrunedRows, _fieldDims);
         float[] served = (float[])table.Clone();
         for (int f = 0; f < _layout.FieldCount; f++)
         {
             for (int r = _layout.Offsets[f]; r < _layout.Offsets[f] + _layout.Sizes[f]; r++)
             {
-                if (mask.Keeps(r, f))
+                Span<float> row = served.AsSpan(r * _dim, _dim);
+                if (!mask.Keeps(r, f))
                 {
-                    continue;
+                    if (PrunedRows == PrunedRows.Oov)
+                    {
+                        table.AsSpan(mask.OovRow(f) * _dim, _dim).CopyTo(row);
+                    }
+                    else
+                    {
+                        row.Clear();
+                    }
                 }
 
-                Span<float> row = served.AsSpan(r * _dim, _dim);
-                if (PrunedRows == PrunedRows.Oov)
-                {
-                    table.AsSpan(mask.OovRow(f) * _dim, _dim).CopyTo(row);
-                }
-                else
-                {
-                    row.Clear();
-                }
+                row[mask.FieldDims[f]..].Clear();
             }
         }
 
         return served;
     }
 
-    private ReadOnlySpan<int> KeptDims(int n) => _sampled ? _keptDims.AsSpan(0, n) : default;
+    private ReadOnlySpan<int> KeptDims(int n) => _truncated ? _keptDims.AsSpan(0, n) : default;
 
     private void RefuseMultiHot(Batch batch)
     {

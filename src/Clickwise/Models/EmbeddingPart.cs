@@ -58,7 +58,7 @@ internal sealed class EmbeddingPart
             ProjectionBias = parameters.Add(Parameter.Dense($"{name}.proj.bias", ParameterRole.Bias, FieldCount, dim));
         }
 
-        if (mask is not null && (mask.EmbeddingThreshold != RowThreshold.None || mask.EmbeddingDimSampling))
+        if (mask is { HasEmbeddingMask: true })
         {
             Mask = new EmbeddingMaskPart(parameters, layout, dim, mask, name);
         }
@@ -88,9 +88,9 @@ internal sealed class EmbeddingPart
             throw new ArgumentException($"embedding_threshold: {why}.");
         }
 
-        if (config.EmbeddingDimSampling)
+        if (config.EmbeddingDimSampling || config.EmbeddingFieldDims.Length > 0)
         {
-            throw new ArgumentException($"embedding_dim_sampling: {why}.");
+            throw new ArgumentException($"{(config.EmbeddingDimSampling ? "embedding_dim_sampling" : "embedding_field_dims")}: {why}.");
         }
     }
 

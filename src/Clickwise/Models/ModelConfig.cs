@@ -64,6 +64,12 @@ public sealed record ModelConfig
     /// </summary>
     public bool EmbeddingDimSampling { get; init; }
 
+    /// <summary>
+    /// OptEmbed's per-field widths D_f ≤ D (seed 004, the evolutionary search's answer): field f's lookups keep their first
+    /// D_f dimensions, in training and serving; empty (the default, not written to files): every field is D wide.
+    /// </summary>
+    public int[] EmbeddingFieldDims { get; init; } = [];
+
     /// <summary>H per hidden layer of the DNN, for the models that have one.</summary>
     public int[] HiddenUnits { get; init; } = [400, 400, 400];
 
@@ -103,6 +109,9 @@ public sealed record ModelConfig
     /// <summary>The config keys the model reads: the core's (the DNN's only when it has one), then its own settings'.</summary>
     public IReadOnlyList<string> SettingKeys => ModelConfigJson.Keys(this);
 
+    /// <summary>Whether any of OptEmbed's settings acts on the shared table (thresholds, sampled widths or per-field widths).</summary>
+    public bool HasEmbeddingMask => EmbeddingThreshold != RowThreshold.None || EmbeddingDimSampling || EmbeddingFieldDims.Length > 0;
+
     /// <summary>Whether the model has the DNN the core's hidden units, activation and dropout describe.</summary>
     public bool HasDnn => ModelRegistry.HasDnn(Name);
 
@@ -135,10 +144,16 @@ public sealed record ModelConfig
             throw new ArgumentException("embedding_tt_rank and embedding_rank both replace the shared table's rows; set one of them.");
         }
 
-        if ((EmbeddingThreshold != RowThreshold.None || EmbeddingDimSampling) && (EmbeddingRank > 0 || EmbeddingTtRank > 0))
+        if (HasEmbeddingMask && (EmbeddingRank > 0 || EmbeddingTtRank > 0))
         {
             throw new ArgumentException(
-                $"embedding_threshold and embedding_dim_sampling act on the shared table's D-wide rows; {(EmbeddingRank > 0 ? "embedding_rank" : "embedding_tt_rank")} replaces them.");
+                "embedding_threshold, embedding_dim_sampling and embedding_field_dims act on the shared table's D-wide rows; "
+                + $"{(EmbeddingRank > 0 ? "embedding_rank" : "embedding_tt_rank")} replaces them.");
+        }
+
+        if (EmbeddingFieldDims.Any(d => d < 1 || d > EmbeddingDim))
+        {
+            throw new ArgumentException($"embedding_field_dims [{string.Join(", ", EmbeddingFieldDims)}]: every width takes 1..embedding_dim ({EmbeddingDim}).");
         }
 
         if (MlpRanks.Length > 0 && (!HasDnn || MlpRanks.Length != HiddenUnits.Length))
@@ -200,6 +215,11 @@ public sealed record ModelConfig
         if (EmbeddingDimSampling)
         {
             yield return "embedding_dim_sampling true";
+        }
+
+        if (EmbeddingFieldDims.Length > 0)
+        {
+            yield return $"embedding_field_dims [{string.Join(", ", EmbeddingFieldDims)}]";
         }
 
         if (HasDnn)

@@ -19,7 +19,7 @@ public sealed class ModelConfigJson : JsonConverter<ModelConfig>
     /// <summary>The keys every model reads (the DNN's three only matter to the models that have one).</summary>
     private static readonly string[] CoreKeys =
         ["name", "embedding_dim", "embedding_rank", "embedding_tt_rank", "embedding_tt_fields", "embedding_threshold", "embedding_pruned_rows",
-         "embedding_dim_sampling", "hidden_units", "activation", "dropout", "mlp_ranks", "mlp_inner_relu", "init_std", "seed"];
+         "embedding_dim_sampling", "embedding_field_dims", "hidden_units", "activation", "dropout", "mlp_ranks", "mlp_inner_relu", "init_std", "seed"];
 
     private static readonly string[] DnnKeys = ["hidden_units", "activation", "dropout", "mlp_ranks", "mlp_inner_relu"];
 
@@ -116,6 +116,11 @@ public sealed class ModelConfigJson : JsonConverter<ModelConfig>
             json["embedding_dim_sampling"] = true;
         }
 
+        if (config.EmbeddingFieldDims.Length > 0)
+        {
+            json["embedding_field_dims"] = JsonSerializer.SerializeToNode(config.EmbeddingFieldDims, Plain);
+        }
+
         if (config.HasDnn)
         {
             json["hidden_units"] = JsonSerializer.SerializeToNode(config.HiddenUnits, Plain);
@@ -173,6 +178,9 @@ public sealed class ModelConfigJson : JsonConverter<ModelConfig>
             : config;
         config = json.ContainsKey("embedding_dim_sampling")
             ? config with { EmbeddingDimSampling = Read<bool>(json, "embedding_dim_sampling", typeof(bool)) }
+            : config;
+        config = json.ContainsKey("embedding_field_dims")
+            ? config with { EmbeddingFieldDims = Read<int[]>(json, "embedding_field_dims", typeof(int[]))! }
             : config;
         config = json.ContainsKey("hidden_units") ? config with { HiddenUnits = Read<int[]>(json, "hidden_units", typeof(int[]))! } : config;
         config = json.ContainsKey("activation") ? config with { Activation = Read<Activation>(json, "activation", typeof(Activation)) } : config;

@@ -4,41 +4,54 @@ using Clickwise.Layers;
 namespace Clickwise.Models;
 
 /// <summary>
-/// Which rows of the shared table survive OptEmbed's thresholds (seed 004), as the evaluation forward and the compiled plan
-/// read them: ‖v‖₁ &gt; t of the row's field (or of the row itself), and in OOV mode each field's OOV row, which stands in
-/// for the pruned ones. Sparsity is the paper's, 1 − Σ_f kept_f·D / (V·D), over the full table.
+/// What OptEmbed keeps of the shared table (seed 004), as the evaluation forward and the compiled plan read it: the rows
+/// whose ‖v‖₁ exceeds the threshold of their field (or their own), in OOV mode each field's OOV row too, which stands in
+/// for the pruned ones; and each field's first D_f dimensions. Sparsity is the paper's, 1 − Σ_f kept_f·D_f / (V·D).
 /// </summary>
 public sealed class RowMask
 {
     private readonly float[] _table;
-    private readonly float[] _thresholds;
+    private readonly float[]? _thresholds;
     private readonly bool _perFeature;
     private readonly PrunedRows _pruned;
-    private readonly int _dim;
 
-    public RowMask(FeatureLayout layout, int dim, float[] table, float[] thresholds, RowThreshold scope, PrunedRows pruned)
+    /// <param name="thresholds">[F] or [V] by <paramref name="scope"/>; null with <see cref="RowThreshold.None"/> (every row kept).</param>
+    /// <param name="fieldDims">[F] widths D_f; empty: every field D wide.</param>
+    public RowMask(FeatureLayout layout, int dim, float[] table, float[]? thresholds, RowThreshold scope, PrunedRows pruned, int[] fieldDims)
     {
-        ArgumentOutOfRangeException.ThrowIfEqual((int)scope, (int)RowThreshold.None);
+        if (fieldDims.Length is not 0 && fieldDims.Length != layout.FieldCount)
+        {
+            throw new ArgumentException($"embedding_field_dims gives {fieldDims.Length} widths for {layout.FieldCount} fields: one per field.");
+        }
+
         Layout = layout;
-        _dim = dim;
+        Dim = dim;
         _table = table;
-        _thresholds = thresholds;
+        _thresholds = scope == RowThreshold.None ? null : thresholds ?? throw new ArgumentNullException(nameof(thresholds));
         _perFeature = scope == RowThreshold.Feature;
         _pruned = pruned;
+        FieldDims = fieldDims.Length > 0 ? fieldDims : [.. Enumerable.Repeat(dim, layout.FieldCount)];
     }
 
-    /// <summary>The mask of a model's shared table from its tensors (<c>embedding</c>, <c>embedding.threshold</c>); null without thresholds.</summary>
+    /// <summary>The mask of a model's shared table from its config and tensors (<c>embedding</c>, <c>embedding.threshold</c>); null without OptEmbed settings.</summary>
     public static RowMask? Of(ModelConfig config, FeatureLayout layout, IReadOnlyDictionary<string, float[]> tensors) =>
-        config.EmbeddingThreshold == RowThreshold.None
+        !config.HasEmbeddingMask
             ? null
-            : new RowMask(layout, config.EmbeddingDim, tensors[EmbeddingPart.DefaultName], tensors[$"{EmbeddingPart.DefaultName}.threshold"],
-                config.EmbeddingThreshold, config.EmbeddingPrunedRows);
+            : new RowMask(layout, config.EmbeddingDim, tensors[EmbeddingPart.DefaultName],
+                tensors.GetValueOrDefault($"{EmbeddingPart.DefaultName}.threshold"), config.EmbeddingThreshold, config.EmbeddingPrunedRows,
+                config.EmbeddingFieldDims);
 
     public FeatureLayout Layout { get; }
 
+    public int Dim { get; }
+
+    /// <summary>[F] each field's width D_f (D when not searched).</summary>
+    public int[] FieldDims { get; }
+
     public bool Keeps(int row, int field) =>
-        (_pruned == PrunedRows.Oov && row == OovRow(field))
-        || EmbeddingRowMask.Keeps(_table, row, _dim, _thresholds[_perFeature ? row : field]);
+        _thresholds is null
+        || (_pruned == PrunedRows.Oov && row == OovRow(field))
+        || EmbeddingRowMask.Keeps(_table, row, Dim, _thresholds[_perFeature ? row : field]);
 
     public int OovRow(int field) => Layout.Offsets[field] + FeatureMap.OovId;
 
@@ -46,6 +59,14 @@ public sealed class RowMask
     public int[] KeptRowsPerField() =>
         [.. Enumerable.Range(0, Layout.FieldCount).Select(f => Enumerable.Range(Layout.Offsets[f], Layout.Sizes[f]).Count(r => Keeps(r, f)))];
 
-    /// <summary>1 − kept rows / all rows: the share of the table's parameters the row mask removes.</summary>
-    public double Sparsity => 1 - (KeptRowsPerField().Sum() / (double)Layout.TotalRows);
+    /// <summary>Σ_f kept_f·D_f for the widths <paramref name="fieldDims"/> (this mask's own when null): the table's remaining parameters.</summary>
+    public long KeptParameters(int[]? fieldDims = null, int[]? keptRows = null)
+    {
+        fieldDims ??= FieldDims;
+        keptRows ??= KeptRowsPerField();
+        return Enumerable.Range(0, Layout.FieldCount).Sum(f => (long)keptRows[f] * fieldDims[f]);
+    }
+
+    /// <summary>1 − Σ_f kept_f·D_f / (V·D): the share of the table's parameters OptEmbed removes.</summary>
+    public double Sparsity => 1 - (KeptParameters() / ((double)Layout.TotalRows * Dim));
 }

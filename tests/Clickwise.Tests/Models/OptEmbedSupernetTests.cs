@@ -25,24 +25,31 @@ public sealed class OptEmbedSupernetTests : IDisposable
         Epochs = 3, BatchSize = 32, LearningRate = 0.01, Seed = 5, ThresholdLr = 0.05, ThresholdPenalty = 0.02,
     };
 
-    public static TheoryData<string, RowThreshold, PrunedRows> MaskedModels()
+    public static TheoryData<string, RowThreshold, PrunedRows, bool> MaskedModels()
     {
-        var data = new TheoryData<string, RowThreshold, PrunedRows>();
+        var data = new TheoryData<string, RowThreshold, PrunedRows, bool>();
         foreach (string model in new[] { "deepfm", "dcn", "fnn", "ipnn", "fm", "autoint+" })
         {
-            data.Add(model, RowThreshold.Field, PrunedRows.Zero);
-            data.Add(model, RowThreshold.Feature, PrunedRows.Oov);
+            data.Add(model, RowThreshold.Field, PrunedRows.Zero, false);
+            data.Add(model, RowThreshold.Feature, PrunedRows.Oov, false);
+            data.Add(model, RowThreshold.Field, PrunedRows.Zero, true);
         }
 
         return data;
     }
 
+    /// <summary>Per-field widths 1..5 over the eight fields of <see cref="RandomModels.Layout"/>.</summary>
+    private static readonly int[] FieldDims = [1, 5, 3, 2, 5, 4, 1, 3];
+
     /// <summary>The plan reads the masked table the evaluation forward masks: same logits, and not the unmasked model's.</summary>
     [Theory]
     [MemberData(nameof(MaskedModels))]
-    public void ThePlanServesTheMaskedForward(string name, RowThreshold scope, PrunedRows pruned)
+    public void ThePlanServesTheMaskedForward(string name, RowThreshold scope, PrunedRows pruned, bool fieldDims)
     {
-        ModelConfig config = RandomModels.Config(name) with { EmbeddingThreshold = scope, EmbeddingPrunedRows = pruned, EmbeddingDimSampling = true };
+        ModelConfig config = RandomModels.Config(name) with
+        {
+            EmbeddingThreshold = scope, EmbeddingPrunedRows = pruned, EmbeddingDimSampling = true, EmbeddingFieldDims = fieldDims ? FieldDims : [],
+        };
         CtrModel model = RandomModels.Perturbed(config, seed: 4);
         Parameter thresholds = model.Parameters["embedding.threshold"];
         Array.Fill(thresholds.Value, 1.25f); // about the median L1 norm of five ±0.5 values: half the rows go
@@ -52,7 +59,7 @@ public sealed class OptEmbedSupernetTests : IDisposable
         CompiledModel compiled = CompiledModel.Compile(model);
         float[] served = new float[batch.Count];
         compiled.PredictLogits(batch.IdsInUse, batch.ValuesInUse, batch.Count, served, compiled.CreateTape(batch.Count));
-        RandomModels.AssertClose(expected, served, $"{name} {scope} {pruned}");
+        RandomModels.AssertClose(expected, served, $"{name} {scope} {pruned} {fieldDims}", tolerance: 1e-6f);
 
         Array.Fill(thresholds.Value, -1f); // nothing pruned: the model as if it had no mask
         float[] unmasked = RandomModels.ForwardLogits(model, batch);
@@ -133,6 +140,50 @@ public sealed class OptEmbedSupernetTests : IDisposable
             double share = step3.Count(w => w == k) / (double)step3.Length; // 1,600 lookups
             Assert.InRange(share, 0.2, 0.3);
         }
+    }
+
+    /// <summary>Searched widths hold in training too: the dimensions past a field's width get no gradient and never move.</summary>
+    [Fact]
+    public void FieldWidthsKeepTheDimensionsPastThemUntrained()
+    {
+        var config = new ModelConfig { Name = "deepfm", EmbeddingDim = 4, HiddenUnits = [8], Dropout = 0f, Seed = 3, EmbeddingFieldDims = [1, 3, 4] };
+        CtrModel model = ModelRegistry.Create(config, Layout).Prepared(32);
+        float[] before = model.Parameters["embedding"].Value.ToArray();
+        new Trainer(model, Training).Fit(Separable(200, 1), cancellationToken: Ct);
+        float[] after = model.Parameters["embedding"].Value;
+        for (int f = 0; f < Layout.FieldCount; f++)
+        {
+            for (int r = Layout.Offsets[f]; r < Layout.Offsets[f] + Layout.Sizes[f]; r++)
+            {
+                for (int d = 0; d < 4; d++)
+                {
+                    bool moved = after[(r * 4) + d] != before[(r * 4) + d];
+                    Assert.True(d < config.EmbeddingFieldDims[f] || !moved, $"row {r} dim {d} moved past field {f}'s width");
+                }
+            }
+        }
+
+        Assert.NotEqual(before, after);
+    }
+
+    /// <summary>The search's fitness reads the supernet at a candidate's widths: at full width it is the supernet's own validation AUC.</summary>
+    [Fact]
+    public void SupernetFitnessIsTheValidationAucAtTheCandidatesWidths()
+    {
+        var config = new ModelConfig
+        {
+            Name = "deepfm", EmbeddingDim = 4, HiddenUnits = [8], Dropout = 0f, Seed = 3, EmbeddingThreshold = RowThreshold.Field, EmbeddingDimSampling = true,
+        };
+        CtrModel supernet = ModelRegistry.Create(config, Layout).Prepared(64);
+        InMemoryBatchSource train = Separable(400, 1), valid = Separable(200, 2);
+        new Trainer(supernet, Training).Fit(train, cancellationToken: Ct);
+        var fitness = new Clickwise.Compression.EmbeddingSearch.SupernetFitness(supernet, ExactEvaluator, valid, 64);
+
+        Assert.Equal(ExactEvaluator.Evaluate(supernet, valid, 64).Auc, fitness.Auc([4, 4, 4]));
+        Assert.NotEqual(fitness.Auc([4, 4, 4]), fitness.Auc([1, 1, 1]));
+        int[] kept = fitness.Mask.KeptRowsPerField();
+        Assert.Equal((kept[0] * 1L) + (kept[1] * 2L) + (kept[2] * 3L), fitness.Parameters([1, 2, 3]));
+        Assert.Equal(1 - (kept.Sum() / (double)Layout.TotalRows), fitness.Mask.Sparsity, 12);
     }
 
     [Fact]
