@@ -46,4 +46,10 @@ public enum ParameterRole
     /// separate threshold optimizer).
     /// </summary>
     Threshold,
+
+    /// <summary>
+    /// OptEmbed's fixed row mask m_e* of retraining [V] (1 kept, 0 pruned), found by the supernet's thresholds: a constant
+    /// of the model, never stepped or decayed.
+    /// </summary>
+    RowMask,
 }

@@ -41,10 +41,18 @@ internal sealed class EmbeddingMaskPart
         Threshold = config.EmbeddingThreshold == RowThreshold.None
             ? null
             : parameters.Add(Parameter.Dense($"{name}.threshold", ParameterRole.Threshold, PerFeature ? layout.TotalRows : layout.FieldCount));
+        Kept = config.EmbeddingKeptRows ? parameters.Add(Parameter.Dense($"{name}.kept", ParameterRole.RowMask, layout.TotalRows)) : null;
+        if (Kept is { IsLoaded: false })
+        {
+            Array.Fill(Kept.Value, 1f);
+        }
     }
 
-    /// <summary>The thresholds, null without a row mask.</summary>
+    /// <summary>The learnable thresholds; null without them.</summary>
     public Parameter? Threshold { get; }
+
+    /// <summary>The fixed row mask of retraining (1 kept, 0 pruned); null without it.</summary>
+    public Parameter? Kept { get; }
 
     public bool PerFeature { get; }
 
@@ -52,14 +60,13 @@ internal sealed class EmbeddingMaskPart
 
     public bool DimSampling { get; }
 
+    private bool HasRowMask => Threshold is not null || Kept is not null;
+
     /// <summary>Whether the gather reads other rows than the batch's ids (OOV mode remaps pruned ones).</summary>
-    public bool MapsRows => Threshold is not null && PrunedRows == PrunedRows.Oov;
+    public bool MapsRows => HasRowMask && PrunedRows == PrunedRows.Oov;
 
-    /// <summary>Zero mode's thresholds, which mask the gathered rows and learn through the straight-through estimator; else empty.</summary>
-    private Span<float> StraightThrough(Func<Parameter, float[]> of) =>
-        Threshold is not null && PrunedRows == PrunedRows.Zero ? of(Threshold) : default;
-
-    private ReadOnlySpan<float> Thresholds => Threshold is null ? default : Threshold.Value;
+    /// <summary>Whether the gathered rows are masked after the gather (zero mode), with margins the backward reads.</summary>
+    private bool MasksOutput => HasRowMask && PrunedRows == PrunedRows.Zero;
 
     public void Prepare(int maxTouched)
     {
@@ -76,13 +83,14 @@ internal sealed class EmbeddingMaskPart
         if (MapsRows)
         {
             RefuseMultiHot(batch);
-            EmbeddingRowMask.MapPruned(table, batch.IdsInUse, Thresholds, PerFeature, _dim, _oovRows, rows);
+            Span<float> margins = Margins(table, batch.IdsInUse);
+            EmbeddingRowMask.MapPruned(batch.IdsInUse, margins, _oovRows, rows);
         }
     }
 
     /// <summary>
-    /// Masks the gathered <paramref name="output"/> in place: rows by their thresholds, each lookup to its field's width and,
-    /// in a training forward with sampling, to a width drawn from U{1..D} (the smaller of the two).
+    /// Masks the gathered <paramref name="output"/> in place: rows by their thresholds or the fixed mask, each lookup to its
+    /// field's width and, in a training forward with sampling, to a width drawn from U{1..D} (the smaller of the two).
     /// </summary>
     public void Forward(Batch batch, float[] table, ReadOnlySpan<int> rows, Span<float> output, bool training)
     {
@@ -97,24 +105,41 @@ internal sealed class EmbeddingMaskPart
             _keptDims[i] = sampled ? Math.Min(width, 1 + (int)Math.BigMul(SeededRandom.DrawAt(seed, i), (ulong)_dim, out _)) : width;
         }
 
-        EmbeddingRowMask.Forward(table, rows, StraightThrough(t => t.Value), PerFeature, _layout.FieldCount, _dim, KeptDims(n), output, _margins);
+        EmbeddingRowMask.Forward(MasksOutput ? Margins(table, rows) : default, _dim, KeptDims(n), output);
     }
 
-    /// <summary>Rewrites dOut [B, F, D] into the gather's gradient and accumulates the thresholds' (zero mode).</summary>
+    /// <summary>Rewrites dOut [B, F, D] into the gather's gradient and accumulates the learnable thresholds' (zero mode).</summary>
     public void Backward(Batch batch, float[] table, ReadOnlySpan<int> rows, Span<float> dOutput) =>
-        EmbeddingRowMask.Backward(table, rows, batch.ValuesInUse, batch.HasValues, StraightThrough(t => t.Value), PerFeature,
-            _layout.FieldCount, _dim, KeptDims(rows.Length), _margins, dOutput, StraightThrough(t => t.Grad!));
+        EmbeddingRowMask.Backward(table, rows, batch.ValuesInUse, batch.HasValues, MasksOutput ? _margins.AsSpan(0, rows.Length) : default,
+            PerFeature, _layout.FieldCount, _dim, KeptDims(rows.Length), dOutput,
+            MasksOutput && Threshold is not null ? Threshold.Grad : default);
+
+    /// <summary>The lookups' margins against the thresholds (n − t) or the fixed mask (±∞), into the planned buffer.</summary>
+    private Span<float> Margins(float[] table, ReadOnlySpan<int> rows)
+    {
+        Span<float> margins = _margins.AsSpan(0, rows.Length);
+        if (Threshold is not null)
+        {
+            EmbeddingRowMask.Margins(table, rows, Threshold.Value, PerFeature, _layout.FieldCount, _dim, margins);
+        }
+        else
+        {
+            EmbeddingRowMask.FixedMargins(rows, Kept!.Value, margins);
+        }
+
+        return margins;
+    }
 
     /// <summary>The table as evaluation reads it: pruned rows zeroed or replaced by their field's OOV row (a copy).</summary>
     public float[] Served(float[] table)
     {
-        if (Threshold is null && _fieldDims.Length == 0)
+        if (!HasRowMask && _fieldDims.Length == 0)
         {
             return table;
         }
 
         var mask = new RowMask(_layout, _dim, table, Threshold?.Value, Threshold is null ? RowThreshold.None : PerFeature ? RowThreshold.Feature : RowThreshold.Field,
-            PrunedRows, _fieldDims);
+            PrunedRows, _fieldDims, Kept?.Value);
         float[] served = (float[])table.Clone();
         for (int f = 0; f < _layout.FieldCount; f++)
         {
@@ -144,9 +169,9 @@ internal sealed class EmbeddingMaskPart
 
     private void RefuseMultiHot(Batch batch)
     {
-        if (Threshold is not null && !batch.ExtrasInUse.IsEmpty)
+        if (HasRowMask && !batch.ExtrasInUse.IsEmpty)
         {
-            throw new NotSupportedException("embedding_threshold needs one feature per field; this batch has multi-hot fields.");
+            throw new NotSupportedException("embedding_threshold and embedding_kept_rows need one feature per field; this batch has multi-hot fields.");
         }
     }
 }

@@ -83,9 +83,9 @@ internal sealed class EmbeddingPart
     /// <summary>Refuses OptEmbed's row mask and sampled widths for a model without a shared table they could act on.</summary>
     public static void RefuseMask(ModelConfig config, string why)
     {
-        if (config.EmbeddingThreshold != RowThreshold.None)
+        if (config.EmbeddingThreshold != RowThreshold.None || config.EmbeddingKeptRows)
         {
-            throw new ArgumentException($"embedding_threshold: {why}.");
+            throw new ArgumentException($"{(config.EmbeddingKeptRows ? "embedding_kept_rows" : "embedding_threshold")}: {why}.");
         }
 
         if (config.EmbeddingDimSampling || config.EmbeddingFieldDims.Length > 0)

@@ -70,6 +70,12 @@ public sealed record ModelConfig
     /// </summary>
     public int[] EmbeddingFieldDims { get; init; } = [];
 
+    /// <summary>
+    /// OptEmbed's retraining: the shared table's row mask is fixed, stored in <c>embedding.kept</c> [V] (1 kept, 0 pruned; all
+    /// kept unless loaded), with no thresholds; off (the default, not written to files): no fixed mask.
+    /// </summary>
+    public bool EmbeddingKeptRows { get; init; }
+
     /// <summary>H per hidden layer of the DNN, for the models that have one.</summary>
     public int[] HiddenUnits { get; init; } = [400, 400, 400];
 
@@ -110,7 +116,8 @@ public sealed record ModelConfig
     public IReadOnlyList<string> SettingKeys => ModelConfigJson.Keys(this);
 
     /// <summary>Whether any of OptEmbed's settings acts on the shared table (thresholds, sampled widths or per-field widths).</summary>
-    public bool HasEmbeddingMask => EmbeddingThreshold != RowThreshold.None || EmbeddingDimSampling || EmbeddingFieldDims.Length > 0;
+    public bool HasEmbeddingMask =>
+        EmbeddingThreshold != RowThreshold.None || EmbeddingKeptRows || EmbeddingDimSampling || EmbeddingFieldDims.Length > 0;
 
     /// <summary>Whether the model has the DNN the core's hidden units, activation and dropout describe.</summary>
     public bool HasDnn => ModelRegistry.HasDnn(Name);
@@ -149,6 +156,11 @@ public sealed record ModelConfig
             throw new ArgumentException(
                 "embedding_threshold, embedding_dim_sampling and embedding_field_dims act on the shared table's D-wide rows; "
                 + $"{(EmbeddingRank > 0 ? "embedding_rank" : "embedding_tt_rank")} replaces them.");
+        }
+
+        if (EmbeddingKeptRows && EmbeddingThreshold != RowThreshold.None)
+        {
+            throw new ArgumentException("embedding_kept_rows fixes the row mask that embedding_threshold learns; set one of them.");
         }
 
         if (EmbeddingFieldDims.Any(d => d < 1 || d > EmbeddingDim))
@@ -209,6 +221,15 @@ public sealed record ModelConfig
         if (EmbeddingThreshold != RowThreshold.None)
         {
             yield return $"embedding_threshold {ModelConfigJson.EnumName(EmbeddingThreshold)}";
+        }
+
+        if (EmbeddingKeptRows)
+        {
+            yield return "embedding_kept_rows true";
+        }
+
+        if (EmbeddingThreshold != RowThreshold.None || EmbeddingKeptRows)
+        {
             yield return $"embedding_pruned_rows {ModelConfigJson.EnumName(EmbeddingPrunedRows)}";
         }
 

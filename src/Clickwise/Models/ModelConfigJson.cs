@@ -18,8 +18,8 @@ public sealed class ModelConfigJson : JsonConverter<ModelConfig>
 
     /// <summary>The keys every model reads (the DNN's three only matter to the models that have one).</summary>
     private static readonly string[] CoreKeys =
-        ["name", "embedding_dim", "embedding_rank", "embedding_tt_rank", "embedding_tt_fields", "embedding_threshold", "embedding_pruned_rows",
-         "embedding_dim_sampling", "embedding_field_dims", "hidden_units", "activation", "dropout", "mlp_ranks", "mlp_inner_relu", "init_std", "seed"];
+        ["name", "embedding_dim", "embedding_rank", "embedding_tt_rank", "embedding_tt_fields", "embedding_threshold", "embedding_kept_rows",
+         "embedding_pruned_rows", "embedding_dim_sampling", "embedding_field_dims", "hidden_units", "activation", "dropout", "mlp_ranks", "mlp_inner_relu", "init_std", "seed"];
 
     private static readonly string[] DnnKeys = ["hidden_units", "activation", "dropout", "mlp_ranks", "mlp_inner_relu"];
 
@@ -108,6 +108,15 @@ public sealed class ModelConfigJson : JsonConverter<ModelConfig>
         if (config.EmbeddingThreshold != RowThreshold.None)
         {
             json["embedding_threshold"] = EnumName(config.EmbeddingThreshold);
+        }
+
+        if (config.EmbeddingKeptRows)
+        {
+            json["embedding_kept_rows"] = true;
+        }
+
+        if (config.EmbeddingThreshold != RowThreshold.None || config.EmbeddingKeptRows)
+        {
             json["embedding_pruned_rows"] = EnumName(config.EmbeddingPrunedRows);
         }
 
@@ -172,6 +181,9 @@ public sealed class ModelConfigJson : JsonConverter<ModelConfig>
         config = json.ContainsKey("embedding_tt_fields") ? config with { EmbeddingTtFields = Read<int>(json, "embedding_tt_fields", typeof(int)) } : config;
         config = json.ContainsKey("embedding_threshold")
             ? config with { EmbeddingThreshold = Read<RowThreshold>(json, "embedding_threshold", typeof(RowThreshold)) }
+            : config;
+        config = json.ContainsKey("embedding_kept_rows")
+            ? config with { EmbeddingKeptRows = Read<bool>(json, "embedding_kept_rows", typeof(bool)) }
             : config;
         config = json.ContainsKey("embedding_pruned_rows")
             ? config with { EmbeddingPrunedRows = Read<PrunedRows>(json, "embedding_pruned_rows", typeof(PrunedRows)) }

@@ -6,18 +6,21 @@ namespace Clickwise.Models;
 /// <summary>
 /// What OptEmbed keeps of the shared table (seed 004), as the evaluation forward and the compiled plan read it: the rows
 /// whose ‖v‖₁ exceeds the threshold of their field (or their own), in OOV mode each field's OOV row too, which stands in
-/// for the pruned ones; and each field's first D_f dimensions. Sparsity is the paper's, 1 − Σ_f kept_f·D_f / (V·D).
+/// for the pruned ones (or, when retraining, the rows a fixed mask keeps); and each field's first D_f dimensions. Sparsity is the paper's, 1 − Σ_f kept_f·D_f / (V·D).
 /// </summary>
 public sealed class RowMask
 {
     private readonly float[] _table;
     private readonly float[]? _thresholds;
+    private readonly float[]? _kept;
     private readonly bool _perFeature;
     private readonly PrunedRows _pruned;
 
     /// <param name="thresholds">[F] or [V] by <paramref name="scope"/>; null with <see cref="RowThreshold.None"/> (every row kept).</param>
     /// <param name="fieldDims">[F] widths D_f; empty: every field D wide.</param>
-    public RowMask(FeatureLayout layout, int dim, float[] table, float[]? thresholds, RowThreshold scope, PrunedRows pruned, int[] fieldDims)
+    /// <param name="kept">[V] a fixed mask (1 kept, 0 pruned) instead of thresholds; null: none.</param>
+    public RowMask(FeatureLayout layout, int dim, float[] table, float[]? thresholds, RowThreshold scope, PrunedRows pruned, int[] fieldDims,
+                   float[]? kept = null)
     {
         if (fieldDims.Length is not 0 && fieldDims.Length != layout.FieldCount)
         {
@@ -28,6 +31,7 @@ public sealed class RowMask
         Dim = dim;
         _table = table;
         _thresholds = scope == RowThreshold.None ? null : thresholds ?? throw new ArgumentNullException(nameof(thresholds));
+        _kept = kept;
         _perFeature = scope == RowThreshold.Feature;
         _pruned = pruned;
         FieldDims = fieldDims.Length > 0 ? fieldDims : [.. Enumerable.Repeat(dim, layout.FieldCount)];
@@ -39,7 +43,7 @@ public sealed class RowMask
             ? null
             : new RowMask(layout, config.EmbeddingDim, tensors[EmbeddingPart.DefaultName],
                 tensors.GetValueOrDefault($"{EmbeddingPart.DefaultName}.threshold"), config.EmbeddingThreshold, config.EmbeddingPrunedRows,
-                config.EmbeddingFieldDims);
+                config.EmbeddingFieldDims, config.EmbeddingKeptRows ? tensors[$"{EmbeddingPart.DefaultName}.kept"] : null);
 
     public FeatureLayout Layout { get; }
 
@@ -49,9 +53,9 @@ public sealed class RowMask
     public int[] FieldDims { get; }
 
     public bool Keeps(int row, int field) =>
-        _thresholds is null
+        (_thresholds is null && _kept is null)
         || (_pruned == PrunedRows.Oov && row == OovRow(field))
-        || EmbeddingRowMask.Keeps(_table, row, Dim, _thresholds[_perFeature ? row : field]);
+        || (_kept is not null ? _kept[row] > 0f : EmbeddingRowMask.Keeps(_table, row, Dim, _thresholds![_perFeature ? row : field]));
 
     public int OovRow(int field) => Layout.Offsets[field] + FeatureMap.OovId;
 

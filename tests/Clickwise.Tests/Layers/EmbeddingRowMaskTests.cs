@@ -44,15 +44,15 @@ public sealed class EmbeddingRowMaskTests(ITestOutputHelper output)
         int[] kept = [2, 3];
         float[] gathered = [1f, -0.5f, 0f, 0.2f, 0.1f, -0.1f]; // x·v
         var margins = new float[2];
-        EmbeddingRowMask.Forward(table, rows, thresholds, perFeature: false, fieldCount: 1, dim: 3, kept, gathered, margins);
+        EmbeddingRowMask.Margins(table, rows, thresholds, perFeature: false, fieldCount: 1, dim: 3, margins);
+        EmbeddingRowMask.Forward(margins, dim: 3, kept, gathered);
         Assert.Equal([1f, -0.5f, 0f, 0f, 0f, 0f], gathered);
         Assert.Equal(0.25f, margins[0], 6);
         Assert.Equal(-0.1f, margins[1], 6);
 
         float[] dOut = [1f, 2f, 3f, 1f, -1f, 2f];
         var dThresholds = new float[1];
-        EmbeddingRowMask.Backward(table, rows, values, hasValues: true, thresholds, perFeature: false, fieldCount: 1, dim: 3, kept, margins,
-            dOut, dThresholds);
+        EmbeddingRowMask.Backward(table, rows, values, hasValues: true, margins, perFeature: false, fieldCount: 1, dim: 3, kept, dOut, dThresholds);
         // The scatter multiplies by x: dv(row 0) = 2·(1, 2, 0).
         AssertNear([1f, 2f, 0f, -0.16f, -0.16f, 0.16f], dOut);
         Assert.Equal(0.16f, dThresholds[0], 5);
@@ -86,18 +86,21 @@ public sealed class EmbeddingRowMaskTests(ITestOutputHelper output)
         {
             var output = new float[ids.Length * dim];
             Embedding.Forward(table, ids, values, hasValues: true, batch, fields, dim, output);
-            EmbeddingRowMask.Forward(table, ids, thresholds, perFeature: false, fields, dim, kept, output, new float[ids.Length]);
+            var m = new float[ids.Length];
+            EmbeddingRowMask.Margins(table, ids, thresholds, perFeature: false, fields, dim, m);
+            EmbeddingRowMask.Forward(m, dim, kept, output);
             return GradientCheck.Dot(output, r);
         }
 
         var gathered = new float[ids.Length * dim];
         var margins = new float[ids.Length];
         Embedding.Forward(table, ids, values, hasValues: true, batch, fields, dim, gathered);
-        EmbeddingRowMask.Forward(table, ids, thresholds, perFeature: false, fields, dim, kept, gathered, margins);
+        EmbeddingRowMask.Margins(table, ids, thresholds, perFeature: false, fields, dim, margins);
+        EmbeddingRowMask.Forward(margins, dim, kept, gathered);
         Assert.All(margins, m => Assert.True(Math.Abs(m) > 1f));
         float[] dOut = (float[])r.Clone();
         var dThresholds = new float[fields];
-        EmbeddingRowMask.Backward(table, ids, values, hasValues: true, thresholds, perFeature: false, fields, dim, kept, margins, dOut, dThresholds);
+        EmbeddingRowMask.Backward(table, ids, values, hasValues: true, margins, perFeature: false, fields, dim, kept, dOut, dThresholds);
         var tableGrad = new RowGradient(table.Length / dim, dim, ids.Length);
         Embedding.Backward(table, ids, values, hasValues: true, dOut, batch, fields, dim, tableGrad, default);
         float[] analytic = GradientCheck.Densify(tableGrad, table.Length);
@@ -124,10 +127,11 @@ public sealed class EmbeddingRowMaskTests(ITestOutputHelper output)
         var outputs = new float[ids.Length * dim];
         var margins = new float[ids.Length];
         Embedding.Forward(table, ids, values, hasValues: true, batch, fields, dim, outputs);
-        EmbeddingRowMask.Forward(table, ids, thresholds, perFeature, fields, dim, kept, outputs, margins);
+        EmbeddingRowMask.Margins(table, ids, thresholds, perFeature, fields, dim, margins);
+        EmbeddingRowMask.Forward(margins, dim, kept, outputs);
         float[] dOut = Floats(root, "r");
         var dThresholds = new float[thresholds.Length];
-        EmbeddingRowMask.Backward(table, ids, values, hasValues: true, thresholds, perFeature, fields, dim, kept, margins, dOut, dThresholds);
+        EmbeddingRowMask.Backward(table, ids, values, hasValues: true, margins, perFeature, fields, dim, kept, dOut, dThresholds);
         var tableGrad = new RowGradient(table.Length / dim, dim, ids.Length);
         Embedding.Backward(table, ids, values, hasValues: true, dOut, batch, fields, dim, tableGrad, default);
 

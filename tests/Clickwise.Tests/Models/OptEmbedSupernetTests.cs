@@ -186,6 +186,54 @@ public sealed class OptEmbedSupernetTests : IDisposable
         Assert.Equal(1 - (kept.Sum() / (double)Layout.TotalRows), fitness.Mask.Sparsity, 12);
     }
 
+    /// <summary>
+    /// Phase 3: the retrained model keeps the supernet's row mask fixed — pruned rows get no gradient, kept rows train —
+    /// rewinds to the supernet's initial weights when asked, and serves what it evaluates.
+    /// </summary>
+    [Theory]
+    [InlineData(PrunedRows.Zero)]
+    [InlineData(PrunedRows.Oov)]
+    public void RetrainingKeepsTheSupernetsRowMaskFixed(PrunedRows pruned)
+    {
+        var config = new ModelConfig
+        {
+            Name = "deepfm", EmbeddingDim = 4, HiddenUnits = [8], Dropout = 0f, Seed = 3, EmbeddingThreshold = RowThreshold.Field,
+            EmbeddingPrunedRows = pruned, EmbeddingDimSampling = true,
+        };
+        CtrModel supernet = ModelRegistry.Create(config, Layout).Prepared(32);
+        float[] initial = supernet.Parameters["embedding"].Value.ToArray();
+        float median = Enumerable.Range(0, Layout.TotalRows).Select(r => EmbeddingRowMask.Norm(initial.AsSpan(r * 4, 4))).Order().ElementAt(Layout.TotalRows / 2);
+        Array.Fill(supernet.Parameters["embedding.threshold"].Value, median); // about half the rows go
+        var mask = RowMask.Of(supernet.Config, Layout, supernet.Parameters.ToDictionary(p => p.Name, p => p.Value))!;
+        int[] kept = mask.KeptRowsPerField();
+        Assert.InRange(kept.Sum(), 3, Layout.TotalRows - 3);
+
+        CtrModel retrain = Clickwise.Compression.EmbeddingSearch.RetrainModel.Create(supernet, mask, [4, 2, 3], rewind: true).Prepared(32);
+        Assert.Equal(initial, retrain.Parameters["embedding"].Value);
+        var retrainMask = RowMask.Of(retrain.Config, Layout, retrain.Parameters.ToDictionary(p => p.Name, p => p.Value))!;
+        Assert.Equal(kept, retrainMask.KeptRowsPerField());
+        new Trainer(retrain, Training).Fit(Separable(300, 1), cancellationToken: Ct);
+
+        float[] after = retrain.Parameters["embedding"].Value;
+        for (int f = 0; f < Layout.FieldCount; f++)
+        {
+            for (int r = Layout.Offsets[f]; r < Layout.Offsets[f] + Layout.Sizes[f]; r++)
+            {
+                bool moved = !after.AsSpan(r * 4, 4).SequenceEqual(initial.AsSpan(r * 4, 4));
+                Assert.True(mask.Keeps(r, f) == moved, $"row {r} (kept {mask.Keeps(r, f)}) moved {moved}");
+            }
+        }
+
+        Assert.Equal(kept, retrainMask.KeptRowsPerField()); // the mask did not follow the new norms
+        Batch batch = Separable(32, 3).Batches(32, shuffle: false, seed: 0).First();
+        float[] expected = RandomModels.ForwardLogits(retrain, batch);
+        CompiledModel compiled = CompiledModel.Compile(retrain);
+        float[] served = new float[batch.Count];
+        compiled.PredictLogits(batch.IdsInUse, default, batch.Count, served, compiled.CreateTape(batch.Count));
+        RandomModels.AssertClose(expected, served, "retrained", tolerance: 1e-6f);
+        Assert.NotEqual(initial, Clickwise.Compression.EmbeddingSearch.RetrainModel.Create(supernet, mask, [4, 4, 4], rewind: false).Parameters["embedding"].Value);
+    }
+
     [Fact]
     public void ConfigsRoundTripAndModelsWithoutASharedTableRefuseTheMask()
     {

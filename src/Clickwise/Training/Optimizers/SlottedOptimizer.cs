@@ -53,6 +53,11 @@ public abstract class SlottedOptimizer : IOptimizer
                 continue;
             }
 
+            if (p.Role == ParameterRole.RowMask)
+            {
+                continue; // a constant of the model
+            }
+
             OptimizerState state = StateOf(p);
             if (p.RowGrad is { } rows)
             {
@@ -206,7 +211,7 @@ public abstract class SlottedOptimizer : IOptimizer
         }
     }
 
-    private static bool HasState(Parameter p) => p.Role != ParameterRole.Threshold;
+    private static bool HasState(Parameter p) => p.Role is not (ParameterRole.Threshold or ParameterRole.RowMask);
 
     private string TensorName(string slot, Parameter p) => $"{Name}.{slot}/{p.Name}";
 
