@@ -89,7 +89,7 @@ public static class PruningStudy
 
         PruningStudyRow Train(string label, string? sparsity, int[] hidden, int seed, out float[] probabilities)
         {
-            string slug = new([.. label.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-')]);
+            string slug = StudyData.Slug(label);
             TrainRequest request = baseRequest with
             {
                 Model = baseRequest.Model with { HiddenUnits = hidden, Seed = seed },

@@ -142,6 +142,27 @@ public sealed class CliPipelineTests : IClassFixture<CliPipelineTests.Pipeline>
         Assert.Contains($"{kept:N0} kept by the row thresholds", CliRunner.Expect(0, "inspect", "-m", model).Out);
     }
 
+    /// <summary>The optembed verb runs the three phases and leaves the study and the retrained model with its searched widths.</summary>
+    [Fact]
+    public void OptEmbedRunsThePhasesAndWritesTheStudyAndTheModel()
+    {
+        string directory = _pipeline.Directory.File("optembed");
+        CliRunner.Expect(0, "optembed", "-d", _pipeline.DataPath, "--format", "criteo", "--model", "deepfm", "--embedding-dim", "4", "--hidden", "8",
+            "--epochs", "1", "--generations", "2", "--population", "2+2", "--topk", "3", "--requests", "100", "--alpha", "0.01", "-o", directory);
+
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "optembed.json")));
+        JsonElement root = doc.RootElement;
+        Assert.Equal(["original", "OptEmbed without retraining", "OptEmbed"], root.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("label").GetString()));
+        Assert.Equal(2, root.GetProperty("search_best_by_generation").GetArrayLength());
+        JsonElement retrained = root.GetProperty("rows")[2];
+        Assert.InRange(retrained.GetProperty("sparsity").GetDouble(), 0.0, 1.0);
+        Assert.InRange(retrained.GetProperty("test_auc").GetDouble(), 0.0, 1.0);
+        Assert.Contains("## Phases", File.ReadAllText(Path.Combine(directory, "optembed.md")));
+        string inspect = CliRunner.Expect(0, "inspect", "-m", Path.Combine(directory, "optembed.cwm")).Out;
+        Assert.Contains($"embedding_field_dims [{retrained.GetProperty("widths").GetString()!.Replace(",", ", ", StringComparison.Ordinal)}]", inspect);
+        Assert.Contains("embedding_kept_rows true", inspect);
+    }
+
     [Fact]
     public void FinalMlpTrainsSavesEvaluatesPredictsBenchmarksAndInspectsLikeTheOthers()
     {
