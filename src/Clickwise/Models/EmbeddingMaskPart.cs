@@ -98,11 +98,14 @@ internal sealed class EmbeddingMaskPart
         int n = rows.Length, fields = _layout.FieldCount;
         bool sampled = training && DimSampling;
         _truncated = sampled || _fieldDims.Length > 0;
-        ulong seed = unchecked((ulong)_stepSeed);
-        for (int i = 0; _truncated && i < n; i++)
+        if (_truncated)
         {
-            int width = _fieldDims.Length > 0 ? _fieldDims[i % fields] : _dim;
-            _keptDims[i] = sampled ? Math.Min(width, 1 + (int)Math.BigMul(SeededRandom.DrawAt(seed, i), (ulong)_dim, out _)) : width;
+            ulong seed = unchecked((ulong)_stepSeed);
+            for (int i = 0; i < n; i++)
+            {
+                int width = _fieldDims.Length > 0 ? _fieldDims[i % fields] : _dim;
+                _keptDims[i] = sampled ? Math.Min(width, 1 + (int)Math.BigMul(SeededRandom.DrawAt(seed, i), (ulong)_dim, out _)) : width;
+            }
         }
 
         EmbeddingRowMask.Forward(MasksOutput ? Margins(table, rows) : default, _dim, KeptDims(n), output);

@@ -28,7 +28,7 @@ public sealed class SupernetFitness
         _evaluator = evaluator;
         _validation = validation;
         _batchSize = batchSize;
-        Mask = RowMask.Of(_config with { EmbeddingFieldDims = [] }, _layout, _weights)
+        Mask = RowMask.Of(_config, _layout, _weights)
             ?? new RowMask(_layout, _config.EmbeddingDim, _weights[EmbeddingPart.DefaultName], null, RowThreshold.None, PrunedRows.Zero, []);
         _keptRows = Mask.KeptRowsPerField();
     }
