@@ -34,7 +34,7 @@ internal sealed class EmbeddingPart
     /// </param>
     /// <param name="rank">k of AFM's compressed form; 0: the table is D wide.</param>
     /// <param name="tensorTrain">The fields whose rows are tensor trains; null: none.</param>
-    /// <param name="mask">The config whose OptEmbed row thresholds and sampled widths this table takes; null: none.</param>
+    /// <param name="mask">The config whose OptEmbed settings (row thresholds or a fixed row mask, sampled or per-field widths) this table takes; null: none.</param>
     public EmbeddingPart(ParameterSet parameters, FeatureLayout layout, int dim, float initStd, SeededRandom random,
                          string name = DefaultName, ParameterRole role = ParameterRole.Embedding, int rank = 0,
                          TensorTrainFields? tensorTrain = null, ModelConfig? mask = null)
@@ -80,7 +80,7 @@ internal sealed class EmbeddingPart
         }
     }
 
-    /// <summary>Refuses OptEmbed's row mask and sampled widths for a model without a shared table they could act on.</summary>
+    /// <summary>Refuses OptEmbed's row masks and widths for a model without a shared table they could act on.</summary>
     public static void RefuseMask(ModelConfig config, string why)
     {
         if (config.EmbeddingThreshold != RowThreshold.None || config.EmbeddingKeptRows)
@@ -150,10 +150,13 @@ internal sealed class EmbeddingPart
 
     public Parameter? ProjectionWeight { get; }
 
-    /// <summary>OptEmbed's row thresholds and sampled widths; null when the table has neither.</summary>
+    /// <summary>OptEmbed's row mask (learnable thresholds or fixed) and widths (sampled or per field); null when the table has none.</summary>
     public EmbeddingMaskPart? Mask { get; }
 
-    /// <summary>The table as evaluation and the compiled plan read it: with a row mask, a copy whose pruned rows are zeros or OOV rows.</summary>
+    /// <summary>
+    /// The table as evaluation and the compiled plan read it: with OptEmbed's masks, a copy whose pruned rows are zeros or OOV
+    /// rows and whose dimensions past each field's width are zero.
+    /// </summary>
     public float[] ServedTable => Mask?.Served(Table.Value) ?? Table.Value;
 
     /// <summary>The tensor-train fields; null when every field is a table row.</summary>
@@ -162,7 +165,7 @@ internal sealed class EmbeddingPart
     /// <summary>The cores of each of <see cref="TensorTrainFields.Fields"/>, in that order (empty without trains).</summary>
     public IReadOnlyList<Parameter> Cores { get; }
 
-    /// <summary>The table rows the gather and scatter read for the batch: its ids, or with trains their mapped rows.</summary>
+    /// <summary>The table rows the gather and scatter read for the batch: its ids, or with trains (or OptEmbed's OOV mode) their mapped rows.</summary>
     public ReadOnlySpan<int> TableRowsOf(Batch batch) => _rows.Length == 0 ? batch.IdsInUse : _rows.AsSpan(0, batch.Count * FieldCount);
 
     /// <summary>The batch's extra features as the table sees them: theirs, or with trains their mapped rows.</summary>
