@@ -46,6 +46,7 @@ internal static class Program
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(DeepLightCommand.Create());
         root.Subcommands.Add(LowRankCommand.Create());
+        root.Subcommands.Add(OptEmbedCommand.Create());
         root.Subcommands.Add(CompressCommand.Create());
         root.Subcommands.Add(CompareCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());

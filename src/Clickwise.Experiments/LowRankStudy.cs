@@ -139,7 +139,7 @@ public static class LowRankStudy
         for (int s = 0; s < options.Seeds; s++)
         {
             int seed = baseRequest.Model.Seed + s;
-            string Path(string label) => System.IO.Path.Combine(baseRequest.WorkDir, $"seed{seed}-{Slug(label)}");
+            string Path(string label) => System.IO.Path.Combine(baseRequest.WorkDir, $"seed{seed}-{StudyData.Slug(label)}");
 
             LowRankRow Measure(string label, string stage, string method, string rankText, string modelPath, double baseSpeed)
             {
@@ -304,6 +304,4 @@ public static class LowRankStudy
             config.EmbeddingRank > 0 ? $"emb {config.EmbeddingRank}" : null,
             config.EmbeddingTtRank > 0 ? $"tt {config.EmbeddingTtRank} × {config.EmbeddingTtFields} fields" : null,
         }.Where(r => r is not null));
-
-    private static string Slug(string label) => new([.. label.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-')]);
 }

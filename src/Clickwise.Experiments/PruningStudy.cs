@@ -148,7 +148,7 @@ public static class PruningStudy
                 return done;
             }
 
-            string slug = new([.. label.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-')]);
+            string slug = StudyData.Slug(label);
             slug += seed == baseRequest.Model.Seed ? "" : $"-seed{seed}";
             TrainRequest request = baseRequest with
             {

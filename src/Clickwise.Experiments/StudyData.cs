@@ -41,5 +41,8 @@ internal sealed class StudyData : IDisposable
     public TrainReport Train(TrainRequest request, IEnumerable<ITrainingObserver>? observers, CancellationToken cancellationToken) =>
         TrainRun.Execute(request, Data, PrepareSeconds, observers, cancellationToken);
 
+    /// <summary>A run's label as a file name: lower-case letters and digits, anything else a dash.</summary>
+    public static string Slug(string label) => new([.. label.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-')]);
+
     public void Dispose() => Data.Dispose();
 }

@@ -10,10 +10,12 @@ so a slice sums two rows' gradients. Computed in float64 from float32-representa
 Run:  /usr/bin/python3 tools/reference/golden_tt_embedding.py
       (writes tests/Clickwise.Tests/Fixtures/lowrank/tt-embedding.json)
 """
-import json
 import os
 
 import torch
+
+import fixtures
+from fixtures import float32_values
 
 torch.set_default_dtype(torch.float64)
 torch.set_num_threads(1)
@@ -23,11 +25,6 @@ P, Q, RANKS = [3, 3, 3], [1, 2, 3], [1, 3, 3, 1]
 IDS = [4, 19, 0, 4, 13, 9]
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
                    "tests", "Clickwise.Tests", "Fixtures", "lowrank", "tt-embedding.json")
-
-
-def float32_values(t):
-    """Rounded to float32 (and back to float64) so the C# side starts from the same numbers."""
-    return t.float().double()
 
 
 def main():
@@ -55,10 +52,7 @@ def main():
         "core_grads": torch.cat([c.grad.reshape(-1) for c in cores]).tolist(),
         "torch": torch.__version__,
     }
-    os.makedirs(os.path.dirname(OUT), exist_ok=True)
-    with open(OUT, "w") as f:
-        json.dump(fixture, f, indent=1)
-    print(f"wrote {OUT}")
+    fixtures.write(OUT, fixture)
 
 
 if __name__ == "__main__":

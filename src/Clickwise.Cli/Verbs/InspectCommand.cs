@@ -34,6 +34,8 @@ internal static class InspectCommand
             TensorTrainFields? trains = artifact.Config.EmbeddingTtRank > 0
                 ? new TensorTrainFields(artifact.FeatureMap.Layout, artifact.Config.EmbeddingDim, artifact.Config.EmbeddingTtRank, artifact.Config.EmbeddingTtFields)
                 : null;
+            RowMask? rowMask = RowMask.Of(artifact.Config, artifact.FeatureMap.Layout, artifact.Tensors);
+            int[]? keptRows = rowMask?.KeptRowsPerField();
             var fields = artifact.FeatureMap.Fields.Select((f, i) => new
             {
                 name = f.Spec.Name,
@@ -41,6 +43,8 @@ internal static class InspectCommand
                 size = artifact.FeatureMap.Layout.Sizes[i],
                 offset = artifact.FeatureMap.Layout.Offsets[i],
                 tensor_train = trains is not null && trains.Fields.Contains(i) ? trains.Shape(i).ToString() : null,
+                rows_kept = keptRows?[i],
+                width = rowMask?.FieldDims[i],
             }).ToArray();
             var summary = new
             {
@@ -50,6 +54,8 @@ internal static class InspectCommand
                 model = artifact.Config,
                 fields = fields.Length,
                 vocabulary_rows = artifact.FeatureMap.Layout.TotalRows,
+                embedding_sparsity = rowMask?.Sparsity,
+                rows_kept = rowMask is null ? null : fields.Select(f => new { field = f.name, rows = f.size, kept = f.rows_kept, f.width }).ToArray(),
                 tensor_train_fields = fields.Where(f => f.tensor_train is not null).Select(f => new { field = f.name, shape = f.tensor_train }).ToArray(),
                 parameters = artifact.ParameterCount,
                 non_zero_parameters = components.Sum(c => c.non_zero),
@@ -68,10 +74,12 @@ internal static class InspectCommand
 
             Console.WriteLine($"{path}: {summary.bytes:N0} bytes, checksum ok");
             Console.WriteLine($"model {artifact.Config.Name}: {string.Join(", ", artifact.Config.Describe())}");
-            Console.WriteLine($"features: {fields.Length} fields, {summary.vocabulary_rows:N0} rows");
+            Console.WriteLine($"features: {fields.Length} fields, {summary.vocabulary_rows:N0} rows"
+                + (rowMask is null ? "" : $", {keptRows!.Sum():N0} kept by the row thresholds (embedding sparsity {rowMask.Sparsity:P1})"));
             foreach (var field in fields)
             {
                 Console.WriteLine($"  {field.name,-16} {field.kind,-12} {field.size,10:N0}"
+                    + (field.rows_kept is { } kept ? $"  kept {kept,10:N0}  width {field.width}" : "")
                     + (field.tensor_train is null ? "" : $"  tensor train: {field.tensor_train}"));
             }
 

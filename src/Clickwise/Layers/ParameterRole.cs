@@ -39,4 +39,17 @@ public enum ParameterRole
     /// slices all over the cores), decayed with the embedding L2 since they stand for the field's table rows.
     /// </summary>
     TensorTrainCore,
+
+    /// <summary>
+    /// OptEmbed's learnable row thresholds (per field or per feature row): not decayed, stepped by plain SGD on their
+    /// own learning rate with the penalty α·Σ exp(−t) whatever the optimizer of the rest (seed 004, the reference code's
+    /// separate threshold optimizer).
+    /// </summary>
+    Threshold,
+
+    /// <summary>
+    /// OptEmbed's fixed row mask m_e* of retraining [V] (1 kept, 0 pruned), found by the supernet's thresholds: a constant
+    /// of the model, never stepped or decayed.
+    /// </summary>
+    RowMask,
 }

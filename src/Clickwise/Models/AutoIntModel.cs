@@ -57,7 +57,11 @@ public sealed class AutoIntModel : CtrModel
 
     public override Mlp? Dnn => _deep?.Mlp;
 
-    public override void BeginStep(long globalStep) => _deep?.BeginStep(Config.Seed, globalStep);
+    public override void BeginStep(long globalStep)
+    {
+        _embedding.BeginStep(Config.Seed, globalStep);
+        _deep?.BeginStep(Config.Seed, globalStep);
+    }
 
     protected override void Prepare(int maxBatchSize, ComputeContext compute)
     {
@@ -77,7 +81,7 @@ public sealed class AutoIntModel : CtrModel
         BatchGuard.Check(this, batch, logits);
         int n = batch.Count, width = OutputWidth;
         _bias.Forward(n, logits);
-        _embedding.Forward(batch);
+        _embedding.Forward(batch, training);
         ReadOnlySpan<float> input = _embedding.OutputFor(n);
         for (int l = 0; l < _layers.Length; l++)
         {

@@ -43,7 +43,11 @@ public abstract class CrossDeepModel : CtrModel
 
     public override Mlp? Dnn => _deep.Mlp;
 
-    public override void BeginStep(long globalStep) => _deep.BeginStep(Config.Seed, globalStep);
+    public override void BeginStep(long globalStep)
+    {
+        _embedding.BeginStep(Config.Seed, globalStep);
+        _deep.BeginStep(Config.Seed, globalStep);
+    }
 
     protected override void Prepare(int maxBatchSize, ComputeContext compute)
     {
@@ -59,7 +63,7 @@ public abstract class CrossDeepModel : CtrModel
         BatchGuard.Check(this, batch, logits);
         int n = batch.Count, width = _embedding.Width;
         _bias.Forward(n, logits);
-        _embedding.Forward(batch);
+        _embedding.Forward(batch, training);
         Span<float> x0 = _embedding.OutputFor(n);
         _cross.Forward(x0, n, _crossTop);
         ReadOnlySpan<float> w = _crossOutput.Value;

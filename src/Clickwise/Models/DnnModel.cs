@@ -28,7 +28,11 @@ public sealed class DnnModel : CtrModel
 
     public override Mlp? Dnn => _deep.Mlp;
 
-    public override void BeginStep(long globalStep) => _deep.BeginStep(Config.Seed, globalStep);
+    public override void BeginStep(long globalStep)
+    {
+        _embedding.BeginStep(Config.Seed, globalStep);
+        _deep.BeginStep(Config.Seed, globalStep);
+    }
 
     protected override void Prepare(int maxBatchSize, ComputeContext compute)
     {
@@ -41,7 +45,7 @@ public sealed class DnnModel : CtrModel
         BatchGuard.Check(this, batch, logits);
         int n = batch.Count;
         _bias.Forward(n, logits);
-        _embedding.Forward(batch);
+        _embedding.Forward(batch, training);
         _deep.Forward(_embedding.OutputFor(n), n, logits, training);
     }
 

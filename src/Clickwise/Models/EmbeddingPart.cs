@@ -34,9 +34,10 @@ internal sealed class EmbeddingPart
     /// </param>
     /// <param name="rank">k of AFM's compressed form; 0: the table is D wide.</param>
     /// <param name="tensorTrain">The fields whose rows are tensor trains; null: none.</param>
+    /// <param name="mask">The config whose OptEmbed settings (row thresholds or a fixed row mask, sampled or per-field widths) this table takes; null: none.</param>
     public EmbeddingPart(ParameterSet parameters, FeatureLayout layout, int dim, float initStd, SeededRandom random,
                          string name = DefaultName, ParameterRole role = ParameterRole.Embedding, int rank = 0,
-                         TensorTrainFields? tensorTrain = null)
+                         TensorTrainFields? tensorTrain = null, ModelConfig? mask = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rank);
         FieldCount = layout.FieldCount;
@@ -57,6 +58,11 @@ internal sealed class EmbeddingPart
             ProjectionBias = parameters.Add(Parameter.Dense($"{name}.proj.bias", ParameterRole.Bias, FieldCount, dim));
         }
 
+        if (mask is { HasEmbeddingMask: true })
+        {
+            Mask = new EmbeddingMaskPart(parameters, layout, dim, mask, name);
+        }
+
         _gather = new EmbeddingJobs.Gather(this);
     }
 
@@ -74,12 +80,30 @@ internal sealed class EmbeddingPart
         }
     }
 
-    /// <summary>The model's shared table as its description says: D, the initialisation, AFM's rank and the tensor-train fields.</summary>
+    /// <summary>Refuses OptEmbed's row masks and widths for a model without a shared table they could act on.</summary>
+    public static void RefuseMask(ModelConfig config, string why)
+    {
+        if (config.EmbeddingThreshold != RowThreshold.None || config.EmbeddingKeptRows)
+        {
+            throw new ArgumentException($"{(config.EmbeddingKeptRows ? "embedding_kept_rows" : "embedding_threshold")}: {why}.");
+        }
+
+        if (config.EmbeddingDimSampling || config.EmbeddingFieldDims.Length > 0)
+        {
+            throw new ArgumentException($"{(config.EmbeddingDimSampling ? "embedding_dim_sampling" : "embedding_field_dims")}: {why}.");
+        }
+    }
+
+    /// <summary>
+    /// The model's shared table as its description says: D, the initialisation, AFM's rank, the tensor-train fields and
+    /// OptEmbed's masks.
+    /// </summary>
     public static EmbeddingPart Shared(ParameterSet parameters, FeatureLayout layout, ModelConfig config, SeededRandom random) =>
         new(parameters, layout, config.EmbeddingDim, config.InitStd, random, rank: config.EmbeddingRank,
             tensorTrain: config.EmbeddingTtRank > 0
                 ? new TensorTrainFields(layout, config.EmbeddingDim, config.EmbeddingTtRank, config.EmbeddingTtFields)
-                : null);
+                : null,
+            mask: config);
 
     /// <summary>
     /// A train field's cores, drawn so a contracted row has the table's spread: each element sums r1·r2 products of
@@ -104,7 +128,8 @@ internal sealed class EmbeddingPart
         Compressed = Rank > 0 ? new float[checked(maxTouched * Rank)] : [];
         DCompressed = new float[Compressed.Length];
         _scatter = new EmbeddingJobs.Scatter(this, new int[maxTouched]);
-        _rows = TensorTrain is null ? [] : new int[maxTouched];
+        _rows = TensorTrain is null && Mask is not { MapsRows: true } ? [] : new int[maxTouched];
+        Mask?.Prepare(maxTouched);
         _trains = TensorTrain is null ? null : new EmbeddingJobs.Trains(this, TensorTrain, compute.Threads);
     }
 
@@ -125,14 +150,23 @@ internal sealed class EmbeddingPart
 
     public Parameter? ProjectionWeight { get; }
 
+    /// <summary>OptEmbed's row mask (learnable thresholds or fixed) and widths (sampled or per field); null when the table has none.</summary>
+    public EmbeddingMaskPart? Mask { get; }
+
+    /// <summary>
+    /// The table as evaluation and the compiled plan read it: with OptEmbed's masks, a copy whose pruned rows are zeros or OOV
+    /// rows and whose dimensions past each field's width are zero.
+    /// </summary>
+    public float[] ServedTable => Mask?.Served(Table.Value) ?? Table.Value;
+
     /// <summary>The tensor-train fields; null when every field is a table row.</summary>
     public TensorTrainFields? TensorTrain { get; }
 
     /// <summary>The cores of each of <see cref="TensorTrainFields.Fields"/>, in that order (empty without trains).</summary>
     public IReadOnlyList<Parameter> Cores { get; }
 
-    /// <summary>The table rows the gather and scatter read for the batch: its ids, or with trains their mapped rows.</summary>
-    public ReadOnlySpan<int> TableRowsOf(Batch batch) => TensorTrain is null ? batch.IdsInUse : _rows.AsSpan(0, batch.Count * FieldCount);
+    /// <summary>The table rows the gather and scatter read for the batch: its ids, or with trains (or OptEmbed's OOV mode) their mapped rows.</summary>
+    public ReadOnlySpan<int> TableRowsOf(Batch batch) => _rows.Length == 0 ? batch.IdsInUse : _rows.AsSpan(0, batch.Count * FieldCount);
 
     /// <summary>The batch's extra features as the table sees them: theirs, or with trains their mapped rows.</summary>
     public ExtraLookups TableExtrasOf(Batch batch)
@@ -166,8 +200,10 @@ internal sealed class EmbeddingPart
 
     public Span<float> DOutputFor(int batchSize) => DOutput.AsSpan(0, batchSize * Width);
 
-    public void Forward(Batch batch)
+    /// <param name="training">Whether the step draws OptEmbed's sampled widths (evaluation reads whole rows).</param>
+    public void Forward(Batch batch, bool training)
     {
+        Mask?.MapRowsIfPruning(batch, Table.Value, _rows);
         if (TensorTrain is not null)
         {
             TensorTrain.MapRows(batch.IdsInUse, _rows);
@@ -181,12 +217,16 @@ internal sealed class EmbeddingPart
 
         _gather.Run(batch);
         _trains?.Forward(batch);
+        Mask?.Forward(batch, Table.Value, TableRowsOf(batch), OutputFor(batch.Count), training);
 
         if (Rank > 0)
         {
             FieldProjection.Forward(Compressed, ProjectionWeight!.Value, ProjectionBias!.Value, batch.Count, FieldCount, Rank, Dim, Output);
         }
     }
+
+    /// <summary>Seeds the sampled widths of the next training forward (see <see cref="CtrModel.BeginStep"/>).</summary>
+    public void BeginStep(int modelSeed, long globalStep) => Mask?.BeginStep(modelSeed, globalStep);
 
     /// <summary>Zeroes dOut so the consumers can accumulate into it.</summary>
     public void BeginBackward(int batchSize) => DOutputFor(batchSize).Clear();
@@ -195,6 +235,7 @@ internal sealed class EmbeddingPart
     public void EndBackward(Batch batch)
     {
         _trains?.Backward(batch);
+        Mask?.Backward(batch, Table.Value, TableRowsOf(batch), DOutputFor(batch.Count));
 
         if (Rank > 0)
         {
@@ -213,7 +254,7 @@ internal sealed class EmbeddingPart
             return plan.TensorTrainGather(Table.Value, TensorTrain, [.. Cores.Select(c => c.Value)], Dim);
         }
 
-        TapeRegion gathered = plan.Gather(Table.Value, TableDim);
+        TapeRegion gathered = plan.Gather(ServedTable, TableDim);
         return Rank > 0 ? plan.FieldProjection(ProjectionWeight!.Value, ProjectionBias!.Value, Rank, Dim, gathered) : gathered;
     }
 }

@@ -25,6 +25,8 @@ public sealed class FMModel : CtrModel
         _fm = new FMPart(layout.FieldCount, config.EmbeddingDim);
     }
 
+    public override void BeginStep(long globalStep) => _embedding.BeginStep(Config.Seed, globalStep);
+
     protected override void Prepare(int maxBatchSize, ComputeContext compute)
     {
         _embedding.Prepare(maxBatchSize, compute);
@@ -38,7 +40,7 @@ public sealed class FMModel : CtrModel
         int n = batch.Count;
         _bias.Forward(n, logits);
         _firstOrder.Forward(batch, logits);
-        _embedding.Forward(batch);
+        _embedding.Forward(batch, training);
         _fm.Forward(_embedding.OutputFor(n), n, logits);
     }
 

@@ -58,7 +58,11 @@ public sealed class FiBiNetModel : CtrModel
 
     public override Mlp? Dnn => _deep.Mlp;
 
-    public override void BeginStep(long globalStep) => _deep.BeginStep(Config.Seed, globalStep);
+    public override void BeginStep(long globalStep)
+    {
+        _embedding.BeginStep(Config.Seed, globalStep);
+        _deep.BeginStep(Config.Seed, globalStep);
+    }
 
     protected override void Prepare(int maxBatchSize, ComputeContext compute)
     {
@@ -80,7 +84,7 @@ public sealed class FiBiNetModel : CtrModel
         int n = batch.Count, w = _interactionWidth;
         _bias.Forward(n, logits);
         _firstOrder.Forward(batch, logits);
-        _embedding.Forward(batch);
+        _embedding.Forward(batch, training);
         Compute.EndPhase("embedding gather");
         _senet.Forward(_embedding.Output, n, _reweighted);
         Compute.EndPhase("senet fwd");

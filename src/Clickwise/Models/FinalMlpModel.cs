@@ -59,6 +59,7 @@ public sealed class FinalMlpModel : CtrModel
     /// <summary>Both streams draw their own dropout masks from the step, as every DNN here does.</summary>
     public override void BeginStep(long globalStep)
     {
+        _embedding.BeginStep(Config.Seed, globalStep);
         long seed = DropoutSeeds.For(Config.Seed, globalStep);
         _stream1.ResetDropout(seed);
         _stream2.ResetDropout(~seed);
@@ -84,7 +85,7 @@ public sealed class FinalMlpModel : CtrModel
         BatchGuard.Check(this, batch, logits);
         int n = batch.Count;
         _bias.Forward(n, logits);
-        _embedding.Forward(batch);
+        _embedding.Forward(batch, training);
         Span<float> emb = _embedding.OutputFor(n);
         _gate1.Forward(emb, n, _x1);
         _stream1.Forward(_x1.AsSpan(0, emb.Length), n, _o1, training);

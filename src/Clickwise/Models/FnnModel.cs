@@ -47,7 +47,11 @@ public sealed class FnnModel : CtrModel
 
     public override Mlp? Dnn => _deep.Mlp;
 
-    public override void BeginStep(long globalStep) => _deep.BeginStep(Config.Seed, globalStep);
+    public override void BeginStep(long globalStep)
+    {
+        _embedding.BeginStep(Config.Seed, globalStep);
+        _deep.BeginStep(Config.Seed, globalStep);
+    }
 
     protected override void Prepare(int maxBatchSize, ComputeContext compute)
     {
@@ -63,8 +67,8 @@ public sealed class FnnModel : CtrModel
         BatchGuard.Check(this, batch, logits);
         int n = batch.Count;
         _bias.Forward(n, logits);
-        _firstOrder.Forward(batch);
-        _embedding.Forward(batch);
+        _firstOrder.Forward(batch, training);
+        _embedding.Forward(batch, training);
         Join(_firstOrder.Output, _embedding.Output, n * Layout.FieldCount, _embedding.Dim, _input);
         _deep.Forward(_input.AsSpan(0, n * Layout.FieldCount * (_embedding.Dim + 1)), n, logits, training);
     }
@@ -75,7 +79,7 @@ public sealed class FnnModel : CtrModel
         // The two gathers and the join of Forward as one gather from a joined [V, D + 1] copy of the tables.
         int rows = Layout.TotalRows, d = _embedding.Dim;
         var joined = new float[checked(rows * (d + 1))];
-        Join(_firstOrder.Table.Value, _embedding.Table.Value, rows, d, joined);
+        Join(_firstOrder.Table.Value, _embedding.ServedTable, rows, d, joined);
         TapeRegion z = plan.Gather(joined, d + 1);
         _deep.Lower(plan, z);
     }

@@ -27,6 +27,8 @@ public sealed class FwFMModel : CtrModel
         _bias = new BiasPart(Parameters);
     }
 
+    public override void BeginStep(long globalStep) => _embedding.BeginStep(Config.Seed, globalStep);
+
     protected override void Prepare(int maxBatchSize, ComputeContext compute)
     {
         _embedding.Prepare(maxBatchSize, compute);
@@ -38,7 +40,7 @@ public sealed class FwFMModel : CtrModel
         BatchGuard.Check(this, batch, logits);
         int n = batch.Count;
         _bias.Forward(n, logits);
-        _embedding.Forward(batch);
+        _embedding.Forward(batch, training);
         _fwfm.Forward(_embedding.Output, n, logits);
     }
 

@@ -49,6 +49,33 @@ public sealed record ModelConfig
     /// <summary>How many of the largest fields become tensor trains when <see cref="EmbeddingTtRank"/> is set (default 2, the paper's two).</summary>
     public int EmbeddingTtFields { get; init; } = 2;
 
+    /// <summary>
+    /// OptEmbed's row mask on the shared table (seed 004, <see cref="Layers.EmbeddingRowMask"/>): learnable thresholds per
+    /// field or per feature row; <see cref="RowThreshold.None"/> (the default, not written to files): no mask.
+    /// </summary>
+    public RowThreshold EmbeddingThreshold { get; init; }
+
+    /// <summary>What a pruned row reads as when <see cref="EmbeddingThreshold"/> is set: zeros (the default) or its field's OOV row.</summary>
+    public PrunedRows EmbeddingPrunedRows { get; init; }
+
+    /// <summary>
+    /// OptEmbed's supernet training: every training lookup keeps only the first k ~ U{1..D} dimensions, drawn per sample
+    /// and field from (seed, step) like dropout. Evaluation and serving read whole rows. Off (the default) is not written.
+    /// </summary>
+    public bool EmbeddingDimSampling { get; init; }
+
+    /// <summary>
+    /// OptEmbed's per-field widths D_f ≤ D (seed 004, the evolutionary search's answer): field f's lookups keep their first
+    /// D_f dimensions, in training and serving; empty (the default, not written to files): every field is D wide.
+    /// </summary>
+    public int[] EmbeddingFieldDims { get; init; } = [];
+
+    /// <summary>
+    /// OptEmbed's retraining: the shared table's row mask is fixed, stored in <c>embedding.kept</c> [V] (1 kept, 0 pruned; all
+    /// kept unless loaded), with no thresholds; off (the default, not written to files): no fixed mask.
+    /// </summary>
+    public bool EmbeddingKeptRows { get; init; }
+
     /// <summary>H per hidden layer of the DNN, for the models that have one.</summary>
     public int[] HiddenUnits { get; init; } = [400, 400, 400];
 
@@ -88,6 +115,10 @@ public sealed record ModelConfig
     /// <summary>The config keys the model reads: the core's (the DNN's only when it has one), then its own settings'.</summary>
     public IReadOnlyList<string> SettingKeys => ModelConfigJson.Keys(this);
 
+    /// <summary>Whether any of OptEmbed's settings acts on the shared table (thresholds, sampled widths or per-field widths).</summary>
+    public bool HasEmbeddingMask =>
+        EmbeddingThreshold != RowThreshold.None || EmbeddingKeptRows || EmbeddingDimSampling || EmbeddingFieldDims.Length > 0;
+
     /// <summary>Whether the model has the DNN the core's hidden units, activation and dropout describe.</summary>
     public bool HasDnn => ModelRegistry.HasDnn(Name);
 
@@ -118,6 +149,23 @@ public sealed record ModelConfig
         if (EmbeddingTtRank > 0 && EmbeddingRank > 0)
         {
             throw new ArgumentException("embedding_tt_rank and embedding_rank both replace the shared table's rows; set one of them.");
+        }
+
+        if (HasEmbeddingMask && (EmbeddingRank > 0 || EmbeddingTtRank > 0))
+        {
+            throw new ArgumentException(
+                "embedding_threshold, embedding_dim_sampling and embedding_field_dims act on the shared table's D-wide rows; "
+                + $"{(EmbeddingRank > 0 ? "embedding_rank" : "embedding_tt_rank")} replaces them.");
+        }
+
+        if (EmbeddingKeptRows && EmbeddingThreshold != RowThreshold.None)
+        {
+            throw new ArgumentException("embedding_kept_rows fixes the row mask that embedding_threshold learns; set one of them.");
+        }
+
+        if (EmbeddingFieldDims.Any(d => d < 1 || d > EmbeddingDim))
+        {
+            throw new ArgumentException($"embedding_field_dims [{string.Join(", ", EmbeddingFieldDims)}]: every width takes 1..embedding_dim ({EmbeddingDim}).");
         }
 
         if (MlpRanks.Length > 0 && (!HasDnn || MlpRanks.Length != HiddenUnits.Length))
@@ -168,6 +216,31 @@ public sealed record ModelConfig
         {
             yield return $"embedding_tt_rank {EmbeddingTtRank}";
             yield return $"embedding_tt_fields {EmbeddingTtFields}";
+        }
+
+        if (EmbeddingThreshold != RowThreshold.None)
+        {
+            yield return $"embedding_threshold {ModelConfigJson.EnumName(EmbeddingThreshold)}";
+        }
+
+        if (EmbeddingKeptRows)
+        {
+            yield return "embedding_kept_rows true";
+        }
+
+        if (EmbeddingThreshold != RowThreshold.None || EmbeddingKeptRows)
+        {
+            yield return $"embedding_pruned_rows {ModelConfigJson.EnumName(EmbeddingPrunedRows)}";
+        }
+
+        if (EmbeddingDimSampling)
+        {
+            yield return "embedding_dim_sampling true";
+        }
+
+        if (EmbeddingFieldDims.Length > 0)
+        {
+            yield return $"embedding_field_dims [{string.Join(", ", EmbeddingFieldDims)}]";
         }
 
         if (HasDnn)

@@ -18,7 +18,8 @@ public sealed class ModelConfigJson : JsonConverter<ModelConfig>
 
     /// <summary>The keys every model reads (the DNN's three only matter to the models that have one).</summary>
     private static readonly string[] CoreKeys =
-        ["name", "embedding_dim", "embedding_rank", "embedding_tt_rank", "embedding_tt_fields", "hidden_units", "activation", "dropout", "mlp_ranks", "mlp_inner_relu", "init_std", "seed"];
+        ["name", "embedding_dim", "embedding_rank", "embedding_tt_rank", "embedding_tt_fields", "embedding_threshold", "embedding_kept_rows",
+         "embedding_pruned_rows", "embedding_dim_sampling", "embedding_field_dims", "hidden_units", "activation", "dropout", "mlp_ranks", "mlp_inner_relu", "init_std", "seed"];
 
     private static readonly string[] DnnKeys = ["hidden_units", "activation", "dropout", "mlp_ranks", "mlp_inner_relu"];
 
@@ -104,6 +105,31 @@ public sealed class ModelConfigJson : JsonConverter<ModelConfig>
             json["embedding_tt_fields"] = config.EmbeddingTtFields;
         }
 
+        if (config.EmbeddingThreshold != RowThreshold.None)
+        {
+            json["embedding_threshold"] = EnumName(config.EmbeddingThreshold);
+        }
+
+        if (config.EmbeddingKeptRows)
+        {
+            json["embedding_kept_rows"] = true;
+        }
+
+        if (config.EmbeddingThreshold != RowThreshold.None || config.EmbeddingKeptRows)
+        {
+            json["embedding_pruned_rows"] = EnumName(config.EmbeddingPrunedRows);
+        }
+
+        if (config.EmbeddingDimSampling)
+        {
+            json["embedding_dim_sampling"] = true;
+        }
+
+        if (config.EmbeddingFieldDims.Length > 0)
+        {
+            json["embedding_field_dims"] = JsonSerializer.SerializeToNode(config.EmbeddingFieldDims, Plain);
+        }
+
         if (config.HasDnn)
         {
             json["hidden_units"] = JsonSerializer.SerializeToNode(config.HiddenUnits, Plain);
@@ -153,6 +179,21 @@ public sealed class ModelConfigJson : JsonConverter<ModelConfig>
         config = json.ContainsKey("embedding_rank") ? config with { EmbeddingRank = Read<int>(json, "embedding_rank", typeof(int)) } : config;
         config = json.ContainsKey("embedding_tt_rank") ? config with { EmbeddingTtRank = Read<int>(json, "embedding_tt_rank", typeof(int)) } : config;
         config = json.ContainsKey("embedding_tt_fields") ? config with { EmbeddingTtFields = Read<int>(json, "embedding_tt_fields", typeof(int)) } : config;
+        config = json.ContainsKey("embedding_threshold")
+            ? config with { EmbeddingThreshold = Read<RowThreshold>(json, "embedding_threshold", typeof(RowThreshold)) }
+            : config;
+        config = json.ContainsKey("embedding_kept_rows")
+            ? config with { EmbeddingKeptRows = Read<bool>(json, "embedding_kept_rows", typeof(bool)) }
+            : config;
+        config = json.ContainsKey("embedding_pruned_rows")
+            ? config with { EmbeddingPrunedRows = Read<PrunedRows>(json, "embedding_pruned_rows", typeof(PrunedRows)) }
+            : config;
+        config = json.ContainsKey("embedding_dim_sampling")
+            ? config with { EmbeddingDimSampling = Read<bool>(json, "embedding_dim_sampling", typeof(bool)) }
+            : config;
+        config = json.ContainsKey("embedding_field_dims")
+            ? config with { EmbeddingFieldDims = Read<int[]>(json, "embedding_field_dims", typeof(int[]))! }
+            : config;
         config = json.ContainsKey("hidden_units") ? config with { HiddenUnits = Read<int[]>(json, "hidden_units", typeof(int[]))! } : config;
         config = json.ContainsKey("activation") ? config with { Activation = Read<Activation>(json, "activation", typeof(Activation)) } : config;
         config = json.ContainsKey("dropout") ? config with { Dropout = Read<float>(json, "dropout", typeof(float)) } : config;

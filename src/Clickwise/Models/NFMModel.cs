@@ -34,7 +34,11 @@ public sealed class NFMModel : CtrModel
 
     public override Mlp? Dnn => _deep.Mlp;
 
-    public override void BeginStep(long globalStep) => _deep.BeginStep(Config.Seed, globalStep);
+    public override void BeginStep(long globalStep)
+    {
+        _embedding.BeginStep(Config.Seed, globalStep);
+        _deep.BeginStep(Config.Seed, globalStep);
+    }
 
     protected override void Prepare(int maxBatchSize, ComputeContext compute)
     {
@@ -50,7 +54,7 @@ public sealed class NFMModel : CtrModel
         int n = batch.Count;
         _bias.Forward(n, logits);
         _firstOrder.Forward(batch, logits);
-        _embedding.Forward(batch);
+        _embedding.Forward(batch, training);
         _biInteraction.Forward(_embedding.OutputFor(n), n);
         _deep.Forward(_biInteraction.OutputFor(n), n, logits, training);
     }

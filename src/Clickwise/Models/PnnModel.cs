@@ -40,7 +40,11 @@ public abstract class PnnModel : CtrModel
 
     public override Mlp? Dnn => _deep.Mlp;
 
-    public override void BeginStep(long globalStep) => _deep.BeginStep(Config.Seed, globalStep);
+    public override void BeginStep(long globalStep)
+    {
+        _embedding.BeginStep(Config.Seed, globalStep);
+        _deep.BeginStep(Config.Seed, globalStep);
+    }
 
     protected override void Prepare(int maxBatchSize, ComputeContext compute)
     {
@@ -57,7 +61,7 @@ public abstract class PnnModel : CtrModel
         int n = batch.Count;
         _bias.Forward(n, logits);
         _firstOrder?.Forward(batch, logits);
-        _embedding.Forward(batch);
+        _embedding.Forward(batch, training);
         _fm?.Forward(_embedding.OutputFor(n), n, logits);
         _product.Forward(_embedding.OutputFor(n), n);
         _deep.Forward(_product.Output.AsSpan(0, n * _product.Width), n, logits, training);

@@ -42,7 +42,11 @@ public sealed class WideDeepFMModel : CtrModel
 
     public override Mlp? Dnn => _deep.Mlp;
 
-    public override void BeginStep(long globalStep) => _deep.BeginStep(Config.Seed, globalStep);
+    public override void BeginStep(long globalStep)
+    {
+        _embedding.BeginStep(Config.Seed, globalStep);
+        _deep.BeginStep(Config.Seed, globalStep);
+    }
 
     protected override void Prepare(int maxBatchSize, ComputeContext compute)
     {
@@ -59,9 +63,9 @@ public sealed class WideDeepFMModel : CtrModel
         int n = batch.Count;
         _bias.Forward(n, logits);
         _firstOrder.Forward(batch, logits);
-        _wide.Forward(batch);
+        _wide.Forward(batch, training);
         _fm.Forward(_wide.OutputFor(n), n, logits);
-        _embedding.Forward(batch);
+        _embedding.Forward(batch, training);
         _deep.Forward(_embedding.OutputFor(n), n, logits, training);
     }
 

@@ -30,7 +30,11 @@ public sealed class WideDeepModel : CtrModel
 
     public override Mlp? Dnn => _deep.Mlp;
 
-    public override void BeginStep(long globalStep) => _deep.BeginStep(Config.Seed, globalStep);
+    public override void BeginStep(long globalStep)
+    {
+        _embedding.BeginStep(Config.Seed, globalStep);
+        _deep.BeginStep(Config.Seed, globalStep);
+    }
 
     protected override void Prepare(int maxBatchSize, ComputeContext compute)
     {
@@ -45,7 +49,7 @@ public sealed class WideDeepModel : CtrModel
         int n = batch.Count;
         _bias.Forward(n, logits);
         _firstOrder.Forward(batch, logits);
-        _embedding.Forward(batch);
+        _embedding.Forward(batch, training);
         _deep.Forward(_embedding.OutputFor(n), n, logits, training);
     }
 

@@ -47,7 +47,11 @@ public sealed class XDeepFMModel : CtrModel
 
     public override Mlp? Dnn => _deep.Mlp;
 
-    public override void BeginStep(long globalStep) => _deep.BeginStep(Config.Seed, globalStep);
+    public override void BeginStep(long globalStep)
+    {
+        _embedding.BeginStep(Config.Seed, globalStep);
+        _deep.BeginStep(Config.Seed, globalStep);
+    }
 
     protected override void Prepare(int maxBatchSize, ComputeContext compute)
     {
@@ -65,7 +69,7 @@ public sealed class XDeepFMModel : CtrModel
         int n = batch.Count, pooled = _cin.OutputSize;
         _bias.Forward(n, logits);
         _firstOrder.Forward(batch, logits);
-        _embedding.Forward(batch);
+        _embedding.Forward(batch, training);
         Span<float> emb = _embedding.OutputFor(n);
         _cin.Forward(emb, n, _pooled);
         ReadOnlySpan<float> w = _cinOutput.Value;

@@ -43,6 +43,15 @@ public sealed record TrainingConfig
     /// </summary>
     public AdamMode AdamMode { get; init; } = AdamMode.Lazy;
 
+    /// <summary>
+    /// OptEmbed's row thresholds (<see cref="Layers.ParameterRole.Threshold"/>) take plain SGD at this rate, whatever
+    /// <see cref="Optimizer"/> steps the rest; 0 (the default) keeps them where they are.
+    /// </summary>
+    public double ThresholdLr { get; init; }
+
+    /// <summary>α of OptEmbed's penalty α·Σ exp(−t) on the row thresholds, which pushes them up (prunes more); default 0.</summary>
+    public double ThresholdPenalty { get; init; }
+
     /// <summary>Seeds the data order: epoch e is shuffled with seed + e.</summary>
     public int Seed { get; init; } = 2019;
 
@@ -118,6 +127,8 @@ public sealed record TrainingConfig
         L2Embedding = L2Embedding,
         L2Net = L2Net,
         AdamMode = AdamMode,
+        ThresholdLearningRate = ThresholdLr,
+        ThresholdPenalty = ThresholdPenalty,
     };
 
     /// <summary>Rejects values that cannot train, naming the key.</summary>
@@ -133,6 +144,8 @@ public sealed record TrainingConfig
         Require(L1 >= 0 && double.IsFinite(L1), "l1", L1, ">= 0");
         Require(L2Embedding >= 0, "l2_embedding", L2Embedding, ">= 0");
         Require(L2Net >= 0, "l2_net", L2Net, ">= 0");
+        Require(ThresholdLr >= 0 && double.IsFinite(ThresholdLr), "threshold_lr", ThresholdLr, ">= 0");
+        Require(ThresholdPenalty >= 0 && double.IsFinite(ThresholdPenalty), "threshold_penalty", ThresholdPenalty, ">= 0");
         Require(Patience >= 0, "patience", Patience, ">= 0");
         Require(MaxNonFiniteBatches >= 0, "max_non_finite_batches", MaxNonFiniteBatches, ">= 0");
         Require(FmPretrainEpochs >= 0, "fm_pretrain_epochs", FmPretrainEpochs, ">= 0");

@@ -122,6 +122,47 @@ public sealed class CliPipelineTests : IClassFixture<CliPipelineTests.Pipeline>
         Assert.Equal(10, json.RootElement.GetProperty("calibration").GetArrayLength());
     }
 
+    /// <summary>OptEmbed's supernet through the CLI: model keys by --set, threshold training keys by --set training.*, rows kept in inspect.</summary>
+    [Fact]
+    public void ASupernetTrainsWithRowThresholdsAndInspectShowsTheRowsKept()
+    {
+        string model = _pipeline.Directory.File("supernet.cwm");
+        CliRunner.Expect(0, "train", "-d", _pipeline.DataPath, "--format", "criteo", "--model", "deepfm", "--embedding-dim", "4", "--hidden", "8",
+            "--epochs", "1", "--set", "embedding_threshold=field", "--set", "embedding_dim_sampling=true", "--set", "training.threshold_lr=0.5",
+            "--set", "training.threshold_penalty=0.1", "-o", model, "--quiet");
+
+        using JsonDocument doc = JsonDocument.Parse(CliRunner.Expect(0, "inspect", "-m", model, "--json").Out);
+        JsonElement root = doc.RootElement;
+        double sparsity = root.GetProperty("embedding_sparsity").GetDouble();
+        long rows = root.GetProperty("vocabulary_rows").GetInt64();
+        Assert.Equal("field", root.GetProperty("model").GetProperty("embedding_threshold").GetString());
+        int kept = root.GetProperty("rows_kept").EnumerateArray().Sum(f => f.GetProperty("kept").GetInt32());
+        Assert.InRange(sparsity, 0.01, 1.0); // the penalty raised the thresholds past some rows
+        Assert.Equal(rows - kept, Math.Round(sparsity * rows), 0);
+        Assert.Contains($"{kept:N0} kept by the row thresholds", CliRunner.Expect(0, "inspect", "-m", model).Out);
+    }
+
+    /// <summary>The optembed verb runs the three phases and leaves the study and the retrained model with its searched widths.</summary>
+    [Fact]
+    public void OptEmbedRunsThePhasesAndWritesTheStudyAndTheModel()
+    {
+        string directory = _pipeline.Directory.File("optembed");
+        CliRunner.Expect(0, "optembed", "-d", _pipeline.DataPath, "--format", "criteo", "--model", "deepfm", "--embedding-dim", "4", "--hidden", "8",
+            "--epochs", "1", "--generations", "2", "--population", "2+2", "--topk", "3", "--requests", "100", "--alpha", "0.01", "-o", directory);
+
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "optembed.json")));
+        JsonElement root = doc.RootElement;
+        Assert.Equal(["original", "OptEmbed without retraining", "OptEmbed"], root.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("label").GetString()));
+        Assert.Equal(2, root.GetProperty("search_best_by_generation").GetArrayLength());
+        JsonElement retrained = root.GetProperty("rows")[2];
+        Assert.InRange(retrained.GetProperty("sparsity").GetDouble(), 0.0, 1.0);
+        Assert.InRange(retrained.GetProperty("test_auc").GetDouble(), 0.0, 1.0);
+        Assert.Contains("## Phases", File.ReadAllText(Path.Combine(directory, "optembed.md")));
+        string inspect = CliRunner.Expect(0, "inspect", "-m", Path.Combine(directory, "optembed.cwm")).Out;
+        Assert.Contains($"embedding_field_dims [{retrained.GetProperty("widths").GetString()!.Replace(",", ", ", StringComparison.Ordinal)}]", inspect);
+        Assert.Contains("embedding_kept_rows true", inspect);
+    }
+
     [Fact]
     public void FinalMlpTrainsSavesEvaluatesPredictsBenchmarksAndInspectsLikeTheOthers()
     {

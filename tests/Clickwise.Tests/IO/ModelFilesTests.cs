@@ -94,9 +94,10 @@ public sealed class ModelFilesTests
     {
         string json = ModelFiles.ConfigJson(new ModelConfig { Name = "fm", EmbeddingDim = 4 });
         Assert.Equal("""{"name":"fm","embedding_dim":4,"init_std":0.01,"seed":2019}""", json);
-        Assert.Equal(["name", "embedding_dim", "embedding_rank", "embedding_tt_rank", "embedding_tt_fields", "init_std", "seed"], new ModelConfig { Name = "fm" }.SettingKeys);
-        Assert.Equal(["name", "embedding_dim", "embedding_rank", "embedding_tt_rank", "embedding_tt_fields", "hidden_units", "activation", "dropout", "mlp_ranks", "mlp_inner_relu", "init_std", "seed",
-                "cin_layers", "cin_split_half"],
+        Assert.Equal(["name", "embedding_dim", "embedding_rank", "embedding_tt_rank", "embedding_tt_fields", "embedding_threshold", "embedding_kept_rows",
+            "embedding_pruned_rows", "embedding_dim_sampling", "embedding_field_dims", "init_std", "seed"], new ModelConfig { Name = "fm" }.SettingKeys);
+        Assert.Equal(["name", "embedding_dim", "embedding_rank", "embedding_tt_rank", "embedding_tt_fields", "embedding_threshold", "embedding_kept_rows", "embedding_pruned_rows",
+                "embedding_dim_sampling", "embedding_field_dims", "hidden_units", "activation", "dropout", "mlp_ranks", "mlp_inner_relu", "init_std", "seed", "cin_layers", "cin_split_half"],
             new ModelConfig { Name = "xdeepfm" }.SettingKeys);
     }
 

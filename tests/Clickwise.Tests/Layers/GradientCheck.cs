@@ -39,8 +39,13 @@ internal static class GradientCheck
             return parameter.Grad!;
         }
 
-        var dense = new float[parameter.Length];
-        RowGradient g = parameter.RowGrad!;
+        return Densify(parameter.RowGrad!, parameter.Length);
+    }
+
+    /// <summary>A row gradient as a dense array of <paramref name="length"/> floats (untouched rows are zero).</summary>
+    public static float[] Densify(RowGradient g, int length)
+    {
+        var dense = new float[length];
         for (int s = 0; s < g.Count; s++)
         {
             g.SlotValues(s).CopyTo(dense.AsSpan(g.Rows[s] * g.Width, g.Width));

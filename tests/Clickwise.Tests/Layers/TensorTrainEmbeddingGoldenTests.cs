@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Clickwise.Kernels;
 using Clickwise.Layers;
+using static Clickwise.Tests.Layers.GoldenArrays;
 
 namespace Clickwise.Tests.Layers;
 
@@ -13,8 +14,7 @@ public sealed class TensorTrainEmbeddingGoldenTests(ITestOutputHelper output)
     [Fact]
     public void RowsAndCoreGradientsMatchPyTorch()
     {
-        string path = Path.Combine(AppContext.BaseDirectory, "Fixtures", "lowrank", "tt-embedding.json");
-        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(path));
+        using JsonDocument doc = GoldenArrays.Load("lowrank", "tt-embedding.json");
         JsonElement root = doc.RootElement;
         int vocabulary = root.GetProperty("vocabulary").GetInt32();
         var shape = new TensorTrainShape(Ints(root, "row_factors"), Ints(root, "dim_factors"), Ints(root, "ranks"));
@@ -31,25 +31,7 @@ public sealed class TensorTrainEmbeddingGoldenTests(ITestOutputHelper output)
         var scratch = new float[shape.BackwardScratchLength];
         TensorTrainEmbedding.Forward(cores, shape, ids, values, hasValues: true, batch, fieldCount: 1, field: 0, firstRow: 0, rows, scratch);
         TensorTrainEmbedding.Backward(cores, shape, ids, values, hasValues: true, r, batch, fieldCount: 1, field: 0, firstRow: 0, dCores, scratch);
-        AssertClose("rows", Floats(root, "rows"), rows);
-        AssertClose("core gradients", Floats(root, "core_grads"), dCores);
+        GoldenArrays.AssertClose(output, "rows", Floats(root, "rows"), rows);
+        GoldenArrays.AssertClose(output, "core gradients", Floats(root, "core_grads"), dCores);
     }
-
-    private void AssertClose(string what, float[] expected, float[] actual)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        double worst = 0;
-        for (int i = 0; i < expected.Length; i++)
-        {
-            worst = Math.Max(worst, Math.Abs(expected[i] - actual[i]) / Math.Max(1.0, Math.Abs(expected[i])));
-        }
-
-        output.WriteLine($"{what}: max difference {worst:E2} over {expected.Length} values");
-        Assert.True(worst <= 1e-5, $"{what}: max difference {worst:E2}");
-        Assert.Contains(expected, v => v != 0f);
-    }
-
-    private static int[] Ints(JsonElement root, string name) => [.. root.GetProperty(name).EnumerateArray().Select(e => e.GetInt32())];
-
-    private static float[] Floats(JsonElement root, string name) => [.. root.GetProperty(name).EnumerateArray().Select(e => (float)e.GetDouble())];
 }

@@ -38,6 +38,12 @@ public sealed record OptimizerSettings
     /// <summary>How Adam updates row-sparse tables; other optimizers ignore it.</summary>
     public AdamMode AdamMode { get; init; }
 
+    /// <summary>Plain SGD's rate for <see cref="ParameterRole.Threshold"/> parameters (OptEmbed), whatever the optimizer; 0 freezes them.</summary>
+    public double ThresholdLearningRate { get; init; }
+
+    /// <summary>α of the thresholds' penalty α·Σ exp(−t), whose gradient −α·exp(−t) the threshold step adds.</summary>
+    public double ThresholdPenalty { get; init; }
+
     public float L2For(ParameterRole role) =>
         (float)(role is ParameterRole.Embedding or ParameterRole.FirstOrder or ParameterRole.TensorTrainCore ? L2Embedding : L2Net);
 }

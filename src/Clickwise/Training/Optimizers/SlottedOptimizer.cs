@@ -47,6 +47,17 @@ public abstract class SlottedOptimizer : IOptimizer
         for (int i = 0; i < parameters.Count; i++) // indexed: the interface enumerator would allocate every step
         {
             Parameter p = parameters[i];
+            if (p.Role == ParameterRole.Threshold)
+            {
+                StepThresholds(p);
+                continue;
+            }
+
+            if (p.Role == ParameterRole.RowMask)
+            {
+                continue; // a constant of the model
+            }
+
             OptimizerState state = StateOf(p);
             if (p.RowGrad is { } rows)
             {
@@ -59,6 +70,27 @@ public abstract class SlottedOptimizer : IOptimizer
                 Compute.EndPhase("optimizer dense");
             }
         }
+    }
+
+    /// <summary>
+    /// Routes OptEmbed's thresholds to plain SGD on their own rate, as the reference code's separate threshold optimizer:
+    /// t ← t − lr_t·(g − α·e^(−t)), the penalty's gradient added here like L2 is elsewhere. They hold no state.
+    /// </summary>
+    private void StepThresholds(Parameter thresholds)
+    {
+        float lr = (float)Settings.ThresholdLearningRate, alpha = (float)Settings.ThresholdPenalty;
+        if (lr == 0f)
+        {
+            return;
+        }
+
+        float[] t = thresholds.Value, g = thresholds.Grad!;
+        for (int i = 0; i < t.Length; i++)
+        {
+            g[i] -= alpha * MathF.Exp(-t[i]);
+        }
+
+        Kernel.Sgd(t, g, lr, 0f);
     }
 
     /// <summary>The state of <paramref name="parameter"/>, created zeroed on first use.</summary>
@@ -129,7 +161,7 @@ public abstract class SlottedOptimizer : IOptimizer
     public IReadOnlyList<ModelTensor> ExportState(ParameterSet parameters)
     {
         var tensors = new List<ModelTensor>();
-        foreach (Parameter p in parameters)
+        foreach (Parameter p in parameters.Where(HasState))
         {
             OptimizerState state = StateOf(p);
             for (int i = 0; i < _slotNames.Length; i++)
@@ -158,7 +190,7 @@ public abstract class SlottedOptimizer : IOptimizer
             byName[t.Name] = t;
         }
 
-        foreach (Parameter p in parameters)
+        foreach (Parameter p in parameters.Where(HasState))
         {
             OptimizerState state = StateOf(p);
             for (int i = 0; i < _slotNames.Length; i++)
@@ -178,6 +210,8 @@ public abstract class SlottedOptimizer : IOptimizer
             }
         }
     }
+
+    private static bool HasState(Parameter p) => p.Role is not (ParameterRole.Threshold or ParameterRole.RowMask);
 
     private string TensorName(string slot, Parameter p) => $"{Name}.{slot}/{p.Name}";
 

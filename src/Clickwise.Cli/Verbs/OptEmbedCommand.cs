@@ -1,0 +1,102 @@
+using System.CommandLine;
+using System.Text;
+using Clickwise.Compression.EmbeddingSearch;
+using Clickwise.Experiments;
+using Clickwise.IO;
+using Clickwise.Models;
+using Clickwise.Runs;
+
+namespace Clickwise.Cli.Verbs;
+
+/// <summary>
+/// <c>clickwise optembed</c>: seed 004 on one dataset and model — the original, the supernet with learnable row thresholds
+/// and sampled widths, the evolutionary search over per-field widths, retraining with the found masks — as Markdown and
+/// JSON, with the retrained model copied to the output directory.
+/// </summary>
+internal static class OptEmbedCommand
+{
+    public static Command Create()
+    {
+        var options = new TrainOptions();
+        var output = new Option<string>("--output", "-o") { Description = "Directory for optembed.md, optembed.json, optembed.cwm and the runs", Required = true };
+        var alpha = new Option<double>("--alpha") { Description = "α of the threshold penalty α·Σexp(−t)", DefaultValueFactory = _ => 1e-4 };
+        var thresholdLr = new Option<double>("--threshold-lr") { Description = "Plain SGD's learning rate of the thresholds", DefaultValueFactory = _ => 1e-2 };
+        var perFeature = new Option<bool>("--per-feature") { Description = "One threshold per feature row instead of one per field" };
+        var generations = new Option<int>("--generations") { Description = "Generations of the search", DefaultValueFactory = _ => 30 };
+        var population = new Option<string>("--population")
+        {
+            Description = "Mutations + crossovers a generation, as M+C", DefaultValueFactory = _ => "10+10",
+        };
+        var mutationProb = new Option<double>("--mutation-prob") { Description = "Per-field mutation probability", DefaultValueFactory = _ => 0.1 };
+        var topK = new Option<int>("--topk") { Description = "Size of the search's Top-k archive", DefaultValueFactory = _ => 15 };
+        var budget = new Option<long>("--budget") { Description = "Most table parameters Σ kept·width a candidate may keep (0: none)" };
+        var noRewind = new Option<bool>("--no-rewind") { Description = "Retrain from fresh weights instead of the supernet's initial ones" };
+        var ablations = new Option<bool>("--ablations") { Description = "Also run OptEmbed-E (row mask only) and OptEmbed-D (widths only), the paper's Table 3" };
+        var requests = new Option<int>("--requests") { Description = "Batch-1 requests timed per model", DefaultValueFactory = _ => 10_000 };
+        var command = new Command("optembed", "Learn a pruned, variable-width embedding table (OptEmbed: supernet, evolutionary search, retrain) and report the paper's tables");
+        options.AddTo(command, sparsity: false);
+        CommonOptions.AddAll(command, output, alpha, thresholdLr, perFeature, generations, population, mutationProb, topK, budget, noRewind, ablations, requests);
+        command.SetAction(parse => VerbRunner.Run(() =>
+        {
+            string directory = parse.GetValue(output)!;
+            string[] counts = parse.GetValue(population)!.Split('+');
+            if (counts.Length != 2 || !int.TryParse(counts[0], out int mutations) || !int.TryParse(counts[1], out int crossovers))
+            {
+                throw new UsageException($"--population takes M+C (mutations + crossovers), got '{parse.GetValue(population)}'");
+            }
+
+            if (parse.GetValue(requests) < 100)
+            {
+                throw new UsageException("--requests must be >= 100");
+            }
+
+            if (!(parse.GetValue(alpha) >= 0) || !(parse.GetValue(thresholdLr) >= 0))
+            {
+                throw new UsageException("--alpha and --threshold-lr take 0 or more");
+            }
+
+            var evolution = new EvolutionSettings
+            {
+                Generations = parse.GetValue(generations),
+                Mutations = mutations,
+                Crossovers = crossovers,
+                MutationProbability = parse.GetValue(mutationProb),
+                TopK = parse.GetValue(topK),
+                Budget = parse.GetValue(budget),
+            };
+            try
+            {
+                evolution.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException(e.Message);
+            }
+
+            TrainRequest request = options.Request(parse, Path.Combine(directory, "unused.cwm"), Path.Combine(directory, "runs"));
+            var study = new OptEmbedStudyOptions
+            {
+                Alpha = parse.GetValue(alpha),
+                ThresholdLr = parse.GetValue(thresholdLr),
+                Threshold = parse.GetValue(perFeature) ? RowThreshold.Feature : RowThreshold.Field,
+                Evolution = evolution with { Seed = request.Model.Seed },
+                Rewind = !parse.GetValue(noRewind),
+                Ablations = parse.GetValue(ablations),
+                LatencyRequests = parse.GetValue(requests),
+            };
+            OptEmbedStudyReport report = OptEmbedStudy.Run(request, study, label =>
+            {
+                Console.Error.WriteLine($"training: {label}");
+                return [];
+            });
+            string markdown = OptEmbedStudyMarkdown.Render(report, $"OptEmbed study: {Path.GetFileName(request.Data.Path)}");
+            Directory.CreateDirectory(directory);
+            OutputFile.WriteAllBytes(Path.Combine(directory, "optembed.md"), Encoding.UTF8.GetBytes(markdown));
+            OutputFile.WriteAllBytes(Path.Combine(directory, "optembed.json"), Encoding.UTF8.GetBytes(ConfigJson.Serialize(report)));
+            OutputFile.WriteAllBytes(Path.Combine(directory, "optembed.cwm"), File.ReadAllBytes(report.Rows.Single(r => r.Label == "OptEmbed").ModelPath));
+            Console.WriteLine(markdown);
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+}

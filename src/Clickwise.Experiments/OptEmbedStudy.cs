@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using Clickwise.Compression.EmbeddingSearch;
+using Clickwise.Data.Pipeline;
+using Clickwise.Inference;
+using Clickwise.Metrics;
+using Clickwise.Models;
+using Clickwise.Runs;
+using Clickwise.Training;
+
+namespace Clickwise.Experiments;
+
+/// <summary>
+/// One model of an OptEmbed study: its test metrics, the paper's embedding sparsity (1 − Σ_f kept_f·D_f / (V·D)), the table
+/// parameters it keeps, its per-field widths, the compiled plan's bytes and its measured speed.
+/// </summary>
+public sealed record OptEmbedRow(
+    string Label,
+    double TestAuc,
+    double TestLogLoss,
+    double Sparsity,
+    long EmbeddingParameters,
+    string Widths,
+    long PlanBytes,
+    double BatchSamplesPerSec,
+    double P50Micros,
+    string ModelPath);
+
+/// <summary>Seed 004's evaluation on one dataset and model: Table 2's row pair, Table 3's ablations, Table 4's retrain pair and phase times.</summary>
+public sealed record OptEmbedStudyReport(
+    string Model,
+    long TrainRows,
+    long ValidRows,
+    long TestRows,
+    IReadOnlyList<OptEmbedRow> Rows,
+    IReadOnlyList<double> SearchBestByGeneration,
+    int SearchEvaluations,
+    double SupernetSeconds,
+    double SearchSeconds,
+    double RetrainSeconds);
+
+/// <summary>What an OptEmbed study runs beyond the base training request.</summary>
+public sealed record OptEmbedStudyOptions
+{
+    /// <summary>α of the threshold penalty α·Σ exp(−t).</summary>
+    public double Alpha { get; init; } = 1e-4;
+
+    /// <summary>Plain SGD's rate for the thresholds.</summary>
+    public double ThresholdLr { get; init; } = 1e-2;
+
+    public RowThreshold Threshold { get; init; } = RowThreshold.Field;
+
+    public EvolutionSettings Evolution { get; init; } = new();
+
+    /// <summary>Retrain from the supernet's initial weights (else a fresh draw).</summary>
+    public bool Rewind { get; init; } = true;
+
+    /// <summary>Also run OptEmbed-E (row mask only) and OptEmbed-D (widths only), the paper's Table 3.</summary>
+    public bool Ablations { get; init; }
+
+    public int LatencyRequests { get; init; } = 10_000;
+
+    public int BatchSize { get; init; } = 10_000;
+}
+
+/// <summary>
+/// The original model, then OptEmbed's three phases on the same prepared data: the supernet (row thresholds and sampled
+/// widths), the evolutionary search over per-field widths on the validation part, and retraining with the fixed mask and
+/// widths; the searched supernet without retraining is measured too (Table 4).
+/// </summary>
+public static class OptEmbedStudy
+{
+    public static OptEmbedStudyReport Run(TrainRequest baseRequest, OptEmbedStudyOptions options,
+                                          Func<string, IEnumerable<ITrainingObserver>>? observers = null,
+                                          CancellationToken cancellationToken = default)
+    {
+        using StudyData study = StudyData.Prepare(baseRequest);
+        PreparedDataset data = study.Data;
+        if (data.Valid.RowCount == 0)
+        {
+            throw new ArgumentException("OptEmbed's search scores candidates on the validation part; this split has none (give it a valid ratio).");
+        }
+
+        ModelConfig model = baseRequest.Model;
+        var rows = new List<OptEmbedRow>();
+        string PathOf(string label) => Path.Combine(baseRequest.WorkDir, StudyData.Slug(label));
+
+        string Train(string label, ModelConfig config, TrainingConfig training, string? init = null)
+        {
+            TrainRequest request = baseRequest with
+            {
+                Model = config, Training = training, InitFrom = init, WorkDir = PathOf(label), ModelPath = PathOf(label) + ".cwm",
+            };
+            study.Train(request, observers?.Invoke(label), cancellationToken);
+            return request.ModelPath;
+        }
+
+        OptEmbedRow Measure(string label, string path)
+        {
+            ModelArtifact artifact = ModelArtifact.Load(path);
+            CompiledModel compiled = artifact.Compile(compute: baseRequest.Compute);
+            EvaluationResult test = Evaluation.Run(compiled, data.Test).Result;
+            SpeedReport speed = SpeedProbe.Measure(compiled, study.SampleIds, study.SampleRows, options.LatencyRequests, options.BatchSize);
+            RowMask? mask = RowMask.Of(artifact.Config, artifact.FeatureMap.Layout, artifact.Tensors);
+            long tableParameters = (long)artifact.FeatureMap.Layout.TotalRows * artifact.Config.EmbeddingDim;
+            var row = new OptEmbedRow(label, test.Auc, test.LogLoss, mask?.Sparsity ?? 0, mask?.KeptParameters() ?? tableParameters,
+                mask is null || artifact.Config.EmbeddingFieldDims.Length == 0 ? "—" : string.Join(',', mask.FieldDims), compiled.Bytes,
+                speed.BatchSamplesPerSec, speed.P50Micros, path);
+            rows.Add(row);
+            return row;
+        }
+
+        TrainingConfig supernetTraining = baseRequest.Training with { ThresholdLr = options.ThresholdLr, ThresholdPenalty = options.Alpha };
+        var evaluator = new LogitEvaluator(Evaluation.FromLogits);
+        var clock = new Stopwatch();
+
+        // One run of the phases: a supernet of `config`, the search when it samples widths, then the retrained model.
+        (SearchResult? Search, double SupernetSeconds, double SearchSeconds, double RetrainSeconds) Phases(string label, ModelConfig config)
+        {
+            clock.Restart();
+            string supernetPath = Train($"{label} supernet", config, supernetTraining);
+            double supernetSeconds = clock.Elapsed.TotalSeconds;
+            CtrModel supernet = ModelArtifact.Load(supernetPath).Instantiate(Evaluation.BatchSize, baseRequest.Compute);
+            var fitness = new SupernetFitness(supernet, evaluator, data.Valid, Evaluation.BatchSize);
+            int fields = data.Map.Layout.FieldCount;
+            int[] dims = [.. Enumerable.Repeat(model.EmbeddingDim, fields)];
+            SearchResult? search = null;
+            clock.Restart();
+            if (config.EmbeddingDimSampling)
+            {
+                search = new EvolutionarySearch(options.Evolution, fields, model.EmbeddingDim, fitness.Auc, fitness.Parameters).Run();
+                dims = [.. search.Best.Dims];
+                string searched = PathOf($"{label} without retraining") + ".cwm";
+                ModelArtifact.Save(searched, fitness.With(dims), data.Map, new { optembed = "supernet at the searched widths", from_model = supernetPath });
+                Measure($"{label} without retraining", searched);
+            }
+
+            double searchSeconds = clock.Elapsed.TotalSeconds;
+            string init = PathOf($"{label} init") + ".cwm";
+            ModelArtifact.Save(init, RetrainModel.Create(supernet, fitness.Mask, dims, options.Rewind), data.Map,
+                new { optembed = options.Rewind ? "rewound to the supernet's initial weights" : "fresh weights", from_model = supernetPath });
+            clock.Restart();
+            Measure(label, Train(label, ModelArtifact.Load(init).Config, baseRequest.Training, init));
+            return (search, supernetSeconds, searchSeconds, clock.Elapsed.TotalSeconds);
+        }
+
+        Measure("original", Train("original", model, baseRequest.Training));
+        var (full, supernetSeconds, searchSeconds, retrainSeconds) = Phases("OptEmbed", model with
+        {
+            EmbeddingThreshold = options.Threshold, EmbeddingDimSampling = true,
+        });
+        if (options.Ablations)
+        {
+            Phases("OptEmbed-E", model with { EmbeddingThreshold = options.Threshold });
+            Phases("OptEmbed-D", model with { EmbeddingDimSampling = true });
+        }
+
+        return new OptEmbedStudyReport(model.Name, data.Train.RowCount, data.Valid.RowCount, data.Test.RowCount, rows,
+            full!.BestByGeneration, full.Evaluations, supernetSeconds, searchSeconds, retrainSeconds);
+    }
+}
