@@ -55,6 +55,7 @@ internal static class CompareCommand
             string title = $"Model comparison: {Path.GetFileName(request.Data.Path)}";
             var files = new StudyOutput<ComparisonReport>(directory, "compare", r => ComparisonMarkdown.Render(r, title),
                 (r, dir) => StudyFigures.Write(r, dir, request.WorkDir));
+            using RunLock runLock = RunLock.Acquire(directory);
             ComparisonReport report;
             using (StderrProgress? shown = StderrProgress.Start(() => steps.Line() ?? inputLine(), parse.GetValue(quiet)))
             {

@@ -80,6 +80,7 @@ internal static class DeepLightCommand
             string title = $"DeepLight pruning study: {Path.GetFileName(request.Data.Path)}";
             var files = new StudyOutput<PruningStudyReport>(directory, "deeplight", r => PruningStudyMarkdown.Render(r, title),
                 (r, dir) => StudyFigures.Write(r, dir, request.WorkDir));
+            using RunLock runLock = RunLock.Acquire(directory);
             PruningStudyReport report;
             using (StderrProgress? shown = StderrProgress.Start(() => steps.Line() ?? inputLine(), parse.GetValue(quiet)))
             {

@@ -130,6 +130,7 @@ internal static class LowRankCommand
                     + $"known: {string.Join(", ", ModelRegistry.Names)}");
             }
 
+            using RunLock runLock = RunLock.Acquire(directory);
             IReadOnlyList<LowRankStudyReport> reports = names.Length == 0
                 ? [LowRankStudy.Run(request, study, Shown)]
                 : LowRankStudy.RunModels(request, names, name => options.ModelFor(parse, name), name => options.TrainingFor(parse, name), study, Shown);

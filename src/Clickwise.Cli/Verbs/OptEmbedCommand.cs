@@ -84,6 +84,7 @@ internal static class OptEmbedCommand
                 Ablations = parse.GetValue(ablations),
                 LatencyRequests = parse.GetValue(requests),
             };
+            using RunLock runLock = RunLock.Acquire(directory);
             OptEmbedStudyReport report = OptEmbedStudy.Run(request, study, label =>
             {
                 Console.Error.WriteLine($"training: {label}");

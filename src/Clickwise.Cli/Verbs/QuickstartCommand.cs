@@ -41,6 +41,7 @@ internal static class QuickstartCommand
                 throw new UsageException("--rows must be >= 1000");
             }
 
+            using RunLock runLock = RunLock.Acquire(dir);
             Console.WriteLine($"1/5 synth: {n:N0} Criteo-format rows → {dataPath}");
             SyntheticReport synth = SyntheticGenerator.Generate(
                 new SyntheticOptions { Profile = "criteo", Rows = n, Seed = (ulong)s, Threads = Math.Max(1, parse.GetValue(threads)) }, dataPath);

@@ -1,9 +1,9 @@
 namespace Clickwise.Runs;
 
 /// <summary>
-/// An exclusive lock on a run directory (<c>&lt;output&gt;.run/lock</c>), held for a whole <c>train</c>: two runs on one
-/// output would otherwise share its cache, checkpoint and <c>metrics.jsonl</c> and leave one run's model beside the other's
-/// metrics. The lock is the open file itself (<see cref="FileShare.None"/>, which .NET takes with <c>flock</c> on Unix),
+/// An exclusive lock on a run directory (<c>&lt;output&gt;.run/lock</c>), held for a whole <c>train</c> (and on a study's
+/// or quickstart's output directory for the whole study): two runs on one output would otherwise share its cache,
+/// checkpoint and <c>metrics.jsonl</c> and leave one run's model beside the other's metrics. The lock is the open file itself (<see cref="FileShare.None"/>, which .NET takes with <c>flock</c> on Unix),
 /// so the kernel drops it when the process dies, even by <c>kill -9</c>: a stale lock file never blocks a later run.
 /// </summary>
 public sealed class RunLock : IDisposable
@@ -25,7 +25,7 @@ public sealed class RunLock : IDisposable
         }
         catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
         {
-            throw new RunInUseException($"{runDirectory} is in use by another train run (it holds {path}); wait for it to finish, "
+            throw new RunInUseException($"{runDirectory} is in use by another run (it holds {path}); wait for it to finish, "
                 + "or give this run another -o or --workdir", e);
         }
     }

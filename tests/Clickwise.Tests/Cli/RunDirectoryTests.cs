@@ -28,7 +28,7 @@ public sealed class RunDirectoryTests : IDisposable
         {
             CliResult second = CliRunner.Expect(InUse, "train", "-d", DataPath, "--model", "lr", "-o", ModelPath, "--epochs", "1", "--quiet");
 
-            Assert.Contains($"{runDirectory} is in use by another train run", second.Error);
+            Assert.Contains($"{runDirectory} is in use by another run", second.Error);
             Assert.False(File.Exists(ModelPath));
             Assert.Equal([Path.Combine(runDirectory, RunLock.FileName)], Directory.GetFileSystemEntries(runDirectory));
         }
@@ -36,6 +36,22 @@ public sealed class RunDirectoryTests : IDisposable
         // Released (as the kernel releases it when a run dies, even by kill -9), the lock file left behind blocks nothing.
         CliRunner.Expect(0, "train", "-d", DataPath, "--model", "lr", "-o", ModelPath, "--epochs", "1", "--quiet");
         Assert.True(File.Exists(ModelPath));
+    }
+
+    [Theory]
+    [InlineData("compare", "--models", "lr")]
+    [InlineData("deeplight", "--model", "deepfwfm")]
+    [InlineData("lowrank", "--model", "deepfm")]
+    [InlineData("optembed", "--model", "deepfm")]
+    public void AStudyIntoADirectoryAnotherStudyHoldsFailsFast(string verb, string modelFlag, string model)
+    {
+        string study = _directory.File(verb);
+        using (RunLock.Acquire(study)) // the first study, still running
+        {
+            CliResult second = CliRunner.Expect(InUse, verb, "-d", DataPath, modelFlag, model, "-o", study, "--epochs", "1");
+            Assert.Contains($"{study} is in use by another run", second.Error);
+            Assert.Equal([Path.Combine(study, RunLock.FileName)], Directory.GetFileSystemEntries(study));
+        }
     }
 
     [Fact]
