@@ -8,7 +8,7 @@ Inference Protocol route of a DeepFwFM model in the Criteo preset. Measured, in 
   - batch-1 requests at 1, 8 and 64 connections (wrk --latency, closed loop): requests/s, p50, p99;
   - 100-row requests at 64 connections: rows/s with micro-batching.
 Then, with hey at a fixed rate per connection: p99 at 70% of the measured batch-1 capacity C; 2×C against a server with
-a 32-request queue (the excess must be shed with 503, nothing may time out); 30 s at 0.5×C while a new version is
+a 32-request queue (the excess must be shed with 503, nothing may time out); 60 s at 0.5×C while a new version is
 published every 5 s (every answer must be 2xx and the answering version must switch); SIGTERM under load.
 Needs `apt-get install -y wrk hey` and a Release build (`dotnet build Clickwise.slnx -c Release`).
 
@@ -168,11 +168,11 @@ def main():
         watcher = threading.Thread(target=watch)
         watcher.start()
         result = {}
-        load = threading.Thread(target=lambda: result.update(hey(swap_server.url(infer), one, 8, 0.5 * capacity / 8, 30)))
+        load = threading.Thread(target=lambda: result.update(hey(swap_server.url(infer), one, 8, 0.5 * capacity / 8, 60)))
         load.start()
-        for k in range(2, 7):
+        for k in range(2, 13):  # a new version every 5 s through the 60 s of load
             time.sleep(5)
-            publish(repo, k, models[(k - 1) % 2])  # versions 2, 4, 6 are the second model, 3 and 5 the first
+            publish(repo, k, models[(k - 1) % 2])  # even versions are the second model, odd ones the first
         load.join()
         stop.set()
         watcher.join()
