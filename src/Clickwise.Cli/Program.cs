@@ -49,6 +49,7 @@ internal static class Program
         root.Subcommands.Add(OptEmbedCommand.Create());
         root.Subcommands.Add(CompressCommand.Create());
         root.Subcommands.Add(CompareCommand.Create());
+        root.Subcommands.Add(SweepCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(InfoCommand.Create());

@@ -23,6 +23,17 @@ public static class StudyFigures
         return written;
     }
 
+    /// <summary><c>sweep</c>: test AUC and test logloss against the varied value, mean with ± std error bars over seeds (the paper's Figs. 10-14).</summary>
+    public static IReadOnlyList<string> Write(SweepReport report, string directory)
+    {
+        IReadOnlyList<SweepRow> rows = report.Rows;
+        string axis = SweepMarkdown.Axis(report.Setting);
+        string Chart(string metric, Func<SweepRow, SeedSummary> of, string name) => FigureFile.Write(
+            Charts.Bars($"Test {metric} vs {axis} (mean ± std over seeds)", $"test {metric}", [.. rows.Select(r => r.Value)],
+                [.. rows.Select(r => of(r).Mean)], [.. rows.Select(r => of(r).Std)]), directory, name);
+        return [Chart("AUC", r => r.Auc, "sweep-auc"), Chart("logloss", r => r.LogLoss, "sweep-logloss")];
+    }
+
     /// <summary><c>deeplight</c>: every setting and size-matched network (mean AUC over seeds) against its latency and its bytes.</summary>
     public static IReadOnlyList<string> Write(PruningStudyReport report, string directory, string? runs = null)
     {
