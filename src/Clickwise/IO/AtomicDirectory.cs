@@ -26,15 +26,12 @@ public static partial class AtomicDirectory
         string full = Path.GetFullPath(Path.TrimEndingDirectorySeparator(path));
         string parent = Path.GetDirectoryName(full)!;
         AtomicFile.FsyncDirectory(staging);
-        if (!Directory.Exists(full))
-        {
-            Directory.Move(staging, full);
-        }
-        else if (OperatingSystem.IsLinux() && Exchange(staging, full) == 0)
+        bool moved = !Directory.Exists(full) && TryMove(staging, full);
+        if (!moved && OperatingSystem.IsLinux() && Exchange(staging, full) == 0)
         {
             Directory.Delete(staging, recursive: true); // the old directory, swapped out
         }
-        else
+        else if (!moved)
         {
             // No atomic exchange here (another OS, or a file system without it): the narrowest two-rename window.
             string old = AtomicFile.TempPathFor(full);
@@ -44,6 +41,20 @@ public static partial class AtomicDirectory
         }
 
         AtomicFile.FsyncDirectory(parent);
+    }
+
+    /// <summary>Moves into a free name; false when another writer published there first (then this one replaces it).</summary>
+    private static bool TryMove(string staging, string full)
+    {
+        try
+        {
+            Directory.Move(staging, full);
+            return true;
+        }
+        catch (IOException) when (Directory.Exists(full) && Directory.Exists(staging))
+        {
+            return false;
+        }
     }
 
     private static int Exchange(string from, string to) => RenameAt2(AtFdCwd, from, AtFdCwd, to, RenameExchange);
