@@ -50,21 +50,14 @@ internal static class CompareCommand
             TrainRequest request = options.Request(parse, Path.Combine(directory, "unused.cwm"), Path.Combine(directory, "runs"));
             var input = new InputProgress();
             request = request with { Data = request.Data with { Progress = input } };
-            var steps = new TrainingSteps();
-            Func<string?> inputLine = StderrProgress.InputLine("compare: reading", input);
             string title = $"Model comparison: {Path.GetFileName(request.Data.Path)}";
             var files = new StudyOutput<ComparisonReport>(directory, "compare", r => ComparisonMarkdown.Render(r, title),
                 (r, dir) => StudyFigures.Write(r, dir, request.WorkDir));
             using RunLock runLock = RunLock.Acquire(directory);
             ComparisonReport report;
-            using (StderrProgress? shown = StderrProgress.Start(() => steps.Line() ?? inputLine(), parse.GetValue(quiet)))
+            using (var shown = new StudyProgress("compare", input, parse.GetValue(quiet)))
             {
-                report = ModelComparison.Run(request, names, parse.GetValue(seeds), parse.GetValue(requests), tag =>
-                {
-                    shown?.WriteLine($"training: {tag}");
-                    steps.Begin($"compare: {tag}");
-                    return [steps];
-                }, modelFor: name => options.ModelFor(parse, name), resumeFrom: files.Earlier(parse.GetValue(resume)), progress: files.Save,
+                report = ModelComparison.Run(request, names, parse.GetValue(seeds), parse.GetValue(requests), shown.Member, modelFor: name => options.ModelFor(parse, name), resumeFrom: files.Earlier(parse.GetValue(resume)), progress: files.Save,
                     trainingFor: name => options.TrainingFor(parse, name));
             }
 

@@ -75,21 +75,14 @@ internal static class DeepLightCommand
             };
             var input = new InputProgress();
             request = request with { Data = request.Data with { Progress = input } };
-            var steps = new TrainingSteps();
-            Func<string?> inputLine = StderrProgress.InputLine("deeplight: reading", input);
             string title = $"DeepLight pruning study: {Path.GetFileName(request.Data.Path)}";
             var files = new StudyOutput<PruningStudyReport>(directory, "deeplight", r => PruningStudyMarkdown.Render(r, title),
                 (r, dir) => StudyFigures.Write(r, dir, request.WorkDir));
             using RunLock runLock = RunLock.Acquire(directory);
             PruningStudyReport report;
-            using (StderrProgress? shown = StderrProgress.Start(() => steps.Line() ?? inputLine(), parse.GetValue(quiet)))
+            using (var shown = new StudyProgress("deeplight", input, parse.GetValue(quiet)))
             {
-                report = PruningStudy.Run(request, study, label =>
-                {
-                    shown?.WriteLine($"training: {label}");
-                    steps.Begin($"deeplight: {label}");
-                    return [steps];
-                }, resumeFrom: files.Earlier(parse.GetValue(resume)), progress: files.Save);
+                report = PruningStudy.Run(request, study, shown.Member, resumeFrom: files.Earlier(parse.GetValue(resume)), progress: files.Save);
             }
 
             files.Save(report);

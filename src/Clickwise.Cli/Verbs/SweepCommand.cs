@@ -72,20 +72,13 @@ internal static class SweepCommand
 
             var input = new InputProgress();
             request = request with { Data = request.Data with { Progress = input } };
-            var steps = new TrainingSteps();
-            Func<string?> inputLine = StderrProgress.InputLine("sweep: reading", input);
             string title = $"Hyper-parameter sweep: {Path.GetFileName(request.Data.Path)}";
             var files = new StudyOutput<SweepReport>(directory, "sweep", r => SweepMarkdown.Render(r, title), (r, dir) => StudyFigures.Write(r, dir));
             using RunLock runLock = RunLock.Acquire(directory);
             SweepReport report;
-            using (StderrProgress? shown = StderrProgress.Start(() => steps.Line() ?? inputLine(), parse.GetValue(quiet)))
+            using (var shown = new StudyProgress("sweep", input, parse.GetValue(quiet)))
             {
-                report = HyperparameterSweep.Run(request, setting, list, parse.GetValue(seeds), tag =>
-                {
-                    shown?.WriteLine($"training: {tag}");
-                    steps.Begin($"sweep: {tag}");
-                    return [steps];
-                }, resumeFrom: files.Earlier(parse.GetValue(resume)), progress: files.Save);
+                report = HyperparameterSweep.Run(request, setting, list, parse.GetValue(seeds), shown.Member, resumeFrom: files.Earlier(parse.GetValue(resume)), progress: files.Save);
             }
 
             files.Save(report);
