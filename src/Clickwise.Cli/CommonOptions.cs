@@ -116,8 +116,8 @@ internal static class CommonOptions
         }
     }
 
-    /// <summary>The compute context of <c>--threads</c>: the default kernels over that many threads.</summary>
-    public static ComputeContext Compute(int threads)
+    /// <summary>The compute context of <c>--threads</c> (and <c>--sync-reading</c>): the default kernels over that many threads.</summary>
+    public static ComputeContext Compute(int threads, bool synchronousReading = false)
     {
         if (threads < 1)
         {
@@ -131,7 +131,7 @@ internal static class CommonOptions
             threads = Environment.ProcessorCount;
         }
 
-        return ComputeContext.Default with { Threads = threads };
+        return ComputeContext.Default with { Threads = threads, SynchronousReading = synchronousReading };
     }
 
     /// <summary>

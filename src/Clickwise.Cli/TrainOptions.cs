@@ -133,6 +133,11 @@ internal sealed class TrainOptions
     private readonly Option<double> _maxBad = CommonOptions.MaxBadRatio();
     private readonly Option<int> _threads = CommonOptions.Threads();
 
+    private readonly Option<bool> _syncReading = new("--sync-reading")
+    {
+        Description = "Read training batches on the training thread instead of prefetching them (the DeepFM paper's synchronous reading; same model, measures what prefetch buys)",
+    };
+
     /// <summary>
     /// Adds the options. A verb that sets the targets itself leaves out <c>--sparsity</c> (<paramref name="sparsity"/>
     /// false); one that trains dense models only leaves out the schedule too (<paramref name="schedule"/> false); one
@@ -160,7 +165,7 @@ internal sealed class TrainOptions
             CommonOptions.AddAll(command, _pruneWarmup, _pruneEvery, _pruneDecayIters, _prunePerField, _pruneRegrow);
         }
 
-        CommonOptions.AddAll(command, _skipBad, _maxBad, _threads);
+        CommonOptions.AddAll(command, _skipBad, _maxBad, _threads, _syncReading);
     }
 
     /// <summary>
@@ -183,7 +188,7 @@ internal sealed class TrainOptions
     /// <summary>The request the options describe (validated, with <see cref="UsageException"/> for bad values).</summary>
     public TrainRequest Request(ParseResult parse, string modelPath, string workDir, string? resumeFrom = null, bool pruningDefaults = false)
     {
-        ComputeContext compute = CommonOptions.Compute(parse.GetValue(_threads));
+        ComputeContext compute = CommonOptions.Compute(parse.GetValue(_threads), parse.GetValue(_syncReading));
         RunConfig run = Run(parse);
         // The command line's files win over the config file's data section, role by role.
         string path = parse.GetValue(_data) ?? run.Data?.Train

@@ -24,6 +24,13 @@ public static class ComparisonMarkdown
         }
 
         md.AppendLine().AppendLine(WelchTest.Legend($"the first model ({baseline.Model})"));
+        foreach (string? section in new[] { ComponentGains.Render(report), NormalisedTrainingTime.Render(report), ReadingSpeedup.Render(report) })
+        {
+            if (section is not null)
+            {
+                md.AppendLine().Append(section);
+            }
+        }
 
         return md.ToString();
     }

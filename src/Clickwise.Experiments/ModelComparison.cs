@@ -43,11 +43,15 @@ public static class ModelComparison
     /// <param name="progress">Called with the report so far after every model, so a long run can save as it goes.</param>
     /// <param name="modelFor">Each model's architecture (a per-model preset); null: the base request's, renamed.</param>
     /// <param name="trainingFor">Each model's training settings (a preset may give one its own optimiser); null: the base request's.</param>
+    /// <param name="readings">
+    /// How each model reads its training batches, one row per entry: prefetched (false, the default) and/or on the training
+    /// thread (true; the row is named <see cref="SynchronousRow"/>), for the DeepFM paper's Table I; null: as the base request's compute reads.
+    /// </param>
     public static ComparisonReport Run(TrainRequest baseRequest, IReadOnlyList<string> models, int seeds, int latencyRequests = 10_000,
                                        Func<string, IEnumerable<ITrainingObserver>>? observers = null,
                                        CancellationToken cancellationToken = default, Func<string, Models.ModelConfig>? modelFor = null,
                                        ComparisonReport? resumeFrom = null, Action<ComparisonReport>? progress = null,
-                                       Func<string, TrainingConfig>? trainingFor = null)
+                                       Func<string, TrainingConfig>? trainingFor = null, IReadOnlyList<bool>? readings = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(seeds, 1);
         using StudyData study = StudyData.Prepare(baseRequest);
@@ -63,9 +67,10 @@ public static class ModelComparison
         }
 
         var result = new List<ComparisonRow>();
-        foreach (string name in models)
+        foreach ((string name, bool synchronous) in models.SelectMany(m => (readings ?? [baseRequest.Compute.SynchronousReading]).Select(sync => (m, sync))))
         {
-            ComparisonRow? earlier = resumeFrom?.Rows.FirstOrDefault(row => row.Model == name);
+            string rowName = synchronous && readings is not null ? SynchronousRow(name) : name;
+            ComparisonRow? earlier = resumeFrom?.Rows.FirstOrDefault(row => row.Model == rowName);
             if (earlier is not null)
             {
                 result.Add(earlier);
@@ -79,9 +84,10 @@ public static class ModelComparison
             double p50 = double.NaN;
             foreach (int seed in seedList)
             {
-                string tag = $"{name}-seed{seed}";
+                string tag = $"{name}{(synchronous ? "-sync" : "")}-seed{seed}";
                 TrainRequest request = baseRequest with
                 {
+                    Compute = baseRequest.Compute with { SynchronousReading = synchronous },
                     Model = (modelFor?.Invoke(name) ?? baseRequest.Model with { Name = name }) with { Seed = seed },
                     Training = (trainingFor?.Invoke(name) ?? baseRequest.Training) with { Seed = seed },
                     WorkDir = Path.Combine(baseRequest.WorkDir, tag),
@@ -100,12 +106,15 @@ public static class ModelComparison
             }
 
             (SeedSummary auc, SeedSummary loss) = (SeedSummary.Of(aucs), SeedSummary.Of(losses));
-            result.Add(new ComparisonRow(name, seeds, auc.Mean, auc.Std, loss.Mean, loss.Std, parameters, p50, Median(rates)));
+            result.Add(new ComparisonRow(rowName, seeds, auc.Mean, auc.Std, loss.Mean, loss.Std, parameters, p50, Median(rates)));
             progress?.Invoke(new ComparisonReport(data.Train.RowCount, data.Test.RowCount, seedList, [.. result]));
         }
 
         return new ComparisonReport(data.Train.RowCount, data.Test.RowCount, seedList, result);
     }
+
+    /// <summary>The row of <paramref name="model"/> trained with synchronous reading.</summary>
+    public static string SynchronousRow(string model) => $"{model} (sync reading)";
 
     private static double Median(List<double> values)
     {

@@ -29,9 +29,14 @@ internal static class CompareCommand
         {
             Description = "Keep the models already in the output's compare.json (an interrupted run of the same data, split and seeds) and train the rest",
         };
+        var reading = new Option<string>("--reading")
+        {
+            Description = "How training reads batches: async (prefetched; the default unless --sync-reading), sync (on the training thread), or both (a row each, and their ratio: the DeepFM paper's Table I)",
+        };
+        reading.AcceptOnlyFromAmong("async", "sync", "both");
         var command = new Command("compare", "Train several models with several seeds on one split and tabulate them (paper Table 2)");
         options.AddTo(command, sparsity: false, schedule: false, model: false);
-        CommonOptions.AddAll(command, models, seeds, output, requests, quiet, resume);
+        CommonOptions.AddAll(command, models, seeds, output, requests, quiet, resume, reading);
         command.SetAction(parse => VerbRunner.Run(() =>
         {
             string[] names = parse.GetValue(models)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
@@ -58,7 +63,13 @@ internal static class CompareCommand
             using (var shown = new StudyProgress("compare", input, parse.GetValue(quiet)))
             {
                 report = ModelComparison.Run(request, names, parse.GetValue(seeds), parse.GetValue(requests), shown.Member, modelFor: name => options.ModelFor(parse, name), resumeFrom: files.Earlier(parse.GetValue(resume)), progress: files.Save,
-                    trainingFor: name => options.TrainingFor(parse, name));
+                    trainingFor: name => options.TrainingFor(parse, name), readings: parse.GetValue(reading) switch
+                    {
+                        "sync" => [true],
+                        "both" => [false, true],
+                        "async" => [false],
+                        _ => null,
+                    });
             }
 
             files.Save(report);

@@ -19,6 +19,13 @@ public static class StudyFigures
             FigureFile.Write(Charts.Pareto("Test AUC vs batch-1 latency", "batch-1 p50 µs", "test AUC",
                 [.. report.Rows.Select(r => new LabeledPoint(r.Model, r.P50Micros, r.AucMean))]), directory, "compare-auc-latency"),
         };
+        IReadOnlyList<(string Model, double Ratio)> time = NormalisedTrainingTime.Of(report);
+        if (time.Count > 0)
+        {
+            written.Add(FigureFile.Write(Charts.Bars("Training time normalised by LR", "time ÷ LR", [.. time.Select(t => t.Model)],
+                [.. time.Select(t => t.Ratio)], [.. time.Select(_ => 0.0)]), directory, "compare-time-vs-lr"));
+        }
+
         written.AddRange(Curves(runs, directory, "compare"));
         return written;
     }

@@ -13,4 +13,7 @@ public interface IBatchSource
 
     /// <summary>Batches of up to <paramref name="batchSize"/> rows, in a seeded random order when <paramref name="shuffle"/>.</summary>
     IEnumerable<Batch> Batches(int batchSize, bool shuffle, int seed);
+
+    /// <summary>The same rows and batches, read on the consumer's thread (no prefetch); a source that does not prefetch is its own.</summary>
+    IBatchSource Synchronous() => this;
 }

@@ -58,6 +58,12 @@ public sealed record ComputeContext
         init => _inferenceBlockRows = value < 1 ? throw new ArgumentOutOfRangeException(nameof(InferenceBlockRows), value, "block rows must be >= 1") : value;
     }
 
+    /// <summary>
+    /// Training reads its batches on the training thread instead of a background prefetch (the DeepFM paper's
+    /// synchronous reading, Table I's baseline): the same batches and bits, only slower where reading costs.
+    /// </summary>
+    public bool SynchronousReading { get; init; }
+
     /// <summary>Receives the end of each named phase of a training step (a profiler), or null.</summary>
     public IStepPhaseSink? Phases { get; init; }
 
@@ -70,5 +76,5 @@ public sealed record ComputeContext
         Gemm.Multiply(a, b, c, m, n, k, transA, transB, accumulate, Threads);
 
     /// <summary>One line for logs: threads and the kernels chosen.</summary>
-    public string Describe() => $"threads {Threads}, gemm {Gemm.Name}, matvec {MatVec?.Name ?? "packed"}, optimizer {Optimizer.Name}, attention {SelfAttention[0].Name}, inference block rows {InferenceBlockRows}";
+    public string Describe() => $"threads {Threads}, gemm {Gemm.Name}, matvec {MatVec?.Name ?? "packed"}, optimizer {Optimizer.Name}, attention {SelfAttention[0].Name}, inference block rows {InferenceBlockRows}{(SynchronousReading ? ", synchronous reading" : "")}";
 }

@@ -117,6 +117,11 @@ public sealed class Trainer
             throw new ArgumentException("a validation set was given but the trainer has no evaluator");
         }
 
+        if (_model.Compute.SynchronousReading)
+        {
+            train = train.Synchronous();
+        }
+
         int stepsPerEpoch = checked((int)((train.RowCount + _config.BatchSize - 1) / _config.BatchSize));
         var runClock = Stopwatch.StartNew();
         long runRows = 0;

@@ -30,9 +30,15 @@ public sealed class PrepareTests
             Assert.True(values.AsSpan().SequenceEqual(reused.Tensors[name]), $"{name} differs between the text and the prepared run");
         }
 
+        // --reading both: a prefetched and a synchronous row per model, their ratio, and (with lr) Fig. 9's time ÷ LR figure.
         CliRunner.Expect(0, "compare", "-d", prepared, "-o", dir.File("compare"), "--models", "lr,fm", "--seeds", "1", "--epochs", "1",
-            "--embedding-dim", "4", "--batch-size", "256", "--requests", "100");
-        Assert.True(File.Exists(Path.Combine(dir.File("compare"), "compare.json")));
+            "--embedding-dim", "4", "--batch-size", "256", "--requests", "100", "--reading", "both");
+        string compared = File.ReadAllText(Path.Combine(dir.File("compare"), "compare.md"));
+        Assert.Contains("| fm (sync reading) |", compared);
+        Assert.Contains("## Asynchronous over synchronous reading", compared);
+        Assert.Contains("## Training time normalised by LR", compared);
+        Assert.True(File.Exists(Path.Combine(dir.File("compare"), "compare-time-vs-lr.png")));
+        CliRunner.Expect(2, "compare", "-d", prepared, "-o", dir.File("compare2"), "--models", "lr", "--reading", "sometimes");
 
         CliRunner.Expect(0, "deeplight", "-d", prepared, "-o", dir.File("deeplight"), "--model", "deepfwfm", "--epochs", "2", "--prune-warmup", "1",
             "--embedding-dim", "4", "--hidden", "8,8", "--batch-size", "256", "--no-size-matched", "--ensemble-models", "1", "--requests", "100", "--quiet");

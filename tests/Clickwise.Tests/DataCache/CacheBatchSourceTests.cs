@@ -99,6 +99,27 @@ public sealed class CacheBatchSourceTests : IDisposable
         Assert.InRange(buffers.Count, 2, 3); // buffers rotate instead of being allocated per batch
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void SynchronousReadingYieldsTheSameBatchesFromOneBufferOnTheCallersThread(bool shuffle)
+    {
+        var source = new CacheBatchSource(_cache, RowSubset.Range(50, 900));
+        IBatchSource synchronous = source.Synchronous();
+        Assert.Same(synchronous, synchronous.Synchronous());
+        Assert.Equal(Walk(source, 64, shuffle, seed: 8), Walk(synchronous, 64, shuffle, seed: 8));
+
+        var buffers = new HashSet<Batch>();
+        int thread = Environment.CurrentManagedThreadId;
+        foreach (Batch batch in synchronous.Batches(64, shuffle, seed: 8))
+        {
+            buffers.Add(batch);
+            Assert.Equal(thread, Environment.CurrentManagedThreadId);
+        }
+
+        Assert.Single(buffers);
+    }
+
     [Fact]
     public void LeavingEarlyStopsTheProducer()
     {

@@ -22,11 +22,18 @@ public sealed class CacheBatchSource : IBatchSource
 
     private readonly CacheFile _cache;
     private readonly RowSubset _rows;
+    private readonly bool _prefetch;
 
     public CacheBatchSource(CacheFile cache, RowSubset rows)
+        : this(cache, rows, prefetch: true)
+    {
+    }
+
+    private CacheBatchSource(CacheFile cache, RowSubset rows, bool prefetch)
     {
         _cache = cache;
         _rows = rows;
+        _prefetch = prefetch;
     }
 
     public int FieldCount => _cache.FieldCount;
@@ -38,8 +45,28 @@ public sealed class CacheBatchSource : IBatchSource
     public IEnumerable<Batch> Batches(int batchSize, bool shuffle, int seed)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        return Prefetched(batchSize, shuffle, seed);
+        return _prefetch ? Prefetched(batchSize, shuffle, seed) : Read(batchSize, shuffle, seed);
     }
+
+    public IBatchSource Synchronous() => _prefetch ? new CacheBatchSource(_cache, _rows, prefetch: false) : this;
+
+    /// <summary>Each batch filled when the consumer asks for it, into one buffer.</summary>
+    private IEnumerable<Batch> Read(int batchSize, bool shuffle, int seed)
+    {
+        if (_rows.Count == 0)
+        {
+            yield break;
+        }
+
+        var batch = new Batch((int)Math.Min(batchSize, _rows.Count), FieldCount) { HasValues = HasValues };
+        foreach (Action<Batch> fill in Fills(batchSize, shuffle, seed))
+        {
+            fill(batch);
+            yield return batch;
+        }
+    }
+
+    private IEnumerable<Action<Batch>> Fills(int batchSize, bool shuffle, int seed) => shuffle ? Shuffled(batchSize, seed) : InOrder(batchSize);
 
     private IEnumerable<Batch> Prefetched(int batchSize, bool shuffle, int seed)
     {
@@ -48,7 +75,7 @@ public sealed class CacheBatchSource : IBatchSource
             yield break;
         }
 
-        IEnumerable<Action<Batch>> fills = shuffle ? Shuffled(batchSize, seed) : InOrder(batchSize);
+        IEnumerable<Action<Batch>> fills = Fills(batchSize, shuffle, seed);
         int capacity = (int)Math.Min(batchSize, _rows.Count);
         using var free = new BlockingCollection<Batch>();
         using var ready = new BlockingCollection<Batch>();
