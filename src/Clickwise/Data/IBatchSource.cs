@@ -16,4 +16,8 @@ public interface IBatchSource
 
     /// <summary>The same rows and batches, read on the consumer's thread (no prefetch); a source that does not prefetch is its own.</summary>
     IBatchSource Synchronous() => this;
+
+    /// <summary>The same rows, shuffled by blocks of consecutive rows read a window at a time (<see cref="Cache.BlockShuffle"/>): for data larger than memory.</summary>
+    IBatchSource BlockShuffled(int blockRows, int windowBlocks) =>
+        throw new NotSupportedException($"{GetType().Name} holds its rows in memory and shuffles them whole; block shuffling is for a prepared cache");
 }

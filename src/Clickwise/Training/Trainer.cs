@@ -117,6 +117,11 @@ public sealed class Trainer
             throw new ArgumentException("a validation set was given but the trainer has no evaluator");
         }
 
+        if (_config.ShuffleBlockRows > 0)
+        {
+            train = train.BlockShuffled(_config.ShuffleBlockRows, _config.ShuffleWindowBlocks);
+        }
+
         if (_model.Compute.SynchronousReading)
         {
             train = train.Synchronous();

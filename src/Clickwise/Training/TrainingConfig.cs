@@ -52,6 +52,16 @@ public sealed record TrainingConfig
     /// <summary>α of OptEmbed's penalty α·Σ exp(−t) on the row thresholds, which pushes them up (prunes more); default 0.</summary>
     public double ThresholdPenalty { get; init; }
 
+    /// <summary>
+    /// 0 (the default): each epoch visits the training rows in a full random permutation. N &gt; 0: in blocks of N
+    /// consecutive cache rows, taken in random order <see cref="ShuffleWindowBlocks"/> at a time and shuffled within that
+    /// window (<see cref="Data.Cache.BlockShuffle"/>), so a cache larger than memory is read in large sequential blocks.
+    /// </summary>
+    public int ShuffleBlockRows { get; init; }
+
+    /// <summary>With <see cref="ShuffleBlockRows"/>: blocks whose rows are shuffled together (default 8).</summary>
+    public int ShuffleWindowBlocks { get; init; } = 8;
+
     /// <summary>Seeds the data order: epoch e is shuffled with seed + e.</summary>
     public int Seed { get; init; } = 2019;
 
@@ -146,6 +156,8 @@ public sealed record TrainingConfig
         Require(L2Net >= 0, "l2_net", L2Net, ">= 0");
         Require(ThresholdLr >= 0 && double.IsFinite(ThresholdLr), "threshold_lr", ThresholdLr, ">= 0");
         Require(ThresholdPenalty >= 0 && double.IsFinite(ThresholdPenalty), "threshold_penalty", ThresholdPenalty, ">= 0");
+        Require(ShuffleBlockRows >= 0, "shuffle_block_rows", ShuffleBlockRows, ">= 0");
+        Require(ShuffleWindowBlocks >= 1, "shuffle_window_blocks", ShuffleWindowBlocks, ">= 1");
         Require(Patience >= 0, "patience", Patience, ">= 0");
         Require(MaxNonFiniteBatches >= 0, "max_non_finite_batches", MaxNonFiniteBatches, ">= 0");
         Require(FmPretrainEpochs >= 0, "fm_pretrain_epochs", FmPretrainEpochs, ">= 0");

@@ -120,6 +120,59 @@ public sealed class CacheBatchSourceTests : IDisposable
         Assert.Single(buffers);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void BlockShufflingVisitsEveryRowOnceAWindowOfBlocksAtATime(bool split)
+    {
+        RowSubset rows = split
+            ? new RowSplit(Rows, SplitMode.Random, SplitRatios.Default, seed: 4).Part(SplitPart.Train)
+            : RowSubset.Range(30, 950);
+        IBatchSource source = new CacheBatchSource(_cache, rows).BlockShuffled(blockRows: 40, windowBlocks: 3);
+        List<int> seen = Walk(source, batchSize: 64, shuffle: true, seed: 6);
+
+        long[] all = [.. rows.Chunks(1000).SelectMany(chunk => chunk.ToArray())];
+        Assert.Equal(all.Select(r => (int)r), seen.Order());
+        Assert.Equal(seen, Walk(source, 64, shuffle: true, seed: 6));
+        Assert.NotEqual(seen, Walk(source, 64, shuffle: true, seed: 7));
+        Assert.NotEqual(all.Select(r => (int)r), seen);
+
+        // The walk cuts into windows of whole blocks (40 consecutive subset rows; the last one shorter), 3 at most each.
+        int[] blockOf = new int[Rows];
+        for (int i = 0; i < all.Length; i++)
+        {
+            blockOf[all[i]] = i / 40;
+        }
+
+        int BlockSize(int block) => Math.Min(40, all.Length - (block * 40));
+        var open = new HashSet<int>();
+        int rowsInOpen = 0, windows = 0;
+        foreach (int row in seen)
+        {
+            open.Add(blockOf[row]);
+            Assert.InRange(open.Count, 1, 3);
+            if (++rowsInOpen == open.Sum(BlockSize))
+            {
+                (open, rowsInOpen, windows) = ([], 0, windows + 1);
+            }
+        }
+
+        Assert.Empty(open);
+        Assert.Equal((all.Length + 119) / 120, windows);
+
+        // In order (evaluation) block shuffling changes nothing.
+        Assert.Equal(all.Select(r => (int)r), Walk(source, 64, shuffle: false, seed: 0));
+        Assert.Equal(seen, Walk(source.Synchronous(), 64, shuffle: true, seed: 6));
+    }
+
+    [Fact]
+    public void AnInMemorySourceRefusesBlockShufflingByName()
+    {
+        var source = new InMemoryBatchSource([1, 2], null, [0, 1], fieldCount: 1);
+        var error = Assert.Throws<NotSupportedException>(() => ((IBatchSource)source).BlockShuffled(10, 2));
+        Assert.Contains("InMemoryBatchSource", error.Message);
+    }
+
     [Fact]
     public void LeavingEarlyStopsTheProducer()
     {

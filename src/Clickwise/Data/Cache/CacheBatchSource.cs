@@ -9,9 +9,10 @@ namespace Clickwise.Data.Cache;
 /// refilling only when the consumer advances — it stays valid until MoveNext, as <see cref="IBatchSource"/> promises.
 /// </summary>
 /// <remarks>
-/// Shuffling is a full permutation of the subset per epoch (4 bytes per row: 180 MB for Criteo's 45M), chosen
-/// over block shuffling because it gives i.i.d. batches whatever the file's row order (Criteo is time-ordered)
-/// and its cost is small next to the cache. The order depends only on the seed; callers pass a new seed per epoch.
+/// Shuffling is a full permutation of the subset per epoch (4 bytes per row: 180 MB for Criteo's 45M) by default: it
+/// gives i.i.d. batches whatever the file's row order (Criteo is time-ordered), and its cost is small next to the cache
+/// while the cache fits in memory. For a cache that does not, <see cref="BlockShuffled"/> reads it in large sequential
+/// blocks instead (<see cref="BlockShuffle"/>). The order depends only on the seed; callers pass a new seed per epoch.
 /// Reading in order streams the rows instead, so evaluation and scans reach every row of a cache beyond 2³¹ rows;
 /// a shuffled part must lie below row 2³¹ (a larger one would need block shuffling).
 /// </remarks>
@@ -23,17 +24,19 @@ public sealed class CacheBatchSource : IBatchSource
     private readonly CacheFile _cache;
     private readonly RowSubset _rows;
     private readonly bool _prefetch;
+    private readonly (int Rows, int Window) _blocks;
 
     public CacheBatchSource(CacheFile cache, RowSubset rows)
-        : this(cache, rows, prefetch: true)
+        : this(cache, rows, prefetch: true, blocks: default)
     {
     }
 
-    private CacheBatchSource(CacheFile cache, RowSubset rows, bool prefetch)
+    private CacheBatchSource(CacheFile cache, RowSubset rows, bool prefetch, (int Rows, int Window) blocks)
     {
         _cache = cache;
         _rows = rows;
         _prefetch = prefetch;
+        _blocks = blocks;
     }
 
     public int FieldCount => _cache.FieldCount;
@@ -48,7 +51,14 @@ public sealed class CacheBatchSource : IBatchSource
         return _prefetch ? Prefetched(batchSize, shuffle, seed) : Read(batchSize, shuffle, seed);
     }
 
-    public IBatchSource Synchronous() => _prefetch ? new CacheBatchSource(_cache, _rows, prefetch: false) : this;
+    public IBatchSource Synchronous() => _prefetch ? new CacheBatchSource(_cache, _rows, prefetch: false, _blocks) : this;
+
+    public IBatchSource BlockShuffled(int blockRows, int windowBlocks)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(blockRows, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(windowBlocks, 1);
+        return new CacheBatchSource(_cache, _rows, _prefetch, (blockRows, windowBlocks));
+    }
 
     /// <summary>Each batch filled when the consumer asks for it, into one buffer.</summary>
     private IEnumerable<Batch> Read(int batchSize, bool shuffle, int seed)
@@ -66,7 +76,29 @@ public sealed class CacheBatchSource : IBatchSource
         }
     }
 
-    private IEnumerable<Action<Batch>> Fills(int batchSize, bool shuffle, int seed) => shuffle ? Shuffled(batchSize, seed) : InOrder(batchSize);
+    private IEnumerable<Action<Batch>> Fills(int batchSize, bool shuffle, int seed) =>
+        !shuffle ? InOrder(batchSize) : _blocks.Rows > 0 ? InBlocks(batchSize, seed) : Shuffled(batchSize, seed);
+
+    /// <summary>The rows in <see cref="BlockShuffle"/>'s order, cut into batches (fills run one after another, in order).</summary>
+    private IEnumerable<Action<Batch>> InBlocks(int batchSize, int seed)
+    {
+        IEnumerator<long> order = BlockShuffle.Rows(_cache, _rows, _blocks.Rows, _blocks.Window, seed).GetEnumerator();
+        long[] rows = new long[(int)Math.Min(batchSize, _rows.Count)];
+        for (long start = 0; start < _rows.Count; start += batchSize)
+        {
+            int count = (int)Math.Min(batchSize, _rows.Count - start);
+            yield return batch =>
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    order.MoveNext();
+                    rows[i] = order.Current;
+                }
+
+                _cache.CopyRows(rows.AsSpan(0, count), batch);
+            };
+        }
+    }
 
     private IEnumerable<Batch> Prefetched(int batchSize, bool shuffle, int seed)
     {

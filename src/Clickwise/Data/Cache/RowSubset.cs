@@ -64,6 +64,35 @@ public sealed class RowSubset
         return rows;
     }
 
+    /// <summary>The first row of each chunk of <see cref="Chunks"/>(<paramref name="size"/>), so that a chunk can be read alone (<see cref="RowsFrom"/>).</summary>
+    public long[] ChunkStarts(int size)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
+        long[] starts = new long[checked((int)((Count + size - 1) / size))];
+        int n = 0;
+        foreach (ReadOnlyMemory<long> chunk in Chunks(size))
+        {
+            starts[n++] = chunk.Span[0];
+        }
+
+        return starts;
+    }
+
+    /// <summary>Up to <c>destination.Length</c> rows of the subset from <paramref name="start"/> on, ascending; returns how many.</summary>
+    public int RowsFrom(long start, Span<long> destination)
+    {
+        int n = 0;
+        for (long row = Math.Max(start, _start); row < _end && n < destination.Length; row++)
+        {
+            if (_split is null || _split.PartOf(row) == _part)
+            {
+                destination[n++] = row;
+            }
+        }
+
+        return n;
+    }
+
     /// <summary>The rows in ascending order, <paramref name="size"/> at a time, in one reused buffer (valid until the next chunk).</summary>
     public IEnumerable<ReadOnlyMemory<long>> Chunks(int size)
     {

@@ -6,7 +6,11 @@ namespace Clickwise.Data.Cache;
 /// </summary>
 internal static class SeededShuffle
 {
-    public static void Shuffle(Span<int> items, int seed)
+    public static void Shuffle(Span<int> items, int seed) => Shuffle<int>(items, seed);
+
+    public static void Shuffle(Span<long> items, int seed) => Shuffle<long>(items, seed);
+
+    private static void Shuffle<T>(Span<T> items, int seed)
     {
         ulong state = (uint)seed * 0xD1B54A32D192ED03UL + 0x9E3779B97F4A7C15UL;
         for (int i = items.Length - 1; i > 0; i--)
