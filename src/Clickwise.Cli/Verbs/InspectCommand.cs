@@ -35,9 +35,7 @@ internal static class InspectCommand
                 ? new TensorTrainFields(artifact.FeatureMap.Layout, artifact.Config.EmbeddingDim, artifact.Config.EmbeddingTtRank, artifact.Config.EmbeddingTtFields)
                 : null;
             ModelConfig config = artifact.Config;
-            QuotientRemainderFields? quotientRemainder = config.EmbeddingQrCollisions > 0
-                ? new QuotientRemainderFields(artifact.FeatureMap.Layout, config.EmbeddingQrCollisions, config.EmbeddingQrFields, config.EmbeddingQrOperation)
-                : null;
+            QuotientRemainderFields? quotientRemainder = QuotientRemainderFields.Of(config, artifact.FeatureMap.Layout);
             RowMask? rowMask = RowMask.Of(artifact.Config, artifact.FeatureMap.Layout, artifact.Tensors);
             int[]? keptRows = rowMask?.KeptRowsPerField();
             var fields = artifact.FeatureMap.Fields.Select((f, i) => new

@@ -125,9 +125,7 @@ internal sealed class EmbeddingPart
             tensorTrain: config.EmbeddingTtRank > 0
                 ? new TensorTrainFields(layout, config.EmbeddingDim, config.EmbeddingTtRank, config.EmbeddingTtFields)
                 : null,
-            quotientRemainder: config.EmbeddingQrCollisions > 0
-                ? new QuotientRemainderFields(layout, config.EmbeddingQrCollisions, config.EmbeddingQrFields, config.EmbeddingQrOperation)
-                : null,
+            quotientRemainder: QuotientRemainderFields.Of(config, layout),
             mask: config);
 
     /// <summary>

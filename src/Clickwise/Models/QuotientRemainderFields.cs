@@ -40,6 +40,42 @@ public sealed class QuotientRemainderFields
         TableRows = rows;
     }
 
+    /// <summary>The quotient-remainder fields a config asks for; null when it asks for none.</summary>
+    public static QuotientRemainderFields? Of(ModelConfig config, FeatureLayout layout) => config.EmbeddingQrCollisions > 0
+        ? new QuotientRemainderFields(layout, config.EmbeddingQrCollisions, config.EmbeddingQrFields, config.EmbeddingQrOperation)
+        : null;
+
+    /// <summary>
+    /// The collisions m, and how many of the largest fields to make compositional, whose table is nearest
+    /// <paramref name="rows"/> rows (a size-matched baseline): at each m every field whose rows it shrinks
+    /// (⌈V_f / m⌉ + m &lt; V_f, which holds for the largest fields first) is compositional. Null when no m shrinks any field.
+    /// </summary>
+    public static (int Collisions, int Fields)? SizeMatched(FeatureLayout layout, long rows)
+    {
+        (int Collisions, int Fields)? best = null;
+        long bestGap = long.MaxValue;
+        for (int m = 2; ; m++)
+        {
+            int fields = ShrunkFields(layout, m);
+            long tableRows = layout.Sizes.Sum(size => Math.Min((long)Rows(size, m), size));
+            if (fields == 0)
+            {
+                return best;
+            }
+
+            if (Math.Abs(tableRows - rows) < bestGap)
+            {
+                (best, bestGap) = ((m, fields), Math.Abs(tableRows - rows));
+            }
+        }
+    }
+
+    /// <summary>How many fields m collisions would shrink (⌈V_f / m⌉ + m &lt; V_f): the largest ones.</summary>
+    public static int ShrunkFields(FeatureLayout layout, int collisions) => layout.Sizes.Count(size => Rows(size, collisions) < size);
+
+    /// <summary>⌈V / m⌉ + m, the rows of a compositional field of <paramref name="size"/> rows.</summary>
+    private static int Rows(int size, int collisions) => (size + collisions - 1) / collisions + collisions;
+
     /// <summary>The quotient-remainder fields in field order.</summary>
     public int[] Fields { get; }
 
