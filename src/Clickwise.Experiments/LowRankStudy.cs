@@ -1,6 +1,7 @@
 using Clickwise.Compression.LowRank;
 using Clickwise.Compression.Pruning;
 using Clickwise.Data.Pipeline;
+using Clickwise.Features;
 using Clickwise.Inference;
 using Clickwise.Metrics;
 using Clickwise.Models;
@@ -57,6 +58,12 @@ public sealed record LowRankStudyOptions
 
     /// <summary>Table 4's TTD rows: the inner rank of tensor trains for the two largest fields' tables (TT-SVD of the base model's); 0 skips them.</summary>
     public int TtRank { get; init; } = 16;
+
+    /// <summary>
+    /// Table 17's QR row: m of a model trained from scratch with quotient-remainder fields; null: sized to the AFM EMB table
+    /// (V·k parameters, every field the m shrinks compositional); 0 skips it.
+    /// </summary>
+    public int? QrCollisions { get; init; }
 
     /// <summary>Also compress with SVD in the same structure (Table 4).</summary>
     public bool SvdBaseline { get; init; } = true;
@@ -156,11 +163,11 @@ public static class LowRankStudy
                 };
             }
 
-            string Train(string label, string? init, TrainingConfig training, PruningConfig? pruning = null)
+            string Train(string label, string? init, TrainingConfig training, PruningConfig? pruning = null, ModelConfig? model = null)
             {
                 TrainRequest request = baseRequest with
                 {
-                    Model = baseRequest.Model with { Seed = seed },
+                    Model = (model ?? baseRequest.Model) with { Seed = seed },
                     Training = training with { Seed = seed },
                     Pruning = pruning,
                     InitFrom = init,
@@ -248,6 +255,17 @@ public static class LowRankStudy
                 Compressed("TT EMB", "tt", basePath, model => LowRankEmbedding.Tt(model, options.TtRank, fields: 2), keepEnergy: false, embeddings: true);
             }
 
+            // Table 17's QR baseline: a model of that size trained from scratch like the base.
+            FeatureLayout layout = data.Map.Layout;
+            (int Collisions, int Fields)? qr = options.QrCollisions is { } m
+                ? m > 0 ? (m, QuotientRemainderFields.ShrunkFields(layout, m)) : null
+                : QuotientRemainderFields.SizeMatched(layout, (long)layout.TotalRows * Math.Max(1, embeddingRank) / baseRequest.Model.EmbeddingDim);
+            if (qr is { Fields: > 0 } shape)
+            {
+                ModelConfig qrModel = baseRequest.Model with { EmbeddingQrCollisions = shape.Collisions, EmbeddingQrFields = shape.Fields };
+                rows.Add(Measure("QR EMB", "—", "qr", Ranks(qrModel), Train("QR EMB", null, baseRequest.Training, model: qrModel), baseSpeed));
+            }
+
             if (s > 0)
             {
                 continue; // further seeds repeat the base, control, AFM pipeline and Table 4's rows (Table 13)
@@ -303,5 +321,6 @@ public static class LowRankStudy
             config.MlpRanks.Length > 0 ? $"mlp {string.Join(',', config.MlpRanks)}" : null,
             config.EmbeddingRank > 0 ? $"emb {config.EmbeddingRank}" : null,
             config.EmbeddingTtRank > 0 ? $"tt {config.EmbeddingTtRank} × {config.EmbeddingTtFields} fields" : null,
+            config.EmbeddingQrCollisions > 0 ? $"qr m {config.EmbeddingQrCollisions} × {config.EmbeddingQrFields} fields" : null,
         }.Where(r => r is not null));
 }

@@ -57,6 +57,12 @@ public sealed record OptEmbedStudyOptions
     /// <summary>Also run OptEmbed-E (row mask only) and OptEmbed-D (widths only), the paper's Table 3.</summary>
     public bool Ablations { get; init; }
 
+    /// <summary>
+    /// m of the quotient-remainder baseline row (Table 2's QR); 0: size-matched, the m whose table is nearest OptEmbed's kept
+    /// parameters (every field it shrinks compositional).
+    /// </summary>
+    public int QrCollisions { get; init; }
+
     public int LatencyRequests { get; init; } = 10_000;
 
     public int BatchSize { get; init; } = 10_000;
@@ -65,7 +71,8 @@ public sealed record OptEmbedStudyOptions
 /// <summary>
 /// The original model, then OptEmbed's three phases on the same prepared data: the supernet (row thresholds and sampled
 /// widths), the evolutionary search over per-field widths on the validation part, and retraining with the fixed mask and
-/// widths; the searched supernet without retraining is measured too (Table 4).
+/// widths; the searched supernet without retraining is measured too (Table 4), and the quotient-remainder baseline of
+/// Table 2 (Shi et al., KDD'20) trained at OptEmbed's size.
 /// </summary>
 public static class OptEmbedStudy
 {
@@ -74,6 +81,14 @@ public static class OptEmbedStudy
                                           CancellationToken cancellationToken = default)
     {
         using StudyData study = StudyData.Prepare(baseRequest);
+        return Run(study, baseRequest, options, observers, cancellationToken);
+    }
+
+    /// <summary>The study on data already prepared (several models and seeds share one preparation, <see cref="OptEmbedTable2"/>).</summary>
+    internal static OptEmbedStudyReport Run(StudyData study, TrainRequest baseRequest, OptEmbedStudyOptions options,
+                                          Func<string, IEnumerable<ITrainingObserver>>? observers = null,
+                                          CancellationToken cancellationToken = default)
+    {
         PreparedDataset data = study.Data;
         if (data.Valid.RowCount == 0)
         {
@@ -101,8 +116,11 @@ public static class OptEmbedStudy
             EvaluationResult test = Evaluation.Run(compiled, data.Test).Result;
             SpeedReport speed = SpeedProbe.Measure(compiled, study.SampleIds, study.SampleRows, options.LatencyRequests, options.BatchSize);
             RowMask? mask = RowMask.Of(artifact.Config, artifact.FeatureMap.Layout, artifact.Tensors);
-            long tableParameters = (long)artifact.FeatureMap.Layout.TotalRows * artifact.Config.EmbeddingDim;
-            var row = new OptEmbedRow(label, test.Auc, test.LogLoss, mask?.Sparsity ?? 0, mask?.KeptParameters() ?? tableParameters,
+            long fullParameters = (long)artifact.FeatureMap.Layout.TotalRows * artifact.Config.EmbeddingDim;
+            long tableParameters = (long?)QuotientRemainderFields.Of(artifact.Config, artifact.FeatureMap.Layout)?.TableRows * artifact.Config.EmbeddingDim
+                ?? fullParameters;
+            var row = new OptEmbedRow(label, test.Auc, test.LogLoss, mask?.Sparsity ?? 1 - tableParameters / (double)fullParameters,
+                mask?.KeptParameters() ?? tableParameters,
                 mask is null || artifact.Config.EmbeddingFieldDims.Length == 0 ? "—" : string.Join(',', mask.FieldDims), compiled.Bytes,
                 speed.BatchSamplesPerSec, speed.P50Micros, path);
             rows.Add(row);
@@ -148,6 +166,15 @@ public static class OptEmbedStudy
         {
             EmbeddingThreshold = options.Threshold, EmbeddingDimSampling = true,
         });
+        long kept = rows.Single(r => r.Label == "OptEmbed").EmbeddingParameters;
+        (int Collisions, int Fields)? qr = options.QrCollisions > 0
+            ? (options.QrCollisions, QuotientRemainderFields.ShrunkFields(data.Map.Layout, options.QrCollisions))
+            : QuotientRemainderFields.SizeMatched(data.Map.Layout, kept / model.EmbeddingDim);
+        if (qr is { Fields: > 0 } shape)
+        {
+            Measure("QR", Train("QR", model with { EmbeddingQrCollisions = shape.Collisions, EmbeddingQrFields = shape.Fields }, baseRequest.Training));
+        }
+
         if (options.Ablations)
         {
             Phases("OptEmbed-E", model with { EmbeddingThreshold = options.Threshold });

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Clickwise.Experiments.Statistics;
 
 namespace Clickwise.Experiments;
 
@@ -29,6 +30,39 @@ public static class OptEmbedStudyMarkdown
             $"Supernet {report.SupernetSeconds:F1} s, search {report.SearchSeconds:F1} s ({report.SearchEvaluations} distinct candidates), retrain {report.RetrainSeconds:F1} s.");
         md.AppendLine(CultureInfo.InvariantCulture,
             $"Best validation AUC by generation: {string.Join(", ", report.SearchBestByGeneration.Select(a => a.ToString("F5", CultureInfo.InvariantCulture)))}.");
+        return md.ToString();
+    }
+
+    /// <summary>Table 2 over models and seeds (mean ± std, Welch's p against each model's original), then each run's phase times.</summary>
+    public static string Render(OptEmbedTable2Report report, string title)
+    {
+        var md = new StringBuilder();
+        OptEmbedStudyReport first = report.Runs[0];
+        md.AppendLine(CultureInfo.InvariantCulture, $"# {title}").AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture,
+            $"{string.Join(", ", report.Models)} × seeds {string.Join(", ", report.Seeds)}; {first.TrainRows:N0} training, {first.ValidRows:N0} validation (the search's fitness), {first.TestRows:N0} test rows, prepared once.");
+        md.AppendLine("Sparsity: 1 − table parameters kept / (V·D), the paper's; QR: quotient-remainder fields (Shi et al., KDD'20) sized to OptEmbed's kept "
+            + "parameters unless --qr-collisions is given.").AppendLine();
+        md.AppendLine("## Table 2 in shape (mean ± std over seeds)").AppendLine();
+        md.AppendLine("| model | row | test AUC | p (AUC vs original) | test logloss | sparsity | table params |");
+        md.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: |");
+        foreach (OptEmbedSummaryRow r in report.Rows)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"| {r.Model} | {r.Label} | {r.Auc} | {(r.Label == OptEmbedTable2.Baseline ? "baseline" : WelchTest.Format(r.AucPValue ?? double.NaN))} | {r.LogLoss} | {r.Sparsity.Mean:F4} | {r.EmbeddingParameters:N0} |");
+        }
+
+        md.AppendLine().AppendLine(WelchTest.Legend("the model's original")).AppendLine();
+        md.AppendLine("## Runs").AppendLine();
+        md.AppendLine("| model | seed | supernet s | search s | retrain s | best validation AUC (last generation) |");
+        md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+        for (int i = 0; i < report.Runs.Count; i++)
+        {
+            OptEmbedStudyReport run = report.Runs[i];
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"| {run.Model} | {report.Seeds[i % report.Seeds.Count]} | {run.SupernetSeconds:F1} | {run.SearchSeconds:F1} | {run.RetrainSeconds:F1} | {run.SearchBestByGeneration[^1]:F5} |");
+        }
+
         return md.ToString();
     }
 }

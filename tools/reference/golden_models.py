@@ -138,12 +138,13 @@ ROW_SPARSE = ("embedding", "first_order")
 def adam_step(p, grads, state, batch):
     lr, b1, b2, eps, l2 = (ADAM[k] for k in ("lr", "beta1", "beta2", "eps", "l2"))
     state["t"] += 1
-    touched = torch.unique(batch["ids"])
     new = {}
     for name, w in p.items():
         m, v = state["m"][name], state["v"][name]
         w = w.clone()
         if name in ROW_SPARSE:
+            # a table laid out otherwise than by id (golden_qr.py) names the rows the batch reads
+            touched = torch.unique(batch.get("rows", {}).get(name, batch["ids"]))
             steps = state["row_t"][name]
             for r in touched.tolist():
                 steps[r] += 1

@@ -34,6 +34,8 @@ internal static class InspectCommand
             TensorTrainFields? trains = artifact.Config.EmbeddingTtRank > 0
                 ? new TensorTrainFields(artifact.FeatureMap.Layout, artifact.Config.EmbeddingDim, artifact.Config.EmbeddingTtRank, artifact.Config.EmbeddingTtFields)
                 : null;
+            ModelConfig config = artifact.Config;
+            QuotientRemainderFields? quotientRemainder = QuotientRemainderFields.Of(config, artifact.FeatureMap.Layout);
             RowMask? rowMask = RowMask.Of(artifact.Config, artifact.FeatureMap.Layout, artifact.Tensors);
             int[]? keptRows = rowMask?.KeptRowsPerField();
             var fields = artifact.FeatureMap.Fields.Select((f, i) => new
@@ -43,6 +45,9 @@ internal static class InspectCommand
                 size = artifact.FeatureMap.Layout.Sizes[i],
                 offset = artifact.FeatureMap.Layout.Offsets[i],
                 tensor_train = trains is not null && trains.Fields.Contains(i) ? trains.Shape(i).ToString() : null,
+                quotient_remainder = quotientRemainder is not null && quotientRemainder.Fields.Contains(i)
+                    ? quotientRemainder.Describe(i, config.EmbeddingDim)
+                    : null,
                 rows_kept = keptRows?[i],
                 width = rowMask?.FieldDims[i],
             }).ToArray();
@@ -57,6 +62,8 @@ internal static class InspectCommand
                 embedding_sparsity = rowMask?.Sparsity,
                 rows_kept = rowMask is null ? null : fields.Select(f => new { field = f.name, rows = f.size, kept = f.rows_kept, f.width }).ToArray(),
                 tensor_train_fields = fields.Where(f => f.tensor_train is not null).Select(f => new { field = f.name, shape = f.tensor_train }).ToArray(),
+                quotient_remainder_fields = fields.Where(f => f.quotient_remainder is not null)
+                    .Select(f => new { field = f.name, shape = f.quotient_remainder }).ToArray(),
                 parameters = artifact.ParameterCount,
                 non_zero_parameters = components.Sum(c => c.non_zero),
                 components,
@@ -80,7 +87,8 @@ internal static class InspectCommand
             {
                 Console.WriteLine($"  {field.name,-16} {field.kind,-12} {field.size,10:N0}"
                     + (field.rows_kept is { } kept ? $"  kept {kept,10:N0}  width {field.width}" : "")
-                    + (field.tensor_train is null ? "" : $"  tensor train: {field.tensor_train}"));
+                    + (field.tensor_train is null ? "" : $"  tensor train: {field.tensor_train}")
+                    + (field.quotient_remainder is null ? "" : $"  {field.quotient_remainder}"));
             }
 
             Console.WriteLine($"parameters {summary.parameters:N0} ({summary.non_zero_parameters:N0} non-zero)");

@@ -35,6 +35,10 @@ internal static class LowRankCommand
             Description = "Inner rank of the TT EMB rows (the two largest fields as tensor trains), 0 skips them",
             DefaultValueFactory = _ => 16,
         };
+        var qrCollisions = new Option<int?>("--qr-collisions")
+        {
+            Description = "m of Table 17's QR EMB row, trained from scratch (default: sized to AFM EMB's table; 0 skips it)",
+        };
         var noSvd = new Option<bool>("--no-svd") { Description = "Skip the SVD baseline" };
         var reluAblation = new Option<bool>("--relu-ablation") { Description = "Also compress by AFM without the ReLU between the factors, and by SVD with it (the paper's Table 6 and its SVD structure)" };
         var mlpRanks = new Option<string?>("--mlp-ranks") { Description = "Rank sweep of the compressed layers, e.g. 32,64,96,128" };
@@ -60,7 +64,7 @@ internal static class LowRankCommand
         };
         var command = new Command("lowrank", "Reproduce the low-rank compression tables (AFM vs SVD, fine-tuning, control) on a dataset");
         options.AddTo(command, sparsity: false);
-        CommonOptions.AddAll(command, output, mlpRank, embeddingRank, embRanks, ttRank, noSvd, reluAblation, mlpRanks, seeds, requests, prune,
+        CommonOptions.AddAll(command, output, mlpRank, embeddingRank, embRanks, ttRank, qrCollisions, noSvd, reluAblation, mlpRanks, seeds, requests, prune,
             pruneEpochs, quiet, ftLr, ftBatch, models);
         command.SetAction(parse => VerbRunner.Run(() =>
         {
@@ -80,6 +84,11 @@ internal static class LowRankCommand
                 throw new UsageException("--prune-epochs must be >= 1");
             }
 
+            if (parse.GetValue(qrCollisions) is < 0 or 1)
+            {
+                throw new UsageException("--qr-collisions takes 0 (no QR EMB row) or 2 or more");
+            }
+
             string? targets = parse.GetValue(prune) is { } t ? Parsed(() => SparsityTargets.Parse(t).ToPaperNotation(), "--prune") : null;
             TrainRequest request = options.Request(parse, Path.Combine(directory, "unused.cwm"), Path.Combine(directory, "runs"));
             var study = new LowRankStudyOptions
@@ -91,6 +100,7 @@ internal static class LowRankCommand
                 EmbeddingRank = parse.GetValue(embeddingRank),
                 EmbeddingRankSweep = Ranks(parse.GetValue(embRanks), "--emb-ranks"),
                 TtRank = parse.GetValue(ttRank),
+                QrCollisions = parse.GetValue(qrCollisions),
                 Seeds = parse.GetValue(seeds),
                 LatencyRequests = parse.GetValue(requests),
                 Prune = targets,

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text;
 using Clickwise.Compression.EmbeddingSearch;
 using Clickwise.Experiments;
+using Clickwise.Experiments.Figures;
 using Clickwise.IO;
 using Clickwise.Models;
 using Clickwise.Runs;
@@ -32,10 +33,16 @@ internal static class OptEmbedCommand
         var budget = new Option<long>("--budget") { Description = "Most table parameters Σ kept·width a candidate may keep (0: none)" };
         var noRewind = new Option<bool>("--no-rewind") { Description = "Retrain from fresh weights instead of the supernet's initial ones" };
         var ablations = new Option<bool>("--ablations") { Description = "Also run OptEmbed-E (row mask only) and OptEmbed-D (widths only), the paper's Table 3" };
+        var models = new Option<string>("--models") { Description = "Comma-separated models for Table 2 over models (default: --model alone)" };
+        var seeds = new Option<int>("--seeds") { Description = "Seeds per model (from --seed on); more than one tabulates mean ± std and Welch's p", DefaultValueFactory = _ => 1 };
+        var qrCollisions = new Option<int>("--qr-collisions")
+        {
+            Description = "m of the quotient-remainder baseline row (0: size-matched to OptEmbed's kept parameters)",
+        };
         var requests = new Option<int>("--requests") { Description = "Batch-1 requests timed per model", DefaultValueFactory = _ => 10_000 };
         var command = new Command("optembed", "Learn a pruned, variable-width embedding table (OptEmbed: supernet, evolutionary search, retrain) and report the paper's tables");
         options.AddTo(command, sparsity: false);
-        CommonOptions.AddAll(command, output, alpha, thresholdLr, perFeature, generations, population, mutationProb, topK, budget, noRewind, ablations, requests);
+        CommonOptions.AddAll(command, output, alpha, thresholdLr, perFeature, generations, population, mutationProb, topK, budget, noRewind, ablations, models, seeds, qrCollisions, requests);
         command.SetAction(parse => VerbRunner.Run(() =>
         {
             string directory = parse.GetValue(output)!;
@@ -45,9 +52,16 @@ internal static class OptEmbedCommand
                 throw new UsageException($"--population takes M+C (mutations + crossovers), got '{parse.GetValue(population)}'");
             }
 
-            if (parse.GetValue(requests) < 100)
+            if (parse.GetValue(requests) < 100 || parse.GetValue(seeds) < 1 || parse.GetValue(qrCollisions) is < 0 or 1)
             {
-                throw new UsageException("--requests must be >= 100");
+                throw new UsageException("--requests must be >= 100, --seeds >= 1 and --qr-collisions 0 (size-matched) or >= 2");
+            }
+
+            string[] names = (parse.GetValue(models) ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            string? unknown = names.FirstOrDefault(n => !ModelRegistry.Names.Contains(n));
+            if (unknown is not null)
+            {
+                throw new UsageException($"unknown model '{unknown}' in --models; known: {string.Join(", ", ModelRegistry.Names)}");
             }
 
             if (!(parse.GetValue(alpha) >= 0) || !(parse.GetValue(thresholdLr) >= 0))
@@ -82,9 +96,26 @@ internal static class OptEmbedCommand
                 Evolution = evolution with { Seed = request.Model.Seed },
                 Rewind = !parse.GetValue(noRewind),
                 Ablations = parse.GetValue(ablations),
+                QrCollisions = parse.GetValue(qrCollisions),
                 LatencyRequests = parse.GetValue(requests),
             };
             using RunLock runLock = RunLock.Acquire(directory);
+            if (names.Length > 0 || parse.GetValue(seeds) > 1)
+            {
+                string title = $"OptEmbed Table 2: {Path.GetFileName(request.Data.Path)}";
+                var files = new StudyOutput<OptEmbedTable2Report>(directory, "optembed", r => OptEmbedStudyMarkdown.Render(r, title), (r, dir) => StudyFigures.Write(r, dir));
+                OptEmbedTable2Report table = OptEmbedTable2.Run(request, study, names.Length > 0 ? names : [request.Model.Name], parse.GetValue(seeds),
+                    name => options.ModelFor(parse, name), label =>
+                    {
+                        Console.Error.WriteLine($"training: {label}");
+                        return [];
+                    }, files.Save);
+                files.Save(table);
+                OutputFile.WriteAllBytes(Path.Combine(directory, "optembed.cwm"), File.ReadAllBytes(table.Runs[0].Rows.Single(r => r.Label == "OptEmbed").ModelPath));
+                Console.WriteLine(OptEmbedStudyMarkdown.Render(table, title));
+                return ExitCodes.Success;
+            }
+
             OptEmbedStudyReport report = OptEmbedStudy.Run(request, study, label =>
             {
                 Console.Error.WriteLine($"training: {label}");

@@ -74,6 +74,16 @@ public static class StudyFigures
         ];
     }
 
+    /// <summary>
+    /// <c>optembed --models/--seeds</c>: every model's rows (mean over seeds) as test AUC against the table they keep, 1 − sparsity
+    /// (the paper's parameter-AUC trade-off; a cost axis, so the Pareto front is drawn).
+    /// </summary>
+    public static IReadOnlyList<string> Write(OptEmbedTable2Report report, string directory) =>
+    [
+        FigureFile.Write(Charts.Pareto("Test AUC vs embedding table kept (1 − sparsity, mean over seeds)", "table kept (1 − sparsity)", "test AUC",
+            [.. report.Rows.Select(r => new LabeledPoint($"{r.Model} {r.Label}", 1 - r.Sparsity.Mean, r.Auc.Mean))]), directory, "optembed-auc-sparsity"),
+    ];
+
     /// <summary><c>eval --plot</c>: the ROC curve (roc) and the reliability diagram of the calibration bins (calibration).</summary>
     public static IReadOnlyList<string> Write(EvaluationResult result, RocCurve roc, CalibrationReport calibration, string directory)
     {

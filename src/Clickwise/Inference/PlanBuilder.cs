@@ -77,6 +77,17 @@ internal sealed class PlanBuilder(FeatureLayout layout, ComputeContext compute, 
     }
 
     /// <summary>
+    /// The gather of an embedding with quotient-remainder fields into a new [B, F·D] region: every lookup's table row by mapped
+    /// rows, the quotient-remainder fields' remainder rows joined in per lookup (dense whatever the plan's objective).
+    /// </summary>
+    public TapeRegion QuotientRemainderGather(float[] table, QuotientRemainderFields fields, int dim)
+    {
+        TapeRegion output = Allocate(FieldCount * dim);
+        Add(new QuotientRemainderGatherOp(table, fields, dim, output.Offset));
+        return output;
+    }
+
+    /// <summary>
     /// Projects <paramref name="compressed"/> [B, F, k] per field to a new [B, F, t] region (AFM's embeddings), and
     /// remembers how, so a dense layer reading the projection can take the compressed rows instead (<see cref="FirstLayer"/>).
     /// </summary>

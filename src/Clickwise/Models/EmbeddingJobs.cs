@@ -38,6 +38,7 @@ internal static class EmbeddingJobs
     {
         private Batch? _batch;
         private int[] _extraSlots = [];
+        private int[] _remainderSlots = [];
 
         public void Run(Batch batch)
         {
@@ -50,6 +51,13 @@ internal static class EmbeddingJobs
                 part.Table.RowGrad!.Register(extras.Ids, _extraSlots);
             }
 
+            ReadOnlySpan<int> remainders = part.RemainderRowsOf(batch);
+            if (!remainders.IsEmpty)
+            {
+                EnsureLength(ref _remainderSlots, remainders.Length);
+                part.Table.RowGrad!.Register(remainders, _remainderSlots);
+            }
+
             part.Compute.EndPhase("embedding register rows");
             RowParallel.For(part.Compute, batch.Count, this);
         }
@@ -60,6 +68,12 @@ internal static class EmbeddingJobs
             int n = batch.Count * part.FieldCount;
             Embedding.Accumulate(part.DGatherFor(batch.Count), slots.AsSpan(0, n), batch.ValuesInUse, batch.HasValues,
                 part.TableDim, part.Table.RowGrad!, index, partCount, part.TableExtrasOf(batch), _extraSlots);
+            int remainders = part.RemainderRowsOf(batch).Length;
+            if (remainders > 0) // their values are in the gradients already
+            {
+                Embedding.Accumulate(part.DRemainderOf(batch), _remainderSlots.AsSpan(0, remainders), default, false, part.TableDim,
+                    part.Table.RowGrad!, index, partCount);
+            }
         }
     }
 

@@ -17,6 +17,9 @@ namespace Clickwise.Models;
 /// With tensor-train fields (<see cref="ModelConfig.EmbeddingTtRank"/>, <see cref="TensorTrainFields"/>) those fields'
 /// rows leave the table for three cores each (embedding.tt.{f}); the gather reads the table by mapped rows and the
 /// train fields' lookups are then contracted from the cores into the same <see cref="Output"/>.
+/// With quotient-remainder fields (<see cref="ModelConfig.EmbeddingQrCollisions"/>, <see cref="QuotientRemainderFields"/>)
+/// those fields' quotient and remainder rows take their rows' place in the table: each lookup gathers its quotient row and
+/// joins its remainder row in; the backward scatters both.
 /// </summary>
 internal sealed class EmbeddingPart
 {
@@ -26,6 +29,8 @@ internal sealed class EmbeddingPart
     private EmbeddingJobs.Scatter? _scatter;
     private int[] _rows = [];
     private int[] _extraRows = [];
+    private int[] _remainderRows = [];
+    private float[] _dRemainder = [];
     private EmbeddingJobs.Trains? _trains;
 
     /// <param name="role">
@@ -34,17 +39,25 @@ internal sealed class EmbeddingPart
     /// </param>
     /// <param name="rank">k of AFM's compressed form; 0: the table is D wide.</param>
     /// <param name="tensorTrain">The fields whose rows are tensor trains; null: none.</param>
+    /// <param name="quotientRemainder">The fields whose rows are quotient and remainder rows; null: none.</param>
     /// <param name="mask">The config whose OptEmbed settings (row thresholds or a fixed row mask, sampled or per-field widths) this table takes; null: none.</param>
     public EmbeddingPart(ParameterSet parameters, FeatureLayout layout, int dim, float initStd, SeededRandom random,
                          string name = DefaultName, ParameterRole role = ParameterRole.Embedding, int rank = 0,
-                         TensorTrainFields? tensorTrain = null, ModelConfig? mask = null)
+                         TensorTrainFields? tensorTrain = null, QuotientRemainderFields? quotientRemainder = null, ModelConfig? mask = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rank);
         FieldCount = layout.FieldCount;
         Dim = dim;
         Rank = rank;
         TensorTrain = tensorTrain;
-        Table = parameters.Add(Parameter.RowSparse(name, role, tensorTrain?.TableRows ?? layout.TotalRows, TableDim)).Normal(random, initStd);
+        QuotientRemainder = quotientRemainder;
+        int rows = tensorTrain?.TableRows ?? quotientRemainder?.TableRows ?? layout.TotalRows;
+        Table = parameters.Add(Parameter.RowSparse(name, role, rows, TableDim)).Normal(random, initStd);
+        if (quotientRemainder is not null && !Table.IsLoaded)
+        {
+            ScaleQuotientRemainderRows(quotientRemainder, initStd);
+        }
+
         Cores = tensorTrain is null ? [] : [.. tensorTrain.Fields.Select(f => TrainCores(parameters, name, tensorTrain, f, initStd, random))];
         if (tensorTrain is not null && !Table.IsLoaded)
         {
@@ -80,6 +93,15 @@ internal sealed class EmbeddingPart
         }
     }
 
+    /// <summary>Refuses quotient-remainder fields for a model without a shared table whose rows they could replace.</summary>
+    public static void RefuseQuotientRemainder(ModelConfig config, string why)
+    {
+        if (config.EmbeddingQrCollisions > 0)
+        {
+            throw new ArgumentException($"embedding_qr_collisions: {why}.");
+        }
+    }
+
     /// <summary>Refuses OptEmbed's row masks and widths for a model without a shared table they could act on.</summary>
     public static void RefuseMask(ModelConfig config, string why)
     {
@@ -103,7 +125,23 @@ internal sealed class EmbeddingPart
             tensorTrain: config.EmbeddingTtRank > 0
                 ? new TensorTrainFields(layout, config.EmbeddingDim, config.EmbeddingTtRank, config.EmbeddingTtFields)
                 : null,
+            quotientRemainder: QuotientRemainderFields.Of(config, layout),
             mask: config);
+
+    /// <summary>
+    /// Rescales the quotient and remainder rows drawn at <paramref name="initStd"/> so a joined row has the table's spread: a
+    /// product of two N(0, s²) entries has variance s⁴ (s = √std), a sum 2s² (s = std/√2). Scaling keeps the draws' order.
+    /// </summary>
+    private void ScaleQuotientRemainderRows(QuotientRemainderFields fields, float initStd)
+    {
+        float scale = fields.Operation == QrOperation.Multiply ? 1f / MathF.Sqrt(initStd) : 1f / MathF.Sqrt(2f);
+        foreach (int f in fields.Fields)
+        {
+            int first = fields.TableRow(f, fields.Layout.Offsets[f]);
+            Span<float> rows = Table.Value.AsSpan(first * TableDim, (fields.QuotientRows(f) + fields.Collisions(f)) * TableDim);
+            System.Numerics.Tensors.TensorPrimitives.Multiply(rows, scale, rows);
+        }
+    }
 
     /// <summary>
     /// A train field's cores, drawn so a contracted row has the table's spread: each element sums r1·r2 products of
@@ -128,7 +166,9 @@ internal sealed class EmbeddingPart
         Compressed = Rank > 0 ? new float[checked(maxTouched * Rank)] : [];
         DCompressed = new float[Compressed.Length];
         _scatter = new EmbeddingJobs.Scatter(this, new int[maxTouched]);
-        _rows = TensorTrain is null && Mask is not { MapsRows: true } ? [] : new int[maxTouched];
+        _rows = TensorTrain is null && QuotientRemainder is null && Mask is not { MapsRows: true } ? [] : new int[maxTouched];
+        _remainderRows = QuotientRemainder is null ? [] : new int[checked(maxBatchSize * QuotientRemainder.Fields.Length)];
+        _dRemainder = new float[checked(_remainderRows.Length * Dim)];
         Mask?.Prepare(maxTouched);
         _trains = TensorTrain is null ? null : new EmbeddingJobs.Trains(this, TensorTrain, compute.Threads);
     }
@@ -157,7 +197,17 @@ internal sealed class EmbeddingPart
     /// The table as evaluation and the compiled plan read it: with OptEmbed's masks, a copy whose pruned rows are zeros or OOV
     /// rows and whose dimensions past each field's width are zero.
     /// </summary>
-    public float[] ServedTable => Mask?.Served(Table.Value) ?? Table.Value;
+    /// With quotient-remainder fields, the full [V, D] table they stand for.
+    public float[] ServedTable => QuotientRemainder?.Expand(Table.Value, Dim) ?? Mask?.Served(Table.Value) ?? Table.Value;
+
+    /// <summary>The quotient-remainder fields; null when none.</summary>
+    public QuotientRemainderFields? QuotientRemainder { get; }
+
+    /// <summary>The remainder rows of the last forward's quotient-remainder lookups, [B, Q] (the scatter registers them).</summary>
+    public ReadOnlySpan<int> RemainderRowsOf(Batch batch) => _remainderRows.AsSpan(0, QuotientRemainder is null ? 0 : batch.Count * QuotientRemainder.Fields.Length);
+
+    /// <summary>The remainder rows' gradients of the last backward, [B, Q, D].</summary>
+    public ReadOnlySpan<float> DRemainderOf(Batch batch) => _dRemainder.AsSpan(0, RemainderRowsOf(batch).Length * Dim);
 
     /// <summary>The tensor-train fields; null when every field is a table row.</summary>
     public TensorTrainFields? TensorTrain { get; }
@@ -215,7 +265,19 @@ internal sealed class EmbeddingPart
             }
         }
 
+        if (QuotientRemainder is not null)
+        {
+            if (!batch.ExtrasInUse.IsEmpty)
+            {
+                throw new NotSupportedException("embedding_qr_collisions needs one feature per field; this batch has multi-hot fields.");
+            }
+
+            QuotientRemainder.MapRows(batch.IdsInUse, _rows);
+            QuotientRemainder.MapRemainderRows(batch.IdsInUse, batch.Count, _remainderRows);
+        }
+
         _gather.Run(batch);
+        QuotientRemainder?.Forward(Table.Value, Dim, batch.IdsInUse, batch.HasValues ? batch.ValuesInUse : default, batch.Count, OutputFor(batch.Count));
         _trains?.Forward(batch);
         Mask?.Forward(batch, Table.Value, TableRowsOf(batch), OutputFor(batch.Count), training);
 
@@ -235,6 +297,8 @@ internal sealed class EmbeddingPart
     public void EndBackward(Batch batch)
     {
         _trains?.Backward(batch);
+        QuotientRemainder?.Backward(Table.Value, Dim, batch.IdsInUse, batch.HasValues ? batch.ValuesInUse : default, batch.Count,
+            DOutputFor(batch.Count), _dRemainder);
         Mask?.Backward(batch, Table.Value, TableRowsOf(batch), DOutputFor(batch.Count));
 
         if (Rank > 0)
@@ -252,6 +316,11 @@ internal sealed class EmbeddingPart
         if (TensorTrain is not null)
         {
             return plan.TensorTrainGather(Table.Value, TensorTrain, [.. Cores.Select(c => c.Value)], Dim);
+        }
+
+        if (QuotientRemainder is not null)
+        {
+            return plan.QuotientRemainderGather(Table.Value, QuotientRemainder, Dim);
         }
 
         TapeRegion gathered = plan.Gather(ServedTable, TableDim);

@@ -29,6 +29,7 @@ public sealed class FFMModel : CtrModel
         : base(config, layout, weights)
     {
         EmbeddingPart.RefuseRank(config, "ffm's field-aware table has no compressed form");
+        EmbeddingPart.RefuseQuotientRemainder(config, "ffm's field-aware table has no quotient-remainder form");
         EmbeddingPart.RefuseMask(config, "ffm's field-aware rows are F·D wide, one per field pair");
 
         var random = new SeededRandom(config.Seed);

@@ -17,6 +17,7 @@ public sealed class LRModel : CtrModel
         : base(config, layout, weights)
     {
         EmbeddingPart.RefuseRank(config, "lr has no embedding table");
+        EmbeddingPart.RefuseQuotientRemainder(config, "lr has no embedding table");
         EmbeddingPart.RefuseMask(config, "lr has no embedding table");
 
         var random = new SeededRandom(config.Seed);

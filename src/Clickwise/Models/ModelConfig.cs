@@ -50,6 +50,19 @@ public sealed record ModelConfig
     public int EmbeddingTtFields { get; init; } = 2;
 
     /// <summary>
+    /// m of quotient-remainder embeddings (Shi et al., KDD'20, <see cref="QuotientRemainderFields"/>): the
+    /// <see cref="EmbeddingQrFields"/> largest fields' rows become ⌈V_f / m⌉ quotient and m remainder rows, joined by
+    /// <see cref="EmbeddingQrOperation"/>; 0 (the default, not written to files): none.
+    /// </summary>
+    public int EmbeddingQrCollisions { get; init; }
+
+    /// <summary>How many of the largest fields become quotient-remainder fields when <see cref="EmbeddingQrCollisions"/> is set (default 1).</summary>
+    public int EmbeddingQrFields { get; init; } = 1;
+
+    /// <summary>How a quotient-remainder field joins its two rows: product (the default) or sum.</summary>
+    public QrOperation EmbeddingQrOperation { get; init; }
+
+    /// <summary>
     /// OptEmbed's row mask on the shared table (seed 004, <see cref="Layers.EmbeddingRowMask"/>): learnable thresholds per
     /// field or per feature row; <see cref="RowThreshold.None"/> (the default, not written to files): no mask.
     /// </summary>
@@ -151,6 +164,19 @@ public sealed record ModelConfig
             throw new ArgumentException("embedding_tt_rank and embedding_rank both replace the shared table's rows; set one of them.");
         }
 
+        if (EmbeddingQrCollisions is < 0 or 1 || EmbeddingQrFields < 1)
+        {
+            throw new ArgumentException(
+                $"embedding_qr_collisions is {EmbeddingQrCollisions} and embedding_qr_fields {EmbeddingQrFields}; collisions take 0 (none) or 2 or more, the fields 1 or more.");
+        }
+
+        if (EmbeddingQrCollisions > 0 && (EmbeddingRank > 0 || EmbeddingTtRank > 0 || HasEmbeddingMask))
+        {
+            throw new ArgumentException(
+                $"embedding_qr_collisions replaces the shared table's rows, which {(EmbeddingRank > 0 ? "embedding_rank" : EmbeddingTtRank > 0 ? "embedding_tt_rank" : "OptEmbed's row mask and widths")} "
+                + "also act on; set one of them.");
+        }
+
         if (HasEmbeddingMask && (EmbeddingRank > 0 || EmbeddingTtRank > 0))
         {
             throw new ArgumentException(
@@ -216,6 +242,13 @@ public sealed record ModelConfig
         {
             yield return $"embedding_tt_rank {EmbeddingTtRank}";
             yield return $"embedding_tt_fields {EmbeddingTtFields}";
+        }
+
+        if (EmbeddingQrCollisions > 0)
+        {
+            yield return $"embedding_qr_collisions {EmbeddingQrCollisions}";
+            yield return $"embedding_qr_fields {EmbeddingQrFields}";
+            yield return $"embedding_qr_op {ModelConfigJson.EnumName(EmbeddingQrOperation)}";
         }
 
         if (EmbeddingThreshold != RowThreshold.None)

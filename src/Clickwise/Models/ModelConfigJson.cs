@@ -18,7 +18,8 @@ public sealed class ModelConfigJson : JsonConverter<ModelConfig>
 
     /// <summary>The keys every model reads (the DNN's three only matter to the models that have one).</summary>
     private static readonly string[] CoreKeys =
-        ["name", "embedding_dim", "embedding_rank", "embedding_tt_rank", "embedding_tt_fields", "embedding_threshold", "embedding_kept_rows",
+        ["name", "embedding_dim", "embedding_rank", "embedding_tt_rank", "embedding_tt_fields", "embedding_qr_collisions", "embedding_qr_fields",
+         "embedding_qr_op", "embedding_threshold", "embedding_kept_rows",
          "embedding_pruned_rows", "embedding_dim_sampling", "embedding_field_dims", "hidden_units", "activation", "dropout", "mlp_ranks", "mlp_inner_relu", "init_std", "seed"];
 
     private static readonly string[] DnnKeys = ["hidden_units", "activation", "dropout", "mlp_ranks", "mlp_inner_relu"];
@@ -105,6 +106,13 @@ public sealed class ModelConfigJson : JsonConverter<ModelConfig>
             json["embedding_tt_fields"] = config.EmbeddingTtFields;
         }
 
+        if (config.EmbeddingQrCollisions > 0)
+        {
+            json["embedding_qr_collisions"] = config.EmbeddingQrCollisions;
+            json["embedding_qr_fields"] = config.EmbeddingQrFields;
+            json["embedding_qr_op"] = EnumName(config.EmbeddingQrOperation);
+        }
+
         if (config.EmbeddingThreshold != RowThreshold.None)
         {
             json["embedding_threshold"] = EnumName(config.EmbeddingThreshold);
@@ -179,6 +187,13 @@ public sealed class ModelConfigJson : JsonConverter<ModelConfig>
         config = json.ContainsKey("embedding_rank") ? config with { EmbeddingRank = Read<int>(json, "embedding_rank", typeof(int)) } : config;
         config = json.ContainsKey("embedding_tt_rank") ? config with { EmbeddingTtRank = Read<int>(json, "embedding_tt_rank", typeof(int)) } : config;
         config = json.ContainsKey("embedding_tt_fields") ? config with { EmbeddingTtFields = Read<int>(json, "embedding_tt_fields", typeof(int)) } : config;
+        config = json.ContainsKey("embedding_qr_collisions")
+            ? config with { EmbeddingQrCollisions = Read<int>(json, "embedding_qr_collisions", typeof(int)) }
+            : config;
+        config = json.ContainsKey("embedding_qr_fields") ? config with { EmbeddingQrFields = Read<int>(json, "embedding_qr_fields", typeof(int)) } : config;
+        config = json.ContainsKey("embedding_qr_op")
+            ? config with { EmbeddingQrOperation = Read<QrOperation>(json, "embedding_qr_op", typeof(QrOperation)) }
+            : config;
         config = json.ContainsKey("embedding_threshold")
             ? config with { EmbeddingThreshold = Read<RowThreshold>(json, "embedding_threshold", typeof(RowThreshold)) }
             : config;

@@ -65,7 +65,7 @@ public sealed class CliExitCodeTests : IClassFixture<CliExitCodeTests.Files>
     {
         string model = _files.Directory.File("m.cwm");
         CliResult absent = CliRunner.Expect(Usage, "train", "-d", _files.DataPath, "-o", model, "--model", "fm", "--set", "cross_layers=2");
-        Assert.Equal("clickwise: --set: model 'fm' has no setting 'cross_layers'; its settings are embedding_dim, embedding_rank, embedding_tt_rank, embedding_tt_fields, "
+        Assert.Equal("clickwise: --set: model 'fm' has no setting 'cross_layers'; its settings are embedding_dim, embedding_rank, embedding_tt_rank, embedding_tt_fields, embedding_qr_collisions, embedding_qr_fields, embedding_qr_op, "
             + "embedding_threshold, embedding_kept_rows, embedding_pruned_rows, embedding_dim_sampling, embedding_field_dims, init_std, seed",
             absent.Error.Trim());
 

@@ -152,7 +152,7 @@ public sealed class CliPipelineTests : IClassFixture<CliPipelineTests.Pipeline>
 
         using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "optembed.json")));
         JsonElement root = doc.RootElement;
-        Assert.Equal(["original", "OptEmbed without retraining", "OptEmbed"], root.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("label").GetString()));
+        Assert.Equal(["original", "OptEmbed without retraining", "OptEmbed", "QR"], root.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("label").GetString()));
         Assert.Equal(2, root.GetProperty("search_best_by_generation").GetArrayLength());
         JsonElement retrained = root.GetProperty("rows")[2];
         Assert.InRange(retrained.GetProperty("sparsity").GetDouble(), 0.0, 1.0);
@@ -161,6 +161,34 @@ public sealed class CliPipelineTests : IClassFixture<CliPipelineTests.Pipeline>
         string inspect = CliRunner.Expect(0, "inspect", "-m", Path.Combine(directory, "optembed.cwm")).Out;
         Assert.Contains($"embedding_field_dims [{retrained.GetProperty("widths").GetString()!.Replace(",", ", ", StringComparison.Ordinal)}]", inspect);
         Assert.Contains("embedding_kept_rows true", inspect);
+    }
+
+    /// <summary>Table 2 over models and seeds: every model's original, OptEmbed and QR rows over two seeds, Welch's p, the figure.</summary>
+    [Fact]
+    public void OptEmbedTabulatesModelsOverSeedsWithASizeMatchedQRRow()
+    {
+        string directory = _pipeline.Directory.File("optembed-table2");
+        CliRunner.Expect(0, "optembed", "-d", _pipeline.DataPath, "--format", "criteo", "--models", "deepfm,fnn", "--seeds", "2", "--embedding-dim", "4",
+            "--hidden", "8", "--epochs", "1", "--generations", "1", "--population", "2+2", "--topk", "3", "--requests", "100", "--alpha", "0.01", "-o", directory);
+
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "optembed.json")));
+        JsonElement root = doc.RootElement;
+        Assert.Equal([2019, 2020], root.GetProperty("seeds").EnumerateArray().Select(s => s.GetInt32()));
+        Assert.Equal(4, root.GetProperty("runs").GetArrayLength());
+        JsonElement[] rows = [.. root.GetProperty("rows").EnumerateArray()];
+        Assert.Equal(["deepfm original", "deepfm OptEmbed without retraining", "deepfm OptEmbed", "deepfm QR", "fnn original", "fnn OptEmbed without retraining",
+            "fnn OptEmbed", "fnn QR"], rows.Select(r => $"{r.GetProperty("model").GetString()} {r.GetProperty("label").GetString()}"));
+        Assert.All(rows, r => Assert.Equal(2, r.GetProperty("auc").GetProperty("count").GetInt32()));
+        JsonElement qr = rows[3], optEmbed = rows[2];
+        Assert.InRange(qr.GetProperty("sparsity").GetProperty("mean").GetDouble(), 0.0, 1.0);
+        // size-matched: at least as near OptEmbed's kept parameters as the original table is
+        double original = rows[0].GetProperty("embedding_parameters").GetDouble(), kept = optEmbed.GetProperty("embedding_parameters").GetDouble();
+        Assert.True(Math.Abs(qr.GetProperty("embedding_parameters").GetDouble() - kept) <= Math.Abs(original - kept));
+        string markdown = File.ReadAllText(Path.Combine(directory, "optembed.md"));
+        Assert.Contains("| deepfm | QR |", markdown);
+        Assert.Contains("Welch", markdown);
+        Assert.True(File.Exists(Path.Combine(directory, "optembed-auc-sparsity.png")));
+        Assert.True(File.Exists(Path.Combine(directory, "optembed.cwm")));
     }
 
     [Fact]

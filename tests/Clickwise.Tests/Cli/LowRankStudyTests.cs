@@ -24,7 +24,7 @@ public sealed class LowRankStudyTests
         Assert.Equal(
             ["base —", "control (base + 1 FT epoch) FT", "AFM MLP PT", "AFM MLP FT", "AFM MLP + EMB PT", "AFM MLP + EMB FT",
              "SVD MLP PT", "SVD MLP FT", "AFM EMB PT", "AFM EMB FT", "SVD EMB PT", "SVD EMB FT", "TT EMB PT", "TT EMB FT",
-             "AFM MLP without the inner ReLU PT", "AFM MLP without the inner ReLU FT", "SVD MLP with the inner ReLU PT",
+             "QR EMB —", "AFM MLP without the inner ReLU PT", "AFM MLP without the inner ReLU FT", "SVD MLP with the inner ReLU PT",
              "SVD MLP with the inner ReLU FT", "AFM MLP k = 4 PT", "AFM MLP k = 4 FT",
              "AFM EMB k = 2 PT", "AFM EMB k = 2 FT"], labels);
 
@@ -38,6 +38,8 @@ public sealed class LowRankStudyTests
         Assert.InRange(AucOf("base —"), 0.55, 1.0);                                     // it learned something to compress
         long ParamsOf(string label) => rows.First(r => r.GetProperty("label").GetString() == label).GetProperty("parameters").GetInt64();
         Assert.True(ParamsOf("AFM MLP k = 4") < ParamsOf("base"));
+        Assert.True(ParamsOf("QR EMB") < ParamsOf("base")); // sized to AFM EMB at k = D: the QR table nearest the whole one
+        Assert.StartsWith("qr m ", rows.Single(r => r.GetProperty("label").GetString() == "QR EMB").GetProperty("ranks").GetString());
         Assert.Contains("## Singular values holding 90/95/99% of their sum", result.Out);
         Assert.True(File.Exists(Path.Combine(output, "lowrank.md")));
     }
@@ -74,6 +76,7 @@ public sealed class LowRankStudyTests
         Assert.Contains("## Models × base / +AFM MLP / +AFM EMB (paper Table 2)", result.Out);
         CliRunner.Expect(2, "lowrank", "-d", data, "--models", "deepfm,nope", "-o", dir.File("bad"));
         CliRunner.Expect(2, "lowrank", "-d", data, "--model", "deepfm", "--ft-lr", "0", "-o", dir.File("bad"));
+        CliRunner.Expect(2, "lowrank", "-d", data, "--model", "deepfm", "--qr-collisions", "1", "-o", dir.File("bad"));
     }
 
     [Fact]
@@ -92,7 +95,7 @@ public sealed class LowRankStudyTests
         string[] labels = [.. rows.Select(r => $"{r.GetProperty("label").GetString()} {r.GetProperty("stage").GetString()}")];
         Assert.Equal(
             ["base —", "control (base + 1 FT epoch) FT", "AFM MLP PT", "AFM MLP FT", "AFM MLP + EMB PT", "AFM MLP + EMB FT",
-             "AFM EMB PT", "AFM EMB FT", $"AFM MLP + EMB → DeepLight {targets} FT", $"DeepLight {targets} FT",
+             "AFM EMB PT", "AFM EMB FT", "QR EMB —", $"AFM MLP + EMB → DeepLight {targets} FT", $"DeepLight {targets} FT",
              $"DeepLight {targets} → AFM MLP PT", $"DeepLight {targets} → AFM MLP FT",
              $"DeepLight {targets} → AFM MLP + EMB PT", $"DeepLight {targets} → AFM MLP + EMB FT"], labels);
 

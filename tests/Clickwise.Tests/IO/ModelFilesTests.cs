@@ -94,9 +94,11 @@ public sealed class ModelFilesTests
     {
         string json = ModelFiles.ConfigJson(new ModelConfig { Name = "fm", EmbeddingDim = 4 });
         Assert.Equal("""{"name":"fm","embedding_dim":4,"init_std":0.01,"seed":2019}""", json);
-        Assert.Equal(["name", "embedding_dim", "embedding_rank", "embedding_tt_rank", "embedding_tt_fields", "embedding_threshold", "embedding_kept_rows",
+        Assert.Equal(["name", "embedding_dim", "embedding_rank", "embedding_tt_rank", "embedding_tt_fields", "embedding_qr_collisions", "embedding_qr_fields",
+            "embedding_qr_op", "embedding_threshold", "embedding_kept_rows",
             "embedding_pruned_rows", "embedding_dim_sampling", "embedding_field_dims", "init_std", "seed"], new ModelConfig { Name = "fm" }.SettingKeys);
-        Assert.Equal(["name", "embedding_dim", "embedding_rank", "embedding_tt_rank", "embedding_tt_fields", "embedding_threshold", "embedding_kept_rows", "embedding_pruned_rows",
+        Assert.Equal(["name", "embedding_dim", "embedding_rank", "embedding_tt_rank", "embedding_tt_fields", "embedding_qr_collisions", "embedding_qr_fields",
+            "embedding_qr_op", "embedding_threshold", "embedding_kept_rows", "embedding_pruned_rows",
                 "embedding_dim_sampling", "embedding_field_dims", "hidden_units", "activation", "dropout", "mlp_ranks", "mlp_inner_relu", "init_std", "seed", "cin_layers", "cin_split_half"],
             new ModelConfig { Name = "xdeepfm" }.SettingKeys);
     }
@@ -126,6 +128,17 @@ public sealed class ModelFilesTests
         Assert.Contains("\"embedding_tt_rank\":8,\"embedding_tt_fields\":3", json);
         ModelConfig back = ModelFiles.ParseConfig(new ModelFileContent { Kind = ModelFileKind.Model, ConfigJson = json, Tensors = [] });
         Assert.Equal((8, 3), (back.EmbeddingTtRank, back.EmbeddingTtFields));
+    }
+
+    [Fact]
+    public void QuotientRemainderSettingsAreWrittenOnlyWhenSetAndRoundTrip()
+    {
+        Assert.DoesNotContain("embedding_qr", ModelFiles.ConfigJson(new ModelConfig { Name = "deepfm" }));
+        ModelConfig config = new ModelConfig { Name = "dcn" }.With([("embedding_qr_collisions", "4"), ("embedding_qr_fields", "3"), ("embedding_qr_op", "add")]);
+        string json = ModelFiles.ConfigJson(config);
+        Assert.Contains("\"embedding_qr_collisions\":4,\"embedding_qr_fields\":3,\"embedding_qr_op\":\"add\"", json);
+        ModelConfig back = ModelFiles.ParseConfig(new ModelFileContent { Kind = ModelFileKind.Model, ConfigJson = json, Tensors = [] });
+        Assert.Equal((4, 3, Clickwise.Layers.QrOperation.Add), (back.EmbeddingQrCollisions, back.EmbeddingQrFields, back.EmbeddingQrOperation));
     }
 
     [Fact]

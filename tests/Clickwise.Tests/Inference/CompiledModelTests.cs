@@ -1,6 +1,7 @@
 using Clickwise.Data;
 using Clickwise.Inference;
 using Clickwise.Kernels;
+using Clickwise.Layers;
 using Clickwise.Models;
 
 namespace Clickwise.Tests.Inference;
@@ -255,6 +256,42 @@ public sealed class CompiledModelTests
                     tolerance: 1e-5f);
             }
         }
+    }
+
+    [Theory]
+    [InlineData("deepfm", 3, QrOperation.Multiply)]
+    [InlineData("deepfm", 8, QrOperation.Add)] // every field, and fields of 2..4 rows where m_f = V_f
+    [InlineData("dcn", 2, QrOperation.Multiply)]
+    [InlineData("fnn", 2, QrOperation.Multiply)] // serves a joined [w ‖ e] table expanded from the compact one
+    [InlineData("ipnn", 1, QrOperation.Add)]
+    [InlineData("xdeepfm", 2, QrOperation.Multiply)]
+    public void QuotientRemainderFieldsMatchForward(string name, int fields, QrOperation operation)
+    {
+        CtrModel model = ModelRegistry.Create(
+            RandomModels.Config(name) with { EmbeddingQrCollisions = 4, EmbeddingQrFields = fields, EmbeddingQrOperation = operation },
+            RandomModels.Layout).Prepared(40);
+        var qr = new QuotientRemainderFields(RandomModels.Layout, 4, fields, operation);
+        Assert.Equal(qr.TableRows, model.Parameters.Single(p => p.Name == "embedding").RowCount);
+        var random = new Clickwise.Layers.SeededRandom(12);
+        foreach (var p in model.Parameters)
+        {
+            random.FillUniform(p.Value, 0.5);
+        }
+
+        CompiledModel compiled = CompiledModel.Compile(model);
+        Assert.Equal(name != "fnn", compiled.Describe().Any(d => d.StartsWith("quotient-remainder embedding gather", StringComparison.Ordinal)));
+        foreach ((int rows, int tape) in new[] { (1, 1), (40, 40), (40, 16) })
+        {
+            foreach (bool withValues in new[] { false, true })
+            {
+                Batch batch = RandomModels.Batch(rows, withValues, seed: rows + tape);
+                float[] expected = RandomModels.ForwardLogits(model, batch), actual = new float[rows];
+                compiled.PredictLogits(batch, actual, compiled.CreateTape(tape));
+                RandomModels.AssertClose(expected, actual, $"{name} {fields} qr fields batch {rows} values {withValues}", tolerance: 1e-5f);
+            }
+        }
+
+        Assert.Throws<NotSupportedException>(() => RandomModels.ForwardLogits(model, RandomModels.MultiHotBatch(4, false)));
     }
 
     [Theory]

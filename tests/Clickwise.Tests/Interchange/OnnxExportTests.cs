@@ -45,6 +45,7 @@ public sealed class OnnxExportTests
     [InlineData("deepfwfm", "embedding_rank")]
     [InlineData("xdeepfm", "embedding_tt_rank")]
     [InlineData("deepfm", "embedding_tt_rank")]
+    [InlineData("dcn", "embedding_qr_collisions")]
     [InlineData("dcnv2", "cross_rank")]
     public void CompressedFormsMatchForwardInOnnxRuntime(string name, string form)
     {
@@ -54,6 +55,7 @@ public sealed class OnnxExportTests
             "mlp_ranks" => config with { HiddenUnits = [13, 7, 9], MlpRanks = [4, 0, 5] },
             "embedding_rank" => config with { EmbeddingRank = 2 },
             "embedding_tt_rank" => config with { EmbeddingTtRank = 3, EmbeddingTtFields = 3 },
+            "embedding_qr_collisions" => config with { EmbeddingQrCollisions = 3, EmbeddingQrFields = 3 },
             _ => config with { Options = new DcnV2Options { CrossLayers = 2, CrossExperts = 3, CrossRank = 2 } },
         };
         AssertOnnxRuntimeMatchesForward(RandomModels.Perturbed(config, seed: 4), $"{name} {form}");

@@ -57,6 +57,37 @@ public sealed class LayerGradientTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// One quotient-remainder lookup e = x·(Q ∘ R): the gradients of Q (the gather's, which the table's scatter scales by x) and R
+    /// against central differences of L = Σ e ⊙ r.
+    /// </summary>
+    [Theory]
+    [InlineData(QrOperation.Multiply)]
+    [InlineData(QrOperation.Add)]
+    public void QuotientRemainderLookup(QrOperation operation)
+    {
+        const float X = 0.7f;
+        float[] quotient = Random(D, 21), remainder = Random(D, 22), r = Random(D, 23);
+        var e = new float[D];
+        double Loss()
+        {
+            for (int d = 0; d < D; d++)
+            {
+                e[d] = X * quotient[d];
+            }
+
+            QuotientRemainder.Forward(remainder, X, operation, e);
+            return GradientCheck.Dot(e, r);
+        }
+
+        float[] dGather = [.. r];
+        var dRemainder = new float[D];
+        QuotientRemainder.Backward(quotient, remainder, X, operation, dGather, dRemainder);
+        float[] dQuotient = [.. dGather.Select(g => g * X)];
+        GradientCheck.Check("qr.quotient", quotient, dQuotient, Loss, output: output);
+        GradientCheck.Check("qr.remainder", remainder, dRemainder, Loss, output: output);
+    }
+
     /// <summary>Two tensor-train fields of a [B, F, D] embedding output: the cores' gradient from the rows they produced, values scaling them.</summary>
     [Theory]
     [InlineData(false)]

@@ -33,10 +33,10 @@ public sealed class ModelConfigTests
     public void ErrorsNameTheKeyAndWhatItTakesNeverDotNetTypes()
     {
         var absent = Assert.Throws<ArgumentException>(() => new ModelConfig { Name = "fm" }.With("cross_layers", "2"));
-        Assert.Equal("model 'fm' has no setting 'cross_layers'; its settings are embedding_dim, embedding_rank, embedding_tt_rank, embedding_tt_fields, "
+        Assert.Equal("model 'fm' has no setting 'cross_layers'; its settings are embedding_dim, embedding_rank, embedding_tt_rank, embedding_tt_fields, embedding_qr_collisions, embedding_qr_fields, embedding_qr_op, "
             + "embedding_threshold, embedding_kept_rows, embedding_pruned_rows, embedding_dim_sampling, embedding_field_dims, init_std, seed", absent.Message);
         var deep = Assert.Throws<ArgumentException>(() => new ModelConfig { Name = "deepfm" }.With("cross_layers", "2"));
-        Assert.Equal("model 'deepfm' has no setting 'cross_layers'; its settings are embedding_dim, embedding_rank, embedding_tt_rank, embedding_tt_fields, embedding_threshold, "
+        Assert.Equal("model 'deepfm' has no setting 'cross_layers'; its settings are embedding_dim, embedding_rank, embedding_tt_rank, embedding_tt_fields, embedding_qr_collisions, embedding_qr_fields, embedding_qr_op, embedding_threshold, "
             + "embedding_kept_rows, embedding_pruned_rows, embedding_dim_sampling, embedding_field_dims, hidden_units, activation, dropout, mlp_ranks, mlp_inner_relu, init_std, seed", deep.Message);
         var number = Assert.Throws<ArgumentException>(() => new ModelConfig { Name = "dcn" }.With("cross_layers", "2.5"));
         Assert.Equal("cross_layers takes a whole number, got 2.5", number.Message);

@@ -17,9 +17,11 @@ public sealed class ModelGoldenTests(ITestOutputHelper output)
 
     // Fixture names: a registered model, or a variant of one (dcnv2-lowrank is dcnv2 with cross_rank > 0,
     // xdeepfm-nosplit is xdeepfm without the CIN's split-half, autoint-noresidual is autoint with attention_residual false,
-    // dnn-tanh is dnn with the tanh activation).
+    // dnn-tanh is dnn with the tanh activation, deepfm-qr and deepfm-qr-add are deepfm with quotient-remainder fields,
+    // tools/reference/golden_qr.py).
     public static TheoryData<string> Models =>
-        [.. ModelRegistry.Names, "dcnv2-lowrank", "xdeepfm-nosplit", "fibinet-all", "fibinet-each", "autoint-noresidual", "dnn-tanh"];
+        [.. ModelRegistry.Names, "dcnv2-lowrank", "xdeepfm-nosplit", "fibinet-all", "fibinet-each", "autoint-noresidual", "dnn-tanh", "deepfm-qr",
+         "deepfm-qr-add"];
 
     [Theory]
     [MemberData(nameof(Models))]

@@ -28,18 +28,27 @@ public sealed class ModelThreadingTests
     [InlineData("autoint+")]
     [InlineData("ipnn")]
     [InlineData("opnn")]
-    public void TrainingStepsGiveTheSameBitsOnOneAndTwoThreads(string name) => AssertSameBitsOnOneAndTwoThreads(name, trainRank: 0);
+    public void TrainingStepsGiveTheSameBitsOnOneAndTwoThreads(string name) => AssertSameBitsOnOneAndTwoThreads(name, new ModelConfig());
 
     /// <summary>Tensor-train fields (three of seven, rank 4): rows contracted by batch-row parts, cores accumulated by field parts.</summary>
     [Theory]
     [InlineData("deepfm")]
     [InlineData("dcn")]
-    public void TensorTrainStepsGiveTheSameBitsOnOneAndTwoThreads(string name) => AssertSameBitsOnOneAndTwoThreads(name, trainRank: 4);
+    public void TensorTrainStepsGiveTheSameBitsOnOneAndTwoThreads(string name) =>
+        AssertSameBitsOnOneAndTwoThreads(name, new ModelConfig { EmbeddingTtRank = 4, EmbeddingTtFields = 3 });
 
-    private static void AssertSameBitsOnOneAndTwoThreads(string name, int trainRank)
+    /// <summary>Quotient-remainder fields (three of seven, m = 8): remainder rows scattered by slot ownership beside the table's.</summary>
+    [Theory]
+    [InlineData("deepfm")]
+    [InlineData("dcn")]
+    public void QuotientRemainderStepsGiveTheSameBitsOnOneAndTwoThreads(string name) =>
+        AssertSameBitsOnOneAndTwoThreads(name, new ModelConfig { EmbeddingQrCollisions = 8, EmbeddingQrFields = 3 });
+
+    /// <param name="table">The embedding settings to take (tensor-train or quotient-remainder fields); the rest is the run's.</param>
+    private static void AssertSameBitsOnOneAndTwoThreads(string name, ModelConfig table)
     {
-        var one = new Run(name, ComputeContext.Default with { Threads = 1 }, trainRank);
-        var two = new Run(name, ComputeContext.Default with { Threads = 2 }, trainRank);
+        var one = new Run(name, ComputeContext.Default with { Threads = 1 }, table);
+        var two = new Run(name, ComputeContext.Default with { Threads = 2 }, table);
         Assert.Equal(1, one.Model.Compute.Threads);
         Assert.Equal(2, two.Model.Compute.Threads);
         for (int step = 0; step < 3; step++)
@@ -77,12 +86,14 @@ public sealed class ModelThreadingTests
         private readonly Batch _batch = new(BatchSize, Fields) { Count = BatchSize };
         private readonly float[] _logits = new float[BatchSize], _dLogits = new float[BatchSize];
 
-        public Run(string name, ComputeContext compute, int trainRank)
+        public Run(string name, ComputeContext compute, ModelConfig table)
         {
             _layout = new FeatureLayout([.. Enumerable.Range(0, Fields).Select(f => $"f{f}")], [.. Enumerable.Repeat(500, Fields)]);
             var config = new ModelConfig
             {
-                Name = name, EmbeddingDim = 6, HiddenUnits = [70, 40], Dropout = 0.5f, Seed = 3, EmbeddingTtRank = trainRank, EmbeddingTtFields = 3,
+                Name = name, EmbeddingDim = 6, HiddenUnits = [70, 40], Dropout = 0.5f, Seed = 3,
+                EmbeddingTtRank = table.EmbeddingTtRank, EmbeddingTtFields = table.EmbeddingTtFields,
+                EmbeddingQrCollisions = table.EmbeddingQrCollisions, EmbeddingQrFields = table.EmbeddingQrFields,
             };
             Model = ModelRegistry.Create(config, _layout);
             Model.PrepareTraining(BatchSize, compute);

@@ -109,7 +109,7 @@ public static class LowRankEmbedding
 
     private static void RefuseCompressed(CtrModel model)
     {
-        if (model.Config.EmbeddingRank > 0 || model.Config.EmbeddingTtRank > 0)
+        if (model.Config.EmbeddingRank > 0 || model.Config.EmbeddingTtRank > 0 || model.Config.EmbeddingQrCollisions > 0)
         {
             throw new ArgumentException($"model '{model.Config.Name}' already has compressed embeddings.");
         }
