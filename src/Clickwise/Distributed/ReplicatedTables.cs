@@ -43,7 +43,7 @@ public sealed class ReplicatedTables : IGradientExchange
         var clock = Stopwatch.StartNew();
         int bytes = Pack();
         int[] counts = _communicator.Allgather(bytes);
-        Grow(ref _receive, counts.Sum());
+        ExchangeBuffers.Grow(ref _receive, counts.Sum());
         _communicator.AllgatherV(_send.AsSpan(0, bytes), _receive, counts);
         Merge(counts);
         Stats.EmbeddingBytes += bytes;
@@ -65,8 +65,7 @@ public sealed class ReplicatedTables : IGradientExchange
             words += Grad(table).Count * (1 + table.RowWidth);
         }
 
-        Grow(ref _send, 4 * words);
-        Span<int> ints = MemoryMarshal.Cast<byte, int>(_send.AsSpan(0, 4 * words));
+        Span<int> ints = ExchangeBuffers.Words<int>(ref _send, words);
         int at = 0;
         foreach (Parameter table in _tables)
         {
@@ -132,12 +131,4 @@ public sealed class ReplicatedTables : IGradientExchange
 
     private static RowGradient Grad(Parameter table) =>
         table.RowGrad ?? throw new InvalidOperationException($"table '{table.Name}' has no row gradient: the model is not prepared for training");
-
-    internal static void Grow(ref byte[] buffer, int bytes)
-    {
-        if (buffer.Length < bytes)
-        {
-            buffer = new byte[Math.Max(bytes, 2 * buffer.Length)];
-        }
-    }
 }

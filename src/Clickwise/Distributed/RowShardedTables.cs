@@ -78,11 +78,11 @@ public sealed class RowShardedTables : IGradientExchange
         GroupByOwner(batch.IdsInUse);
         _communicator.Alltoall(_requestCounts, _servedCounts);
         int served = _servedCounts.Sum();
-        Grow(ref _served, served);
+        ExchangeBuffers.Grow(ref _served, served);
         _communicator.AlltoallV(MemoryMarshal.AsBytes(_requested.AsSpan(0, _requestCounts.Sum())), Bytes(_requestCounts, 1),
             MemoryMarshal.AsBytes(_served.AsSpan(0, served)), Bytes(_servedCounts, 1));
 
-        Span<float> rows = Floats(ref _send, served * _rowFloats);
+        Span<float> rows = ExchangeBuffers.Words<float>(ref _send, served * _rowFloats);
         for (int i = 0; i < served; i++)
         {
             int at = i * _rowFloats;
@@ -94,7 +94,7 @@ public sealed class RowShardedTables : IGradientExchange
         }
 
         int requested = _requestCounts.Sum();
-        Span<float> fetched = Floats(ref _receive, requested * _rowFloats);
+        Span<float> fetched = ExchangeBuffers.Words<float>(ref _receive, requested * _rowFloats);
         _communicator.AlltoallV(MemoryMarshal.AsBytes(rows), Bytes(_servedCounts, _rowFloats), MemoryMarshal.AsBytes(fetched), Bytes(_requestCounts, _rowFloats));
         for (int i = 0; i < requested; i++)
         {
@@ -116,7 +116,7 @@ public sealed class RowShardedTables : IGradientExchange
         StepTotals totals = _dense.Reduce(parameters, loss, rows);
         var clock = Stopwatch.StartNew();
         int requested = _requestCounts.Sum(), served = _servedCounts.Sum();
-        Span<float> grads = Floats(ref _send, requested * _rowFloats);
+        Span<float> grads = ExchangeBuffers.Words<float>(ref _send, requested * _rowFloats);
         for (int i = 0; i < requested; i++)
         {
             int at = i * _rowFloats;
@@ -138,7 +138,7 @@ public sealed class RowShardedTables : IGradientExchange
             }
         }
 
-        Span<float> received = Floats(ref _receive, served * _rowFloats);
+        Span<float> received = ExchangeBuffers.Words<float>(ref _receive, served * _rowFloats);
         _communicator.AlltoallV(MemoryMarshal.AsBytes(grads), Bytes(_requestCounts, _rowFloats), MemoryMarshal.AsBytes(received), Bytes(_servedCounts, _rowFloats));
         foreach (Parameter table in _tables)
         {
@@ -208,7 +208,7 @@ public sealed class RowShardedTables : IGradientExchange
             _step = 0;
         }
 
-        Grow(ref _unique, ids.Length);
+        ExchangeBuffers.Grow(ref _unique, ids.Length);
         int unique = 0;
         Array.Clear(_requestCounts);
         foreach (int row in ids)
@@ -221,7 +221,7 @@ public sealed class RowShardedTables : IGradientExchange
             }
         }
 
-        Grow(ref _requested, unique);
+        ExchangeBuffers.Grow(ref _requested, unique);
         Span<int> next = stackalloc int[Ranks];
         for (int r = 1; r < Ranks; r++)
         {
@@ -238,7 +238,7 @@ public sealed class RowShardedTables : IGradientExchange
     private void GatherOwnedRows(Span<int> words, int width)
     {
         int me = _communicator.Rank;
-        Span<int> mine = Ints(ref _send, _ownedCounts[me] * width);
+        Span<int> mine = ExchangeBuffers.Words<int>(ref _send, _ownedCounts[me] * width);
         int at = 0;
         for (int row = 0; row < _rowCount; row++)
         {
@@ -250,7 +250,7 @@ public sealed class RowShardedTables : IGradientExchange
         }
 
         int[] counts = [.. _ownedCounts.Select(c => 4 * c * width)];
-        Span<int> all = Ints(ref _receive, _ownedCounts.Sum() * width);
+        Span<int> all = ExchangeBuffers.Words<int>(ref _receive, _ownedCounts.Sum() * width);
         _communicator.AllgatherV(MemoryMarshal.AsBytes(mine), MemoryMarshal.AsBytes(all), counts);
         Span<int> cursor = stackalloc int[Ranks];
         for (int r = 1; r < Ranks; r++)
@@ -272,24 +272,4 @@ public sealed class RowShardedTables : IGradientExchange
         table.RowGrad ?? throw new InvalidOperationException($"table '{table.Name}' has no row gradient: the model is not prepared for training");
 
     private static int[] Bytes(int[] counts, int wordsPerItem) => [.. counts.Select(c => 4 * c * wordsPerItem)];
-
-    private static Span<float> Floats(ref byte[] buffer, int count)
-    {
-        ReplicatedTables.Grow(ref buffer, 4 * count);
-        return MemoryMarshal.Cast<byte, float>(buffer.AsSpan(0, 4 * count));
-    }
-
-    private static Span<int> Ints(ref byte[] buffer, int count)
-    {
-        ReplicatedTables.Grow(ref buffer, 4 * count);
-        return MemoryMarshal.Cast<byte, int>(buffer.AsSpan(0, 4 * count));
-    }
-
-    private static void Grow(ref int[] buffer, int count)
-    {
-        if (buffer.Length < count)
-        {
-            buffer = new int[Math.Max(count, 2 * buffer.Length)];
-        }
-    }
 }
