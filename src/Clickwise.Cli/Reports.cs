@@ -36,6 +36,11 @@ internal static class Reports
         Console.WriteLine($"best epoch {report.Training.BestEpoch}{(report.Training.StoppedEarly ? " (stopped early)" : "")}"
             + $"{(report.Training.RestoredBest ? ", restored" : "")}; train {report.TrainSamplesPerSec:N0} samples/s, {report.TrainSeconds:F1} s"
             + $" (+{report.PrepareSeconds:F1} s to build the cache)");
+        if (report.Communication is { } communication)
+        {
+            Console.WriteLine($"distributed (rank 0): {communication}");
+        }
+
         if (report.Tests.Count == 0)
         {
             Console.WriteLine("test: none (no --test file and split test ratio 0)");

@@ -10,6 +10,7 @@ internal static class TrainCommand
     public static Command Create()
     {
         var options = new TrainOptions();
+        var distributed = new DistributedOptions();
         var output = new Option<string>("--output", "-o") { Description = "Model file to write", Required = true };
         var workdir = new Option<string?>("--workdir") { Description = "Cache, metrics.jsonl and checkpoints (default: <output>.run)" };
         var resume = new Option<string?>("--resume") { Description = "Continue from a checkpoint of the same run (its checkpoint.cwm or the run directory)" };
@@ -21,17 +22,25 @@ internal static class TrainCommand
         var command = new Command("train", "Train a model on a file's split (or --valid/--test files) and report each test part's metrics");
         options.AddTo(command);
         CommonOptions.AddAll(command, output, workdir, resume, quiet, printConfig);
-        command.SetAction(parse => VerbRunner.Run(() =>
+        distributed.AddTo(command);
+        command.SetAction(parse => distributed.Run(parse, parallel =>
         {
             string modelPath = parse.GetValue(output)!;
             string runDir = parse.GetValue(workdir) ?? DefaultRunDirectory(modelPath);
             // --resume takes the run directory as well as the checkpoint in it.
             string? resumeFrom = parse.GetValue(resume) is { } r && Directory.Exists(r) ? Path.Combine(r, "checkpoint.cwm") : parse.GetValue(resume);
-            TrainRequest request = options.Request(parse, modelPath, runDir, resumeFrom);
+            TrainRequest request = distributed.Apply(parse, options.Request(parse, modelPath, runDir, resumeFrom), parallel);
             OutputAliases.Refuse(modelPath, [.. options.Inputs(parse, request), ("--resume", resumeFrom)]);
             if (parse.GetValue(printConfig))
             {
                 Console.WriteLine(request.EffectiveConfigJson());
+                return ExitCodes.Success;
+            }
+
+            if (parallel is { IsLead: false })
+            {
+                // Rank 0 holds the run directory's lock and writes everything; the others train their shards.
+                TrainRun.Execute(request);
                 return ExitCodes.Success;
             }
 

@@ -84,6 +84,10 @@ public sealed record TrainRequest
     [JsonIgnore]
     public ComputeContext Compute { get; init; } = ComputeContext.Default;
 
+    /// <summary>Data-parallel training over the ranks of a job (a prepared dataset's rows sharded by rank); null trains alone.</summary>
+    [JsonIgnore]
+    public Distributed.DataParallelism? Parallel { get; init; }
+
     /// <summary>
     /// The settings this run trains with, after preset, config file and flags: what <c>train --print-config</c> prints and
     /// the run directory keeps as <c>effective-config.json</c>. Feeding its sections back as a config reproduces the run.

@@ -3,6 +3,7 @@ using Clickwise.Compression.Pruning;
 using Clickwise.Data;
 using Clickwise.Data.Pipeline;
 using Clickwise.Data.Readers;
+using Clickwise.Distributed;
 using Clickwise.Features;
 using Clickwise.Inference;
 using Clickwise.Metrics;
@@ -43,6 +44,9 @@ public sealed record TrainReport(
     /// <summary>Whether validation rows came from a file rather than the ratio split.</summary>
     public bool ValidFromFile { get; init; }
 
+    /// <summary>Distributed training: what this rank sent and how long it spent in collectives; null for a run alone.</summary>
+    public CommunicationStats? Communication { get; init; }
+
     /// <summary>Settings that do not suit this data (too few batches, most lookups out of vocabulary), in a sentence each.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 }
@@ -72,6 +76,18 @@ public static class TrainRun
         }
 
         Validate(request, init);
+        if (request.Parallel is not null && !PreparedDirectory.Is(request.Data.Path))
+        {
+            throw new ArgumentException($"{request.Data.Path}: distributed training reads a prepared dataset (each rank its shard of the rows); "
+                + "run `clickwise prepare` first and train on its directory");
+        }
+
+        if (request.Parallel is { IsLead: false })
+        {
+            using PreparedDataset shard = OpenPrepared(request, init);
+            return Train(request, init, shard, 0, observers, cancellationToken);
+        }
+
         Directory.CreateDirectory(request.WorkDir);
         IO.OutputFile.WriteAllBytes(Path.Combine(request.WorkDir, "effective-config.json"), System.Text.Encoding.UTF8.GetBytes(request.EffectiveConfigJson()));
         var clock = Stopwatch.StartNew();
@@ -135,7 +151,13 @@ public static class TrainRun
     private static TrainReport Train(TrainRequest request, ModelArtifact? init, PreparedDataset data, double prepareSeconds,
                                      IEnumerable<ITrainingObserver>? observers, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(request.WorkDir);
+        DataParallelism? parallel = request.Parallel;
+        bool lead = parallel?.IsLead ?? true;
+        if (lead)
+        {
+            Directory.CreateDirectory(request.WorkDir);
+        }
+
         if (data.Train.RowCount == 0)
         {
             throw new InvalidDataException($"{request.Data.Path}: no training rows after the split ({data.Rows} rows in all)");
@@ -165,21 +187,28 @@ public static class TrainRun
         // A pruned run's best-validation epoch may be a less sparse one, and stopping early would cut the schedule
         // short: a pruned run trains every epoch and keeps the last, which has the targets.
         TrainingConfig trainingConfig = request.Pruning is null ? request.Training : request.Training with { RestoreBest = false, Patience = 0 };
-        var trainer = new Trainer(model, trainingConfig, new LogitEvaluator(Evaluation.FromLogits), request.Compute)
+        IEvaluator evaluator = new LogitEvaluator(Evaluation.FromLogits);
+        (IGradientExchange Exchange, CommunicationStats Stats)? exchange = parallel?.CreateExchange(model.Parameters);
+        var trainer = new Trainer(model, trainingConfig, parallel is null ? evaluator : new LeaderEvaluator(parallel.Communicator, evaluator), request.Compute)
         {
-            CheckpointPath = Path.Combine(request.WorkDir, "checkpoint.cwm"),
+            CheckpointPath = lead ? Path.Combine(request.WorkDir, "checkpoint.cwm") : null,
             FeatureMapJson = data.Map.ToJson(),
+            Exchange = exchange?.Exchange,
         };
         string metricsPath = Path.Combine(request.WorkDir, "metrics.jsonl");
-        if (request.ResumeFrom is null)
+        if (request.ResumeFrom is null && lead)
         {
             // The writer appends (a resumed run continues its file); a fresh run must not inherit an old run's epochs.
             File.Delete(metricsPath);
         }
 
-        using var metrics = new MetricsJsonlWriter(metricsPath);
-        trainer.Observers.Add(metrics);
-        trainer.Observers.AddRange(observers ?? []);
+        using MetricsJsonlWriter? metrics = lead ? new MetricsJsonlWriter(metricsPath) : null;
+        if (metrics is not null)
+        {
+            trainer.Observers.Add(metrics);
+            trainer.Observers.AddRange(observers ?? []);
+        }
+
         ModelPruner? pruner = null;
         if (request.Pruning is { } pruning)
         {
@@ -195,7 +224,7 @@ public static class TrainRun
         if (request.ResumeFrom is not null)
         {
             trainer.Resume(request.ResumeFrom);
-            metrics.KeepEpochsThrough(trainer.State.Epoch);
+            metrics?.KeepEpochsThrough(trainer.State.Epoch);
             if (pruner is { Regrow: false })
             {
                 pruner.AdoptZeros();
@@ -203,8 +232,14 @@ public static class TrainRun
         }
 
         var clock = Stopwatch.StartNew();
-        TrainingResult training = trainer.Fit(data.Train, data.Valid.RowCount > 0 ? data.Valid : null, cancellationToken);
+        IBatchSource trainRows = parallel is null ? data.Train : data.Train.Shard(parallel.Communicator.Rank, parallel.Communicator.Size);
+        TrainingResult training = trainer.Fit(trainRows, data.Valid.RowCount > 0 ? data.Valid : null, cancellationToken);
         double trainSeconds = clock.Elapsed.TotalSeconds;
+        if (!lead)
+        {
+            return new TrainReport(data.Rows, trainRows.RowCount, 0, 0, "", training, null, NoRows, model.Parameters.TotalLength, 0, prepareSeconds,
+                trainSeconds, request.ModelPath) { Communication = exchange?.Stats };
+        }
 
         CompiledModel compiled = CompiledModel.Compile(model, request.Compute);
         TestResult[] tests = [.. data.Tests.Select(part => new TestResult(part.File,
@@ -246,6 +281,7 @@ public static class TrainRun
             Tests = tests,
             ValidFromFile = data.ValidFromFile,
             Warnings = Warnings(request, data),
+            Communication = exchange?.Stats,
         };
     }
 
@@ -364,6 +400,12 @@ public static class TrainRun
             // over two one-row fields (built without training state, in microseconds) say which components it has.
             var layout = new Features.FeatureLayout(["a", "b"], [1, 1]);
             _ = new ModelPruner(ModelRegistry.Create(architecture, layout).Parameters, layout, pruning.Targets);
+        }
+
+        if (request.Parallel is not null && (request.Pruning is not null || (architecture.Name == "fnn" && request.Training.FmPretrainEpochs > 0 && init is null)))
+        {
+            // Pruning hooks and FNN's FM phase step outside the exchange: their ranks would drift apart.
+            throw new ArgumentException("distributed training does not prune or pre-train an FNN's FM; drop --sparsity, or give --fm-pretrain-epochs 0");
         }
     }
 }

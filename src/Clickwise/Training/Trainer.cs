@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using Clickwise.Data;
 using Clickwise.IO;
@@ -63,10 +64,24 @@ public sealed class Trainer
     /// <summary>The feature map stored with checkpoints, opaque to the trainer.</summary>
     public string? FeatureMapJson { get; init; }
 
+    /// <summary>
+    /// Data-parallel training: each rank's trainer fits its shard of the rows and this sums the gradients over the ranks
+    /// every step (global batch = ranks × <see cref="TrainingConfig.BatchSize"/>); null trains alone.
+    /// </summary>
+    public IGradientExchange? Exchange { get; init; }
+
+    private int Ranks => Exchange?.Ranks ?? 1;
+
     /// <summary>Continues from a checkpoint written by a run with the same model config, training path settings and vocabulary.</summary>
     public void Resume(string checkpointPath)
     {
         (TrainerState state, TrainingConfig written, ModelFileContent content) = Checkpoint.Load(checkpointPath, _model, Optimizer);
+        if (state.Ranks != Ranks)
+        {
+            throw new InvalidDataException($"{checkpointPath}: written by a run of {state.Ranks} rank(s); resuming needs the same number "
+                + $"(got {Ranks}) to continue the same shards and data order");
+        }
+
         if (written.BatchSize != _config.BatchSize || written.Seed != _config.Seed)
         {
             throw new InvalidDataException(
@@ -128,6 +143,8 @@ public sealed class Trainer
         }
 
         int stepsPerEpoch = checked((int)((train.RowCount + _config.BatchSize - 1) / _config.BatchSize));
+        long epochRows = train.RowCount * Ranks;
+        State.Ranks = Ranks;
         var runClock = Stopwatch.StartNew();
         long runRows = 0;
         while (State.Epoch < _config.Epochs && !State.Stopped)
@@ -144,17 +161,19 @@ public sealed class Trainer
                 }
 
                 cancellationToken.ThrowIfCancellationRequested();
-                TrainStep(batch, epoch, step, stepsPerEpoch);
-                epochRowsThisRun += batch.Count;
-                runRows += batch.Count;
-                Report(epoch, step, stepsPerEpoch, train.RowCount, runRows, runClock.Elapsed);
+                int rows = TrainStep(batch, epoch, step, stepsPerEpoch);
+                epochRowsThisRun += rows;
+                runRows += rows;
+                Report(epoch, step, stepsPerEpoch, epochRows, runRows, runClock.Elapsed);
                 if (CheckpointEverySteps > 0 && State.GlobalStep % CheckpointEverySteps == 0)
                 {
+                    Exchange?.Synchronize(_model.Parameters, Optimizer);
                     RequireFiniteParameters(epoch, step);
                     SaveCheckpoint();
                 }
             }
 
+            Exchange?.Synchronize(_model.Parameters, Optimizer);
             RequireFiniteParameters(epoch, step);
             double seconds = epochClock.Elapsed.TotalSeconds;
             EpochResult result = FinishEpoch(epoch, valid, epochRowsThisRun / Math.Max(seconds, 1e-9), seconds);
@@ -181,30 +200,42 @@ public sealed class Trainer
         return new TrainingResult(State.History.ToArray(), State.BestEpoch, State.Stopped, restored);
     }
 
-    private void TrainStep(Batch batch, int epoch, int step, int stepsPerEpoch)
+    /// <returns>The rows of the (global) batch.</returns>
+    private int TrainStep(Batch batch, int epoch, int step, int stepsPerEpoch)
     {
         int n = batch.Count;
         Span<float> logits = _logits.AsSpan(0, n);
         Span<float> dLogits = _dLogits.AsSpan(0, n);
         _model.BeginStep(State.GlobalStep);
+        Exchange?.BeforeForward(batch, _model.Parameters);
 
         _model.Forward(batch, logits, training: true);
         double loss = BinaryLogLoss.Forward(logits, batch.LabelsInUse, n, dLogits);
         State.GlobalStep++;
         State.BatchInEpoch = step;
-        if (!double.IsFinite(loss))
+        if (Exchange is { } exchange)
         {
-            // Checked before backward and step, so the parameters (and any checkpoint) never see this batch.
-            if (++State.NonFiniteBatches > _config.MaxNonFiniteBatches)
+            // Every rank must reach the exchange, so a non-finite loss is known (to all ranks at once) only after it.
+            TensorPrimitives.Multiply(dLogits, 1f / exchange.Ranks, dLogits);
+            _model.Parameters.ZeroGrad();
+            _model.Backward(batch, dLogits);
+            (loss, n) = exchange.Reduce(_model.Parameters, loss, n);
+            if (SkipsNonFinite(loss, epoch, step))
             {
-                throw new TrainingDivergedException(epoch, step, State.GlobalStep, loss, LastGoodCheckpoint);
+                return n;
+            }
+        }
+        else
+        {
+            if (SkipsNonFinite(loss, epoch, step))
+            {
+                return n;
             }
 
-            return;
+            _model.Parameters.ZeroGrad();
+            _model.Backward(batch, dLogits);
         }
 
-        _model.Parameters.ZeroGrad();
-        _model.Backward(batch, dLogits);
         Optimizer.Step(_model.Parameters);
         var info = new StepInfo(epoch, _config.Epochs, step, stepsPerEpoch, State.GlobalStep);
         foreach (ITrainingHook hook in Hooks)
@@ -214,6 +245,26 @@ public sealed class Trainer
 
         State.EpochLossSum += loss * n;
         State.EpochRows += n;
+        return n;
+    }
+
+    /// <summary>
+    /// Whether a non-finite loss skips this batch; checked before the step, so the parameters (and any checkpoint) never
+    /// see it. Throws once more batches than allowed were skipped.
+    /// </summary>
+    private bool SkipsNonFinite(double loss, int epoch, int step)
+    {
+        if (double.IsFinite(loss))
+        {
+            return false;
+        }
+
+        if (++State.NonFiniteBatches > _config.MaxNonFiniteBatches)
+        {
+            throw new TrainingDivergedException(epoch, step, State.GlobalStep, loss, LastGoodCheckpoint);
+        }
+
+        return true;
     }
 
     private void Report(int epoch, int step, int stepsPerEpoch, long rowsPerEpoch, long runRows, TimeSpan elapsed)

@@ -32,4 +32,7 @@ public sealed class TrainerState
     public bool Stopped { get; set; }
 
     public List<EpochResult> History { get; set; } = [];
+
+    /// <summary>Data-parallel ranks of the run (1 alone): their shards and batches make the data order, so a resumed run needs as many.</summary>
+    public int Ranks { get; set; } = 1;
 }

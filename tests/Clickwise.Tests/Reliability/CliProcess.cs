@@ -24,6 +24,10 @@ internal static class CliProcess
     public static ProcessResult Run(string directory, IReadOnlyList<string> args, TimeSpan? killAfter = null) =>
         Start(directory, Executable, args, killAfter);
 
+    /// <summary>Runs the CLI under a launcher, e.g. <c>mpirun -np 2</c>: <paramref name="launcher"/>[0] is the program, the rest its arguments.</summary>
+    public static ProcessResult RunUnder(string directory, IReadOnlyList<string> launcher, IReadOnlyList<string> args) =>
+        Start(directory, launcher[0], [.. launcher.Skip(1), Executable, .. args], null);
+
     /// <summary>Runs with SIGKILL at the <paramref name="when"/>-th <paramref name="syscall"/> of any thread.</summary>
     public static ProcessResult RunKilledAt(string directory, IReadOnlyList<string> args, string syscall, int when) =>
         Start(directory, "strace", ["-f", "-qq", "-o", "/dev/null", "-e", $"trace={syscall}", "-e", $"inject={syscall}:signal=KILL:when={when}", Executable, .. args], null);

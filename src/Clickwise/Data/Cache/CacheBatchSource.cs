@@ -45,6 +45,9 @@ public sealed class CacheBatchSource : IBatchSource
 
     public bool HasValues => _cache.HasValues;
 
+    /// <summary>Shard <paramref name="index"/> of <paramref name="count"/> equal shards of these rows (<see cref="RowSubset.Shard"/>).</summary>
+    public CacheBatchSource Shard(int index, int count) => new(_cache, _rows.Shard(index, count));
+
     public IEnumerable<Batch> Batches(int batchSize, bool shuffle, int seed)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);

@@ -31,6 +31,39 @@ public sealed class RowSubset
 
     public long Count { get; }
 
+    /// <summary>
+    /// Shard <paramref name="index"/> of <paramref name="count"/> equal shards of consecutive subset rows, Count / count
+    /// each: data-parallel ranks take one each and so run the same number of equal batches (the last Count mod count
+    /// rows train on no rank).
+    /// </summary>
+    public RowSubset Shard(int index, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, count);
+        long size = Count / count, first = index * size, seen = 0, start = _start, end = _start;
+        for (long row = _start; row < _end && size > 0; row++)
+        {
+            if (!Contains(row))
+            {
+                continue;
+            }
+
+            if (seen++ == first)
+            {
+                start = row;
+            }
+
+            if (seen == first + size)
+            {
+                end = row + 1;
+                break;
+            }
+        }
+
+        return new RowSubset(_split, _part, start, Math.Max(start, end), size);
+    }
+
     public bool Contains(long row) => row >= _start && row < _end && (_split is null || _split.PartOf(row) == _part);
 
     /// <summary>Writes the rows in ascending order into <paramref name="destination"/> (length ≥ <see cref="Count"/>).</summary>
