@@ -115,7 +115,7 @@ internal sealed class EmbeddingMaskPart
     public void Backward(Batch batch, float[] table, ReadOnlySpan<int> rows, Span<float> dOutput) =>
         EmbeddingRowMask.Backward(table, rows, batch.ValuesInUse, batch.HasValues, MasksOutput ? _margins.AsSpan(0, rows.Length) : default,
             PerFeature, _layout.FieldCount, _dim, KeptDims(rows.Length), dOutput,
-            MasksOutput && Threshold is not null ? Threshold.Grad : default);
+            MasksOutput && Threshold is { Frozen: false } ? Threshold.Grad : default);
 
     /// <summary>The lookups' margins against the thresholds (n − t) or the fixed mask (±∞), into the planned buffer.</summary>
     private Span<float> Margins(float[] table, ReadOnlySpan<int> rows)
