@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using Clickwise.Compression.EmbeddingSearch;
+using Clickwise.Compression.Pruning;
 using Clickwise.Experiments;
 using Clickwise.IO;
 using Clickwise.Models;
@@ -33,9 +34,13 @@ internal static class OptEmbedCommand
         var noRewind = new Option<bool>("--no-rewind") { Description = "Retrain from fresh weights instead of the supernet's initial ones" };
         var ablations = new Option<bool>("--ablations") { Description = "Also run OptEmbed-E (row mask only) and OptEmbed-D (widths only), the paper's Table 3" };
         var requests = new Option<int>("--requests") { Description = "Batch-1 requests timed per model", DefaultValueFactory = _ => 10_000 };
+        var prune = new Option<string?>("--prune")
+        {
+            Description = "Also prune the retrained OptEmbed model with DeepLight to these targets (e.g. \"D-90%\"), one more row",
+        };
         var command = new Command("optembed", "Learn a pruned, variable-width embedding table (OptEmbed: supernet, evolutionary search, retrain) and report the paper's tables");
         options.AddTo(command, sparsity: false);
-        CommonOptions.AddAll(command, output, alpha, thresholdLr, perFeature, generations, population, mutationProb, topK, budget, noRewind, ablations, requests);
+        CommonOptions.AddAll(command, output, alpha, thresholdLr, perFeature, generations, population, mutationProb, topK, budget, noRewind, ablations, requests, prune);
         command.SetAction(parse => VerbRunner.Run(() =>
         {
             string directory = parse.GetValue(output)!;
@@ -73,6 +78,16 @@ internal static class OptEmbedCommand
                 throw new UsageException(e.Message);
             }
 
+            string? targets;
+            try
+            {
+                targets = parse.GetValue(prune) is { } t ? SparsityTargets.Parse(t).ToPaperNotation() : null;
+            }
+            catch (Exception e) when (e is FormatException or ArgumentException)
+            {
+                throw new UsageException($"--prune: {e.Message}");
+            }
+
             TrainRequest request = options.Request(parse, Path.Combine(directory, "unused.cwm"), Path.Combine(directory, "runs"));
             var study = new OptEmbedStudyOptions
             {
@@ -83,6 +98,7 @@ internal static class OptEmbedCommand
                 Rewind = !parse.GetValue(noRewind),
                 Ablations = parse.GetValue(ablations),
                 LatencyRequests = parse.GetValue(requests),
+                Prune = targets,
             };
             using RunLock runLock = RunLock.Acquire(directory);
             OptEmbedStudyReport report = OptEmbedStudy.Run(request, study, label =>
