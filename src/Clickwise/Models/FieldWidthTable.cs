@@ -136,9 +136,12 @@ public sealed class FieldWidthTable
     /// <paramref name="scale"/>, into <paramref name="destination"/> [D]. The caller knows the field (a lookup's position),
     /// which spares a random read of a row-to-field table.
     /// </summary>
-    public void CopyRow(int row, int field, float scale, Span<float> destination)
+    public void CopyRow(int row, int field, float scale, Span<float> destination) => CopyAt(Start(row, field), field, scale, destination);
+
+    /// <summary><see cref="CopyRow"/> of a row already located (<see cref="Start"/>), so a gather that prefetched it locates it once.</summary>
+    public void CopyAt(int start, int field, float scale, Span<float> destination)
     {
-        int start = Start(row, field), width = FieldDims[field];
+        int width = FieldDims[field];
         if (start >= 0 && Vector256.IsHardwareAccelerated && Dim % Vector256<float>.Count == 0)
         {
             // Whole vectors over D: the row's D_f values scaled, the lanes past them (the next row's values or the padding) zeroed.
@@ -156,10 +159,9 @@ public sealed class FieldWidthTable
         CopyScaled(start < 0 ? default : _values.AsSpan(start, width), scale, destination);
     }
 
-    /// <summary>Asks the cache for the values row <paramref name="row"/> reads: a gather does it some lookups ahead, as the dense kernel does.</summary>
-    public unsafe void Prefetch(int row, int field)
+    /// <summary>Asks the cache for the values a located row reads: a gather does it some lookups ahead, as the dense kernel does.</summary>
+    public unsafe void Prefetch(int start, int field)
     {
-        int start = Start(row, field);
         if (start >= 0)
         {
             fixed (float* values = _values)
@@ -198,7 +200,7 @@ public sealed class FieldWidthTable
 
     /// <summary>Where the values row <paramref name="row"/> reads start (its own, or its field's OOV row's); −1 when it reads zeros.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int Start(int row, int field)
+    public int Start(int row, int field)
     {
         int rank = IsKept(row) ? Rank(row) : _oovRank[field];
         return rank < 0 ? -1 : _fieldStart[field] + ((rank - _keptBefore[field]) * FieldDims[field]);

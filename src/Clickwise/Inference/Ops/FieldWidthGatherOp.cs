@@ -18,24 +18,31 @@ internal sealed class FieldWidthGatherOp(FieldWidthTable table, int outputOffset
     {
         int dim = table.Dim, fields = table.FieldCount;
         Span<float> output = tape.Region(outputOffset, fields * dim, batchSize);
-        int end = rowEnd * fields;
-        for (int i = rowStart * fields; i < Math.Min(end, (rowStart * fields) + CachePrefetch.Distance); i++)
+        // Each lookup is located once, CachePrefetch.Distance lookups ahead, and its values prefetched; the ring holds the
+        // locations until the copy reaches them.
+        const int distance = CachePrefetch.Distance;
+        Span<int> located = stackalloc int[distance];
+        int first = rowStart * fields, end = rowEnd * fields;
+        for (int i = first; i < Math.Min(end, first + distance); i++)
         {
-            table.Prefetch(ids[i], i % fields);
+            located[i % distance] = table.Start(ids[i], i % fields);
+            table.Prefetch(located[i % distance], i % fields);
         }
 
         for (int b = rowStart; b < rowEnd; b++)
         {
             for (int f = 0, i = b * fields; f < fields; f++, i++)
             {
-                int ahead = i + CachePrefetch.Distance;
+                int start = located[i % distance];
+                int ahead = i + distance;
                 if (ahead < end)
                 {
-                    table.Prefetch(ids[ahead], ahead % fields);
+                    located[ahead % distance] = table.Start(ids[ahead], ahead % fields);
+                    table.Prefetch(located[ahead % distance], ahead % fields);
                 }
 
                 Span<float> row = output.Slice(i * dim, dim);
-                table.CopyRow(ids[i], f, values.IsEmpty ? 1f : values[i], row);
+                table.CopyAt(start, f, values.IsEmpty ? 1f : values[i], row);
                 if (!extras.IsEmpty)
                 {
                     for (int e = extras.Offsets[i]; e < extras.Offsets[i + 1]; e++)
