@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Clickwise.Compression.EmbeddingSearch;
+using Clickwise.Compression.Pruning;
 using Clickwise.Data.Pipeline;
 using Clickwise.Inference;
 using Clickwise.Metrics;
@@ -66,6 +67,9 @@ public sealed record OptEmbedStudyOptions
     public int LatencyRequests { get; init; } = 10_000;
 
     public int BatchSize { get; init; } = 10_000;
+
+    /// <summary>DeepLight targets (paper notation) to prune the retrained OptEmbed model to, one more row; null: none.</summary>
+    public string? Prune { get; init; }
 }
 
 /// <summary>
@@ -99,11 +103,11 @@ public static class OptEmbedStudy
         var rows = new List<OptEmbedRow>();
         string PathOf(string label) => Path.Combine(baseRequest.WorkDir, StudyData.Slug(label));
 
-        string Train(string label, ModelConfig config, TrainingConfig training, string? init = null)
+        string Train(string label, ModelConfig config, TrainingConfig training, string? init = null, PruningConfig? pruning = null)
         {
             TrainRequest request = baseRequest with
             {
-                Model = config, Training = training, InitFrom = init, WorkDir = PathOf(label), ModelPath = PathOf(label) + ".cwm",
+                Model = config, Training = training, InitFrom = init, WorkDir = PathOf(label), ModelPath = PathOf(label) + ".cwm", Pruning = pruning,
             };
             study.Train(request, observers?.Invoke(label), cancellationToken);
             return request.ModelPath;
@@ -166,6 +170,14 @@ public static class OptEmbedStudy
         {
             EmbeddingThreshold = options.Threshold, EmbeddingDimSampling = true,
         });
+        if (options.Prune is { } targets)
+        {
+            // The compact model pruned further by DeepLight: it starts at once (the model is trained) and ends at exactly the targets.
+            string compact = PathOf("OptEmbed") + ".cwm";
+            Measure($"OptEmbed → DeepLight {targets}", Train("OptEmbed DeepLight", ModelArtifact.Load(compact).Config, baseRequest.Training, compact,
+                new PruningConfig { Sparsity = targets, WarmupEpochs = 0 }));
+        }
+
         long kept = rows.Single(r => r.Label == "OptEmbed").EmbeddingParameters;
         (int Collisions, int Fields)? qr = options.QrCollisions > 0
             ? (options.QrCollisions, QuotientRemainderFields.ShrunkFields(data.Map.Layout, options.QrCollisions))

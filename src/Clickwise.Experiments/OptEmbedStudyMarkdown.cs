@@ -14,7 +14,7 @@ public static class OptEmbedStudyMarkdown
         md.AppendLine(CultureInfo.InvariantCulture,
             $"{report.Model}; {report.TrainRows:N0} training, {report.ValidRows:N0} validation (the search's fitness), {report.TestRows:N0} test rows.");
         md.AppendLine("Sparsity: 1 − Σ_f kept_f·D_f / (V·D), the paper's. Table params: Σ_f kept_f·D_f. Plan bytes: the compiled plan in memory "
-            + "(phase 4's compact export is not built yet, so a pruned table is still stored whole). Speed: batch 10,000 samples/s; batch 1, one thread, p50.")
+            + "(OptEmbed's rows: only the kept rows at their widths, with the row bitmap). Speed: batch 10,000 samples/s; batch 1, one thread, p50.")
             .AppendLine();
         md.AppendLine("## Models (paper Tables 2, 3 and 4 in shape)").AppendLine();
         md.AppendLine("| model | test AUC | test logloss | sparsity | table params | widths | plan bytes | samples/s | p50 µs |");

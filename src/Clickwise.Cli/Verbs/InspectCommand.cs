@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Clickwise.Inference;
+using Clickwise.IO;
 using Clickwise.Models;
 using Clickwise.Runs;
 
@@ -38,6 +39,8 @@ internal static class InspectCommand
             QuotientRemainderFields? quotientRemainder = QuotientRemainderFields.Of(config, artifact.FeatureMap.Layout);
             RowMask? rowMask = RowMask.Of(artifact.Config, artifact.FeatureMap.Layout, artifact.Tensors);
             int[]? keptRows = rowMask?.KeptRowsPerField();
+            FieldWidthTable? compactTable = rowMask is null ? null : FieldWidthTable.FromMask(rowMask);
+            long denseTableBytes = (long)artifact.FeatureMap.Layout.TotalRows * artifact.Config.EmbeddingDim * sizeof(float);
             var fields = artifact.FeatureMap.Fields.Select((f, i) => new
             {
                 name = f.Spec.Name,
@@ -60,6 +63,9 @@ internal static class InspectCommand
                 fields = fields.Length,
                 vocabulary_rows = artifact.FeatureMap.Layout.TotalRows,
                 embedding_sparsity = rowMask?.Sparsity,
+                embedding_bytes = compactTable?.Bytes,
+                embedding_file_bytes = compactTable is null ? (long?)null : FieldWidthTensors.Applies(artifact.Config) ? compactTable.StoredBytes : denseTableBytes,
+                embedding_dense_bytes = compactTable is null ? (long?)null : denseTableBytes,
                 rows_kept = rowMask is null ? null : fields.Select(f => new { field = f.name, rows = f.size, kept = f.rows_kept, f.width }).ToArray(),
                 tensor_train_fields = fields.Where(f => f.tensor_train is not null).Select(f => new { field = f.name, shape = f.tensor_train }).ToArray(),
                 quotient_remainder_fields = fields.Where(f => f.quotient_remainder is not null)
@@ -89,6 +95,12 @@ internal static class InspectCommand
                     + (field.rows_kept is { } kept ? $"  kept {kept,10:N0}  width {field.width}" : "")
                     + (field.tensor_train is null ? "" : $"  tensor train: {field.tensor_train}")
                     + (field.quotient_remainder is null ? "" : $"  {field.quotient_remainder}"));
+            }
+
+            if (compactTable is not null)
+            {
+                Console.WriteLine($"embedding table: {summary.embedding_bytes:N0} bytes in the plan, {summary.embedding_file_bytes:N0} in the file "
+                    + $"(kept rows at their widths and a row bitmap; {denseTableBytes:N0} dense)");
             }
 
             Console.WriteLine($"parameters {summary.parameters:N0} ({summary.non_zero_parameters:N0} non-zero)");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using Clickwise.Compression.EmbeddingSearch;
+using Clickwise.Compression.Pruning;
 using Clickwise.Experiments;
 using Clickwise.Experiments.Figures;
 using Clickwise.IO;
@@ -40,9 +41,13 @@ internal static class OptEmbedCommand
             Description = "m of the quotient-remainder baseline row (0: size-matched to OptEmbed's kept parameters)",
         };
         var requests = new Option<int>("--requests") { Description = "Batch-1 requests timed per model", DefaultValueFactory = _ => 10_000 };
+        var prune = new Option<string?>("--prune")
+        {
+            Description = "Also prune the retrained OptEmbed model with DeepLight to these targets (e.g. \"D-90%\"), one more row",
+        };
         var command = new Command("optembed", "Learn a pruned, variable-width embedding table (OptEmbed: supernet, evolutionary search, retrain) and report the paper's tables");
         options.AddTo(command, sparsity: false);
-        CommonOptions.AddAll(command, output, alpha, thresholdLr, perFeature, generations, population, mutationProb, topK, budget, noRewind, ablations, models, seeds, qrCollisions, requests);
+        CommonOptions.AddAll(command, output, alpha, thresholdLr, perFeature, generations, population, mutationProb, topK, budget, noRewind, ablations, models, seeds, qrCollisions, requests, prune);
         command.SetAction(parse => VerbRunner.Run(() =>
         {
             string directory = parse.GetValue(output)!;
@@ -87,6 +92,16 @@ internal static class OptEmbedCommand
                 throw new UsageException(e.Message);
             }
 
+            string? targets;
+            try
+            {
+                targets = parse.GetValue(prune) is { } t ? SparsityTargets.Parse(t).ToPaperNotation() : null;
+            }
+            catch (Exception e) when (e is FormatException or ArgumentException)
+            {
+                throw new UsageException($"--prune: {e.Message}");
+            }
+
             TrainRequest request = options.Request(parse, Path.Combine(directory, "unused.cwm"), Path.Combine(directory, "runs"));
             var study = new OptEmbedStudyOptions
             {
@@ -98,6 +113,7 @@ internal static class OptEmbedCommand
                 Ablations = parse.GetValue(ablations),
                 QrCollisions = parse.GetValue(qrCollisions),
                 LatencyRequests = parse.GetValue(requests),
+                Prune = targets,
             };
             using RunLock runLock = RunLock.Acquire(directory);
             if (names.Length > 0 || parse.GetValue(seeds) > 1)

@@ -42,6 +42,6 @@ public static class ModelFiles
             ConfigJson = ConfigJson(model.Config),
             FeatureMapJson = featureMapJson,
             ExtraJson = extraJson,
-            Tensors = ParameterTensors.ToTensors(model.Parameters),
+            Tensors = FieldWidthTensors.Pack(model.Config, model.Layout, ParameterTensors.ToTensors(model.Parameters)),
         });
 }

@@ -23,6 +23,7 @@ internal sealed class PlanBuilder(FeatureLayout layout, ComputeContext compute, 
 
     private readonly List<IInferenceOp> _ops = [];
     private readonly Dictionary<TapeRegion, ProjectedEmbeddings> _projections = [];
+    private readonly Dictionary<TapeRegion, FieldWidthEmbeddings> _fieldWidths = [];
 
     public FeatureLayout Layout => layout;
 
@@ -66,6 +67,19 @@ internal sealed class PlanBuilder(FeatureLayout layout, ComputeContext compute, 
     }
 
     /// <summary>
+    /// Gathers OptEmbed's compact table (kept rows only, each field at its width) into a new zero-padded [B, F·D] region,
+    /// and remembers the widths, so a dense layer reading the region can drop the rows of the removed dimensions
+    /// (<see cref="FirstLayer"/>).
+    /// </summary>
+    public TapeRegion FieldWidthGather(FieldWidthTable table)
+    {
+        TapeRegion output = Allocate(FieldCount * table.Dim);
+        Add(new FieldWidthGatherOp(table, output.Offset));
+        _fieldWidths[output] = new FieldWidthEmbeddings(table.FieldDims, table.Dim);
+        return output;
+    }
+
+    /// <summary>
     /// The gather of an embedding with tensor-train fields into a new [B, F·D] region: the remaining table by mapped rows,
     /// the train fields contracted per lookup (dense whatever the plan's objective; a pruned table keeps its full form here).
     /// </summary>
@@ -104,10 +118,18 @@ internal sealed class PlanBuilder(FeatureLayout layout, ComputeContext compute, 
     /// the compressed rows through weights with the projection folded in (seed 002, eq. 12; dense [F·k, out] whatever W's zeros),
     /// unless the plan does not fuse or W is pruned and keeping it pruned pays: for speed, its planned form (<see cref="Layer"/>)
     /// ran faster here than the folded layer both for one request and for a block of rows; for memory, it takes fewer bytes.
-    /// A layer with no fewer surviving weights than the fold would have is folded without being timed.
+    /// A layer with no fewer surviving weights than the fold would have is folded without being timed. Over OptEmbed's
+    /// narrowed fields the packed dimensions through W without the rows of the removed ones (exact: those read zeros).
     /// </summary>
     public (TapeRegion Input, float[] Weight, float[] Bias) FirstLayer(TapeRegion input, float[] weight, float[] bias, Activation? activation)
     {
+        if (_fieldWidths.TryGetValue(input, out FieldWidthEmbeddings? widths) && widths.Narrows)
+        {
+            TapeRegion packed = Allocate(widths.PackedWidth);
+            Add(new PackFieldsOp(widths.FieldDims, widths.Dim, input.Offset, packed.Offset));
+            return (packed, widths.Trim(weight, bias.Length), bias);
+        }
+
         if (!fuse || !_projections.TryGetValue(input, out ProjectedEmbeddings? projection))
         {
             return (input, weight, bias);

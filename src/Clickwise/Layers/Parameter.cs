@@ -29,6 +29,12 @@ public sealed class Parameter
     /// <summary>Whether <see cref="Value"/> came from saved weights; initialisers leave such a parameter as it is.</summary>
     public bool IsLoaded { get; private set; }
 
+    /// <summary>
+    /// Whether the training run holds the parameter constant (OptEmbed's thresholds at <c>threshold_lr</c> 0): then no layer
+    /// sends it a gradient, nor a gradient through it to other parameters that only exists because it could move.
+    /// </summary>
+    public bool Frozen { get; set; }
+
     /// <summary>Dense gradient, same length as <see cref="Value"/>; null for row-sparse parameters.</summary>
     public float[]? Grad { get; }
 

@@ -115,7 +115,7 @@ internal sealed class EmbeddingMaskPart
     public void Backward(Batch batch, float[] table, ReadOnlySpan<int> rows, Span<float> dOutput) =>
         EmbeddingRowMask.Backward(table, rows, batch.ValuesInUse, batch.HasValues, MasksOutput ? _margins.AsSpan(0, rows.Length) : default,
             PerFeature, _layout.FieldCount, _dim, KeptDims(rows.Length), dOutput,
-            MasksOutput && Threshold is not null ? Threshold.Grad : default);
+            MasksOutput && Threshold is { Frozen: false } ? Threshold.Grad : default);
 
     /// <summary>The lookups' margins against the thresholds (n − t) or the fixed mask (±∞), into the planned buffer.</summary>
     private Span<float> Margins(float[] table, ReadOnlySpan<int> rows)
@@ -141,8 +141,7 @@ internal sealed class EmbeddingMaskPart
             return table;
         }
 
-        var mask = new RowMask(_layout, _dim, table, Threshold?.Value, Threshold is null ? RowThreshold.None : PerFeature ? RowThreshold.Feature : RowThreshold.Field,
-            PrunedRows, _fieldDims, Kept?.Value);
+        RowMask mask = Mask(table);
         float[] served = (float[])table.Clone();
         for (int f = 0; f < _layout.FieldCount; f++)
         {
@@ -167,6 +166,13 @@ internal sealed class EmbeddingMaskPart
 
         return served;
     }
+
+    /// <summary>The table as the plan stores it: the kept rows only, each field at its width (<see cref="FieldWidthTable"/>).</summary>
+    public FieldWidthTable Compact(float[] table) => FieldWidthTable.FromMask(Mask(table));
+
+    private RowMask Mask(float[] table) =>
+        new(_layout, _dim, table, Threshold?.Value, Threshold is null ? RowThreshold.None : PerFeature ? RowThreshold.Feature : RowThreshold.Field,
+            PrunedRows, _fieldDims, Kept?.Value);
 
     private ReadOnlySpan<int> KeptDims(int n) => _truncated ? _keptDims.AsSpan(0, n) : default;
 

@@ -310,9 +310,18 @@ internal sealed class EmbeddingPart
         _scatter!.Run(batch);
     }
 
-    /// <summary>The gather of <see cref="Forward"/>, projected when compressed: a new [B, F, D] region (the planner may store a pruned table compactly).</summary>
+    /// <summary>
+    /// The gather of <see cref="Forward"/>, projected when compressed: a new [B, F, D] region (the planner may store a pruned
+    /// table compactly). With OptEmbed's masks the plan holds only the kept rows at their fields' widths; an ONNX export,
+    /// which reads the weights as given, takes the masked dense table.
+    /// </summary>
     public TapeRegion Lower(PlanBuilder plan)
     {
+        if (Mask is not null && !plan.RetainWeights)
+        {
+            return plan.FieldWidthGather(Mask.Compact(Table.Value));
+        }
+
         if (TensorTrain is not null)
         {
             return plan.TensorTrainGather(Table.Value, TensorTrain, [.. Cores.Select(c => c.Value)], Dim);

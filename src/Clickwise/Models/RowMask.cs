@@ -49,6 +49,11 @@ public sealed class RowMask
 
     public int Dim { get; }
 
+    public PrunedRows PrunedRows => _pruned;
+
+    /// <summary>The [V, D] table the mask reads.</summary>
+    public ReadOnlySpan<float> Table => _table;
+
     /// <summary>[F] each field's width D_f (D when not searched).</summary>
     public int[] FieldDims { get; }
 

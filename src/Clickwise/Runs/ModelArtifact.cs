@@ -79,7 +79,7 @@ public sealed class ModelArtifact
             ConfigJson = ConfigJson.Serialize(model.Config),
             FeatureMapJson = map.ToJson(),
             ExtraJson = extra is null ? null : JsonSerializer.Serialize(extra, ConfigJson.Options),
-            Tensors = ParameterTensors.ToTensors(model.Parameters),
+            Tensors = FieldWidthTensors.Pack(model.Config, map.Layout, ParameterTensors.ToTensors(model.Parameters)),
         };
         ModelFileWriter.Write(path, content);
     }
@@ -99,8 +99,18 @@ public sealed class ModelArtifact
         }
 
         FeatureMap map = FeatureMap.FromJson(content.FeatureMapJson);
+        IReadOnlyList<ModelTensor> stored;
+        try
+        {
+            stored = FieldWidthTensors.Unpack(config, map.Layout, content.Tensors);
+        }
+        catch (ModelFormatException e)
+        {
+            throw new ModelFormatException($"{path}: {e.Message}", e);
+        }
+
         var tensors = new Dictionary<string, float[]>(StringComparer.Ordinal);
-        foreach (ModelTensor tensor in content.Tensors)
+        foreach (ModelTensor tensor in stored)
         {
             if (tensor.DType == TensorDType.Float32 && !tensor.Name.Contains('/'))
             {
@@ -112,7 +122,7 @@ public sealed class ModelArtifact
         // for shape, or the file says one architecture and holds another.
         try
         {
-            ParameterTensors.Check(ModelRegistry.Load(config, map.Layout, tensors).Parameters, content.Tensors);
+            ParameterTensors.Check(ModelRegistry.Load(config, map.Layout, tensors).Parameters, stored);
         }
         catch (Exception e) when (e is ModelFormatException or InvalidDataException)
         {
@@ -128,8 +138,12 @@ public sealed class ModelArtifact
     public CompiledModel Compile(bool sparse = true, PlanObjective objective = PlanObjective.Speed, ComputeContext? compute = null) =>
         CompiledModel.Compile(Config, FeatureMap.Layout, Tensors, compute, sparse, objective);
 
-    /// <summary>Whether a prunable tensor (embedding tables, field pairs, DNN weights) holds zeros: a pruned model.</summary>
-    public bool IsPruned => Tensors.Any(t => Prunable(t.Key) && Array.IndexOf(t.Value, 0f, 0, Weights(t.Key, t.Value)) >= 0);
+    /// <summary>
+    /// Whether a prunable tensor (embedding tables, field pairs, DNN weights) holds zeros: a pruned model. OptEmbed's shared
+    /// table does not count: its zeros are the rows and widths its compact table already leaves out, whatever the plan.
+    /// </summary>
+    public bool IsPruned => Tensors.Any(t => Prunable(t.Key) && !(t.Key == EmbeddingPart.DefaultName && Config.HasEmbeddingMask)
+        && Array.IndexOf(t.Value, 0f, 0, Weights(t.Key, t.Value)) >= 0);
 
     /// <summary>The entries of a tensor that are weights: all but the zero placeholder row a table with tensor-train fields ends with.</summary>
     private int Weights(string name, float[] values) =>

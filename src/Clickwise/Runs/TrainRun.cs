@@ -397,8 +397,10 @@ public static class TrainRun
         if (request.Pruning is { } pruning)
         {
             // Names a component the architecture lacks (R of a DeepFM, say) before any data is read: the model's parameters
-            // over two one-row fields (built without training state, in microseconds) say which components it has.
-            var layout = new Features.FeatureLayout(["a", "b"], [1, 1]);
+            // over one-row fields (built without training state, in microseconds) say which components it has. Two fields,
+            // or as many as OptEmbed's searched widths name.
+            int fields = Math.Max(2, architecture.EmbeddingFieldDims.Length);
+            var layout = new Features.FeatureLayout([.. Enumerable.Range(0, fields).Select(f => $"f{f}")], [.. Enumerable.Repeat(1, fields)]);
             _ = new ModelPruner(ModelRegistry.Create(architecture, layout).Parameters, layout, pruning.Targets);
         }
 

@@ -38,6 +38,11 @@ public sealed class Trainer
             model.PrepareTraining(Math.Max(model.MaxBatchSize, config.BatchSize), compute);
         }
 
+        foreach (Parameter threshold in model.Parameters.Where(p => p.Role == ParameterRole.Threshold))
+        {
+            threshold.Frozen = config.ThresholdLr == 0;
+        }
+
         _model = model;
         _config = config;
         _evaluator = evaluator;

@@ -148,11 +148,13 @@ public sealed class CliPipelineTests : IClassFixture<CliPipelineTests.Pipeline>
     {
         string directory = _pipeline.Directory.File("optembed");
         CliRunner.Expect(0, "optembed", "-d", _pipeline.DataPath, "--format", "criteo", "--model", "deepfm", "--embedding-dim", "4", "--hidden", "8",
-            "--epochs", "1", "--generations", "2", "--population", "2+2", "--topk", "3", "--requests", "100", "--alpha", "0.01", "-o", directory);
+            "--epochs", "1", "--generations", "2", "--population", "2+2", "--topk", "3", "--requests", "100", "--alpha", "0.01", "--prune", "dnn=0.5",
+            "-o", directory);
 
         using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "optembed.json")));
         JsonElement root = doc.RootElement;
-        Assert.Equal(["original", "OptEmbed without retraining", "OptEmbed", "QR"], root.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("label").GetString()));
+        Assert.Equal(["original", "OptEmbed without retraining", "OptEmbed", "OptEmbed → DeepLight D-50%", "QR"],
+            root.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("label").GetString()));
         Assert.Equal(2, root.GetProperty("search_best_by_generation").GetArrayLength());
         JsonElement retrained = root.GetProperty("rows")[2];
         Assert.InRange(retrained.GetProperty("sparsity").GetDouble(), 0.0, 1.0);
@@ -161,6 +163,23 @@ public sealed class CliPipelineTests : IClassFixture<CliPipelineTests.Pipeline>
         string inspect = CliRunner.Expect(0, "inspect", "-m", Path.Combine(directory, "optembed.cwm")).Out;
         Assert.Contains($"embedding_field_dims [{retrained.GetProperty("widths").GetString()!.Replace(",", ", ", StringComparison.Ordinal)}]", inspect);
         Assert.Contains("embedding_kept_rows true", inspect);
+
+        // The saved model is the compact one: its table's bytes in the file are at most (1 − sparsity) of the dense table's + 5%.
+        using (JsonDocument shown = JsonDocument.Parse(CliRunner.Expect(0, "inspect", "-m", Path.Combine(directory, "optembed.cwm"), "--json").Out))
+        {
+            JsonElement summary = shown.RootElement;
+            double dense = summary.GetProperty("embedding_dense_bytes").GetInt64();
+            Assert.InRange(summary.GetProperty("embedding_file_bytes").GetInt64(), 1, ((1 - summary.GetProperty("embedding_sparsity").GetDouble()) * dense) + (0.05 * dense));
+        }
+
+        // OptEmbed then DeepLight: the compact model's hidden layer pruned to exactly half, its row mask and widths kept.
+        JsonElement pruned = root.GetProperty("rows")[3];
+        Assert.Equal(retrained.GetProperty("sparsity").GetDouble(), pruned.GetProperty("sparsity").GetDouble());
+        Assert.InRange(pruned.GetProperty("test_auc").GetDouble(), 0.0, 1.0);
+        Clickwise.Runs.ModelArtifact prunedModel = Clickwise.Runs.ModelArtifact.Load(pruned.GetProperty("model_path").GetString()!);
+        float[] hidden = prunedModel.Tensors["mlp.0.weight"];
+        Assert.Equal(hidden.Length / 2, hidden.Count(w => w == 0f));
+        Assert.Equal(retrained.GetProperty("widths").GetString(), pruned.GetProperty("widths").GetString());
     }
 
     /// <summary>Table 2 over models and seeds: every model's original, OptEmbed and QR rows over two seeds, Welch's p, the figure.</summary>

@@ -85,6 +85,34 @@ public sealed class OptEmbedSupernetTests : IDisposable
         Assert.All(masked.Parameters["embedding.threshold"].Value, t => Assert.Equal(0f, t));
     }
 
+    /// <summary>
+    /// α = 0 with threshold lr 0: the thresholds are constants, so the straight-through term does not reach the rows and a
+    /// masked model trains to the base model's weights bit for bit; with learning thresholds it does (the reference's behaviour).
+    /// </summary>
+    [Fact]
+    public void FrozenThresholdsTrainTheBaseModelBitForBit()
+    {
+        var baseConfig = new ModelConfig { Name = "deepfm", EmbeddingDim = 4, HiddenUnits = [8], Dropout = 0.2f, Seed = 3 };
+        TrainingConfig frozen = Training with { ThresholdLr = 0, ThresholdPenalty = 0 };
+        CtrModel Trained(ModelConfig config, TrainingConfig training)
+        {
+            CtrModel model = ModelRegistry.Create(config, Layout).Prepared(32);
+            new Trainer(model, training).Fit(Separable(300, 1), cancellationToken: Ct);
+            return model;
+        }
+
+        CtrModel plain = Trained(baseConfig, frozen);
+        CtrModel masked = Trained(baseConfig with { EmbeddingThreshold = RowThreshold.Field }, frozen);
+        foreach (Parameter p in plain.Parameters)
+        {
+            Assert.Equal(p.Value.Select(BitConverter.SingleToInt32Bits), masked.Parameters[p.Name].Value.Select(BitConverter.SingleToInt32Bits));
+        }
+
+        Assert.All(masked.Parameters["embedding.threshold"].Value, t => Assert.Equal(0f, t));
+        CtrModel learning = Trained(baseConfig with { EmbeddingThreshold = RowThreshold.Field }, frozen with { ThresholdLr = 1e-3 });
+        Assert.NotEqual(plain.Parameters["embedding"].Value, learning.Parameters["embedding"].Value);
+    }
+
     /// <summary>The widths are drawn from (seed, global step) like dropout: a resumed supernet run is the uninterrupted one.</summary>
     [Fact]
     public void ResumingASupernetRunMatchesAnUninterruptedOneBitForBit()
