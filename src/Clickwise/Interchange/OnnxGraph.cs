@@ -6,8 +6,9 @@ namespace Clickwise.Interchange;
 /// An ONNX graph under construction, fed by a plan's ops in order. It mirrors the plan's scratch tape: an op reads and
 /// writes [N, width] column ranges of the tape by offset, and the graph maps each range to the tensor that holds it
 /// (slicing or concatenating where an op reads across what others wrote). Contributions to the logit are collected
-/// and summed at the end with the plan's starting logit. Inputs: <c>ids</c> INT64 [N, F] (global rows), and
-/// <c>values</c> FP32 [N, F] when the model's data carries values; outputs: <c>logits</c> and <c>probabilities</c> [N, 1].
+/// and summed at the end with the plan's starting logit. Inputs: <c>ids</c> INT64 [N, F] (global rows); or, when the model's
+/// data carries values (libsvm, libffm, whose fields may be multi-hot), <c>ids</c> INT64 and <c>values</c> FP32 [N, F, K]:
+/// K features per field, padded with value 0, pooled as Σ_k v_k·T[id_k]. Outputs: <c>logits</c> and <c>probabilities</c> [N, 1].
 /// </summary>
 internal sealed class OnnxGraph
 {
@@ -28,6 +29,7 @@ internal sealed class OnnxGraph
     private readonly SortedDictionary<int, (int Width, string Name)> _tape = [];
     private readonly List<string> _logits = [];
     private int _names;
+    private string? _valuesPerRow;
 
     public OnnxGraph(int fieldCount, bool hasValues)
     {
@@ -37,7 +39,7 @@ internal sealed class OnnxGraph
 
     public int FieldCount { get; }
 
-    /// <summary>The values input [N, F], or null when the model's data has none (every value is 1).</summary>
+    /// <summary>The values input [N, F, K], or null when the model's data has none (every value is 1, one feature per field).</summary>
     public string? Values { get; }
 
     /// <summary>A constant FP32 tensor of the given shape (the graph's initializer), by name.</summary>
@@ -98,8 +100,9 @@ internal sealed class OnnxGraph
     public string Dot(string input, float[] weight) => Node("MatMul", [input, Weight("weight", weight, weight.Length, 1)]);
 
     /// <summary>
-    /// The rows of <paramref name="table"/> at every field's id, scaled by the values when the graph has them: [N, F, rowWidth],
-    /// or [N, F] for a table of single weights (<paramref name="rowWidth"/> 0).
+    /// The rows of <paramref name="table"/> at every field's id: [N, F, rowWidth], or [N, F] for a table of single weights
+    /// (<paramref name="rowWidth"/> 0). With values, each field's K rows are scaled by their values and summed, the pooling
+    /// of a multi-hot field (the embedding kernel's first feature plus <c>GatherExtra</c>); padding, valued 0, adds nothing.
     /// </summary>
     public string Lookup(string hint, float[] table, int rowWidth = 0)
     {
@@ -110,7 +113,8 @@ internal sealed class OnnxGraph
             return rows;
         }
 
-        return Node("Mul", [rows, rowWidth == 0 ? Values : Node("Unsqueeze", [Values, Int64s(2)])]);
+        string scale = rowWidth == 0 ? Values : _valuesPerRow ??= Node("Unsqueeze", [Values, Int64s(3)]);
+        return Node("ReduceSum", [Node("Mul", [rows, scale]), Int64s(2)], null, OnnxAttribute.Of("keepdims", 0L));
     }
 
     /// <summary>½((Σ_f e)² − Σ_f e²) of [N, F, D] embeddings, [N, 1, D]: NFM's bi-interaction, whose sum over D is FM's term.</summary>
@@ -170,14 +174,14 @@ internal sealed class OnnxGraph
         Node("Add", [sum, Weight("start_logit", [startLogit], 1)], LogitsOutput);
         Node("Sigmoid", [LogitsOutput], ProbabilitiesOutput);
         _graph.String(2, "clickwise");
-        WriteValueInfo(11, IdsInput, Int64Type, FieldCount);
+        WriteValueInfo(11, IdsInput, Int64Type, InputShape);
         if (Values is not null)
         {
-            WriteValueInfo(11, ValuesInput, FloatType, FieldCount);
+            WriteValueInfo(11, ValuesInput, FloatType, InputShape);
         }
 
-        WriteValueInfo(12, LogitsOutput, FloatType, 1);
-        WriteValueInfo(12, ProbabilitiesOutput, FloatType, 1);
+        WriteValueInfo(12, LogitsOutput, FloatType, OutputShape);
+        WriteValueInfo(12, ProbabilitiesOutput, FloatType, OutputShape);
 
         var model = new ProtoWriter();
         model.Int(1, IrVersion);
@@ -194,17 +198,35 @@ internal sealed class OnnxGraph
 
     private string NewName(string hint) => $"{hint}_{_names++}";
 
-    /// <summary>A graph input (11) or output (12) of element type <paramref name="type"/> and shape [N, <paramref name="width"/>].</summary>
-    private void WriteValueInfo(int field, string name, int type, int width) => _graph.Message(field, info =>
+    /// <summary>The shape of the inputs: [N, F], or [N, F, K] with values; a string names a symbolic dimension.</summary>
+    public object[] InputShape => Values is null ? ["N", FieldCount] : ["N", FieldCount, "K"];
+
+    /// <summary>The shape of both outputs, [N, 1].</summary>
+    public static object[] OutputShape => ["N", 1];
+
+    /// <summary>A graph input (11) or output (12) of element type <paramref name="type"/> and <paramref name="shape"/>.</summary>
+    private void WriteValueInfo(int field, string name, int type, object[] shape) => _graph.Message(field, info =>
     {
         info.String(1, name);
         info.Message(2, typeProto => typeProto.Message(1, tensor =>
         {
             tensor.Int(1, type);
-            tensor.Message(2, shape =>
+            tensor.Message(2, shapeProto =>
             {
-                shape.Message(1, dim => dim.String(2, "N"));
-                shape.Message(1, dim => dim.Int(1, width));
+                foreach (object dim in shape)
+                {
+                    shapeProto.Message(1, d =>
+                    {
+                        if (dim is string symbol)
+                        {
+                            d.String(2, symbol);
+                        }
+                        else
+                        {
+                            d.Int(1, (int)dim);
+                        }
+                    });
+                }
             });
         }));
     });
