@@ -28,6 +28,9 @@ internal sealed class OnnxGraph
     private readonly ProtoWriter _graph = new();
     private readonly SortedDictionary<int, (int Width, string Name)> _tape = [];
     private readonly List<string> _logits = [];
+
+    // Kept by reference until the model is written, when each goes inline or to the external data file.
+    private readonly List<(string Name, int Type, long[] Dims, Array Data)> _initializers = [];
     private int _names;
     private string? _valuesPerRow;
 
@@ -43,24 +46,13 @@ internal sealed class OnnxGraph
     public string? Values { get; }
 
     /// <summary>A constant FP32 tensor of the given shape (the graph's initializer), by name.</summary>
-    public string Weight(string hint, ReadOnlySpan<float> values, params long[] dims)
-    {
-        string name = NewName(hint);
-        var tensor = new ProtoWriter();
-        WriteTensor(tensor, name, FloatType, MemoryMarshal.AsBytes(values), dims);
-        _graph.Message(5, tensor);
-        return name;
-    }
+    public string Weight(string hint, float[] values, params long[] dims) => Initializer(hint, FloatType, values, dims);
 
     /// <summary>A constant INT64 vector (shapes, axes, slice bounds), by name.</summary>
-    public string Int64s(params long[] values)
-    {
-        string name = NewName("const");
-        var tensor = new ProtoWriter();
-        WriteTensor(tensor, name, Int64Type, MemoryMarshal.AsBytes(values.AsSpan()), values.Length);
-        _graph.Message(5, tensor);
-        return name;
-    }
+    public string Int64s(params long[] values) => Initializer("const", Int64Type, values, values.Length);
+
+    /// <summary>Bytes of every initializer: what decides whether they are written outside the model (<see cref="OnnxExternalData"/>).</summary>
+    public long InitializerBytes => _initializers.Sum(i => (long)Bytes(i.Data).Length);
 
     /// <summary>Adds a node with one output and returns the output's name (<paramref name="output"/> or a new one).</summary>
     public string Node(string opType, IReadOnlyList<string> inputs, string? output = null, params OnnxAttribute[] attributes)
@@ -162,8 +154,8 @@ internal sealed class OnnxGraph
     /// <summary>Adds an [N, 1] tensor to every row's logit.</summary>
     public void AddToLogits(string name) => _logits.Add(name);
 
-    /// <summary>The ModelProto: the graph with its inputs, the summed logits plus <paramref name="startLogit"/>, and their sigmoid.</summary>
-    public byte[] ToModel(float startLogit, string producerVersion)
+    /// <summary>Ends the graph: the logits are the collected contributions plus <paramref name="startLogit"/>, the probabilities their sigmoid.</summary>
+    public void Finish(float startLogit)
     {
         if (_logits.Count == 0)
         {
@@ -173,21 +165,36 @@ internal sealed class OnnxGraph
         string sum = _logits.Count == 1 ? _logits[0] : Node("Sum", _logits);
         Node("Add", [sum, Weight("start_logit", [startLogit], 1)], LogitsOutput);
         Node("Sigmoid", [LogitsOutput], ProbabilitiesOutput);
-        _graph.String(2, "clickwise");
-        WriteValueInfo(11, IdsInput, Int64Type, InputShape);
-        if (Values is not null)
+    }
+
+    /// <summary>
+    /// The ModelProto of the finished graph, its initializers inline or, with <paramref name="external"/>, the large ones
+    /// written there (once: the graph writes its initializers as it serialises).
+    /// </summary>
+    public byte[] ToModel(string producerVersion, OnnxExternalData? external)
+    {
+        var graph = new ProtoWriter();
+        graph.Append(_graph);
+        foreach ((string name, int type, long[] dims, Array data) in _initializers)
         {
-            WriteValueInfo(11, ValuesInput, FloatType, InputShape);
+            graph.Message(5, tensor => WriteTensor(tensor, name, type, Bytes(data), dims, external));
         }
 
-        WriteValueInfo(12, LogitsOutput, FloatType, OutputShape);
-        WriteValueInfo(12, ProbabilitiesOutput, FloatType, OutputShape);
+        graph.String(2, "clickwise");
+        WriteValueInfo(graph, 11, IdsInput, Int64Type, InputShape);
+        if (Values is not null)
+        {
+            WriteValueInfo(graph, 11, ValuesInput, FloatType, InputShape);
+        }
+
+        WriteValueInfo(graph, 12, LogitsOutput, FloatType, OutputShape);
+        WriteValueInfo(graph, 12, ProbabilitiesOutput, FloatType, OutputShape);
 
         var model = new ProtoWriter();
         model.Int(1, IrVersion);
         model.String(2, "clickwise");
         model.String(3, producerVersion);
-        model.Message(7, _graph);
+        model.Message(7, graph);
         model.Message(8, opset =>
         {
             opset.String(1, "");
@@ -195,6 +202,20 @@ internal sealed class OnnxGraph
         });
         return model.ToArray();
     }
+
+    private string Initializer(string hint, int type, Array data, params long[] dims)
+    {
+        string name = NewName(hint);
+        _initializers.Add((name, type, dims, data));
+        return name;
+    }
+
+    private static ReadOnlySpan<byte> Bytes(Array data) => data switch
+    {
+        float[] floats => MemoryMarshal.AsBytes(floats.AsSpan()),
+        long[] longs => MemoryMarshal.AsBytes(longs.AsSpan()),
+        _ => throw new ArgumentException($"no ONNX tensor type for {data.GetType()}"),
+    };
 
     private string NewName(string hint) => $"{hint}_{_names++}";
 
@@ -205,7 +226,7 @@ internal sealed class OnnxGraph
     public static object[] OutputShape => ["N", 1];
 
     /// <summary>A graph input (11) or output (12) of element type <paramref name="type"/> and <paramref name="shape"/>.</summary>
-    private void WriteValueInfo(int field, string name, int type, object[] shape) => _graph.Message(field, info =>
+    private static void WriteValueInfo(ProtoWriter graph, int field, string name, int type, object[] shape) => graph.Message(field, info =>
     {
         info.String(1, name);
         info.Message(2, typeProto => typeProto.Message(1, tensor =>
@@ -231,8 +252,8 @@ internal sealed class OnnxGraph
         }));
     });
 
-    /// <summary>TensorProto: dims 1, data_type 2, name 8, raw_data 9 (little-endian, as this machine stores them).</summary>
-    private static void WriteTensor(ProtoWriter tensor, string name, int type, ReadOnlySpan<byte> data, params long[] dims)
+    /// <summary>TensorProto: dims 1, data_type 2, name 8, then raw_data 9 (little-endian, as this machine stores them) or a reference to the external file.</summary>
+    private static void WriteTensor(ProtoWriter tensor, string name, int type, ReadOnlySpan<byte> data, long[] dims, OnnxExternalData? external)
     {
         if (!BitConverter.IsLittleEndian)
         {
@@ -246,6 +267,13 @@ internal sealed class OnnxGraph
 
         tensor.Int(2, type);
         tensor.String(8, name);
-        tensor.Bytes(9, data);
+        if (external is not null && OnnxExternalData.Holds(data.Length))
+        {
+            external.Write(tensor, data);
+        }
+        else
+        {
+            tensor.Bytes(9, data);
+        }
     }
 }

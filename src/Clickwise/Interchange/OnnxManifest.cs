@@ -15,7 +15,8 @@ public static class OnnxManifest
     public const string FormatName = "clickwise-onnx-manifest";
     public const int FormatVersion = 1;
 
-    public static byte[] ToJson(ModelArtifact artifact, string onnxFile)
+    /// <summary>The manifest of <paramref name="onnxFile"/>, whose large initializers are in <paramref name="externalDataFile"/> when not null.</summary>
+    public static byte[] ToJson(ModelArtifact artifact, string onnxFile, string? externalDataFile)
     {
         FeatureMap map = artifact.FeatureMap;
         bool values = OnnxExport.CarriesValues(artifact);
@@ -27,6 +28,7 @@ public static class OnnxManifest
             w.WriteNumber("version", FormatVersion);
             w.WriteString("model", artifact.Config.Name);
             w.WriteString("onnx", onnxFile);
+            w.WriteString("external_data", externalDataFile);
             w.WriteNumber("opset", OnnxGraph.OpsetVersion);
             w.WriteStartArray("inputs");
             object[] shape = values ? ["N", map.FieldCount, "K"] : ["N", map.FieldCount];

@@ -52,6 +52,37 @@ public sealed class ExportTests : IClassFixture<ExportTests.Files>
         RandomModels.AssertClose(expected, logits, "ONNX Runtime on the exported file", tolerance: 1e-5f);
     }
 
+    /// <summary>
+    /// Past the threshold (0 here, 1 GiB by default) the large initializers go to FILE.data beside the model, which ONNX
+    /// Runtime loads by path with the same logits; under it no data file is written.
+    /// </summary>
+    [Fact]
+    public void LargeInitializersGoToAnExternalDataFileThatOnnxRuntimeLoads()
+    {
+        string model = _files.Directory.File("deepfm.cwm");
+        string inline = _files.Directory.File("inline.onnx"), external = _files.Directory.File("external.onnx");
+        string manifestPath = _files.Directory.File("external.manifest.json");
+        CliRunner.Expect(0, "export", "-m", model, "-o", inline, "--manifest", _files.Directory.File("inline.manifest.json"));
+        CliResult result = CliRunner.Expect(0, "export", "-m", model, "-o", external, "--manifest", manifestPath, "--external-data-above", "0");
+
+        Assert.False(File.Exists(inline + ".data"));
+        string data = external + ".data";
+        Assert.Contains($"initializers in {data}", result.Out);
+        long inlineBytes = new FileInfo(inline).Length, modelBytes = new FileInfo(external).Length, dataBytes = new FileInfo(data).Length;
+        Assert.True(modelBytes < inlineBytes / 4, $"the model keeps {modelBytes:N0} of {inlineBytes:N0} bytes");
+        Assert.True(dataBytes >= inlineBytes - modelBytes, $"the data file has {dataBytes:N0} bytes");
+        using (JsonDocument manifest = JsonDocument.Parse(File.ReadAllText(manifestPath)))
+        {
+            Assert.Equal("external.onnx.data", manifest.RootElement.GetProperty("external_data").GetString());
+        }
+
+        (Batch batch, float[] expected) = ScoredLines(ModelArtifact.Load(model));
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(external);
+        (float[] logits, _) = OnnxExportTests.OnnxRuntimeRun(session, batch, withValues: false);
+        RandomModels.AssertClose(expected, logits, "ONNX Runtime on the model with external data", tolerance: 1e-5f);
+        CliRunner.Expect(2, "export", "-m", model, "-o", external, "--external-data-above", "-1");
+    }
+
     [Fact]
     public void ManifestRulesAloneGiveClickwiseIds()
     {

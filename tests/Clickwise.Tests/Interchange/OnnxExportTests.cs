@@ -116,6 +116,12 @@ public sealed class OnnxExportTests
     internal static (float[] Logits, float[] Probabilities) OnnxRuntimeRun(byte[] onnx, Batch batch, bool withValues)
     {
         using var session = new InferenceSession(onnx);
+        return OnnxRuntimeRun(session, batch, withValues);
+    }
+
+    /// <summary><see cref="OnnxRuntimeRun(byte[], Batch, bool)"/> in a session already open (e.g. from a file with external data).</summary>
+    internal static (float[] Logits, float[] Probabilities) OnnxRuntimeRun(InferenceSession session, Batch batch, bool withValues)
+    {
         int n = batch.Count, f = batch.FieldCount;
         if (!withValues)
         {
