@@ -83,6 +83,55 @@ public sealed class ExportTests : IClassFixture<ExportTests.Files>
         CliRunner.Expect(2, "export", "-m", model, "-o", external, "--external-data-above", "-1");
     }
 
+    /// <summary>
+    /// A model trained on libffm lines with multi-hot fields exports with ids and values [N, F, K] (the manifest says so),
+    /// and ONNX Runtime, given each field's features padded with value 0, scores the lines as the plan does.
+    /// </summary>
+    [Fact]
+    public void MultiHotLibffmModelExportsAndScoresAsThePlanDoes()
+    {
+        using var directory = new TempDirectory();
+        var random = new Random(5);
+        string data = directory.File("multi.ffm");
+        File.WriteAllLines(data, Enumerable.Range(0, 600).Select(i =>
+        {
+            // Fields 1 and 3 carry 1-3 features, with values; field 2 is absent (missing) in every fifth line.
+            var features = new List<string> { $"0:{random.Next(8)}:1" };
+            features.AddRange(Enumerable.Range(0, 1 + random.Next(3)).Select(_ => string.Create(CultureInfo.InvariantCulture, $"1:{random.Next(30)}:{0.5 + random.NextDouble():F3}")));
+            if (i % 5 != 0)
+            {
+                features.Add($"2:{random.Next(12)}:1");
+            }
+
+            features.AddRange(Enumerable.Range(0, 1 + random.Next(3)).Select(_ => string.Create(CultureInfo.InvariantCulture, $"3:{random.Next(9)}:{0.25 + random.NextDouble():F3}")));
+            return $"{i % 3 % 2} {string.Join(' ', features)}";
+        }));
+        string model = directory.File("multi.cwm"), onnx = directory.File("multi.onnx"), manifestPath = directory.File("manifest.json");
+        CliRunner.Expect(0, "train", "-d", data, "--format", "libffm", "--model", "deepfm", "-o", model, "--epochs", "1", "--embedding-dim", "4",
+            "--hidden", "8", "--batch-size", "64", "--quiet");
+        CliRunner.Expect(0, "export", "-m", model, "-o", onnx);
+
+        using (JsonDocument manifest = JsonDocument.Parse(File.ReadAllText(manifestPath)))
+        {
+            JsonElement[] inputs = [.. manifest.RootElement.GetProperty("inputs").EnumerateArray()];
+            Assert.Equal(["ids", "values"], inputs.Select(i => i.GetProperty("name").GetString()));
+            Assert.All(inputs, i => Assert.Equal(["\"N\"", "4", "\"K\""], i.GetProperty("shape").EnumerateArray().Select(d => d.GetRawText())));
+        }
+
+        ModelArtifact artifact = ModelArtifact.Load(model);
+        CompiledModel compiled = artifact.Compile();
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(onnx);
+        using IRecordReader reader = RecordReaders.Open(data, artifact.Input!.WithFieldCountOf(compiled.FieldCount));
+        int multiHotBatches = 0;
+        Scoring.Stream(compiled, artifact.FeatureMap, reader, (batch, expected) =>
+        {
+            multiHotBatches += batch.Extras.InUse.IsEmpty ? 0 : 1;
+            (float[] logits, _) = OnnxExportTests.OnnxRuntimeRun(session, batch, withValues: true);
+            RandomModels.AssertClose(expected, logits, "ONNX Runtime on multi-hot libffm lines", tolerance: 1e-5f);
+        });
+        Assert.True(multiHotBatches > 0);
+    }
+
     [Fact]
     public void ManifestRulesAloneGiveClickwiseIds()
     {
