@@ -48,6 +48,9 @@ internal sealed class ProtoWriter
         _buffer.Write(value);
     }
 
+    /// <summary>Appends the fields another writer holds, as if written here.</summary>
+    public void Append(ProtoWriter fields) => _buffer.Write(fields.Written);
+
     public byte[] ToArray() => _buffer.ToArray();
 
     private ReadOnlySpan<byte> Written => _buffer.GetBuffer().AsSpan(0, (int)_buffer.Length);

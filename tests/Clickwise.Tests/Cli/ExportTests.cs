@@ -52,6 +52,86 @@ public sealed class ExportTests : IClassFixture<ExportTests.Files>
         RandomModels.AssertClose(expected, logits, "ONNX Runtime on the exported file", tolerance: 1e-5f);
     }
 
+    /// <summary>
+    /// Past the threshold (0 here, 1 GiB by default) the large initializers go to FILE.data beside the model, which ONNX
+    /// Runtime loads by path with the same logits; under it no data file is written.
+    /// </summary>
+    [Fact]
+    public void LargeInitializersGoToAnExternalDataFileThatOnnxRuntimeLoads()
+    {
+        string model = _files.Directory.File("deepfm.cwm");
+        string inline = _files.Directory.File("inline.onnx"), external = _files.Directory.File("external.onnx");
+        string manifestPath = _files.Directory.File("external.manifest.json");
+        CliRunner.Expect(0, "export", "-m", model, "-o", inline, "--manifest", _files.Directory.File("inline.manifest.json"));
+        CliResult result = CliRunner.Expect(0, "export", "-m", model, "-o", external, "--manifest", manifestPath, "--external-data-above", "0");
+
+        Assert.False(File.Exists(inline + ".data"));
+        string data = external + ".data";
+        Assert.Contains($"initializers in {data}", result.Out);
+        long inlineBytes = new FileInfo(inline).Length, modelBytes = new FileInfo(external).Length, dataBytes = new FileInfo(data).Length;
+        Assert.True(modelBytes < inlineBytes / 4, $"the model keeps {modelBytes:N0} of {inlineBytes:N0} bytes");
+        Assert.True(dataBytes >= inlineBytes - modelBytes, $"the data file has {dataBytes:N0} bytes");
+        using (JsonDocument manifest = JsonDocument.Parse(File.ReadAllText(manifestPath)))
+        {
+            Assert.Equal("external.onnx.data", manifest.RootElement.GetProperty("external_data").GetString());
+        }
+
+        (Batch batch, float[] expected) = ScoredLines(ModelArtifact.Load(model));
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(external);
+        (float[] logits, _) = OnnxExportTests.OnnxRuntimeRun(session, batch, withValues: false);
+        RandomModels.AssertClose(expected, logits, "ONNX Runtime on the model with external data", tolerance: 1e-5f);
+        CliRunner.Expect(2, "export", "-m", model, "-o", external, "--external-data-above", "-1");
+    }
+
+    /// <summary>
+    /// A model trained on libffm lines with multi-hot fields exports with ids and values [N, F, K] (the manifest says so),
+    /// and ONNX Runtime, given each field's features padded with value 0, scores the lines as the plan does.
+    /// </summary>
+    [Fact]
+    public void MultiHotLibffmModelExportsAndScoresAsThePlanDoes()
+    {
+        using var directory = new TempDirectory();
+        var random = new Random(5);
+        string data = directory.File("multi.ffm");
+        File.WriteAllLines(data, Enumerable.Range(0, 600).Select(i =>
+        {
+            // Fields 1 and 3 carry 1-3 features, with values; field 2 is absent (missing) in every fifth line.
+            var features = new List<string> { $"0:{random.Next(8)}:1" };
+            features.AddRange(Enumerable.Range(0, 1 + random.Next(3)).Select(_ => string.Create(CultureInfo.InvariantCulture, $"1:{random.Next(30)}:{0.5 + random.NextDouble():F3}")));
+            if (i % 5 != 0)
+            {
+                features.Add($"2:{random.Next(12)}:1");
+            }
+
+            features.AddRange(Enumerable.Range(0, 1 + random.Next(3)).Select(_ => string.Create(CultureInfo.InvariantCulture, $"3:{random.Next(9)}:{0.25 + random.NextDouble():F3}")));
+            return $"{i % 3 % 2} {string.Join(' ', features)}";
+        }));
+        string model = directory.File("multi.cwm"), onnx = directory.File("multi.onnx"), manifestPath = directory.File("manifest.json");
+        CliRunner.Expect(0, "train", "-d", data, "--format", "libffm", "--model", "deepfm", "-o", model, "--epochs", "1", "--embedding-dim", "4",
+            "--hidden", "8", "--batch-size", "64", "--quiet");
+        CliRunner.Expect(0, "export", "-m", model, "-o", onnx);
+
+        using (JsonDocument manifest = JsonDocument.Parse(File.ReadAllText(manifestPath)))
+        {
+            JsonElement[] inputs = [.. manifest.RootElement.GetProperty("inputs").EnumerateArray()];
+            Assert.Equal(["ids", "values"], inputs.Select(i => i.GetProperty("name").GetString()));
+            Assert.All(inputs, i => Assert.Equal(["\"N\"", "4", "\"K\""], i.GetProperty("shape").EnumerateArray().Select(d => d.GetRawText())));
+        }
+
+        ModelArtifact artifact = ModelArtifact.Load(model);
+        CompiledModel compiled = artifact.Compile();
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(onnx);
+        using IRecordReader reader = RecordReaders.Open(data, artifact.Input!.WithFieldCountOf(compiled.FieldCount));
+        int multiHotBatches = 0;
+        Scoring.Stream(compiled, artifact.FeatureMap, reader, (batch, expected) =>
+        {
+            multiHotBatches += batch.Extras.InUse.IsEmpty ? 0 : 1;
+            (float[] logits, _) = OnnxExportTests.OnnxRuntimeRun(session, batch, withValues: true);
+            RandomModels.AssertClose(expected, logits, "ONNX Runtime on multi-hot libffm lines", tolerance: 1e-5f);
+        });
+        Assert.True(multiHotBatches > 0);
+    }
+
     [Fact]
     public void ManifestRulesAloneGiveClickwiseIds()
     {

@@ -252,8 +252,10 @@ public sealed class CompiledModelTests
                 Batch batch = multiHot ? RandomModels.MultiHotBatch(rows, withValues, seed: rows + tape) : RandomModels.Batch(rows, withValues, seed: rows + tape);
                 float[] expected = RandomModels.ForwardLogits(model, batch), actual = new float[rows];
                 compiled.PredictLogits(batch, actual, compiled.CreateTape(tape));
+                // The plan's CIN folds its pooled units into one vector (CinOp), summing in another order than training's
+                // forward: up to 1.9e-5 measured here (a multi-hot row of batch 40).
                 RandomModels.AssertClose(expected, actual, $"{name} {trainFields} trains batch {rows} values {withValues} multi-hot {multiHot}",
-                    tolerance: 1e-5f);
+                    tolerance: name == "xdeepfm" ? 5e-5f : 1e-5f);
             }
         }
     }
@@ -370,11 +372,11 @@ public sealed class CompiledModelTests
     }
 
     [Theory]
-    [InlineData(new[] { 7 }, false)]          // one layer: everything pooled
-    [InlineData(new[] { 5, 3 }, false)]       // odd sizes, every row fed on and pooled
-    [InlineData(new[] { 2, 4, 6, 1 }, true)]  // split-half: 1, 2, 3 rows fed on
-    [InlineData(new[] { 100, 100, 50 }, true)] // the paper's default; 60 rows are three groups of 24 samples
-    public void CinShapesMatchForward(int[] cinLayers, bool splitHalf)
+    [InlineData(new[] { 7 }, false, "0")]          // one layer: everything pooled, folded
+    [InlineData(new[] { 5, 3 }, false, "5x0")]     // odd sizes, every row fed on and pooled
+    [InlineData(new[] { 2, 4, 6, 1 }, true, "1x2x3x0")]  // split-half: 1, 2, 3 rows fed on, the rest folded
+    [InlineData(new[] { 100, 100, 50 }, true, "50x50x0")] // the paper's default; 60 rows are three groups of 24 samples
+    public void CinShapesMatchForward(int[] cinLayers, bool splitHalf, string computed)
     {
         var config = RandomModels.Config("xdeepfm") with { Options = new XDeepFMOptions { CinLayers = cinLayers, CinSplitHalf = splitHalf } };
         CtrModel model = ModelRegistry.Create(config, RandomModels.Layout).Prepared(60);
@@ -385,7 +387,8 @@ public sealed class CompiledModelTests
         }
 
         CompiledModel compiled = CompiledModel.Compile(model);
-        Assert.Contains(compiled.Describe(), d => d.StartsWith($"cin F=8 D=5 H={string.Join("x", cinLayers)}", StringComparison.Ordinal));
+        Assert.Contains(compiled.Describe(), d => d.StartsWith($"cin F=8 D=5 H={string.Join("x", cinLayers)}", StringComparison.Ordinal)
+            && d.EndsWith($" computed={computed}", StringComparison.Ordinal));
         foreach ((int rows, int tape) in new[] { (1, 1), (60, 60), (60, 16) })
         {
             Batch batch = RandomModels.Batch(rows, withValues: true, seed: rows + tape);

@@ -1,6 +1,7 @@
 using Clickwise.Data;
 using Clickwise.Inference.Ops;
 using Clickwise.Interchange;
+using Clickwise.Kernels;
 using Clickwise.Layers;
 using Clickwise.Models;
 using Clickwise.Tests.Inference;
@@ -27,6 +28,22 @@ public sealed class OnnxExportTests
         (float[] logits, float[] probabilities) = OnnxRuntimeRun(OnnxExport.ToOnnx(model, withValues), batch, withValues);
         RandomModels.AssertClose(expected, logits, $"{name} in ONNX Runtime", tolerance: 1e-5f);
         RandomModels.AssertClose([.. expected.Select(l => 1f / (1f + MathF.Exp(-l)))], probabilities, $"{name} probabilities", tolerance: 1e-5f);
+    }
+
+    /// <summary>
+    /// Multi-hot fields (libsvm/libffm): the graph takes ids and values [N, F, K], each field's features padded to K with
+    /// value 0, and pools them as Clickwise does, sum or (values pre-divided) mean.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ModelsAndValues))]
+    public void MultiHotRowsMatchForwardInOnnxRuntime(string name, bool withValues)
+    {
+        CtrModel model = RandomModels.Create(name, maxBatchSize: 16);
+        Batch batch = RandomModels.MultiHotBatch(16, withValues, seed: 8);
+        Assert.False(batch.Extras.InUse.IsEmpty);
+        float[] expected = RandomModels.ForwardLogits(model, batch);
+        (float[] logits, _) = OnnxRuntimeRun(OnnxExport.ToOnnx(model, hasValues: true), batch, withValues: true);
+        RandomModels.AssertClose(expected, logits, $"multi-hot {name} in ONNX Runtime", tolerance: 1e-5f);
     }
 
     /// <summary>An op without an ONNX form (here a sparse planner's, which dense export plans never hold) refuses the model: exit 2.</summary>
@@ -88,22 +105,68 @@ public sealed class OnnxExportTests
             (float[] logits, _) = OnnxRuntimeRun(OnnxExport.ToOnnx(model, withValues), batch, withValues);
             RandomModels.AssertClose(expected, logits, $"{what}{(withValues ? " with values" : "")} in ONNX Runtime", tolerance: 1e-5f);
         }
+
+        Batch multiHot = RandomModels.MultiHotBatch(16, withValues: true, seed: 9);
+        (float[] pooled, _) = OnnxRuntimeRun(OnnxExport.ToOnnx(model, hasValues: true), multiHot, withValues: true);
+        RandomModels.AssertClose(RandomModels.ForwardLogits(model, multiHot), pooled, $"{what} multi-hot in ONNX Runtime", tolerance: 1e-5f);
     }
 
-    /// <summary>Runs an exported model on a batch's rows: ids (and values) in, logits and probabilities out.</summary>
+    /// <summary>
+    /// Runs an exported model on a batch's rows: ids [N, F] in, or with values ids and values [N, F, K] (the batch's extra
+    /// features after each first one, padded with the first id and value 0); logits and probabilities out.
+    /// </summary>
     internal static (float[] Logits, float[] Probabilities) OnnxRuntimeRun(byte[] onnx, Batch batch, bool withValues)
     {
         using var session = new InferenceSession(onnx);
+        return OnnxRuntimeRun(session, batch, withValues);
+    }
+
+    /// <summary><see cref="OnnxRuntimeRun(byte[], Batch, bool)"/> in a session already open (e.g. from a file with external data).</summary>
+    internal static (float[] Logits, float[] Probabilities) OnnxRuntimeRun(InferenceSession session, Batch batch, bool withValues)
+    {
         int n = batch.Count, f = batch.FieldCount;
-        long[] ids = [.. batch.IdsInUse.ToArray().Select(i => (long)i)];
-        using OrtValue idsValue = OrtValue.CreateTensorValueFromMemory(ids, [n, f]);
-        var inputs = new Dictionary<string, OrtValue> { [OnnxExport.IdsInput] = idsValue };
-        using OrtValue? values = withValues ? OrtValue.CreateTensorValueFromMemory(batch.ValuesInUse.ToArray(), [n, f]) : null;
-        if (values is not null)
+        if (!withValues)
         {
-            inputs[OnnxExport.ValuesInput] = values;
+            long[] oneHot = [.. batch.IdsInUse.ToArray().Select(i => (long)i)];
+            using OrtValue idsOnly = OrtValue.CreateTensorValueFromMemory(oneHot, [n, f]);
+            return Run(session, new Dictionary<string, OrtValue> { [OnnxExport.IdsInput] = idsOnly }, n);
         }
 
+        (long[] ids, float[] values, int k) = Padded(batch);
+        using OrtValue idsValue = OrtValue.CreateTensorValueFromMemory(ids, [n, f, k]);
+        using OrtValue valuesValue = OrtValue.CreateTensorValueFromMemory(values, [n, f, k]);
+        return Run(session, new Dictionary<string, OrtValue> { [OnnxExport.IdsInput] = idsValue, [OnnxExport.ValuesInput] = valuesValue }, n);
+    }
+
+    /// <summary>Every (row, field) lookup's features as K slots: the first, then its extras in order, then padding.</summary>
+    private static (long[] Ids, float[] Values, int K) Padded(Batch batch)
+    {
+        int lookups = batch.Count * batch.FieldCount;
+        ExtraLookups extras = batch.Extras.InUse;
+        int k = 1;
+        for (int i = 0; !extras.IsEmpty && i < lookups; i++)
+        {
+            k = Math.Max(k, 1 + extras.Offsets[i + 1] - extras.Offsets[i]);
+        }
+
+        long[] ids = new long[lookups * k];
+        float[] values = new float[lookups * k];
+        for (int i = 0; i < lookups; i++)
+        {
+            ids.AsSpan(i * k, k).Fill(batch.Ids[i]);
+            values[i * k] = batch.HasValues ? batch.Values[i] : 1f;
+            for (int e = extras.IsEmpty ? 0 : extras.Offsets[i], slot = 1; !extras.IsEmpty && e < extras.Offsets[i + 1]; e++, slot++)
+            {
+                ids[i * k + slot] = extras.Ids[e];
+                values[i * k + slot] = extras.Values[e];
+            }
+        }
+
+        return (ids, values, k);
+    }
+
+    private static (float[] Logits, float[] Probabilities) Run(InferenceSession session, Dictionary<string, OrtValue> inputs, int n)
+    {
         Assert.Equal(inputs.Keys.Order(), session.InputNames.Order());
         using var run = new RunOptions();
         using IDisposableReadOnlyCollection<OrtValue> outputs = session.Run(run, inputs, [OnnxExport.LogitsOutput, OnnxExport.ProbabilitiesOutput]);

@@ -16,6 +16,10 @@ namespace Clickwise.Inference.Ops;
 /// for a whole block: samples go through in groups of about <see cref="GroupRows"/> positions, whose Z, X^0ᵀ and
 /// layer outputs live in per-thread scratch (allocated on a thread's first call, reused after) and stay in L2
 /// together with the filter being applied. Split-half layers send their first H_k/2 columns on and pool the rest.
+/// A CIN layer is linear (no activation), so the units a layer only pools never need computing: their share of the
+/// logit, Σ_d Σ_h w_h·(Z[d]·W[:, h] + b_h), is (Σ_d Z[d])·v + D·Σ_h w_h·b_h with v = W[:, pooled]·w folded when the op
+/// is built. Split-half layers then multiply by half their filter and the last layer by none: 2.6× fewer multiply-adds
+/// at the Criteo preset (H = 100, 100, 50), the whole CIN's cost being these products.
 /// </remarks>
 internal sealed class CinOp : IInferenceOp, IOnnxExportable
 {
@@ -30,8 +34,13 @@ internal sealed class CinOp : IInferenceOp, IOnnxExportable
     private const int TileRows = 12;
 
     private readonly int _f, _d, _embeddingOffset, _groupSamples, _maxInput, _maxUnits, _pooledWidth;
-    private readonly int[] _units, _nextRows, _pooledStart, _outputOffset;
-    private readonly IDenseProduct[] _layers;
+    private readonly int[] _units, _nextRows, _pooledStart, _outputOffset, _computed;
+    private readonly IDenseProduct?[] _layers;
+
+    // Per layer: its pooled units folded into one vector over Z's columns (null: the layer pools computed units) and the
+    // folded biases' share of each sample's logit.
+    private readonly float[]?[] _folded;
+    private readonly float[] _foldedBias;
     private readonly float[] _outputWeight;
     private readonly long _parameterCount;
 
@@ -54,7 +63,10 @@ internal sealed class CinOp : IInferenceOp, IOnnxExportable
         _nextRows = new int[count];
         _pooledStart = new int[count];
         _outputOffset = new int[count];
-        _layers = new IDenseProduct[count];
+        _computed = new int[count];
+        _layers = new IDenseProduct?[count];
+        _folded = new float[]?[count];
+        _foldedBias = new float[count];
         int previous = fieldCount;
         for (int k = 0; k < count; k++)
         {
@@ -69,7 +81,6 @@ internal sealed class CinOp : IInferenceOp, IOnnxExportable
             _pooledStart[k] = split ? h / 2 : 0;
             _outputOffset[k] = _pooledWidth;
             _pooledWidth += h - _pooledStart[k];
-            _layers[k] = gemm.PrepareDense(weights[k], biases[k], input, h, relu: false);
             _parameterCount += weights[k].LongLength + h;
             _maxInput = Math.Max(_maxInput, input);
             _maxUnits = Math.Max(_maxUnits, h);
@@ -81,27 +92,43 @@ internal sealed class CinOp : IInferenceOp, IOnnxExportable
             throw new InvalidDataException($"cin.output.weight has {outputWeight.Length} values, expected {_pooledWidth}");
         }
 
+        for (int k = 0, input = fieldCount * fieldCount; k < count; input = _nextRows[k] * fieldCount, k++)
+        {
+            int h = units[k], read = k < count - 1 ? _nextRows[k] : 0;
+            bool fold = _pooledStart[k] >= read;
+            _computed[k] = fold ? read : h;
+            if (fold)
+            {
+                (_folded[k], _foldedBias[k]) = Fold(weights[k], biases[k], input, h, _pooledStart[k], outputWeight.AsSpan(_outputOffset[k], h - _pooledStart[k]));
+            }
+
+            if (_computed[k] > 0)
+            {
+                _layers[k] = gemm.PrepareDense(Columns(weights[k], input, h, _computed[k]), biases[k][.._computed[k]], input, _computed[k], relu: false);
+            }
+        }
+
         _outputWeight = outputWeight;
         _parameterCount += outputWeight.LongLength;
     }
 
     public long ParameterCount => _parameterCount;
 
-    public long Bytes => _layers.Sum(l => l.Bytes) + _outputWeight.LongLength * sizeof(float);
+    public long Bytes => _layers.Sum(l => l?.Bytes ?? 0) + _folded.Sum(v => v?.LongLength ?? 0) * sizeof(float) + _outputWeight.LongLength * sizeof(float);
 
     public void RunRows(InferenceTape tape, ReadOnlySpan<int> ids, ReadOnlySpan<float> values, ExtraLookups extras, int batchSize,
                         int rowStart, int rowEnd, Span<float> logits)
     {
         int width = _f * _d, groupRows = RoundUp(_groupSamples * _d);
         ReadOnlySpan<float> emb = tape.Region(_embeddingOffset, width, batchSize);
-        // Scratch: X^0ᵀ [rows, F] | Z [rows, max in] | two layer outputs [rows, max H] | pooled [max H].
+        // Scratch: X^0ᵀ [rows, F] | Z [rows, max in] | two layer outputs [rows, max H] | pooled [max(in, H)].
         int x0Length = groupRows * _f, zLength = groupRows * _maxInput, xLength = groupRows * _maxUnits;
-        float[] scratch = Scratch(x0Length + zLength + 2 * xLength + _maxUnits);
+        float[] scratch = Scratch(x0Length + zLength + 2 * xLength + Math.Max(_maxInput, _maxUnits));
         Span<float> x0 = scratch.AsSpan(0, x0Length);
         Span<float> z = scratch.AsSpan(x0Length, zLength);
         Span<float> xa = scratch.AsSpan(x0Length + zLength, xLength);
         Span<float> xb = scratch.AsSpan(x0Length + zLength + xLength, xLength);
-        Span<float> pooled = scratch.AsSpan(x0Length + zLength + 2 * xLength, _maxUnits);
+        Span<float> pooled = scratch.AsSpan(x0Length + zLength + 2 * xLength, Math.Max(_maxInput, _maxUnits));
         for (int first = rowStart; first < rowEnd; first += _groupSamples)
         {
             int samples = Math.Min(_groupSamples, rowEnd - first), rows = samples * _d, padded = RoundUp(rows);
@@ -122,7 +149,7 @@ internal sealed class CinOp : IInferenceOp, IOnnxExportable
             int previousStride = _f, previousRows = _f;
             for (int k = 0; k < _units.Length; k++)
             {
-                int h = _units[k], input = previousRows * _f;
+                int input = previousRows * _f;
                 Span<float> x = k % 2 == 0 ? xa : xb;
                 for (int r = 0; r < rows; r++)
                 {
@@ -135,11 +162,23 @@ internal sealed class CinOp : IInferenceOp, IOnnxExportable
                     }
                 }
 
-                z[(rows * input)..(padded * input)].Clear();
-                _layers[k].Forward(z[..(padded * input)], padded, x);
-                Pool(x, k, first, samples, pooled, logits);
+                if (_layers[k] is { } layer)
+                {
+                    z[(rows * input)..(padded * input)].Clear();
+                    layer.Forward(z[..(padded * input)], padded, x);
+                }
+
+                if (_folded[k] is { } folded)
+                {
+                    PoolFolded(z, input, folded, _foldedBias[k], first, samples, pooled, logits);
+                }
+                else
+                {
+                    Pool(x, k, first, samples, pooled, logits);
+                }
+
                 previous = x;
-                previousStride = h;
+                previousStride = _computed[k];
                 previousRows = _nextRows[k];
             }
         }
@@ -178,7 +217,7 @@ internal sealed class CinOp : IInferenceOp, IOnnxExportable
     }
 
     public string Describe() =>
-        $"cin F={_f} D={_d} H={string.Join("x", _units)}{(_units.Length > 1 && _pooledStart[0] > 0 ? " split-half" : "")} pooled={_pooledWidth}";
+        $"cin F={_f} D={_d} H={string.Join("x", _units)}{(_units.Length > 1 && _pooledStart[0] > 0 ? " split-half" : "")} pooled={_pooledWidth} computed={string.Join("x", _computed)}";
 
     /// <summary>logit += Σ_h (Σ_d X^k[d, h]) · w[offset + h] over layer k's pooled units, per sample.</summary>
     private void Pool(ReadOnlySpan<float> x, int k, int first, int samples, Span<float> pooled, Span<float> logits)
@@ -197,6 +236,68 @@ internal sealed class CinOp : IInferenceOp, IOnnxExportable
 
             logits[first + s] += TensorPrimitives.Dot(sums, w);
         }
+    }
+
+    /// <summary>logit += (Σ_d Z[d]) · v + c per sample: a layer's pooled units without computing them (see remarks).</summary>
+    private void PoolFolded(ReadOnlySpan<float> z, int input, ReadOnlySpan<float> folded, float bias, int first, int samples, Span<float> sums,
+                            Span<float> logits)
+    {
+        Span<float> sum = sums[..input];
+        for (int s = 0; s < samples; s++)
+        {
+            ReadOnlySpan<float> block = z.Slice(s * _d * input, _d * input);
+            block[..input].CopyTo(sum);
+            for (int d = 1; d < _d; d++)
+            {
+                TensorPrimitives.Add(sum, block.Slice(d * input, input), sum);
+            }
+
+            logits[first + s] += TensorPrimitives.Dot(sum, folded) + bias;
+        }
+    }
+
+    /// <summary>
+    /// Units [start, h) of a layer with filter W [in, h] and bias b, pooled over D positions and weighted by w: the vector
+    /// v = W[:, start..h]·w and the constant D·Σ b_h·w_h, summed in double so the fold adds no rounding of its own.
+    /// </summary>
+    private (float[] Vector, float Bias) Fold(float[] weight, float[] bias, int input, int h, int start, ReadOnlySpan<float> w)
+    {
+        float[] vector = new float[input];
+        for (int i = 0; i < input; i++)
+        {
+            double sum = 0;
+            for (int u = start; u < h; u++)
+            {
+                sum += (double)weight[i * h + u] * w[u - start];
+            }
+
+            vector[i] = (float)sum;
+        }
+
+        double constant = 0;
+        for (int u = start; u < h; u++)
+        {
+            constant += (double)bias[u] * w[u - start];
+        }
+
+        return (vector, (float)(constant * _d));
+    }
+
+    /// <summary>The first <paramref name="columns"/> columns of a filter stored [in, h].</summary>
+    private static float[] Columns(float[] weight, int input, int h, int columns)
+    {
+        if (columns == h)
+        {
+            return weight;
+        }
+
+        float[] kept = new float[input * columns];
+        for (int i = 0; i < input; i++)
+        {
+            weight.AsSpan(i * h, columns).CopyTo(kept.AsSpan(i * columns, columns));
+        }
+
+        return kept;
     }
 
     private static int RoundUp(int rows) => (rows + TileRows - 1) / TileRows * TileRows;
