@@ -151,68 +151,6 @@ public sealed class RawRecord
         _extraCounts[field]++;
     }
 
-    /// <summary>
-    /// Makes <paramref name="target"/> a copy of this row whose token bytes live in <paramref name="arena"/>, so it stays
-    /// valid after the reader moves on (rows parsed on one thread and encoded on another). The skipped-id list is not copied.
-    /// </summary>
-    public void CopyTo(RawRecord target, TokenArena arena)
-    {
-        if (target.FieldCount != FieldCount)
-        {
-            throw new ArgumentException($"the target has {target.FieldCount} fields, this record {FieldCount}", nameof(target));
-        }
-
-        // Most tokens are slices of the reader's line buffer: one copy of the span they cover, the rest token by token.
-        byte[]? line = null;
-        int from = int.MaxValue;
-        int to = 0;
-        for (int f = 0; f < FieldCount; f++)
-        {
-            byte[]? buffer = _missing[f] ? null : _buffers[f];
-            line ??= buffer;
-            if (buffer is not null && buffer == line)
-            {
-                from = Math.Min(from, _starts[f]);
-                to = Math.Max(to, _starts[f] + _lengths[f]);
-            }
-        }
-
-        (byte[]? block, int offset) = line is null ? (null, 0) : arena.Store(line.AsSpan(from, to - from));
-        for (int f = 0; f < FieldCount; f++)
-        {
-            byte[]? buffer = _missing[f] ? null : _buffers[f];
-            (byte[]? copy, int start) = buffer is null ? (null, 0)
-                : buffer == line ? (block, _starts[f] - from + offset)
-                : arena.Store(buffer.AsSpan(_starts[f], _lengths[f]));
-            if (target._buffers[f] != copy)
-            {
-                target._buffers[f] = copy;
-            }
-
-            target._starts[f] = start;
-            target._lengths[f] = copy is null ? 0 : _lengths[f];
-            target._numbers[f] = _numbers[f];
-            target._values[f] = _values[f];
-            target._missing[f] = _missing[f];
-        }
-
-        target.ClearExtras();
-        for (int f = 0; f < FieldCount; f++)
-        {
-            for (int extra = _firstExtra[f]; extra >= 0; extra = _nextExtra[extra])
-            {
-                (byte[] buffer, int start) = arena.Store(ExtraToken(extra));
-                target.AddToken(f, buffer, start, _extraLengths[extra], _extraValues[extra]);
-            }
-        }
-
-        target.Label = Label;
-        target.LineNumber = LineNumber;
-        target.Ordinal = Ordinal;
-        target.Source = Source;
-        target.Id = Id;
-    }
-
     /// <summary>Drops every extra feature; readers call it before parsing a line.</summary>
     public void ClearExtras()
     {

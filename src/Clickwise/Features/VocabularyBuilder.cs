@@ -51,7 +51,7 @@ public sealed class VocabularyBuilder
 
     public uint HashSeed { get; }
 
-    /// <summary>Rows counted so far (those a filtered <see cref="Fit(IRecordReader, Func{long, bool}, int)"/> skipped are not).</summary>
+    /// <summary>Rows counted so far (those a filtered <see cref="Fit(IRecordReader, Func{long, bool})"/> skipped are not).</summary>
     public long Rows { get; private set; }
 
     /// <summary>Distinct tokens counted in a field so far (0 for hashed fields).</summary>
@@ -63,25 +63,26 @@ public sealed class VocabularyBuilder
     /// <summary>
     /// Reads <paramref name="reader"/> to its end and counts the rows whose index (0-based, in reading order)
     /// <paramref name="include"/> accepts: the training rows of a split. Returns the rows read, counted or not.
-    /// With several <paramref name="threads"/>, the calling thread parses and each thread counts its own fields
-    /// (field f goes to thread f mod threads), so every table has one writer and the counts are those of one thread.
     /// </summary>
-    public long Fit(IRecordReader reader, Func<long, bool> include, int threads = 1)
+    public long Fit(IRecordReader reader, Func<long, bool> include)
     {
         FeatureSpecs.CheckSchema(_specs, reader.Schema);
-        int workers = Math.Clamp(threads, 1, _specs.Length);
-        byte[][] scratch = [.. Enumerable.Range(0, workers).Select(_ => new byte[FieldToken.ScratchBytes])];
-        return ParallelRows.Run(reader, include, workers,
-            (worker, batch) =>
+        var record = new RawRecord(_specs.Length);
+        long row = 0;
+        while (reader.Read(record))
+        {
+            if (include(row))
             {
-                for (int r = 0; r < batch.Count; r++)
-                {
-                    CountFields(batch[r], worker, workers, scratch[worker]);
-                }
-            },
-            batch => Rows += batch.Count);
+                Add(record);
+            }
+
+            row++;
+        }
+
+        return row;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(RawRecord record)
     {
         if (record.FieldCount != _specs.Length)
@@ -89,18 +90,10 @@ public sealed class VocabularyBuilder
             throw new ArgumentException($"the record has {record.FieldCount} fields, the specs {_specs.Length}");
         }
 
-        CountFields(record, 0, 1, _scratch);
-        Rows++;
-    }
-
-    /// <summary>Counts the tokens of fields <paramref name="first"/>, first + <paramref name="stride"/>, … of one row.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void CountFields(RawRecord record, int first, int stride, byte[] scratch)
-    {
-        for (int f = first; f < _specs.Length; f += stride)
+        for (int f = 0; f < _specs.Length; f++)
         {
             HashIdTable? counts = _counts[f];
-            if (counts is null || !FieldToken.TryGet(record, f, _specs[f].Buckets, scratch, out ReadOnlySpan<byte> token))
+            if (counts is null || !FieldToken.TryGet(record, f, _specs[f].Buckets, _scratch, out ReadOnlySpan<byte> token))
             {
                 continue;
             }
@@ -111,6 +104,8 @@ public sealed class VocabularyBuilder
                 Count(f, record.ExtraToken(extra));
             }
         }
+
+        Rows++;
     }
 
     /// <summary>One more occurrence of <paramref name="token"/> in <paramref name="field"/> (each feature of a multi-hot field counts).</summary>

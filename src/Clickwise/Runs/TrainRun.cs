@@ -119,8 +119,8 @@ public static class TrainRun
     {
         string cacheDir = Path.Combine(request.WorkDir, "cache");
         return map is not null
-            ? DatasetBuilder.BuildWithMap(openTrain, map, request.Preprocessing, cacheDir, request.HeldOut, request.Compute.Threads)
-            : DatasetBuilder.Build(openTrain, request.Preprocessing, cacheDir, request.HeldOut, request.Compute.Threads);
+            ? DatasetBuilder.BuildWithMap(openTrain, map, request.Preprocessing, cacheDir, request.HeldOut)
+            : DatasetBuilder.Build(openTrain, request.Preprocessing, cacheDir, request.HeldOut);
     }
 
     /// <summary>Trains on an already prepared (cached and split) dataset: studies train many models on one cache.</summary>

@@ -17,11 +17,8 @@ public static class DatasetBuilder
     public const string FeatureMapFileName = "feature_map.json";
     public const string CacheFileName = "data.cwcache";
 
-    /// <summary>
-    /// Fits, encodes and splits with one spec per reader field taken from <paramref name="config"/>; both passes run on
-    /// <paramref name="threads"/> threads beside the reading one, with the same result for any count.
-    /// </summary>
-    public static PreparedDataset Build(Func<IRecordReader> openReader, DataConfig config, string cacheDir, HeldOutFiles? heldOut = null, int threads = 1)
+    /// <summary>Fits, encodes and splits with one spec per reader field taken from <paramref name="config"/>.</summary>
+    public static PreparedDataset Build(Func<IRecordReader> openReader, DataConfig config, string cacheDir, HeldOutFiles? heldOut = null)
     {
         FeatureSpec[] specs;
         using (IRecordReader probe = openReader())
@@ -29,12 +26,12 @@ public static class DatasetBuilder
             specs = config.SpecsFor(probe.Schema);
         }
 
-        return Build(openReader, specs, config, cacheDir, heldOut, threads);
+        return Build(openReader, specs, config, cacheDir, heldOut);
     }
 
     /// <summary>Fits, encodes and splits with explicit specs (the config supplies hash seed and split).</summary>
     public static PreparedDataset Build(Func<IRecordReader> openReader, IReadOnlyList<FeatureSpec> specs, DataConfig config, string cacheDir,
-                                        HeldOutFiles? heldOut = null, int threads = 1)
+                                        HeldOutFiles? heldOut = null)
     {
         config.Validate();
         heldOut ??= HeldOutFiles.None;
@@ -46,10 +43,10 @@ public static class DatasetBuilder
         long readRows;
         using (IRecordReader reader = openReader())
         {
-            readRows = builder.Fit(reader, isTrainRow, threads);
+            readRows = builder.Fit(reader, isTrainRow);
         }
 
-        return Write(openReader, builder.Build().WithPooling(config.Pooling), config, cacheDir, heldOut, readRows, threads);
+        return Write(openReader, builder.Build().WithPooling(config.Pooling), config, cacheDir, heldOut, readRows);
     }
 
     /// <summary>
@@ -57,16 +54,16 @@ public static class DatasetBuilder
     /// must keep their meaning; unseen categories go to each field's OOV id). One pass over the text.
     /// </summary>
     public static PreparedDataset BuildWithMap(Func<IRecordReader> openReader, FeatureMap map, DataConfig config, string cacheDir,
-                                               HeldOutFiles? heldOut = null, int threads = 1)
+                                               HeldOutFiles? heldOut = null)
     {
         config.Validate();
         Directory.CreateDirectory(cacheDir);
         File.Delete(Path.Combine(cacheDir, PreparedManifest.FileName));
-        return Write(openReader, map, config, cacheDir, heldOut ?? HeldOutFiles.None, expectedRows: null, threads);
+        return Write(openReader, map, config, cacheDir, heldOut ?? HeldOutFiles.None, expectedRows: null);
     }
 
     /// <summary>
-    /// Reopens what <see cref="Build(Func{IRecordReader}, DataConfig, string, HeldOutFiles?, int)"/> wrote, without re-parsing
+    /// Reopens what <see cref="Build(Func{IRecordReader}, DataConfig, string, HeldOutFiles?)"/> wrote, without re-parsing
     /// text. Refuses a cache built another way (an older fitting protocol, another split): see <c>prepared.json</c>.
     /// </summary>
     public static PreparedDataset Open(string cacheDir, DataConfig config)
@@ -93,23 +90,25 @@ public static class DatasetBuilder
         return new EncodedDataset(map, CacheFile.Open(cachePath, map.Checksum), stats);
     }
 
-    /// <summary>
-    /// Pass 2: streams rows through the encoder into the cache writer; returns the rows written and the reader's statistics.
-    /// With several <paramref name="threads"/>, the calling thread parses, the threads encode disjoint rows of each batch,
-    /// and batches are written in reading order, so the cache is the same byte for byte whatever the thread count.
-    /// </summary>
-    public static (long Rows, BadLineStats Stats) WriteCache(Func<IRecordReader> openReader, FeatureMap map, string cachePath, int threads = 1)
+    /// <summary>Pass 2: streams rows through the encoder into the cache writer; returns the rows written and the reader's statistics.</summary>
+    public static (long Rows, BadLineStats Stats) WriteCache(Func<IRecordReader> openReader, FeatureMap map, string cachePath)
     {
         using IRecordReader reader = openReader();
         map.CheckSchema(reader.Schema);
+        FeatureEncoder encoder = map.CreateEncoder();
         int fieldCount = map.FieldCount;
-        int workers = Math.Max(threads, 1);
-        FeatureEncoder[] encoders = [.. Enumerable.Range(0, workers).Select(_ => map.CreateEncoder())];
-        EncodedRows[] encoded = [.. Enumerable.Range(0, ParallelRows.PoolSize(workers)).Select(_ => new EncodedRows(fieldCount, ParallelRows.RowsPerBatch(workers)))];
+        var record = new RawRecord(fieldCount);
+        int[] ids = new int[fieldCount];
+        float[] values = new float[fieldCount];
+        var extras = new ExtraFeatures(fieldCount);
         using var writer = new CacheWriter(cachePath, fieldCount, map.Checksum);
-        ParallelRows.Run(reader, static _ => true, workers,
-            (worker, batch) => encoded[batch.Slot].Encode(batch, batch.Count * worker / workers, batch.Count * (worker + 1) / workers, encoders[worker]),
-            batch => encoded[batch.Slot].WriteTo(writer, batch.Count));
+        while (reader.Read(record))
+        {
+            extras.Clear();
+            bool weighted = encoder.Encode(record, ids, values, extras);
+            writer.Append(ids, weighted ? values : default, record.Label, extras.InUse);
+        }
+
         return (writer.Commit(), reader.Stats);
     }
 
@@ -147,11 +146,11 @@ public static class DatasetBuilder
 
     /// <summary>Pass 2 for the training data and the held-out files, then the manifest; the caller's map is saved beside.</summary>
     private static PreparedDataset Write(Func<IRecordReader> openReader, FeatureMap map, DataConfig config, string cacheDir,
-                                         HeldOutFiles heldOut, long? expectedRows, int threads)
+                                         HeldOutFiles heldOut, long? expectedRows)
     {
         string mapPath = Path.Combine(cacheDir, FeatureMapFileName);
         map.Save(mapPath);
-        (long encodedRows, BadLineStats stats) = WriteCache(openReader, map, Path.Combine(cacheDir, CacheFileName), threads);
+        (long encodedRows, BadLineStats stats) = WriteCache(openReader, map, Path.Combine(cacheDir, CacheFileName));
         if (expectedRows is { } fitted && encodedRows != fitted)
         {
             throw new InvalidDataException($"the input gave {fitted} rows in pass 1 but {encodedRows} in pass 2; it changed between passes");
@@ -159,12 +158,12 @@ public static class DatasetBuilder
 
         if (heldOut.Valid is { } valid)
         {
-            WriteCache(valid.Open, map, Path.Combine(cacheDir, PreparedManifest.ValidCacheName), threads);
+            WriteCache(valid.Open, map, Path.Combine(cacheDir, PreparedManifest.ValidCacheName));
         }
 
         for (int i = 0; i < heldOut.Tests.Count; i++)
         {
-            WriteCache(heldOut.Tests[i].Open, map, Path.Combine(cacheDir, PreparedManifest.TestCacheName(i)), threads);
+            WriteCache(heldOut.Tests[i].Open, map, Path.Combine(cacheDir, PreparedManifest.TestCacheName(i)));
         }
 
         var manifest = new PreparedManifest
