@@ -45,6 +45,7 @@ internal static class Program
         root.Subcommands.Add(QuickstartCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(DeepLightCommand.Create());
+        root.Subcommands.Add(EnsembleCommand.Create());
         root.Subcommands.Add(LowRankCommand.Create());
         root.Subcommands.Add(OptEmbedCommand.Create());
         root.Subcommands.Add(CompressCommand.Create());

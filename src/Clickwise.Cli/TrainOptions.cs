@@ -116,6 +116,12 @@ internal sealed class TrainOptions
         Description = "U of s = S(1 - D^(k/U)) (default: fitted so the target is reached one epoch before the end)",
     };
 
+    private readonly Option<double?> _pruneUntil = new("--prune-until")
+    {
+        Description = "Epoch (fractions allowed) by whose end the targets are reached; later epochs train at them and the best "
+            + "validation epoch among those is kept (default: the last step, keeping the last epoch)",
+    };
+
     private readonly Option<bool> _prunePerField = new("--prune-per-field") { Description = "One embedding threshold per field instead of one global" };
     private readonly Option<bool> _pruneRegrow = new("--prune-regrow") { Description = "Let pruned weights regrow between prunes (reference code)" };
     private readonly Option<string?> _init = new("--init", "-m")
@@ -162,7 +168,7 @@ internal sealed class TrainOptions
 
         if (schedule)
         {
-            CommonOptions.AddAll(command, _pruneWarmup, _pruneEvery, _pruneDecayIters, _prunePerField, _pruneRegrow);
+            CommonOptions.AddAll(command, _pruneWarmup, _pruneEvery, _pruneDecayIters, _pruneUntil, _prunePerField, _pruneRegrow);
         }
 
         CommonOptions.AddAll(command, _skipBad, _maxBad, _threads, _syncReading);
@@ -432,7 +438,7 @@ internal sealed class TrainOptions
         if (pruning is null)
         {
             if (parse.GetResult(_pruneWarmup) is not null || parse.GetResult(_pruneEvery) is not null
-                || parse.GetResult(_pruneDecayIters) is not null || parse.GetValue(_prunePerField) || parse.GetValue(_pruneRegrow))
+                || parse.GetResult(_pruneDecayIters) is not null || parse.GetResult(_pruneUntil) is not null || parse.GetValue(_prunePerField) || parse.GetValue(_pruneRegrow))
             {
                 throw new UsageException("pruning options need --sparsity (or a config file's pruning section)");
             }
@@ -443,6 +449,7 @@ internal sealed class TrainOptions
         if (parse.GetValue(_pruneWarmup) is int w) pruning = pruning with { WarmupEpochs = w };
         if (parse.GetValue(_pruneEvery) is int every) pruning = pruning with { Interval = every };
         if (parse.GetValue(_pruneDecayIters) is double u) pruning = pruning with { DecayIterations = u };
+        if (parse.GetValue(_pruneUntil) is double until) pruning = pruning with { UntilEpoch = until };
         if (parse.GetValue(_prunePerField)) pruning = pruning with { EmbeddingScope = EmbeddingPruningScope.PerField };
         if (parse.GetValue(_pruneRegrow)) pruning = pruning with { Regrow = true };
         return pruning;

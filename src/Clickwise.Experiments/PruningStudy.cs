@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using Clickwise.Compression.Pruning;
-using Clickwise.Data;
 using Clickwise.Data.Pipeline;
 using Clickwise.Inference;
 using Clickwise.Metrics;
@@ -47,7 +45,11 @@ public sealed record PruningStudyReport(
     IReadOnlyList<PruningStudyRow> Settings,
     IReadOnlyList<PruningStudyRow> SizeMatched,
     IReadOnlyList<PruningStudyRow> EnsembleMembers,
-    IReadOnlyList<EnsembleRow> Ensembles);
+    IReadOnlyList<EnsembleRow> Ensembles)
+{
+    /// <summary>Table 4 (E-X): for each setting that prunes the embeddings, a dense table of the dimension with as many values.</summary>
+    public IReadOnlyList<PruningStudyRow> EmbeddingMatched { get; init; } = [];
+}
 
 /// <summary>A named pruning setting of the study.</summary>
 public sealed record PruningSetting(string Label, string? Sparsity);
@@ -101,6 +103,9 @@ public sealed record PruningStudyOptions
     /// <summary>Train the size-matched dense network (N-X) for every setting that prunes the DNN.</summary>
     public bool SizeMatched { get; init; } = true;
 
+    /// <summary>Train the dense embedding of matching dimension (E-X) for every setting that prunes the embeddings.</summary>
+    public bool EmbeddingMatched { get; init; } = true;
+
     /// <summary>Models (seeds) of the last setting trained for ensembles; 1 or less skips ensembles.</summary>
     public int EnsembleModels { get; init; } = 4;
 
@@ -133,12 +138,14 @@ public static class PruningStudy
             throw new InvalidDataException($"cannot resume: the earlier study has {resumeFrom.TestRows:N0} test rows, this run {data.Test.RowCount:N0}");
         }
 
-        PruningStudyRow[] earlier = resumeFrom is null ? [] : [.. resumeFrom.Settings, .. resumeFrom.SizeMatched, .. resumeFrom.EnsembleMembers];
+        PruningStudyRow[] earlier = resumeFrom is null ? []
+            : [.. resumeFrom.Settings, .. resumeFrom.SizeMatched, .. resumeFrom.EmbeddingMatched, .. resumeFrom.EnsembleMembers];
         var settings = new List<PruningStudyRow>();
         var sizeMatched = new List<PruningStudyRow>();
+        var embeddingMatched = new List<PruningStudyRow>();
         var members = new List<PruningStudyRow>();
 
-        PruningStudyRow Train(string label, string? sparsity, int[] hidden, int seed)
+        PruningStudyRow Train(string label, string? sparsity, int[] hidden, int seed, int? embeddingDim = null)
         {
             string sparsityText = sparsity ?? "None";
             PruningStudyRow? done = earlier.FirstOrDefault(r => r.Label == label && r.Sparsity == sparsityText && r.Seed == seed
@@ -152,7 +159,7 @@ public static class PruningStudy
             slug += seed == baseRequest.Model.Seed ? "" : $"-seed{seed}";
             TrainRequest request = baseRequest with
             {
-                Model = baseRequest.Model with { HiddenUnits = hidden, Seed = seed },
+                Model = baseRequest.Model with { HiddenUnits = hidden, Seed = seed, EmbeddingDim = embeddingDim ?? baseRequest.Model.EmbeddingDim },
                 Training = baseRequest.Training with { Seed = seed },
                 Pruning = sparsity is null ? null : (baseRequest.Pruning ?? new PruningConfig()) with { Sparsity = sparsity },
                 WorkDir = Path.Combine(baseRequest.WorkDir, slug),
@@ -165,7 +172,7 @@ public static class PruningStudy
             SpeedReport speed = SpeedProbe.Measure(compiled, ids, rows, options.LatencyRequests, options.BatchSize);
             long dnnNonZero = artifact.Tensors.Where(kv => kv.Key.StartsWith("mlp.", StringComparison.Ordinal) && kv.Key.EndsWith(".weight", StringComparison.Ordinal))
                 .Sum(kv => (long)kv.Value.Count(v => v != 0f));
-            return new PruningStudyRow(label, sparsityText, hidden, seed, report.Training.Epochs.LastOrDefault()?.ValidAuc ?? double.NaN,
+            return new PruningStudyRow(label, sparsityText, hidden, seed, report.Training.KeptEpoch()?.ValidAuc ?? double.NaN,
                 report.Test.Auc, report.Test.LogLoss, artifact.ParameterCount, artifact.NonZeroParameterCount, dnnNonZero, compiled.Bytes,
                 artifact.Compile(objective: PlanObjective.Memory).Bytes, 1.0, speed.P50Micros, speed.P99Micros, speed.BatchSamplesPerSec, 1.0, request.ModelPath);
         }
@@ -178,7 +185,10 @@ public static class PruningStudy
         }
 
         PruningStudyReport SoFar(IReadOnlyList<EnsembleRow> ensembles) =>
-            new(data.Test.RowCount, [.. settings.Select(Relative)], [.. sizeMatched.Select(Relative)], [.. members], ensembles);
+            new(data.Test.RowCount, [.. settings.Select(Relative)], [.. sizeMatched.Select(Relative)], [.. members], ensembles)
+            {
+                EmbeddingMatched = [.. embeddingMatched.Select(Relative)],
+            };
 
         int baseSeed = baseRequest.Model.Seed;
         int[] seeds = [.. Enumerable.Range(baseSeed, options.Seeds)];
@@ -204,11 +214,31 @@ public static class PruningStudy
                 }
 
                 int width = MatchingWidth(pruned.DnnNonZero, inputs, baseHidden.Length);
-                string rest = string.Join(" & ", targets.ToPaperNotation().Split(" & ").Where(p => !p.StartsWith('D')));
                 foreach (int seed in seeds)
                 {
-                    sizeMatched.Add(Train($"N-{width} ({pruned.Label})", rest.Length == 0 ? null : rest,
+                    sizeMatched.Add(Train($"N-{width} ({pruned.Label})", Rest(targets, PruningComponent.Dnn),
                         [.. Enumerable.Repeat(width, baseHidden.Length)], seed) with { Matches = pruned.Label });
+                    progress?.Invoke(SoFar([]));
+                }
+            }
+        }
+
+        if (options.EmbeddingMatched)
+        {
+            foreach (PruningStudyRow pruned in settings.Where(r => r.Sparsity != "None" && r.Seed == baseSeed).ToList())
+            {
+                SparsityTargets targets = SparsityTargets.Parse(pruned.Sparsity);
+                if (!targets.Prunes(PruningComponent.Embedding))
+                {
+                    continue;
+                }
+
+                float[] table = ModelArtifact.Load(pruned.ModelPath).Tensors[EmbeddingTensor];
+                int dim = MatchingEmbeddingDim(table.Count(v => v != 0f), table.Length / baseRequest.Model.EmbeddingDim);
+                foreach (int seed in seeds)
+                {
+                    embeddingMatched.Add(Train($"E-{dim} ({pruned.Label})", Rest(targets, PruningComponent.Embedding), baseHidden, seed, dim)
+                        with { Matches = pruned.Label });
                     progress?.Invoke(SoFar([]));
                 }
             }
@@ -226,13 +256,28 @@ public static class PruningStudy
                 progress?.Invoke(SoFar([]));
             }
 
-            float[] labels = Labels(data.Test);
-            List<float[]> probabilities = [.. members.Select(m => Probabilities(ModelArtifact.Load(m.ModelPath).Compile(), data.Test))];
+            float[] labels = EnsembleScoring.Labels(data.Test);
+            List<float[]> probabilities = [.. members.Select(m => EnsembleScoring.Probabilities(ModelArtifact.Load(m.ModelPath).Compile(), data.Test))];
             ensembles.AddRange(Ensembles(members, probabilities, labels, ids, rows, options));
         }
 
         return SoFar(ensembles);
     }
+
+    private const string EmbeddingTensor = "embedding";
+
+    // A size-matched model prunes the setting's other components alike; null when none is left.
+    private static string? Rest(SparsityTargets targets, PruningComponent matched)
+    {
+        SparsityTargets rest = targets.Without(matched);
+        return rest.Components.Any(rest.Prunes) ? rest.ToPaperNotation() : null;
+    }
+
+    /// <summary>
+    /// The embedding dimension d whose dense table of <paramref name="rows"/> rows holds about as many values as a pruned
+    /// table's non-zeros: d = round(nonZero / rows), at least 1.
+    /// </summary>
+    public static int MatchingEmbeddingDim(long nonZero, long rows) => Math.Max(1, (int)Math.Round((double)nonZero / rows));
 
     /// <summary>
     /// The hidden width h of a dense DNN of the same depth whose weights number as many as a pruned DNN's survivors:
@@ -267,94 +312,9 @@ public static class PruningStudy
                 }
             }
 
-            // The sum of p50s is a guess; the budget holds for the measured ensemble, so drop members until it does.
-            double p50 = EnsembleLatency([.. chosen.Select(i => compiled[i])], ids, rows, options.LatencyRequests);
-            while (p50 > budget && chosen.Count > 1)
-            {
-                chosen.RemoveAt(chosen.Count - 1);
-                p50 = EnsembleLatency([.. chosen.Select(i => compiled[i])], ids, rows, options.LatencyRequests);
-            }
-
-            var mean = new float[labels.Length];
-            foreach (int i in chosen)
-            {
-                for (int r = 0; r < mean.Length; r++)
-                {
-                    mean[r] += probabilities[i][r] / chosen.Count;
-                }
-            }
-
-            var accumulator = new MetricAccumulator(Math.Max(1, labels.Length));
-            accumulator.AddProbabilities(mean, labels);
-            EvaluationResult result = accumulator.Result();
+            double p50 = EnsembleScoring.FitMeasured(chosen, compiled, budget, ids, rows, options.LatencyRequests);
+            EvaluationResult result = EnsembleScoring.Evaluate(chosen, probabilities, labels);
             yield return new EnsembleRow(budget, chosen.Count, p50, result.Auc, result.LogLoss);
         }
-    }
-
-    private static double EnsembleLatency(CompiledModel[] models, int[] ids, int rows, int requests)
-    {
-        int f = models[0].FieldCount;
-        InferenceTape[] tapes = [.. models.Select(m => m.CreateTape(1))];
-        double[] micros = new double[requests];
-        float sink = 0;
-        // Warm up by count and by time (see SpeedProbe.WarmupMilliseconds), then time `requests` requests.
-        long warmupEnd = Stopwatch.GetTimestamp() + Stopwatch.Frequency * SpeedProbe.WarmupMilliseconds / 1000;
-        int warmup = 0;
-        while (warmup < Math.Min(2000, requests) || Stopwatch.GetTimestamp() < warmupEnd)
-        {
-            for (int m = 0; m < models.Length; m++)
-            {
-                sink += models[m].PredictProbability(ids.AsSpan(warmup % rows * f, f), default, tapes[m]);
-            }
-
-            warmup++;
-        }
-
-        for (int i = 0; i < requests; i++)
-        {
-            ReadOnlySpan<int> row = ids.AsSpan(i % rows * f, f);
-            long t0 = Stopwatch.GetTimestamp();
-            float p = 0;
-            for (int m = 0; m < models.Length; m++)
-            {
-                p += models[m].PredictProbability(row, default, tapes[m]);
-            }
-
-            sink += p / models.Length;
-            micros[i] = Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
-        }
-
-        GC.KeepAlive(sink);
-        Array.Sort(micros);
-        return micros[requests / 2];
-    }
-
-    private static float[] Labels(IBatchSource test)
-    {
-        var labels = new List<float>();
-        foreach (Batch batch in test.Batches(Evaluation.BatchSize, shuffle: false, seed: 0))
-        {
-            labels.AddRange(batch.LabelsInUse.ToArray());
-        }
-
-        return [.. labels];
-    }
-
-    private static float[] Probabilities(CompiledModel model, IBatchSource test)
-    {
-        var all = new List<float>();
-        InferenceTape tape = model.CreateTape(1024);
-        float[] logits = new float[Evaluation.BatchSize];
-        foreach (Batch batch in test.Batches(Evaluation.BatchSize, shuffle: false, seed: 0))
-        {
-            Span<float> z = logits.AsSpan(0, batch.Count);
-            model.PredictLogits(batch, z, tape);
-            foreach (float logit in z)
-            {
-                all.Add((float)Clickwise.Metrics.LogLoss.Sigmoid(logit));
-            }
-        }
-
-        return [.. all];
     }
 }

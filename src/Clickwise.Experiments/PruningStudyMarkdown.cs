@@ -25,6 +25,15 @@ public static class PruningStudyMarkdown
             md.AppendLine().AppendLine(WelchTest.Legend("the pruned setting it is matched to"));
         }
 
+        if (report.EmbeddingMatched.Count > 0)
+        {
+            md.AppendLine().AppendLine("## Pruned embeddings vs a smaller dense embedding with as many values (paper Table 4, E-X)").AppendLine();
+            md.AppendLine("E-d: embedding dimension d = the pruned table's non-zero values over its rows, the setting's other components pruned alike.")
+                .AppendLine();
+            Table(md, [.. report.Settings.Where(r => r.Sparsity.Contains('F')), .. report.EmbeddingMatched], row => row.Matches);
+            md.AppendLine().AppendLine(WelchTest.Legend("the pruned setting it is matched to"));
+        }
+
         if (report.Ensembles.Count > 0)
         {
             PruningStudyRow best = report.EnsembleMembers.OrderByDescending(m => m.ValidAuc).First();

@@ -22,6 +22,10 @@ internal static class DeepLightCommand
             DefaultValueFactory = _ => 4,
         };
         var noSizeMatched = new Option<bool>("--no-size-matched") { Description = "Skip the size-matched dense networks (N-X)" };
+        var noEmbeddingMatched = new Option<bool>("--no-embedding-matched")
+        {
+            Description = "Skip the smaller dense embeddings matched to each pruned one (E-X, paper Table 4)",
+        };
         var requests = new Option<int>("--requests") { Description = "Batch-1 requests timed per model", DefaultValueFactory = _ => 10_000 };
         var quiet = new Option<bool>("--quiet") { Description = "Print only the tables" };
         var seeds = new Option<int>("--seeds")
@@ -40,7 +44,7 @@ internal static class DeepLightCommand
         };
         var command = new Command("deeplight", "Reproduce DeepLight's pruning tables (settings, N-X, ensembles) on a dataset, for deepfwfm, deepfm, nfm or xdeepfm");
         options.AddTo(command, sparsity: false);
-        CommonOptions.AddAll(command, output, ensembleModels, noSizeMatched, requests, quiet, seeds, resume, settings);
+        CommonOptions.AddAll(command, output, ensembleModels, noSizeMatched, noEmbeddingMatched, requests, quiet, seeds, resume, settings);
         command.SetAction(parse => VerbRunner.Run(() =>
         {
             string directory = parse.GetValue(output)!;
@@ -70,6 +74,7 @@ internal static class DeepLightCommand
                 Settings = chosen,
                 EnsembleModels = parse.GetValue(ensembleModels),
                 SizeMatched = !parse.GetValue(noSizeMatched),
+                EmbeddingMatched = !parse.GetValue(noEmbeddingMatched),
                 LatencyRequests = parse.GetValue(requests),
                 Seeds = parse.GetValue(seeds),
             };

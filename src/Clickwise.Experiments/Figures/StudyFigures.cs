@@ -41,11 +41,11 @@ public static class StudyFigures
         return [Chart("AUC", r => r.Auc, "sweep-auc"), Chart("logloss", r => r.LogLoss, "sweep-logloss")];
     }
 
-    /// <summary><c>deeplight</c>: every setting and size-matched network (mean AUC over seeds) against its latency and its bytes.</summary>
+    /// <summary><c>deeplight</c>: every setting and size-matched network or embedding (mean AUC over seeds) against its latency and its bytes.</summary>
     public static IReadOnlyList<string> Write(PruningStudyReport report, string directory, string? runs = null)
     {
         LabeledPoint[] Points(Func<PruningStudyRow, double> cost) =>
-            [.. report.Settings.Concat(report.SizeMatched).GroupBy(r => r.Label)
+            [.. report.Settings.Concat(report.SizeMatched).Concat(report.EmbeddingMatched).GroupBy(r => r.Label)
                 .Select(g => new LabeledPoint(g.Key, cost(g.First()), SeedSummary.Of(g.Select(r => r.TestAuc)).Mean))];
         var written = new List<string>
         {
@@ -57,6 +57,21 @@ public static class StudyFigures
         written.AddRange(Curves(runs, directory, "deeplight"));
         return written;
     }
+
+    /// <summary>
+    /// <c>ensemble</c>: every candidate alone and every ensemble of two or more, test AUC against the measured p50; budgets
+    /// that chose the same members are drawn once, at the smallest (a one-member ensemble is its candidate's point).
+    /// </summary>
+    public static IReadOnlyList<string> Write(CrossModelEnsembleReport report, string directory) =>
+    [
+        FigureFile.Write(Charts.Pareto("Cross-model ensembles: test AUC vs batch-1 latency", "batch-1 p50 µs", "test AUC",
+            [.. report.Candidates.Select(c => new LabeledPoint(c.Name, c.P50Micros, c.TestAuc)),
+             .. report.Ensembles.Where(e => e.Members.Count > 1)
+                 .GroupBy(e => string.Join('\n', e.Members.Order()))
+                 .Select(g => g.MinBy(e => e.BudgetMicros)!)
+                 .Select(e => new LabeledPoint($"≤ {e.BudgetMicros:0.#} µs: {e.Members.Count} models", e.P50Micros, e.TestAuc))]),
+            directory, "ensemble-auc-latency"),
+    ];
 
     /// <summary><c>lowrank</c>: every model (mean AUC over seeds, each model's own label) against its latency and the parameters it serves.</summary>
     public static IReadOnlyList<string> Write(IReadOnlyList<LowRankStudyReport> reports, string directory)

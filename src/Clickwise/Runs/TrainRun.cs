@@ -185,12 +185,15 @@ public static class TrainRun
         }
 
         // A pruned run's best-validation epoch may be a less sparse one, and stopping early would cut the schedule
-        // short: a pruned run trains every epoch and keeps the last, which has the targets.
-        TrainingConfig trainingConfig = request.Pruning is null ? request.Training : request.Training with { RestoreBest = false, Patience = 0 };
+        // short: a pruned run trains every epoch and keeps the last, which has the targets, unless its schedule reaches
+        // them earlier (until_epoch); then the best of the epochs at the targets is restored.
+        TrainingConfig trainingConfig = request.Pruning is not { } schedule ? request.Training
+            : request.Training with { RestoreBest = request.Training.RestoreBest && schedule.UntilEpoch > 0, Patience = 0 };
         IEvaluator evaluator = new LogitEvaluator(Evaluation.FromLogits);
         (IGradientExchange Exchange, CommunicationStats Stats)? exchange = parallel?.CreateExchange(model.Parameters);
         var trainer = new Trainer(model, trainingConfig, parallel is null ? evaluator : new LeaderEvaluator(parallel.Communicator, evaluator), request.Compute)
         {
+            BestFromEpoch = request.Pruning?.Schedule.FirstEpochAtTarget(request.Training.Epochs) ?? 1,
             CheckpointPath = lead ? Path.Combine(request.WorkDir, "checkpoint.cwm") : null,
             FeatureMapJson = data.Map.ToJson(),
             Exchange = exchange?.Exchange,

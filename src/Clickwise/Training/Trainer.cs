@@ -66,6 +66,12 @@ public sealed class Trainer
     /// <summary>Also checkpoint every this many global steps; 0 only at epoch ends.</summary>
     public int CheckpointEverySteps { get; init; }
 
+    /// <summary>
+    /// Epochs before this one are never the best (nor count against patience): a pruning run's epochs before its
+    /// targets are reached are less sparse than the model it must save.
+    /// </summary>
+    public int BestFromEpoch { get; init; } = 1;
+
     /// <summary>The feature map stored with checkpoints, opaque to the trainer.</summary>
     public string? FeatureMapJson { get; init; }
 
@@ -296,6 +302,10 @@ public sealed class Trainer
         {
             EvalResult eval = _evaluator.Evaluate(_model, valid, _config.BatchSize);
             (auc, logLoss) = (eval.Auc, eval.LogLoss);
+        }
+
+        if (valid is not null && epoch >= BestFromEpoch)
+        {
             double metric = _config.EarlyStoppingMetric == EarlyStopMetric.Auc ? auc : logLoss;
             bool better = State.BestMetric is not { } best
                 ? double.IsFinite(metric)

@@ -19,13 +19,14 @@ public sealed class PruningHookTests
         RestoreBest = false,
     };
 
-    private static (CtrModel Model, Trainer Trainer, PruningHook Hook) Setup(string targets, bool regrow = false, string name = "deepfwfm")
+    private static (CtrModel Model, Trainer Trainer, PruningHook Hook) Setup(string targets, bool regrow = false, string name = "deepfwfm",
+                                                                             double untilEpoch = 0)
     {
         var config = new ModelConfig { Name = name, EmbeddingDim = 4, HiddenUnits = [16, 16], Dropout = 0f, Seed = 2 };
         config = name == "xdeepfm" ? config with { Options = new XDeepFMOptions { CinLayers = [8, 6, 4] } } : config;
         CtrModel model = ModelRegistry.Create(config, Layout).Prepared(32);
         var pruner = new ModelPruner(model.Parameters, Layout, SparsityTargets.Parse(targets), regrow: regrow);
-        var hook = new PruningHook(pruner, new PruningSchedule(WarmupEpochs: 1, DecayIterations: 5, Interval: 3));
+        var hook = new PruningHook(pruner, new PruningSchedule(WarmupEpochs: 1, DecayIterations: 5, Interval: 3, UntilEpoch: untilEpoch));
         var trainer = new Trainer(model, Config);
         trainer.Hooks.Add(hook);
         return (model, trainer, hook);
@@ -55,6 +56,25 @@ public sealed class PruningHookTests
                 Assert.All(Enumerable.Range(0, t.Parameter.Length).Where(i => t.Mask.IsPruned(i)), i => Assert.Equal(0f, slot[i]));
             }
         }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AnEarlierUntilEpochReachesTheTargetsAtItsEndAndHoldsThem(bool regrow)
+    {
+        (CtrModel model, Trainer trainer, PruningHook hook) = Setup("dnn=0.9", regrow, untilEpoch: 2);
+        var recorder = new MaskRecorder(hook.Pruner.Tensors[0]);
+        trainer.Hooks.Add(recorder);
+
+        trainer.Fit(Separable(320, 1), cancellationToken: TestContext.Current.CancellationToken);
+
+        // 10 steps an epoch: steps 1-10 warm up, step 20 (epoch 2's end) prunes to the target, and every later prune keeps it
+        // (with regrow too: the weights may come back between prunes, the mask each prune makes has the target's size).
+        long target = MagnitudePruning.PrunedCount(12 * 16, 0.9);
+        Assert.True(recorder.Snapshots[18].Pruned < target);
+        Assert.All(recorder.Snapshots.Skip(19), s => Assert.Equal(target, s.Pruned));
+        Assert.Equal(target, Zeros(model.Parameters["mlp.0.weight"]));
     }
 
     [Fact]

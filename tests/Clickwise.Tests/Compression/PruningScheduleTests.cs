@@ -39,6 +39,34 @@ public sealed class PruningScheduleTests
         Assert.Equal(100, new PruningSchedule().ResolvedFor(10, 500).DecayIterations);
     }
 
+    [Fact]
+    public void AnEarlierUntilEpochReachesTheTargetsAtItsEndAndLeavesTheRestAtThem()
+    {
+        var schedule = new PruningSchedule(WarmupEpochs: 1, DecayIterations: 0, UntilEpoch: 2);
+        // 3 epochs of 500 steps: the target iteration is epoch 2's end, 500 iterations after warm-up.
+        Assert.Equal(500, schedule.TargetIteration(epochs: 3, stepsPerEpoch: 500));
+        Assert.Equal(2, schedule.FirstEpochAtTarget(3));
+        Assert.Equal(0.99, schedule.ResolvedFor(3, 500).SparsityAt(1.0, 500), 12);
+        // Without it, the last step and the last epoch; with a fraction, the epoch it falls in.
+        Assert.Equal(1000, (schedule with { UntilEpoch = 0 }).TargetIteration(3, 500));
+        Assert.Equal(3, (schedule with { UntilEpoch = 0 }).FirstEpochAtTarget(3));
+        Assert.Equal(750, (schedule with { UntilEpoch = 2.5 }).TargetIteration(3, 500));
+        Assert.Equal(3, (schedule with { UntilEpoch = 2.5 }).FirstEpochAtTarget(3));
+        // The default fit is unchanged: 99% one epoch before the end.
+        Assert.Equal(0.99, (schedule with { UntilEpoch = 0 }).ResolvedFor(3, 500).SparsityAt(1.0, 500), 12);
+    }
+
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(0.5)]
+    [InlineData(-2.0)]
+    [InlineData(double.PositiveInfinity)]
+    public void AnUntilEpochMustFollowTheWarmup(double until)
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new PruningSchedule(WarmupEpochs: 1, UntilEpoch: until).Validate());
+        Assert.Equal("UntilEpoch", e.ParamName);
+    }
+
     [Theory]
     [InlineData(-1, 0.99, 100, 10)]
     [InlineData(2, 1.0, 100, 10)]

@@ -10,6 +10,16 @@ namespace Clickwise.Tests.Experiments;
 public sealed class PruningStudyTests
 {
     [Theory]
+    [InlineData(1_000, 100, 10)]
+    [InlineData(600, 100, 6)]
+    [InlineData(640, 100, 6)]
+    [InlineData(10, 100, 1)]
+    public void MatchingEmbeddingDimRoundsTheValuesPerRow(long nonZero, long rows, int dim)
+    {
+        Assert.Equal(dim, PruningStudy.MatchingEmbeddingDim(nonZero, rows));
+    }
+
+    [Theory]
     [InlineData(3, 390, 40)]
     [InlineData(3, 390, 400)]
     [InlineData(1, 390, 57)]
@@ -72,6 +82,16 @@ public sealed class PruningStudyTests
         Assert.Equal([width, width], matched.HiddenUnits);
         Assert.Equal("R-95% & F-40%", matched.Sparsity);
 
+        // E-X: F-40% keeps 60% of the 4-wide table's values, so a dense table of dimension 2 (2.4 rounded), D and R pruned alike.
+        float[] prunedTable = ModelArtifact.Load(pruned.ModelPath).Tensors["embedding"];
+        int rows = prunedTable.Length / 4;
+        Assert.Equal(2, PruningStudy.MatchingEmbeddingDim(prunedTable.Count(v => v != 0f), rows));
+        PruningStudyRow smallEmbedding = Assert.Single(report.EmbeddingMatched);
+        Assert.Equal(("E-2 (Low latency)", "D-99% & R-95%", "Low latency"), (smallEmbedding.Label, smallEmbedding.Sparsity, smallEmbedding.Matches));
+        float[] smallTable = ModelArtifact.Load(smallEmbedding.ModelPath).Tensors["embedding"];
+        Assert.Equal(rows * 2, smallTable.Length);
+        Assert.DoesNotContain(0f, smallTable);
+
         // Ensembles: 3 seeds of the last setting; the loose budget takes all three.
         Assert.Equal([pruned.Seed, pruned.Seed + 1, pruned.Seed + 2], report.EnsembleMembers.Select(m => m.Seed));
         Assert.Equal(2, report.Ensembles.Count);
@@ -81,6 +101,8 @@ public sealed class PruningStudyTests
         string markdown = PruningStudyMarkdown.Render(report, "study");
         Assert.Contains("| Low latency | D-99% & R-95% & F-40% | 24×24 |", markdown);
         Assert.Contains($"| N-{width} (Low latency) | R-95% & F-40% | {width}×{width} |", markdown);
+        Assert.Contains("(paper Table 4, E-X)", markdown);
+        Assert.Contains("| E-2 (Low latency) | D-99% & R-95% | 24×24 |", markdown);
     }
 
     [Fact]
@@ -93,6 +115,7 @@ public sealed class PruningStudyTests
             Settings = [new("Dense", null), new("Low latency", "D-99% & R-95% & F-40%")],
             Seeds = 2,
             SizeMatched = false,
+            EmbeddingMatched = false,
             EnsembleModels = 2,
             BudgetMultiples = [1000.0],
             LatencyRequests = 200,

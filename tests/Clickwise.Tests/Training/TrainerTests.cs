@@ -64,6 +64,23 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void EpochsBeforeBestFromEpochAreNeverTheBest()
+    {
+        var scripted = new ScriptedEvaluator(0.60, 0.90, 0.70, 0.80, 0.75);
+        TinyModel model = Model();
+        var trainer = new Trainer(model, Config with { Epochs = 5, Patience = 0 }, scripted) { BestFromEpoch = 3 };
+        var snapshots = new SnapshotObserver(model);
+        trainer.Observers.Add(snapshots);
+
+        TrainingResult result = trainer.Fit(Separable(200, 1), Separable(50, 2), cancellationToken: Ct);
+
+        Assert.Equal(4, result.BestEpoch);
+        Assert.True(result.RestoredBest);
+        Assert.Equal(0.80, result.KeptEpoch()!.ValidAuc);
+        AssertBitIdentical(snapshots.AfterEpoch[4], model.Parameters);
+    }
+
+    [Fact]
     public void EarlyStoppingOnLogLossPrefersLowerValues()
     {
         var scripted = new ScriptedEvaluator(0.5, 0.4, 0.45, 0.3, 0.35, 0.36);

@@ -21,6 +21,12 @@ public sealed record PruningConfig
 
     public int Interval { get; init; } = 10;
 
+    /// <summary>
+    /// The epoch (fractions allowed) by whose end the targets are reached; later epochs train at them and the best
+    /// validation epoch among the at-target ones is restored. 0 (the default): the last step, keeping the last epoch.
+    /// </summary>
+    public double UntilEpoch { get; init; }
+
     public EmbeddingPruningScope EmbeddingScope { get; init; } = EmbeddingPruningScope.Global;
 
     /// <summary>Let pruned weights come back between prunes, as the reference code does (off: masks persist).</summary>
@@ -28,7 +34,7 @@ public sealed record PruningConfig
 
     public SparsityTargets Targets => SparsityTargets.Parse(Sparsity);
 
-    public PruningSchedule Schedule => new(WarmupEpochs, Decay, DecayIterations, Interval);
+    public PruningSchedule Schedule => new(WarmupEpochs, Decay, DecayIterations, Interval, UntilEpoch);
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the bad key.</summary>
     public void Validate(int epochs)
@@ -54,6 +60,11 @@ public sealed record PruningConfig
         if (WarmupEpochs >= epochs)
         {
             throw new ArgumentException($"pruning.warmup_epochs: {WarmupEpochs} warm-up epochs leave none of the {epochs} epochs to prune in");
+        }
+
+        if (UntilEpoch > epochs)
+        {
+            throw new ArgumentException($"pruning.until_epoch: {UntilEpoch} is after the run's {epochs} epochs");
         }
     }
 }

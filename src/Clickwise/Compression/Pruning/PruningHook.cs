@@ -5,8 +5,9 @@ namespace Clickwise.Compression.Pruning;
 
 /// <summary>
 /// DeepLight's Algorithm 1 inside the trainer: dense warm-up epochs, then re-pruning on the schedule with the
-/// optimizer state of pruned weights cleared, persistent masks re-applied after every other step, and a last
-/// prune to the full targets at the end of the run so the saved model has exactly the sparsity asked for.
+/// optimizer state of pruned weights cleared, persistent masks re-applied after every other step, and a prune to the
+/// full targets at the schedule's target iteration (the run's last step by default), after which every prune holds
+/// them, so each epoch ending there or later has exactly the sparsity asked for.
 /// </summary>
 /// <remarks>
 /// The iteration k of s = S·(1 − D^(k/U)) is derived from the global step, not counted here, so a run resumed
@@ -33,8 +34,10 @@ public sealed class PruningHook(ModelPruner pruner, PruningSchedule schedule) : 
 
         PruningSchedule schedule = _resolved ??= Schedule.ResolvedFor(step.EpochCount, step.StepsPerEpoch);
         long iteration = step.GlobalStep - (long)schedule.WarmupEpochs * step.StepsPerEpoch;
-        double fraction = step.IsLastOfRun ? 1.0 : schedule.SparsityAt(1.0, iteration);
-        if (step.IsLastOfRun || schedule.IsPruneStep(iteration, step.IsLastInEpoch))
+        long target = schedule.TargetIteration(step.EpochCount, step.StepsPerEpoch);
+        bool atTarget = iteration >= target || step.IsLastOfRun;
+        double fraction = atTarget ? 1.0 : schedule.SparsityAt(1.0, iteration);
+        if (iteration == target || step.IsLastOfRun || schedule.IsPruneStep(iteration, step.IsLastInEpoch))
         {
             Pruner.Prune(fraction);
             Progress = fraction;

@@ -36,6 +36,10 @@ public sealed class SparsityTargets
 
     public bool Prunes(PruningComponent component) => _targets.GetValueOrDefault(component) > 0;
 
+    /// <summary>These targets with one component left dense.</summary>
+    public SparsityTargets Without(PruningComponent component) =>
+        new(_targets.Where(kv => kv.Key != component).ToDictionary(kv => kv.Key, kv => kv.Value));
+
     /// <summary>Parses either notation; throws <see cref="FormatException"/> naming the offending part.</summary>
     public static SparsityTargets Parse(string text)
     {
