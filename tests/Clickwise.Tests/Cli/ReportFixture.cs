@@ -10,7 +10,7 @@ namespace Clickwise.Tests.Cli;
 /// </summary>
 internal sealed record ReportFixture(string Page, string Run, string Eval, string Study)
 {
-    public const int Figures = 1 + 2 + 2; // the run's learning curve, ROC and reliability, the comparison's bars and trade-off
+    public const int Figures = 1 + 2 + 3; // the run's learning curve, ROC and reliability, the comparison's bars, trade-off and time ÷ LR
 
     public static ReportFixture Build(TempDirectory dir)
     {

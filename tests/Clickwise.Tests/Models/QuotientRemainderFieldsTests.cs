@@ -22,6 +22,16 @@ public sealed class QuotientRemainderFieldsTests
         Assert.Equal(10, fields.TableRow(2, Layout.Offsets[2])); // c's own rows follow b's
     }
 
+    [Fact]
+    public void AMultiHotBatchIsRefusedNamingTheSetting()
+    {
+        ModelConfig config = Clickwise.Tests.Inference.RandomModels.Config("dcn") with { EmbeddingQrCollisions = 3, EmbeddingQrFields = 3 };
+        CtrModel model = Clickwise.Tests.Inference.RandomModels.Perturbed(config, seed: 4);
+        Clickwise.Data.Batch multiHot = Clickwise.Tests.Inference.RandomModels.MultiHotBatch(4, withValues: true, seed: 9);
+        var error = Assert.Throws<NotSupportedException>(() => Clickwise.Tests.Inference.RandomModels.ForwardLogits(model, multiHot));
+        Assert.Contains("embedding_qr_collisions needs one feature per field", error.Message);
+    }
+
     [Theory]
     [InlineData(QrOperation.Multiply)]
     [InlineData(QrOperation.Add)]

@@ -37,7 +37,7 @@ public sealed class StudyFiguresTests
             new ComparisonRow("lr", 2, 0.70, 0.002, 0.47, 0.001, 40, 0.7, 300_000),
             new ComparisonRow("deepfm", 2, 0.75, 0.004, 0.45, 0.002, 500_000, 27, 20_000),
         ]);
-        AssertFigures(dir.Path, StudyFigures.Write(report, dir.Path, runs), "compare-auc", "compare-auc-latency", "compare-curves");
+        AssertFigures(dir.Path, StudyFigures.Write(report, dir.Path, runs), "compare-auc", "compare-auc-latency", "compare-time-vs-lr", "compare-curves");
     }
 
     [Fact]
