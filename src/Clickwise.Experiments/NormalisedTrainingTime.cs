@@ -11,12 +11,21 @@ public static class NormalisedTrainingTime
 {
     public const string Reference = "lr";
 
-    /// <summary>Each row's training time over LR's, in row order; empty when the comparison has no LR row.</summary>
+    /// <summary>
+    /// Each row's training time over LR's, in row order, leaving out the rows trained with synchronous reading (the paper's
+    /// figure reads asynchronously); empty when the comparison has no LR row.
+    /// </summary>
     public static IReadOnlyList<(string Model, double Ratio)> Of(ComparisonReport report)
     {
         ComparisonRow? lr = report.Rows.FirstOrDefault(r => r.Model == Reference);
-        return lr is null ? [] : [.. report.Rows.Select(r => (r.Model, lr.TrainSamplesPerSec / r.TrainSamplesPerSec))];
+        return lr is null ? [] :
+        [
+            .. Timed(report).Select(r => (r.Model, lr.TrainSamplesPerSec / r.TrainSamplesPerSec)),
+        ];
     }
+
+    private static IEnumerable<ComparisonRow> Timed(ComparisonReport report) =>
+        report.Rows.Where(r => !report.Rows.Any(other => other != r && ModelComparison.SynchronousRow(other.Model) == r.Model));
 
     /// <summary>The section, or null without an LR row.</summary>
     public static string? Render(ComparisonReport report)
@@ -32,7 +41,7 @@ public static class NormalisedTrainingTime
         md.AppendLine("Time to train on a sample, over LR's (LR's training samples/s over the model's, medians over seeds; one machine, one run).").AppendLine();
         md.AppendLine("| model | train samples/s | time ÷ LR |");
         md.AppendLine("| --- | ---: | ---: |");
-        foreach ((ComparisonRow row, (_, double ratio)) in report.Rows.Zip(ratios))
+        foreach ((ComparisonRow row, (_, double ratio)) in Timed(report).Zip(ratios))
         {
             md.AppendLine(CultureInfo.InvariantCulture, $"| {row.Model} | {row.TrainSamplesPerSec:N0} | {ratio:F2} |");
         }

@@ -47,8 +47,12 @@ public static class Charts
         return plot;
     }
 
-    /// <summary>One bar per name at its mean, with ± std as an error bar; the y axis spans the bars' range, not from 0.</summary>
-    public static Plot Bars(string title, string yLabel, IReadOnlyList<string> names, IReadOnlyList<double> means, IReadOnlyList<double> errors)
+    /// <summary>
+    /// One bar per name at its mean, with ± std as an error bar; the y axis spans the bars' range, not from 0, unless
+    /// <paramref name="fromZero"/> (a ratio, where the bars' lengths are the message).
+    /// </summary>
+    public static Plot Bars(string title, string yLabel, IReadOnlyList<string> names, IReadOnlyList<double> means, IReadOnlyList<double> errors,
+                            bool fromZero = false)
     {
         var plot = Titled(title, "", yLabel);
         var bars = new List<Bar>();
@@ -59,8 +63,20 @@ public static class Charts
 
         plot.Add.Bars(bars);
         plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, names.Count).Select(i => (double)i)], [.. names]);
+        if (names.Count > 6)
+        {
+            // More names than fit side by side: slanted, with room below for them.
+            plot.Axes.Bottom.TickLabelStyle.Rotation = -45;
+            plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+            plot.Axes.Bottom.MinimumSize = 90;
+        }
+
         double[] finite = [.. means.Where(double.IsFinite)];
-        if (finite.Length > 0)
+        if (fromZero && finite.Length > 0)
+        {
+            plot.Axes.SetLimitsY(0, finite.Max() * 1.1);
+        }
+        else if (finite.Length > 0)
         {
             // AUCs differ in the third decimal: a y axis from 0 would hide every difference.
             double spread = Math.Max(finite.Max() - finite.Min(), 1e-4) + 2 * errors.Where(double.IsFinite).DefaultIfEmpty(0).Max();

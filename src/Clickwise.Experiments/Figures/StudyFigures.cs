@@ -23,7 +23,7 @@ public static class StudyFigures
         if (time.Count > 0)
         {
             written.Add(FigureFile.Write(Charts.Bars("Training time normalised by LR", "time ÷ LR", [.. time.Select(t => t.Model)],
-                [.. time.Select(t => t.Ratio)], [.. time.Select(_ => 0.0)]), directory, "compare-time-vs-lr"));
+                [.. time.Select(t => t.Ratio)], [.. time.Select(_ => 0.0)], fromZero: true), directory, "compare-time-vs-lr"));
         }
 
         written.AddRange(Curves(runs, directory, "compare"));
