@@ -48,11 +48,12 @@ public sealed partial class ReportBrowserTests
         JsonElement r = result.RootElement;
         Assert.Equal(ReportFixture.Figures, r.GetProperty("images").GetInt32());
         Assert.Equal(ReportFixture.Figures, r.GetProperty("loaded").GetInt32());
-        // The comparison's table and the training run's epochs, both laid out with rows.
-        Assert.Equal(2, r.GetProperty("tables").GetInt32());
-        Assert.Equal(2, r.GetProperty("shownTables").GetInt32());
+        // The comparison's table, its Fig. 9 table (the fixture compares lr with deepfm) and the training run's epochs, all
+        // laid out with rows.
+        Assert.Equal(3, r.GetProperty("tables").GetInt32());
+        Assert.Equal(3, r.GetProperty("shownTables").GetInt32());
         string[] headings = [.. r.GetProperty("headings").EnumerateArray().Select(h => h.GetString()!)];
-        Assert.Equal(["Fixture report", "Training run m.cwm.run", "Model comparison: fixture"], headings);
+        Assert.Equal(["Fixture report", "Training run m.cwm.run", "Model comparison: fixture", "Training time normalised by LR (DeepFM paper, Fig. 9)"], headings);
 
         // What a person sees: the page drawn, not blank.
         string shot = dir.File("shot.png");

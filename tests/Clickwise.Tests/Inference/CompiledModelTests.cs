@@ -169,16 +169,16 @@ public sealed class CompiledModelTests
 
         float[] actual = new float[Rows];
         compiled.PredictLogits(batch, actual, compiled.CreateTape(Rows));
-        RandomModels.AssertClose(expected, actual, $"{name} multi-hot batch {Rows}");
+        RandomModels.AssertClose(expected, actual, $"{name} multi-hot batch {Rows}", CinTolerance(name, 2e-4f));
 
         // 1000 = 2·437 + 126 in chunks, and a batch of 7 through a tape of 3 (its last row on the matrix-vector path).
         compiled.PredictLogits(batch, actual, compiled.CreateTape(437));
-        RandomModels.AssertClose(expected, actual, $"{name} multi-hot batch {Rows} through a 437-row tape");
+        RandomModels.AssertClose(expected, actual, $"{name} multi-hot batch {Rows} through a 437-row tape", CinTolerance(name, 2e-4f));
         Batch small = RandomModels.MultiHotBatch(7, withValues, seed: 6);
         float[] smallExpected = RandomModels.ForwardLogits(model, small);
         float[] smallActual = new float[7];
         compiled.PredictLogits(small, smallActual, compiled.CreateTape(3));
-        RandomModels.AssertClose(smallExpected, smallActual, $"{name} multi-hot batch 7 in chunks of 3");
+        RandomModels.AssertClose(smallExpected, smallActual, $"{name} multi-hot batch 7 in chunks of 3", CinTolerance(name, 2e-4f));
     }
 
     [Theory]
@@ -255,7 +255,7 @@ public sealed class CompiledModelTests
                 // The plan's CIN folds its pooled units into one vector (CinOp), summing in another order than training's
                 // forward: up to 1.9e-5 measured here (a multi-hot row of batch 40).
                 RandomModels.AssertClose(expected, actual, $"{name} {trainFields} trains batch {rows} values {withValues} multi-hot {multiHot}",
-                    tolerance: name == "xdeepfm" ? 5e-5f : 1e-5f);
+                    tolerance: CinTolerance(name, 1e-5f));
             }
         }
     }
@@ -289,7 +289,7 @@ public sealed class CompiledModelTests
                 Batch batch = RandomModels.Batch(rows, withValues, seed: rows + tape);
                 float[] expected = RandomModels.ForwardLogits(model, batch), actual = new float[rows];
                 compiled.PredictLogits(batch, actual, compiled.CreateTape(tape));
-                RandomModels.AssertClose(expected, actual, $"{name} {fields} qr fields batch {rows} values {withValues}", tolerance: 1e-5f);
+                RandomModels.AssertClose(expected, actual, $"{name} {fields} qr fields batch {rows} values {withValues}", tolerance: CinTolerance(name, 1e-5f));
             }
         }
 
@@ -639,4 +639,12 @@ public sealed class CompiledModelTests
 
     private static void AssertSpread(float[] logits, string name) =>
         Assert.True(logits.Max() - logits.Min() > 0.2f, $"{name}: logits barely vary ({logits.Min()}..{logits.Max()}); the test would be weak");
+
+    /// <summary>
+    /// xDeepFM's plan folds the CIN units it only pools into one vector over Z ((Σ_d Z)·W·w instead of Σ_d Σ_h w_h·(Z·W)_h),
+    /// exact in algebra but summed in another order than the training forward; on random weights with multi-hot values the
+    /// two roundings differed by up to 1.9e-5 where the others' check is 1e-5, and by 2.4e-4 where it is 2e-4 (both with
+    /// 256-bit vectors or none), so its checks allow 5× the others' tolerance.
+    /// </summary>
+    private static float CinTolerance(string name, float tolerance) => name == "xdeepfm" ? 5 * tolerance : tolerance;
 }
