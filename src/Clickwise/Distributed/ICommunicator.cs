@@ -16,8 +16,8 @@ public interface ICommunicator
     /// <summary>Replaces <paramref name="values"/> on every rank by their element-wise sum over the ranks.</summary>
     void AllreduceSum(Span<float> values);
 
-    /// <summary>Every rank's <paramref name="value"/>, in rank order.</summary>
-    int[] Allgather(int value);
+    /// <summary>Every rank's <paramref name="value"/> into <paramref name="receive"/> [<see cref="Size"/>], in rank order.</summary>
+    void Allgather(int value, Span<int> receive);
 
     /// <summary>
     /// Concatenates every rank's <paramref name="send"/> in rank order into <paramref name="receive"/>; rank r sends

@@ -21,12 +21,14 @@ public sealed class ReplicatedTables : IGradientExchange
     private readonly DenseGradientReducer _dense;
     private byte[] _send = [];
     private byte[] _receive = [];
+    private readonly int[] _counts;
 
     public ReplicatedTables(ICommunicator communicator, ParameterSet parameters)
     {
         _communicator = communicator;
         _tables = [.. parameters.Where(p => p.IsRowSparse)];
         _dense = new DenseGradientReducer(communicator, parameters, Stats);
+        _counts = new int[communicator.Size];
     }
 
     public int Ranks => _communicator.Size;
@@ -42,7 +44,8 @@ public sealed class ReplicatedTables : IGradientExchange
         StepTotals totals = _dense.Reduce(parameters, loss, rows);
         var clock = Stopwatch.StartNew();
         int bytes = Pack();
-        int[] counts = _communicator.Allgather(bytes);
+        int[] counts = _counts;
+        _communicator.Allgather(bytes, counts);
         ExchangeBuffers.Grow(ref _receive, counts.Sum());
         _communicator.AllgatherV(_send.AsSpan(0, bytes), _receive, counts);
         Merge(counts);

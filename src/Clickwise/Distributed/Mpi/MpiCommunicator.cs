@@ -52,15 +52,13 @@ public sealed unsafe class MpiCommunicator : ICommunicator, IDisposable
         }
     }
 
-    public int[] Allgather(int value)
+    public void Allgather(int value, Span<int> receive)
     {
-        int[] all = new int[Size];
-        fixed (int* receive = all)
+        ArgumentOutOfRangeException.ThrowIfLessThan(receive.Length, Size);
+        fixed (int* r = receive)
         {
-            MpiLibrary.Check(_mpi.Allgather(&value, 1, _mpi.Int, receive, 1, _mpi.Int, _mpi.CommWorld), "MPI_Allgather");
+            MpiLibrary.Check(_mpi.Allgather(&value, 1, _mpi.Int, r, 1, _mpi.Int, _mpi.CommWorld), "MPI_Allgather");
         }
-
-        return all;
     }
 
     public void AllgatherV(ReadOnlySpan<byte> send, Span<byte> receive, ReadOnlySpan<int> counts)
