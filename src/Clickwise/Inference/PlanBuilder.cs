@@ -24,6 +24,7 @@ internal sealed class PlanBuilder(FeatureLayout layout, ComputeContext compute, 
     private readonly List<IInferenceOp> _ops = [];
     private readonly Dictionary<TapeRegion, ProjectedEmbeddings> _projections = [];
     private readonly Dictionary<TapeRegion, FieldWidthEmbeddings> _fieldWidths = [];
+    private readonly Dictionary<TapeRegion, FieldWidthEmbeddings> _packedFields = [];
 
     public FeatureLayout Layout => layout;
 
@@ -79,6 +80,25 @@ internal sealed class PlanBuilder(FeatureLayout layout, ComputeContext compute, 
         return output;
     }
 
+    /// <summary>The widths of a region <see cref="FieldWidthGather"/> made; null for any other region.</summary>
+    public int[]? FieldWidthsOf(TapeRegion embeddings) => _fieldWidths.TryGetValue(embeddings, out FieldWidthEmbeddings? widths) ? widths.FieldDims : null;
+
+    /// <summary>
+    /// A new region whose rows start with the live columns of <paramref name="embeddings"/> (a <see cref="FieldWidthGather"/>
+    /// region), each field's preceded by its <paramref name="lead"/> values when given ([B, F, 1]: FNN's first-order
+    /// weights), followed by <paramref name="extra"/> columns the caller's ops write. A dense layer reading it drops the
+    /// weight rows of the removed dimensions (<see cref="FirstLayer"/>).
+    /// </summary>
+    public TapeRegion PackFields(TapeRegion embeddings, TapeRegion? lead, int extra)
+    {
+        FieldWidthEmbeddings widths = _fieldWidths[embeddings];
+        var layout = widths with { Lead = lead is null ? 0 : 1, Extra = extra };
+        TapeRegion packed = Allocate(layout.PackedWidth);
+        Add(new PackFieldsOp(layout, embeddings.Offset, lead?.Offset ?? -1, packed.Offset));
+        _packedFields[packed] = layout;
+        return packed;
+    }
+
     /// <summary>
     /// The gather of an embedding with tensor-train fields into a new [B, F·D] region: the remaining table by mapped rows,
     /// the train fields contracted per lookup (dense whatever the plan's objective; a pruned table keeps its full form here).
@@ -119,15 +139,20 @@ internal sealed class PlanBuilder(FeatureLayout layout, ComputeContext compute, 
     /// unless the plan does not fuse or W is pruned and keeping it pruned pays: for speed, its planned form (<see cref="Layer"/>)
     /// ran faster here than the folded layer both for one request and for a block of rows; for memory, it takes fewer bytes.
     /// A layer with no fewer surviving weights than the fold would have is folded without being timed. Over OptEmbed's
-    /// narrowed fields the packed dimensions through W without the rows of the removed ones (exact: those read zeros).
+    /// narrowed fields (or a region <see cref="PackFields"/> made) the packed dimensions through W without the rows of the removed
+    /// ones (exact: those read zeros).
     /// </summary>
     public (TapeRegion Input, float[] Weight, float[] Bias) FirstLayer(TapeRegion input, float[] weight, float[] bias, Activation? activation)
     {
+        if (_packedFields.TryGetValue(input, out FieldWidthEmbeddings? layout))
+        {
+            return (input, layout.Trim(weight, bias.Length), bias);
+        }
+
         if (_fieldWidths.TryGetValue(input, out FieldWidthEmbeddings? widths) && widths.Narrows)
         {
-            TapeRegion packed = Allocate(widths.PackedWidth);
-            Add(new PackFieldsOp(widths.FieldDims, widths.Dim, input.Offset, packed.Offset));
-            return (packed, widths.Trim(weight, bias.Length), bias);
+            TapeRegion packed = PackFields(input, lead: null, extra: 0);
+            return (packed, _packedFields[packed].Trim(weight, bias.Length), bias);
         }
 
         if (!fuse || !_projections.TryGetValue(input, out ProjectedEmbeddings? projection))

@@ -76,6 +76,15 @@ public sealed class FnnModel : CtrModel
     internal override void Lower(PlanBuilder plan)
     {
         _bias.Lower(plan);
+        if (_embedding.Mask is not null && !plan.RetainWeights)
+        {
+            // OptEmbed's compact table holds no pruned row, but every row keeps its first-order weight: two gathers,
+            // joined field by field at the searched widths.
+            TapeRegion firstOrder = plan.Gather(_firstOrder.Table.Value, 1);
+            _deep.Lower(plan, plan.PackFields(_embedding.Lower(plan), lead: firstOrder, extra: 0));
+            return;
+        }
+
         // The two gathers and the join of Forward as one gather from a joined [V, D + 1] copy of the tables.
         int rows = Layout.TotalRows, d = _embedding.Dim;
         var joined = new float[checked(rows * (d + 1))];

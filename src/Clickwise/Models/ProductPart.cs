@@ -107,18 +107,33 @@ internal sealed class ProductPart
     /// <summary>The DNN input [e ‖ inner products ‖ outer-product signals] as a new region.</summary>
     public TapeRegion Lower(PlanBuilder plan, TapeRegion embeddings)
     {
-        int embeddingWidth = _fieldCount * _dim;
-        TapeRegion output = plan.Allocate(Width);
-        plan.Add(new CopyColumnsOp(embeddings.Offset, embeddingWidth, output.Offset, Width));
+        // Over OptEmbed's field widths the embeddings go in packed, so the DNN's first layer drops the removed dimensions.
+        int products = InnerCount + KernelCount;
+        int[]? fieldDims = plan.FieldWidthsOf(embeddings);
+        TapeRegion output;
+        int embeddingWidth;
+        if (fieldDims is null)
+        {
+            embeddingWidth = _fieldCount * _dim;
+            output = plan.Allocate(Width);
+            plan.Add(new CopyColumnsOp(embeddings.Offset, embeddingWidth, output.Offset, Width));
+        }
+        else
+        {
+            embeddingWidth = fieldDims.Sum();
+            output = plan.PackFields(embeddings, lead: null, extra: products);
+        }
+
+        int width = embeddingWidth + products;
         if (InnerCount > 0)
         {
-            plan.Add(new InnerProductOp(_fieldCount, _dim, embeddings.Offset, output.Offset, Width, embeddingWidth));
+            plan.Add(new InnerProductOp(_fieldCount, _dim, embeddings.Offset, output.Offset, width, embeddingWidth));
         }
 
         if (KernelCount > 0)
         {
             plan.Add(new OuterProductOp(Kernels!.Value, _fieldCount, _dim, KernelCount, embeddings.Offset,
-                plan.Allocate(OuterProductOp.ScratchWidth(_dim, KernelCount)).Offset, output.Offset, Width, embeddingWidth + InnerCount));
+                plan.Allocate(OuterProductOp.ScratchWidth(_dim, KernelCount)).Offset, output.Offset, width, embeddingWidth + InnerCount));
         }
 
         return output;

@@ -24,7 +24,7 @@ public sealed class FieldWidthTableTests : IDisposable
     public static TheoryData<string, PrunedRows, int> Models()
     {
         var data = new TheoryData<string, PrunedRows, int>();
-        foreach (string model in new[] { "deepfm", "dnn", "wdl", "dcn", "dcnv2", "ipnn", "autoint+" })
+        foreach (string model in new[] { "deepfm", "dnn", "wdl", "dcn", "dcnv2", "ipnn", "fnn", "opnn", "autoint+" })
         {
             data.Add(model, PrunedRows.Zero, 5);
             data.Add(model, PrunedRows.Oov, 5);
@@ -84,6 +84,23 @@ public sealed class FieldWidthTableTests : IDisposable
         CompiledModel compiled = CompiledModel.Compile(Retrained(name, PrunedRows.Zero), sparse: false);
         Assert.Contains(compiled.Describe(), op => op.StartsWith($"pack field widths F=8 D=5 into {FieldDims.Sum()}", StringComparison.Ordinal));
         Assert.Contains(compiled.Describe(), op => op.StartsWith($"dense {FieldDims.Sum()}x13 relu", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// FNN's first layer reads each field's first-order weight before its kept dimensions, PNN's the kept dimensions before
+    /// the products (28 pairs of 8 fields): both drop the rows of the removed dimensions and keep the rest.
+    /// </summary>
+    [Theory]
+    [InlineData("fnn", " lead=1", 8, 0)]
+    [InlineData("ipnn", "", 0, 28)]
+    [InlineData("opnn", "", 0, 28)]
+    public void LeadAndProductColumnsStayBesideThePackedDimensions(string name, string lead, int leads, int products)
+    {
+        CompiledModel compiled = CompiledModel.Compile(Retrained(name, PrunedRows.Zero), sparse: false);
+        int packed = FieldDims.Sum() + leads;
+        string of = products > 0 ? $" of {packed + products}" : "";
+        Assert.Contains(compiled.Describe(), op => op == $"pack field widths F=8 D=5{lead} into {packed}{of}");
+        Assert.Contains(compiled.Describe(), op => op.StartsWith($"dense {packed + products}x13 relu", StringComparison.Ordinal));
     }
 
     /// <summary>
