@@ -13,6 +13,7 @@ public sealed record ComputeContext
 {
     private readonly int _threads = Math.Max(1, Environment.ProcessorCount);
     private readonly int _inferenceBlockRows = 264;
+    private readonly BatchShard _batchShard = BatchShard.Whole;
 
     /// <summary>All cores, the registry's kernels (<c>CLICKWISE_KERNELS</c>), no profiler.</summary>
     public static ComputeContext Default { get; } = new();
@@ -63,6 +64,13 @@ public sealed record ComputeContext
     /// synchronous reading, Table I's baseline): the same batches and bits, only slower where reading costs.
     /// </summary>
     public bool SynchronousReading { get; init; }
+
+    /// <summary>The row shard of each global batch this process trains (data parallelism); one process: the whole batch.</summary>
+    public BatchShard BatchShard
+    {
+        get => _batchShard;
+        init => _batchShard = value.Validate();
+    }
 
     /// <summary>Receives the end of each named phase of a training step (a profiler), or null.</summary>
     public IStepPhaseSink? Phases { get; init; }

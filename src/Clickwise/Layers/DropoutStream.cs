@@ -1,3 +1,4 @@
+using Clickwise.Kernels;
 using System.Numerics;
 
 namespace Clickwise.Layers;
@@ -11,12 +12,16 @@ namespace Clickwise.Layers;
 /// <param name="Scale">1 / (1 − rate) for kept elements.</param>
 public readonly record struct DropoutStream(ulong State, int Threshold, float Scale)
 {
-    /// <summary>Takes the draws of <paramref name="elements"/> decisions from <paramref name="random"/> and advances it past them.</summary>
-    public static DropoutStream Take(SeededRandom random, float rate, long elements)
+    /// <summary>
+    /// Takes the draws of <paramref name="elements"/> decisions from <paramref name="random"/> and advances it past them;
+    /// of a data-parallel step, the part of shard <paramref name="shard"/>'s rows, advancing past every shard's.
+    /// </summary>
+    public static DropoutStream Take(SeededRandom random, float rate, long elements, BatchShard shard)
     {
         (int threshold, float scale) = Dropout.Parameters(rate);
-        var stream = new DropoutStream(random.State, threshold, scale);
-        random.Skip((elements + 3) / 4);
+        long draws = (elements + 3) / 4;
+        var stream = new DropoutStream(unchecked(random.State + (SeededRandom.Increment * (ulong)(shard.Index * draws))), threshold, scale);
+        random.Skip(draws * shard.Count);
         return stream;
     }
 

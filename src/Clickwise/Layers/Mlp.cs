@@ -215,7 +215,7 @@ public sealed class Mlp
             ForwardProduct(l, a, batchSize);
             ProductObserver?.Invoke(l, _hidden[l].AsSpan(0, batchSize * width), batchSize);
             _compute.EndPhase(_phases[l].Forward);
-            DropoutStream? dropout = useDropout ? DropoutStream.Take(_dropoutRandom, _dropout, (long)batchSize * width) : null;
+            DropoutStream? dropout = useDropout ? DropoutStream.Take(_dropoutRandom, _dropout, (long)batchSize * width, _compute.BatchShard) : null;
             if (_derivative is null)
             {
                 _activationForward.Run(_compute, _hidden[l], _biases[l].Value, width, batchSize, dropout);

@@ -6,6 +6,7 @@ using Clickwise.Data.Readers;
 using Clickwise.Distributed;
 using Clickwise.Features;
 using Clickwise.Inference;
+using Clickwise.Kernels;
 using Clickwise.Metrics;
 using Clickwise.Models;
 using Clickwise.Training;
@@ -153,6 +154,8 @@ public static class TrainRun
     {
         DataParallelism? parallel = request.Parallel;
         bool lead = parallel?.IsLead ?? true;
+        ComputeContext compute = parallel is null ? request.Compute
+            : request.Compute with { BatchShard = new BatchShard(parallel.Communicator.Rank, parallel.Communicator.Size) };
         if (lead)
         {
             Directory.CreateDirectory(request.WorkDir);
@@ -181,7 +184,7 @@ public static class TrainRun
         }
         else
         {
-            model = init.Instantiate(request.Training.BatchSize, request.Compute, request.InitDropout);
+            model = init.Instantiate(request.Training.BatchSize, compute, request.InitDropout);
         }
 
         // A pruned run's best-validation epoch may be a less sparse one, and stopping early would cut the schedule
@@ -191,7 +194,7 @@ public static class TrainRun
             : request.Training with { RestoreBest = request.Training.RestoreBest && schedule.UntilEpoch > 0, Patience = 0 };
         IEvaluator evaluator = new LogitEvaluator(Evaluation.FromLogits);
         (IGradientExchange Exchange, CommunicationStats Stats)? exchange = parallel?.CreateExchange(model.Parameters);
-        var trainer = new Trainer(model, trainingConfig, parallel is null ? evaluator : new LeaderEvaluator(parallel.Communicator, evaluator), request.Compute)
+        var trainer = new Trainer(model, trainingConfig, parallel is null ? evaluator : new LeaderEvaluator(parallel.Communicator, evaluator), compute)
         {
             BestFromEpoch = request.Pruning?.Schedule.FirstEpochAtTarget(request.Training.Epochs) ?? 1,
             CheckpointPath = lead ? Path.Combine(request.WorkDir, "checkpoint.cwm") : null,
@@ -244,7 +247,7 @@ public static class TrainRun
                 trainSeconds, request.ModelPath) { Communication = exchange?.Stats };
         }
 
-        CompiledModel compiled = CompiledModel.Compile(model, request.Compute);
+        CompiledModel compiled = CompiledModel.Compile(model, compute);
         TestResult[] tests = [.. data.Tests.Select(part => new TestResult(part.File,
             part.Rows.RowCount > 0 ? Evaluation.Run(compiled, part.Rows).Result : NoRows))];
         EvaluationResult test = tests.Length > 0 ? tests[0].Result : NoRows;

@@ -36,7 +36,10 @@ public sealed class DataParallelStepTests : IDisposable
         CliRunner.Expect(0, ["prepare", "-d", data, "-o", _prepared, .. Preprocessing]);
     }
 
-    /// <summary>Every rank in training: no held-out rows, every category its own row, no dropout (its masks are per process).</summary>
+    /// <summary>
+    /// Every rank in training: no held-out rows, every category its own row, no dropout: a rank draws the masks of its
+    /// part of the global batch (LayerBehaviourTests), but one process orders the same rows differently.
+    /// </summary>
     private static string[] Preprocessing => ["--min-count", "1", "--set", "preprocessing.split.train=1", "--set", "preprocessing.split.valid=0",
         "--set", "preprocessing.split.test=0"];
 

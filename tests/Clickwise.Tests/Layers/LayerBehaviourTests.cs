@@ -238,6 +238,37 @@ public sealed class LayerBehaviourTests
         Assert.NotEqual(first, other);
     }
 
+    /// <summary>
+    /// A data-parallel rank computing shard r of a global batch draws the dropout masks one process draws for those rows
+    /// (rows × width a multiple of 4, as for every preset), so ranks never share masks; its second layer too, which
+    /// starts after every shard's draws of the first.
+    /// </summary>
+    [Theory]
+    [InlineData(0, 2)]
+    [InlineData(1, 2)]
+    [InlineData(2, 3)]
+    public void ARankDrawsTheMasksOfItsRowsOfTheGlobalBatch(int index, int shards)
+    {
+        const int rows = 4, input = 5;
+        var whole = new ParameterSet();
+        var single = new Mlp(whole, "mlp", input, [12, 8], 0.5f, new SeededRandom(1), dropoutSeed: 8).Prepare(rows * shards);
+        var shard = new Mlp(new ParameterSet(), "mlp", input, [12, 8], 0.5f, new SeededRandom(1), dropoutSeed: 8)
+            .Prepare(rows, ComputeContext.Default with { BatchShard = new BatchShard(index, shards), Threads = 1 });
+        float[] x = [.. Enumerable.Range(0, rows * shards * input).Select(i => MathF.Sin(i) + 0.5f)];
+        var all = new float[rows * shards];
+        var mine = new float[rows];
+        single.ResetDropout(21);
+        shard.ResetDropout(21);
+        single.Forward(x, rows * shards, all, training: true);
+        shard.Forward(x.AsSpan(index * rows * input, rows * input), rows, mine, training: true);
+        for (int r = 0; r < rows; r++)
+        {
+            Assert.Equal(all[(index * rows) + r], mine[r], 1e-5f); // a mask that differs moves a logit by far more
+        }
+
+        Assert.Contains(single.HiddenOutput(0, rows * shards).ToArray(), h => h == 0f); // dropout did drop units
+    }
+
     [Fact]
     public void SeededRandomIsReproducibleAndNormalHasUnitVariance()
     {

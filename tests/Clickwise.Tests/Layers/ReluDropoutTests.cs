@@ -18,7 +18,7 @@ public sealed class ReluDropoutTests
             var taken = new SeededRandom(n + 11);
             float[] mask = new float[n];
             Dropout.FillMask(drawn, rate, mask);
-            DropoutStream stream = DropoutStream.Take(taken, rate, n);
+            DropoutStream stream = DropoutStream.Take(taken, rate, n, BatchShard.Whole);
             for (int i = 0; i < n; i++)
             {
                 Assert.Equal(mask[i], stream.Keeps(i) ? stream.Scale : 0f);
@@ -26,6 +26,37 @@ public sealed class ReluDropoutTests
 
             Assert.Equal(drawn.State, taken.State);
         }
+    }
+
+    /// <summary>
+    /// Data-parallel ranks take disjoint parts of a step's stream, each as long as one process's for its rows, and all
+    /// advance past every part, so the next layer's draws are again the same on every rank.
+    /// </summary>
+    [Theory]
+    [InlineData(2, 1000)]
+    [InlineData(3, 257)]
+    public void ShardsTakeDisjointPartsAndAdvancePastAll(int shards, int elements)
+    {
+        long draws = (elements + 3) / 4;
+        var whole = new SeededRandom(99);
+        DropoutStream single = DropoutStream.Take(whole, 0.5f, elements, BatchShard.Whole);
+        var states = new HashSet<ulong>();
+        for (int index = 0; index < shards; index++)
+        {
+            var random = new SeededRandom(99);
+            DropoutStream part = DropoutStream.Take(random, 0.5f, elements, new BatchShard(index, shards));
+            Assert.True(states.Add(part.State));
+            for (int k = 0; k < draws; k++)
+            {
+                Assert.Equal(SeededRandom.DrawAt(single.State, (index * draws) + k), SeededRandom.DrawAt(part.State, k));
+            }
+
+            var after = new SeededRandom(99);
+            after.Skip(draws * shards);
+            Assert.Equal(after.State, random.State);
+        }
+
+        Assert.Equal(single.State, DropoutStream.Take(new SeededRandom(99), 0.5f, elements, new BatchShard(0, shards)).State);
     }
 
     [Fact]
@@ -59,7 +90,7 @@ public sealed class ReluDropoutTests
             float[] bias = KernelData.Random(width, width);
             float[] expected = KernelData.Random(rows * width, width + 1);
             float[] actual = (float[])expected.Clone();
-            DropoutStream? stream = dropout ? DropoutStream.Take(new SeededRandom(width), 0.5f, 1000) : null;
+            DropoutStream? stream = dropout ? DropoutStream.Take(new SeededRandom(width), 0.5f, 1000, BatchShard.Whole) : null;
             KernelRegistry.AllReluDropout[0].Forward(expected, bias, width, firstRow, rows, stream);
             kernel.Forward(actual, bias, width, firstRow, rows, stream);
             Assert.Equal(expected, actual);
