@@ -130,6 +130,23 @@ internal sealed class HashIdTable
 
     public int GetValueOrDefault(ulong key) => TryGetValue(key, out int value) ? value : 0;
 
+    /// <summary>Every key with its value, in no particular order.</summary>
+    public IEnumerable<(ulong Key, int Value)> Entries()
+    {
+        if (_hasZero)
+        {
+            yield return (0, _zeroValue);
+        }
+
+        foreach (Slot slot in _slots)
+        {
+            if (slot.Key != 0)
+            {
+                yield return (slot.Key, slot.Value);
+            }
+        }
+    }
+
     private void Resize(int size)
     {
         _shift = 64 - System.Numerics.BitOperations.Log2((uint)size);
