@@ -138,7 +138,7 @@ public sealed class VocabularyBuilder
 
     /// <summary>The key a token is counted under.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal ulong Hash(ReadOnlySpan<byte> token) => MurmurHash3.Hash64(token, HashSeed);
+    internal ulong Hash(ReadOnlySpan<byte> token) => TokenHash.Hash64(token, HashSeed);
 
     /// <summary>One more occurrence of the token hashed to <paramref name="hash"/>; true when its bytes must be kept now (<see cref="Keep"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -152,6 +152,10 @@ public sealed class VocabularyBuilder
 
         return count == _keepAt[field];
     }
+
+    /// <summary>Brings the count of <paramref name="hash"/> into cache ahead of its <see cref="Increment"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void Prefetch(int field, ulong hash) => _counts[field]!.Prefetch(hash);
 
     internal void Keep(int field, ulong hash, ReadOnlySpan<byte> token) => _kept[field]!.Add(hash, token.ToArray());
 

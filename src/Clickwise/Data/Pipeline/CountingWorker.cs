@@ -1,4 +1,5 @@
 using Clickwise.Features;
+using Clickwise.Kernels;
 
 namespace Clickwise.Data.Pipeline;
 
@@ -50,17 +51,23 @@ internal sealed class CountingWorker : IChunkWorker<bool>
         long first = firstRow(rows);
         long counted = 0;
         int width = _counted.Length;
-        for (int r = 0; r < rows; r++)
+        int total = rows * width;
+        int ahead = CachePrefetch.Distance;
+        int fieldAhead = ahead % Math.Max(width, 1);
+        for (int r = 0, at = 0; r < rows; r++)
         {
-            if (!_include(first + r))
+            bool train = _include(first + r);
+            counted += train ? 1 : 0;
+            for (int i = 0; i < width; i++, at++, ahead++)
             {
-                continue;
-            }
+                // Counts live in tables far larger than the caches: ask for a count some tokens before it is needed.
+                if (ahead < total && _lengths[ahead] >= 0)
+                {
+                    Counts.Prefetch(_counted[fieldAhead], _hashes[ahead]);
+                }
 
-            counted++;
-            for (int i = 0, at = r * width; i < width; i++, at++)
-            {
-                if (_lengths[at] >= 0 && Counts.Increment(_counted[i], _hashes[at]))
+                fieldAhead = fieldAhead + 1 == width ? 0 : fieldAhead + 1;
+                if (train && _lengths[at] >= 0 && Counts.Increment(_counted[i], _hashes[at]))
                 {
                     Counts.Keep(_counted[i], _hashes[at], TokenAt(text, at));
                 }
