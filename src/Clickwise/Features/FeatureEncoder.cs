@@ -13,7 +13,7 @@ public sealed class FeatureEncoder
 {
     private readonly FieldLookup[] _lookups;
     private readonly int[] _offsets;
-    private readonly byte[] _scratch = new byte[FieldToken.ScratchBytes];
+    private readonly BucketTokens _buckets = new();
     private readonly (ulong H1, ulong H2)[] _hashes;
     private readonly bool _mean;
 
@@ -52,7 +52,7 @@ public sealed class FeatureEncoder
         for (int f = 0; f < fieldCount; f++)
         {
             FieldLookup lookup = _lookups[f];
-            if (FieldToken.TryGet(record, f, lookup.UsesNumber, _scratch, out ReadOnlySpan<byte> token))
+            if (FieldToken.TryGet(record, f, lookup.UsesNumber ? _buckets : null, out ReadOnlySpan<byte> token))
             {
                 hashes[f] = lookup.Hash(token);
                 lookup.Prefetch(hashes[f].H1);

@@ -21,7 +21,7 @@ public sealed class VocabularyBuilder
     private readonly HashIdTable?[] _counts;
     private readonly Dictionary<ulong, byte[]>?[] _kept;
     private readonly int[] _keepAt;
-    private readonly byte[] _scratch = new byte[FieldToken.ScratchBytes];
+    private readonly BucketTokens _buckets = new();
 
     public VocabularyBuilder(IReadOnlyList<FeatureSpec> specs, uint hashSeed = 0)
         : this(specs, hashSeed, shares: 1)
@@ -107,7 +107,7 @@ public sealed class VocabularyBuilder
         for (int f = 0; f < _specs.Length; f++)
         {
             HashIdTable? counts = _counts[f];
-            if (counts is null || !FieldToken.TryGet(record, f, _specs[f].Buckets, _scratch, out ReadOnlySpan<byte> token))
+            if (counts is null || !FieldToken.TryGet(record, f, _specs[f].Buckets ? _buckets : null, out ReadOnlySpan<byte> token))
             {
                 continue;
             }

@@ -14,7 +14,7 @@ internal sealed class CountingWorker : IChunkWorker<bool>
     private readonly Func<long, bool> _include;
     private readonly RawRecord _record;
     private readonly int[] _counted;
-    private readonly byte[] _scratch = new byte[FieldToken.ScratchBytes];
+    private readonly BucketTokens _buckets = new();
     private ulong[] _hashes = [];
     private int[] _starts = [];
     private int[] _lengths = [];
@@ -94,7 +94,7 @@ internal sealed class CountingWorker : IChunkWorker<bool>
         for (int i = 0; i < width; i++, at++)
         {
             int f = _counted[i];
-            if (!FieldToken.TryGet(_record, f, _specs[f].Buckets, _scratch, out ReadOnlySpan<byte> token))
+            if (!FieldToken.TryGet(_record, f, _specs[f].Buckets ? _buckets : null, out ReadOnlySpan<byte> token))
             {
                 _lengths[at] = -1;
                 continue;
