@@ -74,6 +74,9 @@ public sealed class RawRecord
     public ReadOnlySpan<byte> Token(int field) =>
         _missing[field] || _buffers[field] is null ? default : _buffers[field].AsSpan(_starts[field], _lengths[field]);
 
+    /// <summary>The array a field's token bytes are a slice of (null when missing), and where in it they start.</summary>
+    internal (byte[]? Buffer, int Start) TokenSource(int field) => (_buffers[field], _starts[field]);
+
     /// <summary>The parsed value of a numeric field (always finite; check <see cref="IsMissing"/> first).</summary>
     public double Number(int field) => _numbers[field];
 

@@ -13,13 +13,15 @@ public sealed class FeatureEncoder
 {
     private readonly FieldLookup[] _lookups;
     private readonly int[] _offsets;
-    private readonly byte[] _scratch = new byte[FieldToken.ScratchBytes];
+    private readonly BucketTokens _buckets = new();
+    private readonly (ulong H1, ulong H2)[] _hashes;
     private readonly bool _mean;
 
     internal FeatureEncoder(FeatureMap map, FieldLookup[] lookups)
     {
         Map = map;
         _lookups = lookups;
+        _hashes = new (ulong, ulong)[lookups.Length];
         _offsets = map.Layout.Offsets;
         _mean = map.Pooling == Pooling.Mean;
     }
@@ -44,13 +46,28 @@ public sealed class FeatureEncoder
             throw new ArgumentException($"the record has {record.FieldCount} fields, the map {fieldCount}; ids/values need {fieldCount} slots");
         }
 
-        bool weighted = false;
+        // Every field's token is hashed and its slot asked for first, then looked up: the lookups miss cache (the tables are
+        // tens of MB), and asked for together their misses overlap instead of following one another.
+        Span<(ulong H1, ulong H2)> hashes = _hashes;
         for (int f = 0; f < fieldCount; f++)
         {
             FieldLookup lookup = _lookups[f];
-            int local = FieldToken.TryGet(record, f, lookup.UsesNumber, _scratch, out ReadOnlySpan<byte> token)
-                ? lookup.LocalId(token)
-                : FeatureMap.MissingId;
+            if (FieldToken.TryGet(record, f, lookup.UsesNumber ? _buckets : null, out ReadOnlySpan<byte> token))
+            {
+                hashes[f] = lookup.Hash(token);
+                lookup.Prefetch(hashes[f].H1);
+                ids[f] = 0;
+            }
+            else
+            {
+                ids[f] = -1;
+            }
+        }
+
+        bool weighted = false;
+        for (int f = 0; f < fieldCount; f++)
+        {
+            int local = ids[f] < 0 ? FeatureMap.MissingId : _lookups[f].LocalId(hashes[f].H1, hashes[f].H2);
             ids[f] = _offsets[f] + local;
             float value = record.Value(f);
             values[f] = value;

@@ -3,8 +3,9 @@ using System.Runtime.CompilerServices;
 namespace Clickwise.Features;
 
 /// <summary>
-/// Token → local id for one field. Kept tokens are indexed by their MurmurHash3_x64_128 digest: h1 picks the
-/// table entry and 32 bits of h2 must match too, so a token matches a kept one only if 96 hash bits agree.
+/// Token → local id for one field. Kept tokens are indexed by their 128-bit <see cref="TokenHash"/>: h1 picks the
+/// table entry and 32 bits of h2 must match too, so a token matches a kept one only if 96 hash bits agree. A hashed
+/// field's id is MurmurHash3_x64_128's h1 modulo its buckets, as models trained on it expect.
 /// </summary>
 /// <remarks>
 /// Why hash bits and not a byte comparison: comparing bytes costs a second cache miss per field (token arrays live
@@ -25,7 +26,7 @@ internal sealed class FieldLookup
         _idByHash = new HashIdTable(field.Tokens.Count);
         for (int i = 0; i < field.Tokens.Count; i++)
         {
-            (ulong h1, ulong h2) = MurmurHash3.Hash128(field.Tokens[i], seed);
+            (ulong h1, ulong h2) = TokenHash.Hash128(field.Tokens[i], seed);
 
             // Two kept tokens with one h1 (odds ~n²/2⁶⁵) keep the first; the second then encodes as OOV.
             _idByHash.TryAdd(h1, FeatureMap.FirstCategoryId + i, (uint)h2);
@@ -36,10 +37,31 @@ internal sealed class FieldLookup
 
     public bool UsesNumber { get; }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int LocalId(ReadOnlySpan<byte> token)
     {
-        (ulong h1, ulong h2) = MurmurHash3.Hash128(token, _seed);
+        (ulong h1, ulong h2) = Hash(token);
+        return LocalId(h1, h2);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public (ulong H1, ulong H2) Hash(ReadOnlySpan<byte> token) =>
+        Buckets > 0 ? MurmurHash3.Hash128(token, _seed) : TokenHash.Hash128(token, _seed);
+
+    /// <summary>Asks for the table slot of a hashed token ahead of its <see cref="LocalId(ulong, ulong)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Prefetch(ulong h1)
+    {
+        if (Buckets == 0)
+        {
+            _idByHash.Prefetch(h1);
+        }
+    }
+
+    /// <summary>The local id of the token hashed to (<paramref name="h1"/>, <paramref name="h2"/>) by <see cref="Hash"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int LocalId(ulong h1, ulong h2)
+    {
         if (Buckets > 0)
         {
             return FeatureMap.FirstCategoryId + (int)(h1 % (ulong)Buckets);

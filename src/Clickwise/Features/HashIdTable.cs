@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Clickwise.Kernels;
 
 namespace Clickwise.Features;
 
@@ -6,7 +7,7 @@ namespace Clickwise.Features;
 /// 64-bit token hash → int (plus a 32-bit check word), open addressing with linear probing over one array of
 /// 16-byte slots. Vocabulary tables are tens of MB and most lookups miss cache: a slot holds key, value and check
 /// together, so a lookup costs one cache miss where <see cref="Dictionary{TKey, TValue}"/> (buckets + entries)
-/// costs two. Keys are MurmurHash3 outputs, already uniform, so their top bits pick the slot. Key 0 marks an
+/// costs two. Keys are token hashes, already uniform, so their top bits pick the slot. Key 0 marks an
 /// empty slot and is kept aside.
 /// </summary>
 internal sealed class HashIdTable
@@ -128,7 +129,30 @@ internal sealed class HashIdTable
         }
     }
 
+    /// <summary>Asks for the cache line where <paramref name="key"/>'s probe starts, so a lookup a little later finds it there.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe void Prefetch(ulong key) =>
+        // A stale address (the table grew meanwhile) only wastes the prefetch: prefetches never fault.
+        CachePrefetch.Element((int*)Unsafe.AsPointer(ref _slots[(int)(key >> _shift)]));
+
     public int GetValueOrDefault(ulong key) => TryGetValue(key, out int value) ? value : 0;
+
+    /// <summary>Every key with its value, in no particular order.</summary>
+    public IEnumerable<(ulong Key, int Value)> Entries()
+    {
+        if (_hasZero)
+        {
+            yield return (0, _zeroValue);
+        }
+
+        foreach (Slot slot in _slots)
+        {
+            if (slot.Key != 0)
+            {
+                yield return (slot.Key, slot.Value);
+            }
+        }
+    }
 
     private void Resize(int size)
     {

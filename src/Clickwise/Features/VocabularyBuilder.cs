@@ -20,10 +20,22 @@ public sealed class VocabularyBuilder
     private readonly FeatureSpec[] _specs;
     private readonly HashIdTable?[] _counts;
     private readonly Dictionary<ulong, byte[]>?[] _kept;
-    private readonly byte[] _scratch = new byte[FieldToken.ScratchBytes];
+    private readonly int[] _keepAt;
+    private readonly BucketTokens _buckets = new();
 
     public VocabularyBuilder(IReadOnlyList<FeatureSpec> specs, uint hashSeed = 0)
+        : this(specs, hashSeed, shares: 1)
     {
+    }
+
+    /// <summary>
+    /// A builder that counts one of <paramref name="shares"/> parts of the rows, to be <see cref="Merge"/>d with the others.
+    /// It keeps a token's bytes once its count here reaches ⌈min count / shares⌉: a token whose counts over all parts reach
+    /// the min count reaches that in at least one part, so the merged builder has the bytes of every token it keeps.
+    /// </summary>
+    internal VocabularyBuilder(IReadOnlyList<FeatureSpec> specs, uint hashSeed, int shares)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(shares, 1);
         if (specs.Count == 0)
         {
             throw new ArgumentException("at least one feature spec is needed");
@@ -38,8 +50,10 @@ public sealed class VocabularyBuilder
         HashSeed = hashSeed;
         _counts = new HashIdTable?[_specs.Length];
         _kept = new Dictionary<ulong, byte[]>?[_specs.Length];
+        _keepAt = new int[_specs.Length];
         for (int f = 0; f < _specs.Length; f++)
         {
+            _keepAt[f] = (_specs[f].MinCount + shares - 1) / shares;
             // Hashed fields need no counts: their ids come from the hash alone.
             if (_specs[f].HashBuckets == 0)
             {
@@ -93,7 +107,7 @@ public sealed class VocabularyBuilder
         for (int f = 0; f < _specs.Length; f++)
         {
             HashIdTable? counts = _counts[f];
-            if (counts is null || !FieldToken.TryGet(record, f, _specs[f].Buckets, _scratch, out ReadOnlySpan<byte> token))
+            if (counts is null || !FieldToken.TryGet(record, f, _specs[f].Buckets ? _buckets : null, out ReadOnlySpan<byte> token))
             {
                 continue;
             }
@@ -112,17 +126,70 @@ public sealed class VocabularyBuilder
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Count(int field, ReadOnlySpan<byte> token)
     {
-        ulong hash = MurmurHash3.Hash64(token, HashSeed);
+        ulong hash = Hash(token);
+        if (Increment(field, hash))
+        {
+            Keep(field, hash, token);
+        }
+    }
+
+    /// <summary>Whether <paramref name="field"/> has counts (a hashed field has none).</summary>
+    internal bool Counts(int field) => _counts[field] is not null;
+
+    /// <summary>The key a token is counted under.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal ulong Hash(ReadOnlySpan<byte> token) => TokenHash.Hash64(token, HashSeed);
+
+    /// <summary>One more occurrence of the token hashed to <paramref name="hash"/>; true when its bytes must be kept now (<see cref="Keep"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool Increment(int field, ulong hash)
+    {
         ref int count = ref _counts[field]!.GetValueRefOrAddDefault(hash, out _);
         if (count < int.MaxValue)
         {
             count++;
         }
 
-        if (count == _specs[field].MinCount)
+        return count == _keepAt[field];
+    }
+
+    /// <summary>Brings the count of <paramref name="hash"/> into cache ahead of its <see cref="Increment"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void Prefetch(int field, ulong hash) => _counts[field]!.Prefetch(hash);
+
+    internal void Keep(int field, ulong hash, ReadOnlySpan<byte> token) => _kept[field]!.Add(hash, token.ToArray());
+
+    /// <summary>Rows counted by a caller that counts their tokens through <see cref="Increment"/>.</summary>
+    internal void AddRows(long rows) => Rows += rows;
+
+    /// <summary>Adds the counts and kept tokens of a builder that counted other rows of the same data.</summary>
+    internal void Merge(VocabularyBuilder other)
+    {
+        for (int f = 0; f < _specs.Length; f++)
         {
-            _kept[field]!.Add(hash, token.ToArray());
+            if (_counts[f] is not { } counts)
+            {
+                continue;
+            }
+
+            foreach ((ulong hash, int count) in other._counts[f]!.Entries())
+            {
+                ref int sum = ref counts.GetValueRefOrAddDefault(hash, out _);
+                sum = (int)Math.Min(int.MaxValue, (long)sum + count);
+            }
+
+            Dictionary<ulong, byte[]> kept = _kept[f]!;
+            foreach ((ulong hash, byte[] token) in other._kept[f]!)
+            {
+                // Two tokens under one hash (odds ~n²/2⁶⁵) keep the ordinal first, whichever part saw which.
+                if (!kept.TryAdd(hash, token) && token.AsSpan().SequenceCompareTo(kept[hash]) < 0)
+                {
+                    kept[hash] = token;
+                }
+            }
         }
+
+        Rows += other.Rows;
     }
 
     public FeatureMap Build()
@@ -145,7 +212,8 @@ public sealed class VocabularyBuilder
         }
 
         HashIdTable counts = _counts[field]!;
-        var entries = kept.Select(kv => (Count: counts.GetValueOrDefault(kv.Key), Token: kv.Value)).ToArray();
+        int minCount = _specs[field].MinCount;
+        var entries = kept.Select(kv => (Count: counts.GetValueOrDefault(kv.Key), Token: kv.Value)).Where(e => e.Count >= minCount).ToArray();
         Array.Sort(entries, static (a, b) =>
         {
             int byCount = b.Count.CompareTo(a.Count);

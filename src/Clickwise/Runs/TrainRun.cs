@@ -135,9 +135,10 @@ public static class TrainRun
     private static PreparedDataset Prepare(TrainRequest request, Func<IRecordReader> openTrain, FeatureMap? map)
     {
         string cacheDir = Path.Combine(request.WorkDir, "cache");
+        ChunkedInput? chunked = ChunkedInput.TryCreate(request.Data.Path, request.Data.Reader, request.Data.Progress, request.Compute.Threads);
         return map is not null
-            ? DatasetBuilder.BuildWithMap(openTrain, map, request.Preprocessing, cacheDir, request.HeldOut)
-            : DatasetBuilder.Build(openTrain, request.Preprocessing, cacheDir, request.HeldOut);
+            ? DatasetBuilder.BuildWithMap(openTrain, map, request.Preprocessing, cacheDir, request.HeldOut, chunked)
+            : DatasetBuilder.Build(openTrain, request.Preprocessing, cacheDir, request.HeldOut, chunked);
     }
 
     /// <summary>Trains on an already prepared (cached and split) dataset: studies train many models on one cache.</summary>

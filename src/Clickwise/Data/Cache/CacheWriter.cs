@@ -86,6 +86,44 @@ public sealed class CacheWriter : IDisposable
         RowCount++;
     }
 
+    /// <summary>
+    /// Appends one-hot rows in a block: ids [rows, F], values [rows, F] (empty when every value is 1) and labels [rows].
+    /// The file is the one <see cref="Append"/> row by row would write.
+    /// </summary>
+    public void AppendRows(ReadOnlySpan<int> ids, ReadOnlySpan<float> values, ReadOnlySpan<float> labels)
+    {
+        ObjectDisposedException.ThrowIf(_ids is null, this);
+        int rows = labels.Length;
+        if (ids.Length != (long)rows * FieldCount || (values.Length != 0 && values.Length != ids.Length))
+        {
+            throw new ArgumentException($"{rows} rows need {(long)rows * FieldCount} ids and 0 or as many values");
+        }
+
+        if (_extraRows is not null)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                Append(ids.Slice(r * FieldCount, FieldCount), values.IsEmpty ? default : values.Slice(r * FieldCount, FieldCount), labels[r]);
+            }
+
+            return;
+        }
+
+        if (_values is null && values.IndexOfAnyExcept(1f) >= 0)
+        {
+            StartValues();
+        }
+
+        _ids.Write(MemoryMarshal.AsBytes(ids));
+        if (_values is not null)
+        {
+            WriteValues(values, rows);
+        }
+
+        _labels!.Write(MemoryMarshal.AsBytes(labels));
+        RowCount += rows;
+    }
+
     /// <summary>Finishes the file and moves it to its path; returns the header's row count.</summary>
     public long Commit()
     {
@@ -140,10 +178,22 @@ public sealed class CacheWriter : IDisposable
     private void StartValues()
     {
         _values = Create(_valuesTemp);
-        ReadOnlySpan<byte> ones = MemoryMarshal.AsBytes(_ones.AsSpan());
-        for (long r = 0; r < RowCount; r++)
+        WriteValues(default, RowCount);
+    }
+
+    /// <summary>The values of <paramref name="rows"/> rows, or 1 for each of their features when <paramref name="values"/> is empty.</summary>
+    private void WriteValues(ReadOnlySpan<float> values, long rows)
+    {
+        if (!values.IsEmpty)
         {
-            _values.Write(ones);
+            _values!.Write(MemoryMarshal.AsBytes(values));
+            return;
+        }
+
+        ReadOnlySpan<byte> ones = MemoryMarshal.AsBytes(_ones.AsSpan());
+        for (long r = 0; r < rows; r++)
+        {
+            _values!.Write(ones);
         }
     }
 

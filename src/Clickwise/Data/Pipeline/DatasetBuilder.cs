@@ -1,4 +1,5 @@
 using Clickwise.Data.Cache;
+using Clickwise.Data.Readers;
 using Clickwise.Features;
 
 namespace Clickwise.Data.Pipeline;
@@ -10,7 +11,8 @@ namespace Clickwise.Data.Pipeline;
 /// ids), and pass 2 encodes every row into a binary cache. Validation and test files, when given, are encoded with
 /// that vocabulary into caches of their own; the parts they replace get ratio 0 in the split (their share trains).
 /// The reader factories are called once per pass, so they must yield the same rows each time. Memory grows with
-/// distinct tokens (pass 1) and not at all with rows (pass 2).
+/// distinct tokens (pass 1) and not at all with rows (pass 2). Given a <see cref="ChunkedInput"/> (the same data, cut
+/// into chunks for several threads) the training data's passes run on its threads instead, with the same result.
 /// </summary>
 public static class DatasetBuilder
 {
@@ -18,7 +20,8 @@ public static class DatasetBuilder
     public const string CacheFileName = "data.cwcache";
 
     /// <summary>Fits, encodes and splits with one spec per reader field taken from <paramref name="config"/>.</summary>
-    public static PreparedDataset Build(Func<IRecordReader> openReader, DataConfig config, string cacheDir, HeldOutFiles? heldOut = null)
+    public static PreparedDataset Build(Func<IRecordReader> openReader, DataConfig config, string cacheDir, HeldOutFiles? heldOut = null,
+                                        ChunkedInput? chunked = null)
     {
         FeatureSpec[] specs;
         using (IRecordReader probe = openReader())
@@ -26,27 +29,33 @@ public static class DatasetBuilder
             specs = config.SpecsFor(probe.Schema);
         }
 
-        return Build(openReader, specs, config, cacheDir, heldOut);
+        return Build(openReader, specs, config, cacheDir, heldOut, chunked);
     }
 
     /// <summary>Fits, encodes and splits with explicit specs (the config supplies hash seed and split).</summary>
     public static PreparedDataset Build(Func<IRecordReader> openReader, IReadOnlyList<FeatureSpec> specs, DataConfig config, string cacheDir,
-                                        HeldOutFiles? heldOut = null)
+                                        HeldOutFiles? heldOut = null, ChunkedInput? chunked = null)
     {
         config.Validate();
         heldOut ??= HeldOutFiles.None;
         Directory.CreateDirectory(cacheDir);
         File.Delete(Path.Combine(cacheDir, PreparedManifest.FileName));
         SplitRatios ratios = RatiosFor(config, heldOut);
-        Func<long, bool> isTrainRow = TrainRows(openReader, config, ratios);
-        var builder = new VocabularyBuilder(specs, config.HashSeed);
+        Func<long, bool> isTrainRow = TrainRows(openReader, chunked, specs.Count, config, ratios);
+        VocabularyBuilder builder;
         long readRows;
-        using (IRecordReader reader = openReader())
+        if (chunked is not null)
         {
+            (builder, readRows) = ChunkedPreparation.Fit(chunked, specs, config.HashSeed, isTrainRow);
+        }
+        else
+        {
+            builder = new VocabularyBuilder(specs, config.HashSeed);
+            using IRecordReader reader = openReader();
             readRows = builder.Fit(reader, isTrainRow);
         }
 
-        return Write(openReader, builder.Build().WithPooling(config.Pooling), config, cacheDir, heldOut, readRows);
+        return Write(openReader, chunked, builder.Build().WithPooling(config.Pooling), config, cacheDir, heldOut, readRows);
     }
 
     /// <summary>
@@ -54,16 +63,16 @@ public static class DatasetBuilder
     /// must keep their meaning; unseen categories go to each field's OOV id). One pass over the text.
     /// </summary>
     public static PreparedDataset BuildWithMap(Func<IRecordReader> openReader, FeatureMap map, DataConfig config, string cacheDir,
-                                               HeldOutFiles? heldOut = null)
+                                               HeldOutFiles? heldOut = null, ChunkedInput? chunked = null)
     {
         config.Validate();
         Directory.CreateDirectory(cacheDir);
         File.Delete(Path.Combine(cacheDir, PreparedManifest.FileName));
-        return Write(openReader, map, config, cacheDir, heldOut ?? HeldOutFiles.None, expectedRows: null);
+        return Write(openReader, chunked, map, config, cacheDir, heldOut ?? HeldOutFiles.None, expectedRows: null);
     }
 
     /// <summary>
-    /// Reopens what <see cref="Build(Func{IRecordReader}, DataConfig, string, HeldOutFiles?)"/> wrote, without re-parsing
+    /// Reopens what <see cref="Build(Func{IRecordReader}, DataConfig, string, HeldOutFiles?, ChunkedInput?)"/> wrote, without re-parsing
     /// text. Refuses a cache built another way (an older fitting protocol, another split): see <c>prepared.json</c>.
     /// </summary>
     public static PreparedDataset Open(string cacheDir, DataConfig config)
@@ -113,7 +122,7 @@ public static class DatasetBuilder
     }
 
     /// <summary>Which row indices (in reading order) train: known per row for a random split, after a counting pass for a sequential one.</summary>
-    private static Func<long, bool> TrainRows(Func<IRecordReader> openReader, DataConfig config, SplitRatios ratios)
+    private static Func<long, bool> TrainRows(Func<IRecordReader> openReader, ChunkedInput? chunked, int fieldCount, DataConfig config, SplitRatios ratios)
     {
         if (ratios.Train >= 1)
         {
@@ -126,7 +135,8 @@ public static class DatasetBuilder
             return row => RowSplit.RandomPartOf(row, ratios, seed) == SplitPart.Train;
         }
 
-        long trainRows = RowSplit.SequentialTrainRows(CountRows(openReader), ratios);
+        long rows = chunked is null ? CountRows(openReader) : ChunkedPreparation.CountRows(chunked, fieldCount);
+        long trainRows = RowSplit.SequentialTrainRows(rows, ratios);
         return row => row < trainRows;
     }
 
@@ -145,12 +155,15 @@ public static class DatasetBuilder
     }
 
     /// <summary>Pass 2 for the training data and the held-out files, then the manifest; the caller's map is saved beside.</summary>
-    private static PreparedDataset Write(Func<IRecordReader> openReader, FeatureMap map, DataConfig config, string cacheDir,
+    private static PreparedDataset Write(Func<IRecordReader> openReader, ChunkedInput? chunked, FeatureMap map, DataConfig config, string cacheDir,
                                          HeldOutFiles heldOut, long? expectedRows)
     {
         string mapPath = Path.Combine(cacheDir, FeatureMapFileName);
         map.Save(mapPath);
-        (long encodedRows, BadLineStats stats) = WriteCache(openReader, map, Path.Combine(cacheDir, CacheFileName));
+        string cachePath = Path.Combine(cacheDir, CacheFileName);
+        (long encodedRows, BadLineStats stats) = chunked is null
+            ? WriteCache(openReader, map, cachePath)
+            : ChunkedPreparation.WriteCache(chunked, map, cachePath);
         if (expectedRows is { } fitted && encodedRows != fitted)
         {
             throw new InvalidDataException($"the input gave {fitted} rows in pass 1 but {encodedRows} in pass 2; it changed between passes");

@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 
 namespace Clickwise.Data.Readers;
@@ -21,6 +24,7 @@ internal sealed class DelimitedRecordReader : TextRecordReader
     private readonly bool _quoted;
     private readonly bool _labeled;
     private readonly int _idColumn;
+    private readonly int[] _delimiterAt;
 
     private DelimitedRecordReader(LineReader lines, string source, DelimitedLayout layout, DelimitedSpec spec, ReaderOptions options, int idColumn)
         : base(lines, source, layout.Schema, options)
@@ -32,6 +36,7 @@ internal sealed class DelimitedRecordReader : TextRecordReader
         _delimiter = spec.Delimiter;
         _quoted = spec.Quoted;
         _labeled = spec.Labeled;
+        _delimiterAt = new int[_actions.Length];
     }
 
     /// <summary>Reads the header (when the spec has one) and binds the columns.</summary>
@@ -77,7 +82,7 @@ internal sealed class DelimitedRecordReader : TextRecordReader
             return ParseQuoted(record);
         }
 
-        int columns = line.Count(_delimiter) + 1;
+        int columns = FindDelimiters(line, _delimiter, _delimiterAt) + 1;
         if (columns != _actions.Length)
         {
             return WrongColumnCount(columns);
@@ -89,7 +94,7 @@ internal sealed class DelimitedRecordReader : TextRecordReader
         int last = columns - 1;
         for (int c = 0; c < columns; c++)
         {
-            int length = c == last ? line.Length - pos : line[pos..].IndexOf(_delimiter);
+            int length = (c == last ? line.Length : _delimiterAt[c]) - pos;
             if (c == _idColumn)
             {
                 record.Id = Encoding.UTF8.GetString(buffer, start + pos, length);
@@ -113,6 +118,50 @@ internal sealed class DelimitedRecordReader : TextRecordReader
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Counts the delimiters of <paramref name="line"/> and writes where the first ones are into <paramref name="at"/>, in one
+    /// vectorised pass: 32 bytes compared at a time, each match taken from the mask (a Criteo line is ~250 bytes and 39
+    /// delimiters, where a search per column would restart its vector loop 40 times).
+    /// </summary>
+    private static int FindDelimiters(ReadOnlySpan<byte> line, byte delimiter, Span<int> at)
+    {
+        int count = 0;
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<byte> wanted = Vector256.Create(delimiter);
+            ref byte first = ref MemoryMarshal.GetReference(line);
+            for (; i + Vector256<byte>.Count <= line.Length; i += Vector256<byte>.Count)
+            {
+                uint mask = Vector256.Equals(Vector256.LoadUnsafe(ref first, (nuint)i), wanted).ExtractMostSignificantBits();
+                for (; mask != 0; mask &= mask - 1)
+                {
+                    if (count < at.Length)
+                    {
+                        at[count] = i + BitOperations.TrailingZeroCount(mask);
+                    }
+
+                    count++;
+                }
+            }
+        }
+
+        for (; i < line.Length; i++)
+        {
+            if (line[i] == delimiter)
+            {
+                if (count < at.Length)
+                {
+                    at[count] = i;
+                }
+
+                count++;
+            }
+        }
+
+        return count;
     }
 
     private bool HasQuote(ReadOnlySpan<byte> line) => _quoted && line.Contains((byte)'"');

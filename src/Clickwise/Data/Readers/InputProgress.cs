@@ -40,7 +40,9 @@ public sealed class InputProgress
     }
 
     // One reading thread writes; the display thread only reads, so a plain volatile write is enough.
-    internal void AddRow() => Volatile.Write(ref _rows, _rows + 1);
+    internal void AddRow() => AddRows(1);
+
+    internal void AddRows(long count) => Volatile.Write(ref _rows, _rows + count);
 
     internal void AddBytes(long count) => Volatile.Write(ref _bytesRead, _bytesRead + count);
 }

@@ -31,7 +31,6 @@ internal sealed class LineReader : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLineBytes, 1);
         _stream = stream;
         _maxLineBytes = maxLineBytes;
-        TooLongReason = $"line too long (over {maxLineBytes} bytes)";
         _buffer = new byte[Math.Max(bufferSize, 4)];
         while (_end < 3 && !_eof)
         {
@@ -42,6 +41,22 @@ internal sealed class LineReader : IDisposable
         {
             _next = 3;
         }
+    }
+
+    /// <summary>
+    /// Lines of <paramref name="length"/> bytes of <paramref name="text"/>, read in place (a chunk of a file cut at a
+    /// newline, <see cref="TextChunk"/>): numbered from <paramref name="linesBefore"/> + 1, with no BOM looked for,
+    /// since the chunk is not the start of its file.
+    /// </summary>
+    public LineReader(byte[] text, int length, long linesBefore, int maxLineBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxLineBytes, 1);
+        _stream = Stream.Null;
+        _maxLineBytes = maxLineBytes;
+        _buffer = text;
+        _end = length;
+        _eof = true;
+        _physicalLines = linesBefore;
     }
 
     /// <summary>True when the input holds no bytes at all (after a BOM); call before the first line.</summary>
@@ -72,7 +87,7 @@ internal sealed class LineReader : IDisposable
     public bool SkippedTooLong { get; private set; }
 
     /// <summary>The bad-line reason for an over-long line.</summary>
-    public string TooLongReason { get; }
+    public string TooLongReason => $"line too long (over {_maxLineBytes} bytes)";
 
     /// <summary>The longest record, in bytes without its line ending.</summary>
     public int MaxLineBytes => _maxLineBytes;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace Clickwise.Data.Readers;
@@ -13,8 +12,7 @@ internal abstract class TextRecordReader : IRecordReader
 
     private readonly string _source;
     private readonly bool _strict;
-    private readonly double _maxBadRatio;
-    private readonly long _minLinesForRatio;
+    private readonly BadLineLimit _limit;
     private long _skipped;
     private bool _ended;
 
@@ -24,8 +22,7 @@ internal abstract class TextRecordReader : IRecordReader
         _source = source;
         Schema = schema;
         _strict = options.Strict;
-        _maxBadRatio = options.MaxBadRatio;
-        _minLinesForRatio = options.MinLinesForRatio;
+        _limit = new BadLineLimit(options.MaxBadRatio, options.MinLinesForRatio);
     }
 
     public DataSchema Schema { get; }
@@ -79,11 +76,18 @@ internal abstract class TextRecordReader : IRecordReader
             }
 
             _skipped++;
+            BadLines?.Add(new BadLine(Stats.LinesRead, Lines.LineNumber));
             CheckBadRatio(atEnd: false);
         }
 
         return false;
     }
+
+    /// <summary>
+    /// When set, every skipped line is logged here: a chunk of a file is read by its own reader, and the bad-line limit,
+    /// which holds for the whole file, is checked from these logs in file order (<see cref="BadLineLimit"/>).
+    /// </summary>
+    public List<BadLine>? BadLines { get; set; }
 
     /// <summary>Whether rows carry an id column through (<see cref="ReaderOptions.IdColumn"/>).</summary>
     protected virtual bool CopiesIds => false;
@@ -102,14 +106,10 @@ internal abstract class TextRecordReader : IRecordReader
 
     private void CheckBadRatio(bool atEnd)
     {
-        long read = Stats.LinesRead;
-        if (_strict || _skipped == 0 || (!atEnd && read < _minLinesForRatio) || _skipped <= _maxBadRatio * read)
+        if (!_strict)
         {
-            return;
+            _limit.Check(_source, atEnd ? 0 : Lines.LineNumber, _skipped, Stats.LinesRead, atEnd);
         }
-
-        string limit = (_maxBadRatio * 100).ToString("0.###", CultureInfo.InvariantCulture);
-        throw new DataFormatException(_source, atEnd ? 0 : Lines.LineNumber, $"too many bad lines: {_skipped} of {read} (limit {limit}%)");
     }
 
     public void Dispose() => Lines.Dispose();
