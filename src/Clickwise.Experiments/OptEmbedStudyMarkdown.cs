@@ -68,6 +68,8 @@ public static class OptEmbedStudyMarkdown
         return md.ToString();
     }
 
+    private static string Share(double? share) => share is { } s ? s.ToString("F3", CultureInfo.InvariantCulture) : "—";
+
     /// <summary>Issue 13's known answer, for the rows that carry it: how many pruned rows (and parameters) the teacher calls rare.</summary>
     private static void AppendTeacherRare(StringBuilder md, IEnumerable<(string Model, int? Seed, OptEmbedRow Row)> rows)
     {
@@ -89,7 +91,7 @@ public static class OptEmbedStudyMarkdown
             TeacherRareCheck c = row.TeacherRare!;
             TeacherRowCounts p = c.PrunedRows;
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"| {model} | {(seed is { } s ? s.ToString(CultureInfo.InvariantCulture) : "—")} | {row.Label} | {p.Total:N0} | {p.Rare:N0} | {p.OwnEffectPaired:N0} | {p.OwnEffectUnpaired:N0} | {p.Missing:N0} | {p.Oov:N0} | {p.RareShare:F3} | {c.Vocabulary.RareShare:F3} | {c.PrunedParameters.RareShare:F3} |");
+                $"| {model} | {(seed is { } s ? s.ToString(CultureInfo.InvariantCulture) : "—")} | {row.Label} | {p.Total:N0} | {p.Rare:N0} | {p.OwnEffectPaired:N0} | {p.OwnEffectUnpaired:N0} | {p.Missing:N0} | {p.Oov:N0} | {Share(p.RareShare)} | {Share(c.Vocabulary.RareShare)} | {Share(c.PrunedParameters.RareShare)} |");
         }
     }
 }

@@ -9,6 +9,6 @@ public sealed record TeacherRowCounts(long Rare, long OwnEffectPaired, long OwnE
 {
     public long Total => Rare + OwnEffectPaired + OwnEffectUnpaired + Missing + Oov;
 
-    /// <summary>Rare's share of the rows that stand for one category each (OOV rows left out: they are no single category).</summary>
-    public double RareShare => Total - Oov == 0 ? double.NaN : Rare / (double)(Total - Oov);
+    /// <summary>Rare's share of the rows that stand for one category each (OOV rows left out: they are no single category); null when there are none.</summary>
+    public double? RareShare => Total - Oov == 0 ? null : Rare / (double)(Total - Oov);
 }

@@ -38,10 +38,14 @@ public sealed class TeacherRareCheckTests
 
         Assert.Equal(new TeacherRowCounts(Rare: 2, OwnEffectPaired: 1, OwnEffectUnpaired: 1, Missing: 2, Oov: 2), check.Vocabulary);
         Assert.Equal(new TeacherRowCounts(Rare: 2, OwnEffectPaired: 0, OwnEffectUnpaired: 0, Missing: 1, Oov: 1), check.PrunedRows);
-        Assert.Equal(2.0 / 3, check.PrunedRows.RareShare, 12);
+        Assert.Equal(2.0 / 3, check.PrunedRows.RareShare!.Value, 12);
 
         // A pruned row loses D = 16; C3's kept rows (missing, rank 0) lose 16 − 8 each.
         Assert.Equal(new TeacherRowCounts(Rare: 32, OwnEffectPaired: 0, OwnEffectUnpaired: 8, Missing: 16 + 8, Oov: 16), check.PrunedParameters);
-        Assert.Equal(32.0 / (32 + 8 + 24), check.PrunedParameters.RareShare, 12);
+        Assert.Equal(32.0 / (32 + 8 + 24), check.PrunedParameters.RareShare!.Value, 12);
+
+        // Nothing pruned (a small alpha): no share, which the study's JSON writes as null.
+        var keepAll = new RowMask(map.Layout, Dim, new float[map.Layout.TotalRows * Dim], null, RowThreshold.None, PrunedRows.Zero, [], [.. kept.Select(_ => 1f)]);
+        Assert.Null(TeacherRareCheck.Of(keepAll, map, TeacherCategories.For("criteo")).PrunedRows.RareShare);
     }
 }
