@@ -28,7 +28,8 @@ study deepfm-a3e-2-prune -d s400k.tsv "${acceptance[@]}" --model deepfm --alpha 
 # FNN and IPNN.
 study c-fnn-ipnn-a5e-2 -d s400k.tsv "${acceptance[@]}" --models fnn,ipnn --seeds 3 --alpha 5e-2 --requests 1000
 
-# Validation AUCs (the alpha choices): bench/optembed-valid-auc.py STUDY_DIR.
+# Validation AUCs (the alpha choices): bench/optembed-valid-auc.py STUDY_DIR. Committed per study: optembed.md/json, the
+# figure and valid-auc.md under benchmarks/amd-epyc/optembed/{acceptance-400k,tiny,frappe}/ (README.md there names each).
 
 # criteo_deeplight_tiny: its 10k train then 10k test rows, split sequentially 45/5/50 (configs/lowrank-tiny-study.json).
 [ -f tiny_all.csv ] || cat "$data"/criteo_deeplight_tiny/tiny_{train,test}_input.csv > tiny_all.csv
