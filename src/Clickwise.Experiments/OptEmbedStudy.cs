@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Clickwise.Compression.EmbeddingSearch;
 using Clickwise.Compression.Pruning;
 using Clickwise.Data.Pipeline;
+using Clickwise.Data.Synthetic;
 using Clickwise.Inference;
 using Clickwise.Metrics;
 using Clickwise.Models;
@@ -12,7 +13,8 @@ namespace Clickwise.Experiments;
 
 /// <summary>
 /// One model of an OptEmbed study: its test metrics, the paper's embedding sparsity (1 − Σ_f kept_f·D_f / (V·D)), the table
-/// parameters it keeps, its per-field widths, the compiled plan's bytes and its measured speed.
+/// parameters it keeps, its per-field widths, the compiled plan's bytes and its measured speed; on synthetic data with
+/// <see cref="OptEmbedStudyOptions.SyntheticTeacher"/>, which of its pruned rows the teacher calls rare.
 /// </summary>
 public sealed record OptEmbedRow(
     string Label,
@@ -24,9 +26,13 @@ public sealed record OptEmbedRow(
     long PlanBytes,
     double BatchSamplesPerSec,
     double P50Micros,
-    string ModelPath);
+    string ModelPath,
+    TeacherRareCheck? TeacherRare = null);
 
-/// <summary>Seed 004's evaluation on one dataset and model: Table 2's row pair, Table 3's ablations, Table 4's retrain pair and phase times.</summary>
+/// <summary>
+/// Seed 004's evaluation on one dataset and model: Table 2's row pair, Table 3's ablations, Table 4's retrain pair and the phase
+/// times of the first pipeline run (full OptEmbed unless only ablations ran; no search generations when that is OptEmbed-E).
+/// </summary>
 public sealed record OptEmbedStudyReport(
     string Model,
     long TrainRows,
@@ -55,8 +61,8 @@ public sealed record OptEmbedStudyOptions
     /// <summary>Retrain from the supernet's initial weights (else a fresh draw).</summary>
     public bool Rewind { get; init; } = true;
 
-    /// <summary>Also run OptEmbed-E (row mask only) and OptEmbed-D (widths only), the paper's Table 3.</summary>
-    public bool Ablations { get; init; }
+    /// <summary>Which pipelines run after the original: full OptEmbed (with QR and <see cref="Prune"/>), and the paper's Table 3 ablations.</summary>
+    public OptEmbedVariants Variants { get; init; } = OptEmbedVariants.Full;
 
     /// <summary>
     /// m of the quotient-remainder baseline row (Table 2's QR); 0: size-matched, the m whose table is nearest OptEmbed's kept
@@ -70,6 +76,9 @@ public sealed record OptEmbedStudyOptions
 
     /// <summary>DeepLight targets (paper notation) to prune the retrained OptEmbed model to, one more row; null: none.</summary>
     public string? Prune { get; init; }
+
+    /// <summary>The data's synthetic profile: each masked row then reports which of its pruned rows are teacher-rare. Null: not synthetic.</summary>
+    public TeacherCategories? SyntheticTeacher { get; init; }
 }
 
 /// <summary>
@@ -126,7 +135,8 @@ public static class OptEmbedStudy
             var row = new OptEmbedRow(label, test.Auc, test.LogLoss, mask?.Sparsity ?? 1 - tableParameters / (double)fullParameters,
                 mask?.KeptParameters() ?? tableParameters,
                 mask is null || artifact.Config.EmbeddingFieldDims.Length == 0 ? "—" : string.Join(',', mask.FieldDims), compiled.Bytes,
-                speed.BatchSamplesPerSec, speed.P50Micros, path);
+                speed.BatchSamplesPerSec, speed.P50Micros, path,
+                mask is not null && options.SyntheticTeacher is { } teacher ? TeacherRareCheck.Of(mask, artifact.FeatureMap, teacher) : null);
             rows.Add(row);
             return row;
         }
@@ -166,34 +176,40 @@ public static class OptEmbedStudy
         }
 
         Measure("original", Train("original", model, baseRequest.Training));
-        var (full, supernetSeconds, searchSeconds, retrainSeconds) = Phases("OptEmbed", model with
+        var timed = new List<(SearchResult? Search, double SupernetSeconds, double SearchSeconds, double RetrainSeconds)>();
+        if (options.Variants.HasFlag(OptEmbedVariants.Full))
         {
-            EmbeddingThreshold = options.Threshold, EmbeddingDimSampling = true,
-        });
-        if (options.Prune is { } targets)
-        {
-            // The compact model pruned further by DeepLight: it starts at once (the model is trained) and ends at exactly the targets.
-            string compact = PathOf("OptEmbed") + ".cwm";
-            Measure($"OptEmbed → DeepLight {targets}", Train("OptEmbed DeepLight", ModelArtifact.Load(compact).Config, baseRequest.Training, compact,
-                new PruningConfig { Sparsity = targets, WarmupEpochs = 0 }));
+            timed.Add(Phases("OptEmbed", model with { EmbeddingThreshold = options.Threshold, EmbeddingDimSampling = true }));
+            if (options.Prune is { } targets)
+            {
+                // The compact model pruned further by DeepLight: it starts at once (the model is trained) and ends at exactly the targets.
+                string compact = PathOf("OptEmbed") + ".cwm";
+                Measure($"OptEmbed → DeepLight {targets}", Train("OptEmbed DeepLight", ModelArtifact.Load(compact).Config, baseRequest.Training, compact,
+                    new PruningConfig { Sparsity = targets, WarmupEpochs = 0 }));
+            }
+
+            long kept = rows.Single(r => r.Label == "OptEmbed").EmbeddingParameters;
+            (int Collisions, int Fields)? qr = options.QrCollisions > 0
+                ? (options.QrCollisions, QuotientRemainderFields.ShrunkFields(data.Map.Layout, options.QrCollisions))
+                : QuotientRemainderFields.SizeMatched(data.Map.Layout, kept / model.EmbeddingDim);
+            if (qr is { Fields: > 0 } shape)
+            {
+                Measure("QR", Train("QR", model with { EmbeddingQrCollisions = shape.Collisions, EmbeddingQrFields = shape.Fields }, baseRequest.Training));
+            }
         }
 
-        long kept = rows.Single(r => r.Label == "OptEmbed").EmbeddingParameters;
-        (int Collisions, int Fields)? qr = options.QrCollisions > 0
-            ? (options.QrCollisions, QuotientRemainderFields.ShrunkFields(data.Map.Layout, options.QrCollisions))
-            : QuotientRemainderFields.SizeMatched(data.Map.Layout, kept / model.EmbeddingDim);
-        if (qr is { Fields: > 0 } shape)
+        if (options.Variants.HasFlag(OptEmbedVariants.RowsOnly))
         {
-            Measure("QR", Train("QR", model with { EmbeddingQrCollisions = shape.Collisions, EmbeddingQrFields = shape.Fields }, baseRequest.Training));
+            timed.Add(Phases("OptEmbed-E", model with { EmbeddingThreshold = options.Threshold }));
         }
 
-        if (options.Ablations)
+        if (options.Variants.HasFlag(OptEmbedVariants.WidthsOnly))
         {
-            Phases("OptEmbed-E", model with { EmbeddingThreshold = options.Threshold });
-            Phases("OptEmbed-D", model with { EmbeddingDimSampling = true });
+            timed.Add(Phases("OptEmbed-D", model with { EmbeddingDimSampling = true }));
         }
 
+        var (search, supernetSeconds, searchSeconds, retrainSeconds) = timed[0];
         return new OptEmbedStudyReport(model.Name, data.Train.RowCount, data.Valid.RowCount, data.Test.RowCount, rows,
-            full!.BestByGeneration, full.Evaluations, supernetSeconds, searchSeconds, retrainSeconds);
+            search?.BestByGeneration ?? [], search?.Evaluations ?? 0, supernetSeconds, searchSeconds, retrainSeconds);
     }
 }

@@ -30,6 +30,7 @@ public static class OptEmbedStudyMarkdown
             $"Supernet {report.SupernetSeconds:F1} s, search {report.SearchSeconds:F1} s ({report.SearchEvaluations} distinct candidates), retrain {report.RetrainSeconds:F1} s.");
         md.AppendLine(CultureInfo.InvariantCulture,
             $"Best validation AUC by generation: {string.Join(", ", report.SearchBestByGeneration.Select(a => a.ToString("F5", CultureInfo.InvariantCulture)))}.");
+        AppendTeacherRare(md, report.Rows.Select(r => (report.Model, (int?)null, r)));
         return md.ToString();
     }
 
@@ -60,9 +61,37 @@ public static class OptEmbedStudyMarkdown
         {
             OptEmbedStudyReport run = report.Runs[i];
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"| {run.Model} | {report.Seeds[i % report.Seeds.Count]} | {run.SupernetSeconds:F1} | {run.SearchSeconds:F1} | {run.RetrainSeconds:F1} | {run.SearchBestByGeneration[^1]:F5} |");
+                $"| {run.Model} | {report.Seeds[i % report.Seeds.Count]} | {run.SupernetSeconds:F1} | {run.SearchSeconds:F1} | {run.RetrainSeconds:F1} | {(run.SearchBestByGeneration.Count > 0 ? run.SearchBestByGeneration[^1].ToString("F5", CultureInfo.InvariantCulture) : "—")} |");
         }
 
+        AppendTeacherRare(md, report.Runs.SelectMany((run, i) => run.Rows.Select(r => (run.Model, (int?)report.Seeds[i % report.Seeds.Count], r))));
         return md.ToString();
+    }
+
+    private static string Share(double? share) => share is { } s ? s.ToString("F3", CultureInfo.InvariantCulture) : "—";
+
+    /// <summary>Issue 13's known answer, for the rows that carry it: how many pruned rows (and parameters) the teacher calls rare.</summary>
+    private static void AppendTeacherRare(StringBuilder md, IEnumerable<(string Model, int? Seed, OptEmbedRow Row)> rows)
+    {
+        (string Model, int? Seed, OptEmbedRow Row)[] checkedRows = [.. rows.Where(r => r.Row.TeacherRare is not null)];
+        if (checkedRows.Length == 0)
+        {
+            return;
+        }
+
+        md.AppendLine().AppendLine("## Teacher-rare check (synthetic data)").AppendLine();
+        md.AppendLine("Pruned rows by the teacher's view of their category: rare (rank ≥ its effect cap: no own effect, no interaction), own effect in a "
+            + "field the teacher pairs / does not pair, the missing value, the field's OOV row. Rare share: rare / pruned rows that are one category "
+            + "(OOV rows left out); base rate: the same share over the whole vocabulary, what pruning at random scores. Parameters: a pruned row's D "
+            + "plus the D − D_f a kept row loses to its field's width.").AppendLine();
+        md.AppendLine("| model | seed | row | pruned rows | rare | own, paired | own, unpaired | missing | OOV | rare share | base rate | rare share of pruned params |");
+        md.AppendLine("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach ((string model, int? seed, OptEmbedRow row) in checkedRows)
+        {
+            TeacherRareCheck c = row.TeacherRare!;
+            TeacherRowCounts p = c.PrunedRows;
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"| {model} | {(seed is { } s ? s.ToString(CultureInfo.InvariantCulture) : "—")} | {row.Label} | {p.Total:N0} | {p.Rare:N0} | {p.OwnEffectPaired:N0} | {p.OwnEffectUnpaired:N0} | {p.Missing:N0} | {p.Oov:N0} | {Share(p.RareShare)} | {Share(c.Vocabulary.RareShare)} | {Share(c.PrunedParameters.RareShare)} |");
+        }
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text;
 using Clickwise.Compression.EmbeddingSearch;
 using Clickwise.Compression.Pruning;
+using Clickwise.Data.Synthetic;
 using Clickwise.Experiments;
 using Clickwise.Experiments.Figures;
 using Clickwise.IO;
@@ -34,6 +35,14 @@ internal static class OptEmbedCommand
         var budget = new Option<long>("--budget") { Description = "Most table parameters Σ kept·width a candidate may keep (0: none)" };
         var noRewind = new Option<bool>("--no-rewind") { Description = "Retrain from fresh weights instead of the supernet's initial ones" };
         var ablations = new Option<bool>("--ablations") { Description = "Also run OptEmbed-E (row mask only) and OptEmbed-D (widths only), the paper's Table 3" };
+        var variants = new Option<string?>("--variants")
+        {
+            Description = "The pipelines to run after the original, comma-separated: full, E (row mask only), D (widths only); default full (with --ablations: all three)",
+        };
+        var syntheticTeacher = new Option<string?>("--synthetic-teacher")
+        {
+            Description = "The data is `clickwise synth --profile P` output (criteo or avazu): report which pruned rows the teacher calls rare",
+        };
         var models = new Option<string>("--models") { Description = "Comma-separated models for Table 2 over models (default: --model alone)" };
         var seeds = new Option<int>("--seeds") { Description = "Seeds per model (from --seed on); more than one tabulates mean ± std and Welch's p", DefaultValueFactory = _ => 1 };
         var qrCollisions = new Option<int>("--qr-collisions")
@@ -47,7 +56,7 @@ internal static class OptEmbedCommand
         };
         var command = new Command("optembed", "Learn a pruned, variable-width embedding table (OptEmbed: supernet, evolutionary search, retrain) and report the paper's tables");
         options.AddTo(command, sparsity: false);
-        CommonOptions.AddAll(command, output, alpha, thresholdLr, perFeature, generations, population, mutationProb, topK, budget, noRewind, ablations, models, seeds, qrCollisions, requests, prune);
+        CommonOptions.AddAll(command, output, alpha, thresholdLr, perFeature, generations, population, mutationProb, topK, budget, noRewind, ablations, variants, syntheticTeacher, models, seeds, qrCollisions, requests, prune);
         command.SetAction(parse => VerbRunner.Run(() =>
         {
             string directory = parse.GetValue(output)!;
@@ -110,7 +119,10 @@ internal static class OptEmbedCommand
                 Threshold = parse.GetValue(perFeature) ? RowThreshold.Feature : RowThreshold.Field,
                 Evolution = evolution with { Seed = request.Model.Seed },
                 Rewind = !parse.GetValue(noRewind),
-                Ablations = parse.GetValue(ablations),
+                Variants = Variants(parse.GetValue(variants), parse.GetValue(ablations)),
+                SyntheticTeacher = parse.GetValue(syntheticTeacher) is { } profile
+                    ? profile is "criteo" or "avazu" ? TeacherCategories.For(profile) : throw new UsageException($"--synthetic-teacher takes criteo or avazu, got '{profile}'")
+                    : null,
                 QrCollisions = parse.GetValue(qrCollisions),
                 LatencyRequests = parse.GetValue(requests),
                 Prune = targets,
@@ -127,7 +139,7 @@ internal static class OptEmbedCommand
                         return [];
                     }, files.Save);
                 files.Save(table);
-                OutputFile.WriteAllBytes(Path.Combine(directory, "optembed.cwm"), File.ReadAllBytes(table.Runs[0].Rows.Single(r => r.Label == "OptEmbed").ModelPath));
+                OutputFile.WriteAllBytes(Path.Combine(directory, "optembed.cwm"), File.ReadAllBytes(Compressed(table.Runs[0]).ModelPath));
                 Console.WriteLine(OptEmbedStudyMarkdown.Render(table, title));
                 return ExitCodes.Success;
             }
@@ -141,10 +153,40 @@ internal static class OptEmbedCommand
             Directory.CreateDirectory(directory);
             OutputFile.WriteAllBytes(Path.Combine(directory, "optembed.md"), Encoding.UTF8.GetBytes(markdown));
             OutputFile.WriteAllBytes(Path.Combine(directory, "optembed.json"), Encoding.UTF8.GetBytes(ConfigJson.Serialize(report)));
-            OutputFile.WriteAllBytes(Path.Combine(directory, "optembed.cwm"), File.ReadAllBytes(report.Rows.Single(r => r.Label == "OptEmbed").ModelPath));
+            OutputFile.WriteAllBytes(Path.Combine(directory, "optembed.cwm"), File.ReadAllBytes(Compressed(report).ModelPath));
             Console.WriteLine(markdown);
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary>The model the verb copies out: full OptEmbed's, else the first ablation's (the row after the original).</summary>
+    private static OptEmbedRow Compressed(OptEmbedStudyReport report) => report.Rows.SingleOrDefault(r => r.Label == "OptEmbed") ?? report.Rows[1];
+
+    private static OptEmbedVariants Variants(string? list, bool ablations)
+    {
+        if (list is null)
+        {
+            return ablations ? OptEmbedVariants.Full | OptEmbedVariants.RowsOnly | OptEmbedVariants.WidthsOnly : OptEmbedVariants.Full;
+        }
+
+        if (ablations)
+        {
+            throw new UsageException("give --variants or --ablations, not both");
+        }
+
+        OptEmbedVariants variants = 0;
+        foreach (string name in list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            variants |= name.ToUpperInvariant() switch
+            {
+                "FULL" => OptEmbedVariants.Full,
+                "E" => OptEmbedVariants.RowsOnly,
+                "D" => OptEmbedVariants.WidthsOnly,
+                _ => throw new UsageException($"--variants: unknown pipeline '{name}'; known: full, E, D"),
+            };
+        }
+
+        return variants != 0 ? variants : throw new UsageException("--variants names no pipeline");
     }
 }

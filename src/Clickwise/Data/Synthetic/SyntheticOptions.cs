@@ -7,6 +7,9 @@ namespace Clickwise.Data.Synthetic;
 /// </summary>
 public sealed record SyntheticOptions
 {
+    /// <summary>What <c>clickwise synth</c> writes with (it has no option for the scale).</summary>
+    public const double DefaultCardinalityScale = 0.1;
+
     /// <summary>"criteo" (TSV, label + I1..I13 + C1..C26) or "avazu" (CSV with the 24-column header).</summary>
     public string Profile { get; init; } = "criteo";
 
@@ -21,7 +24,7 @@ public sealed record SyntheticOptions
     /// Multiplies the real cardinalities above 100k (which come from 40-45M-row logs) and never takes them
     /// below 100k. 1 keeps Criteo's 10M-category fields; the default 0.1 suits files of a few million rows.
     /// </summary>
-    public double CardinalityScale { get; init; } = 0.1;
+    public double CardinalityScale { get; init; } = DefaultCardinalityScale;
 
     /// <summary>Target share of clicks; the teacher's bias is tuned to it on a pilot sample.</summary>
     public double PositiveRate { get; init; } = 0.25;

@@ -197,7 +197,11 @@ internal sealed class Teacher
         Bias = (low + high) / 2;
     }
 
-    private static int CapOf(SyntheticField spec) => (int)Math.Min(spec.Cardinality, EffectCap);
+    /// <summary>
+    /// How many of a categorical field's ranks have their own effects (and, in a pair, their own vectors); every rank from
+    /// here on shares the one rare id.
+    /// </summary>
+    internal static int CapOf(SyntheticField spec) => (int)Math.Min(spec.Cardinality, EffectCap);
 
     private int TableLength(int f) => _fields[f].Kind switch
     {

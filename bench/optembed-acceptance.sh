@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Issue 13's acceptance runs of OptEmbed (benchmarks/amd-epyc/optembed/acceptance-400k, tiny, frappe).
+# Usage: bench/optembed-acceptance.sh [WORKDIR]   (default /tmp/oeacc; big data and models stay there, not in the repo)
+# Each step is one `clickwise optembed` study; a step whose output directory already holds optembed.md is skipped.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+work=${1:-/tmp/oeacc}
+data=${CLICKWISE_DATA:-/work/shared/data}
+mkdir -p "$work" && cd "$work"
+cw() { dotnet "$repo/src/Clickwise.Cli/bin/Release/net10.0/Clickwise.Cli.dll" "$@"; }
+stamp() { echo "$1 $(date -u +%FT%TZ) load $(cut -d' ' -f1 /proc/loadavg)"; }
+
+# The acceptance setup on 400k synthetic Criteo-profile rows: D = 16, MLP 400x400x400, dropout 0, the paper's search
+# (10+10 a generation, 30 generations, p = 0.1, Top-15), threshold lr 1e-2, 2 epochs per phase (early stopping), 3 seeds.
+acceptance=(--format criteo --embedding-dim 16 --hidden 400,400,400 --dropout 0 --epochs 2 --threshold-lr 1e-2 --threads 1)
+[ -f s400k.tsv ] || cw synth --rows 400000 --seed 7 -o s400k.tsv --threads 1
+study() { local out=$1; shift; [ -f "$out/optembed.md" ] && return 0; stamp "start $out"; cw optembed "$@" -o "$out" > "$out.out" 2>&1; stamp "end $out"; }
+
+# (c), (d): full OptEmbed on DeepFM and DCN, 3 seeds, at the alpha chosen on validation (README).
+study c-deepfm-dcn-a5e-2 -d s400k.tsv "${acceptance[@]}" --models deepfm,dcn --seeds 3 --alpha 5e-2 --requests 1000
+# (a), (b): OptEmbed-E alone over alpha, 3 seeds each, with the teacher-rare check.
+for a in 1e-1 3e-1 3e-2; do
+  study "a-deepfm-E-a$a" -d s400k.tsv "${acceptance[@]}" --model deepfm --seeds 3 --alpha "$a" --variants E --synthetic-teacher criteo --requests 1000
+done
+# OptEmbed then DeepLight (D-90%) on one DeepFM run (seed 2019), with AUC, bytes and latency. Committed: the first run of
+# `--models deepfm,dcn --seeds 3 --alpha 3e-2 --prune "D-90%"`, stopped after it when alpha 3e-2 proved to prune too few rows.
+study deepfm-a3e-2-prune -d s400k.tsv "${acceptance[@]}" --model deepfm --alpha 3e-2 --prune "D-90%" --requests 2000
+# FNN and IPNN.
+study c-fnn-ipnn-a5e-2 -d s400k.tsv "${acceptance[@]}" --models fnn,ipnn --seeds 3 --alpha 5e-2 --requests 1000
+
+# Validation AUCs (the alpha choices): bench/optembed-valid-auc.py STUDY_DIR. Committed per study: optembed.md/json, the
+# figure and valid-auc.md under benchmarks/amd-epyc/optembed/{acceptance-400k,tiny,frappe}/ (README.md there names each).
+
+# criteo_deeplight_tiny: its 10k train then 10k test rows, split sequentially 45/5/50 (configs/lowrank-tiny-study.json).
+[ -f tiny_all.csv ] || cat "$data"/criteo_deeplight_tiny/tiny_{train,test}_input.csv > tiny_all.csv
+for a in 1e-2 3e-2; do
+  study "t-all-a$a" -d tiny_all.csv --config "$repo/configs/lowrank-tiny-study.json" --models deepfm,dcn,fnn,ipnn --seeds 3 \
+    --embedding-dim 16 --hidden 400,400,400 --dropout 0 --alpha "$a" --threshold-lr 1e-2 --requests 1000 --threads 1
+done
+
+# frappe (the NFM libFM test split, CRLF stripped), random 80/10/10.
+[ -f frappe.libfm ] || tr -d '\r' < "$data/frappe/frappe.test.libfm" > frappe.libfm
+for a in 1e-2 3e-2; do
+  study "f-all-a$a" -d frappe.libfm --format libsvm --fields 10 --min-count 1 --set preprocessing.split.train=0.8 \
+    --set preprocessing.split.valid=0.1 --set preprocessing.split.test=0.1 --models deepfm,dcn,fnn,ipnn --seeds 3 \
+    --embedding-dim 16 --hidden 400,400,400 --dropout 0 --epochs 10 --batch-size 256 --alpha "$a" --threshold-lr 1e-2 --requests 1000 --threads 1
+done

@@ -1,0 +1,61 @@
+using Clickwise.Data.Synthetic;
+using Clickwise.Features;
+using Clickwise.Models;
+
+namespace Clickwise.Experiments;
+
+/// <summary>
+/// Issue 13's known-answer check on synthetic data: of the embedding rows OptEmbed prunes, how many belong to categories the
+/// teacher gives no own effect. <see cref="PrunedParameters"/> also counts the dimensions a kept row loses to its field's
+/// searched width; <see cref="Vocabulary"/> is the base rate, what pruning rows at random would score.
+/// </summary>
+public sealed record TeacherRareCheck(TeacherRowCounts Vocabulary, TeacherRowCounts PrunedRows, TeacherRowCounts PrunedParameters)
+{
+    /// <summary>Classifies every row of <paramref name="mask"/>'s table through its vocabulary <paramref name="map"/>.</summary>
+    public static TeacherRareCheck Of(RowMask mask, FeatureMap map, TeacherCategories teacher)
+    {
+        var all = new Tally();
+        var pruned = new Tally();
+        var parameters = new Tally();
+        for (int f = 0; f < map.FieldCount; f++)
+        {
+            FeatureField field = map.Fields[f];
+            if (field.IsHashed)
+            {
+                throw new ArgumentException($"field '{field.Name}' is hashed: its rows are no single categories, so the teacher cannot classify them");
+            }
+
+            bool paired = teacher.InPair(field.Name);
+            for (int local = 0; local < field.Size; local++)
+            {
+                int kind = local switch
+                {
+                    FeatureMap.OovId => Tally.Oov,
+                    FeatureMap.MissingId => Tally.Missing,
+                    _ => teacher.Classify(field.Name, field.Tokens[local - FeatureMap.FirstCategoryId]) switch
+                    {
+                        TeacherCategory.Rare => Tally.Rare,
+                        TeacherCategory.Missing => Tally.Missing,
+                        _ => paired ? Tally.OwnEffectPaired : Tally.OwnEffectUnpaired,
+                    },
+                };
+                bool kept = mask.Keeps(field.Offset + local, f);
+                all.Add(kind, 1);
+                pruned.Add(kind, kept ? 0 : 1);
+                parameters.Add(kind, mask.Dim - (kept ? mask.FieldDims[f] : 0));
+            }
+        }
+
+        return new TeacherRareCheck(all.Counts(), pruned.Counts(), parameters.Counts());
+    }
+
+    private sealed class Tally
+    {
+        public const int Rare = 0, OwnEffectPaired = 1, OwnEffectUnpaired = 2, Missing = 3, Oov = 4;
+        private readonly long[] _counts = new long[5];
+
+        public void Add(int kind, long count) => _counts[kind] += count;
+
+        public TeacherRowCounts Counts() => new(_counts[Rare], _counts[OwnEffectPaired], _counts[OwnEffectUnpaired], _counts[Missing], _counts[Oov]);
+    }
+}
