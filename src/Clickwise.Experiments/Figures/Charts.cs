@@ -129,9 +129,10 @@ public static class Charts
             plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, xTicks.Count).Select(i => (double)i)], [.. xTicks]);
         }
 
-        if (series.Count > 4)
+        if (series.Count > 4 || rightLabel is not null)
         {
-            plot.ShowLegend(Edge.Right); // many runs: beside the chart, not over it
+            // Many runs, or two y axes whose lines reach every corner: beside the chart, not over it.
+            plot.ShowLegend(Edge.Right);
         }
         else
         {
