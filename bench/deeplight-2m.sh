@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # DeepLight on 2M synthetic rows (issue 16): the per-model studies (paper settings with their E-X rows) for DeepFwFM,
-# DeepFM and NFM, the three DeepFwFM sweeps of Figs. 3-4, the cross-model ensemble; then the sweeps on
+# DeepFM and NFM, the three DeepFwFM sweeps of Figs. 3-4 (F's with its E-X rows, Table 4), the cross-model ensemble; then the sweeps on
 # criteo_deeplight_tiny (3 seeds). One job at a time on one thread. Run in a scratch directory; REPO is the checkout.
 #   XDEEPFM=1 adds the xDeepFM study (about 5x DeepFwFM's time) and puts it in the ensemble.
 set -euo pipefail
@@ -25,7 +25,7 @@ for s in d r f; do
 done
 "$cw" deeplight --model deepfwfm -o sweep-d "${common[@]}" --no-embedding-matched --settings "$d_sweep"
 "$cw" deeplight --model deepfwfm -o sweep-r "${common[@]}" --no-embedding-matched --settings "$r_sweep"
-"$cw" deeplight --model deepfwfm -o sweep-f "${common[@]}" --no-embedding-matched --settings "$f_sweep"
+"$cw" deeplight --model deepfwfm -o sweep-f "${common[@]}" --settings "$f_sweep"   # with E-X rows: Table 4
 "$cw" ensemble "${models[@]}" -d synth-2m.tsv --config "$repo/configs/deeplight-synthetic-study.json" -o ensemble \
     --budgets 2,5,10,25,100,500 --requests 2000 --threads 1
 "$cw" report deepfwfm deepfm nfm sweep-d sweep-r sweep-f ensemble -o report.html --title "DeepLight on 2M synthetic rows"
