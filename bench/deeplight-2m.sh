@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # DeepLight on 2M synthetic rows (issue 16): the per-model studies (paper settings with their E-X rows) for DeepFwFM,
-# DeepFM and NFM, the three DeepFwFM sweeps of Figs. 3-4 (F's with its E-X rows, Table 4), the cross-model ensemble; then the sweeps on
-# criteo_deeplight_tiny (3 seeds). One job at a time on one thread. Run in a scratch directory; REPO is the checkout.
-#   XDEEPFM=1 adds the xDeepFM study (about 5x DeepFwFM's time) and puts it in the ensemble.
+# DeepFM and NFM, the three DeepFwFM sweeps of Figs. 3-4 (F's with its E-X rows, Table 4), the cross-model ensemble;
+# then the sweeps on criteo_deeplight_tiny (3 seeds). One job at a time on one thread. Run in a scratch directory;
+# REPO is the checkout, DATA the shared data folder.
+#   XDEEPFM=1 adds the xDeepFM study (several times DeepFwFM's time) and puts it in the ensemble.
 set -euo pipefail
 cw=${CLICKWISE:-clickwise}
 repo=${REPO:-$(cd "$(dirname "$0")/.." && pwd)}
