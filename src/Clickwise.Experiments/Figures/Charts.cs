@@ -89,10 +89,11 @@ public static class Charts
     /// <summary>
     /// Lines with markers; a series marked <see cref="Series.RightAxis"/> uses the right axis, labelled <paramref name="rightLabel"/>.
     /// <paramref name="diagonal"/> names the line y = x when there is one (ROC's chance, a reliability diagram's perfect calibration);
-    /// <paramref name="wholeX"/> ticks x at whole numbers (epochs).
+    /// <paramref name="wholeX"/> ticks x at whole numbers (epochs); <paramref name="xTicks"/> names the positions 0, 1, …
+    /// of categories (a sweep's settings, spaced evenly as the paper draws them).
     /// </summary>
     public static Plot Lines(string title, string xLabel, string yLabel, IReadOnlyList<Series> series, string? rightLabel = null,
-                             string? diagonal = null, bool wholeX = false)
+                             string? diagonal = null, bool wholeX = false, IReadOnlyList<string>? xTicks = null)
     {
         var plot = Titled(title, xLabel, yLabel);
         if (diagonal is not null)
@@ -123,9 +124,15 @@ public static class Charts
             plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(1);
         }
 
-        if (series.Count > 4)
+        if (xTicks is not null)
         {
-            plot.ShowLegend(Edge.Right); // many runs: beside the chart, not over it
+            plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, xTicks.Count).Select(i => (double)i)], [.. xTicks]);
+        }
+
+        if (series.Count > 4 || rightLabel is not null)
+        {
+            // Many runs, or two y axes whose lines reach every corner: beside the chart, not over it.
+            plot.ShowLegend(Edge.Right);
         }
         else
         {

@@ -41,7 +41,10 @@ public static class StudyFigures
         return [Chart("AUC", r => r.Auc, "sweep-auc"), Chart("logloss", r => r.LogLoss, "sweep-logloss")];
     }
 
-    /// <summary><c>deeplight</c>: every setting and size-matched network or embedding (mean AUC over seeds) against its latency and its bytes.</summary>
+    /// <summary>
+    /// <c>deeplight</c>: every setting and size-matched network or embedding (mean AUC over seeds) against its latency and
+    /// its bytes; for a sweep (<see cref="SparsitySweep"/>), test AUC and latency against the swept sparsity (the paper's Figs. 3-4).
+    /// </summary>
     public static IReadOnlyList<string> Write(PruningStudyReport report, string directory, string? runs = null)
     {
         LabeledPoint[] Points(Func<PruningStudyRow, double> cost) =>
@@ -54,6 +57,11 @@ public static class StudyFigures
             FigureFile.Write(Charts.Pareto("Test AUC vs bytes (smallest plan)", "bytes (log scale)", "test AUC", Points(r => r.SmallestBytes), logX: true),
                 directory, "deeplight-auc-bytes"),
         };
+        if (SparsitySweep.Of(report.Settings) is { } sweep)
+        {
+            written.Add(FigureFile.Write(SweepChart(sweep), directory, "deeplight-sweep"));
+        }
+
         written.AddRange(Curves(runs, directory, "deeplight"));
         return written;
     }
@@ -111,6 +119,18 @@ public static class StudyFigures
             FigureFile.Write(Charts.Lines($"Reliability diagram ({bins.Length} bins of equal rows)", "mean prediction", "observed click rate",
                 [new Series("model", [.. bins.Select(b => b.MeanPrediction)], [.. bins.Select(b => b.ObservedRate)])], diagonal: "perfect calibration"), directory, "calibration"),
         ];
+    }
+
+    // The paper's Figs. 3-4: the settings evenly spaced as categories, AUC on the left axis and latency on the right.
+    private static ScottPlot.Plot SweepChart(SparsitySweep sweep)
+    {
+        char letter = Clickwise.Compression.Pruning.SparsityTargets.Letter(sweep.Component);
+        double[] x = [.. Enumerable.Range(0, sweep.Points.Count).Select(i => (double)i)];
+        string held = sweep.Held == "None" ? "" : $" at {sweep.Held}";
+        return Charts.Lines($"Test AUC and batch-1 latency vs {letter} sparsity{held}", $"{letter} sparsity", "test AUC (mean over seeds)",
+            [new Series("test AUC", x, [.. sweep.Points.Select(p => p.TestAuc)]),
+             new Series("batch-1 p50 µs", x, [.. sweep.Points.Select(p => p.P50Micros)], RightAxis: true)],
+            rightLabel: "batch-1 p50 µs", xTicks: [.. sweep.Points.Select(p => p.Label)]);
     }
 
     /// <summary>Valid AUC per epoch of every run (a metrics.jsonl in a folder of <paramref name="runs"/>), one line each.</summary>

@@ -33,6 +33,18 @@ public sealed class DeepLightCliTests
     }
 
     [Fact]
+    public void ASweepOfSettingsDrawsAucAndLatencyAgainstTheSweptSparsity()
+    {
+        using var dir = new TempDirectory();
+        string data = dir.File("d.tsv"), output = dir.File("sweep");
+        CliRunner.Expect(0, "synth", "--rows", "2000", "--seed", "3", "-o", data);
+        CliResult sweep = CliRunner.Expect(0, ["deeplight", "-d", data, "--settings", "D-50%,D-90%", "-o", output, "--no-embedding-matched", .. Small]);
+        Assert.Contains("| D-90% | D-90% |", sweep.Out);
+        Assert.Contains("vs D sparsity", File.ReadAllText(Path.Combine(output, "deeplight-sweep.svg")));
+        Experiments.Figures.Pixels.AssertNotBlank(Path.Combine(output, "deeplight-sweep.png"));
+    }
+
+    [Fact]
     public void AModelThePaperDoesNotPruneNeedsSettings()
     {
         using var dir = new TempDirectory();
