@@ -41,6 +41,9 @@ internal sealed class HashIdTable
     /// <summary>A reference to the value of <paramref name="key"/>, added as 0 when absent.</summary>
     public ref int GetValueRefOrAddDefault(ulong key, out bool exists) => ref GetSlot(key, out exists, out _);
 
+    /// <summary>A reference to the value of <paramref name="key"/>, added as 0 (check word 0) when absent, and its check word.</summary>
+    public ref int GetValueRefOrAddDefault(ulong key, out bool exists, out Span<uint> check) => ref GetSlot(key, out exists, out check);
+
     /// <summary>Adds <paramref name="key"/> with a value and check word; false (and no change) when it is present.</summary>
     public bool TryAdd(ulong key, int value, uint check)
     {
@@ -188,19 +191,19 @@ internal sealed class HashIdTable
         return entries;
     }
 
-    /// <summary>Every key with its value, in no particular order.</summary>
-    public IEnumerable<(ulong Key, int Value)> Entries()
+    /// <summary>Every key with its value and check word, in no particular order.</summary>
+    public IEnumerable<Slot> Entries()
     {
         if (_hasZero)
         {
-            yield return (0, _zeroValue);
+            yield return new Slot { Key = 0, Value = _zeroValue, Check = _zeroCheck };
         }
 
         foreach (Slot slot in _slots)
         {
             if (slot.Key != 0)
             {
-                yield return (slot.Key, slot.Value);
+                yield return slot;
             }
         }
     }

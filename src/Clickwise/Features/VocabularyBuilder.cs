@@ -6,7 +6,8 @@ namespace Clickwise.Features;
 /// <summary>
 /// Pass 1: counts tokens per field over a stream of records and builds the <see cref="FeatureMap"/>.
 /// Memory is bounded by distinct tokens, not rows: counts are kept per 64-bit token hash, and a token's bytes are
-/// copied only when it reaches its field's min count (so the long tail of rare tokens costs 16–32 bytes of table each).
+/// copied (into a <see cref="TokenArena"/>, referenced from the count's slot) only when it reaches its field's min count,
+/// so the long tail of rare tokens costs 23–46 bytes of table each.
 /// Kept categories get ids 2.. ordered by count descending, then by token bytes (ordinal), so the map is the
 /// same for the same data whatever the row order.
 /// Given a <see cref="CountSpill"/>, the count tables stay within its budget: when they would outgrow it they are written
@@ -21,12 +22,11 @@ public sealed class VocabularyBuilder
 {
     private readonly FeatureSpec[] _specs;
     private readonly HashIdTable?[] _counts;
-    private readonly Dictionary<ulong, byte[]>?[] _kept;
+    private readonly TokenArena _tokens = new();
     private readonly int[] _keepAt;
     private readonly BucketTokens _buckets = new();
     private readonly CountSpill? _spill;
     private readonly long _budget;
-    private long _keptBytes;
     private bool _spilled;
 
     public VocabularyBuilder(IReadOnlyList<FeatureSpec> specs, uint hashSeed = 0)
@@ -58,7 +58,6 @@ public sealed class VocabularyBuilder
         _spill = spill;
         _budget = spill is null ? long.MaxValue : spill.Budget / shares;
         _counts = new HashIdTable?[_specs.Length];
-        _kept = new Dictionary<ulong, byte[]>?[_specs.Length];
         _keepAt = new int[_specs.Length];
         for (int f = 0; f < _specs.Length; f++)
         {
@@ -67,7 +66,6 @@ public sealed class VocabularyBuilder
             if (_specs[f].HashBuckets == 0)
             {
                 _counts[f] = new HashIdTable();
-                _kept[f] = [];
             }
         }
     }
@@ -80,7 +78,7 @@ public sealed class VocabularyBuilder
     /// <summary>Rows counted so far (those a filtered <see cref="Fit(IRecordReader, Func{long, bool})"/> skipped are not).</summary>
     public long Rows { get; private set; }
 
-    /// <summary>Distinct tokens counted in a field so far (0 for hashed fields).</summary>
+    /// <summary>Distinct tokens counted in a field so far, since the last spill if any (0 for hashed fields).</summary>
     public int DistinctTokens(int field) => _counts[field]?.Count ?? 0;
 
     /// <summary>Reads <paramref name="reader"/> to its end, counting every row; returns the rows read.</summary>
@@ -177,8 +175,8 @@ public sealed class VocabularyBuilder
 
     internal void Keep(int field, ulong hash, ReadOnlySpan<byte> token)
     {
-        _kept[field]!.Add(hash, token.ToArray());
-        _keptBytes += KeptBytes(token.Length);
+        _counts[field]!.GetValueRefOrAddDefault(hash, out _, out Span<uint> reference);
+        reference[0] = _tokens.Add(token);
     }
 
     /// <summary>
@@ -196,21 +194,20 @@ public sealed class VocabularyBuilder
     /// <summary>The memory of the counts after <paramref name="newTokens"/> more distinct tokens in every counted field.</summary>
     private long MemoryBytes(long newTokens)
     {
-        long bytes = _keptBytes;
+        long bytes = 0;
+        int counted = 0;
         foreach (HashIdTable? counts in _counts)
         {
             if (counts is not null)
             {
                 bytes += counts.BytesAfter(newTokens);
+                counted++;
             }
         }
 
-        // After a spill every new token keeps its bytes (see Spill).
-        return _keepAt.All(keepAt => keepAt == 1) ? bytes + (newTokens * _counts.Count(c => c is not null) * KeptBytes(8)) : bytes;
+        // After a spill (or with min count 1) every new token keeps its bytes: assume Criteo's 8 and a length byte.
+        return bytes + _tokens.BytesAfter(_keepAt.All(keepAt => keepAt == 1) ? newTokens * counted * 9 : 0);
     }
-
-    /// <summary>What keeping a token's bytes costs: its array (header, length, bytes padded to 8) and its dictionary entry.</summary>
-    private static long KeptBytes(int length) => 24 + ((length + 7) & ~7) + 32;
 
     /// <summary>
     /// Writes the counts and kept tokens as a sorted run and empties the tables. From then on every token keeps its
@@ -234,11 +231,9 @@ public sealed class VocabularyBuilder
                     continue;
                 }
 
-                Dictionary<ulong, byte[]> kept = _kept[f]!;
                 foreach (HashIdTable.Slot entry in counts.SortInPlace())
                 {
-                    bool hasToken = kept.TryGetValue(entry.Key, out byte[]? token);
-                    writer.Add(entry.Key, entry.Value, token, hasToken);
+                    writer.Add(entry.Key, entry.Value, entry.Check == 0 ? default : _tokens.Get(entry.Check), entry.Check != 0);
                 }
 
                 // The first spill changes what a token costs (its bytes are kept from then on): the tables start small
@@ -251,11 +246,9 @@ public sealed class VocabularyBuilder
                 {
                     _counts[f] = new HashIdTable();
                 }
-
-                kept.Clear();
             }
         });
-        _keptBytes = 0;
+        _tokens.Clear();
         _spilled = true;
         Array.Fill(_keepAt, 1);
     }
@@ -295,7 +288,7 @@ public sealed class VocabularyBuilder
             }
         }
 
-        return bytes + parts.Skip(1).Sum(part => part.MemoryBytes(0)) + parts.Sum(part => part._keptBytes);
+        return bytes + parts.Skip(1).Sum(part => part.MemoryBytes(0) + part._tokens.BytesAfter(0)) + parts[0]._tokens.BytesAfter(parts.Skip(1).Sum(part => part._tokens.BytesAfter(0)));
     }
 
     /// <summary>Rows counted by a caller that counts their tokens through <see cref="Increment"/>.</summary>
@@ -311,19 +304,15 @@ public sealed class VocabularyBuilder
                 continue;
             }
 
-            foreach ((ulong hash, int count) in other._counts[f]!.Entries())
+            foreach (HashIdTable.Slot entry in other._counts[f]!.Entries())
             {
-                ref int sum = ref counts.GetValueRefOrAddDefault(hash, out _);
-                sum = (int)Math.Min(int.MaxValue, (long)sum + count);
-            }
-
-            Dictionary<ulong, byte[]> kept = _kept[f]!;
-            foreach ((ulong hash, byte[] token) in other._kept[f]!)
-            {
+                ref int sum = ref counts.GetValueRefOrAddDefault(entry.Key, out _, out Span<uint> reference);
+                sum = (int)Math.Min(int.MaxValue, (long)sum + entry.Value);
                 // Two tokens under one hash (odds ~n²/2⁶⁵) keep the ordinal first, whichever part saw which.
-                if (!kept.TryAdd(hash, token) && token.AsSpan().SequenceCompareTo(kept[hash]) < 0)
+                if (entry.Check != 0
+                    && (reference[0] == 0 || other._tokens.Get(entry.Check).SequenceCompareTo(_tokens.Get(reference[0])) < 0))
                 {
-                    kept[hash] = token;
+                    reference[0] = _tokens.Add(other._tokens.Get(entry.Check));
                 }
             }
         }
@@ -343,7 +332,7 @@ public sealed class VocabularyBuilder
         var fields = new FeatureField[_specs.Length];
         for (int f = 0; f < _specs.Length; f++)
         {
-            fields[f] = new FeatureField(_specs[f], _kept[f] is null ? [] : Ordered(spilled?[f] ?? KeptTokens(f)));
+            fields[f] = new FeatureField(_specs[f], _counts[f] is null ? [] : Ordered(spilled?[f] ?? KeptTokens(f)));
         }
 
         return new FeatureMap(fields, HashSeed);
@@ -352,9 +341,8 @@ public sealed class VocabularyBuilder
     /// <summary>The field's kept tokens that reach its min count, with their counts.</summary>
     private List<(int Count, byte[] Token)> KeptTokens(int field)
     {
-        HashIdTable counts = _counts[field]!;
         int minCount = _specs[field].MinCount;
-        return [.. _kept[field]!.Select(kv => (Count: counts.GetValueOrDefault(kv.Key), Token: kv.Value)).Where(e => e.Count >= minCount)];
+        return [.. _counts[field]!.Entries().Where(e => e.Check != 0 && e.Value >= minCount).Select(e => (e.Value, _tokens.Get(e.Check).ToArray()))];
     }
 
     /// <summary>Tokens in id order: count descending, then token bytes.</summary>
