@@ -2,6 +2,7 @@ using System.Globalization;
 using System.CommandLine;
 using Clickwise.Compression.Pruning;
 using Clickwise.Data.Cache;
+using Clickwise.Data.Pipeline;
 using Clickwise.Features;
 using Clickwise.Kernels;
 using Clickwise.Layers;
@@ -139,6 +140,17 @@ internal sealed class TrainOptions
     private readonly Option<double> _maxBad = CommonOptions.MaxBadRatio();
     private readonly Option<int> _threads = CommonOptions.Threads();
 
+    private readonly Option<string?> _vocabMemory = new("--vocab-memory")
+    {
+        Description = "Memory for the vocabulary pass's counts, all threads together (e.g. 256MB, 2GB, unbounded); beyond it they spill "
+            + "to disk and are merged, giving the same vocabulary [default: a quarter of the memory available]",
+    };
+
+    private readonly Option<string?> _tempDir = new("--temp-dir")
+    {
+        Description = "Directory for the vocabulary pass's spill files (removed when done) [default: the output's directory]",
+    };
+
     private readonly Option<bool> _syncReading = new("--sync-reading")
     {
         Description = "Read training batches on the training thread instead of prefetching them (the DeepFM paper's synchronous reading; same model, measures what prefetch buys)",
@@ -171,7 +183,7 @@ internal sealed class TrainOptions
             CommonOptions.AddAll(command, _pruneWarmup, _pruneEvery, _pruneDecayIters, _pruneUntil, _prunePerField, _pruneRegrow);
         }
 
-        CommonOptions.AddAll(command, _skipBad, _maxBad, _threads, _syncReading);
+        CommonOptions.AddAll(command, _skipBad, _maxBad, _threads, _vocabMemory, _tempDir, _syncReading);
     }
 
     /// <summary>
@@ -276,6 +288,7 @@ internal sealed class TrainOptions
             InitDropout = parse.GetValue(_init) is not null ? parse.GetValue(_dropout) : null,
             Pruning = Pruning(parse, run.Pruning ?? (pruningDefaults ? new PruningConfig() : null)),
             Compute = compute,
+            VocabularyMemory = VocabularyBudget(parse),
         };
         try
         {
@@ -289,6 +302,15 @@ internal sealed class TrainOptions
         }
 
         return request;
+    }
+
+    /// <summary>The vocabulary pass's budget and spill directory from <c>--vocab-memory</c> and <c>--temp-dir</c>.</summary>
+    private VocabularyMemory VocabularyBudget(ParseResult parse)
+    {
+        VocabularyMemory memory = parse.GetValue(_vocabMemory) is not { } size ? VocabularyMemory.Default
+            : size.Equals("unbounded", StringComparison.OrdinalIgnoreCase) ? VocabularyMemory.Unbounded
+            : new VocabularyMemory { Budget = ByteSize.Parse(size, "--vocab-memory") };
+        return memory with { TempDirectory = parse.GetValue(_tempDir) };
     }
 
     /// <summary>

@@ -14,6 +14,9 @@ internal sealed class HashIdTable
 {
     private const double MaxLoad = 0.7;
 
+    /// <summary>The bytes of one slot: what a table costs per slot, full or empty.</summary>
+    public const int SlotBytes = 16;
+
     private Slot[] _slots;
     private int _shift;
     private int _growAt;
@@ -37,6 +40,9 @@ internal sealed class HashIdTable
 
     /// <summary>A reference to the value of <paramref name="key"/>, added as 0 when absent.</summary>
     public ref int GetValueRefOrAddDefault(ulong key, out bool exists) => ref GetSlot(key, out exists, out _);
+
+    /// <summary>A reference to the value of <paramref name="key"/>, added as 0 (check word 0) when absent, and its check word.</summary>
+    public ref int GetValueRefOrAddDefault(ulong key, out bool exists, out Span<uint> check) => ref GetSlot(key, out exists, out check);
 
     /// <summary>Adds <paramref name="key"/> with a value and check word; false (and no change) when it is present.</summary>
     public bool TryAdd(ulong key, int value, uint check)
@@ -137,19 +143,67 @@ internal sealed class HashIdTable
 
     public int GetValueOrDefault(ulong key) => TryGetValue(key, out int value) ? value : 0;
 
-    /// <summary>Every key with its value, in no particular order.</summary>
-    public IEnumerable<(ulong Key, int Value)> Entries()
+    /// <summary>The bytes of the slots this table would hold after <paramref name="newKeys"/> more keys (it doubles as it fills).</summary>
+    public long BytesAfter(long newKeys)
+    {
+        long size = _slots.Length;
+        while (Count + newKeys >= (long)(size * MaxLoad))
+        {
+            size *= 2;
+        }
+
+        return size * SlotBytes;
+    }
+
+    /// <summary>Empties the table but keeps its slots: a table emptied to stay within a memory budget refills to the same size.</summary>
+    public void Clear()
+    {
+        Array.Clear(_slots);
+        Count = 0;
+        _hasZero = false;
+        _zeroValue = 0;
+        _zeroCheck = 0;
+    }
+
+    /// <summary>
+    /// Every key with its value, ordered by key, sorted within the table's own slots: writing a table out in order takes
+    /// no memory beyond it. The table holds nothing meaningful afterwards until <see cref="Clear"/>.
+    /// </summary>
+    public ReadOnlySpan<Slot> SortInPlace()
+    {
+        int used = 0;
+        foreach (Slot slot in _slots)
+        {
+            if (slot.Key != 0)
+            {
+                _slots[used++] = slot;
+            }
+        }
+
+        // The zero key lives outside the slots; a table never fills, so there is room for it behind the others.
+        if (_hasZero)
+        {
+            _slots[used++] = new Slot { Key = 0, Value = _zeroValue, Check = _zeroCheck };
+        }
+
+        Span<Slot> entries = _slots.AsSpan(0, used);
+        entries.Sort(default(ByKey));
+        return entries;
+    }
+
+    /// <summary>Every key with its value and check word, in no particular order.</summary>
+    public IEnumerable<Slot> Entries()
     {
         if (_hasZero)
         {
-            yield return (0, _zeroValue);
+            yield return new Slot { Key = 0, Value = _zeroValue, Check = _zeroCheck };
         }
 
         foreach (Slot slot in _slots)
         {
             if (slot.Key != 0)
             {
-                yield return (slot.Key, slot.Value);
+                yield return slot;
             }
         }
     }
@@ -183,10 +237,15 @@ internal sealed class HashIdTable
         }
     }
 
-    private struct Slot
+    internal struct Slot
     {
         public ulong Key;
         public int Value;
         public uint Check;
+    }
+
+    private readonly struct ByKey : IComparer<Slot>
+    {
+        public int Compare(Slot x, Slot y) => x.Key.CompareTo(y.Key);
     }
 }

@@ -84,6 +84,13 @@ public sealed record TrainRequest
     [JsonIgnore]
     public ComputeContext Compute { get; init; } = ComputeContext.Default;
 
+    /// <summary>
+    /// The vocabulary pass's memory budget and spill directory when the run prepares its data: a setting of this process
+    /// (the prepared bytes are the same whatever it is), so never in a config file.
+    /// </summary>
+    [JsonIgnore]
+    public VocabularyMemory VocabularyMemory { get; init; } = VocabularyMemory.Default;
+
     /// <summary>Data-parallel training over the ranks of a job (a prepared dataset's rows sharded by rank); null trains alone.</summary>
     [JsonIgnore]
     public Distributed.DataParallelism? Parallel { get; init; }

@@ -138,7 +138,7 @@ public static class TrainRun
         ChunkedInput? chunked = ChunkedInput.TryCreate(request.Data.Path, request.Data.Reader, request.Data.Progress, request.Compute.Threads);
         return map is not null
             ? DatasetBuilder.BuildWithMap(openTrain, map, request.Preprocessing, cacheDir, request.HeldOut, chunked)
-            : DatasetBuilder.Build(openTrain, request.Preprocessing, cacheDir, request.HeldOut, chunked);
+            : DatasetBuilder.Build(openTrain, request.Preprocessing, cacheDir, request.HeldOut, chunked, request.VocabularyMemory);
     }
 
     /// <summary>Trains on an already prepared (cached and split) dataset: studies train many models on one cache.</summary>

@@ -61,4 +61,27 @@ public sealed class PrepareTests
         CliResult other = CliRunner.Expect(65, "train", "-d", prepared, "-o", dir.File("other.cwm"), "--min-count", "5", "--quiet");
         Assert.Contains("the cache was prepared with other preprocessing (min_count differ)", other.Error);
     }
+
+    [Fact]
+    public void AVocabularyBudgetSpillsUnderTheTempDirectoryAndGivesTheSameBytes()
+    {
+        using var dir = new TempDirectory();
+        string data = dir.File("d.tsv"), spill = dir.File("spill"), notADirectory = dir.File("file");
+        CliRunner.Expect(0, "synth", "--rows", "3000", "--seed", "5", "-o", data);
+        File.WriteAllText(notADirectory, "x");
+
+        CliRunner.Expect(0, "prepare", "-d", data, "-o", dir.File("unbounded"), "--vocab-memory", "unbounded", "--threads", "1");
+        CliRunner.Expect(0, "prepare", "-d", data, "-o", dir.File("bounded"), "--vocab-memory", "64KB", "--temp-dir", spill, "--threads", "2");
+
+        foreach (string file in new[] { "data.cwcache", "feature_map.json" })
+        {
+            Assert.Equal(File.ReadAllBytes(Path.Combine(dir.File("unbounded"), "cache", file)), File.ReadAllBytes(Path.Combine(dir.File("bounded"), "cache", file)));
+        }
+
+        Assert.Empty(Directory.EnumerateFileSystemEntries(spill));
+        Assert.Contains("--vocab-memory must be a size such as 256MB or 2GB, got 'lots'",
+            CliRunner.Expect(2, "prepare", "-d", data, "-o", dir.File("x"), "--vocab-memory", "lots").Error);
+        Assert.Contains($"cannot write the vocabulary's spill files under {notADirectory}",
+            CliRunner.Expect(74, "prepare", "-d", data, "-o", dir.File("y"), "--temp-dir", notADirectory).Error);
+    }
 }

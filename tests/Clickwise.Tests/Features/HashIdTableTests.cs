@@ -35,6 +35,47 @@ public sealed class HashIdTableTests
     }
 
     [Fact]
+    public void SortInPlaceGivesEveryEntryByKeyAndClearKeepsTheSlots()
+    {
+        var table = new HashIdTable();
+        var reference = new SortedDictionary<ulong, int>();
+        var random = new Random(9);
+        for (int i = 0; i < 5_000; i++)
+        {
+            ulong key = random.Next(10) == 0 ? 0UL : MurmurHash3.FMix64((ulong)random.Next(3_000));
+            table.GetValueRefOrAddDefault(key, out _)++;
+            reference[key] = reference.GetValueOrDefault(key) + 1;
+        }
+
+        long bytes = table.BytesAfter(0);
+        Assert.Equal(reference.Select(kv => (kv.Key, kv.Value)), table.SortInPlace().ToArray().Select(slot => (slot.Key, slot.Value)));
+
+        table.Clear();
+        Assert.Equal(0, table.Count);
+        Assert.Equal(bytes, table.BytesAfter(0));
+        Assert.False(table.TryGetValue(0, out _));
+        Assert.False(table.TryGetValue(reference.Keys.Last(), out _));
+        table.GetValueRefOrAddDefault(7, out bool exists)++;
+        Assert.False(exists);
+        Assert.Equal([(7UL, 1)], table.SortInPlace().ToArray().Select(slot => (slot.Key, slot.Value)));
+    }
+
+    [Fact]
+    public void BytesAfterIsTheSizeTheTableGrowsTo()
+    {
+        var table = new HashIdTable();
+        Assert.Equal(16 * HashIdTable.SlotBytes, table.BytesAfter(0));
+        long predicted = table.BytesAfter(1_000);
+        for (ulong key = 1; key <= 1_000; key++)
+        {
+            table.GetValueRefOrAddDefault(MurmurHash3.FMix64(key), out _)++;
+        }
+
+        Assert.Equal(2048 * HashIdTable.SlotBytes, predicted); // 1,000 keys at most 70% full
+        Assert.True(table.BytesAfter(0) <= predicted);
+    }
+
+    [Fact]
     public void TryAddKeepsTheFirstValueAndCheck()
     {
         var table = new HashIdTable(4);

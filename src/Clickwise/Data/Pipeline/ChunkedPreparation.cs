@@ -16,24 +16,20 @@ internal static class ChunkedPreparation
 
     /// <summary>
     /// Pass 1: every worker counts the training rows of its chunks; their counts are summed at the end, so which worker
-    /// counted which rows changes nothing. Returns the merged counts and the rows read.
+    /// counted which rows changes nothing, nor whether and when their counts were spilled to <paramref name="spill"/>.
+    /// Returns the merged counts and the rows read.
     /// </summary>
-    public static (VocabularyBuilder Counts, long Rows) Fit(ChunkedInput input, IReadOnlyList<FeatureSpec> specs, uint hashSeed, Func<long, bool> include)
+    public static (VocabularyBuilder Counts, long Rows) Fit(ChunkedInput input, IReadOnlyList<FeatureSpec> specs, uint hashSeed, Func<long, bool> include,
+                                                            CountSpill? spill)
     {
         var workers = new List<CountingWorker>();
         BadLineStats stats = ChunkedPass<bool>.Run(input, () =>
         {
-            var worker = new CountingWorker(specs, hashSeed, input.Threads, include);
+            var worker = new CountingWorker(specs, hashSeed, input.Threads, include, spill);
             workers.Add(worker);
             return worker;
         }, static _ => { });
-        VocabularyBuilder merged = workers[0].Counts;
-        foreach (CountingWorker other in workers.Skip(1))
-        {
-            merged.Merge(other.Counts);
-        }
-
-        return (merged, stats.RowsParsed);
+        return (VocabularyBuilder.MergeAll([.. workers.Select(worker => worker.Counts)]), stats.RowsParsed);
     }
 
     /// <summary>Pass 2: workers encode their chunks, the calling thread appends them to the cache in input order.</summary>

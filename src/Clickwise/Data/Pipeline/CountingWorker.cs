@@ -21,13 +21,14 @@ internal sealed class CountingWorker : IChunkWorker<bool>
     private byte[] _spill = new byte[1 << 16];
     private int _spillUsed;
 
-    /// <param name="shares">How many workers count the input (see <see cref="VocabularyBuilder(IReadOnlyList{FeatureSpec}, uint, int)"/>).</param>
-    public CountingWorker(IReadOnlyList<FeatureSpec> specs, uint hashSeed, int shares, Func<long, bool> include)
+    /// <param name="shares">How many workers count the input (see <see cref="VocabularyBuilder(IReadOnlyList{FeatureSpec}, uint, int, CountSpill?)"/>).</param>
+    /// <param name="spill">Where this worker's counts go when they would outgrow its share of the budget; null: never.</param>
+    public CountingWorker(IReadOnlyList<FeatureSpec> specs, uint hashSeed, int shares, Func<long, bool> include, CountSpill? spill)
     {
         _specs = [.. specs];
         _include = include;
         _record = new RawRecord(_specs.Length);
-        Counts = new VocabularyBuilder(specs, hashSeed, shares);
+        Counts = new VocabularyBuilder(specs, hashSeed, shares, spill);
         _counted = [.. Enumerable.Range(0, _specs.Length).Where(Counts.Counts)];
     }
 
@@ -49,6 +50,7 @@ internal sealed class CountingWorker : IChunkWorker<bool>
         }
 
         long first = firstRow(rows);
+        Counts.MakeRoom(rows);
         long counted = 0;
         int width = _counted.Length;
         int total = rows * width;

@@ -10,8 +10,9 @@ namespace Clickwise.Data.Pipeline;
 /// fits the vocabulary on the training rows only (the BARS protocol: held-out rows never decide which categories get
 /// ids), and pass 2 encodes every row into a binary cache. Validation and test files, when given, are encoded with
 /// that vocabulary into caches of their own; the parts they replace get ratio 0 in the split (their share trains).
-/// The reader factories are called once per pass, so they must yield the same rows each time. Memory grows with
-/// distinct tokens (pass 1) and not at all with rows (pass 2). Given a <see cref="ChunkedInput"/> (the same data, cut
+/// The reader factories are called once per pass, so they must yield the same rows each time. Pass 1's counts stay
+/// within a <see cref="VocabularyMemory"/> budget (spilling to disk beyond it, same result); pass 2's memory does not
+/// grow with rows. Given a <see cref="ChunkedInput"/> (the same data, cut
 /// into chunks for several threads) the training data's passes run on its threads instead, with the same result.
 /// </summary>
 public static class DatasetBuilder
@@ -21,7 +22,7 @@ public static class DatasetBuilder
 
     /// <summary>Fits, encodes and splits with one spec per reader field taken from <paramref name="config"/>.</summary>
     public static PreparedDataset Build(Func<IRecordReader> openReader, DataConfig config, string cacheDir, HeldOutFiles? heldOut = null,
-                                        ChunkedInput? chunked = null)
+                                        ChunkedInput? chunked = null, VocabularyMemory? memory = null)
     {
         FeatureSpec[] specs;
         using (IRecordReader probe = openReader())
@@ -29,12 +30,12 @@ public static class DatasetBuilder
             specs = config.SpecsFor(probe.Schema);
         }
 
-        return Build(openReader, specs, config, cacheDir, heldOut, chunked);
+        return Build(openReader, specs, config, cacheDir, heldOut, chunked, memory);
     }
 
-    /// <summary>Fits, encodes and splits with explicit specs (the config supplies hash seed and split).</summary>
+    /// <summary>Fits, encodes and splits with explicit specs (the config supplies hash seed and split; null memory: <see cref="VocabularyMemory.Default"/>).</summary>
     public static PreparedDataset Build(Func<IRecordReader> openReader, IReadOnlyList<FeatureSpec> specs, DataConfig config, string cacheDir,
-                                        HeldOutFiles? heldOut = null, ChunkedInput? chunked = null)
+                                        HeldOutFiles? heldOut = null, ChunkedInput? chunked = null, VocabularyMemory? memory = null)
     {
         config.Validate();
         heldOut ??= HeldOutFiles.None;
@@ -42,20 +43,28 @@ public static class DatasetBuilder
         File.Delete(Path.Combine(cacheDir, PreparedManifest.FileName));
         SplitRatios ratios = RatiosFor(config, heldOut);
         Func<long, bool> isTrainRow = TrainRows(openReader, chunked, specs.Count, config, ratios);
-        VocabularyBuilder builder;
-        long readRows;
+        (FeatureMap map, long readRows) = Fit(openReader, chunked, specs, config.HashSeed, isTrainRow, memory ?? VocabularyMemory.Default, cacheDir);
+        // Pass 1's count tables (up to the budget, in large arrays only a full collection frees) are garbage now: freed
+        // before pass 2 allocates, the two passes' memory does not add up in the peak.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        return Write(openReader, chunked, map.WithPooling(config.Pooling), config, cacheDir, heldOut, readRows);
+    }
+
+    /// <summary>Pass 1: the vocabulary of the training rows and the rows read; spill files, if any, are gone when it returns or throws.</summary>
+    private static (FeatureMap Map, long Rows) Fit(Func<IRecordReader> openReader, ChunkedInput? chunked, IReadOnlyList<FeatureSpec> specs, uint hashSeed,
+                                                   Func<long, bool> isTrainRow, VocabularyMemory memory, string cacheDir)
+    {
+        using CountSpill? spill = memory.Budget is { } budget ? CountSpill.Create(budget, memory.TempDirectory ?? cacheDir) : null;
         if (chunked is not null)
         {
-            (builder, readRows) = ChunkedPreparation.Fit(chunked, specs, config.HashSeed, isTrainRow);
-        }
-        else
-        {
-            builder = new VocabularyBuilder(specs, config.HashSeed);
-            using IRecordReader reader = openReader();
-            readRows = builder.Fit(reader, isTrainRow);
+            (VocabularyBuilder merged, long rows) = ChunkedPreparation.Fit(chunked, specs, hashSeed, isTrainRow, spill);
+            return (merged.Build(), rows);
         }
 
-        return Write(openReader, chunked, builder.Build().WithPooling(config.Pooling), config, cacheDir, heldOut, readRows);
+        var builder = new VocabularyBuilder(specs, hashSeed, shares: 1, spill);
+        using IRecordReader reader = openReader();
+        long readRows = builder.Fit(reader, isTrainRow);
+        return (builder.Build(), readRows);
     }
 
     /// <summary>
@@ -72,7 +81,7 @@ public static class DatasetBuilder
     }
 
     /// <summary>
-    /// Reopens what <see cref="Build(Func{IRecordReader}, DataConfig, string, HeldOutFiles?, ChunkedInput?)"/> wrote, without re-parsing
+    /// Reopens what <see cref="Build(Func{IRecordReader}, DataConfig, string, HeldOutFiles?, ChunkedInput?, VocabularyMemory?)"/> wrote, without re-parsing
     /// text. Refuses a cache built another way (an older fitting protocol, another split): see <c>prepared.json</c>.
     /// </summary>
     public static PreparedDataset Open(string cacheDir, DataConfig config)
