@@ -58,7 +58,7 @@ public sealed record OptEmbedStudyOptions
 
     public EvolutionSettings Evolution { get; init; } = new();
 
-    /// <summary>Retrain from the supernet's initial weights (else a fresh draw).</summary>
+    /// <summary>Retrain from the weights the supernet started training from, FNN's FM pre-training included (else a fresh draw).</summary>
     public bool Rewind { get; init; } = true;
 
     /// <summary>Which pipelines run after the original: full OptEmbed (with QR and <see cref="Prune"/>), and the paper's Table 3 ablations.</summary>
@@ -112,11 +112,12 @@ public static class OptEmbedStudy
         var rows = new List<OptEmbedRow>();
         string PathOf(string label) => Path.Combine(baseRequest.WorkDir, StudyData.Slug(label));
 
-        string Train(string label, ModelConfig config, TrainingConfig training, string? init = null, PruningConfig? pruning = null)
+        string Train(string label, ModelConfig config, TrainingConfig training, string? init = null, PruningConfig? pruning = null, string? start = null)
         {
             TrainRequest request = baseRequest with
             {
                 Model = config, Training = training, InitFrom = init, WorkDir = PathOf(label), ModelPath = PathOf(label) + ".cwm", Pruning = pruning,
+                StartPath = start,
             };
             study.Train(request, observers?.Invoke(label), cancellationToken);
             return request.ModelPath;
@@ -149,7 +150,8 @@ public static class OptEmbedStudy
         (SearchResult? Search, double SupernetSeconds, double SearchSeconds, double RetrainSeconds) Phases(string label, ModelConfig config)
         {
             clock.Restart();
-            string supernetPath = Train($"{label} supernet", config, supernetTraining);
+            string start = PathOf($"{label} supernet start") + ".cwm"; // after any FM pre-training: what the retrain rewinds to
+            string supernetPath = Train($"{label} supernet", config, supernetTraining, start: start);
             double supernetSeconds = clock.Elapsed.TotalSeconds;
             CtrModel supernet = ModelArtifact.Load(supernetPath).Instantiate(Evaluation.BatchSize, baseRequest.Compute);
             var fitness = new SupernetFitness(supernet, evaluator, data.Valid, Evaluation.BatchSize);
@@ -168,8 +170,8 @@ public static class OptEmbedStudy
 
             double searchSeconds = clock.Elapsed.TotalSeconds;
             string init = PathOf($"{label} init") + ".cwm";
-            ModelArtifact.Save(init, RetrainModel.Create(supernet, fitness.Mask, dims, options.Rewind), data.Map,
-                new { optembed = options.Rewind ? "rewound to the supernet's initial weights" : "fresh weights", from_model = supernetPath });
+            ModelArtifact.Save(init, RetrainModel.Create(supernet, fitness.Mask, dims, options.Rewind ? ModelArtifact.Load(start).Tensors : null), data.Map,
+                new { optembed = options.Rewind ? "rewound to the supernet's start" : "fresh weights", from_model = supernetPath, from_start = options.Rewind ? start : null });
             clock.Restart();
             Measure(label, Train(label, ModelArtifact.Load(init).Config, baseRequest.Training, init));
             return (search, supernetSeconds, searchSeconds, clock.Elapsed.TotalSeconds);
