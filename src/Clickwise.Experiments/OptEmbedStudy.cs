@@ -14,7 +14,8 @@ namespace Clickwise.Experiments;
 /// <summary>
 /// One model of an OptEmbed study: its test metrics, the paper's embedding sparsity (1 − Σ_f kept_f·D_f / (V·D)), the table
 /// parameters it keeps, its per-field widths, the compiled plan's bytes and its measured speed; on synthetic data with
-/// <see cref="OptEmbedStudyOptions.SyntheticTeacher"/>, which of its pruned rows the teacher calls rare.
+/// <see cref="OptEmbedStudyOptions.SyntheticTeacher"/>, which of its pruned rows the teacher calls rare; with a row mask, the
+/// median training lookups of its pruned and kept rows.
 /// </summary>
 public sealed record OptEmbedRow(
     string Label,
@@ -27,7 +28,8 @@ public sealed record OptEmbedRow(
     double BatchSamplesPerSec,
     double P50Micros,
     string ModelPath,
-    TeacherRareCheck? TeacherRare = null);
+    TeacherRareCheck? TeacherRare = null,
+    PrunedRowCounts? Lookups = null);
 
 /// <summary>
 /// Seed 004's evaluation on one dataset and model: Table 2's row pair, Table 3's ablations, Table 4's retrain pair and the phase
@@ -123,6 +125,7 @@ public static class OptEmbedStudy
             return request.ModelPath;
         }
 
+        long[]? lookups = null; // each table row's training lookups, counted at the first masked model
         OptEmbedRow Measure(string label, string path)
         {
             ModelArtifact artifact = ModelArtifact.Load(path);
@@ -137,7 +140,8 @@ public static class OptEmbedStudy
                 mask?.KeptParameters() ?? tableParameters,
                 mask is null || artifact.Config.EmbeddingFieldDims.Length == 0 ? "—" : string.Join(',', mask.FieldDims), compiled.Bytes,
                 speed.BatchSamplesPerSec, speed.P50Micros, path,
-                mask is not null && options.SyntheticTeacher is { } teacher ? TeacherRareCheck.Of(mask, artifact.FeatureMap, teacher) : null);
+                mask is not null && options.SyntheticTeacher is { } teacher ? TeacherRareCheck.Of(mask, artifact.FeatureMap, teacher) : null,
+                mask is null ? null : PrunedRowCounts.Of(mask, lookups ??= PrunedRowCounts.Lookups(data.Train, data.Map.Layout.TotalRows)));
             rows.Add(row);
             return row;
         }
