@@ -27,6 +27,18 @@ done
 study deepfm-a3e-2-prune -d s400k.tsv "${acceptance[@]}" --model deepfm --alpha 3e-2 --prune "D-90%" --requests 2000
 # FNN and IPNN.
 study c-fnn-ipnn-a5e-2 -d s400k.tsv "${acceptance[@]}" --models fnn,ipnn --seeds 3 --alpha 5e-2 --requests 1000
+# FNN again after the retrain's rewind was fixed (it now starts from the supernet's saved start, FM pre-training included;
+# before, from a redraw of the seed): acceptance-400k/fnn-rewind.
+study fnn-rewind-a5e-2 -d s400k.tsv "${acceptance[@]}" --models fnn --seeds 3 --alpha 5e-2 --requests 1000
+
+# Dense Adam with weight decay on the embedding tables (torch.optim.Adam(weight_decay) on every row every step, the
+# reference code's): acceptance-400k/dense-decay. Step 1: OptEmbed-E, seed 2019, over lambda and alpha.
+for a in 1e-1 3e-2; do
+  for l in 1e-5 1e-4 1e-3; do
+    study "e-dense-l$l-a$a" -d s400k.tsv "${acceptance[@]}" --model deepfm --adam-mode dense --set training.l2_embedding=$l --alpha "$a" \
+      --variants E --synthetic-teacher criteo --requests 1000
+  done
+done
 
 # Validation AUCs (the alpha choices): bench/optembed-valid-auc.py STUDY_DIR. Committed per study: optembed.md/json, the
 # figure and valid-auc.md under benchmarks/amd-epyc/optembed/{acceptance-400k,tiny,frappe}/ (README.md there names each).
