@@ -27,6 +27,29 @@ done
 study deepfm-a3e-2-prune -d s400k.tsv "${acceptance[@]}" --model deepfm --alpha 3e-2 --prune "D-90%" --requests 2000
 # FNN and IPNN.
 study c-fnn-ipnn-a5e-2 -d s400k.tsv "${acceptance[@]}" --models fnn,ipnn --seeds 3 --alpha 5e-2 --requests 1000
+# FNN again after the retrain's rewind was fixed (it now starts from the supernet's saved start, FM pre-training included;
+# before, from a redraw of the seed): acceptance-400k/fnn-rewind.
+study fnn-rewind-a5e-2 -d s400k.tsv "${acceptance[@]}" --models fnn --seeds 3 --alpha 5e-2 --requests 1000
+
+# Dense Adam with weight decay lambda on the embedding tables (--adam-mode dense: torch.optim.Adam(weight_decay) on every
+# row every step, the reference code's; training.l2_net stays the preset's): acceptance-400k/dense-decay.
+# Step 1: OptEmbed-E, seed 2019, over lambda and alpha (and lazy Adam at the alphas between the earlier sweep's points).
+e_run() { # MODE LAMBDA ALPHA
+  local extra=() out="d-lazy-a$3"
+  [ "$1" = dense ] && extra=(--adam-mode dense --set "training.l2_embedding=$2") && out="d-dense-l$2-a$3"
+  study "$out" -d s400k.tsv "${acceptance[@]}" --model deepfm "${extra[@]}" --alpha "$3" --variants E --synthetic-teacher criteo --requests 1000
+}
+for a in 3e-2 1e-1; do for l in 1e-5 1e-4 1e-3; do e_run dense $l $a; done; done
+e_run dense 1e-4 5e-2
+for a in 5e-2 7e-2 1e-1; do e_run lazy - $a; done
+# Step 2: full OptEmbed on DeepFM and DCN, 3 seeds, dense Adam with lambda = 1e-4: alpha = 5e-2 (the lazy runs' alpha), then
+# 3e-2 (5e-2 failed the validation rule in dense mode).
+for a in 5e-2 3e-2; do
+  for m in deepfm dcn; do
+    study "c-dense-l1e-4-$m-a$a" -d s400k.tsv "${acceptance[@]}" --models $m --seeds 3 --adam-mode dense --set training.l2_embedding=1e-4 \
+      --alpha "$a" --synthetic-teacher criteo --requests 1000
+  done
+done
 
 # Validation AUCs (the alpha choices): bench/optembed-valid-auc.py STUDY_DIR. Committed per study: optembed.md/json, the
 # figure and valid-auc.md under benchmarks/amd-epyc/optembed/{acceptance-400k,tiny,frappe}/ (README.md there names each).

@@ -6,8 +6,10 @@ import glob, json, os, statistics, sys
 
 for study in sys.argv[1:]:
     table = {}
-    for metrics in sorted(glob.glob(os.path.join(study, "runs", "*-seed*", "*", "metrics.jsonl"))):
-        run, row = metrics.split(os.sep)[-3:-1]
+    # A study over --models/--seeds keeps runs/MODEL-seedS/ROW/; one model at one seed keeps runs/ROW/.
+    seeded = sorted(glob.glob(os.path.join(study, "runs", "*-seed*", "*", "metrics.jsonl")))
+    for metrics in seeded or sorted(glob.glob(os.path.join(study, "runs", "*", "metrics.jsonl"))):
+        run, row = metrics.split(os.sep)[-3:-1] if seeded else ("—-seed—", metrics.split(os.sep)[-2])
         model, seed = run.rsplit("-seed", 1)
         epochs = [json.loads(line) for line in open(metrics) if line.strip()]
         if epochs:

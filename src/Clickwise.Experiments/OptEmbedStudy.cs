@@ -14,7 +14,8 @@ namespace Clickwise.Experiments;
 /// <summary>
 /// One model of an OptEmbed study: its test metrics, the paper's embedding sparsity (1 − Σ_f kept_f·D_f / (V·D)), the table
 /// parameters it keeps, its per-field widths, the compiled plan's bytes and its measured speed; on synthetic data with
-/// <see cref="OptEmbedStudyOptions.SyntheticTeacher"/>, which of its pruned rows the teacher calls rare.
+/// <see cref="OptEmbedStudyOptions.SyntheticTeacher"/>, which of its pruned rows the teacher calls rare; with a row mask, the
+/// median training lookups of its pruned and kept rows.
 /// </summary>
 public sealed record OptEmbedRow(
     string Label,
@@ -27,7 +28,8 @@ public sealed record OptEmbedRow(
     double BatchSamplesPerSec,
     double P50Micros,
     string ModelPath,
-    TeacherRareCheck? TeacherRare = null);
+    TeacherRareCheck? TeacherRare = null,
+    PrunedRowCounts? Lookups = null);
 
 /// <summary>
 /// Seed 004's evaluation on one dataset and model: Table 2's row pair, Table 3's ablations, Table 4's retrain pair and the phase
@@ -58,7 +60,7 @@ public sealed record OptEmbedStudyOptions
 
     public EvolutionSettings Evolution { get; init; } = new();
 
-    /// <summary>Retrain from the supernet's initial weights (else a fresh draw).</summary>
+    /// <summary>Retrain from the weights the supernet started training from, FNN's FM pre-training included (else a fresh draw).</summary>
     public bool Rewind { get; init; } = true;
 
     /// <summary>Which pipelines run after the original: full OptEmbed (with QR and <see cref="Prune"/>), and the paper's Table 3 ablations.</summary>
@@ -112,16 +114,18 @@ public static class OptEmbedStudy
         var rows = new List<OptEmbedRow>();
         string PathOf(string label) => Path.Combine(baseRequest.WorkDir, StudyData.Slug(label));
 
-        string Train(string label, ModelConfig config, TrainingConfig training, string? init = null, PruningConfig? pruning = null)
+        string Train(string label, ModelConfig config, TrainingConfig training, string? init = null, PruningConfig? pruning = null, string? start = null)
         {
             TrainRequest request = baseRequest with
             {
                 Model = config, Training = training, InitFrom = init, WorkDir = PathOf(label), ModelPath = PathOf(label) + ".cwm", Pruning = pruning,
+                StartPath = start,
             };
             study.Train(request, observers?.Invoke(label), cancellationToken);
             return request.ModelPath;
         }
 
+        long[]? lookups = null; // each table row's training lookups, counted at the first masked model
         OptEmbedRow Measure(string label, string path)
         {
             ModelArtifact artifact = ModelArtifact.Load(path);
@@ -136,7 +140,8 @@ public static class OptEmbedStudy
                 mask?.KeptParameters() ?? tableParameters,
                 mask is null || artifact.Config.EmbeddingFieldDims.Length == 0 ? "—" : string.Join(',', mask.FieldDims), compiled.Bytes,
                 speed.BatchSamplesPerSec, speed.P50Micros, path,
-                mask is not null && options.SyntheticTeacher is { } teacher ? TeacherRareCheck.Of(mask, artifact.FeatureMap, teacher) : null);
+                mask is not null && options.SyntheticTeacher is { } teacher ? TeacherRareCheck.Of(mask, artifact.FeatureMap, teacher) : null,
+                mask is null ? null : PrunedRowCounts.Of(mask, lookups ??= PrunedRowCounts.Lookups(data.Train, data.Map.Layout.TotalRows)));
             rows.Add(row);
             return row;
         }
@@ -149,7 +154,8 @@ public static class OptEmbedStudy
         (SearchResult? Search, double SupernetSeconds, double SearchSeconds, double RetrainSeconds) Phases(string label, ModelConfig config)
         {
             clock.Restart();
-            string supernetPath = Train($"{label} supernet", config, supernetTraining);
+            string start = PathOf($"{label} supernet start") + ".cwm"; // after any FM pre-training: what the retrain rewinds to
+            string supernetPath = Train($"{label} supernet", config, supernetTraining, start: start);
             double supernetSeconds = clock.Elapsed.TotalSeconds;
             CtrModel supernet = ModelArtifact.Load(supernetPath).Instantiate(Evaluation.BatchSize, baseRequest.Compute);
             var fitness = new SupernetFitness(supernet, evaluator, data.Valid, Evaluation.BatchSize);
@@ -168,8 +174,8 @@ public static class OptEmbedStudy
 
             double searchSeconds = clock.Elapsed.TotalSeconds;
             string init = PathOf($"{label} init") + ".cwm";
-            ModelArtifact.Save(init, RetrainModel.Create(supernet, fitness.Mask, dims, options.Rewind), data.Map,
-                new { optembed = options.Rewind ? "rewound to the supernet's initial weights" : "fresh weights", from_model = supernetPath });
+            ModelArtifact.Save(init, RetrainModel.Create(supernet, fitness.Mask, dims, options.Rewind ? ModelArtifact.Load(start).Tensors : null), data.Map,
+                new { optembed = options.Rewind ? "rewound to the supernet's start" : "fresh weights", from_model = supernetPath, from_start = options.Rewind ? start : null });
             clock.Restart();
             Measure(label, Train(label, ModelArtifact.Load(init).Config, baseRequest.Training, init));
             return (search, supernetSeconds, searchSeconds, clock.Elapsed.TotalSeconds);

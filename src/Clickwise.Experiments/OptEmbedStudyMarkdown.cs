@@ -30,7 +30,7 @@ public static class OptEmbedStudyMarkdown
             $"Supernet {report.SupernetSeconds:F1} s, search {report.SearchSeconds:F1} s ({report.SearchEvaluations} distinct candidates), retrain {report.RetrainSeconds:F1} s.");
         md.AppendLine(CultureInfo.InvariantCulture,
             $"Best validation AUC by generation: {string.Join(", ", report.SearchBestByGeneration.Select(a => a.ToString("F5", CultureInfo.InvariantCulture)))}.");
-        AppendTeacherRare(md, report.Rows.Select(r => (report.Model, (int?)null, r)));
+        AppendMaskChecks(md, [.. report.Rows.Select(r => (report.Model, (int?)null, r))]);
         return md.ToString();
     }
 
@@ -64,11 +64,40 @@ public static class OptEmbedStudyMarkdown
                 $"| {run.Model} | {report.Seeds[i % report.Seeds.Count]} | {run.SupernetSeconds:F1} | {run.SearchSeconds:F1} | {run.RetrainSeconds:F1} | {(run.SearchBestByGeneration.Count > 0 ? run.SearchBestByGeneration[^1].ToString("F5", CultureInfo.InvariantCulture) : "—")} |");
         }
 
-        AppendTeacherRare(md, report.Runs.SelectMany((run, i) => run.Rows.Select(r => (run.Model, (int?)report.Seeds[i % report.Seeds.Count], r))));
+        AppendMaskChecks(md, [.. report.Runs.SelectMany((run, i) => run.Rows.Select(r => (run.Model, (int?)report.Seeds[i % report.Seeds.Count], r)))]);
         return md.ToString();
     }
 
     private static string Share(double? share) => share is { } s ? s.ToString("F3", CultureInfo.InvariantCulture) : "—";
+
+    private static void AppendMaskChecks(StringBuilder md, (string Model, int? Seed, OptEmbedRow Row)[] rows)
+    {
+        AppendLookups(md, rows);
+        AppendTeacherRare(md, rows);
+    }
+
+    private static string SeedCell(int? seed) => seed is { } s ? s.ToString(CultureInfo.InvariantCulture) : "—";
+
+    /// <summary>Whether the row mask follows training frequency: the median lookups of the pruned and the kept rows.</summary>
+    private static void AppendLookups(StringBuilder md, (string Model, int? Seed, OptEmbedRow Row)[] rows)
+    {
+        (string Model, int? Seed, OptEmbedRow Row)[] masked = [.. rows.Where(r => r.Row.Lookups is not null)];
+        if (masked.Length == 0)
+        {
+            return;
+        }
+
+        md.AppendLine().AppendLine("## Training lookups of pruned and kept rows").AppendLine();
+        md.AppendLine("Median number of times a row is looked up in the training rows (every row of the table, OOV and missing rows included).").AppendLine();
+        md.AppendLine("| model | seed | row | pruned rows' median | kept rows' median | pruned / kept |");
+        md.AppendLine("| --- | ---: | --- | ---: | ---: | ---: |");
+        foreach ((string model, int? seed, OptEmbedRow row) in masked)
+        {
+            PrunedRowCounts c = row.Lookups!;
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"| {model} | {SeedCell(seed)} | {row.Label} | {c.PrunedMedian?.ToString("N1", CultureInfo.InvariantCulture) ?? "—"} | {c.KeptMedian?.ToString("N1", CultureInfo.InvariantCulture) ?? "—"} | {Share(c.Ratio)} |");
+        }
+    }
 
     /// <summary>Issue 13's known answer, for the rows that carry it: how many pruned rows (and parameters) the teacher calls rare.</summary>
     private static void AppendTeacherRare(StringBuilder md, IEnumerable<(string Model, int? Seed, OptEmbedRow Row)> rows)
@@ -82,16 +111,17 @@ public static class OptEmbedStudyMarkdown
         md.AppendLine().AppendLine("## Teacher-rare check (synthetic data)").AppendLine();
         md.AppendLine("Pruned rows by the teacher's view of their category: rare (rank ≥ its effect cap: no own effect, no interaction), own effect in a "
             + "field the teacher pairs / does not pair, the missing value, the field's OOV row. Rare share: rare / pruned rows that are one category "
-            + "(OOV rows left out); base rate: the same share over the whole vocabulary, what pruning at random scores. Parameters: a pruned row's D "
+            + "(OOV rows left out); base rate: the same share over the whole vocabulary, what pruning at random scores; least frequent: the share "
+            + "had each field pruned as many of its categories, its least frequent ones, what pruning by training count scores. Parameters: a pruned row's D "
             + "plus the D − D_f a kept row loses to its field's width.").AppendLine();
-        md.AppendLine("| model | seed | row | pruned rows | rare | own, paired | own, unpaired | missing | OOV | rare share | base rate | rare share of pruned params |");
-        md.AppendLine("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        md.AppendLine("| model | seed | row | pruned rows | rare | own, paired | own, unpaired | missing | OOV | rare share | base rate | least frequent | rare share of pruned params |");
+        md.AppendLine("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach ((string model, int? seed, OptEmbedRow row) in checkedRows)
         {
             TeacherRareCheck c = row.TeacherRare!;
             TeacherRowCounts p = c.PrunedRows;
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"| {model} | {(seed is { } s ? s.ToString(CultureInfo.InvariantCulture) : "—")} | {row.Label} | {p.Total:N0} | {p.Rare:N0} | {p.OwnEffectPaired:N0} | {p.OwnEffectUnpaired:N0} | {p.Missing:N0} | {p.Oov:N0} | {Share(p.RareShare)} | {Share(c.Vocabulary.RareShare)} | {Share(c.PrunedParameters.RareShare)} |");
+                $"| {model} | {SeedCell(seed)} | {row.Label} | {p.Total:N0} | {p.Rare:N0} | {p.OwnEffectPaired:N0} | {p.OwnEffectUnpaired:N0} | {p.Missing:N0} | {p.Oov:N0} | {Share(p.RareShare)} | {Share(c.Vocabulary.RareShare)} | {Share(c.LeastFrequent.RareShare)} | {Share(c.PrunedParameters.RareShare)} |");
         }
     }
 }

@@ -7,9 +7,12 @@ namespace Clickwise.Experiments;
 /// <summary>
 /// Issue 13's known-answer check on synthetic data: of the embedding rows OptEmbed prunes, how many belong to categories the
 /// teacher gives no own effect. <see cref="PrunedParameters"/> also counts the dimensions a kept row loses to its field's
-/// searched width; <see cref="Vocabulary"/> is the base rate, what pruning rows at random would score.
+/// searched width; <see cref="Vocabulary"/> is the base rate, what pruning rows at random would score. <see cref="LeastFrequent"/>
+/// is what pruning by training count would score at the model's per-field row counts: in each field, as many category rows
+/// as the model pruned there, the least frequent ones (a field's vocabulary orders its categories by count).
 /// </summary>
-public sealed record TeacherRareCheck(TeacherRowCounts Vocabulary, TeacherRowCounts PrunedRows, TeacherRowCounts PrunedParameters)
+public sealed record TeacherRareCheck(TeacherRowCounts Vocabulary, TeacherRowCounts PrunedRows, TeacherRowCounts PrunedParameters,
+                                      TeacherRowCounts LeastFrequent)
 {
     /// <summary>Classifies every row of <paramref name="mask"/>'s table through its vocabulary <paramref name="map"/>.</summary>
     public static TeacherRareCheck Of(RowMask mask, FeatureMap map, TeacherCategories teacher)
@@ -17,6 +20,7 @@ public sealed record TeacherRareCheck(TeacherRowCounts Vocabulary, TeacherRowCou
         var all = new Tally();
         var pruned = new Tally();
         var parameters = new Tally();
+        var leastFrequent = new Tally();
         for (int f = 0; f < map.FieldCount; f++)
         {
             FeatureField field = map.Fields[f];
@@ -26,9 +30,11 @@ public sealed record TeacherRareCheck(TeacherRowCounts Vocabulary, TeacherRowCou
             }
 
             bool paired = teacher.InPair(field.Name);
+            int[] kinds = new int[field.Size];
+            int prunedCategories = 0;
             for (int local = 0; local < field.Size; local++)
             {
-                int kind = local switch
+                int kind = kinds[local] = local switch
                 {
                     FeatureMap.OovId => Tally.Oov,
                     FeatureMap.MissingId => Tally.Missing,
@@ -43,10 +49,16 @@ public sealed record TeacherRareCheck(TeacherRowCounts Vocabulary, TeacherRowCou
                 all.Add(kind, 1);
                 pruned.Add(kind, kept ? 0 : 1);
                 parameters.Add(kind, mask.Dim - (kept ? mask.FieldDims[f] : 0));
+                prunedCategories += !kept && local >= FeatureMap.FirstCategoryId ? 1 : 0;
+            }
+
+            for (int local = field.Size - prunedCategories; local < field.Size; local++)
+            {
+                leastFrequent.Add(kinds[local], 1);
             }
         }
 
-        return new TeacherRareCheck(all.Counts(), pruned.Counts(), parameters.Counts());
+        return new TeacherRareCheck(all.Counts(), pruned.Counts(), parameters.Counts(), leastFrequent.Counts());
     }
 
     private sealed class Tally

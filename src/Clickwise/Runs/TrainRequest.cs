@@ -77,6 +77,12 @@ public sealed record TrainRequest
     /// </summary>
     public float? InitDropout { get; init; }
 
+    /// <summary>
+    /// Save the model here as training starts, after any FM pre-training or transfer: the weights the run really starts
+    /// from, which OptEmbed's retrain rewinds to. Null: not saved.
+    /// </summary>
+    public string? StartPath { get; init; }
+
     /// <summary>Continue from this checkpoint instead of starting fresh.</summary>
     public string? ResumeFrom { get; init; }
 

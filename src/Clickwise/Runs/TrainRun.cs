@@ -188,6 +188,11 @@ public static class TrainRun
             model = init.Instantiate(request.Training.BatchSize, compute, request.InitDropout);
         }
 
+        if (request.StartPath is { } startPath && lead && request.ResumeFrom is null)
+        {
+            ModelArtifact.Save(startPath, model, data.Map, new { phase = "the weights training starts from", start = start?.ToString() });
+        }
+
         // A pruned run's best-validation epoch may be a less sparse one, and stopping early would cut the schedule
         // short: a pruned run trains every epoch and keeps the last, which has the targets, unless its schedule reaches
         // them earlier (until_epoch); then the best of the epochs at the targets is restored.

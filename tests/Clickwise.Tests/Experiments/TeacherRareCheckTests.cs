@@ -44,6 +44,17 @@ public sealed class TeacherRareCheckTests
         Assert.Equal(new TeacherRowCounts(Rare: 32, OwnEffectPaired: 0, OwnEffectUnpaired: 8, Missing: 16 + 8, Oov: 16), check.PrunedParameters);
         Assert.Equal(32.0 / (32 + 8 + 24), check.PrunedParameters.RareShare!.Value, 12);
 
+        // Pruning by training count at the same per-field numbers: C3 pruned two categories, its two least frequent (the last
+        // in vocabulary order) are both rare; C1 pruned no category.
+        Assert.Equal(new TeacherRowCounts(Rare: 2, OwnEffectPaired: 0, OwnEffectUnpaired: 0, Missing: 0, Oov: 0), check.LeastFrequent);
+
+        // C3 prunes its most frequent category (rank 0, own effect): the least frequent one is the rare rank 3,000.
+        var frequentPruned = new RowMask(map.Layout, Dim, new float[map.Layout.TotalRows * Dim], null, RowThreshold.None, PrunedRows.Zero, [],
+            [1, 1, 1, 1, 1, 0, 1, 1]);
+        TeacherRareCheck frequent = TeacherRareCheck.Of(frequentPruned, map, TeacherCategories.For("criteo"));
+        Assert.Equal(0.0, frequent.PrunedRows.RareShare!.Value);
+        Assert.Equal(new TeacherRowCounts(Rare: 1, OwnEffectPaired: 0, OwnEffectUnpaired: 0, Missing: 0, Oov: 0), frequent.LeastFrequent);
+
         // Nothing pruned (a small alpha): no share, which the study's JSON writes as null.
         var keepAll = new RowMask(map.Layout, Dim, new float[map.Layout.TotalRows * Dim], null, RowThreshold.None, PrunedRows.Zero, [], [.. kept.Select(_ => 1f)]);
         Assert.Null(TeacherRareCheck.Of(keepAll, map, TeacherCategories.For("criteo")).PrunedRows.RareShare);

@@ -1,4 +1,7 @@
+using Clickwise.Compression.EmbeddingSearch;
 using Clickwise.Data.Pipeline;
+using Clickwise.Features;
+using Clickwise.Layers;
 using Clickwise.Models;
 using Clickwise.Runs;
 using Clickwise.Tests.DataCache;
@@ -113,6 +116,47 @@ public sealed class FnnStartTests : IClassFixture<FnnStartTests.Runs>
             Assert.Equal(expected.Length, actual.Length);
             Assert.True(expected.Zip(actual).Max(p => MathF.Abs(p.First - p.Second)) < 1e-5f, $"{name} moved away from the saved FM's");
         }
+    }
+
+    /// <summary>
+    /// OptEmbed's rewind (issue 13): an FNN supernet starts from its FM pre-training, so its retrain must start there too —
+    /// the saved start's tables are the pre-trained FM's, and the retrained model's are those, not its seed's fresh draw.
+    /// </summary>
+    [Fact]
+    public void AnOptEmbedRetrainRewindsToTheFnnSupernetsPreTrainedStart()
+    {
+        string workDir = _runs.Directory.File("supernet");
+        string startPath = Path.Combine(workDir, "start.cwm");
+        TrainRequest request = _runs.Request with
+        {
+            Model = _runs.Request.Model with { EmbeddingThreshold = RowThreshold.Field, EmbeddingDimSampling = true },
+            Training = _runs.Request.Training with { ThresholdLr = 1e-2, ThresholdPenalty = 5e-2 },
+            WorkDir = workDir,
+            ModelPath = Path.Combine(workDir, "supernet.cwm"),
+            StartPath = startPath,
+        };
+        TrainReport report = TrainRun.Execute(request, cancellationToken: TestContext.Current.CancellationToken);
+
+        ModelArtifact start = ModelArtifact.Load(startPath);
+        ModelArtifact fm = ModelArtifact.Load(Path.Combine(workDir, "fm-pretrain", "fm.cwm"));
+        Assert.Equal(fm.Tensors["embedding"], start.Tensors["embedding"]);
+        Assert.Equal(fm.Tensors["first_order"], start.Tensors["first_order"]);
+
+        ModelArtifact trained = ModelArtifact.Load(report.ModelPath);
+        CtrModel supernet = trained.Instantiate(request.Training.BatchSize);
+        FeatureLayout layout = trained.FeatureMap.Layout;
+        RowMask mask = RowMask.Of(trained.Config, layout, trained.Tensors)!;
+        int[] dims = [.. Enumerable.Range(0, layout.FieldCount).Select(f => 1 + (f % 8))];
+        CtrModel retrain = RetrainModel.Create(supernet, mask, dims, start.Tensors);
+        CtrModel fresh = ModelRegistry.Create(supernet.Config, layout);
+        foreach (Parameter p in retrain.Parameters.Where(p => p.Name != "embedding.kept"))
+        {
+            Assert.Equal(start.Tensors[p.Name], p.Value);
+        }
+
+        Assert.NotEqual(fresh.Parameters["embedding"].Value, retrain.Parameters["embedding"].Value);
+        Assert.Equal(fresh.Parameters["mlp.0.weight"].Value, retrain.Parameters["mlp.0.weight"].Value); // pre-training leaves the DNN at its draw
+        Assert.NotEqual(start.Tensors["embedding"], RetrainModel.Create(supernet, mask, dims, start: null).Parameters["embedding"].Value);
     }
 
     [Fact]

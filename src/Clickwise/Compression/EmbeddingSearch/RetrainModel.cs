@@ -5,12 +5,16 @@ namespace Clickwise.Compression.EmbeddingSearch;
 /// <summary>
 /// OptEmbed's phase 3 (seed 004, eq. 17): the model that retrains E and W under the supernet's row mask m_e* and the
 /// searched widths, both fixed — the supernet's architecture with <c>embedding_kept_rows</c> and <c>embedding_field_dims</c>
-/// instead of thresholds and sampling. Its weights start from the supernet's own initial draw (rewind, lottery-ticket
-/// style, the reference's <c>--init_name</c>) or from a fresh draw of seed + 1.
+/// instead of thresholds and sampling. Its weights start from the supernet's saved start (rewind, lottery-ticket style,
+/// the reference's <c>--init_name</c>) or from a fresh draw of seed + 1.
 /// </summary>
 public static class RetrainModel
 {
-    public static CtrModel Create(CtrModel supernet, RowMask mask, int[] fieldDims, bool rewind)
+    /// <param name="start">
+    /// The weights the supernet started training from (<c>TrainRequest.StartPath</c>), to rewind to; null: a fresh draw.
+    /// Not a redraw of the supernet's seed: a supernet may start from more than its draw (an FNN from its FM pre-training).
+    /// </param>
+    public static CtrModel Create(CtrModel supernet, RowMask mask, int[] fieldDims, IReadOnlyDictionary<string, float[]>? start)
     {
         ModelConfig config = supernet.Config with
         {
@@ -18,19 +22,23 @@ public static class RetrainModel
             EmbeddingDimSampling = false,
             EmbeddingKeptRows = true,
             EmbeddingFieldDims = fieldDims,
-            Seed = rewind ? supernet.Config.Seed : supernet.Config.Seed + 1,
+            Seed = start is null ? supernet.Config.Seed + 1 : supernet.Config.Seed,
         };
         CtrModel model = ModelRegistry.Create(config, supernet.Layout);
-        if (rewind)
+        // The start's tensors by name: the table, the DNN, the biases; the supernet's thresholds have no place here.
+        foreach (Layers.Parameter p in model.Parameters)
         {
-            CtrModel initial = ModelRegistry.Create(supernet.Config, supernet.Layout); // the same seed draws the supernet's start
-            foreach (Layers.Parameter p in initial.Parameters)
+            if (start is null || !start.TryGetValue(p.Name, out float[]? value))
             {
-                if (model.Parameters.TryGet(p.Name, out Layers.Parameter? target))
-                {
-                    p.Value.CopyTo(target!.Value, 0);
-                }
+                continue;
             }
+
+            if (value.Length != p.Value.Length)
+            {
+                throw new ArgumentException($"the supernet's start holds {value.Length} values of {p.Name}, the retrained model {p.Value.Length}");
+            }
+
+            value.CopyTo(p.Value, 0);
         }
 
         float[] kept = model.Parameters[$"{EmbeddingPart.DefaultName}.kept"].Value;
