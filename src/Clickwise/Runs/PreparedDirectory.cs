@@ -31,11 +31,16 @@ public static class PreparedDirectory
         }
 
         string staging = AtomicDirectory.StagingFor(directory);
+        // Hashing the inputs reads them once more. Beside the passes it shares both cores with them; after them it would
+        // run alone on one core while the other idles (6 s of a 65 s prepare of 10.9 GB). Stdin's copy exists only after.
+        using var stopHashing = new CancellationTokenSource();
+        Task<SourceFile[]>? hashing = ReadsStdin(request) ? null : Task.Run(() => Sources(request, directory, stopHashing.Token).ToArray());
         try
         {
             using (TrainRun.Prepare(request with { WorkDir = staging }))
             {
-                PreparedManifest.SaveSources(CacheOf(staging), [.. Sources(request, directory)]);
+                SourceFile[] sources = hashing?.GetAwaiter().GetResult() ?? [.. Sources(request, directory, CancellationToken.None)];
+                PreparedManifest.SaveSources(CacheOf(staging), sources);
                 OutputFile.WriteAllBytes(Path.Combine(staging, InputFileName), Encoding.UTF8.GetBytes(ConfigJson.Serialize(request.Data.Reader)));
             }
 
@@ -43,6 +48,16 @@ public static class PreparedDirectory
         }
         catch
         {
+            stopHashing.Cancel();
+            try
+            {
+                hashing?.Wait();
+            }
+            catch (AggregateException)
+            {
+                // The preparation's own error is the one to report.
+            }
+
             if (Directory.Exists(staging))
             {
                 Directory.Delete(staging, recursive: true);
@@ -79,7 +94,22 @@ public static class PreparedDirectory
     }
 
     /// <summary>Every file read, by role; stdin is described by the copy it was spooled to.</summary>
-    private static IEnumerable<SourceFile> Sources(TrainRequest request, string directory)
+    private static IEnumerable<SourceFile> Sources(TrainRequest request, string directory, CancellationToken cancel)
+    {
+        foreach ((string role, DataSource data) in Roles(request))
+        {
+            foreach (string path in InputFiles.Expand(data.Path))
+            {
+                yield return data.IsStdin
+                    ? SourceFile.Of(role, Path.Combine(directory, DataSource.StdinSpoolName), cancel) with { Path = "-" }
+                    : SourceFile.Of(role, path, cancel);
+            }
+        }
+    }
+
+    private static bool ReadsStdin(TrainRequest request) => Roles(request).Any(role => role.Data.IsStdin);
+
+    private static List<(string Role, DataSource Data)> Roles(TrainRequest request)
     {
         var roles = new List<(string Role, DataSource Data)> { ("train", request.Data) };
         if (request.Valid is { } valid)
@@ -88,15 +118,7 @@ public static class PreparedDirectory
         }
 
         roles.AddRange(request.Tests.Select(test => ("test", test)));
-        foreach ((string role, DataSource data) in roles)
-        {
-            foreach (string path in InputFiles.Expand(data.Path))
-            {
-                yield return data.IsStdin
-                    ? SourceFile.Of(role, Path.Combine(directory, DataSource.StdinSpoolName)) with { Path = "-" }
-                    : SourceFile.Of(role, path);
-            }
-        }
+        return roles;
     }
 
     private static string CacheOf(string directory) => Path.Combine(directory, "cache");
