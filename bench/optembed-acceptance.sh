@@ -51,6 +51,12 @@ for a in 5e-2 3e-2; do
   done
 done
 
+# Then alpha 4e-2, between them (run by the lead, DeepFM and DCN side by side): DCN passes the rule there, DeepFM fails it.
+for m in deepfm dcn; do
+  study "c-dense-l1e-4-$m-a4e-2" -d s400k.tsv "${acceptance[@]}" --models $m --seeds 3 --adam-mode dense --set training.l2_embedding=1e-4 \
+    --alpha 4e-2 --synthetic-teacher criteo --requests 1000
+done
+
 # Validation AUCs (the alpha choices): bench/optembed-valid-auc.py STUDY_DIR. Committed per study: optembed.md/json, the
 # figure and valid-auc.md under benchmarks/amd-epyc/optembed/{acceptance-400k,tiny,frappe}/ (README.md there names each).
 
