@@ -60,8 +60,8 @@ public sealed record OptEmbedStudyOptions
 
     public EvolutionSettings Evolution { get; init; } = new();
 
-    /// <summary>Retrain from the weights the supernet started training from, FNN's FM pre-training included (else a fresh draw).</summary>
-    public bool Rewind { get; init; } = true;
+    /// <summary>Where the retrained model starts: the supernet's start (FNN's FM pre-training included), its draw, or a fresh draw.</summary>
+    public RetrainStart RetrainStart { get; init; } = RetrainStart.Rewind;
 
     /// <summary>Which pipelines run after the original: full OptEmbed (with QR and <see cref="Prune"/>), and the paper's Table 3 ablations.</summary>
     public OptEmbedVariants Variants { get; init; } = OptEmbedVariants.Full;
@@ -114,12 +114,13 @@ public static class OptEmbedStudy
         var rows = new List<OptEmbedRow>();
         string PathOf(string label) => Path.Combine(baseRequest.WorkDir, StudyData.Slug(label));
 
-        string Train(string label, ModelConfig config, TrainingConfig training, string? init = null, PruningConfig? pruning = null, string? start = null)
+        string Train(string label, ModelConfig config, TrainingConfig training, string? init = null, PruningConfig? pruning = null, string? start = null,
+                     bool pretrainInit = false)
         {
             TrainRequest request = baseRequest with
             {
                 Model = config, Training = training, InitFrom = init, WorkDir = PathOf(label), ModelPath = PathOf(label) + ".cwm", Pruning = pruning,
-                StartPath = start,
+                StartPath = start, PretrainInit = pretrainInit,
             };
             study.Train(request, observers?.Invoke(label), cancellationToken);
             return request.ModelPath;
@@ -174,10 +175,11 @@ public static class OptEmbedStudy
 
             double searchSeconds = clock.Elapsed.TotalSeconds;
             string init = PathOf($"{label} init") + ".cwm";
-            ModelArtifact.Save(init, RetrainModel.Create(supernet, fitness.Mask, dims, options.Rewind ? ModelArtifact.Load(start).Tensors : null), data.Map,
-                new { optembed = options.Rewind ? "rewound to the supernet's start" : "fresh weights", from_model = supernetPath, from_start = options.Rewind ? start : null });
+            bool rewind = options.RetrainStart == RetrainStart.Rewind;
+            ModelArtifact.Save(init, RetrainModel.Create(supernet, fitness.Mask, dims, options.RetrainStart, rewind ? ModelArtifact.Load(start).Tensors : null), data.Map,
+                new { optembed = $"retrain start: {options.RetrainStart}", from_model = supernetPath, from_start = rewind ? start : null });
             clock.Restart();
-            Measure(label, Train(label, ModelArtifact.Load(init).Config, baseRequest.Training, init));
+            Measure(label, Train(label, ModelArtifact.Load(init).Config, baseRequest.Training, init, pretrainInit: options.RetrainStart == RetrainStart.Draw));
             return (search, supernetSeconds, searchSeconds, clock.Elapsed.TotalSeconds);
         }
 

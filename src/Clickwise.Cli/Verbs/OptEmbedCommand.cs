@@ -33,7 +33,12 @@ internal static class OptEmbedCommand
         var mutationProb = new Option<double>("--mutation-prob") { Description = "Per-field mutation probability", DefaultValueFactory = _ => 0.1 };
         var topK = new Option<int>("--topk") { Description = "Size of the search's Top-k archive", DefaultValueFactory = _ => 15 };
         var budget = new Option<long>("--budget") { Description = "Most table parameters Σ kept·width a candidate may keep (0: none)" };
-        var noRewind = new Option<bool>("--no-rewind") { Description = "Retrain from fresh weights instead of the supernet's initial ones" };
+        var retrainStart = new Option<string>("--retrain-start")
+        {
+            Description = "Where the retrained model starts: rewind (the supernet's start, after any FNN pre-training), draw (the supernet's draw; "
+                + "an FNN reruns its FM pre-training under the found mask and widths) or fresh (a new draw)",
+            DefaultValueFactory = _ => "rewind",
+        }.AcceptOnlyFromAmong("rewind", "draw", "fresh");
         var ablations = new Option<bool>("--ablations") { Description = "Also run OptEmbed-E (row mask only) and OptEmbed-D (widths only), the paper's Table 3" };
         var variants = new Option<string?>("--variants")
         {
@@ -56,7 +61,7 @@ internal static class OptEmbedCommand
         };
         var command = new Command("optembed", "Learn a pruned, variable-width embedding table (OptEmbed: supernet, evolutionary search, retrain) and report the paper's tables");
         options.AddTo(command, sparsity: false);
-        CommonOptions.AddAll(command, output, alpha, thresholdLr, perFeature, generations, population, mutationProb, topK, budget, noRewind, ablations, variants, syntheticTeacher, models, seeds, qrCollisions, requests, prune);
+        CommonOptions.AddAll(command, output, alpha, thresholdLr, perFeature, generations, population, mutationProb, topK, budget, retrainStart, ablations, variants, syntheticTeacher, models, seeds, qrCollisions, requests, prune);
         command.SetAction(parse => VerbRunner.Run(() =>
         {
             string directory = parse.GetValue(output)!;
@@ -118,7 +123,7 @@ internal static class OptEmbedCommand
                 ThresholdLr = parse.GetValue(thresholdLr),
                 Threshold = parse.GetValue(perFeature) ? RowThreshold.Feature : RowThreshold.Field,
                 Evolution = evolution with { Seed = request.Model.Seed },
-                Rewind = !parse.GetValue(noRewind),
+                RetrainStart = Enum.Parse<RetrainStart>(parse.GetValue(retrainStart)!, ignoreCase: true),
                 Variants = Variants(parse.GetValue(variants), parse.GetValue(ablations)),
                 SyntheticTeacher = parse.GetValue(syntheticTeacher) is { } profile
                     ? profile is "criteo" or "avazu" ? TeacherCategories.For(profile) : throw new UsageException($"--synthetic-teacher takes criteo or avazu, got '{profile}'")

@@ -10,7 +10,8 @@ namespace Clickwise.Models;
 /// <remarks>
 /// Only what means the same thing in every Clickwise model moves, matched by name and shape: the lookup tables (role
 /// <see cref="ParameterRole.Embedding"/> or <see cref="ParameterRole.FirstOrder"/>: one row per feature of the shared
-/// vocabulary, e.g. "embedding", "first_order") and the global bias "bias". Network weights (mlp.*, fwfm.*, cross.*,
+/// vocabulary, e.g. "embedding", "first_order"), OptEmbed's fixed row mask on the shared table when both have one, and the
+/// global bias "bias". Network weights (mlp.*, fwfm.*, cross.*,
 /// product.*) start fresh even when a tensor of the same name and shape exists: what they compute depends on the
 /// architecture's wiring (IPNN's and DNN's mlp.1.weight have one shape and different inputs; FNN's mlp.0.weight reads
 /// [w ‖ e] per field, DeepFM's only e). The target must find every table it looks features up in, with the same
@@ -58,7 +59,7 @@ public static class ModelTransfer
 
                 copied.Add(p.Name);
             }
-            else if (p.Name == BiasName && q is not null && q.Role == p.Role && q.Length == p.Length)
+            else if ((p.Name == BiasName || p.Role == ParameterRole.RowMask) && q is not null && q.Role == p.Role && q.Length == p.Length)
             {
                 copied.Add(p.Name);
             }

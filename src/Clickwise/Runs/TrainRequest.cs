@@ -83,6 +83,12 @@ public sealed record TrainRequest
     /// </summary>
     public string? StartPath { get; init; }
 
+    /// <summary>
+    /// With <see cref="InitFrom"/> an FNN at its initial draw (OptEmbed's retrain rewound to before pre-training): run the
+    /// FNN's FM pre-training on the init's tables first, under its row mask and widths, as a fresh FNN run would.
+    /// </summary>
+    public bool PretrainInit { get; init; }
+
     /// <summary>Continue from this checkpoint instead of starting fresh.</summary>
     public string? ResumeFrom { get; init; }
 

@@ -186,6 +186,10 @@ public static class TrainRun
         else
         {
             model = init.Instantiate(request.Training.BatchSize, compute, request.InitDropout);
+            if (request.PretrainInit && model is FnnModel && request.Training.FmPretrainEpochs > 0 && request.ResumeFrom is null)
+            {
+                (fmPretraining, start) = PretrainFM(request, data, model, cancellationToken, from: init.Tensors);
+            }
         }
 
         if (request.StartPath is { } startPath && lead && request.ResumeFrom is null)
@@ -349,11 +353,18 @@ public static class TrainRun
     /// settings for <see cref="TrainingConfig.FmPretrainEpochs"/> (validated, best epoch restored), saved as
     /// <c>fm-pretrain/fm.cwm</c> with its metrics beside, and its tables copied into <paramref name="fnn"/>.
     /// </summary>
+    /// <param name="from">The FNN's tensors the FM starts from (its tables and row mask); null: the FM's own draw.</param>
     internal static (TrainingResult Result, TransferPlan Start) PretrainFM(TrainRequest request, PreparedDataset data, CtrModel fnn,
-                                                                          CancellationToken cancellationToken)
+                                                                          CancellationToken cancellationToken,
+                                                                          IReadOnlyDictionary<string, float[]>? from = null)
     {
-        ModelConfig config = request.Model with { Name = "fm" };
+        ModelConfig config = fnn.Config with { Name = "fm" };
         CtrModel fm = ModelRegistry.Create(config, data.Map.Layout);
+        if (from is not null)
+        {
+            ModelTransfer.Apply(fnn.Config, from, fm);
+        }
+
         string dir = Path.Combine(request.WorkDir, "fm-pretrain");
         Directory.CreateDirectory(dir);
         var trainer = new Trainer(fm, request.Training with { Epochs = request.Training.FmPretrainEpochs },

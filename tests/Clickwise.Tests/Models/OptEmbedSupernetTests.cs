@@ -236,7 +236,7 @@ public sealed class OptEmbedSupernetTests : IDisposable
         int[] kept = mask.KeptRowsPerField();
         Assert.InRange(kept.Sum(), 3, Layout.TotalRows - 3);
 
-        CtrModel retrain = Clickwise.Compression.EmbeddingSearch.RetrainModel.Create(supernet, mask, [4, 2, 3], supernet.Parameters.ToDictionary(p => p.Name, p => p.Value.ToArray())).Prepared(32);
+        CtrModel retrain = Clickwise.Compression.EmbeddingSearch.RetrainModel.Create(supernet, mask, [4, 2, 3], Clickwise.Compression.EmbeddingSearch.RetrainStart.Rewind, supernet.Parameters.ToDictionary(p => p.Name, p => p.Value.ToArray())).Prepared(32);
         Assert.Equal(initial, retrain.Parameters["embedding"].Value);
         var retrainMask = RowMask.Of(retrain.Config, Layout, retrain.Parameters.ToDictionary(p => p.Name, p => p.Value))!;
         Assert.Equal(kept, retrainMask.KeptRowsPerField());
@@ -259,7 +259,7 @@ public sealed class OptEmbedSupernetTests : IDisposable
         float[] served = new float[batch.Count];
         compiled.PredictLogits(batch.IdsInUse, default, batch.Count, served, compiled.CreateTape(batch.Count));
         RandomModels.AssertClose(expected, served, "retrained", tolerance: 1e-6f);
-        Assert.NotEqual(initial, Clickwise.Compression.EmbeddingSearch.RetrainModel.Create(supernet, mask, [4, 4, 4], start: null).Parameters["embedding"].Value);
+        Assert.NotEqual(initial, Clickwise.Compression.EmbeddingSearch.RetrainModel.Create(supernet, mask, [4, 4, 4], Clickwise.Compression.EmbeddingSearch.RetrainStart.Fresh).Parameters["embedding"].Value);
     }
 
     [Fact]

@@ -147,7 +147,7 @@ public sealed class FnnStartTests : IClassFixture<FnnStartTests.Runs>
         FeatureLayout layout = trained.FeatureMap.Layout;
         RowMask mask = RowMask.Of(trained.Config, layout, trained.Tensors)!;
         int[] dims = [.. Enumerable.Range(0, layout.FieldCount).Select(f => 1 + (f % 8))];
-        CtrModel retrain = RetrainModel.Create(supernet, mask, dims, start.Tensors);
+        CtrModel retrain = RetrainModel.Create(supernet, mask, dims, RetrainStart.Rewind, start.Tensors);
         CtrModel fresh = ModelRegistry.Create(supernet.Config, layout);
         foreach (Parameter p in retrain.Parameters.Where(p => p.Name != "embedding.kept"))
         {
@@ -156,7 +156,69 @@ public sealed class FnnStartTests : IClassFixture<FnnStartTests.Runs>
 
         Assert.NotEqual(fresh.Parameters["embedding"].Value, retrain.Parameters["embedding"].Value);
         Assert.Equal(fresh.Parameters["mlp.0.weight"].Value, retrain.Parameters["mlp.0.weight"].Value); // pre-training leaves the DNN at its draw
-        Assert.NotEqual(start.Tensors["embedding"], RetrainModel.Create(supernet, mask, dims, start: null).Parameters["embedding"].Value);
+        Assert.NotEqual(start.Tensors["embedding"], RetrainModel.Create(supernet, mask, dims, RetrainStart.Fresh).Parameters["embedding"].Value);
+    }
+
+    /// <summary>
+    /// OptEmbed's other retrain start for an FNN: the supernet's draw, from which the retrain reruns the FM pre-training under
+    /// the found row mask and widths — the FM is built with them, and its pruned rows and cut dimensions never move.
+    /// </summary>
+    [Fact]
+    public void ADrawRetrainRerunsTheFmPreTrainingUnderTheFoundMaskAndWidths()
+    {
+        string workDir = _runs.Directory.File("draw-supernet");
+        TrainRequest request = _runs.Request with
+        {
+            Model = _runs.Request.Model with { EmbeddingThreshold = RowThreshold.Field, EmbeddingDimSampling = true },
+            Training = _runs.Request.Training with { ThresholdLr = 1e-2, ThresholdPenalty = 5e-2 },
+            WorkDir = workDir,
+            ModelPath = Path.Combine(workDir, "supernet.cwm"),
+        };
+        ModelArtifact trained = ModelArtifact.Load(TrainRun.Execute(request, cancellationToken: TestContext.Current.CancellationToken).ModelPath);
+        CtrModel supernet = trained.Instantiate(request.Training.BatchSize);
+        FeatureLayout layout = trained.FeatureMap.Layout;
+        bool[] keep = [.. Enumerable.Range(0, layout.TotalRows).Select(r => r % 3 != 0)]; // a third pruned, whatever the thresholds learned
+        var mask = new RowMask(layout, trained.Config.EmbeddingDim, trained.Tensors["embedding"], null, RowThreshold.None, PrunedRows.Zero, [],
+            [.. keep.Select(k => k ? 1f : 0f)]);
+        int[] dims = [.. Enumerable.Range(0, layout.FieldCount).Select(f => 1 + (f % 8))];
+        CtrModel retrain = RetrainModel.Create(supernet, mask, dims, RetrainStart.Draw);
+        float[] draw = ModelRegistry.Create(supernet.Config, layout).Parameters["embedding"].Value;
+        Assert.Equal(draw, retrain.Parameters["embedding"].Value);
+
+        string init = _runs.Directory.File("draw-init.cwm");
+        ModelArtifact.Save(init, retrain, trained.FeatureMap);
+        string retrainDir = _runs.Directory.File("draw-retrain");
+        TrainReport report = TrainRun.Execute(request with
+        {
+            Model = retrain.Config, InitFrom = init, PretrainInit = true, WorkDir = retrainDir, ModelPath = Path.Combine(retrainDir, "fnn.cwm"),
+            Training = request.Training with { L2Embedding = 0 }, // the decay would move every looked-up row, pruned or not
+        }, cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Single(report.FmPretraining!.Epochs);
+        Assert.Contains("embedding.kept", report.Start!.Copied);
+        ModelArtifact fm = ModelArtifact.Load(Path.Combine(retrainDir, "fm-pretrain", "fm.cwm"));
+        Assert.Equal("fm", fm.Config.Name);
+        Assert.Equal(dims, fm.Config.EmbeddingFieldDims);
+        Assert.Equal(keep.Select(k => k ? 1f : 0f), fm.Tensors["embedding.kept"]);
+        float[] saved = ModelArtifact.Load(init).Tensors["embedding"]; // the draw, pruned rows and cut dimensions stored as zeros
+        int d = fm.Config.EmbeddingDim, moved = 0;
+        for (int f = 0; f < layout.FieldCount; f++)
+        {
+            for (int r = layout.Offsets[f]; r < layout.Offsets[f] + layout.Sizes[f]; r++)
+            {
+                for (int k = 0; k < d; k++)
+                {
+                    bool changed = fm.Tensors["embedding"][r * d + k] != saved[r * d + k];
+                    Assert.False(changed && (!keep[r] || k >= dims[f]), $"row {r} (kept {keep[r]}) dimension {k} of {dims[f]} moved in the FM");
+                    moved += changed ? 1 : 0;
+                }
+            }
+        }
+
+        Assert.True(moved > layout.TotalRows / 4, $"only {moved} kept values moved: the FM did not train");
+        ModelArtifact fnn = ModelArtifact.Load(report.ModelPath);
+        Assert.Equal(fm.Tensors["embedding.kept"], fnn.Tensors["embedding.kept"]);
+        Assert.Equal(dims, fnn.Config.EmbeddingFieldDims);
     }
 
     [Fact]

@@ -6,23 +6,30 @@ namespace Clickwise.Compression.EmbeddingSearch;
 /// OptEmbed's phase 3 (seed 004, eq. 17): the model that retrains E and W under the supernet's row mask m_e* and the
 /// searched widths, both fixed — the supernet's architecture with <c>embedding_kept_rows</c> and <c>embedding_field_dims</c>
 /// instead of thresholds and sampling. Its weights start from the supernet's saved start (rewind, lottery-ticket style,
-/// the reference's <c>--init_name</c>) or from a fresh draw of seed + 1.
+/// the reference's <c>--init_name</c>), from the draw of the supernet's seed, or from a fresh draw of seed + 1
+/// (<see cref="RetrainStart"/>).
 /// </summary>
 public static class RetrainModel
 {
+    /// <param name="from">Where the weights start.</param>
     /// <param name="start">
-    /// The weights the supernet started training from (<c>TrainRequest.StartPath</c>), to rewind to; null: a fresh draw.
+    /// With <see cref="RetrainStart.Rewind"/>: the weights the supernet started training from (<c>TrainRequest.StartPath</c>).
     /// Not a redraw of the supernet's seed: a supernet may start from more than its draw (an FNN from its FM pre-training).
     /// </param>
-    public static CtrModel Create(CtrModel supernet, RowMask mask, int[] fieldDims, IReadOnlyDictionary<string, float[]>? start)
+    public static CtrModel Create(CtrModel supernet, RowMask mask, int[] fieldDims, RetrainStart from, IReadOnlyDictionary<string, float[]>? start = null)
     {
+        if ((from == RetrainStart.Rewind) != (start is not null))
+        {
+            throw new ArgumentException(from == RetrainStart.Rewind ? "rewinding needs the supernet's start" : $"a {from} retrain takes no start");
+        }
+
         ModelConfig config = supernet.Config with
         {
             EmbeddingThreshold = RowThreshold.None,
             EmbeddingDimSampling = false,
             EmbeddingKeptRows = true,
             EmbeddingFieldDims = fieldDims,
-            Seed = start is null ? supernet.Config.Seed + 1 : supernet.Config.Seed,
+            Seed = from == RetrainStart.Fresh ? supernet.Config.Seed + 1 : supernet.Config.Seed,
         };
         CtrModel model = ModelRegistry.Create(config, supernet.Layout);
         // The start's tensors by name: the table, the DNN, the biases; the supernet's thresholds have no place here.
