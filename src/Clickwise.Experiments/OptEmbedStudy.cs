@@ -127,6 +127,7 @@ public static class OptEmbedStudy
         }
 
         long[]? lookups = null; // each table row's training lookups, counted at the first masked model
+        long[] Lookups() => lookups ??= PrunedRowCounts.Lookups(data.Train, data.Map.Layout.TotalRows);
         OptEmbedRow Measure(string label, string path)
         {
             ModelArtifact artifact = ModelArtifact.Load(path);
@@ -141,8 +142,8 @@ public static class OptEmbedStudy
                 mask?.KeptParameters() ?? tableParameters,
                 mask is null || artifact.Config.EmbeddingFieldDims.Length == 0 ? "—" : string.Join(',', mask.FieldDims), compiled.Bytes,
                 speed.BatchSamplesPerSec, speed.P50Micros, path,
-                mask is not null && options.SyntheticTeacher is { } teacher ? TeacherRareCheck.Of(mask, artifact.FeatureMap, teacher) : null,
-                mask is null ? null : PrunedRowCounts.Of(mask, lookups ??= PrunedRowCounts.Lookups(data.Train, data.Map.Layout.TotalRows)));
+                mask is not null && options.SyntheticTeacher is { } teacher ? TeacherRareCheck.Of(mask, artifact.FeatureMap, teacher, Lookups()) : null,
+                mask is null ? null : PrunedRowCounts.Of(mask, Lookups()));
             rows.Add(row);
             return row;
         }

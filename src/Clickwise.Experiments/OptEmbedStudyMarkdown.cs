@@ -112,16 +112,17 @@ public static class OptEmbedStudyMarkdown
         md.AppendLine("Pruned rows by the teacher's view of their category: rare (rank ≥ its effect cap: no own effect, no interaction), own effect in a "
             + "field the teacher pairs / does not pair, the missing value, the field's OOV row. Rare share: rare / pruned rows that are one category "
             + "(OOV rows left out); base rate: the same share over the whole vocabulary, what pruning at random scores; least frequent: the share "
-            + "had each field pruned as many of its categories, its least frequent ones, what pruning by training count scores. Parameters: a pruned row's D "
+            + "had each field pruned as many of its categories, its least frequent ones, what pruning by training count scores; any field: the same number "
+            + "of category rows, the least frequent of all fields (ties toward rare), the most pruning by count can score. Parameters: a pruned row's D "
             + "plus the D − D_f a kept row loses to its field's width.").AppendLine();
-        md.AppendLine("| model | seed | row | pruned rows | rare | own, paired | own, unpaired | missing | OOV | rare share | base rate | least frequent | rare share of pruned params |");
-        md.AppendLine("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        md.AppendLine("| model | seed | row | pruned rows | rare | own, paired | own, unpaired | missing | OOV | rare share | base rate | least frequent | any field | rare share of pruned params |");
+        md.AppendLine("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach ((string model, int? seed, OptEmbedRow row) in checkedRows)
         {
             TeacherRareCheck c = row.TeacherRare!;
             TeacherRowCounts p = c.PrunedRows;
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"| {model} | {SeedCell(seed)} | {row.Label} | {p.Total:N0} | {p.Rare:N0} | {p.OwnEffectPaired:N0} | {p.OwnEffectUnpaired:N0} | {p.Missing:N0} | {p.Oov:N0} | {Share(p.RareShare)} | {Share(c.Vocabulary.RareShare)} | {Share(c.LeastFrequent.RareShare)} | {Share(c.PrunedParameters.RareShare)} |");
+                $"| {model} | {SeedCell(seed)} | {row.Label} | {p.Total:N0} | {p.Rare:N0} | {p.OwnEffectPaired:N0} | {p.OwnEffectUnpaired:N0} | {p.Missing:N0} | {p.Oov:N0} | {Share(p.RareShare)} | {Share(c.Vocabulary.RareShare)} | {Share(c.LeastFrequent.RareShare)} | {Share(c.LeastFrequentAnyField?.RareShare)} | {Share(c.PrunedParameters.RareShare)} |");
         }
     }
 }

@@ -10,17 +10,22 @@ namespace Clickwise.Experiments;
 /// searched width; <see cref="Vocabulary"/> is the base rate, what pruning rows at random would score. <see cref="LeastFrequent"/>
 /// is what pruning by training count would score at the model's per-field row counts: in each field, as many category rows
 /// as the model pruned there, the least frequent ones (a field's vocabulary orders its categories by count).
+/// <see cref="LeastFrequentAnyField"/> lifts the per-field numbers: as many category rows as the model pruned in all, those
+/// with the fewest training lookups in any field, ties broken toward rare rows — the most that pruning by count can score.
 /// </summary>
 public sealed record TeacherRareCheck(TeacherRowCounts Vocabulary, TeacherRowCounts PrunedRows, TeacherRowCounts PrunedParameters,
-                                      TeacherRowCounts LeastFrequent)
+                                      TeacherRowCounts LeastFrequent, TeacherRowCounts? LeastFrequentAnyField = null)
 {
     /// <summary>Classifies every row of <paramref name="mask"/>'s table through its vocabulary <paramref name="map"/>.</summary>
-    public static TeacherRareCheck Of(RowMask mask, FeatureMap map, TeacherCategories teacher)
+    /// <param name="lookups">Each table row's training lookups (<see cref="PrunedRowCounts.Lookups"/>); null: no <see cref="LeastFrequentAnyField"/>.</param>
+    public static TeacherRareCheck Of(RowMask mask, FeatureMap map, TeacherCategories teacher, long[]? lookups = null)
     {
         var all = new Tally();
         var pruned = new Tally();
         var parameters = new Tally();
         var leastFrequent = new Tally();
+        var categories = new List<(long Lookups, int Kind)>();
+        int prunedInAll = 0;
         for (int f = 0; f < map.FieldCount; f++)
         {
             FeatureField field = map.Fields[f];
@@ -50,7 +55,13 @@ public sealed record TeacherRareCheck(TeacherRowCounts Vocabulary, TeacherRowCou
                 pruned.Add(kind, kept ? 0 : 1);
                 parameters.Add(kind, mask.Dim - (kept ? mask.FieldDims[f] : 0));
                 prunedCategories += !kept && local >= FeatureMap.FirstCategoryId ? 1 : 0;
+                if (lookups is not null && local >= FeatureMap.FirstCategoryId)
+                {
+                    categories.Add((lookups[field.Offset + local], kind));
+                }
             }
+
+            prunedInAll += prunedCategories;
 
             for (int local = field.Size - prunedCategories; local < field.Size; local++)
             {
@@ -58,7 +69,19 @@ public sealed record TeacherRareCheck(TeacherRowCounts Vocabulary, TeacherRowCou
             }
         }
 
-        return new TeacherRareCheck(all.Counts(), pruned.Counts(), parameters.Counts(), leastFrequent.Counts());
+        TeacherRowCounts? anyField = null;
+        if (lookups is not null)
+        {
+            var tally = new Tally();
+            foreach ((long _, int kind) in categories.OrderBy(c => c.Lookups).ThenBy(c => c.Kind == Tally.Rare ? 0 : 1).Take(prunedInAll))
+            {
+                tally.Add(kind, 1);
+            }
+
+            anyField = tally.Counts();
+        }
+
+        return new TeacherRareCheck(all.Counts(), pruned.Counts(), parameters.Counts(), leastFrequent.Counts(), anyField);
     }
 
     private sealed class Tally

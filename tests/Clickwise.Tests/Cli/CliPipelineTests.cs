@@ -149,7 +149,7 @@ public sealed class CliPipelineTests : IClassFixture<CliPipelineTests.Pipeline>
         string directory = _pipeline.Directory.File("optembed");
         CliRunner.Expect(0, "optembed", "-d", _pipeline.DataPath, "--format", "criteo", "--model", "deepfm", "--embedding-dim", "4", "--hidden", "8",
             "--epochs", "1", "--generations", "2", "--population", "2+2", "--topk", "3", "--requests", "100", "--alpha", "0.01", "--prune", "dnn=0.5",
-            "-o", directory);
+            "--synthetic-teacher", "criteo", "-o", directory);
 
         using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "optembed.json")));
         JsonElement root = doc.RootElement;
@@ -160,6 +160,14 @@ public sealed class CliPipelineTests : IClassFixture<CliPipelineTests.Pipeline>
         Assert.InRange(retrained.GetProperty("sparsity").GetDouble(), 0.0, 1.0);
         Assert.InRange(retrained.GetProperty("test_auc").GetDouble(), 0.0, 1.0);
         Assert.Contains("## Phases", File.ReadAllText(Path.Combine(directory, "optembed.md")));
+
+        // The known answer: the pruned rows by the teacher's view, and the two bounds of pruning by count over as many categories.
+        JsonElement teacher = retrained.GetProperty("teacher_rare");
+        long prunedCategories = teacher.GetProperty("pruned_rows").GetProperty("total").GetInt64()
+            - teacher.GetProperty("pruned_rows").GetProperty("oov").GetInt64() - teacher.GetProperty("pruned_rows").GetProperty("missing").GetInt64();
+        Assert.Equal(prunedCategories, teacher.GetProperty("least_frequent").GetProperty("total").GetInt64());
+        Assert.Equal(prunedCategories, teacher.GetProperty("least_frequent_any_field").GetProperty("total").GetInt64());
+        Assert.Contains("| least frequent | any field |", File.ReadAllText(Path.Combine(directory, "optembed.md")));
         string inspect = CliRunner.Expect(0, "inspect", "-m", Path.Combine(directory, "optembed.cwm")).Out;
         Assert.Contains($"embedding_field_dims [{retrained.GetProperty("widths").GetString()!.Replace(",", ", ", StringComparison.Ordinal)}]", inspect);
         Assert.Contains("embedding_kept_rows true", inspect);

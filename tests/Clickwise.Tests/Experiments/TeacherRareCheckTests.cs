@@ -48,6 +48,16 @@ public sealed class TeacherRareCheckTests
         // in vocabulary order) are both rare; C1 pruned no category.
         Assert.Equal(new TeacherRowCounts(Rare: 2, OwnEffectPaired: 0, OwnEffectUnpaired: 0, Missing: 0, Oov: 0), check.LeastFrequent);
 
+        // Without the per-field numbers: the two least looked-up categories of any field. C1's rank 0 is seen once, so it is one
+        // of them; then a tie at 3 lookups between C3's rare ranks. Tied with C1's row instead, the rare rows go first.
+        Assert.Null(check.LeastFrequentAnyField);
+        long[] lookups = [900, 9, 1, 40, 12, 50, 3, 3];
+        Assert.Equal(new TeacherRowCounts(Rare: 1, OwnEffectPaired: 1, OwnEffectUnpaired: 0, Missing: 0, Oov: 0),
+            TeacherRareCheck.Of(mask, map, TeacherCategories.For("criteo"), lookups).LeastFrequentAnyField);
+        lookups[2] = 3;
+        Assert.Equal(new TeacherRowCounts(Rare: 2, OwnEffectPaired: 0, OwnEffectUnpaired: 0, Missing: 0, Oov: 0),
+            TeacherRareCheck.Of(mask, map, TeacherCategories.For("criteo"), lookups).LeastFrequentAnyField);
+
         // C3 prunes its most frequent category (rank 0, own effect): the least frequent one is the rare rank 3,000.
         var frequentPruned = new RowMask(map.Layout, Dim, new float[map.Layout.TotalRows * Dim], null, RowThreshold.None, PrunedRows.Zero, [],
             [1, 1, 1, 1, 1, 0, 1, 1]);
