@@ -60,6 +60,30 @@ done
 study c-dense-l1e-4-deepfm-a3.5e-2 -d s400k.tsv "${acceptance[@]}" --models deepfm --seeds 3 --adam-mode dense --set training.l2_embedding=1e-4 \
   --alpha 3.5e-2 --synthetic-teacher criteo --requests 1000   # DeepFM failed the rule at 4e-2
 
+# IPNN at the lazy runs' alpha (acceptance-400k/ipnn-a5e-2), then DeepFM at other decays and IPNN in dense mode (dense-decay/).
+study c-ipnn-a5e-2 -d s400k.tsv "${acceptance[@]}" --models ipnn --seeds 3 --alpha 5e-2 --synthetic-teacher criteo --requests 1000
+study c-dense-l2e-4-deepfm-a3e-2 -d s400k.tsv "${acceptance[@]}" --models deepfm --seeds 3 --adam-mode dense --set training.l2_embedding=2e-4 \
+  --alpha 3e-2 --synthetic-teacher criteo --requests 1000
+study c-dense-l5e-5-deepfm-a5e-2 -d s400k.tsv "${acceptance[@]}" --models deepfm --seeds 3 --adam-mode dense --set training.l2_embedding=5e-5 \
+  --alpha 5e-2 --synthetic-teacher criteo --requests 1000
+study c-dense-l1e-4-ipnn-a4e-2 -d s400k.tsv "${acceptance[@]}" --models ipnn --seeds 3 --adam-mode dense --set training.l2_embedding=1e-4 \
+  --alpha 4e-2 --synthetic-teacher criteo --requests 1000
+# (b): one threshold per feature row (acceptance-400k/per-feature), and step 1 again with the "any field" bound (dense-decay/any-field).
+for a in 1e-2 1e-1 3e-1 1; do
+  study "pf-E-a$a" -d s400k.tsv "${acceptance[@]}" --model deepfm --per-feature --alpha "$a" --variants E --synthetic-teacher criteo --requests 1000
+done
+for a in 3e-2 1e-1 3e-1; do
+  study "pf-dense-E-a$a" -d s400k.tsv "${acceptance[@]}" --model deepfm --per-feature --adam-mode dense --set training.l2_embedding=1e-4 \
+    --alpha "$a" --variants E --synthetic-teacher criteo --requests 1000
+done
+for a in 3e-2 5e-2 1e-1; do
+  study "g-dense-l1e-4-E-a$a" -d s400k.tsv "${acceptance[@]}" --model deepfm --adam-mode dense --set training.l2_embedding=1e-4 --alpha "$a" \
+    --variants E --synthetic-teacher criteo --requests 1000
+done
+for a in 5e-2 7e-2 1e-1; do
+  study "g-lazy-E-a$a" -d s400k.tsv "${acceptance[@]}" --model deepfm --alpha "$a" --variants E --synthetic-teacher criteo --requests 1000
+done
+
 # Validation AUCs (the alpha choices): bench/optembed-valid-auc.py STUDY_DIR. Committed per study: optembed.md/json, the
 # figure and valid-auc.md under benchmarks/amd-epyc/optembed/{acceptance-400k,tiny,frappe}/ (README.md there names each).
 
@@ -69,6 +93,15 @@ for a in 1e-2 3e-2; do
   study "t-all-a$a" -d tiny_all.csv --config "$repo/configs/lowrank-tiny-study.json" --models deepfm,dcn,fnn,ipnn --seeds 3 \
     --embedding-dim 16 --hidden 400,400,400 --dropout 0 --alpha "$a" --threshold-lr 1e-2 --requests 1000 --threads 1
 done
+
+# FNN again: retraining from the supernet's draw with the FM pre-training rerun under the found mask and widths (tiny/fnn-draw-*),
+# and alpha 3e-3 for all four models (tiny/a3e-3).
+for a in 1e-2 3e-2; do
+  study "t-fnn-draw-a$a" -d tiny_all.csv --config "$repo/configs/lowrank-tiny-study.json" --models fnn --seeds 3 --embedding-dim 16 \
+    --hidden 400,400,400 --dropout 0 --alpha "$a" --threshold-lr 1e-2 --requests 1000 --threads 1 --retrain-start draw
+done
+study t-all-a3e-3 -d tiny_all.csv --config "$repo/configs/lowrank-tiny-study.json" --models deepfm,dcn,fnn,ipnn --seeds 3 \
+  --embedding-dim 16 --hidden 400,400,400 --dropout 0 --alpha 3e-3 --threshold-lr 1e-2 --requests 1000 --threads 1
 
 # frappe (the NFM libFM test split, CRLF stripped), random 80/10/10.
 [ -f frappe.libfm ] || tr -d '\r' < "$data/frappe/frappe.test.libfm" > frappe.libfm
