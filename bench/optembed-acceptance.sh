@@ -66,8 +66,13 @@ study c-dense-l2e-4-deepfm-a3e-2 -d s400k.tsv "${acceptance[@]}" --models deepfm
   --alpha 3e-2 --synthetic-teacher criteo --requests 1000
 study c-dense-l5e-5-deepfm-a5e-2 -d s400k.tsv "${acceptance[@]}" --models deepfm --seeds 3 --adam-mode dense --set training.l2_embedding=5e-5 \
   --alpha 5e-2 --synthetic-teacher criteo --requests 1000
-study c-dense-l1e-4-ipnn-a4e-2 -d s400k.tsv "${acceptance[@]}" --models ipnn --seeds 3 --adam-mode dense --set training.l2_embedding=1e-4 \
-  --alpha 4e-2 --synthetic-teacher criteo --requests 1000
+for a in 4e-2 5e-2; do
+  study "c-dense-l1e-4-ipnn-a$a" -d s400k.tsv "${acceptance[@]}" --models ipnn --seeds 3 --adam-mode dense --set training.l2_embedding=1e-4 \
+    --alpha "$a" --synthetic-teacher criteo --requests 1000
+done
+# DeepFM at threshold lr 2e-2, alpha 2e-2: alpha 4e-2's penalty push a step, twice the loss's pull.
+study c-dense-l1e-4-deepfm-a2e-2-tlr2e-2 -d s400k.tsv "${acceptance[@]/#1e-2/2e-2}" --models deepfm --seeds 3 --adam-mode dense \
+  --set training.l2_embedding=1e-4 --alpha 2e-2 --synthetic-teacher criteo --requests 1000
 # (b): one threshold per feature row (acceptance-400k/per-feature), and step 1 again with the "any field" bound (dense-decay/any-field).
 for a in 1e-2 1e-1 3e-1 1; do
   study "pf-E-a$a" -d s400k.tsv "${acceptance[@]}" --model deepfm --per-feature --alpha "$a" --variants E --synthetic-teacher criteo --requests 1000
