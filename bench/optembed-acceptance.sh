@@ -70,6 +70,11 @@ for a in 4e-2 5e-2; do
   study "c-dense-l1e-4-ipnn-a$a" -d s400k.tsv "${acceptance[@]}" --models ipnn --seeds 3 --adam-mode dense --set training.l2_embedding=1e-4 \
     --alpha "$a" --synthetic-teacher criteo --requests 1000
 done
+# DeepFM with pruned rows read as their field's OOV row.
+for a in 4e-2 5e-2; do
+  study "c-dense-l1e-4-oov-deepfm-a$a" -d s400k.tsv "${acceptance[@]}" --models deepfm --seeds 3 --adam-mode dense --set training.l2_embedding=1e-4 \
+    --set embedding_pruned_rows=oov --alpha "$a" --synthetic-teacher criteo --requests 1000
+done
 # DeepFM at threshold lr 2e-2, alpha 2e-2: alpha 4e-2's penalty push a step, twice the loss's pull.
 study c-dense-l1e-4-deepfm-a2e-2-tlr2e-2 -d s400k.tsv "${acceptance[@]/#1e-2/2e-2}" --models deepfm --seeds 3 --adam-mode dense \
   --set training.l2_embedding=1e-4 --alpha 2e-2 --synthetic-teacher criteo --requests 1000
